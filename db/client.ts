@@ -1,0 +1,191 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { AppError, describeError } from "../lib/errors";
+import * as schema from "./schema";
+
+// The one place that picks the database: DATABASE_URL set → PostgreSQL through postgres.js;
+// unset → embedded PostgreSQL (PGlite) in PGLITE_DIR. Both run the same migrations and queries.
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type DbKind = "pglite" | "postgres";
+
+export interface DbConfig {
+  databaseUrl?: string | undefined;
+  /** A folder, or "memory://" for a throw-away in-memory database (tests). */
+  pgliteDir?: string | undefined;
+  migrationsFolder?: string | undefined;
+  /** Pool size for postgres.js. */
+  maxConnections?: number | undefined;
+}
+
+export interface DbHandle {
+  readonly kind: DbKind;
+  readonly db: Database;
+  /** A short description safe to print: host/port/database or the PGlite folder, never a password. */
+  readonly target: string;
+  migrate(): Promise<number>;
+  migrationsApplied(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PGLITE_DIR = ".data/pglite";
+const MIGRATION_LOCK_KEY = 7_346_201_118; // advisory lock serialising migrations across app instances
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
+  return {
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    pgliteDir: env.PGLITE_DIR?.trim() || DEFAULT_PGLITE_DIR,
+  };
+}
+
+export function defaultMigrationsFolder(): string {
+  return path.join(process.cwd(), "db", "migrations");
+}
+
+/** host:port/database of a PostgreSQL URL, without credentials. Throws a config error if it is not one. */
+export function describePostgresUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError("config:database", "DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new AppError("config:database", `DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
+  }
+  return `${parsed.hostname || "localhost"}:${parsed.port || "5432"}${parsed.pathname || "/"}`;
+}
+
+export async function openDatabase(config: DbConfig): Promise<DbHandle> {
+  const migrationsFolder = config.migrationsFolder ?? defaultMigrationsFolder();
+  if (!fs.existsSync(path.join(migrationsFolder, "meta", "_journal.json"))) {
+    throw new AppError("config:database", `Migrations not found in ${migrationsFolder}; run from the project folder`);
+  }
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, migrationsFolder, config.maxConnections ?? 10)
+    : openPglite(config.pgliteDir ?? DEFAULT_PGLITE_DIR, migrationsFolder);
+}
+
+async function countMigrations(db: Database): Promise<number> {
+  const rows = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return Number(rows.rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n ?? 0);
+}
+
+function prepareFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    const probe = path.join(dir, `.write-probe-${process.pid}`);
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "unknown error";
+    throw new AppError(
+      "config:database",
+      `PGlite folder "${dir}" is not writable (${code}); set PGLITE_DIR to a writable folder or DATABASE_URL to a PostgreSQL server`,
+    );
+  }
+}
+
+async function openPglite(dir: string, migrationsFolder: string): Promise<DbHandle> {
+  const inMemory = dir.startsWith("memory://");
+  if (!inMemory) prepareFolder(dir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : dir);
+  } catch (error) {
+    throw new AppError("config:database", `PGlite could not open "${dir}": ${describeError(error)}`);
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    kind: "pglite",
+    db,
+    target: inMemory ? "in-memory PGlite" : `PGlite at ${path.resolve(dir)}`,
+    async migrate() {
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+      return countMigrations(db);
+    },
+    migrationsApplied: () => countMigrations(db),
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, migrationsFolder: string, max: number): Promise<DbHandle> {
+  const target = describePostgresUrl(url);
+  const options = {
+    max,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+    connection: { application_name: "phasegate" },
+  } as const;
+  const client = postgres(url, options);
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new AppError("unavailable:database", `Cannot reach PostgreSQL at ${target}: ${describeError(error)}`);
+  }
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    kind: "postgres",
+    db,
+    target: `PostgreSQL at ${target}`,
+    async migrate() {
+      // One connection, so the session-level advisory lock covers the whole migration run.
+      const single = postgres(url, { ...options, max: 1 });
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(drizzlePostgres(single, { schema }), { migrationsFolder });
+        await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+      return countMigrations(db);
+    },
+    migrationsApplied: () => countMigrations(db),
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+// One handle per process, kept on globalThis because Next.js may evaluate this module in
+// several bundles (instrumentation, routes); PGlite must never be opened twice on one folder.
+type Slot = { handle?: Promise<DbHandle> };
+const slotKey = Symbol.for("phasegate.db");
+const slot: Slot = ((globalThis as Record<symbol, unknown>)[slotKey] as Slot | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[slotKey] = {} as Slot);
+
+/** The process-wide database, opened and migrated on first use. A failed open is retried next call. */
+export function getDb(): Promise<DbHandle> {
+  if (!slot.handle) {
+    slot.handle = (async () => {
+      const handle = await openDatabase(configFromEnv());
+      await handle.migrate();
+      return handle;
+    })();
+    slot.handle.catch(() => {
+      slot.handle = undefined;
+    });
+  }
+  return slot.handle;
+}
+
+export async function closeDb(): Promise<void> {
+  const pending = slot.handle;
+  slot.handle = undefined;
+  if (pending) await (await pending).close();
+}

@@ -1,0 +1,136 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { cohort, comparison, metricDirection, metricSourceKind, triggerAction, triggerMode } from "./enums";
+import { projects } from "./identity";
+import { phases, plans } from "./plans";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+// A Prometheus HTTP API a project's metrics can be polled from.
+export const metricSources = pgTable("metric_sources", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  projectId: uuid("project_id")
+    .notNull()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  baseUrl: text("base_url").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const metrics = pgTable(
+  "metrics",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    planId: uuid("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    unit: text("unit").notNull().default(""),
+    direction: metricDirection("direction").notNull(),
+    target: doublePrecision("target"),
+    alertThreshold: doublePrecision("alert_threshold"),
+    criticalThreshold: doublePrecision("critical_threshold"),
+    sourceKind: metricSourceKind("source_kind").notNull().default("push"),
+    sourceId: uuid("source_id").references(() => metricSources.id, { onDelete: "set null" }),
+    promql: text("promql"),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [
+    unique("metrics_plan_key_uq").on(t.planId, t.key),
+    check("metrics_key_shape", sql`${t.key} ~ '^[a-z][a-z0-9_.]{0,63}$'`),
+    check("metrics_prometheus_has_query", sql`${t.sourceKind} = 'push' or ${t.promql} is not null`),
+    // Alert comes before critical in the direction things get worse.
+    check(
+      "metrics_thresholds_ordered",
+      sql`${t.alertThreshold} is null or ${t.criticalThreshold} is null or
+        (${t.direction} = 'lower_is_better' and ${t.alertThreshold} <= ${t.criticalThreshold}) or
+        (${t.direction} = 'higher_is_better' and ${t.alertThreshold} >= ${t.criticalThreshold})`,
+    ),
+  ],
+);
+
+// One value per metric, cohort and instant: re-sending a sample overwrites instead of duplicating.
+// The primary key is also the index every chart and trigger query reads by.
+export const samples = pgTable(
+  "samples",
+  {
+    metricId: uuid("metric_id")
+      .notNull()
+      .references(() => metrics.id, { onDelete: "cascade" }),
+    cohort: cohort("cohort").notNull().default("canary"),
+    ts: ts("ts").notNull(),
+    value: doublePrecision("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.metricId, t.cohort, t.ts] }),
+    check("samples_value_finite", sql`${t.value} <> 'NaN'::float8 and ${t.value} <> 'Infinity'::float8 and ${t.value} <> '-Infinity'::float8`),
+  ],
+);
+
+export const successCriteria = pgTable(
+  "success_criteria",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    phaseId: uuid("phase_id")
+      .notNull()
+      .references(() => phases.id, { onDelete: "cascade" }),
+    metricId: uuid("metric_id")
+      .notNull()
+      .references(() => metrics.id, { onDelete: "cascade" }),
+    comparison: comparison("comparison").notNull(),
+    value: doublePrecision("value").notNull(),
+    sustainedMinutes: integer("sustained_minutes").notNull().default(0),
+  },
+  (t) => [
+    index("success_criteria_phase_idx").on(t.phaseId),
+    check("success_criteria_sustained_nonneg", sql`${t.sustainedMinutes} >= 0`),
+  ],
+);
+
+// "error rate > 5% for 5 min" (absolute), "p95 > 2× baseline" (relative_to_baseline, value 2),
+// "degradation > 50%" (degradation_pct, value 50, against baseline in the metric's bad direction).
+export const rollbackTriggers = pgTable(
+  "rollback_triggers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    planId: uuid("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    // Null: applies to every phase of the plan.
+    phaseId: uuid("phase_id").references(() => phases.id, { onDelete: "cascade" }),
+    // Null: a condition people judge (e.g. "critical data loss"), never evaluated automatically.
+    metricId: uuid("metric_id").references(() => metrics.id, { onDelete: "cascade" }),
+    description: text("description").notNull(),
+    mode: triggerMode("mode").notNull().default("absolute"),
+    comparison: comparison("comparison").notNull().default("gt"),
+    value: doublePrecision("value").notNull(),
+    durationMinutes: integer("duration_minutes").notNull().default(0),
+    action: triggerAction("action").notNull().default("alert_only"),
+    enabled: boolean("enabled").notNull().default(true),
+    lastFiredAt: ts("last_fired_at"),
+  },
+  (t) => [
+    index("rollback_triggers_plan_idx").on(t.planId),
+    check("rollback_triggers_duration_nonneg", sql`${t.durationMinutes} >= 0`),
+    check("rollback_triggers_auto_needs_metric", sql`${t.action} = 'alert_only' or ${t.metricId} is not null`),
+  ],
+);
+
+export type MetricSource = typeof metricSources.$inferSelect;
+export type Metric = typeof metrics.$inferSelect;
+export type Sample = typeof samples.$inferSelect;
+export type SuccessCriterion = typeof successCriteria.$inferSelect;
+export type RollbackTrigger = typeof rollbackTriggers.$inferSelect;
