@@ -37,6 +37,13 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/** Rows of a raw `db.execute`: PGlite answers `{ rows }`, postgres.js an array. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  const rows = (result as { rows?: unknown }).rows;
+  return Array.isArray(rows) ? (rows as T[]) : [];
+}
+
 export const DEFAULT_PGLITE_DIR = ".data/pglite";
 const MIGRATION_LOCK_KEY = 7_346_201_118; // advisory lock serialising migrations across app instances
 
@@ -76,9 +83,8 @@ export async function openDatabase(config: DbConfig): Promise<DbHandle> {
 }
 
 async function countMigrations(db: Database): Promise<number> {
-  const rows = await db.execute<{ n: number }>(sql`
-    select count(*)::int as n from drizzle.__drizzle_migrations`);
-  return Number(rows.rows?.[0]?.n ?? (rows as unknown as { n: number }[])[0]?.n ?? 0);
+  const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
 }
 
 function prepareFolder(dir: string): void {

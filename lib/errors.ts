@@ -73,6 +73,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export function describeError(error: unknown): string {
+  if (error instanceof AppError) return error.message;
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === "string" && !error.message.includes(code) ? `${error.message} (${code})` : error.message;

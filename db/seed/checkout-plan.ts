@@ -178,7 +178,7 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
   // Five days of KPIs every 5 minutes; p95 creeps past its alert threshold in the last hours.
   const rand = prng(2404);
   const step = 5 * MIN;
-  const creep = (t: number) => Math.max(0, (t - (now.getTime() - 6 * HOUR)) / HOUR) * 38;
+  const creep = (t: number) => Math.max(0, (t - (now.getTime() - 6 * HOUR)) / HOUR) * 50;
   await b.series("error_rate", "canary", t0, now, step, wave(rand, 0.55, 0.15, 0.12));
   await b.series("error_rate", "baseline", t0, now, step, wave(rand, 0.5, 0.12, 0.08));
   const p95Canary = wave(rand, 380, 40, 25);

@@ -38,7 +38,7 @@ export const AT_RISK_HORIZON_MS = 24 * 60 * 60 * 1000;
  * are still outstanding. Otherwise it is on track. Finished plans have no milestone.
  */
 export function nextMilestone(input: MilestoneInput): Milestone | null {
-  const { planStatus, phases, now } = input;
+  const { planStatus, phases } = input;
   if (planStatus === "completed" || planStatus === "rolled_back" || planStatus === "cancelled") return null;
 
   let label: string;

@@ -1,0 +1,60 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { ThemeToggle } from "@/components/layout/theme-toggle";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Phasegate", template: "%s · Phasegate" },
+  description: "Staged rollouts where the plan is the rollout: phases, gates, checklists and live KPIs.",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#f8fafc" },
+    { media: "(prefers-color-scheme: dark)", color: "#020617" },
+  ],
+};
+
+// Applies the saved or system theme before first paint, so dark mode never flashes light.
+const themeScript = `try{var t=localStorage.getItem("phasegate-theme");var d=t?t==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch(e){}`;
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen font-sans">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900"
+        >
+          Skip to content
+        </a>
+        <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
+            <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+              <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-accent-600 dark:text-accent-400">
+                <path fill="currentColor" d="M3 18h4V9H3v9Zm7 0h4V6h-4v12Zm7 0h4V3h-4v15Z" />
+              </svg>
+              Phasegate
+            </Link>
+            <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+              <Link href="/" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+                Portfolio
+              </Link>
+            </nav>
+            <div className="ml-auto">
+              <ThemeToggle />
+            </div>
+          </div>
+        </header>
+        <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,58 @@
+import { PortfolioTable } from "@/components/portfolio/portfolio-table";
+import { EmptyState } from "@/components/ui/card";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { loadPortfolio } from "@/lib/queries/portfolio";
+import { readWithDatabase } from "@/lib/queries/read";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Portfolio" };
+
+function Stat({ label, value, hint }: { label: string; value: number; hint: string }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
+      <dt className="text-xs text-slate-600 dark:text-slate-400">{label}</dt>
+      <dd className="text-2xl font-semibold tabular-nums" title={hint}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+export default async function PortfolioPage() {
+  const now = new Date();
+  const result = await readWithDatabase((db) => loadPortfolio(db, now));
+  if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
+  const rows = result.data;
+  const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
+  const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Releases</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Every rollout: where it is, how much traffic it has, whether its KPIs hold, and what comes next.
+        </p>
+      </div>
+      {rows.length === 0 ? (
+        <EmptyState title="No rollout plans yet">
+          <p>
+            A plan appears here as soon as a release manager creates one. To explore Phasegate with realistic data, load the
+            demo into this empty database with <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">npm run seed:demo</code>{" "}
+            and reload.
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+            <Stat label="Rolling out" value={live.length} hint="In progress or paused" />
+            <Stat label="Needs attention" value={atRisk.length} hint="Milestone at risk or late" />
+            <Stat label="Rolled back" value={rows.filter((r) => r.status === "rolled_back").length} hint="Plans ended by a rollback" />
+            <Stat label="Open incidents" value={rows.reduce((n, r) => n + r.openIncidents, 0)} hint="Incidents not yet resolved" />
+          </dl>
+          <PortfolioTable rows={rows} now={now} />
+        </>
+      )}
+    </div>
+  );
+}

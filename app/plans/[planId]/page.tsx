@@ -1,0 +1,122 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ChecklistsPanel } from "@/components/plan/checklists-panel";
+import { DecisionsPanel, IncidentsPanel } from "@/components/plan/history-panel";
+import { KpiPanel } from "@/components/plan/kpi-panel";
+import { NowPanel } from "@/components/plan/now-panel";
+import { PhaseTimeline, type TimelineMarker } from "@/components/timeline/phase-timeline";
+import { Card } from "@/components/ui/card";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { HealthBadge, PlanStatusBadge } from "@/components/ui/status-badges";
+import { describeCondition } from "@/lib/domain/gate-summary";
+import { strategyLabel } from "@/lib/domain/labels";
+import { formatPercent } from "@/lib/domain/milestones";
+import { loadPlanView } from "@/lib/queries/plan";
+import { readWithDatabase } from "@/lib/queries/read";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ planId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { planId } = await params;
+  const result = await readWithDatabase((db) => loadPlanView(db, planId));
+  return { title: result.ok && result.data ? `${result.data.plan.name} ${result.data.plan.releaseVersion}` : "Plan" };
+}
+
+export default async function PlanPage({ params }: Props) {
+  const { planId } = await params;
+  const now = new Date();
+  const result = await readWithDatabase((db) => loadPlanView(db, planId, now));
+  if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
+  const view = result.data;
+  if (!view) notFound();
+  const { plan } = view;
+
+  const markers: TimelineMarker[] = [
+    ...plan.decisions.map((d) => ({ id: d.id, phaseId: d.phaseId, at: d.decidedAt, kind: d.kind, label: d.rationale })),
+    ...plan.incidents.map((i) => ({ id: i.id, phaseId: i.phaseId, at: i.detectedAt, kind: "incident" as const, label: i.title })),
+  ];
+  const metricLabel = new Map(plan.metrics.map((m) => [m.id, m]));
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
+        <Link href="/" className="hover:underline">
+          Portfolio
+        </Link>{" "}
+        / <span>{plan.project.name}</span>
+      </nav>
+      <header className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">
+            {plan.name} <span className="font-normal text-slate-500 dark:text-slate-400">v{plan.releaseVersion}</span>
+          </h1>
+          <p className="mt-1 max-w-3xl text-sm text-slate-700 dark:text-slate-300">{plan.summary}</p>
+          <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
+            <PlanStatusBadge status={plan.status} />
+            <HealthBadge health={view.health} />
+            <span>{strategyLabel[plan.strategy]}</span>
+            <span aria-hidden="true">·</span>
+            <span>{plan.downtime === "zero" ? "Zero downtime" : "Maintenance window"}</span>
+            {plan.owner ? (
+              <>
+                <span aria-hidden="true">·</span>
+                <span>Owner {plan.owner.name}</span>
+              </>
+            ) : null}
+          </div>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white px-4 py-2 text-right dark:border-slate-800 dark:bg-slate-900">
+          <div className="text-xs text-slate-600 dark:text-slate-400">Traffic on this release</div>
+          <div className="text-3xl font-semibold tabular-nums" data-testid="plan-traffic">
+            {formatPercent(view.trafficPercent)}
+          </div>
+        </div>
+      </header>
+
+      <NowPanel view={view} now={now} />
+
+      <Card title="Timeline" id="timeline">
+        {plan.phases.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
+        ) : (
+          <PhaseTimeline phases={plan.phases} markers={markers} now={now} />
+        )}
+      </Card>
+
+      <KpiPanel view={view} />
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <ChecklistsPanel view={view} now={now} />
+        </div>
+        <div className="space-y-6">
+          <IncidentsPanel view={view} now={now} />
+          <DecisionsPanel view={view} now={now} />
+          <Card title="Rollback triggers" id="triggers">
+            {plan.rollbackTriggers.length === 0 ? (
+              <p className="text-sm text-slate-600 dark:text-slate-400">No rollback triggers. Add one so a breach rolls the release back by itself.</p>
+            ) : (
+              <ul className="space-y-2 text-sm">
+                {plan.rollbackTriggers.map((t) => {
+                  const m = t.metricId ? metricLabel.get(t.metricId) : undefined;
+                  return (
+                    <li key={t.id}>
+                      <div>{m && t.mode === "absolute" ? describeCondition(m.label, t.comparison, t.value, m.unit, t.durationMinutes) : t.description}</div>
+                      <div className="text-xs text-slate-600 dark:text-slate-400">
+                        {t.action === "automatic_rollback" ? "Rolls back automatically" : "Alerts only"}
+                        {t.metricId ? "" : " · judged by people"}
+                      </div>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </Card>
+        </div>
+      </div>
+    </div>
+  );
+}

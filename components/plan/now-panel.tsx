@@ -1,0 +1,146 @@
+import { Card } from "@/components/ui/card";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { MilestoneBadge, PhaseStatusBadge } from "@/components/ui/status-badges";
+import { describeCondition, describeRoles, gateBlockers } from "@/lib/domain/gate-summary";
+import { formatPercent } from "@/lib/domain/milestones";
+import type { PlanView } from "@/lib/queries/plan";
+
+// The first thing on a plan page: the phase that matters now, its gate and what blocks it.
+export function NowPanel({ view, now }: { view: PlanView; now: Date }) {
+  const phase = view.plan.phases[view.focusIndex];
+  if (!phase) {
+    return (
+      <Card title="Now">
+        <p className="text-sm text-slate-600 dark:text-slate-400">This plan has no phases yet. Phases are added when the plan is edited.</p>
+      </Card>
+    );
+  }
+  const next = view.plan.phases[view.focusIndex + 1];
+  const gate = phase.gate;
+  const liveApprovals = gate?.approvals.filter((a) => !a.voidedAt) ?? [];
+  const finishedPhase = phase.status !== "active" && phase.status !== "pending";
+  const blockers = gate && !finishedPhase
+    ? gateBlockers({
+        requiredApprovals: gate.requiredApprovals,
+        approverRoles: gate.approverRoles,
+        liveApprovals: liveApprovals.length,
+        lists: view.gateLists.map((l) => ({
+          title: l.title,
+          progress: l.progress,
+          requiredSignoffRoles: l.requiredSignoffRoles,
+          validSignoffRoles: l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
+          blockedItems: l.items.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
+        })),
+      })
+    : [];
+  const metricById = new Map(view.metrics.map((m) => [m.id, m]));
+
+  return (
+    <Card title={phase.status === "active" ? "Active phase" : "Phase in focus"} id="now">
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-2">
+          <div className="flex flex-wrap items-center gap-2">
+            <h3 className="text-lg font-semibold">{phase.name}</h3>
+            <PhaseStatusBadge status={phase.status} />
+          </div>
+          <p className="text-sm text-slate-700 dark:text-slate-300">{phase.audience}</p>
+          <div className="flex items-baseline gap-2">
+            <span className="text-3xl font-semibold tabular-nums">{formatPercent(phase.trafficPercent)}</span>
+            <span className="text-sm text-slate-600 dark:text-slate-400">of traffic in this phase</span>
+          </div>
+          <dl className="grid grid-cols-2 gap-2 text-sm">
+            <div>
+              <dt className="text-xs text-slate-600 dark:text-slate-400">Started</dt>
+              <dd>{phase.actualStartAt ? <RelativeTime date={phase.actualStartAt} now={now} /> : "Not yet"}</dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-600 dark:text-slate-400">Planned end</dt>
+              <dd>{phase.plannedEndAt ? <RelativeTime date={phase.plannedEndAt} now={now} /> : "Not set"}</dd>
+            </div>
+          </dl>
+          {view.milestone ? (
+            <div className="rounded-md bg-slate-50 p-2 text-sm dark:bg-slate-800/60">
+              <div className="text-xs text-slate-600 dark:text-slate-400">Next milestone</div>
+              <div>{view.milestone.label}</div>
+              <div className="mt-1 flex items-center gap-2 text-xs">
+                <MilestoneBadge status={view.milestone.status} reason={view.milestone.reason} />
+                <span className="text-slate-600 dark:text-slate-400">{view.milestone.reason}</span>
+              </div>
+            </div>
+          ) : null}
+        </div>
+
+        <div className="space-y-3">
+          <h3 className="text-sm font-semibold">Gate{next ? ` to ${next.name}` : ""}</h3>
+          {gate ? (
+            <div className="text-sm">
+              <div className="flex justify-between">
+                <span>Approvals ({describeRoles(gate.approverRoles)})</span>
+                <span className="tabular-nums">
+                  {liveApprovals.length}/{gate.requiredApprovals}
+                </span>
+              </div>
+              {liveApprovals.length > 0 ? (
+                <p className="text-xs text-slate-600 dark:text-slate-400">
+                  {liveApprovals.map((a) => a.user.name).join(", ")}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+          {view.gateLists.map((l) => (
+            <div key={l.id} className="space-y-1 text-sm">
+              <div className="flex justify-between">
+                <span>{l.title}</span>
+                <span className="tabular-nums">
+                  {l.progress.done + l.progress.notApplicable}/{l.progress.total}
+                </span>
+              </div>
+              <ProgressBar value={l.progress.ratio} label={`${l.title} progress`} tone={l.progress.blocked > 0 ? "amber" : "accent"} />
+            </div>
+          ))}
+          {finishedPhase ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">This phase is history; its gate no longer applies.</p>
+          ) : blockers.length === 0 ? (
+            <p className="text-sm text-emerald-700 dark:text-emerald-300">Nothing blocks this gate.</p>
+          ) : (
+            <div>
+              <h4 className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">What blocks it</h4>
+              <ul className="mt-1 list-disc space-y-1 pl-5 text-sm" data-testid="gate-blockers">
+                {blockers.map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+
+        <div className="space-y-2">
+          <h3 className="text-sm font-semibold">Success criteria</h3>
+          {phase.successCriteria.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">None set for this phase.</p>
+          ) : (
+            <ul className="space-y-2 text-sm">
+              {phase.successCriteria.map((c) => {
+                const m = metricById.get(c.metricId);
+                if (!m) return null;
+                return (
+                  <li key={c.id}>
+                    <div>{describeCondition(m.label, c.comparison, c.value, m.unit, c.sustainedMinutes)}</div>
+                    <div className="text-xs text-slate-600 dark:text-slate-400">
+                      Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      </div>
+    </Card>
+  );
+}
+
+function round(v: number) {
+  return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
+}

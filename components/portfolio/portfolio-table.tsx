@@ -1,0 +1,139 @@
+import Link from "next/link";
+import { MilestoneBadge, HealthBadge, PlanStatusBadge } from "@/components/ui/status-badges";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { formatPercent } from "@/lib/domain/milestones";
+import { strategyLabel } from "@/lib/domain/labels";
+import type { PortfolioRow } from "@/lib/queries/portfolio";
+
+function Milestone({ row, now }: { row: PortfolioRow; now: Date }) {
+  if (!row.milestone) return <span className="text-slate-500 dark:text-slate-400">—</span>;
+  const m = row.milestone;
+  return (
+    <div className="space-y-1">
+      <div className="text-sm">{m.label}</div>
+      <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+        <MilestoneBadge status={m.status} reason={m.reason} />
+        {m.dueAt ? <RelativeTime date={m.dueAt} now={now} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function Traffic({ value }: { value: number }) {
+  return (
+    <div className="w-28 space-y-1">
+      <div className="text-sm tabular-nums">{formatPercent(value)}</div>
+      <ProgressBar value={value / 100} label={`Traffic on the new release: ${formatPercent(value)}`} />
+    </div>
+  );
+}
+
+export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date }) {
+  return (
+    <>
+      {/* Laptop and wider: one table row per release. */}
+      <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm md:block dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Every release with its phase, traffic, health and next milestone</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:text-slate-400">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">Release</th>
+              <th scope="col" className="px-4 py-3 font-medium">Status</th>
+              <th scope="col" className="px-4 py-3 font-medium">Phase</th>
+              <th scope="col" className="px-4 py-3 font-medium">Traffic</th>
+              <th scope="col" className="px-4 py-3 font-medium">Health</th>
+              <th scope="col" className="px-4 py-3 font-medium">Next milestone</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {rows.map((row) => (
+              <tr key={row.planId} data-testid="plan-row" className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/50">
+                <td className="px-4 py-3">
+                  <div className="text-xs text-slate-600 dark:text-slate-400">{row.project.name}</div>
+                  <Link href={`/plans/${row.planId}`} className="font-medium text-slate-900 hover:text-accent-700 hover:underline dark:text-slate-100 dark:hover:text-accent-300">
+                    {row.name} <span className="font-normal text-slate-500 dark:text-slate-400">v{row.releaseVersion}</span>
+                  </Link>
+                  <div className="text-xs text-slate-600 dark:text-slate-400">
+                    {strategyLabel[row.strategy]}
+                    {row.owner ? ` · ${row.owner}` : ""}
+                  </div>
+                </td>
+                <td className="px-4 py-3">
+                  <div className="flex flex-col items-start gap-1">
+                    <PlanStatusBadge status={row.status} />
+                    {row.openIncidents > 0 ? (
+                      <span className="text-xs text-red-700 dark:text-red-300">{row.openIncidents} open incident{row.openIncidents === 1 ? "" : "s"}</span>
+                    ) : null}
+                  </div>
+                </td>
+                <td className="px-4 py-3">
+                  {row.phase ? (
+                    <>
+                      <div>{row.phase.name}</div>
+                      <div className="text-xs text-slate-600 dark:text-slate-400">
+                        Phase {row.phase.position} of {row.phase.count}
+                      </div>
+                    </>
+                  ) : (
+                    <span className="text-slate-500 dark:text-slate-400">Not started</span>
+                  )}
+                </td>
+                <td className="px-4 py-3">
+                  <Traffic value={row.trafficPercent} />
+                </td>
+                <td className="px-4 py-3">
+                  <HealthBadge health={row.health} />
+                </td>
+                <td className="px-4 py-3">
+                  <Milestone row={row} now={now} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {/* Phones: one card per release. */}
+      <ul className="space-y-3 md:hidden" aria-label="Releases">
+        {rows.map((row) => (
+          <li key={row.planId} data-testid="plan-card" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+            <div className="flex items-start justify-between gap-3">
+              <div>
+                <div className="text-xs text-slate-600 dark:text-slate-400">{row.project.name}</div>
+                <Link href={`/plans/${row.planId}`} className="font-medium hover:underline">
+                  {row.name} <span className="font-normal text-slate-500 dark:text-slate-400">v{row.releaseVersion}</span>
+                </Link>
+              </div>
+              <PlanStatusBadge status={row.status} />
+            </div>
+            <dl className="mt-3 grid grid-cols-2 gap-3 text-sm">
+              <div>
+                <dt className="text-xs text-slate-600 dark:text-slate-400">Phase</dt>
+                <dd>{row.phase ? `${row.phase.name} (${row.phase.position}/${row.phase.count})` : "Not started"}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-slate-600 dark:text-slate-400">Health</dt>
+                <dd>
+                  <HealthBadge health={row.health} />
+                </dd>
+              </div>
+              <div>
+                <dt className="text-xs text-slate-600 dark:text-slate-400">Traffic</dt>
+                <dd>
+                  <Traffic value={row.trafficPercent} />
+                </dd>
+              </div>
+              <div className="col-span-2">
+                <dt className="text-xs text-slate-600 dark:text-slate-400">Next milestone</dt>
+                <dd>
+                  <Milestone row={row} now={now} />
+                </dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,141 @@
+import clsx from "clsx";
+import type { PhaseStatus } from "@/db/schema/enums";
+import { phaseStatusLabel } from "@/lib/domain/labels";
+import { formatPercent } from "@/lib/domain/milestones";
+import { formatExact } from "@/lib/domain/time";
+
+export interface TimelinePhase {
+  id: string;
+  name: string;
+  status: PhaseStatus;
+  trafficPercent: number;
+  plannedStartAt: Date | null;
+  plannedEndAt: Date | null;
+  actualStartAt: Date | null;
+  actualEndAt: Date | null;
+}
+
+export interface TimelineMarker {
+  id: string;
+  phaseId: string | null;
+  at: Date;
+  kind: "go" | "no_go" | "rollback" | "incident";
+  label: string;
+}
+
+const actualClass: Record<PhaseStatus, string> = {
+  pending: "bg-slate-400",
+  active: "bg-accent-600 dark:bg-accent-400",
+  passed: "bg-emerald-600 dark:bg-emerald-500",
+  failed: "bg-red-600 dark:bg-red-500",
+  rolled_back: "bg-red-600 dark:bg-red-500",
+};
+
+const markerGlyph: Record<TimelineMarker["kind"], { glyph: string; className: string; text: string }> = {
+  go: { glyph: "◆", className: "text-emerald-700 dark:text-emerald-300", text: "Go" },
+  no_go: { glyph: "◆", className: "text-amber-600 dark:text-amber-300", text: "No-go" },
+  rollback: { glyph: "◆", className: "text-red-600 dark:text-red-400", text: "Rollback" },
+  incident: { glyph: "▲", className: "text-red-600 dark:text-red-400", text: "Incident" },
+};
+
+// Phases as bars on one time axis: the outline is the plan, the solid bar what happened.
+export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[]; markers: TimelineMarker[]; now: Date }) {
+  const instants = phases.flatMap((p) => [p.plannedStartAt, p.plannedEndAt, p.actualStartAt, p.actualEndAt]).filter((d): d is Date => d !== null);
+  instants.push(now, ...markers.map((m) => m.at));
+  const min = Math.min(...instants.map((d) => d.getTime()));
+  const max = Math.max(...instants.map((d) => d.getTime()));
+  const span = Math.max(1, max - min);
+  const pos = (d: Date) => ((d.getTime() - min) / span) * 100;
+  const nowPos = pos(now);
+  const dayTicks = ticks(min, max);
+
+  return (
+    <div className="space-y-2" data-testid="phase-timeline">
+      <div className="relative ml-0 h-5 text-[11px] text-slate-600 sm:ml-36 dark:text-slate-400" aria-hidden="true">
+        {dayTicks.map((t) => (
+          <span key={t} className="absolute -translate-x-1/2 whitespace-nowrap" style={{ left: `${pos(new Date(t))}%` }}>
+            {new Date(t).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })}
+          </span>
+        ))}
+      </div>
+      <ol className="space-y-2">
+        {phases.map((p) => {
+          const plannedLabel =
+            p.plannedStartAt && p.plannedEndAt ? `planned ${formatExact(p.plannedStartAt)} to ${formatExact(p.plannedEndAt)}` : "no planned dates";
+          const actualEnd = p.actualEndAt ?? (p.status === "active" ? now : null);
+          const actualLabel = p.actualStartAt
+            ? `actual ${formatExact(p.actualStartAt)} to ${p.actualEndAt ? formatExact(p.actualEndAt) : "now"}`
+            : "not started";
+          const phaseMarkers = markers.filter((m) => m.phaseId === p.id);
+          return (
+            <li key={p.id} className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0">
+              <div className="flex w-36 shrink-0 items-baseline gap-2 pr-3 text-sm">
+                <span className="truncate font-medium">{p.name}</span>
+                <span className="text-xs tabular-nums text-slate-600 dark:text-slate-400">{formatPercent(p.trafficPercent)}</span>
+              </div>
+              <div
+                className="relative h-7 w-full rounded bg-slate-100 sm:w-auto sm:flex-1 dark:bg-slate-800/60"
+                role="img"
+                aria-label={`${p.name}, ${phaseStatusLabel[p.status]}: ${plannedLabel}; ${actualLabel}`}
+              >
+                {p.plannedStartAt && p.plannedEndAt ? (
+                  <div
+                    className="absolute top-1 h-5 rounded border-2 border-dashed border-slate-400 dark:border-slate-500"
+                    style={{ left: `${pos(p.plannedStartAt)}%`, width: `${Math.max(0.5, pos(p.plannedEndAt) - pos(p.plannedStartAt))}%` }}
+                    title={`Planned: ${plannedLabel}`}
+                  />
+                ) : null}
+                {p.actualStartAt && actualEnd ? (
+                  <div
+                    className={clsx("absolute top-2 h-3 rounded", actualClass[p.status])}
+                    style={{ left: `${pos(p.actualStartAt)}%`, width: `${Math.max(0.5, pos(actualEnd) - pos(p.actualStartAt))}%` }}
+                    title={`${phaseStatusLabel[p.status]}: ${actualLabel}`}
+                  />
+                ) : null}
+                {phaseMarkers.map((m) => (
+                  <span
+                    key={m.id}
+                    className={clsx("absolute top-0.5 -translate-x-1/2 text-base leading-6", markerGlyph[m.kind].className)}
+                    style={{ left: `${pos(m.at)}%` }}
+                    title={`${markerGlyph[m.kind].text}: ${m.label} (${formatExact(m.at)})`}
+                  >
+                    {markerGlyph[m.kind].glyph}
+                  </span>
+                ))}
+                <div className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300" style={{ left: `${nowPos}%` }} aria-hidden="true" />
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      <ul className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400" aria-label="Legend">
+        <li className="flex items-center gap-1.5">
+          <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" /> Planned
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span className="inline-block h-2 w-5 rounded bg-emerald-600" aria-hidden="true" /> Actual
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span className="inline-block h-3 w-0.5 bg-accent-600 dark:bg-accent-300" aria-hidden="true" /> Today
+        </li>
+        {(["go", "rollback", "incident"] as const).map((k) => (
+          <li key={k} className="flex items-center gap-1.5">
+            <span className={markerGlyph[k].className} aria-hidden="true">
+              {markerGlyph[k].glyph}
+            </span>
+            {markerGlyph[k].text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function ticks(min: number, max: number): number[] {
+  const day = 86_400_000;
+  const days = (max - min) / day;
+  const step = days <= 8 ? day : days <= 21 ? 3 * day : days <= 60 ? 7 * day : 30 * day;
+  const out: number[] = [];
+  for (let t = Math.ceil(min / day) * day; t <= max; t += step) out.push(t);
+  return out;
+}

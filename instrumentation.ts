@@ -1,0 +1,7 @@
+// Next.js calls register() once per server process before serving requests.
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startServer } = await import("./lib/startup");
+    await startServer();
+  }
+}

@@ -1,0 +1,68 @@
+import type { Comparison, ProjectRole } from "@/db/schema/enums";
+import type { ChecklistProgress } from "./checklist-progress";
+
+// What a phase's gate is waiting on, in words a release manager can act on.
+
+export interface GateSummaryInput {
+  requiredApprovals: number;
+  approverRoles: readonly ProjectRole[];
+  liveApprovals: number;
+  lists: readonly {
+    title: string;
+    progress: ChecklistProgress;
+    requiredSignoffRoles: readonly ProjectRole[];
+    validSignoffRoles: readonly ProjectRole[];
+    blockedItems: readonly { text: string; reason: string | null }[];
+  }[];
+}
+
+const roleLabel: Record<ProjectRole, string> = {
+  viewer: "viewer",
+  engineer: "engineer",
+  release_manager: "release manager",
+  approver: "approver",
+};
+
+export function describeRoles(roles: readonly ProjectRole[]): string {
+  const names = roles.map((r) => roleLabel[r]);
+  if (names.length <= 1) return names[0] ?? "anyone";
+  return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+
+export function gateBlockers(input: GateSummaryInput): string[] {
+  const blockers: string[] = [];
+  const missing = input.requiredApprovals - input.liveApprovals;
+  if (missing > 0) {
+    blockers.push(
+      `${input.liveApprovals} of ${input.requiredApprovals} approvals given: ${missing} more needed from ${describeRoles(input.approverRoles)}`,
+    );
+  }
+  for (const list of input.lists) {
+    const { requiredOutstanding } = list.progress;
+    if (requiredOutstanding > 0) {
+      blockers.push(`${list.title}: ${requiredOutstanding} required item${requiredOutstanding === 1 ? "" : "s"} not done`);
+    }
+    for (const item of list.blockedItems) {
+      blockers.push(`Blocked: ${item.text}${item.reason ? ` (${item.reason})` : ""}`);
+    }
+    const unsigned = list.requiredSignoffRoles.filter((r) => !list.validSignoffRoles.includes(r));
+    if (unsigned.length > 0) blockers.push(`${list.title}: sign-off missing from ${describeRoles(unsigned)}`);
+  }
+  return blockers;
+}
+
+const comparisonSymbol: Record<Comparison, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥" };
+
+export function formatMinutes(minutes: number): string {
+  if (minutes === 0) return "";
+  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? "" : "s"}`;
+  if (minutes % 60 === 0) return `${minutes / 60} h`;
+  return `${minutes} min`;
+}
+
+/** "Error rate < 1% for 3 days". */
+export function describeCondition(label: string, comparison: Comparison, value: number, unit: string, minutes: number): string {
+  const duration = formatMinutes(minutes);
+  const spacer = unit === "%" || unit === "" ? "" : " ";
+  return `${label} ${comparisonSymbol[comparison]} ${value}${spacer}${unit}${duration ? ` for ${duration}` : ""}`;
+}

@@ -1,0 +1,93 @@
+import "server-only";
+import { asc, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { checklistItems, checklists, decisions, incidents, metrics, phases, plans } from "@/db/schema";
+import { checklistProgress } from "@/lib/domain/checklist-progress";
+import { classifyReading, worstHealth } from "@/lib/domain/health";
+import { nextMilestone } from "@/lib/domain/milestones";
+import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
+import { metricSeries, recentCanaryValues } from "./metrics";
+
+const HOUR = 3600_000;
+
+export const planIdSchema = z.uuid();
+
+async function fetchPlan(db: Database, planId: string) {
+  return db.query.plans.findFirst({
+    where: eq(plans.id, planId),
+    with: {
+      project: true,
+      owner: { columns: { id: true, name: true } },
+      phases: {
+        orderBy: asc(phases.position),
+        with: {
+          gate: { with: { approvals: { with: { user: { columns: { name: true } } } } } },
+          successCriteria: true,
+        },
+      },
+      checklists: {
+        orderBy: asc(checklists.position),
+        with: {
+          items: { orderBy: asc(checklistItems.position) },
+          signOffs: { with: { user: { columns: { name: true } } } },
+        },
+      },
+      metrics: { orderBy: asc(metrics.position) },
+      decisions: { orderBy: desc(decisions.decidedAt), with: { decider: { columns: { name: true } } } },
+      incidents: { orderBy: desc(incidents.detectedAt) },
+      rollbackTriggers: true,
+    },
+  });
+}
+
+type PlanRecord = NonNullable<Awaited<ReturnType<typeof fetchPlan>>>;
+export type PlanChecklist = PlanRecord["checklists"][number] & { progress: ReturnType<typeof checklistProgress> };
+
+/** Everything the plan page shows, or null when there is no such plan. */
+export async function loadPlanView(db: Database, planId: string, now: Date = new Date()) {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  const plan = await fetchPlan(db, planId);
+  if (!plan) return null;
+
+  const recent = await recentCanaryValues(db, [plan.id]);
+  const metricViews = plan.metrics.map((m) => {
+    const value = recent.get(m.id) ?? null;
+    return { ...m, recent: value, health: classifyReading(m, value) };
+  });
+  const health = worstHealth(metricViews.map((m) => m.health));
+
+  const withProgress: PlanChecklist[] = plan.checklists.map((c) => ({ ...c, progress: checklistProgress(c.items) }));
+  const focusIndex = focusPhaseIndex(plan.status, plan.phases);
+  const focus = plan.phases[focusIndex] ?? null;
+  const gateLists = focus ? withProgress.filter((c) => c.phaseId === focus.id && c.kind === "go_no_go") : [];
+  const gateOutstanding = gateLists.reduce((n, c) => n + c.progress.requiredOutstanding, 0);
+
+  // Chart range: from the start of the rollout (or a day back) to now, or shortly after it ended.
+  const chartFrom = plan.startedAt ?? plan.phases[0]?.actualStartAt ?? new Date(now.getTime() - 24 * HOUR);
+  const finished = plan.status === "completed" || plan.status === "rolled_back" || plan.status === "cancelled";
+  const chartTo = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR)) : now;
+  const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
+
+  return {
+    plan,
+    health,
+    trafficPercent: currentTraffic(plan.status, plan.phases),
+    focusIndex,
+    gateLists,
+    gateOutstanding,
+    checklists: withProgress,
+    metrics: metricViews.map((m, i) => ({ ...m, series: series[i]! })),
+    chartRange: { from: chartFrom, to: chartTo },
+    milestone: nextMilestone({
+      planStatus: plan.status,
+      targetStartAt: plan.targetStartAt,
+      phases: plan.phases,
+      health,
+      gateOutstanding,
+      now,
+    }),
+  };
+}
+
+export type PlanView = NonNullable<Awaited<ReturnType<typeof loadPlanView>>>;

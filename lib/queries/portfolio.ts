@@ -1,0 +1,119 @@
+import "server-only";
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { checklistItems, checklists, incidents, metrics, phases, plans, projects, users } from "@/db/schema";
+import type { PlanStatus, PlanStrategy } from "@/db/schema/enums";
+import { classifyReading, type Health, worstHealth } from "@/lib/domain/health";
+import { type Milestone, nextMilestone } from "@/lib/domain/milestones";
+import { currentTraffic } from "@/lib/domain/rollout";
+import { recentCanaryValues } from "./metrics";
+
+export interface PortfolioRow {
+  planId: string;
+  name: string;
+  releaseVersion: string;
+  status: PlanStatus;
+  strategy: PlanStrategy;
+  project: { slug: string; name: string };
+  owner: string | null;
+  phase: { name: string; position: number; count: number } | null;
+  trafficPercent: number;
+  health: Health;
+  milestone: Milestone | null;
+  openIncidents: number;
+  updatedAt: Date;
+}
+
+const statusOrder: Record<PlanStatus, number> = {
+  in_progress: 0,
+  paused: 1,
+  scheduled: 2,
+  draft: 3,
+  rolled_back: 4,
+  completed: 5,
+  cancelled: 6,
+};
+
+// Every plan with what an executive asks first: where it is, how much traffic, healthy or not, what's next.
+export async function loadPortfolio(db: Database, now: Date = new Date()): Promise<PortfolioRow[]> {
+  const planRows = await db
+    .select({
+      id: plans.id,
+      name: plans.name,
+      releaseVersion: plans.releaseVersion,
+      status: plans.status,
+      strategy: plans.strategy,
+      targetStartAt: plans.targetStartAt,
+      updatedAt: plans.updatedAt,
+      projectSlug: projects.slug,
+      projectName: projects.name,
+      owner: users.name,
+    })
+    .from(plans)
+    .innerJoin(projects, eq(projects.id, plans.projectId))
+    .leftJoin(users, eq(users.id, plans.ownerId))
+    .orderBy(desc(plans.updatedAt));
+  if (planRows.length === 0) return [];
+  const ids = planRows.map((p) => p.id);
+
+  const [phaseRows, metricRows, recent, openIncidentRows, outstandingRows] = await Promise.all([
+    db.select().from(phases).where(inArray(phases.planId, ids)).orderBy(asc(phases.planId), asc(phases.position)),
+    db.select().from(metrics).where(inArray(metrics.planId, ids)),
+    recentCanaryValues(db, ids),
+    db
+      .select({ planId: incidents.planId, n: count() })
+      .from(incidents)
+      .where(and(inArray(incidents.planId, ids), eq(incidents.status, "open")))
+      .groupBy(incidents.planId),
+    // Required go/no-go items still open, per phase: what a gate is waiting on.
+    db
+      .select({ phaseId: checklists.phaseId, n: count() })
+      .from(checklistItems)
+      .innerJoin(checklists, eq(checklists.id, checklistItems.checklistId))
+      .where(
+        and(
+          inArray(checklists.planId, ids),
+          eq(checklists.kind, "go_no_go"),
+          eq(checklistItems.required, true),
+          inArray(checklistItems.state, ["open", "blocked"]),
+        ),
+      )
+      .groupBy(checklists.phaseId),
+  ]);
+
+  const outstandingByPhase = new Map(outstandingRows.map((r) => [r.phaseId, Number(r.n)]));
+  const incidentsByPlan = new Map(openIncidentRows.map((r) => [r.planId, Number(r.n)]));
+
+  const rows = planRows.map((plan): PortfolioRow => {
+    const planPhases = phaseRows.filter((p) => p.planId === plan.id);
+    const health = worstHealth(
+      metricRows.filter((m) => m.planId === plan.id).map((m) => classifyReading(m, recent.get(m.id))),
+    );
+    const active = planPhases.find((p) => p.status === "active");
+    const shown = active ?? (plan.status === "completed" ? planPhases.at(-1) : undefined) ??
+      planPhases.find((p) => p.status === "rolled_back" || p.status === "failed");
+    return {
+      planId: plan.id,
+      name: plan.name,
+      releaseVersion: plan.releaseVersion,
+      status: plan.status,
+      strategy: plan.strategy,
+      project: { slug: plan.projectSlug, name: plan.projectName },
+      owner: plan.owner,
+      phase: shown ? { name: shown.name, position: shown.position + 1, count: planPhases.length } : null,
+      trafficPercent: currentTraffic(plan.status, planPhases),
+      health,
+      milestone: nextMilestone({
+        planStatus: plan.status,
+        targetStartAt: plan.targetStartAt,
+        phases: planPhases,
+        health,
+        gateOutstanding: active ? (outstandingByPhase.get(active.id) ?? 0) : 0,
+        now,
+      }),
+      openIncidents: incidentsByPlan.get(plan.id) ?? 0,
+      updatedAt: plan.updatedAt,
+    };
+  });
+  return rows.sort((a, b) => statusOrder[a.status] - statusOrder[b.status] || b.updatedAt.getTime() - a.updatedAt.getTime());
+}
