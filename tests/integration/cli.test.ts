@@ -1,0 +1,50 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, test } from "vitest";
+
+const run = promisify(execFile);
+const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-cli-"));
+
+async function cli(script: string, env: Record<string, string>) {
+  const { DATABASE_URL: _omit, ...base } = process.env;
+  try {
+    const { stdout, stderr } = await run(tsx, [script], { env: { ...base, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("command-line tasks", () => {
+  test("seed:demo loads an empty PGlite folder, then refuses it", async () => {
+    const env = { PGLITE_DIR: path.join(dir, "pglite") };
+    const first = await cli("scripts/seed-demo.ts", env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/demo loaded into PGlite at .*: 4 plans, 3 projects, 6 people/);
+    const second = await cli("scripts/seed-demo.ts", env);
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim()).toMatch(/^phasegate: PGlite at .* already holds data; the demo loads only into an empty database$/);
+  });
+
+  test("db:migrate against an unreachable server prints one line, no stack trace", async () => {
+    const result = await cli("scripts/migrate.ts", { DATABASE_URL: "postgres://app:pw@127.0.0.1:1/db" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toEqual(["phasegate: Cannot reach PostgreSQL at 127.0.0.1:1/db: connect ECONNREFUSED 127.0.0.1:1"]);
+  });
+
+  test("db:migrate with an unwritable PGlite folder prints one line", async () => {
+    const file = path.join(dir, "a-file");
+    fs.writeFileSync(file, "");
+    const result = await cli("scripts/migrate.ts", { PGLITE_DIR: path.join(file, "db") });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/is not writable \(ENOTDIR\)/);
+  });
+});
