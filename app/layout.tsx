@@ -6,6 +6,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Phasegate", template: "%s · Phasegate" },
   description: "Staged rollouts where the plan is the rollout: phases, gates, checklists and live KPIs.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export const viewport: Viewport = {

@@ -28,6 +28,19 @@ export interface KpiChartProps {
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const hourFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Ticks on whole days (UTC) for long ranges, whole hours for short ones; at most ~8. */
+function dayTicks(from: number, to: number): number[] {
+  const span = to - from;
+  const unit = span > 2 * DAY ? DAY : HOUR;
+  const step = Math.max(1, Math.ceil(span / unit / 8)) * unit;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
 
 // One KPI against its thresholds: canary and baseline lines, alert and critical bands, phase starts.
 export function KpiChart(props: KpiChartProps) {
@@ -63,7 +76,8 @@ export function KpiChart(props: KpiChartProps) {
             type="number"
             domain={[from, to]}
             scale="time"
-            tickFormatter={(t: number) => dayFormat.format(t)}
+            ticks={dayTicks(from, to)}
+            tickFormatter={(t: number) => (to - from > 2 * DAY ? dayFormat.format(t) : hourFormat.format(t))}
             stroke="var(--chart-axis)"
             tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
             minTickGap={32}
@@ -85,7 +99,8 @@ export function KpiChart(props: KpiChartProps) {
           ) : null}
           {alert !== null ? <ReferenceLine y={alert} stroke="var(--chart-alert)" strokeDasharray="2 2" /> : null}
           {critical !== null ? <ReferenceLine y={critical} stroke="var(--chart-critical)" strokeDasharray="2 2" /> : null}
-          {props.phaseStarts.map((p) => (
+          {/* A phase that starts with the chart needs no line: the axis already marks it. */}
+          {props.phaseStarts.filter((p) => p.t > from + (to - from) * 0.02).map((p) => (
             <ReferenceLine key={p.t} x={p.t} stroke="var(--chart-phase)" label={{ value: p.name, position: "insideTopRight", fontSize: 10, fill: "var(--chart-axis)" }} />
           ))}
           <Legend wrapperStyle={{ fontSize: 12 }} />
