@@ -10,7 +10,8 @@ const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-cli-"));
 
 async function cli(script: string, env: Record<string, string>) {
-  const { DATABASE_URL: _omit, ...base } = process.env;
+  const base = { ...process.env };
+  delete base.DATABASE_URL;
   try {
     const { stdout, stderr } = await run(tsx, [script], { env: { ...base, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
