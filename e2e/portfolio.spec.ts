@@ -16,6 +16,7 @@ test.describe("portfolio", () => {
     await expect(pilot).toContainText("Go/no-go: Pilot → Expanded (25%)");
 
     await expect(rows.filter({ hasText: "Rich push notifications" })).toContainText("Rolled back");
+    await expect(rows.filter({ hasText: "Rich push notifications" })).toContainText("Not live");
     await expect(rows.filter({ hasText: "Search backend migration" })).toContainText("Completed");
     await expect(rows.filter({ hasText: "Saved cards vault" })).toContainText("Scheduled");
   });

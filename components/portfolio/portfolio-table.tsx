@@ -4,6 +4,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatPercent } from "@/lib/domain/milestones";
 import { strategyLabel } from "@/lib/domain/labels";
+import { isLive } from "@/lib/domain/rollout";
 import type { PortfolioRow } from "@/lib/queries/portfolio";
 
 function Milestone({ row, now }: { row: PortfolioRow; now: Date }) {
@@ -83,7 +84,7 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
                   <Traffic value={row.trafficPercent} />
                 </td>
                 <td className="px-4 py-3">
-                  <HealthBadge health={row.health} />
+                  <HealthBadge health={row.health} live={isLive(row.status)} />
                 </td>
                 <td className="px-4 py-3">
                   <Milestone row={row} now={now} />
@@ -115,7 +116,7 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
               <div>
                 <dt className="text-xs text-slate-600 dark:text-slate-400">Health</dt>
                 <dd>
-                  <HealthBadge health={row.health} />
+                  <HealthBadge health={row.health} live={isLive(row.status)} />
                 </dd>
               </div>
               <div>

@@ -95,7 +95,10 @@ export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[
                 {phaseMarkers.map((m) => (
                   <span
                     key={m.id}
-                    className={clsx("absolute top-0.5 -translate-x-1/2 text-base leading-6", markerGlyph[m.kind].className)}
+                    className={clsx(
+                      "absolute top-0.5 -translate-x-1/2 text-base leading-6 [text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]",
+                      markerGlyph[m.kind].className,
+                    )}
                     style={{ left: `${pos(m.at)}%` }}
                     title={`${markerGlyph[m.kind].text}: ${m.label} (${formatExact(m.at)})`}
                   >

@@ -23,7 +23,9 @@ const phaseTone: Record<PhaseStatus, Tone> = {
 };
 const milestoneTone: Record<MilestoneStatus, Tone> = { on_track: "green", at_risk: "amber", late: "red" };
 
-export function HealthBadge({ health, title }: { health: Health; title?: string }) {
+export function HealthBadge({ health, title, live = true }: { health: Health; title?: string; live?: boolean }) {
+  // Nothing of a rolled-back or cancelled release is exposed: its last readings are not its health.
+  if (!live) return <Badge tone="grey" title="No traffic reaches this release">Not live</Badge>;
   return (
     <Badge tone={healthTone[health]} {...(title ? { title } : {})}>
       {healthLabel[health]}

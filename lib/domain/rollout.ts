@@ -47,3 +47,8 @@ function lastWhere<T>(items: readonly T[], predicate: (item: T) => boolean): T |
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return items[i];
   return undefined;
 }
+
+/** Whether any traffic can still reach the release: not after a rollback or cancellation. */
+export function isLive(planStatus: PlanStatus): boolean {
+  return planStatus !== "rolled_back" && planStatus !== "cancelled";
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { PhaseStatus, PlanStatus } from "@/db/schema/enums";
-import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
+import { currentTraffic, focusPhaseIndex, isLive } from "@/lib/domain/rollout";
 
 const phases = (...list: [PhaseStatus, number][]) => list.map(([status, trafficPercent], i) => ({ name: `P${i}`, status, trafficPercent }));
 
@@ -28,5 +28,18 @@ describe("focusPhaseIndex", () => {
     ["draft", [], -1],
   ] as [PlanStatus, ReturnType<typeof phases>, number][])("%s %o → %i", (status, list, expected) => {
     expect(focusPhaseIndex(status, list)).toBe(expected);
+  });
+});
+
+describe("isLive", () => {
+  test.each([
+    ["in_progress", true],
+    ["paused", true],
+    ["completed", true],
+    ["scheduled", true],
+    ["rolled_back", false],
+    ["cancelled", false],
+  ] as [PlanStatus, boolean][])("%s → %s", (status, expected) => {
+    expect(isLive(status)).toBe(expected);
   });
 });

@@ -12,6 +12,7 @@ import { HealthBadge, PlanStatusBadge } from "@/components/ui/status-badges";
 import { describeCondition } from "@/lib/domain/gate-summary";
 import { strategyLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
+import { isLive } from "@/lib/domain/rollout";
 import { loadPlanView } from "@/lib/queries/plan";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -56,7 +57,7 @@ export default async function PlanPage({ params }: Props) {
           <p className="mt-1 max-w-3xl text-sm text-slate-700 dark:text-slate-300">{plan.summary}</p>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
             <PlanStatusBadge status={plan.status} />
-            <HealthBadge health={view.health} />
+            <HealthBadge health={view.health} live={isLive(plan.status)} />
             <span>{strategyLabel[plan.strategy]}</span>
             <span aria-hidden="true">·</span>
             <span>{plan.downtime === "zero" ? "Zero downtime" : "Maintenance window"}</span>
