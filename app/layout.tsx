@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
+import { MainNav, UserMenu } from "@/components/layout/user-menu";
+import { currentUser } from "@/lib/auth/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -21,11 +24,13 @@ export const viewport: Viewport = {
 // Applies the saved or system theme before first paint, so dark mode never flashes light.
 const themeScript = `try{var t=localStorage.getItem("phasegate-theme");var d=t?t==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch(e){}`;
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
+  const user = await currentUser().catch(() => null);
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen font-sans">
         <a
@@ -42,12 +47,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               </svg>
               Phasegate
             </Link>
-            <nav aria-label="Main" className="flex items-center gap-4 text-sm">
-              <Link href="/" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
-                Portfolio
-              </Link>
-            </nav>
-            <div className="ml-auto">
+            <MainNav user={user} />
+            <div className="ml-auto flex items-center gap-2">
+              {user ? <UserMenu user={user} /> : null}
               <ThemeToggle />
             </div>
           </div>

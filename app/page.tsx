@@ -1,6 +1,8 @@
 import { PortfolioTable } from "@/components/portfolio/portfolio-table";
 import { EmptyState } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { readableProjectIds } from "@/lib/auth/actor";
+import { requireUser } from "@/lib/auth/session";
 import { loadPortfolio } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -19,8 +21,9 @@ function Stat({ label, value, hint }: { label: string; value: number; hint: stri
 }
 
 export default async function PortfolioPage() {
+  const user = await requireUser();
   const now = new Date();
-  const result = await readWithDatabase((db) => loadPortfolio(db, now));
+  const result = await readWithDatabase((db) => loadPortfolio(db, now, readableProjectIds(user)));
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const rows = result.data;
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
@@ -36,11 +39,15 @@ export default async function PortfolioPage() {
       </div>
       {rows.length === 0 ? (
         <EmptyState title="No rollout plans yet">
-          <p>
-            A plan appears here as soon as a release manager creates one. To explore Phasegate with realistic data, load the
-            demo into this empty database with <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">npm run seed:demo</code>{" "}
-            and reload.
-          </p>
+          {user.isAdmin || user.roles.size > 0 ? (
+            <p>
+              A plan appears here as soon as a release manager creates one. To explore Phasegate with realistic data, load the
+              demo into an empty database with <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">npm run seed:demo</code>{" "}
+              and reload.
+            </p>
+          ) : (
+            <p>You are not a member of any project yet. Ask an admin to add you to a project with the role you need.</p>
+          )}
         </EmptyState>
       ) : (
         <>

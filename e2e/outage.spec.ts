@@ -1,3 +1,4 @@
+import { MIGRATION_COUNT } from "../tests/support/migrations";
 import { type ChildProcess, spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
@@ -40,7 +41,7 @@ test.describe("database outage", () => {
 
   test("an empty database says what to do; an outage says so; recovery needs no restart", async ({ page, request }) => {
     const health = await request.get(`${base}/api/health`);
-    expect(await health.json()).toEqual({ status: "ok", db: "postgres", migrations: 1 });
+    expect(await health.json()).toEqual({ status: "ok", db: "postgres", migrations: MIGRATION_COUNT });
 
     await page.goto(`${base}/`);
     await expect(page.getByText("No rollout plans yet")).toBeVisible();

@@ -1,5 +1,6 @@
 import { getDb } from "@/db/client";
-import { DEMO_USERS, seedDemo } from "@/db/seed/demo";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "@/db/seed/demo";
+import { issueSetupToken } from "@/lib/services/settings";
 import { describeError } from "./errors";
 
 // Runs once per server process before it takes requests: open the database, apply migrations,
@@ -21,18 +22,27 @@ export async function startServer(): Promise<void> {
       const seeded = await seedDemo(handle.db);
       if (seeded) printDemoDetails(seeded.plans);
     }
+    const setupToken = await issueSetupToken(handle.db);
+    if (setupToken) {
+      console.log(`phasegate: no users yet: open ${baseUrl()}/setup and create the first admin with the one-time setup token:`);
+      console.log(`phasegate: setup token ${setupToken}`);
+    }
   } catch (error) {
     console.error(`phasegate: cannot start: ${describeError(error)}`);
     process.exit(1);
   }
 }
 
+function baseUrl() {
+  return `http://localhost:${process.env.PORT ?? "3000"}`;
+}
+
 function printDemoDetails(plans: number) {
-  const url = `http://localhost:${process.env.PORT ?? "3000"}`;
+  const url = baseUrl();
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
   const lines = [
     `phasegate: demo data loaded (${plans} rollout plans in 3 projects)`,
-    `phasegate: open ${url} to see the portfolio`,
+    `phasegate: open ${url} and sign in as any demo person with the password ${DEMO_PASSWORD}`,
     "phasegate: demo people (email — role):",
     ...DEMO_USERS.map((u) => `  ${u.email.padEnd(width)}  ${u.description}`),
   ];

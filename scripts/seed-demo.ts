@@ -1,7 +1,7 @@
 // npm run seed:demo – loads the demo projects, people and plans into the configured database.
 // Refuses a database that already holds data: the demo never mixes with real plans.
 import { configFromEnv, openDatabase } from "../db/client";
-import { DEMO_USERS, seedDemo } from "../db/seed/demo";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "../db/seed/demo";
 import { runCli } from "./cli";
 
 runCli(async () => {
@@ -14,6 +14,7 @@ runCli(async () => {
       return 1;
     }
     console.log(`phasegate: demo loaded into ${handle.target}: ${result.plans} plans, ${result.projects} projects, ${result.users} people`);
+    console.log(`phasegate: every demo person signs in with the password ${DEMO_PASSWORD}`);
     for (const u of DEMO_USERS) console.log(`  ${u.email}  ${u.description}`);
   } finally {
     await handle.close();

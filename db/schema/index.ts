@@ -8,3 +8,4 @@ export * from "./flags";
 export * from "./planning";
 export * from "./audit";
 export * from "./relations";
+export * from "./access";

@@ -1,4 +1,5 @@
 import { count, sql } from "drizzle-orm";
+import { hashPassword } from "../../lib/auth/password";
 import type { Database } from "../client";
 import * as s from "../schema";
 import type { ProjectRole } from "../schema/enums";
@@ -63,6 +64,9 @@ const DEMO_PROJECTS = [
   { key: "mobile", slug: "mobile-app", name: "Mobile App", description: "iOS and Android shopping app" },
 ] as const;
 
+/** Every demo person signs in with this password (demo data only; never in a real installation). */
+export const DEMO_PASSWORD = "rollout-demo-2026";
+
 export interface DemoContext {
   tx: Tx;
   now: Date;
@@ -93,6 +97,7 @@ const SEED_LOCK_KEY = 7_346_201_119;
  * when the database already holds data. Safe with several app instances starting at once.
  */
 export async function seedDemo(db: Database, now: Date = new Date()): Promise<SeedResult | null> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
     if (!(await isDatabaseEmpty(tx as unknown as Database))) return null;
@@ -109,7 +114,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
     for (const u of DEMO_USERS) {
       const [row] = await tx
         .insert(s.users)
-        .values({ email: u.email, name: u.name, isAdmin: u.isAdmin ?? false, createdAt: new Date(now.getTime() - 60 * 86400_000) })
+        .values({ email: u.email, name: u.name, isAdmin: u.isAdmin ?? false, passwordHash, createdAt: new Date(now.getTime() - 60 * 86400_000) })
         .returning({ id: s.users.id });
       users[u.key] = { id: row!.id, name: u.name };
       for (const [project, roles] of Object.entries(u.roles) as [keyof DemoContext["projects"], ProjectRole[]][]) {

@@ -35,7 +35,9 @@ const statusOrder: Record<PlanStatus, number> = {
 };
 
 // Every plan with what an executive asks first: where it is, how much traffic, healthy or not, what's next.
-export async function loadPortfolio(db: Database, now: Date = new Date()): Promise<PortfolioRow[]> {
+/** `projectIds` limits the portfolio to the projects a person may read; null means every project. */
+export async function loadPortfolio(db: Database, now: Date = new Date(), projectIds: string[] | null = null): Promise<PortfolioRow[]> {
+  if (projectIds !== null && projectIds.length === 0) return [];
   const planRows = await db
     .select({
       id: plans.id,
@@ -52,6 +54,7 @@ export async function loadPortfolio(db: Database, now: Date = new Date()): Promi
     .from(plans)
     .innerJoin(projects, eq(projects.id, plans.projectId))
     .leftJoin(users, eq(users.id, plans.ownerId))
+    .where(projectIds === null ? undefined : inArray(plans.projectId, projectIds))
     .orderBy(desc(plans.updatedAt));
   if (planRows.length === 0) return [];
   const ids = planRows.map((p) => p.id);

@@ -1,3 +1,4 @@
+import { MIGRATION_COUNT } from "../support/migrations";
 import { afterEach, describe, expect, test } from "vitest";
 import { GET } from "@/app/api/health/route";
 import { closeDb } from "@/db/client";
@@ -21,7 +22,7 @@ describe("GET /api/health", () => {
     const res = await GET();
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({ status: "ok", db: "pglite", migrations: 1 });
+    expect(await res.json()).toEqual({ status: "ok", db: "pglite", migrations: MIGRATION_COUNT });
   });
 
   test("503 with a clear reason, and no secret, when PostgreSQL cannot be reached", async () => {
@@ -47,7 +48,7 @@ describe("GET /api/health", () => {
     try {
       process.env.DATABASE_URL = t.url;
       const res = await GET();
-      expect(await res.json()).toEqual({ status: "ok", db: "postgres", migrations: 1 });
+      expect(await res.json()).toEqual({ status: "ok", db: "postgres", migrations: MIGRATION_COUNT });
     } finally {
       await closeDb();
       await t.drop();

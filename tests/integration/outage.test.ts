@@ -1,3 +1,4 @@
+import { MIGRATION_COUNT } from "../support/migrations";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type DbHandle, openDatabase } from "@/db/client";
@@ -29,7 +30,7 @@ describe.runIf(Boolean(serverUrl))("database outage on PostgreSQL", () => {
   });
 
   test("fails fast while the server is away and recovers when it returns", async () => {
-    expect(await handle.migrationsApplied()).toBe(1);
+    expect(await handle.migrationsApplied()).toBe(MIGRATION_COUNT);
 
     await proxy.cut();
     const started = Date.now();
@@ -42,7 +43,7 @@ describe.runIf(Boolean(serverUrl))("database outage on PostgreSQL", () => {
     expect(Date.now() - started).toBeLessThan(7000);
 
     await proxy.restore();
-    expect(await handle.migrationsApplied()).toBe(1);
+    expect(await handle.migrationsApplied()).toBe(MIGRATION_COUNT);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { ChecklistsPanel } from "@/components/plan/checklists-panel";
 import { DecisionsPanel, IncidentsPanel } from "@/components/plan/history-panel";
 import { KpiPanel } from "@/components/plan/kpi-panel";
@@ -15,6 +15,8 @@ import { formatPercent } from "@/lib/domain/milestones";
 import { isLive } from "@/lib/domain/rollout";
 import { loadPlanView } from "@/lib/queries/plan";
 import { readWithDatabase } from "@/lib/queries/read";
+import { userCan } from "@/lib/auth/actor";
+import { requireUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 
@@ -22,18 +24,23 @@ type Props = { params: Promise<{ planId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { planId } = await params;
+  const user = await requireUser();
   const result = await readWithDatabase((db) => loadPlanView(db, planId));
-  return { title: result.ok && result.data ? `${result.data.plan.name} ${result.data.plan.releaseVersion}` : "Plan" };
+  const plan = result.ok ? result.data?.plan : undefined;
+  return { title: plan && userCan(user, "plan:read", plan.projectId) ? `${plan.name} ${plan.releaseVersion}` : "Plan" };
 }
 
 export default async function PlanPage({ params }: Props) {
   const { planId } = await params;
+  const user = await requireUser();
   const now = new Date();
   const result = await readWithDatabase((db) => loadPlanView(db, planId, now));
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const view = result.data;
   if (!view) notFound();
   const { plan } = view;
+  if (!userCan(user, "plan:read", plan.projectId)) forbidden();
+  const canReadAudit = userCan(user, "audit:read", plan.projectId);
 
   const markers: TimelineMarker[] = [
     ...plan.decisions.map((d) => ({ id: d.id, phaseId: d.phaseId, at: d.decidedAt, kind: d.kind, label: d.rationale })),
@@ -48,6 +55,15 @@ export default async function PlanPage({ params }: Props) {
           Portfolio
         </Link>{" "}
         / <span>{plan.project.name}</span>
+        {canReadAudit ? (
+          <>
+            {" "}
+            ·{" "}
+            <Link href={`/projects/${plan.project.slug}/audit?plan=${plan.id}`} className="hover:underline" data-testid="plan-audit-link">
+              Audit trail
+            </Link>
+          </>
+        ) : null}
       </nav>
       <header className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div>

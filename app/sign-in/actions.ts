@@ -1,0 +1,45 @@
+"use server";
+
+import { AuthError, CredentialsSignin } from "next-auth";
+import { unstable_rethrow } from "next/navigation";
+import { signIn, signOut } from "@/lib/auth/config";
+import { isDatabaseUnavailable } from "@/lib/errors";
+
+export type SignInState = { ok: false; error: string } | null;
+
+/** Only same-site paths: a crafted callbackUrl must not send people elsewhere. */
+function safeCallback(value: FormDataEntryValue | null): string {
+  const path = typeof value === "string" ? value : "";
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+}
+
+export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
+  try {
+    await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirectTo: safeCallback(form.get("callbackUrl")),
+    });
+    return null;
+  } catch (error) {
+    unstable_rethrow(error);
+    if (error instanceof CredentialsSignin) {
+      return error.code === "throttled"
+        ? { ok: false, error: "Too many failed attempts. Wait 15 minutes, then try again." }
+        : { ok: false, error: "That email and password do not match an account." };
+    }
+    if (isDatabaseUnavailable(error) || isDatabaseUnavailable((error as { cause?: { err?: unknown } }).cause?.err)) {
+      return { ok: false, error: "The database is not answering. Try again in a moment." };
+    }
+    if (error instanceof AuthError) return { ok: false, error: "Sign-in failed. Try again." };
+    throw error;
+  }
+}
+
+export async function signInWithOidc(form: FormData) {
+  await signIn("oidc", { redirectTo: safeCallback(form.get("callbackUrl")) });
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: "/sign-in" });
+}

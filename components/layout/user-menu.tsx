@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { signOutAction } from "@/app/sign-in/actions";
+import type { UserActor } from "@/lib/auth/actor";
+
+export function UserMenu({ user }: { user: UserActor }) {
+  return (
+    <div className="flex items-center gap-3 text-sm">
+      <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="signed-in-as">
+        {user.name}
+        {user.isAdmin ? " · admin" : ""}
+      </span>
+      <form action={signOutAction}>
+        <button type="submit" className="rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
+          Sign out
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function MainNav({ user }: { user: UserActor | null }) {
+  const link = "text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white";
+  if (!user) return null;
+  return (
+    <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+      <Link href="/" className={link}>
+        Portfolio
+      </Link>
+      <Link href="/projects" className={link}>
+        Projects
+      </Link>
+      {user.isAdmin ? (
+        <Link href="/admin" className={link} data-testid="nav-admin">
+          Admin
+        </Link>
+      ) : null}
+    </nav>
+  );
+}

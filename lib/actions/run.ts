@@ -1,0 +1,43 @@
+import "server-only";
+import { getDb } from "@/db/client";
+import { currentUser, requestId } from "@/lib/auth/session";
+import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import type { ServiceContext } from "@/lib/services/context";
+
+// The one guarded path for server actions: who is signed in → the service (which authorises,
+// validates and writes in one transaction) → a typed result the form can show. Throws only on bugs.
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+
+export async function runAction<T>(fn: (ctx: ServiceContext) => Promise<T>): Promise<ActionResult<T>> {
+  const actor = await currentUser().catch(() => null);
+  if (!actor) return { ok: false, error: "Your session has ended: sign in again." };
+  try {
+    const { db } = await getDb();
+    return { ok: true, data: await fn({ db, actor, requestId: await requestId() }) };
+  } catch (error) {
+    return toActionError(error);
+  }
+}
+
+export function toActionError(error: unknown): { ok: false; error: string; fieldErrors?: Record<string, string[]> } {
+  if (error instanceof AppError) {
+    return { ok: false, error: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
+  }
+  if (isDatabaseUnavailable(error)) return { ok: false, error: "The database is not answering; nothing was changed. Try again shortly." };
+  console.error("phasegate: action failed", error);
+  return { ok: false, error: "Something went wrong and nothing was changed. Try again; if it keeps failing, tell whoever runs Phasegate." };
+}
+
+/** FormData → plain object; repeated names (checkbox groups) become arrays. */
+export function formToObject(form: FormData, arrays: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    out[key] = arrays.includes(key) ? form.getAll(key) : form.get(key);
+  }
+  for (const key of arrays) out[key] ??= [];
+  return out;
+}

@@ -1,0 +1,92 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { resolveAuthSecret } from "@/lib/services/settings";
+import { attemptLogin } from "./login";
+import { normaliseEmail } from "./login-throttle";
+
+// Auth.js: email + password for everyone, and a company's OIDC provider when configured.
+// Sessions are signed JWT cookies; every request re-reads the user, so disabling someone or
+// changing their roles takes effect at once.
+
+export class ThrottledSignin extends CredentialsSignin {
+  override code = "throttled";
+}
+
+const credentialsSchema = z.object({ email: z.string().max(320), password: z.string().max(256) });
+
+export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+}
+
+function clientIp(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip") || "unknown";
+}
+
+async function findUserByEmail(email: string) {
+  const { db } = await getDb();
+  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${normaliseEmail(email)}`);
+  return user;
+}
+
+async function buildConfig(): Promise<NextAuthConfig> {
+  const { db } = await getDb();
+  const providers: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, request) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const result = await attemptLogin(db, { ...parsed.data, ip: clientIp(request) });
+        if (result.ok) return result.user;
+        if (result.reason === "throttled") throw new ThrottledSignin();
+        return null;
+      },
+    }),
+  ];
+  if (oidcConfigured()) {
+    providers.push({
+      id: "oidc",
+      name: process.env.OIDC_NAME || "Single sign-on",
+      type: "oidc",
+      issuer: process.env.OIDC_ISSUER,
+      clientId: process.env.OIDC_CLIENT_ID,
+      clientSecret: process.env.OIDC_CLIENT_SECRET,
+    });
+  }
+  return {
+    secret: await resolveAuthSecret(db),
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers,
+    callbacks: {
+      // OIDC signs in only people an admin created, matched by verified email.
+      async signIn({ account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        if (!profile?.email || profile.email_verified === false) return false;
+        const user = await findUserByEmail(profile.email);
+        return Boolean(user && !user.disabledAt);
+      },
+      async jwt({ token, user, account }) {
+        if (account?.provider === "oidc" && token.email) {
+          const known = await findUserByEmail(token.email);
+          if (known) token.sub = known.id;
+        } else if (user?.id) {
+          token.sub = user.id;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(buildConfig);

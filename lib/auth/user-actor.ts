@@ -1,0 +1,15 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { memberships, users } from "@/db/schema";
+import type { ProjectRole } from "@/db/schema/enums";
+import type { UserActor } from "./actor";
+
+/** The signed-in person with their roles per project, or null when unknown or disabled. */
+export async function loadUserActor(db: Database, userId: string): Promise<UserActor | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user || user.disabledAt) return null;
+  const rows = await db.select({ projectId: memberships.projectId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId));
+  const roles = new Map<string, ProjectRole[]>();
+  for (const r of rows) roles.set(r.projectId, [...(roles.get(r.projectId) ?? []), r.role]);
+  return { kind: "user", userId: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles };
+}

@@ -1,0 +1,81 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { apiTokens, users } from "@/db/schema";
+import { assertUserCan } from "@/lib/auth/actor";
+import { generateApiToken } from "@/lib/auth/api-token";
+import { AppError } from "@/lib/errors";
+import { createTokenSchema, revokeTokenSchema } from "@/lib/validation/admin";
+import { parseInput } from "@/lib/validation/parse";
+import { writeAudit } from "./audit";
+import type { ServiceContext } from "./context";
+
+function requireUser(ctx: ServiceContext) {
+  if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Only people manage API tokens");
+  return ctx.actor;
+}
+
+/** Creates a token and returns its clear value: the only time anyone sees it. */
+export async function createApiToken(ctx: ServiceContext, input: unknown) {
+  const actor = requireUser(ctx);
+  const data = parseInput(createTokenSchema, input);
+  assertUserCan(actor, "token:manage", data.projectId);
+  const { token, prefix, hash } = generateApiToken();
+  const expiresAt = data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null;
+  const row = await ctx.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(apiTokens)
+      .values({ projectId: data.projectId, name: data.name, prefix, tokenHash: hash, scopes: [...new Set(data.scopes)], createdById: actor.userId, expiresAt })
+      .returning();
+    await writeAudit(
+      tx,
+      actor,
+      { action: "token.created", entityType: "api_token", entityId: created!.id, projectId: data.projectId, after: { name: data.name, prefix, scopes: created!.scopes, expiresAt } },
+      ctx.requestId,
+    );
+    return created!;
+  });
+  return { id: row.id, name: row.name, prefix, scopes: row.scopes, expiresAt, token };
+}
+
+export async function revokeApiToken(ctx: ServiceContext, input: unknown) {
+  const actor = requireUser(ctx);
+  const { tokenId } = parseInput(revokeTokenSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const [token] = await tx.select().from(apiTokens).where(eq(apiTokens.id, tokenId)).for("update");
+    if (!token) throw new AppError("not_found:entity", "No such token");
+    assertUserCan(actor, "token:manage", token.projectId);
+    if (token.revokedAt) return { id: token.id, revokedAt: token.revokedAt };
+    const [revoked] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
+      .returning();
+    await writeAudit(
+      tx,
+      actor,
+      { action: "token.revoked", entityType: "api_token", entityId: token.id, projectId: token.projectId, before: { revokedAt: null }, after: { revokedAt: revoked!.revokedAt } },
+      ctx.requestId,
+    );
+    return { id: token.id, revokedAt: revoked!.revokedAt };
+  });
+}
+
+export async function listApiTokens(ctx: ServiceContext, projectId: string) {
+  if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Only people list API tokens");
+  assertUserCan(ctx.actor, "token:manage", projectId);
+  return ctx.db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      scopes: apiTokens.scopes,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+      createdBy: users.name,
+    })
+    .from(apiTokens)
+    .leftJoin(users, eq(users.id, apiTokens.createdById))
+    .where(eq(apiTokens.projectId, projectId))
+    .orderBy(desc(apiTokens.createdAt));
+}
