@@ -1,0 +1,36 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { type ActionResult, formToObject, runAction } from "@/lib/actions/run";
+import { createProject, createUser, setUserFlags, setUserPassword } from "@/lib/services/admin";
+
+type State = ActionResult<unknown> | null;
+
+function done(result: ActionResult<unknown>, message: string): ActionResult<unknown> {
+  if (!result.ok) return result;
+  revalidatePath("/admin");
+  return { ...result, message };
+}
+
+export async function createUserAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
+  const input = formToObject(form);
+  return done(await runAction((ctx) => createUser(ctx, { ...input, isAdmin: input.isAdmin === "on" })), "User created. Give them their password through a safe channel.");
+}
+
+export async function setPasswordAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
+  return done(await runAction((ctx) => setUserPassword(ctx, formToObject(form))), "Password set.");
+}
+
+export async function setUserFlagsAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
+  const input = formToObject(form);
+  const flags = {
+    userId: input.userId,
+    ...(input.isAdmin !== null && input.isAdmin !== undefined ? { isAdmin: input.isAdmin === "true" } : {}),
+    ...(input.disabled !== null && input.disabled !== undefined ? { disabled: input.disabled === "true" } : {}),
+  };
+  return done(await runAction((ctx) => setUserFlags(ctx, flags)), "Saved.");
+}
+
+export async function createProjectAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
+  return done(await runAction((ctx) => createProject(ctx, formToObject(form))), "Project created. Add its members from the project page.");
+}

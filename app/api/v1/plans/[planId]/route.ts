@@ -1,0 +1,23 @@
+// GET /api/v1/plans/{planId} – one plan of the token's project: status, phases, traffic (plans:read).
+import { apiRoute } from "@/lib/api/route";
+import { AppError } from "@/lib/errors";
+import { loadPlanView } from "@/lib/queries/plan";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute<{ planId: string }>({ scope: "plans:read" }, async ({ db, actor, params }) => {
+  const view = await loadPlanView(db, params.planId);
+  // A plan of another project is "not found" for this token: its existence is not the caller's business.
+  if (!view || view.plan.projectId !== actor.projectId) throw new AppError("not_found:entity", "No plan with this id in the token's project");
+  const { plan } = view;
+  return {
+    id: plan.id,
+    name: plan.name,
+    releaseVersion: plan.releaseVersion,
+    status: plan.status,
+    version: plan.version,
+    trafficPercent: view.trafficPercent,
+    health: view.health,
+    phases: plan.phases.map((p) => ({ name: p.name, position: p.position, status: p.status, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, actualStartAt: p.actualStartAt, actualEndAt: p.actualEndAt })),
+  };
+});

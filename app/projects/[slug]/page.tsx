@@ -1,0 +1,145 @@
+import Link from "next/link";
+import { forbidden, notFound } from "next/navigation";
+import { removeMemberAction, revokeTokenAction } from "@/app/projects/actions";
+import { MemberForm } from "@/components/admin/member-form";
+import { TokenForm } from "@/components/admin/token-form";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { userCan } from "@/lib/auth/actor";
+import { roleLabels } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { projectBySlug, projectMembers } from "@/lib/queries/projects";
+import { readWithDatabase } from "@/lib/queries/read";
+import { listApiTokens } from "@/lib/services/tokens";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Project settings" };
+
+type Props = { params: Promise<{ slug: string }> };
+
+export default async function ProjectPage({ params }: Props) {
+  const { slug } = await params;
+  const user = await requireUser();
+  const now = new Date();
+  const result = await readWithDatabase(async (db) => {
+    const project = await projectBySlug(db, slug);
+    if (!project) return null;
+    if (!userCan(user, "project:read", project.id)) return { project, allowed: false as const };
+    const members = await projectMembers(db, project.id);
+    const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens({ db, actor: user, requestId: null }, project.id) : null;
+    return { project, allowed: true as const, members, tokens };
+  });
+  if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
+  if (!result.data) notFound();
+  if (!result.data.allowed) forbidden();
+  const { project, members, tokens } = result.data;
+  const canManageMembers = userCan(user, "member:manage", project.id);
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
+        <Link href="/projects" className="hover:underline">
+          Projects
+        </Link>{" "}
+        / {project.name}
+      </nav>
+      <h1 className="text-2xl font-semibold tracking-tight">{project.name}</h1>
+
+      <Card title="Members and roles" id="members">
+        <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+          {members.map((m) => (
+            <li key={m.userId} className="flex flex-col gap-2 py-2 sm:flex-row sm:items-center sm:justify-between">
+              <div>
+                <span className="font-medium">{m.name}</span> <span className="text-slate-600 dark:text-slate-400">{m.email}</span>
+                {m.disabled ? <span className="ml-2 text-xs text-red-700 dark:text-red-300">disabled</span> : null}
+              </div>
+              <div className="flex flex-wrap gap-2">
+                {m.roles.map((role) =>
+                  canManageMembers ? (
+                    <form key={role} action={removeMemberAction} className="inline-flex">
+                      <input type="hidden" name="projectId" value={project.id} />
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <input type="hidden" name="role" value={role} />
+                      <button type="submit" className="rounded-full border border-slate-300 px-2 py-0.5 text-xs hover:border-red-400 hover:text-red-700 dark:border-slate-700" aria-label={`Remove ${roleLabels[role]} role from ${m.name}`}>
+                        {roleLabels[role]} ✕
+                      </button>
+                    </form>
+                  ) : (
+                    <Badge key={role} tone="grey">
+                      {roleLabels[role]}
+                    </Badge>
+                  ),
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+        {canManageMembers ? (
+          <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+            <MemberForm projectId={project.id} />
+          </div>
+        ) : null}
+      </Card>
+
+      {tokens ? (
+        <Card title="API tokens" id="tokens">
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+            Pipelines use tokens to tick checklist items, push KPIs and record decisions in this project only. Tokens are stored
+            hashed; revoking one stops it at once.
+          </p>
+          {tokens.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="w-full text-left text-sm">
+                <thead className="text-xs text-slate-600 dark:text-slate-400">
+                  <tr>
+                    <th scope="col" className="py-2 pr-3 font-medium">Name</th>
+                    <th scope="col" className="py-2 pr-3 font-medium">Scopes</th>
+                    <th scope="col" className="py-2 pr-3 font-medium">Last used</th>
+                    <th scope="col" className="py-2 pr-3 font-medium">Status</th>
+                    <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                  {tokens.map((t) => {
+                    const expired = t.expiresAt !== null && t.expiresAt <= now;
+                    return (
+                      <tr key={t.id} data-testid="token-row">
+                        <td className="py-2 pr-3">
+                          <div className="font-medium">{t.name}</div>
+                          <code className="text-xs text-slate-600 dark:text-slate-400">{t.prefix}…</code>
+                        </td>
+                        <td className="py-2 pr-3 text-xs">{t.scopes.join(", ")}</td>
+                        <td className="py-2 pr-3 text-xs">{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}</td>
+                        <td className="py-2 pr-3">
+                          {t.revokedAt ? <Badge tone="red">Revoked</Badge> : expired ? <Badge tone="amber">Expired</Badge> : <Badge tone="green">Active</Badge>}
+                        </td>
+                        <td className="py-2 text-right">
+                          {t.revokedAt ? null : (
+                            <form action={revokeTokenAction}>
+                              <input type="hidden" name="tokenId" value={t.id} />
+                              <button type="submit" className="text-sm text-red-700 underline dark:text-red-300" aria-label={`Revoke token ${t.name}`}>
+                                Revoke
+                              </button>
+                            </form>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+            <h3 className="mb-2 text-sm font-semibold">New token</h3>
+            <TokenForm projectId={project.id} />
+          </div>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { type ActionResult, formToObject, runAction } from "@/lib/actions/run";
+import { addMembership, removeMembership } from "@/lib/services/admin";
+import { createApiToken, revokeApiToken } from "@/lib/services/tokens";
+
+export type CreatedToken = { name: string; token: string; scopes: string[] };
+
+export async function createTokenAction(_prev: ActionResult<CreatedToken> | null, form: FormData): Promise<ActionResult<CreatedToken>> {
+  const input = formToObject(form, ["scopes"]);
+  const result = await runAction(async (ctx) => {
+    const created = await createApiToken(ctx, { ...input, expiresInDays: input.expiresInDays || undefined });
+    return { name: created.name, token: created.token, scopes: created.scopes };
+  });
+  if (result.ok) revalidatePath("/projects/[slug]", "page");
+  return result;
+}
+
+export async function revokeTokenAction(form: FormData): Promise<void> {
+  await runAction((ctx) => revokeApiToken(ctx, formToObject(form)));
+  revalidatePath("/projects/[slug]", "page");
+}
+
+export async function addMemberAction(_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<unknown>> {
+  const result = await runAction((ctx) => addMembership(ctx, formToObject(form)));
+  if (result.ok) {
+    revalidatePath("/projects/[slug]", "page");
+    return { ...result, message: "Role added." };
+  }
+  return result;
+}
+
+export async function removeMemberAction(form: FormData): Promise<void> {
+  await runAction((ctx) => removeMembership(ctx, formToObject(form)));
+  revalidatePath("/projects/[slug]", "page");
+}

@@ -1,0 +1,70 @@
+"use client";
+
+import { useActionState } from "react";
+import { createProjectAction, createUserAction, setPasswordAction, setUserFlagsAction } from "@/app/admin/actions";
+import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import type { ActionResult } from "@/lib/actions/run";
+
+type State = ActionResult<unknown> | null;
+
+export function CreateUserForm() {
+  const [state, action] = useActionState<State, FormData>(createUserAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
+      <Field label="Name" name="name" required errors={errors?.name} />
+      <Field label="Email" name="email" type="email" required errors={errors?.email} />
+      <Field label="Initial password" name="password" type="password" autoComplete="new-password" required errors={errors?.password} hint="At least 12 characters" />
+      <label className="flex items-center gap-2 self-center text-sm">
+        <input type="checkbox" name="isAdmin" /> Global admin
+      </label>
+      <div className="space-y-2 sm:col-span-2">
+        <FormMessage state={state} />
+        <SubmitButton>Create user</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function SetPasswordForm({ userId, name }: { userId: string; name: string }) {
+  const [state, action] = useActionState<State, FormData>(setPasswordAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="flex flex-col gap-2 sm:flex-row sm:items-end" noValidate>
+      <input type="hidden" name="userId" value={userId} />
+      <Field label={`New password for ${name}`} name="password" type="password" autoComplete="new-password" errors={errors?.password} />
+      <SubmitButton variant="secondary">Set password</SubmitButton>
+      <FormMessage state={state && !state.ok && !errors ? state : state?.ok ? state : null} />
+    </form>
+  );
+}
+
+export function UserFlagButton({ userId, field, value, label }: { userId: string; field: "isAdmin" | "disabled"; value: boolean; label: string }) {
+  const [state, action] = useActionState<State, FormData>(setUserFlagsAction, null);
+  return (
+    <form action={action} className="inline-flex flex-col">
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name={field} value={String(value)} />
+      <SubmitButton variant={field === "disabled" && value ? "danger" : "secondary"}>{label}</SubmitButton>
+      {state && !state.ok ? <FormMessage state={state} /> : null}
+    </form>
+  );
+}
+
+export function CreateProjectForm() {
+  const [state, action] = useActionState<State, FormData>(createProjectAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
+      <Field label="Name" name="name" required errors={errors?.name} />
+      <Field label="Slug" name="slug" required errors={errors?.slug} hint="Lowercase letters, digits, dashes; used in URLs and the token command" />
+      <div className="sm:col-span-2">
+        <Field label="Description" name="description" errors={errors?.description} />
+      </div>
+      <div className="space-y-2 sm:col-span-2">
+        <FormMessage state={state} />
+        <SubmitButton>Create project</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,44 @@
+"use client";
+
+import { useActionState } from "react";
+import { createTokenAction, type CreatedToken } from "@/app/projects/actions";
+import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import type { ActionResult } from "@/lib/actions/run";
+import { scopeDescriptions, TOKEN_SCOPES } from "@/lib/auth/permissions";
+
+export function TokenForm({ projectId }: { projectId: string }) {
+  const [state, action] = useActionState<ActionResult<CreatedToken> | null, FormData>(createTokenAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <div className="space-y-4">
+      {state?.ok ? (
+        <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/40">
+          <p className="font-medium">Token “{state.data.name}” created. Copy it now: it is shown only this once.</p>
+          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900">
+            {state.data.token}
+          </code>
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Scopes: {state.data.scopes.join(", ")}</p>
+        </div>
+      ) : null}
+      <form action={action} className="space-y-3" noValidate>
+        <input type="hidden" name="projectId" value={projectId} />
+        <Field label="Token name" name="name" placeholder="e.g. GitHub Actions deploy" required errors={errors?.name} />
+        <fieldset className="space-y-1">
+          <legend className="text-sm font-medium">Scopes</legend>
+          {TOKEN_SCOPES.map((scope) => (
+            <label key={scope} className="flex items-start gap-2 text-sm">
+              <input type="checkbox" name="scopes" value={scope} className="mt-1" />
+              <span>
+                <code className="text-xs">{scope}</code> <span className="text-slate-600 dark:text-slate-400">— {scopeDescriptions[scope]}</span>
+              </span>
+            </label>
+          ))}
+          {errors?.scopes ? <p className="text-xs text-red-700 dark:text-red-300">{errors.scopes.join(" ")}</p> : null}
+        </fieldset>
+        <Field label="Expires after (days, optional)" name="expiresInDays" type="number" min={1} max={3650} errors={errors?.expiresInDays} />
+        {state && !state.ok ? <FormMessage state={state} /> : null}
+        <SubmitButton pendingText="Creating…">Create token</SubmitButton>
+      </form>
+    </div>
+  );
+}

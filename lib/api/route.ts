@@ -1,0 +1,51 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { getDb, type Database } from "@/db/client";
+import type { TokenActor } from "@/lib/auth/actor";
+import type { TokenScope } from "@/lib/auth/permissions";
+import { authenticateToken } from "@/lib/auth/token-auth";
+import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+
+// The one wrapper for /api/v1 route handlers: bearer token → scope → handler → JSON. Errors map
+// once to status codes and a JSON body naming the problem; internals never reach the caller.
+
+export interface ApiContext<P> {
+  db: Database;
+  actor: TokenActor;
+  requestId: string;
+  request: Request;
+  params: P;
+}
+
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(
+  options: { scope: TokenScope },
+  handler: (ctx: ApiContext<P>) => Promise<unknown>,
+) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    const headers = { "x-request-id": requestId, "cache-control": "no-store" };
+    try {
+      const { db } = await getDb();
+      const actor = await authenticateToken(db, request.headers);
+      if (!actor.scopes.includes(options.scope)) {
+        throw new AppError("forbidden:permission", `This token lacks the ${options.scope} scope`);
+      }
+      const body = await handler({ db, actor, requestId, request, params: await context.params });
+      return Response.json(body, { headers });
+    } catch (error) {
+      return errorResponse(error, headers);
+    }
+  };
+}
+
+export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
+  if (error instanceof AppError) {
+    const extra: Record<string, string> = error.status === 401 ? { "www-authenticate": 'Bearer realm="phasegate"' } : {};
+    return Response.json(error.toJSON(), { status: error.status, headers: { ...headers, ...extra } });
+  }
+  if (isDatabaseUnavailable(error)) {
+    return Response.json({ error: { code: "unavailable:database", message: "The database is not answering; retry shortly" } }, { status: 503, headers: { ...headers, "retry-after": "5" } });
+  }
+  console.error("phasegate: API request failed", error);
+  return Response.json({ error: { code: "internal", message: "Something went wrong; nothing was changed" } }, { status: 500, headers });
+}
