@@ -23,8 +23,6 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // PGlite boots a WASM PostgreSQL per file; two cores, two workers.
-          maxWorkers: 2,
         },
       },
     ],

@@ -21,11 +21,13 @@ function Stat({ label, value, hint }: { label: string; value: number; hint: stri
 }
 
 export default async function PortfolioPage() {
-  const user = await requireUser();
   const now = new Date();
-  const result = await readWithDatabase((db) => loadPortfolio(db, now, readableProjectIds(user)));
+  const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
+    return { user, rows: await loadPortfolio(db, now, readableProjectIds(user)) };
+  });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const rows = result.data;
+  const { user, rows } = result.data;
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
   const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
 

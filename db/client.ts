@@ -190,6 +190,11 @@ export function getDb(): Promise<DbHandle> {
   return slot.handle;
 }
 
+/** Makes `handle` the process database (tests run route handlers against their own database). */
+export function setProcessDatabase(handle: DbHandle): void {
+  slot.handle = Promise.resolve(handle);
+}
+
 export async function closeDb(): Promise<void> {
   const pending = slot.handle;
   slot.handle = undefined;

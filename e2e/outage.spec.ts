@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
 import { startTcpProxy, type TcpProxy } from "../tests/support/tcp-proxy";
+import { makeUser } from "../tests/support/people";
 
 // A production server on PostgreSQL whose connection the test cuts and restores: pages say the
 // database is not answering (no hang, no stack trace) and work again when it returns. The
@@ -19,7 +20,8 @@ test.describe("database outage", () => {
   let server: ChildProcess;
 
   test.beforeAll(async () => {
-    db = await createTestDatabase("postgres", { migrate: false });
+    db = await createTestDatabase("postgres");
+    await makeUser(db.handle.db, { isAdmin: true, email: "ops@outage.test", password: "outage-test-password" });
     const target = new URL(db.url!);
     proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
     target.hostname = "127.0.0.1";
@@ -44,6 +46,9 @@ test.describe("database outage", () => {
     expect(await health.json()).toEqual({ status: "ok", db: "postgres", migrations: MIGRATION_COUNT });
 
     await page.goto(`${base}/`);
+    await page.getByLabel("Email").fill("ops@outage.test");
+    await page.getByLabel("Password").fill("outage-test-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByText("No rollout plans yet")).toBeVisible();
     await expect(page.getByText("npm run seed:demo")).toBeVisible();
 

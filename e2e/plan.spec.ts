@@ -1,8 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./fixtures";
 
 test.describe("plan page", () => {
   test("shows the active phase, what blocks its gate, the timeline and a chart per KPI", async ({ page }) => {
-    await page.goto("/");
+    await signIn(page, "releaseManager");
     await page.getByRole("link", { name: /One-page checkout/ }).first().click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("One-page checkout");
     await expect(page.getByTestId("plan-traffic")).toHaveText("10%");
@@ -29,7 +30,7 @@ test.describe("plan page", () => {
   });
 
   test("a rolled-back plan shows its incident against the rollback targets", async ({ page }) => {
-    await page.goto("/");
+    await signIn(page, "viewer");
     await page.getByRole("link", { name: /Rich push notifications/ }).first().click();
     await expect(page.getByTestId("plan-traffic")).toHaveText("0%");
     const incident = page.getByTestId("incident");
@@ -39,6 +40,7 @@ test.describe("plan page", () => {
   });
 
   test("an unknown plan is a clear 404", async ({ page }) => {
+    await signIn(page, "viewer");
     const res = await page.goto("/plans/00000000-0000-4000-8000-000000000000");
     expect(res?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();

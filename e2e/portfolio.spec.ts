@@ -1,8 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./fixtures";
 
 test.describe("portfolio", () => {
   test("lists every seeded release with its phase, traffic, health and next milestone", async ({ page }) => {
-    await page.goto("/");
+    await signIn(page, "viewer");
     await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible();
     const rows = page.getByTestId("plan-row");
     await expect(rows).toHaveCount(4);
@@ -23,13 +24,13 @@ test.describe("portfolio", () => {
 
   test("on a phone each release is a card", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto("/");
+    await signIn(page, "viewer");
     await expect(page.getByTestId("plan-card")).toHaveCount(4);
     await expect(page.getByTestId("plan-row").first()).toBeHidden();
   });
 
   test("the theme switch works from the keyboard and is remembered", async ({ page }) => {
-    await page.goto("/");
+    await page.goto("/sign-in");
     const toggle = page.getByRole("button", { name: /Switch to (dark|light) theme/ });
     const wasDark = await page.evaluate(() => document.documentElement.classList.contains("dark"));
     await toggle.focus();

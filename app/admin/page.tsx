@@ -13,11 +13,13 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Admin" };
 
 export default async function AdminPage() {
-  const user = await requireUser();
-  if (!userCan(user, "user:manage", null)) forbidden();
-  const result = await readWithDatabase(async (db) => ({ users: await listUsers(db), projects: await listProjects(db, null) }));
+  const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
+    if (!userCan(user, "user:manage", null)) forbidden();
+    return { user, users: await listUsers(db), projects: await listProjects(db, null) };
+  });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { users, projects } = result.data;
+  const { user, users, projects } = result.data;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>

@@ -11,22 +11,25 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Projects" };
 
 export default async function ProjectsPage() {
-  const user = await requireUser();
-  const result = await readWithDatabase((db) => listProjects(db, readableProjectIds(user)));
+  const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
+    return { user, projects: await listProjects(db, readableProjectIds(user)) };
+  });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
+  const { user, projects } = result.data;
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Projects</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">The products and services you release, with your roles in each.</p>
       </div>
-      {result.data.length === 0 ? (
+      {projects.length === 0 ? (
         <EmptyState title="No projects for you yet">
           <p>{user.isAdmin ? "Create the first project from the admin page." : "Ask an admin to add you to a project."}</p>
         </EmptyState>
       ) : (
         <div className="grid gap-4 md:grid-cols-2">
-          {result.data.map((p) => {
+          {projects.map((p) => {
             const roles = rolesIn(user, p.id);
             return (
               <Card key={p.id} title={p.name} action={<span className="text-xs text-slate-600 dark:text-slate-400">{p.plans} plan{p.plans === 1 ? "" : "s"}</span>}>

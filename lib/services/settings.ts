@@ -11,11 +11,17 @@ async function getOrCreate(db: Database, key: string, create: () => string): Pro
   return row!.value;
 }
 
-/** AUTH_SECRET when configured; otherwise one generated once and shared through the database. */
+let cachedSecret: string | undefined;
+
+/**
+ * AUTH_SECRET when configured; otherwise one generated once and shared through the database.
+ * Kept in memory after the first read, so checking a session never needs the database.
+ */
 export async function resolveAuthSecret(db: Database, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const configured = env.AUTH_SECRET?.trim();
   if (configured) return configured;
-  return getOrCreate(db, "auth_secret", () => randomBytes(32).toString("base64url"));
+  cachedSecret ??= await getOrCreate(db, "auth_secret", () => randomBytes(32).toString("base64url"));
+  return cachedSecret;
 }
 
 const SETUP_KEY = "setup_token_sha256";

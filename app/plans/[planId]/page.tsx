@@ -24,19 +24,17 @@ type Props = { params: Promise<{ planId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { planId } = await params;
-  const user = await requireUser();
-  const result = await readWithDatabase((db) => loadPlanView(db, planId));
-  const plan = result.ok ? result.data?.plan : undefined;
-  return { title: plan && userCan(user, "plan:read", plan.projectId) ? `${plan.name} ${plan.releaseVersion}` : "Plan" };
+  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), view: await loadPlanView(db, planId) }));
+  const plan = result.ok ? result.data.view?.plan : undefined;
+  return { title: result.ok && plan && userCan(result.data.user, "plan:read", plan.projectId) ? `${plan.name} ${plan.releaseVersion}` : "Plan" };
 }
 
 export default async function PlanPage({ params }: Props) {
   const { planId } = await params;
-  const user = await requireUser();
   const now = new Date();
-  const result = await readWithDatabase((db) => loadPlanView(db, planId, now));
+  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), view: await loadPlanView(db, planId, now) }));
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const view = result.data;
+  const { user, view } = result.data;
   if (!view) notFound();
   const { plan } = view;
   if (!userCan(user, "plan:read", plan.projectId)) forbidden();

@@ -21,20 +21,20 @@ type Props = { params: Promise<{ slug: string }> };
 
 export default async function ProjectPage({ params }: Props) {
   const { slug } = await params;
-  const user = await requireUser();
   const now = new Date();
   const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
     const project = await projectBySlug(db, slug);
     if (!project) return null;
-    if (!userCan(user, "project:read", project.id)) return { project, allowed: false as const };
+    if (!userCan(user, "project:read", project.id)) return { user, project, allowed: false as const };
     const members = await projectMembers(db, project.id);
     const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens({ db, actor: user, requestId: null }, project.id) : null;
-    return { project, allowed: true as const, members, tokens };
+    return { user, project, allowed: true as const, members, tokens };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   if (!result.data) notFound();
   if (!result.data.allowed) forbidden();
-  const { project, members, tokens } = result.data;
+  const { user, project, members, tokens } = result.data;
   const canManageMembers = userCan(user, "member:manage", project.id);
 
   return (

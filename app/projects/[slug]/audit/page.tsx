@@ -21,14 +21,14 @@ export default async function AuditPage({ params, searchParams }: Props) {
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : auditFilterSchema.parse({});
-  const user = await requireUser();
   const now = new Date();
   const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
     const project = await projectBySlug(db, slug);
     if (!project) return null;
-    if (!userCan(user, "audit:read", project.id)) return { project, allowed: false as const };
+    if (!userCan(user, "audit:read", project.id)) return { user, project, allowed: false as const };
     const [page, plans] = await Promise.all([auditPage(db, project.id, filter), projectPlans(db, project.id)]);
-    return { project, allowed: true as const, page, plans };
+    return { user, project, allowed: true as const, page, plans };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   if (!result.data) notFound();

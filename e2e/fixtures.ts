@@ -1,0 +1,23 @@
+import { expect, type Page } from "@playwright/test";
+
+// Demo people (see db/seed/demo.ts); every one signs in with the demo password.
+export const DEMO_PASSWORD = "rollout-demo-2026";
+export const people = {
+  admin: "admin@phasegate.local",
+  releaseManager: "rina@phasegate.local",
+  engineer: "eko@phasegate.local",
+  approver: "adi@phasegate.local",
+  engineerApprover: "sam@phasegate.local",
+  viewer: "vera@phasegate.local",
+} as const;
+
+export type Person = keyof typeof people;
+
+/** Signs in through the real form, as a person would, and waits for the portfolio. */
+export async function signIn(page: Page, who: Person, base = "") {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel("Email").fill(people[who]);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible();
+}
