@@ -40,15 +40,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
-          <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
-            <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-3 sm:gap-6 sm:px-6">
+            <Link href="/" aria-label="Phasegate home" className="flex shrink-0 items-center gap-2 font-semibold tracking-tight">
               <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-accent-600 dark:text-accent-400">
                 <path fill="currentColor" d="M3 18h4V9H3v9Zm7 0h4V6h-4v12Zm7 0h4V3h-4v15Z" />
               </svg>
-              Phasegate
+              <span className={user ? "hidden sm:inline" : undefined}>Phasegate</span>
             </Link>
             <MainNav user={user} />
-            <div className="ml-auto flex items-center gap-2">
+            <div className="ml-auto flex shrink-0 items-center gap-1 sm:gap-2">
               {user ? <UserMenu user={user} /> : null}
               <ThemeToggle />
             </div>

@@ -4,13 +4,13 @@ import type { UserActor } from "@/lib/auth/actor";
 
 export function UserMenu({ user }: { user: UserActor }) {
   return (
-    <div className="flex items-center gap-3 text-sm">
+    <div className="flex items-center gap-2 text-sm sm:gap-3">
       <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="signed-in-as">
         {user.name}
         {user.isAdmin ? " · admin" : ""}
       </span>
       <form action={signOutAction}>
-        <button type="submit" className="rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
+        <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
           Sign out
         </button>
       </form>
@@ -22,7 +22,7 @@ export function MainNav({ user }: { user: UserActor | null }) {
   const link = "text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white";
   if (!user) return null;
   return (
-    <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+    <nav aria-label="Main" className="flex min-w-0 items-center gap-3 text-sm sm:gap-4">
       <Link href="/" className={link}>
         Portfolio
       </Link>

@@ -49,3 +49,39 @@ describe("command-line tasks", () => {
     expect(result.stderr).toMatch(/is not writable \(ENOTDIR\)/);
   });
 });
+
+describe("npm run token", () => {
+  test("prints a working token alone on the last line; bad arguments get one clear line", async () => {
+    const env = { PGLITE_DIR: path.join(dir, "token-db") };
+    expect((await cli("scripts/seed-demo.ts", env)).code).toBe(0);
+
+    const missing = await cli("scripts/token.ts", env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--project <slug> is required/);
+
+    const unknown = await run(tsx, ["scripts/token.ts", "--project", "nope", "--scopes", "plans:read"], { env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    expect((unknown as { code: number }).code).toBe(1);
+    expect((unknown as { stderr: string }).stderr.trim()).toBe('phasegate: No project with slug "nope"');
+
+    const badScope = await run(tsx, ["scripts/token.ts", "--project", "checkout", "--scopes", "plans:read,root"], { env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    expect((badScope as { code: number }).code).toBe(1);
+    expect((badScope as { stderr: string }).stderr).toMatch(/scopes\.1/);
+
+    const ok = await run(tsx, ["scripts/token.ts", "--project", "checkout", "--scopes", "plans:read,metrics:write", "--name", "bootstrap"], { env: { ...process.env, ...env } });
+    const lines = `${ok.stderr}${ok.stdout}`.trim().split("\n");
+    const token = lines.at(-1)!;
+    expect(token).toMatch(/^pgt_[A-Za-z0-9_-]{43}$/);
+    expect(ok.stdout.trim()).toBe(token);
+
+    // The token is real: it authenticates against the same database, with the scopes asked for.
+    const { openDatabase } = await import("@/db/client");
+    const { authenticateToken } = await import("@/lib/auth/token-auth");
+    const handle = await openDatabase({ pgliteDir: env.PGLITE_DIR });
+    try {
+      const actor = await authenticateToken(handle.db, new Headers({ authorization: `Bearer ${token}` }));
+      expect(actor).toMatchObject({ kind: "token", tokenName: "bootstrap", scopes: ["plans:read", "metrics:write"] });
+    } finally {
+      await handle.close();
+    }
+  });
+});
