@@ -25,7 +25,7 @@ async function attempt(base: string, email: string, password: string): Promise<s
   return res.headers.getSetCookie().some((c) => c.includes("session-token")) ? "signed-in" : `status ${res.status}`;
 }
 
-test.describe("sign-in rate limit across instances", () => {
+test.describe("two app instances on one database", () => {
   test.skip(!process.env.TEST_DATABASE_URL, "needs TEST_DATABASE_URL: two app processes must share one PostgreSQL database");
 
   let db: TestDatabase;
@@ -34,10 +34,12 @@ test.describe("sign-in rate limit across instances", () => {
   test.beforeAll(async () => {
     db = await createTestDatabase("postgres");
     await seedDemo(db.handle.db);
-    for (const port of ports) {
+    for (const [i, port] of ports.entries()) {
+      // The second instance also has an OIDC provider configured (discovery happens only when someone uses it).
+      const oidc = i === 1 ? { OIDC_ISSUER: "http://127.0.0.1:9/realms/acme", OIDC_CLIENT_ID: "phasegate", OIDC_CLIENT_SECRET: "s3cret", OIDC_NAME: "Acme SSO" } : {};
       servers.push(
         spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-          env: { ...process.env, DATABASE_URL: db.url!, PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1" },
+          env: { ...process.env, DATABASE_URL: db.url!, PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1", ...oidc },
           stdio: "ignore",
         }),
       );
@@ -62,5 +64,16 @@ test.describe("sign-in rate limit across instances", () => {
     expect(await attempt(bases[1]!, people.engineer, DEMO_PASSWORD)).toBe("throttled");
     // Other accounts are unaffected.
     expect(await attempt(bases[1]!, people.approver, DEMO_PASSWORD)).toBe("signed-in");
+  });
+
+  test("OIDC by configuration: configured: the provider is offered; not configured: it is not", async ({ page }) => {
+    const withOidc = (await (await fetch(`${bases[1]}/api/auth/providers`)).json()) as Record<string, { name: string; type: string }>;
+    expect(withOidc.oidc).toMatchObject({ name: "Acme SSO", type: "oidc" });
+    const without = (await (await fetch(`${bases[0]}/api/auth/providers`)).json()) as Record<string, unknown>;
+    expect(Object.keys(without)).toEqual(["credentials"]);
+    await page.goto(`${bases[1]}/sign-in`);
+    await expect(page.getByRole("button", { name: "Continue with Acme SSO" })).toBeVisible();
+    await page.goto(`${bases[0]}/sign-in`);
+    await expect(page.getByRole("button", { name: /Continue with/ })).toHaveCount(0);
   });
 });
