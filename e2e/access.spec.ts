@@ -70,6 +70,7 @@ test.describe("sign-in", () => {
       await page.getByLabel("Password").fill("not the password");
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toHaveText("That email and password do not match an account.");
+      await expect(page.getByLabel("Email")).toHaveValue(email);
     }
   });
 

@@ -50,3 +50,54 @@ test.describe("startup with bad configuration", () => {
     }
   });
 });
+
+test.describe("first run on an empty production database", () => {
+  test("the printed setup token creates the first admin, once", async ({ page }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-setup-"));
+    const port = Number(process.env.E2E_SETUP_PORT ?? 3215);
+    const base = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", PGLITE_DIR: dir, PHASEGATE_DEMO_SEED: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await expect.poll(() => /setup token (\S+)/.exec(stdout)?.[1] ?? null, { timeout: 60_000 }).not.toBeNull();
+      const token = /setup token (\S+)/.exec(stdout)![1]!;
+      expect(stdout).toContain(`/setup and create the first admin`);
+
+      await page.goto(`${base}/`);
+      await expect(page).toHaveURL(/\/sign-in/);
+      await page.goto(`${base}/setup`);
+      await page.getByLabel("Setup token").fill("not-the-token");
+      await page.getByLabel("Your name").fill("Ops Lead");
+      await page.getByLabel("Email").fill("ops@example.test");
+      await page.getByLabel("Password").fill("a sufficiently long password");
+      await page.getByRole("button", { name: "Create admin account" }).click();
+      await expect(page.getByText("Not the token the server printed at its last start")).toBeVisible();
+      // What was typed survives the error; the password is never sent back.
+      await expect(page.getByLabel("Email")).toHaveValue("ops@example.test");
+      await expect(page.getByLabel("Your name")).toHaveValue("Ops Lead");
+      await expect(page.getByLabel("Password")).toHaveValue("");
+
+      await page.getByLabel("Setup token").fill(token);
+      await page.getByLabel("Password").fill("a sufficiently long password");
+      await page.getByRole("button", { name: "Create admin account" }).click();
+      await expect(page.getByText("Your admin account is ready")).toBeVisible();
+
+      await page.getByLabel("Email").fill("ops@example.test");
+      await page.getByLabel("Password").fill("a sufficiently long password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByRole("heading", { name: "Releases" })).toBeVisible();
+      await expect(page.getByTestId("nav-admin")).toBeVisible();
+
+      // Setup is over: the page sends people to sign-in.
+      await page.goto(`${base}/setup`);
+      await expect(page).toHaveURL(/\/sign-in|\/$/);
+    } finally {
+      child.kill("SIGTERM");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, runAction } from "@/lib/actions/run";
+import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { createProject, createUser, setUserFlags, setUserPassword } from "@/lib/services/admin";
 
 type State = ActionResult<unknown> | null;
@@ -14,7 +14,8 @@ function done(result: ActionResult<unknown>, message: string): ActionResult<unkn
 
 export async function createUserAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
   const input = formToObject(form);
-  return done(await runAction((ctx) => createUser(ctx, { ...input, isAdmin: input.isAdmin === "on" })), "User created. Give them their password through a safe channel.");
+  const result = await runAction((ctx) => createUser(ctx, { ...input, isAdmin: input.isAdmin === "on" }));
+  return keepValues(done(result, "User created. Give them their password through a safe channel."), form, ["name", "email"]);
 }
 
 export async function setPasswordAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
@@ -32,5 +33,6 @@ export async function setUserFlagsAction(_prev: State, form: FormData): Promise<
 }
 
 export async function createProjectAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
-  return done(await runAction((ctx) => createProject(ctx, formToObject(form))), "Project created. Add its members from the project page.");
+  const result = await runAction((ctx) => createProject(ctx, formToObject(form)));
+  return keepValues(done(result, "Project created. Add its members from the project page."), form, ["name", "slug", "description"]);
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, runAction } from "@/lib/actions/run";
+import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { addMembership, removeMembership } from "@/lib/services/admin";
 import { createApiToken, revokeApiToken } from "@/lib/services/tokens";
 
@@ -14,7 +14,7 @@ export async function createTokenAction(_prev: ActionResult<CreatedToken> | null
     return { name: created.name, token: created.token, scopes: created.scopes };
   });
   if (result.ok) revalidatePath("/projects/[slug]", "page");
-  return result;
+  return keepValues(result, form, ["name", "expiresInDays"]);
 }
 
 export async function revokeTokenAction(form: FormData): Promise<void> {
@@ -28,7 +28,7 @@ export async function addMemberAction(_prev: ActionResult<unknown> | null, form:
     revalidatePath("/projects/[slug]", "page");
     return { ...result, message: "Role added." };
   }
-  return result;
+  return keepValues(result, form, ["email"]);
 }
 
 export async function removeMemberAction(form: FormData): Promise<void> {

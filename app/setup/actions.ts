@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { type ActionResult, formToObject, toActionError } from "@/lib/actions/run";
+import { type ActionResult, formToObject, keepValues, toActionError } from "@/lib/actions/run";
 import { requestId } from "@/lib/auth/session";
 import { createFirstAdmin } from "@/lib/services/setup";
 
@@ -11,7 +11,7 @@ export async function setupAction(_prev: ActionResult | null, form: FormData): P
     const { db } = await getDb();
     await createFirstAdmin(db, formToObject(form), await requestId());
   } catch (error) {
-    return toActionError(error);
+    return keepValues(toActionError(error), form, ["setupToken", "name", "email"]);
   }
   redirect("/sign-in?setup=done");
 }

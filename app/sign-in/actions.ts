@@ -5,7 +5,7 @@ import { unstable_rethrow } from "next/navigation";
 import { signIn, signOut } from "@/lib/auth/config";
 import { isDatabaseUnavailable } from "@/lib/errors";
 
-export type SignInState = { ok: false; error: string } | null;
+export type SignInState = { ok: false; error: string; email?: string } | null;
 
 /** Only same-site paths: a crafted callbackUrl must not send people elsewhere. */
 function safeCallback(value: FormDataEntryValue | null): string {
@@ -14,6 +14,11 @@ function safeCallback(value: FormDataEntryValue | null): string {
 }
 
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const failed = await attemptSignIn(form);
+  return failed ? { ...failed, email: String(form.get("email") ?? "") } : null;
+}
+
+async function attemptSignIn(form: FormData): Promise<SignInState> {
   try {
     await signIn("credentials", {
       email: String(form.get("email") ?? ""),

@@ -10,10 +10,11 @@ type State = ActionResult<unknown> | null;
 export function CreateUserForm() {
   const [state, action] = useActionState<State, FormData>(createUserAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
-      <Field label="Name" name="name" required errors={errors?.name} />
-      <Field label="Email" name="email" type="email" required errors={errors?.email} />
+      <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} />
+      <Field label="Email" name="email" type="email" required errors={errors?.email} defaultValue={values?.email} />
       <Field label="Initial password" name="password" type="password" autoComplete="new-password" required errors={errors?.password} hint="At least 12 characters" />
       <label className="flex items-center gap-2 self-center text-sm">
         <input type="checkbox" name="isAdmin" /> Global admin
@@ -54,12 +55,13 @@ export function UserFlagButton({ userId, field, value, label }: { userId: string
 export function CreateProjectForm() {
   const [state, action] = useActionState<State, FormData>(createProjectAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
-      <Field label="Name" name="name" required errors={errors?.name} />
-      <Field label="Slug" name="slug" required errors={errors?.slug} hint="Lowercase letters, digits, dashes; used in URLs and the token command" />
+      <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} />
+      <Field label="Slug" name="slug" required errors={errors?.slug} defaultValue={values?.slug} hint="Lowercase letters, digits, dashes; used in URLs and the token command" />
       <div className="sm:col-span-2">
-        <Field label="Description" name="description" errors={errors?.description} />
+        <Field label="Description" name="description" errors={errors?.description} defaultValue={values?.description} />
       </div>
       <div className="space-y-2 sm:col-span-2">
         <FormMessage state={state} />

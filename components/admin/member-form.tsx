@@ -9,10 +9,11 @@ import { PROJECT_ROLES, roleLabels } from "@/lib/auth/permissions";
 export function MemberForm({ projectId }: { projectId: string }) {
   const [state, action] = useActionState<ActionResult<unknown> | null, FormData>(addMemberAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end" noValidate>
       <input type="hidden" name="projectId" value={projectId} />
-      <Field label="Person’s email" name="email" type="email" required errors={errors?.email} />
+      <Field label="Person’s email" name="email" type="email" required errors={errors?.email} defaultValue={values?.email} />
       <div className="space-y-1">
         <label htmlFor="member-role" className="block text-sm font-medium">
           Role

@@ -9,6 +9,7 @@ import { scopeDescriptions, TOKEN_SCOPES } from "@/lib/auth/permissions";
 export function TokenForm({ projectId }: { projectId: string }) {
   const [state, action] = useActionState<ActionResult<CreatedToken> | null, FormData>(createTokenAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
   return (
     <div className="space-y-4">
       {state?.ok ? (
@@ -22,7 +23,7 @@ export function TokenForm({ projectId }: { projectId: string }) {
       ) : null}
       <form action={action} className="space-y-3" noValidate>
         <input type="hidden" name="projectId" value={projectId} />
-        <Field label="Token name" name="name" placeholder="e.g. GitHub Actions deploy" required errors={errors?.name} />
+        <Field label="Token name" name="name" placeholder="e.g. GitHub Actions deploy" required errors={errors?.name} defaultValue={values?.name} />
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Scopes</legend>
           {TOKEN_SCOPES.map((scope) => (

@@ -9,7 +9,21 @@ import type { ServiceContext } from "@/lib/services/context";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+
+/**
+ * A failed result that carries back what the person typed (never passwords), so the form can
+ * show it again: React resets a form after its action runs.
+ */
+export function keepValues<T>(result: ActionResult<T>, form: FormData, names: readonly string[]): ActionResult<T> {
+  if (result.ok) return result;
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const value = form.get(name);
+    if (typeof value === "string") values[name] = value;
+  }
+  return { ...result, values };
+}
 
 export async function runAction<T>(fn: (ctx: ServiceContext) => Promise<T>): Promise<ActionResult<T>> {
   const actor = await currentUser().catch(() => null);

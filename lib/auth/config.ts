@@ -60,6 +60,16 @@ async function buildConfig(): Promise<NextAuthConfig> {
   }
   return {
     secret: await resolveAuthSecret(db),
+    // A wrong password is an expected outcome, not a server error: keep it out of the logs.
+    logger: {
+      error(error) {
+        if (error.name === "CredentialsSignin" || error instanceof CredentialsSignin) return;
+        console.error(`phasegate: auth error: ${error.name}: ${error.message}`);
+      },
+      warn(code) {
+        if (code !== "debug-enabled") console.warn(`phasegate: auth warning: ${code}`);
+      },
+    },
     trustHost: true,
     session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
