@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { acceptRequestId } from "./lib/safe-redirect";
 
 // Redirects only: pages without a session cookie go to sign-in. Real checks live in pages,
 // services, actions and route handlers. Also sets the per-request CSP nonce and request id.
@@ -35,7 +36,7 @@ export function proxy(request: NextRequest) {
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce);
-  const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
+  const requestId = acceptRequestId(request.headers.get("x-request-id"));
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("x-request-id", requestId);

@@ -4,13 +4,13 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { unstable_rethrow } from "next/navigation";
 import { signIn, signOut } from "@/lib/auth/config";
 import { isDatabaseUnavailable } from "@/lib/errors";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 
 export type SignInState = { ok: false; error: string; email?: string } | null;
 
 /** Only same-site paths: a crafted callbackUrl must not send people elsewhere. */
 function safeCallback(value: FormDataEntryValue | null): string {
-  const path = typeof value === "string" ? value : "";
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+  return safeRedirectPath(value);
 }
 
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {

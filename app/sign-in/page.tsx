@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { SubmitButton } from "@/components/forms/fields";
 import { oidcConfigured } from "@/lib/auth/config";
 import { currentUser } from "@/lib/auth/session";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { signInWithOidc } from "./actions";
 import { SignInForm } from "./sign-in-form";
 
@@ -12,7 +13,7 @@ type Props = { searchParams: Promise<{ callbackUrl?: string; setup?: string; err
 
 export default async function SignInPage({ searchParams }: Props) {
   const params = await searchParams;
-  const callbackUrl = params.callbackUrl?.startsWith("/") && !params.callbackUrl.startsWith("//") ? params.callbackUrl : "/";
+  const callbackUrl = safeRedirectPath(params.callbackUrl);
   if (await currentUser().catch(() => null)) redirect(callbackUrl);
   return (
     <div className="mx-auto max-w-sm py-10">

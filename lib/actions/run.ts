@@ -26,9 +26,9 @@ export function keepValues<T>(result: ActionResult<T>, form: FormData, names: re
 }
 
 export async function runAction<T>(fn: (ctx: ServiceContext) => Promise<T>): Promise<ActionResult<T>> {
-  const actor = await currentUser().catch(() => null);
-  if (!actor) return { ok: false, error: "Your session has ended: sign in again." };
   try {
+    const actor = await currentUser();
+    if (!actor) return { ok: false, error: "Your session has ended: sign in again." };
     const { db } = await getDb();
     return { ok: true, data: await fn({ db, actor, requestId: await requestId() }) };
   } catch (error) {

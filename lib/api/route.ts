@@ -1,10 +1,10 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { getDb, type Database } from "@/db/client";
 import type { TokenActor } from "@/lib/auth/actor";
 import type { TokenScope } from "@/lib/auth/permissions";
 import { authenticateToken } from "@/lib/auth/token-auth";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { acceptRequestId } from "@/lib/safe-redirect";
 
 // The one wrapper for /api/v1 route handlers: bearer token → scope → handler → JSON. Errors map
 // once to status codes and a JSON body naming the problem; internals never reach the caller.
@@ -22,7 +22,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
   handler: (ctx: ApiContext<P>) => Promise<unknown>,
 ) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
-    const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    const requestId = acceptRequestId(request.headers.get("x-request-id"));
     const headers = { "x-request-id": requestId, "cache-control": "no-store" };
     try {
       const { db } = await getDb();

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { resolveAuthSecret } from "@/lib/services/settings";
+import { clientIp } from "./client-ip";
 import { attemptLogin } from "./login";
 import { normaliseEmail } from "./login-throttle";
 
@@ -22,11 +23,6 @@ export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 }
 
-function clientIp(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
-}
-
 async function findUserByEmail(email: string) {
   const { db } = await getDb();
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${normaliseEmail(email)}`);
@@ -41,7 +37,7 @@ async function buildConfig(): Promise<NextAuthConfig> {
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const result = await attemptLogin(db, { ...parsed.data, ip: clientIp(request) });
+        const result = await attemptLogin(db, { ...parsed.data, ip: clientIp(request.headers.get("x-forwarded-for")) });
         if (result.ok) return result.user;
         if (result.reason === "throttled") throw new ThrottledSignin();
         return null;
@@ -78,14 +74,16 @@ async function buildConfig(): Promise<NextAuthConfig> {
       // OIDC signs in only people an admin created, matched by verified email.
       async signIn({ account, profile }) {
         if (account?.provider !== "oidc") return true;
-        if (!profile?.email || profile.email_verified === false) return false;
+        // Only an email the provider says it verified: an unverified one could be anybody's.
+        if (!profile?.email || profile.email_verified !== true) return false;
         const user = await findUserByEmail(profile.email);
         return Boolean(user && !user.disabledAt);
       },
       async jwt({ token, user, account }) {
         if (account?.provider === "oidc" && token.email) {
           const known = await findUserByEmail(token.email);
-          if (known) token.sub = known.id;
+          // Never keep the provider's own subject: it is not one of our users.
+          token.sub = known && !known.disabledAt ? known.id : undefined;
         } else if (user?.id) {
           token.sub = user.id;
         }

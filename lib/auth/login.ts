@@ -1,5 +1,5 @@
 import { and, count, eq, gt, max, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { type Database, rowsOf } from "@/db/client";
 import { loginAttempts, users } from "@/db/schema";
 import { DEFAULT_THROTTLE, evaluateThrottle, normaliseEmail, type ThrottlePolicy } from "./login-throttle";
 import { verifyPassword } from "./password";
@@ -20,8 +20,10 @@ export async function attemptLogin(
   const email = normaliseEmail(input.email);
   const ip = input.ip || "unknown";
   return db.transaction(async (tx) => {
-    // One attempt per account at a time, across every app instance.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`login:${email}`}))`);
+    // One attempt per account at a time, across every app instance. A second concurrent attempt
+    // is refused at once instead of queueing (and holding a connection) behind the first.
+    const locked = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${`login:${email}`})) as ok`))[0]?.ok;
+    if (!locked) return { ok: false, reason: "throttled", retryAfterMs: 1000 };
     const since = new Date(Date.now() - policy.windowMs);
     const [lastSuccess] = await tx
       .select({ at: max(loginAttempts.createdAt) })

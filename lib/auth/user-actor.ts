@@ -5,7 +5,10 @@ import type { ProjectRole } from "@/db/schema/enums";
 import type { UserActor } from "./actor";
 
 /** The signed-in person with their roles per project, or null when unknown or disabled. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function loadUserActor(db: Database, userId: string): Promise<UserActor | null> {
+  if (!UUID.test(userId)) return null;
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user || user.disabledAt) return null;
   const rows = await db.select({ projectId: memberships.projectId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId));

@@ -66,3 +66,29 @@ export function describeCondition(label: string, comparison: Comparison, value: 
   const spacer = unit === "%" || unit === "" ? "" : " ";
   return `${label} ${comparisonSymbol[comparison]} ${value}${spacer}${unit}${duration ? ` for ${duration}` : ""}`;
 }
+
+export interface GateInput extends GateSummaryInput {
+  requireSuccessCriteria: boolean;
+  criteria: readonly { description: string; verdict: { met: true } | { met: false; reason: string } }[];
+}
+
+export interface GateVerdict {
+  holds: boolean;
+  /** Every unmet condition, in words. */
+  unmet: string[];
+  /** Unmet conditions a release manager may override with a written reason (criteria only). */
+  overridable: boolean;
+}
+
+/**
+ * A go decision needs: the approvals, required checklist items done or n/a, valid sign-offs,
+ * and (when the gate asks for them) every success criterion met. Only unmet success criteria may
+ * be overridden; approvals, checklists and sign-offs may not.
+ */
+export function evaluateGate(input: GateInput): GateVerdict {
+  const hard = gateBlockers(input);
+  const soft = input.requireSuccessCriteria
+    ? input.criteria.filter((c) => !c.verdict.met).map((c) => `Success criterion not met: ${c.description} (${(c.verdict as { reason: string }).reason})`)
+    : [];
+  return { holds: hard.length === 0 && soft.length === 0, unmet: [...hard, ...soft], overridable: hard.length === 0 && soft.length > 0 };
+}

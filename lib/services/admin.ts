@@ -64,12 +64,17 @@ export async function setUserFlags(ctx: ServiceContext, input: unknown) {
     throw new AppError("conflict:state", "You cannot remove your own admin rights or disable yourself; ask another admin");
   }
   return ctx.db.transaction(async (tx) => {
+    // Lock every admin row first, so concurrent demotions are counted one after the other.
+    await tx.execute(sql`select id from users where is_admin order by id for update`);
     const [before] = await tx.select().from(users).where(eq(users.id, data.userId)).for("update");
     if (!before) throw new AppError("not_found:entity", "No such user");
     const patch: Partial<typeof users.$inferInsert> = {};
     if (data.isAdmin !== undefined) patch.isAdmin = data.isAdmin;
     if (data.disabled !== undefined) patch.disabledAt = data.disabled ? (before.disabledAt ?? new Date()) : null;
     const [after] = await tx.update(users).set(patch).where(eq(users.id, data.userId)).returning();
+    // Two admins demoting each other at once must not leave the installation without one.
+    const [admins] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(sql`${users.isAdmin} and ${users.disabledAt} is null`);
+    if (Number(admins?.n ?? 0) === 0) throw new AppError("conflict:state", "This would leave no active admin; make someone else admin first");
     await writeAudit(
       tx,
       actor,

@@ -24,7 +24,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     const rows = await auditExportRows(db, project.id, filter);
     const csv = stringify(
       rows.map((r) => [r.createdAt.toISOString(), r.actorKind, r.actorLabel, r.action, r.entityType, r.entityId, r.planName ?? "", r.before === null ? "" : JSON.stringify(r.before), r.after === null ? "" : JSON.stringify(r.after), r.requestId ?? ""]),
-      { header: true, columns: ["time", "actor_kind", "actor", "action", "entity_type", "entity_id", "plan", "before", "after", "request_id"] },
+      { header: true, escape_formulas: true, columns: ["time", "actor_kind", "actor", "action", "entity_type", "entity_id", "plan", "before", "after", "request_id"] },
     );
     return new Response(csv, {
       headers: {
