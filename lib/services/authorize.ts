@@ -1,0 +1,19 @@
+import { type Actor, assertTokenScope, assertUserCan } from "@/lib/auth/actor";
+import type { Action, TokenScope } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
+
+/**
+ * One check for every caller of a use-case: people by the permission table, tokens by their
+ * project and scope (no scope given: tokens may not do it), the system always.
+ */
+export function authorize(actor: Actor, projectId: string, need: { action: Action; scope?: TokenScope }): void {
+  switch (actor.kind) {
+    case "user":
+      return assertUserCan(actor, need.action, projectId);
+    case "token":
+      if (!need.scope) throw new AppError("forbidden:permission", "API tokens cannot do this; a person must");
+      return assertTokenScope(actor, need.scope, projectId);
+    case "system":
+      return;
+  }
+}

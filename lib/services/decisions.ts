@@ -1,0 +1,191 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { approvals, decisions, gates, incidents, phases, plans } from "@/db/schema";
+import type { ProjectRole } from "@/db/schema/enums";
+import { rolesIn } from "@/lib/auth/actor";
+import { applyCommand, type PlanCommandType, trafficOf } from "@/lib/domain/lifecycle";
+import { AppError } from "@/lib/errors";
+import { approveSchema, decisionSchema, transitionSchema } from "@/lib/validation/plans";
+import { parseInput } from "@/lib/validation/parse";
+import { writeAudit } from "./audit";
+import { authorize } from "./authorize";
+import type { ServiceContext, Tx } from "./context";
+import { notifyOnCommit } from "./events";
+import { loadGateState } from "./gate";
+import { claimPlanVersion, loadPhases, loadPlanForWrite, type PhaseRow, type PlanRow, touchBoundFlags } from "./plan-state";
+
+// Go/no-go and the plan lifecycle. Each use-case: authorise → validate → claim the plan version →
+// apply the state machine → write the change and its audit event in one transaction → notify.
+
+type Applied = { plan: PlanRow; phases: PhaseRow[]; traffic: number };
+
+/** Runs the state machine and writes its effects on plan and phases. */
+async function applyToRows(tx: Tx, plan: PlanRow, list: PhaseRow[], type: PlanCommandType, now: Date): Promise<Applied> {
+  const result = applyCommand({ status: plan.status, phases: list }, { type });
+  if (!result.ok) throw new AppError("conflict:state", result.error);
+  if (result.closed !== null) {
+    const closed = list[result.closed]!;
+    await tx.update(phases).set({ status: result.state.phases[result.closed]!.status, actualEndAt: now }).where(eq(phases.id, closed.id));
+  }
+  if (result.activated !== null) {
+    const opened = list[result.activated]!;
+    await tx.update(phases).set({ status: "active", actualStartAt: now }).where(eq(phases.id, opened.id));
+  }
+  const terminal = result.state.status === "completed" || result.state.status === "rolled_back" || result.state.status === "cancelled";
+  const [updated] = await tx
+    .update(plans)
+    .set({
+      status: result.state.status,
+      ...(type === "start" ? { startedAt: now } : {}),
+      ...(terminal ? { endedAt: now } : {}),
+    })
+    .where(eq(plans.id, plan.id))
+    .returning();
+  return { plan: updated!, phases: await loadPhases(tx, plan.id), traffic: trafficOf(result.state) };
+}
+
+function snapshot(plan: PlanRow, list: PhaseRow[]) {
+  const active = list.find((p) => p.status === "active");
+  return { status: plan.status, phase: active?.name ?? null, traffic: trafficOf({ status: plan.status, phases: list }) };
+}
+
+export async function transitionPlan(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(transitionSchema, input);
+  const now = new Date();
+  return ctx.db.transaction(async (tx) => {
+    const plan = await loadPlanForWrite(tx, data.planId);
+    authorize(ctx.actor, plan.projectId, { action: "plan:transition" });
+    const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    const before = await loadPhases(tx, plan.id);
+    const applied = await applyToRows(tx, claimed, before, data.action, now);
+    if (data.action === "start" || data.action === "cancel") await touchBoundFlags(tx, plan.id);
+    await writeAudit(tx, ctx.actor, { action: `plan.${data.action}`, entityType: "plan", entityId: plan.id, projectId: plan.projectId, planId: plan.id, before: snapshot(plan, before), after: { ...snapshot(applied.plan, applied.phases), ...(data.reason ? { reason: data.reason } : {}) } }, ctx.requestId);
+    await notifyOnCommit(tx, { type: `plan.${data.action}`, projectId: plan.projectId, planId: plan.id });
+    return { status: applied.plan.status, version: applied.plan.version, trafficPercent: applied.traffic };
+  });
+}
+
+export async function approveGate(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(approveSchema, input);
+  if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Approvals are given by people");
+  const actor = ctx.actor;
+  const now = new Date();
+  return ctx.db.transaction(async (tx) => {
+    const plan = await loadPlanForWrite(tx, data.planId);
+    authorize(actor, plan.projectId, { action: "gate:approve" });
+    const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    if (claimed.status !== "in_progress" && claimed.status !== "paused") throw new AppError("conflict:state", "Only a running plan's gate can be approved");
+    const list = await loadPhases(tx, plan.id);
+    const active = list.find((p) => p.status === "active");
+    if (!active) throw new AppError("conflict:state", "There is no active phase to approve");
+    const gate = await loadGateState(tx, active, now);
+    if (!gate.gateId) throw new AppError("conflict:state", "This phase has no gate to approve");
+    const role = rolesIn(actor, plan.projectId).find((r): r is ProjectRole => gate.approverRoles.includes(r));
+    if (!role) throw new AppError("forbidden:permission", `This gate is approved by ${gate.approverRoles.join(" or ")}; you hold none of those roles here`);
+    if (gate.approvals.some((a) => a.userId === actor.userId)) throw new AppError("conflict:state", "You have already approved this gate");
+    const [row] = await tx.insert(approvals).values({ gateId: gate.gateId, userId: actor.userId, role, comment: data.comment, createdAt: now }).returning();
+    await writeAudit(tx, actor, { action: "gate.approved", entityType: "approval", entityId: row!.id, projectId: plan.projectId, planId: plan.id, after: { phase: active.name, role, comment: data.comment || undefined, approvals: gate.approvals.length + 1, required: gate.requiredApprovals } }, ctx.requestId);
+    await notifyOnCommit(tx, { type: "gate.approved", projectId: plan.projectId, planId: plan.id });
+    return { approvals: gate.approvals.length + 1, required: gate.requiredApprovals, version: claimed.version };
+  });
+}
+
+/**
+ * Records go / no-go / rollback on the active phase. Go advances only when the gate holds; a
+ * release manager may override unmet success criteria with a written reason (audited, shown).
+ * Exactly one of several concurrent decisions on the same plan version wins.
+ */
+export async function recordDecision(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(decisionSchema, input);
+  const now = new Date();
+  return ctx.db.transaction(async (tx) => {
+    const plan = await loadPlanForWrite(tx, data.planId);
+    authorize(ctx.actor, plan.projectId, { action: "decision:record", scope: "decisions:write" });
+    if (data.overrideReason) {
+      if (data.kind !== "go") throw new AppError("bad_request:validation", "Only a go decision can override", { overrideReason: ["Only a go decision can override unmet criteria"] });
+      if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Overrides are made by a release manager, not a token");
+      authorize(ctx.actor, plan.projectId, { action: "decision:override" });
+    }
+    const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    const before = await loadPhases(tx, plan.id);
+    const active = before.find((p) => p.status === "active");
+    if (!active) throw new AppError("conflict:state", applyCommand({ status: claimed.status, phases: before }, { type: data.kind }).ok ? "There is no active phase" : `Cannot decide on a plan that is ${claimed.status.replace("_", " ")}`);
+
+    let overrideReason: string | null = null;
+    let unmet: string[] = [];
+    if (data.kind === "go") {
+      const gate = await loadGateState(tx, active, now);
+      unmet = gate.verdict.unmet;
+      if (!gate.verdict.holds) {
+        if (!data.overrideReason) throw new AppError("conflict:state", `The gate does not hold: ${unmet.join("; ")}`, { gate: unmet });
+        if (!gate.verdict.overridable) throw new AppError("conflict:state", `Only unmet success criteria can be overridden; still open: ${unmet.filter((u) => !u.startsWith("Success criterion")).join("; ")}`, { gate: unmet });
+        overrideReason = data.overrideReason;
+      }
+    }
+
+    const applied = await applyToRows(tx, claimed, before, data.kind, now);
+    const [decision] = await tx
+      .insert(decisions)
+      .values({
+        planId: plan.id,
+        phaseId: active.id,
+        kind: data.kind,
+        rationale: data.rationale,
+        actorKind: ctx.actor.kind,
+        deciderId: ctx.actor.kind === "user" ? ctx.actor.userId : null,
+        planVersion: data.version,
+        overrideReason,
+        decidedAt: now,
+      })
+      .returning();
+
+    // A go spends the approvals it used; a no-go or rollback withdraws them.
+    const [gate] = await tx.select({ id: gates.id }).from(gates).where(eq(gates.phaseId, active.id));
+    if (gate) await tx.update(approvals).set({ voidedAt: now }).where(and(eq(approvals.gateId, gate.id), isNull(approvals.voidedAt)));
+
+    let incidentId: string | null = null;
+    if (data.kind === "rollback") {
+      const [incident] = await tx
+        .insert(incidents)
+        .values({
+          planId: plan.id,
+          phaseId: active.id,
+          decisionId: decision!.id,
+          origin: ctx.actor.kind === "system" ? "automatic" : "manual",
+          title: `Rollback from ${active.name}`,
+          summary: data.rationale,
+          detectedAt: now,
+          decidedAt: now,
+        })
+        .returning();
+      incidentId = incident!.id;
+      await writeAudit(tx, ctx.actor, { action: "incident.opened", entityType: "incident", entityId: incidentId, projectId: plan.projectId, planId: plan.id, after: { origin: incident!.origin, phase: active.name } }, ctx.requestId);
+    }
+    const flagsMoved = data.kind === "no_go" ? 0 : await touchBoundFlags(tx, plan.id);
+
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: `decision.${data.kind}`,
+        entityType: "decision",
+        entityId: decision!.id,
+        projectId: plan.projectId,
+        planId: plan.id,
+        before: snapshot(plan, before),
+        after: { ...snapshot(applied.plan, applied.phases), rationale: data.rationale, ...(overrideReason ? { overrideReason, overridden: unmet } : {}), flagsMoved },
+      },
+      ctx.requestId,
+    );
+    await notifyOnCommit(tx, { type: `decision.${data.kind}`, projectId: plan.projectId, planId: plan.id, decisionId: decision!.id });
+    return {
+      decisionId: decision!.id,
+      kind: data.kind,
+      status: applied.plan.status,
+      version: applied.plan.version,
+      trafficPercent: applied.traffic,
+      activePhase: applied.phases.find((p) => p.status === "active")?.name ?? null,
+      overridden: overrideReason ? unmet : [],
+      incidentId,
+    };
+  });
+}
