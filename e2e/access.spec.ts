@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, people, type Person, signIn } from "./fixtures";
 // is covered the moment it exists.
 
 const PUBLIC_PAGES = new Set(["/sign-in", "/setup"]);
-const PUBLIC_ROUTES = [/^\/api\/health$/, /^\/api\/auth\//];
+const PUBLIC_ROUTES = [/^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\/openapi\.json$/];
 const SAMPLE: Record<string, string> = { planId: "00000000-0000-4000-8000-000000000000", slug: "checkout" };
 
 function routesIn(dir: string, prefix = ""): { path: string; kind: "page" | "route"; methods: string[] }[] {
@@ -21,7 +21,7 @@ function routesIn(dir: string, prefix = ""): { path: string; kind: "page" | "rou
       out.push({ path: prefix || "/", kind: "page", methods: ["GET"] });
     } else if (entry.name === "route.ts") {
       const source = fs.readFileSync(full, "utf8");
-      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => new RegExp(`export (const|async function) ${m}\\b|export const \\{[^}]*\\b${m}\\b`).test(source));
+      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => new RegExp(`export (const|async function|function) ${m}\\b|export const \\{[^}]*\\b${m}\\b`).test(source));
       out.push({ path: prefix, kind: "route", methods });
     }
   }

@@ -1,0 +1,32 @@
+import "server-only";
+import type { Database } from "@/db/client";
+import { loadGateState } from "@/lib/services/gate";
+import { loadPhases, loadPlanForWrite } from "@/lib/services/plan-state";
+import { trafficOf } from "@/lib/domain/lifecycle";
+import type { Tx } from "@/lib/services/context";
+import type { z } from "zod";
+import type { planStatusResponseSchema } from "@/lib/validation/api";
+
+/** Is phase X go? The active phase, the next one, and the gate with every unmet condition. */
+export async function planStatus(db: Database, planId: string, now = new Date()): Promise<z.input<typeof planStatusResponseSchema> & { projectId: string }> {
+  const plan = await loadPlanForWrite(db as unknown as Tx, planId);
+  const list = await loadPhases(db as unknown as Tx, planId);
+  const index = list.findIndex((p) => p.status === "active");
+  const active = list[index];
+  const next = index >= 0 ? list[index + 1] : undefined;
+  const gate = active ? await loadGateState(db, active, now) : null;
+  return {
+    projectId: plan.projectId,
+    planId: plan.id,
+    name: plan.name,
+    status: plan.status,
+    version: plan.version,
+    trafficPercent: trafficOf({ status: plan.status, phases: list }),
+    activePhase: active ? { name: active.name, position: active.position, trafficPercent: active.trafficPercent, startedAt: active.actualStartAt?.toISOString() ?? null } : null,
+    nextPhase: next ? { name: next.name, trafficPercent: next.trafficPercent } : null,
+    gate: gate
+      ? { holds: gate.verdict.holds, unmet: gate.verdict.unmet, approvals: { given: gate.approvals.length, required: gate.requiredApprovals }, criteria: gate.criteria.map((c) => ({ description: c.description, met: c.met, reason: c.reason })) }
+      : null,
+    isGo: Boolean(gate?.verdict.holds && plan.status === "in_progress"),
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+// Response shapes of /api/v1: they document the API (OpenAPI) and type the handlers.
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string().meta({ description: "type:surface, e.g. conflict:stale_version" }),
+    message: z.string(),
+    fields: z.record(z.string(), z.array(z.string())).optional().meta({ description: "Per-field problems for 400 responses" }),
+  }),
+});
+
+const milestone = z.object({ label: z.string(), dueAt: z.iso.datetime().nullable(), status: z.enum(["on_track", "at_risk", "late"]) });
+const health = z.enum(["green", "amber", "red", "unknown"]);
+const planStatus = z.enum(["draft", "scheduled", "in_progress", "paused", "completed", "rolled_back", "cancelled"]);
+
+export const planListResponseSchema = z.object({
+  plans: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      releaseVersion: z.string(),
+      status: planStatus,
+      strategy: z.enum(["canary", "blue_green", "rolling", "flag_based"]),
+      project: z.string(),
+      phase: z.object({ name: z.string(), position: z.number().int(), count: z.number().int() }).nullable(),
+      trafficPercent: z.number(),
+      health,
+      nextMilestone: milestone.nullable(),
+    }),
+  ),
+});
+
+const phase = z.object({
+  name: z.string(),
+  position: z.number().int(),
+  status: z.enum(["pending", "active", "passed", "failed", "rolled_back"]),
+  trafficPercent: z.number(),
+  plannedStartAt: z.iso.datetime().nullable(),
+  plannedEndAt: z.iso.datetime().nullable(),
+  actualStartAt: z.iso.datetime().nullable(),
+  actualEndAt: z.iso.datetime().nullable(),
+});
+
+export const planResponseSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  releaseVersion: z.string(),
+  status: planStatus,
+  version: z.number().int().meta({ description: "Send it back with a decision: a stale one gets 409" }),
+  trafficPercent: z.number(),
+  health,
+  phases: z.array(phase),
+});
+
+export const planStatusResponseSchema = z.object({
+  planId: z.uuid(),
+  name: z.string(),
+  status: planStatus,
+  version: z.number().int(),
+  trafficPercent: z.number(),
+  activePhase: z.object({ name: z.string(), position: z.number().int(), trafficPercent: z.number(), startedAt: z.iso.datetime().nullable() }).nullable(),
+  nextPhase: z.object({ name: z.string(), trafficPercent: z.number() }).nullable(),
+  gate: z
+    .object({
+      holds: z.boolean(),
+      unmet: z.array(z.string()).meta({ description: "Every unmet condition, in words" }),
+      approvals: z.object({ given: z.number().int(), required: z.number().int() }),
+      criteria: z.array(z.object({ description: z.string(), met: z.boolean(), reason: z.string().nullable() })),
+    })
+    .nullable(),
+  isGo: z.boolean().meta({ description: "True when the active phase's gate holds: a go decision would be accepted" }),
+});
+
+export const decisionResponseSchema = z.object({
+  decisionId: z.uuid(),
+  kind: z.enum(["go", "no_go", "rollback"]),
+  status: planStatus,
+  version: z.number().int(),
+  trafficPercent: z.number(),
+  activePhase: z.string().nullable(),
+  overridden: z.array(z.string()),
+  incidentId: z.uuid().nullable(),
+});
