@@ -1,7 +1,8 @@
 import { PortfolioTable } from "@/components/portfolio/portfolio-table";
 import { EmptyState } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
-import { readableProjectIds } from "@/lib/auth/actor";
+import Link from "next/link";
+import { readableProjectIds, userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
 import { loadPortfolio } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
@@ -28,16 +29,24 @@ export default async function PortfolioPage() {
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const { user, rows } = result.data;
+  const canCreate = user.isAdmin || [...user.roles.keys()].some((projectId) => userCan(user, "plan:create", projectId));
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
   const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
 
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Releases</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Every rollout: where it is, how much traffic it has, whether its KPIs hold, and what comes next.
-        </p>
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Releases</h1>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            Every rollout: where it is, how much traffic it has, whether its KPIs hold, and what comes next.
+          </p>
+        </div>
+        {canCreate ? (
+          <Link href="/plans/new" className="inline-flex items-center justify-center rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white hover:bg-accent-700">
+            New plan
+          </Link>
+        ) : null}
       </div>
       {rows.length === 0 ? (
         <EmptyState title="No rollout plans yet">

@@ -6,6 +6,14 @@ import type { ItemState } from "@/db/schema/enums";
 import { describeRoles } from "@/lib/domain/gate-summary";
 import { checklistKindLabel, validationWindowLabel } from "@/lib/domain/labels";
 import type { PlanChecklist, PlanView } from "@/lib/queries/plan";
+import { ItemControls, SignButton } from "@/components/checklist/item-controls";
+import type { ProjectRole } from "@/db/schema/enums";
+
+export interface ChecklistPermissions {
+  canTick: boolean;
+  /** Roles the viewer could sign with (required by a list and held), per list id. */
+  signRoles: (list: PlanChecklist) => ProjectRole[];
+}
 
 const stateBadge: Record<ItemState, { tone: "green" | "grey" | "amber" | "accent"; label: string }> = {
   done: { tone: "green", label: "Done" },
@@ -14,7 +22,7 @@ const stateBadge: Record<ItemState, { tone: "green" | "grey" | "amber" | "accent
   open: { tone: "accent", label: "Open" },
 };
 
-function ChecklistBlock({ list, now, phaseName }: { list: PlanChecklist; now: Date; phaseName: string | null }) {
+function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChecklist; now: Date; phaseName: string | null; planId: string; perms: ChecklistPermissions | null }) {
   const { progress } = list;
   const liveSignOffs = list.signOffs.filter((s) => !s.voidedAt);
   return (
@@ -60,12 +68,25 @@ function ChecklistBlock({ list, now, phaseName }: { list: PlanChecklist; now: Da
               {item.assigneeRole ? <span>{describeRoles([item.assigneeRole])}</span> : null}
               {item.updatedAt && item.state !== "open" ? <RelativeTime date={item.updatedAt} now={now} /> : null}
               <Badge tone={stateBadge[item.state].tone}>{stateBadge[item.state].label}</Badge>
+              {perms?.canTick ? <ItemControls planId={planId} itemId={item.id} state={item.state} text={item.text} /> : null}
             </div>
           </li>
         ))}
       </ul>
       {list.requiredSignoffRoles.length > 0 ? (
         <div className="border-t border-slate-200 px-3 py-2 text-xs dark:border-slate-800">
+          {perms
+            ? perms.signRoles(list).slice(0, 1).map((role) => (
+                <div key={role} className="mb-2">
+                  <SignButton planId={planId} checklistId={list.id} role={describeRoles([role])} />
+                </div>
+              ))
+            : null}
+          {list.signOffs.some((s) => s.voidedAt) && liveSignOffs.length === 0 ? (
+            <div className="mb-1 text-amber-800 dark:text-amber-300">
+              Sign-off voided: {list.signOffs.filter((s) => s.voidedAt).at(-1)?.voidReason ?? "an item changed"}
+            </div>
+          ) : null}
           Sign-off by {describeRoles(list.requiredSignoffRoles)}:{" "}
           {liveSignOffs.length === 0 ? (
             <span className="text-slate-600 dark:text-slate-400">not signed yet</span>
@@ -82,7 +103,7 @@ function ChecklistBlock({ list, now, phaseName }: { list: PlanChecklist; now: Da
   );
 }
 
-export function ChecklistsPanel({ view, now }: { view: PlanView; now: Date }) {
+export function ChecklistsPanel({ view, now, perms = null }: { view: PlanView; now: Date; perms?: ChecklistPermissions | null }) {
   const phaseName = new Map(view.plan.phases.map((p) => [p.id, p.name]));
   return (
     <Card title="Checklists" id="checklists">
@@ -91,7 +112,7 @@ export function ChecklistsPanel({ view, now }: { view: PlanView; now: Date }) {
       ) : (
         <div className="space-y-2">
           {view.checklists.map((c) => (
-            <ChecklistBlock key={c.id} list={c} now={now} phaseName={c.phaseId ? (phaseName.get(c.phaseId) ?? null) : null} />
+            <ChecklistBlock key={c.id} list={c} now={now} phaseName={c.phaseId ? (phaseName.get(c.phaseId) ?? null) : null} planId={view.plan.id} perms={perms} />
           ))}
         </div>
       )}

@@ -1,3 +1,4 @@
+import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -20,7 +21,9 @@ export function NowPanel({ view, now }: { view: PlanView; now: Date }) {
   const gate = phase.gate;
   const liveApprovals = gate?.approvals.filter((a) => !a.voidedAt) ?? [];
   const finishedPhase = phase.status !== "active" && phase.status !== "pending";
-  const blockers = gate && !finishedPhase
+  const blockers = view.gate
+    ? view.gate.verdict.unmet
+    : gate && !finishedPhase
     ? gateBlockers({
         requiredApprovals: gate.requiredApprovals,
         approverRoles: gate.approverRoles,
@@ -124,11 +127,16 @@ export function NowPanel({ view, now }: { view: PlanView; now: Date }) {
               {phase.successCriteria.map((c) => {
                 const m = metricById.get(c.metricId);
                 if (!m) return null;
+                const judged = view.gate?.criteria.find((g) => g.id === c.id);
                 return (
                   <li key={c.id}>
                     <div>{describeCondition(m.label, c.comparison, c.value, m.unit, c.sustainedMinutes)}</div>
-                    <div className="text-xs text-slate-600 dark:text-slate-400">
-                      Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
+                    <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+                      {judged ? <Badge tone={judged.met ? "green" : "amber"}>{judged.met ? "Met" : "Not met"}</Badge> : null}
+                      <span>
+                        Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
+                        {judged && !judged.met && judged.reason ? ` · ${judged.reason}` : ""}
+                      </span>
                     </div>
                   </li>
                 );

@@ -19,7 +19,7 @@ export interface TimelineMarker {
   id: string;
   phaseId: string | null;
   at: Date;
-  kind: "go" | "no_go" | "rollback" | "incident";
+  kind: "go" | "no_go" | "rollback" | "incident" | "override";
   label: string;
 }
 
@@ -36,6 +36,7 @@ const markerGlyph: Record<TimelineMarker["kind"], { glyph: string; className: st
   no_go: { glyph: "◆", className: "text-amber-600 dark:text-amber-300", text: "No-go" },
   rollback: { glyph: "◆", className: "text-red-600 dark:text-red-400", text: "Rollback" },
   incident: { glyph: "▲", className: "text-red-600 dark:text-red-400", text: "Incident" },
+  override: { glyph: "◈", className: "text-amber-600 dark:text-amber-300", text: "Go with override" },
 };
 
 // Phases as bars on one time axis: the outline is the plan, the solid bar what happened.
@@ -121,7 +122,7 @@ export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[
         <li className="flex items-center gap-1.5">
           <span className="inline-block h-3 w-0.5 bg-accent-600 dark:bg-accent-300" aria-hidden="true" /> Today
         </li>
-        {(["go", "rollback", "incident"] as const).map((k) => (
+        {(["go", "no_go", "override", "rollback", "incident"] as const).map((k) => (
           <li key={k} className="flex items-center gap-1.5">
             <span className={markerGlyph[k].className} aria-hidden="true">
               {markerGlyph[k].glyph}

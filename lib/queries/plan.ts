@@ -7,6 +7,7 @@ import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { classifyReading, worstHealth } from "@/lib/domain/health";
 import { nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
+import { loadGateState } from "@/lib/services/gate";
 import { metricSeries, recentCanaryValues } from "./metrics";
 
 const HOUR = 3600_000;
@@ -68,6 +69,8 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   const finished = plan.status === "completed" || plan.status === "rolled_back" || plan.status === "cancelled";
   const chartTo = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR)) : now;
   const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
+  // The same gate evaluation a go decision runs, so the page lists exactly what would refuse it.
+  const gate = focus && focus.status === "active" ? await loadGateState(db, focus, now) : null;
 
   return {
     plan,
@@ -76,6 +79,7 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
     focusIndex,
     gateLists,
     gateOutstanding,
+    gate,
     checklists: withProgress,
     metrics: metricViews.map((m, i) => ({ ...m, series: series[i]! })),
     chartRange: { from: chartFrom, to: chartTo },

@@ -5,6 +5,7 @@ import { ChecklistsPanel } from "@/components/plan/checklists-panel";
 import { DecisionsPanel, IncidentsPanel } from "@/components/plan/history-panel";
 import { KpiPanel } from "@/components/plan/kpi-panel";
 import { NowPanel } from "@/components/plan/now-panel";
+import { PlanControls } from "@/components/plan/plan-controls";
 import { PhaseTimeline, type TimelineMarker } from "@/components/timeline/phase-timeline";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
@@ -15,7 +16,9 @@ import { formatPercent } from "@/lib/domain/milestones";
 import { isLive } from "@/lib/domain/rollout";
 import { loadPlanView } from "@/lib/queries/plan";
 import { readWithDatabase } from "@/lib/queries/read";
-import { userCan } from "@/lib/auth/actor";
+import { rolesIn, userCan } from "@/lib/auth/actor";
+import { TERMINAL } from "@/lib/domain/lifecycle";
+import type { PlanChecklist } from "@/lib/queries/plan";
 import { requireUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -39,9 +42,20 @@ export default async function PlanPage({ params }: Props) {
   const { plan } = view;
   if (!userCan(user, "plan:read", plan.projectId)) forbidden();
   const canReadAudit = userCan(user, "audit:read", plan.projectId);
+  const finished = TERMINAL.includes(plan.status);
+  const myRoles = rolesIn(user, plan.projectId);
+  const checklistPerms = finished
+    ? null
+    : {
+        canTick: userCan(user, "checklist:tick", plan.projectId),
+        signRoles: (list: PlanChecklist) =>
+          userCan(user, "checklist:sign", plan.projectId)
+            ? myRoles.filter((r) => list.requiredSignoffRoles.includes(r) && !list.signOffs.some((s) => !s.voidedAt && s.role === r))
+            : [],
+      };
 
   const markers: TimelineMarker[] = [
-    ...plan.decisions.map((d) => ({ id: d.id, phaseId: d.phaseId, at: d.decidedAt, kind: d.kind, label: d.rationale })),
+    ...plan.decisions.map((d) => ({ id: d.id, phaseId: d.phaseId, at: d.decidedAt, kind: d.overrideReason ? ("override" as const) : d.kind, label: d.overrideReason ? `${d.rationale} — override: ${d.overrideReason}` : d.rationale })),
     ...plan.incidents.map((i) => ({ id: i.id, phaseId: i.phaseId, at: i.detectedAt, kind: "incident" as const, label: i.title })),
   ];
   const metricLabel = new Map(plan.metrics.map((m) => [m.id, m]));
@@ -93,6 +107,8 @@ export default async function PlanPage({ params }: Props) {
 
       <NowPanel view={view} now={now} />
 
+      <PlanControls view={view} user={user} />
+
       <Card title="Timeline" id="timeline">
         {plan.phases.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
@@ -105,7 +121,7 @@ export default async function PlanPage({ params }: Props) {
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <ChecklistsPanel view={view} now={now} />
+          <ChecklistsPanel view={view} now={now} perms={checklistPerms} />
         </div>
         <div className="space-y-6">
           <IncidentsPanel view={view} now={now} />

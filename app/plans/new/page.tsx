@@ -1,0 +1,38 @@
+import { forbidden } from "next/navigation";
+import { NewPlanForm } from "@/components/plan/new-plan-form";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { readableProjectIds, userCan } from "@/lib/auth/actor";
+import { requireUser } from "@/lib/auth/session";
+import { listProjects } from "@/lib/queries/projects";
+import { readWithDatabase } from "@/lib/queries/read";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "New plan" };
+
+type Props = { searchParams: Promise<{ project?: string }> };
+
+export default async function NewPlanPage({ searchParams }: Props) {
+  const { project } = await searchParams;
+  const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
+    const projects = (await listProjects(db, readableProjectIds(user))).filter((p) => userCan(user, "plan:create", p.id));
+    if (projects.length === 0) forbidden();
+    return { projects };
+  });
+  if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
+  const { projects } = result.data;
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">New rollout plan</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          A template fills in phases, gates, checklists, KPIs with thresholds, rollback triggers, comms, risks and escalation.
+          Everything not yet history can be edited afterwards.
+        </p>
+      </div>
+      <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <NewPlanForm projects={projects.map((p) => ({ id: p.id, name: p.name }))} defaultProjectId={projects.find((p) => p.slug === project)?.id} />
+      </div>
+    </div>
+  );
+}

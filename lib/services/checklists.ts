@@ -1,0 +1,94 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { checklistItems, checklists, plans, signOffs } from "@/db/schema";
+import type { ProjectRole } from "@/db/schema/enums";
+import { rolesIn } from "@/lib/auth/actor";
+import { checklistProgress } from "@/lib/domain/checklist-progress";
+import { TERMINAL } from "@/lib/domain/lifecycle";
+import { AppError } from "@/lib/errors";
+import { signChecklistSchema, updateItemSchema } from "@/lib/validation/checklists";
+import { parseInput } from "@/lib/validation/parse";
+import { writeAudit } from "./audit";
+import { authorize } from "./authorize";
+import type { ServiceContext, Tx } from "./context";
+import { notifyOnCommit } from "./events";
+
+async function loadChecklistContext(tx: Tx, checklistId: string) {
+  const [row] = await tx
+    .select({ checklist: checklists, planStatus: plans.status, projectId: plans.projectId })
+    .from(checklists)
+    .innerJoin(plans, eq(plans.id, checklists.planId))
+    .where(eq(checklists.id, checklistId));
+  if (!row) throw new AppError("not_found:entity", "No such checklist");
+  if (TERMINAL.includes(row.planStatus)) throw new AppError("conflict:state", "The plan is finished: its checklists are history");
+  return row;
+}
+
+/** Ticks an item (done / n/a / blocked / reopened). Any change voids the list's sign-offs, visibly. */
+export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(updateItemSchema, input);
+  const now = new Date();
+  return ctx.db.transaction(async (tx) => {
+    const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, data.itemId)).for("update");
+    if (!item) throw new AppError("not_found:entity", "No such checklist item");
+    const { checklist, projectId } = await loadChecklistContext(tx, item.checklistId);
+    authorize(ctx.actor, projectId, { action: "checklist:tick", scope: "checklists:write" });
+    const [after] = await tx
+      .update(checklistItems)
+      .set({
+        state: data.state,
+        reason: data.state === "not_applicable" || data.state === "blocked" ? data.reason! : null,
+        evidenceUrl: data.evidenceUrl ?? (data.state === "open" ? null : item.evidenceUrl),
+        evidenceNote: data.evidenceNote ?? (data.state === "open" ? null : item.evidenceNote),
+        updatedById: ctx.actor.kind === "user" ? ctx.actor.userId : null,
+        updatedByLabel: ctx.actor.kind === "token" ? `token ${ctx.actor.tokenName}` : ctx.actor.kind === "system" ? "system" : null,
+        updatedAt: now,
+      })
+      .where(eq(checklistItems.id, item.id))
+      .returning();
+    const voided = await tx
+      .update(signOffs)
+      .set({ voidedAt: now, voidedByItemId: item.id, voidReason: `“${item.text}” changed from ${item.state} to ${data.state}` })
+      .where(and(eq(signOffs.checklistId, checklist.id), isNull(signOffs.voidedAt)))
+      .returning({ id: signOffs.id });
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "checklist_item.updated",
+        entityType: "checklist_item",
+        entityId: item.id,
+        projectId,
+        planId: checklist.planId,
+        before: { key: item.key, state: item.state, reason: item.reason, evidenceUrl: item.evidenceUrl },
+        after: { key: after!.key, state: after!.state, reason: after!.reason, evidenceUrl: after!.evidenceUrl, signOffsVoided: voided.length },
+      },
+      ctx.requestId,
+    );
+    await notifyOnCommit(tx, { type: "checklist_item.updated", projectId, planId: checklist.planId, checklistId: checklist.id });
+    return { id: after!.id, key: after!.key, state: after!.state, signOffsVoided: voided.length };
+  });
+}
+
+/** Signs a checklist in a required role; only a complete list can be signed. */
+export async function signChecklist(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(signChecklistSchema, input);
+  if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Sign-offs are given by people");
+  const actor = ctx.actor;
+  return ctx.db.transaction(async (tx) => {
+    const { checklist, projectId } = await loadChecklistContext(tx, data.checklistId);
+    authorize(actor, projectId, { action: "checklist:sign" });
+    const live = await tx.select().from(signOffs).where(and(eq(signOffs.checklistId, checklist.id), isNull(signOffs.voidedAt)));
+    const role = rolesIn(actor, projectId).find((r): r is ProjectRole => checklist.requiredSignoffRoles.includes(r) && !live.some((s) => s.role === r));
+    if (!role) {
+      const needed = checklist.requiredSignoffRoles.filter((r) => !live.some((s) => s.role === r));
+      throw new AppError(needed.length ? "forbidden:permission" : "conflict:state", needed.length ? `This list needs a sign-off from ${needed.join(" or ")}; you hold none of those roles here` : "Every required sign-off is already given");
+    }
+    const items = await tx.select().from(checklistItems).where(eq(checklistItems.checklistId, checklist.id));
+    const progress = checklistProgress(items);
+    if (!progress.complete) throw new AppError("conflict:state", `${progress.requiredOutstanding} required item${progress.requiredOutstanding === 1 ? " is" : "s are"} not done yet; sign when the list is complete`);
+    const [row] = await tx.insert(signOffs).values({ checklistId: checklist.id, userId: actor.userId, role }).returning();
+    await writeAudit(tx, actor, { action: "checklist.signed", entityType: "sign_off", entityId: row!.id, projectId, planId: checklist.planId, after: { checklist: checklist.title, role } }, ctx.requestId);
+    await notifyOnCommit(tx, { type: "checklist.signed", projectId, planId: checklist.planId, checklistId: checklist.id });
+    return { id: row!.id, role };
+  });
+}
