@@ -25,8 +25,10 @@ const stateBadge: Record<ItemState, { tone: "green" | "grey" | "amber" | "accent
 function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChecklist; now: Date; phaseName: string | null; planId: string; perms: ChecklistPermissions | null }) {
   const { progress } = list;
   const liveSignOffs = list.signOffs.filter((s) => !s.voidedAt);
+  const awaitingSignOff = list.requiredSignoffRoles.some((r) => !liveSignOffs.some((s) => s.role === r));
+  // Lists that still need something (items or a sign-off) stay open; finished ones fold away.
   return (
-    <details className="group rounded-md border border-slate-200 dark:border-slate-800" open={!progress.complete}>
+    <details className="group rounded-md border border-slate-200 dark:border-slate-800" open={!progress.complete || awaitingSignOff}>
       <summary className="flex cursor-pointer list-none flex-col gap-2 p-3 sm:flex-row sm:items-center sm:justify-between">
         <div>
           <div className="font-medium">

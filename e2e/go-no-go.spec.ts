@@ -1,0 +1,106 @@
+import { expect, type Page, test } from "@playwright/test";
+import { signIn } from "./fixtures";
+
+// The release manager's core workflow, end to end, with an approver and an executive watching.
+
+async function tickAll(page: Page, listTitle: string) {
+  const list = page.locator("details", { hasText: listTitle }).first();
+  await list.evaluate((el) => ((el as HTMLDetailsElement).open = true));
+  for (;;) {
+    const button = list.getByRole("button", { name: /^Mark done:/ }).first();
+    if ((await button.count()) === 0) break;
+    const name = (await button.getAttribute("aria-label"))!;
+    await button.click();
+    await expect(list.getByRole("button", { name, exact: true })).toHaveCount(0);
+    await list.evaluate((el) => ((el as HTMLDetailsElement).open = true));
+  }
+  await expect(list.locator("summary")).toContainText("settled");
+}
+
+test("create from the staged template, start, approve, advance Internal → Pilot, blocked gate explains itself, no-go; the executive sees it", async ({ browser }) => {
+  const rm = await (await browser.newContext()).newPage();
+  await signIn(rm, "releaseManager");
+  await rm.getByRole("link", { name: "New plan" }).click();
+  await rm.getByLabel("Project").selectOption({ label: "Checkout" });
+  await rm.getByRole("radio", { name: /Four-stage staged rollout/ }).check();
+  const name = `Wishlist sharing ${Date.now().toString(36)}`;
+  await rm.getByLabel("Name").fill(name);
+  await rm.getByLabel("Release version").fill("1.0.0");
+  await rm.getByRole("button", { name: "Create plan" }).click();
+  await expect(rm.getByRole("heading", { level: 1 })).toContainText(name);
+  const planUrl = rm.url();
+  await expect(rm.getByTestId("phase-timeline").getByRole("img")).toHaveCount(4);
+
+  await rm.getByRole("button", { name: "Start rollout" }).click();
+  await expect(rm.getByTestId("plan-traffic")).toHaveText("1%");
+  await expect(rm.getByRole("button", { name: "Pause" })).toBeVisible();
+
+  // The gate of Internal explains itself.
+  const blockers = rm.getByTestId("gate-blockers");
+  await expect(blockers).toContainText("0 of 1 approvals given");
+  await expect(blockers).toContainText("Internal go/no-go: 4 required items not done");
+
+  // A go now is refused with the same reasons.
+  await rm.getByRole("radio", { name: /^Go/ }).check();
+  await rm.getByLabel("Rationale").fill("Trying early");
+  await rm.getByRole("button", { name: "Record go" }).click();
+  await expect(rm.getByRole("alert").filter({ hasText: "The gate does not hold" })).toContainText("0 of 1 approvals given");
+
+  // An engineer ticks the items; the approver signs and approves.
+  const engineer = await (await browser.newContext()).newPage();
+  await signIn(engineer, "engineer");
+  await engineer.goto(planUrl);
+  await tickAll(engineer, "Internal go/no-go");
+
+  const approver = await (await browser.newContext()).newPage();
+  await signIn(approver, "approver");
+  await approver.goto(planUrl);
+  const internalList = approver.locator("details", { hasText: "Internal go/no-go" }).first();
+  await internalList.getByRole("button", { name: "Sign off as approver" }).click();
+  await expect(internalList.locator("summary")).toContainText("4/4 settled");
+  await expect(approver.locator("#now")).not.toContainText("sign-off missing");
+  await approver.getByRole("button", { name: /^Approve Internal → Pilot/ }).click();
+  await expect(approver.locator("#now")).toContainText("Adi Nugroho");
+  await expect(approver.getByRole("button", { name: /^Approve Internal/ })).toHaveCount(0);
+
+  // Back to the release manager: the stale page is refused, a reload shows a gate that holds.
+  await rm.getByRole("radio", { name: /^Go/ }).check();
+  await rm.getByLabel("Rationale").fill("Internal is clean");
+  await rm.getByRole("button", { name: "Record go" }).click();
+  await expect(rm.getByRole("alert").filter({ hasText: "plan changed" })).toBeVisible();
+  await rm.reload();
+  await expect(rm.locator("#now")).toContainText("Nothing blocks this gate.");
+  await rm.getByRole("radio", { name: /^Go/ }).check();
+  await rm.getByLabel("Rationale").fill("Internal is clean; approved by Adi");
+  await rm.getByRole("button", { name: "Record go" }).click();
+  await expect(rm.getByText("Go recorded: the plan advanced.")).toBeVisible();
+  await expect(rm.getByTestId("plan-traffic")).toHaveText("10%");
+  await expect(rm.locator("#now")).toContainText("Pilot");
+
+  // Pilot's gate is blocked and says why, criteria included; the release manager records a no-go.
+  await expect(blockers).toContainText("0 of 2 approvals given");
+  await expect(blockers).toContainText("Success criterion not met: Error rate < 1% for 3 days");
+  await rm.getByRole("radio", { name: /^No-go/ }).check();
+  await rm.getByLabel("Rationale").fill("Pilot support load too high this week");
+  await rm.getByRole("button", { name: "Record no-go" }).click();
+  await expect(rm.getByText("No-go recorded: the phase stays.")).toBeVisible();
+  await expect(rm.locator("#decisions")).toContainText("Pilot support load too high this week");
+
+  // The executive sees the plan moved, on the portfolio and the timeline, and no controls.
+  const exec = await (await browser.newContext()).newPage();
+  await signIn(exec, "viewer");
+  const row = exec.getByTestId("plan-row").filter({ hasText: name });
+  await expect(row).toContainText("Pilot");
+  await expect(row).toContainText("10%");
+  await row.getByRole("link", { name: new RegExp(name) }).click();
+  await expect(exec.getByTestId("phase-timeline").getByRole("img").first()).toHaveAttribute("aria-label", /Internal, Passed/);
+  await expect(exec.getByTestId("phase-timeline").getByRole("img").nth(1)).toHaveAttribute("aria-label", /Pilot, Active/);
+  await expect(exec.locator("#actions")).toHaveCount(0);
+  await expect(exec.getByRole("button", { name: /Mark done/ })).toHaveCount(0);
+
+  // Every decision is in the audit trail.
+  await rm.getByTestId("plan-audit-link").click();
+  await rm.getByLabel("Action starts with").fill("decision.");
+  await rm.getByRole("button", { name: "Filter" }).click();
+  await expect(rm.getByTestId("audit-row")).toHaveCount(2);
+});
