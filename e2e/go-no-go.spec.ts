@@ -104,3 +104,46 @@ test("create from the staged template, start, approve, advance Internal → Pilo
   await rm.getByRole("button", { name: "Filter" }).click();
   await expect(rm.getByTestId("audit-row")).toHaveCount(2);
 });
+
+test("a release manager edits future phases; history stays put; bad input names the field", async ({ page }) => {
+  await signIn(page, "releaseManager");
+  await page.goto("/plans/new");
+  await page.getByRole("radio", { name: /^Canary/ }).check();
+  const name = `Search ranking ${Date.now().toString(36)}`;
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Release version").fill("5.0.0");
+  await page.getByRole("button", { name: "Create plan" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+  await page.getByRole("link", { name: "Edit plan and phases" }).click();
+
+  const phases = page.getByTestId("edit-phase");
+  await expect(phases).toHaveCount(4);
+  const second = phases.nth(1);
+  await second.getByLabel("Traffic %").fill("150");
+  await second.getByRole("button", { name: "Save Canary 25%" }).click();
+  await expect(second.getByText("Traffic is between 0 and 100%", { exact: true })).toBeVisible();
+  await second.getByLabel("Traffic %").fill("20");
+  await second.getByLabel("Name").fill("Canary 20%");
+  await second.getByRole("button", { name: "Save Canary 25%" }).click();
+  await expect(phases.nth(1)).toContainText("2. Canary 20%");
+
+  await phases.nth(2).getByRole("button", { name: "Remove Canary 75%" }).click();
+  await expect(phases).toHaveCount(3);
+
+  const add = page.getByRole("form", { name: "Add a phase" });
+  await add.getByLabel("Name").fill("Soak");
+  await add.getByLabel("Traffic %").fill("100");
+  await add.getByLabel("Audience").fill("Everyone, watched for a week");
+  await add.getByRole("button", { name: "Add phase at the end" }).click();
+  await expect(phases).toHaveCount(4);
+  await expect(phases.nth(3)).toContainText("4. Soak");
+
+  // Once started, the first phase is history: no form for it any more.
+  await page.getByRole("link", { name }).click();
+  await page.getByRole("button", { name: "Start rollout" }).click();
+  await expect(page.getByTestId("plan-traffic")).toHaveText("5%");
+  await page.getByRole("link", { name: "Edit plan and phases" }).click();
+  await expect(phases.first()).toContainText("Active");
+  await expect(phases.first().getByRole("form")).toHaveCount(0);
+  await expect(phases.nth(1).getByRole("button", { name: "Move up" })).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 "use client";
 
 import clsx from "clsx";
+import { useId } from "react";
 import { useFormStatus } from "react-dom";
 
 export const inputClass =
@@ -20,7 +21,8 @@ export function Field({
   errors?: string[] | undefined;
   hint?: string;
 } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "type">) {
-  const id = `field-${name}`;
+  // Unique per instance: a page may show several forms with the same field names.
+  const id = `field-${name}-${useId().replace(/:/g, "")}`;
   const describedBy = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">
