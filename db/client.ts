@@ -103,13 +103,52 @@ function prepareFolder(dir: string): void {
   }
 }
 
+/**
+ * PGlite has no lock of its own, and two processes on one folder silently diverge: take a
+ * pid lock file, and refuse a folder another live process holds.
+ */
+function lockFolder(dir: string): () => void {
+  const lock = path.join(dir, ".phasegate.pid");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return () => {
+        try {
+          if (fs.readFileSync(lock, "utf8") === String(process.pid)) fs.rmSync(lock);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+      const holder = Number(fs.readFileSync(lock, "utf8"));
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new AppError("config:database", `PGlite folder "${dir}" is in use by process ${holder}; PGlite allows one process per folder — stop it, or use DATABASE_URL for several`);
+      }
+      fs.rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new AppError("config:database", `Could not lock PGlite folder "${dir}"`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
 async function openPglite(dir: string, migrationsFolder: string): Promise<DbHandle> {
   const inMemory = dir.startsWith("memory://");
   if (!inMemory) prepareFolder(dir);
+  const unlock = inMemory ? () => {} : lockFolder(dir);
   let client: PGlite;
   try {
     client = await PGlite.create(inMemory ? undefined : dir);
   } catch (error) {
+    unlock();
     throw new AppError("config:database", `PGlite could not open "${dir}": ${describeError(error)}`);
   }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
@@ -124,6 +163,7 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
     migrationsApplied: () => countMigrations(db),
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }

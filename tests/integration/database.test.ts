@@ -161,3 +161,25 @@ describe("bad configuration fails fast with one clear message", () => {
     await expect(openDatabase({ pgliteDir: "memory://", migrationsFolder: "/nonexistent" })).rejects.toMatchObject({ code: "config:database" });
   });
 });
+
+describe("one process per PGlite folder", () => {
+  test("a folder held by a live process is refused with one clear line; a stale lock is taken over", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-lock-"));
+    try {
+      // The parent of this test process is alive: pretend it holds the folder.
+      fs.writeFileSync(path.join(dir, ".phasegate.pid"), String(process.ppid));
+      await expect(openDatabase({ pgliteDir: dir })).rejects.toMatchObject({
+        code: "config:database",
+        message: expect.stringMatching(/is in use by process \d+; PGlite allows one process per folder/),
+      });
+      // A lock whose process is gone is stale.
+      fs.writeFileSync(path.join(dir, ".phasegate.pid"), "2147483646");
+      const handle = await openDatabase({ pgliteDir: dir });
+      expect(fs.readFileSync(path.join(dir, ".phasegate.pid"), "utf8")).toBe(String(process.pid));
+      await handle.close();
+      expect(fs.existsSync(path.join(dir, ".phasegate.pid"))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
