@@ -6,7 +6,10 @@ test.describe("portfolio", () => {
     await signIn(page, "viewer");
     await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible();
     const rows = page.getByTestId("plan-row");
-    await expect(rows).toHaveCount(4);
+    // Other specs create plans in the same database: check the four seeded ones by name.
+    for (const name of ["One-page checkout", "Saved cards vault", "Rich push notifications", "Search backend migration"]) {
+      await expect(rows.filter({ hasText: name })).toHaveCount(1);
+    }
 
     const pilot = rows.filter({ hasText: "One-page checkout" });
     await expect(pilot).toContainText("In progress");
@@ -25,7 +28,8 @@ test.describe("portfolio", () => {
   test("on a phone each release is a card", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, "viewer");
-    await expect(page.getByTestId("plan-card")).toHaveCount(4);
+    await expect(page.getByTestId("plan-card").filter({ hasText: "Rich push notifications" })).toHaveCount(1);
+    expect(await page.getByTestId("plan-card").count()).toBeGreaterThanOrEqual(4);
     await expect(page.getByTestId("plan-row").first()).toBeHidden();
   });
 
