@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { addChecklistItem, editChecklistItem, moveChecklistItem } from "@/lib/services/checklist-items";
 import { signChecklist, updateChecklistItem } from "@/lib/services/checklists";
 
 export type ChecklistFormState = ActionResult<unknown> | null;
@@ -16,4 +17,24 @@ export async function signChecklistAction(_prev: ChecklistFormState, form: FormD
   const result = await runAction((ctx) => signChecklist(ctx, formToObject(form)));
   if (result.ok) revalidatePath(`/plans/${String(form.get("planId"))}`);
   return result.ok ? { ...result, message: "Signed." } : result;
+}
+
+export async function addItemAction(_prev: ChecklistFormState, form: FormData): Promise<ChecklistFormState> {
+  const input = formToObject(form);
+  const result = await runAction((ctx) => addChecklistItem(ctx, { ...input, required: input.required === "on" }));
+  if (result.ok) revalidatePath(`/plans/${String(form.get("planId"))}`);
+  return result.ok ? { ...result, message: "Item added." } : keepValues(result, form, ["text", "key"]);
+}
+
+export async function editItemAction(_prev: ChecklistFormState, form: FormData): Promise<ChecklistFormState> {
+  const input = formToObject(form);
+  const result = await runAction((ctx) => editChecklistItem(ctx, { ...input, required: input.required === "on" }));
+  if (result.ok) revalidatePath(`/plans/${String(form.get("planId"))}`);
+  return result;
+}
+
+export async function moveItemAction(_prev: ChecklistFormState, form: FormData): Promise<ChecklistFormState> {
+  const result = await runAction((ctx) => moveChecklistItem(ctx, formToObject(form)));
+  if (result.ok) revalidatePath(`/plans/${String(form.get("planId"))}`);
+  return result;
 }

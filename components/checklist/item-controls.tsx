@@ -1,21 +1,43 @@
 "use client";
 
-import { useActionState } from "react";
-import { signChecklistAction, updateItemAction, type ChecklistFormState } from "@/app/plans/checklist-actions";
+import { startTransition, useActionState, useOptimistic } from "react";
+import { addItemAction, editItemAction, moveItemAction, signChecklistAction, updateItemAction, type ChecklistFormState } from "@/app/plans/checklist-actions";
 import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
+import { Badge } from "@/components/ui/badge";
 
+const stateBadge: Record<string, { tone: "green" | "grey" | "amber" | "accent"; label: string }> = {
+  done: { tone: "green", label: "Done" },
+  not_applicable: { tone: "grey", label: "N/A" },
+  blocked: { tone: "amber", label: "Blocked" },
+  open: { tone: "accent", label: "Open" },
+};
+
+/**
+ * Ticking shows the new state at once; if the server refuses, the state falls back and the
+ * reason is shown next to the item.
+ */
 export function ItemControls({ planId, itemId, state, text }: { planId: string; itemId: string; state: string; text: string }) {
   const [quick, quickAction] = useActionState<ChecklistFormState, FormData>(updateItemAction, null);
   const [other, otherAction] = useActionState<ChecklistFormState, FormData>(updateItemAction, null);
+  const [shown, setShown] = useOptimistic(state);
   const errors = other && !other.ok ? other.fieldErrors : undefined;
-  const label = state === "open" ? "Mark done" : "Reopen";
+  const label = shown === "open" ? "Mark done" : "Reopen";
+  const next = shown === "open" ? "done" : "open";
   return (
     <div className="flex flex-col items-end gap-1">
       <div className="flex items-center gap-2">
-        <form action={quickAction}>
+        <span data-testid="item-state">
+          <Badge tone={stateBadge[shown]!.tone}>{stateBadge[shown]!.label}</Badge>
+        </span>
+        <form
+          action={(form) => {
+            startTransition(() => setShown(next));
+            return quickAction(form);
+          }}
+        >
           <input type="hidden" name="planId" value={planId} />
           <input type="hidden" name="itemId" value={itemId} />
-          <input type="hidden" name="state" value={state === "open" ? "done" : "open"} />
+          <input type="hidden" name="state" value={next} />
           <button
             type="submit"
             aria-label={`${label}: ${text}`}
@@ -24,7 +46,7 @@ export function ItemControls({ planId, itemId, state, text }: { planId: string; 
             {label}
           </button>
         </form>
-        {state === "open" ? (
+        {shown === "open" ? (
           <details className="relative">
             <summary className="cursor-pointer list-none rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400" aria-label={`Mark not applicable or blocked: ${text}`}>
               N/A or blocked…
@@ -65,6 +87,95 @@ export function SignButton({ planId, checklistId, role }: { planId: string; chec
         Sign off as {role}
       </SubmitButton>
       <FormMessage state={state} />
+    </form>
+  );
+}
+
+const roles = [
+  ["", "Anyone"],
+  ["engineer", "Engineer"],
+  ["release_manager", "Release manager"],
+  ["approver", "Approver"],
+] as const;
+
+/** Release managers shape a list while it is unsigned: add, edit, reorder. */
+export function ItemEditor({ planId, itemId, text, required, assigneeRole, first, last }: { planId: string; itemId: string; text: string; required: boolean; assigneeRole: string | null; first: boolean; last: boolean }) {
+  const [edit, editAction] = useActionState<ChecklistFormState, FormData>(editItemAction, null);
+  const [move, moveAction] = useActionState<ChecklistFormState, FormData>(moveItemAction, null);
+  return (
+    <div className="flex flex-wrap items-center gap-1 text-xs">
+      {(["up", "down"] as const).map((direction) =>
+        (direction === "up" ? first : last) ? null : (
+          <form key={direction} action={moveAction}>
+            <input type="hidden" name="planId" value={planId} />
+            <input type="hidden" name="itemId" value={itemId} />
+            <input type="hidden" name="direction" value={direction} />
+            <button type="submit" className="rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label={`Move ${direction}: ${text}`}>
+              {direction === "up" ? "↑" : "↓"}
+            </button>
+          </form>
+        ),
+      )}
+      <details className="relative">
+        <summary className="cursor-pointer list-none rounded px-1 py-0.5 underline" aria-label={`Edit item: ${text}`}>
+          Edit
+        </summary>
+        <form action={editAction} className="absolute right-0 z-10 mt-1 w-80 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+          <input type="hidden" name="planId" value={planId} />
+          <input type="hidden" name="itemId" value={itemId} />
+          <label className="block font-medium" htmlFor={`text-${itemId}`}>
+            Text
+          </label>
+          <input id={`text-${itemId}`} name="text" defaultValue={text} className={inputClass} />
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="required" defaultChecked={required} /> Required for the gate
+          </label>
+          <label className="block font-medium" htmlFor={`role-${itemId}`}>
+            Assigned to
+          </label>
+          <select id={`role-${itemId}`} name="assigneeRole" defaultValue={assigneeRole ?? ""} className={inputClass}>
+            {roles.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <FormMessage state={edit} />
+          <SubmitButton variant="secondary">Save item</SubmitButton>
+        </form>
+      </details>
+      {move && !move.ok ? <FormMessage state={move} /> : null}
+    </div>
+  );
+}
+
+export function AddItemForm({ planId, checklistId }: { planId: string; checklistId: string }) {
+  const [state, action] = useActionState<ChecklistFormState, FormData>(addItemAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const values = state && !state.ok ? state.values : undefined;
+  return (
+    <form action={action} className="flex flex-col gap-2 sm:flex-row sm:items-end" aria-label="Add an item">
+      <input type="hidden" name="planId" value={planId} />
+      <input type="hidden" name="checklistId" value={checklistId} />
+      <div className="flex-1 space-y-1">
+        <label className="block text-xs font-medium" htmlFor={`new-item-${checklistId}`}>
+          New item
+        </label>
+        <input id={`new-item-${checklistId}`} name="text" defaultValue={values?.text} className={inputClass} placeholder="e.g. Feature flag working as expected" aria-invalid={errors?.text ? true : undefined} />
+        {errors?.text ? <p className="text-xs text-red-700 dark:text-red-300">{errors.text.join(" ")}</p> : null}
+      </div>
+      <select name="assigneeRole" aria-label="Assigned to" defaultValue="engineer" className={`${inputClass} sm:w-40`}>
+        {roles.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <label className="flex items-center gap-1 text-xs">
+        <input type="checkbox" name="required" defaultChecked /> Required
+      </label>
+      <SubmitButton variant="secondary">Add item</SubmitButton>
+      {state && !state.ok && !errors ? <FormMessage state={state} /> : null}
     </form>
   );
 }

@@ -26,7 +26,10 @@ export function MainNav({ user }: { user: UserActor | null }) {
       <Link href="/" className={link}>
         Portfolio
       </Link>
-      <Link href="/projects" className={link}>
+      <Link href="/my-work" className={link}>
+        My work
+      </Link>
+      <Link href="/projects" className={`${link} hidden sm:inline`}>
         Projects
       </Link>
       {user.isAdmin ? (

@@ -6,11 +6,13 @@ import type { ItemState } from "@/db/schema/enums";
 import { describeRoles } from "@/lib/domain/gate-summary";
 import { checklistKindLabel, validationWindowLabel } from "@/lib/domain/labels";
 import type { PlanChecklist, PlanView } from "@/lib/queries/plan";
-import { ItemControls, SignButton } from "@/components/checklist/item-controls";
+import { AddItemForm, ItemControls, ItemEditor, SignButton } from "@/components/checklist/item-controls";
+import { dueStatus, windowTiming } from "@/lib/domain/validation-windows";
 import type { ProjectRole } from "@/db/schema/enums";
 
 export interface ChecklistPermissions {
   canTick: boolean;
+  canEdit: boolean;
   /** Roles the viewer could sign with (required by a list and held), per list id. */
   signRoles: (list: PlanChecklist) => ProjectRole[];
 }
@@ -22,7 +24,8 @@ const stateBadge: Record<ItemState, { tone: "green" | "grey" | "amber" | "accent
   open: { tone: "accent", label: "Open" },
 };
 
-function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChecklist; now: Date; phaseName: string | null; planId: string; perms: ChecklistPermissions | null }) {
+function ChecklistBlock({ list, now, phaseName, phaseStartedAt, planId, perms }: { list: PlanChecklist; now: Date; phaseName: string | null; phaseStartedAt: Date | null; planId: string; perms: ChecklistPermissions | null }) {
+  const timing = list.window && phaseStartedAt ? windowTiming(list.window, phaseStartedAt) : null;
   const { progress } = list;
   const liveSignOffs = list.signOffs.filter((s) => !s.voidedAt);
   const awaitingSignOff = list.requiredSignoffRoles.some((r) => !liveSignOffs.some((s) => s.role === r));
@@ -38,6 +41,12 @@ function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChe
           <div className="text-xs text-slate-600 dark:text-slate-400">
             {checklistKindLabel[list.kind]}
             {list.window ? ` · ${validationWindowLabel[list.window]}` : ""}
+            {timing ? (
+              <>
+                {" · due "}
+                <RelativeTime date={timing.dueAt} now={now} />
+              </>
+            ) : null}
             {phaseName ? ` · ${phaseName}` : " · whole plan"}
           </div>
         </div>
@@ -52,9 +61,10 @@ function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChe
         </div>
       </summary>
       <ul className="divide-y divide-slate-100 border-t border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800">
-        {list.items.map((item) => (
+        {list.items.map((item, index) => (
           <li key={item.id} className="flex flex-col gap-1 px-3 py-2 sm:flex-row sm:items-start sm:justify-between">
             <div>
+              {list.window ? <DueBadge status={dueStatus(list.window, phaseStartedAt, item.state, now)} /> : null}
               <span>{item.text}</span>
               {!item.required ? <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">(optional)</span> : null}
               {item.reason ? <div className="text-xs text-slate-600 dark:text-slate-400">Reason: {item.reason}</div> : null}
@@ -69,12 +79,23 @@ function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChe
             <div className="flex shrink-0 items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
               {item.assigneeRole ? <span>{describeRoles([item.assigneeRole])}</span> : null}
               {item.updatedAt && item.state !== "open" ? <RelativeTime date={item.updatedAt} now={now} /> : null}
-              <Badge tone={stateBadge[item.state].tone}>{stateBadge[item.state].label}</Badge>
-              {perms?.canTick ? <ItemControls planId={planId} itemId={item.id} state={item.state} text={item.text} /> : null}
+              {perms?.canEdit && !liveSignOffs.length ? (
+                <ItemEditor planId={planId} itemId={item.id} text={item.text} required={item.required} assigneeRole={item.assigneeRole} first={index === 0} last={index === list.items.length - 1} />
+              ) : null}
+              {perms?.canTick ? (
+                <ItemControls planId={planId} itemId={item.id} state={item.state} text={item.text} />
+              ) : (
+                <Badge tone={stateBadge[item.state].tone}>{stateBadge[item.state].label}</Badge>
+              )}
             </div>
           </li>
         ))}
       </ul>
+      {perms?.canEdit && !liveSignOffs.length ? (
+        <div className="border-t border-slate-200 px-3 py-2 dark:border-slate-800">
+          <AddItemForm planId={planId} checklistId={list.id} />
+        </div>
+      ) : null}
       {list.requiredSignoffRoles.length > 0 ? (
         <div className="border-t border-slate-200 px-3 py-2 text-xs dark:border-slate-800">
           {perms
@@ -105,6 +126,12 @@ function ChecklistBlock({ list, now, phaseName, planId, perms }: { list: PlanChe
   );
 }
 
+function DueBadge({ status }: { status: ReturnType<typeof dueStatus> }) {
+  if (status === "overdue") return <span className="mr-2"><Badge tone="red">Overdue</Badge></span>;
+  if (status === "due") return <span className="mr-2"><Badge tone="amber">Due now</Badge></span>;
+  return null;
+}
+
 export function ChecklistsPanel({ view, now, perms = null }: { view: PlanView; now: Date; perms?: ChecklistPermissions | null }) {
   const phaseName = new Map(view.plan.phases.map((p) => [p.id, p.name]));
   return (
@@ -114,7 +141,15 @@ export function ChecklistsPanel({ view, now, perms = null }: { view: PlanView; n
       ) : (
         <div className="space-y-2">
           {view.checklists.map((c) => (
-            <ChecklistBlock key={c.id} list={c} now={now} phaseName={c.phaseId ? (phaseName.get(c.phaseId) ?? null) : null} planId={view.plan.id} perms={perms} />
+            <ChecklistBlock
+              key={c.id}
+              list={c}
+              now={now}
+              phaseName={c.phaseId ? (phaseName.get(c.phaseId) ?? null) : null}
+              phaseStartedAt={c.phaseId ? (view.plan.phases.find((p) => p.id === c.phaseId)?.actualStartAt ?? null) : null}
+              planId={view.plan.id}
+              perms={perms}
+            />
           ))}
         </div>
       )}

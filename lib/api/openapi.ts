@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TokenScope } from "@/lib/auth/permissions";
-import { decisionResponseSchema, errorResponseSchema, planListResponseSchema, planResponseSchema, planStatusResponseSchema } from "@/lib/validation/api";
+import { checklistItemResponseSchema, decisionResponseSchema, errorResponseSchema, planListResponseSchema, planResponseSchema, planStatusResponseSchema } from "@/lib/validation/api";
+import { itemPatchBodySchema } from "@/lib/validation/checklists";
 import { decisionBodySchema } from "@/lib/validation/plans";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas that validate
@@ -16,7 +17,7 @@ interface Operation {
   errors: number[];
 }
 
-const planIdParam = { name: "planId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const pathParam = (name: string) => ({ name, in: "path", required: true, schema: name === "key" ? { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,79}$" } : { type: "string", format: "uuid" } });
 
 export const operations: Operation[] = [
   { method: "get", path: "/api/v1/plans", summary: "The plans of the token's project: phase, traffic, status, health, next milestone", scope: "plans:read", response: planListResponseSchema, errors: [401, 403] },
@@ -31,6 +32,15 @@ export const operations: Operation[] = [
     response: decisionResponseSchema,
     errors: [400, 401, 403, 404, 409],
   },
+  {
+    method: "patch",
+    path: "/api/v1/checklists/{checklistId}/items/{key}",
+    summary: "Tick a checklist item by its key (done / not_applicable / blocked / open) with evidence; voids the checklist's sign-offs",
+    scope: "checklists:write",
+    body: itemPatchBodySchema,
+    response: checklistItemResponseSchema,
+    errors: [400, 401, 403, 404, 409],
+  },
   { method: "get", path: "/api/v1/openapi.json", summary: "This document", scope: null, response: z.object({ openapi: z.string() }).passthrough(), errors: [] },
 ];
 
@@ -38,7 +48,7 @@ const errorText: Record<number, string> = {
   400: "Invalid input: the body names each bad field",
   401: "Missing, unknown, expired or revoked token",
   403: "The token lacks the scope, or belongs to another project",
-  404: "No such plan in the token's project",
+  404: "No such plan, checklist or item key in the token's project",
   409: "The plan changed since the version sent, or its state does not allow this",
 };
 
@@ -57,7 +67,7 @@ export function openApiDocument(serverUrl = "/") {
       summary: op.summary,
       operationId: `${op.method}${op.path.replace(/\/api\/v1/, "").replace(/[{}]/g, "").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/\W/g, "")}`,
       ...(op.scope ? { security: [{ bearer: [op.scope] }], description: `Token scope: \`${op.scope}\`.` } : { security: [] }),
-      ...(op.path.includes("{planId}") ? { parameters: [planIdParam] } : {}),
+      ...(op.path.includes("{") ? { parameters: [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => pathParam(m[1]!)) } : {}),
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body, "input") } } } } : {}),
       responses: {
         200: { description: "OK", content: { "application/json": { schema: schemaOf(op.response, "output") } } },

@@ -42,6 +42,21 @@ const phase = z.object({
   actualEndAt: z.iso.datetime().nullable(),
 });
 
+const checklist = z.object({
+  id: z.uuid().meta({ description: "Use with PATCH /api/v1/checklists/{checklistId}/items/{key}" }),
+  title: z.string(),
+  kind: z.enum(["pre_deployment", "go_no_go", "post_deployment", "post_rollback"]),
+  phase: z.string().nullable(),
+  items: z.array(z.object({ key: z.string(), text: z.string(), required: z.boolean(), state: z.enum(["open", "done", "not_applicable", "blocked"]) })),
+});
+
+export const checklistItemResponseSchema = z.object({
+  id: z.uuid(),
+  key: z.string(),
+  state: z.enum(["open", "done", "not_applicable", "blocked"]),
+  signOffsVoided: z.number().int().meta({ description: "Sign-offs of the checklist this change voided" }),
+});
+
 export const planResponseSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -51,6 +66,7 @@ export const planResponseSchema = z.object({
   trafficPercent: z.number(),
   health,
   phases: z.array(phase),
+  checklists: z.array(checklist),
 });
 
 export const planStatusResponseSchema = z.object({

@@ -48,6 +48,7 @@ export default async function PlanPage({ params }: Props) {
     ? null
     : {
         canTick: userCan(user, "checklist:tick", plan.projectId),
+        canEdit: userCan(user, "checklist:edit", plan.projectId),
         signRoles: (list: PlanChecklist) =>
           userCan(user, "checklist:sign", plan.projectId)
             ? myRoles.filter((r) => list.requiredSignoffRoles.includes(r) && !list.signOffs.some((s) => !s.voidedAt && s.role === r))

@@ -19,5 +19,12 @@ export const GET = apiRoute<{ planId: string }>({ scope: "plans:read" }, async (
     trafficPercent: view.trafficPercent,
     health: view.health,
     phases: plan.phases.map((p) => ({ name: p.name, position: p.position, status: p.status, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, actualStartAt: p.actualStartAt, actualEndAt: p.actualEndAt })),
+    checklists: plan.checklists.map((c) => ({
+      id: c.id,
+      title: c.title,
+      kind: c.kind,
+      phase: plan.phases.find((p) => p.id === c.phaseId)?.name ?? null,
+      items: c.items.map((i) => ({ key: i.key, text: i.text, required: i.required, state: i.state })),
+    })),
   };
 });

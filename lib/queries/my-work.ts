@@ -1,0 +1,116 @@
+import "server-only";
+import { and, eq, inArray, isNull, notInArray, or } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { approvals, checklistItems, checklists, gates, phases, plans, projects, signOffs } from "@/db/schema";
+import type { ProjectRole } from "@/db/schema/enums";
+import { type UserActor, rolesIn } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
+import { checklistProgress } from "@/lib/domain/checklist-progress";
+import { TERMINAL } from "@/lib/domain/lifecycle";
+import { type DueStatus, dueStatus, windowTiming } from "@/lib/domain/validation-windows";
+
+export interface WorkItem {
+  kind: "item" | "sign_off" | "approval";
+  planId: string;
+  planName: string;
+  project: string;
+  list: string | null;
+  phase: string | null;
+  text: string;
+  state?: string;
+  reason?: string | null;
+  due: DueStatus | null;
+  dueAt: Date | null;
+  detail: string;
+}
+
+const urgency: Record<DueStatus | "none", number> = { overdue: 0, due: 1, upcoming: 2, not_started: 3, settled: 4, none: 2 };
+
+/**
+ * Everything waiting on a person across plans: items assigned to them or their roles, sign-offs
+ * their roles owe, and gates they can approve. Only what is actionable now: plan-wide lists and
+ * the lists of active phases, in plans that are not finished.
+ */
+export async function loadMyWork(db: Database, user: UserActor, now = new Date()): Promise<WorkItem[]> {
+  const projectIds = [...user.roles.keys()];
+  if (projectIds.length === 0) return [];
+  const roleIn = (projectId: string): readonly ProjectRole[] => rolesIn(user, projectId);
+
+  const lists = await db
+    .select({ list: checklists, plan: { id: plans.id, name: plans.name, projectId: plans.projectId }, project: projects.name, phase: { name: phases.name, status: phases.status, startedAt: phases.actualStartAt } })
+    .from(checklists)
+    .innerJoin(plans, eq(plans.id, checklists.planId))
+    .innerJoin(projects, eq(projects.id, plans.projectId))
+    .leftJoin(phases, eq(phases.id, checklists.phaseId))
+    .where(and(inArray(plans.projectId, projectIds), notInArray(plans.status, [...TERMINAL]), or(isNull(checklists.phaseId), eq(phases.status, "active"))));
+  const listIds = lists.map((l) => l.list.id);
+  const [items, signs] = listIds.length
+    ? await Promise.all([
+        db.select().from(checklistItems).where(inArray(checklistItems.checklistId, listIds)),
+        db.select().from(signOffs).where(and(inArray(signOffs.checklistId, listIds), isNull(signOffs.voidedAt))),
+      ])
+    : [[], []];
+
+  const work: WorkItem[] = [];
+  for (const { list, plan, project, phase } of lists) {
+    const mine = roleIn(plan.projectId);
+    const own = items.filter((i) => i.checklistId === list.id);
+    const canTick = can({ isAdmin: false, roles: mine }, "checklist:tick");
+    for (const item of own) {
+      if (item.state === "done" || item.state === "not_applicable") continue;
+      const assigned = item.assigneeUserId === user.userId || (item.assigneeRole !== null && mine.includes(item.assigneeRole) && canTick);
+      if (!assigned) continue;
+      const due = list.window ? dueStatus(list.window, phase?.startedAt ?? null, item.state, now) : null;
+      work.push({
+        kind: "item",
+        planId: plan.id,
+        planName: plan.name,
+        project,
+        list: list.title,
+        phase: phase?.name ?? null,
+        text: item.text,
+        state: item.state,
+        reason: item.reason,
+        due,
+        dueAt: list.window && phase?.startedAt ? windowTiming(list.window, phase.startedAt).dueAt : null,
+        detail: item.required ? "Required" : "Optional",
+      });
+    }
+    const signed = signs.filter((s) => s.checklistId === list.id).map((s) => s.role);
+    const owed = list.requiredSignoffRoles.filter((r) => mine.includes(r) && !signed.includes(r));
+    if (owed.length && can({ isAdmin: false, roles: mine }, "checklist:sign")) {
+      const progress = checklistProgress(own);
+      work.push({
+        kind: "sign_off",
+        planId: plan.id,
+        planName: plan.name,
+        project,
+        list: list.title,
+        phase: phase?.name ?? null,
+        text: `Sign off “${list.title}” as ${owed[0]!.replace("_", " ")}`,
+        due: null,
+        dueAt: null,
+        detail: progress.complete ? "Ready to sign" : `Waiting on ${progress.requiredOutstanding} required item${progress.requiredOutstanding === 1 ? "" : "s"}`,
+      });
+    }
+  }
+
+  const gateRows = await db
+    .select({ gate: gates, phase: { id: phases.id, name: phases.name }, plan: { id: plans.id, name: plans.name, projectId: plans.projectId }, project: projects.name })
+    .from(gates)
+    .innerJoin(phases, eq(phases.id, gates.phaseId))
+    .innerJoin(plans, eq(plans.id, phases.planId))
+    .innerJoin(projects, eq(projects.id, plans.projectId))
+    .where(and(inArray(plans.projectId, projectIds), inArray(plans.status, ["in_progress", "paused"]), eq(phases.status, "active")));
+  const gateIds = gateRows.map((g) => g.gate.id);
+  const live = gateIds.length ? await db.select().from(approvals).where(and(inArray(approvals.gateId, gateIds), isNull(approvals.voidedAt))) : [];
+  for (const { gate, phase, plan, project } of gateRows) {
+    const mine = roleIn(plan.projectId);
+    if (!mine.some((r) => gate.approverRoles.includes(r)) || !can({ isAdmin: false, roles: mine }, "gate:approve")) continue;
+    const given = live.filter((a) => a.gateId === gate.id);
+    if (given.length >= gate.requiredApprovals || given.some((a) => a.userId === user.userId)) continue;
+    work.push({ kind: "approval", planId: plan.id, planName: plan.name, project, list: null, phase: phase.name, text: `Approve the go/no-go gate of ${phase.name}`, due: null, dueAt: null, detail: `${given.length} of ${gate.requiredApprovals} approvals given` });
+  }
+
+  return work.sort((a, b) => urgency[a.due ?? "none"] - urgency[b.due ?? "none"] || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
+}
