@@ -17,6 +17,8 @@ async function tickAll(page: Page, listTitle: string) {
   await expect(list.locator("summary")).toContainText("settled");
 }
 
+test.setTimeout(120_000);
+
 test("create from the staged template, start, approve, advance Internal → Pilot, blocked gate explains itself, no-go; the executive sees it", async ({ browser }) => {
   const rm = await (await browser.newContext()).newPage();
   await signIn(rm, "releaseManager");
