@@ -99,7 +99,7 @@ const roles = [
 ] as const;
 
 /** Release managers shape a list while it is unsigned: add, edit, reorder. */
-export function ItemEditor({ planId, itemId, text, required, assigneeRole, first, last }: { planId: string; itemId: string; text: string; required: boolean; assigneeRole: string | null; first: boolean; last: boolean }) {
+export function ItemEditor({ planId, itemId, text, required, assigneeRole, assigneeUserId, members, first, last }: { planId: string; itemId: string; text: string; required: boolean; assigneeRole: string | null; assigneeUserId: string | null; members: { id: string; name: string }[]; first: boolean; last: boolean }) {
   const [edit, editAction] = useActionState<ChecklistFormState, FormData>(editItemAction, null);
   const [move, moveAction] = useActionState<ChecklistFormState, FormData>(moveItemAction, null);
   return (
@@ -137,6 +137,17 @@ export function ItemEditor({ planId, itemId, text, required, assigneeRole, first
             {roles.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
+              </option>
+            ))}
+          </select>
+          <label className="block font-medium" htmlFor={`person-${itemId}`}>
+            Person (optional)
+          </label>
+          <select id={`person-${itemId}`} name="assigneeUserId" defaultValue={assigneeUserId ?? ""} className={inputClass}>
+            <option value="">Nobody in particular</option>
+            {members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
               </option>
             ))}
           </select>

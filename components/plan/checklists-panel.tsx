@@ -13,6 +13,7 @@ import type { ProjectRole } from "@/db/schema/enums";
 export interface ChecklistPermissions {
   canTick: boolean;
   canEdit: boolean;
+  members: { id: string; name: string }[];
   /** Roles the viewer could sign with (required by a list and held), per list id. */
   signRoles: (list: PlanChecklist) => ProjectRole[];
 }
@@ -77,10 +78,10 @@ function ChecklistBlock({ list, now, phaseName, phaseStartedAt, planId, perms }:
               ) : null}
             </div>
             <div className="flex shrink-0 items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
-              {item.assigneeRole ? <span>{describeRoles([item.assigneeRole])}</span> : null}
+              {item.assigneeUserId ? <span>{perms?.members.find((m) => m.id === item.assigneeUserId)?.name ?? "assigned person"}</span> : item.assigneeRole ? <span>{describeRoles([item.assigneeRole])}</span> : null}
               {item.updatedAt && item.state !== "open" ? <RelativeTime date={item.updatedAt} now={now} /> : null}
               {perms?.canEdit && !liveSignOffs.length ? (
-                <ItemEditor planId={planId} itemId={item.id} text={item.text} required={item.required} assigneeRole={item.assigneeRole} first={index === 0} last={index === list.items.length - 1} />
+                <ItemEditor planId={planId} itemId={item.id} text={item.text} required={item.required} assigneeRole={item.assigneeRole} assigneeUserId={item.assigneeUserId} members={perms.members} first={index === 0} last={index === list.items.length - 1} />
               ) : null}
               {perms?.canTick ? (
                 <ItemControls planId={planId} itemId={item.id} state={item.state} text={item.text} />

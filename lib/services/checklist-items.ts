@@ -9,7 +9,7 @@ import { updateChecklistItem } from "./checklists";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { TERMINAL } from "@/lib/domain/lifecycle";
-import { plans } from "@/db/schema";
+import { memberships, plans } from "@/db/schema";
 import { z } from "zod";
 
 /** Ticks an item by its stable key, as pipelines do: PATCH /api/v1/checklists/{id}/items/{key}. */
@@ -71,8 +71,16 @@ export async function editChecklistItem(ctx: ServiceContext, input: unknown) {
     const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, data.itemId));
     if (!item) throw new AppError("not_found:entity", "No such checklist item");
     const { checklist, projectId } = await loadEditableChecklist(ctx, tx, item.checklistId);
-    const [after] = await tx.update(checklistItems).set({ text: data.text, required: data.required, assigneeRole: data.assigneeRole }).where(eq(checklistItems.id, item.id)).returning();
-    await writeAudit(tx, ctx.actor, { action: "checklist_item.edited", entityType: "checklist_item", entityId: item.id, projectId, planId: checklist.planId, before: { text: item.text, required: item.required, assigneeRole: item.assigneeRole }, after: { text: after!.text, required: after!.required, assigneeRole: after!.assigneeRole } }, ctx.requestId);
+    if (data.assigneeUserId) {
+      const [member] = await tx.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.projectId, projectId), eq(memberships.userId, data.assigneeUserId))).limit(1);
+      if (!member) throw new AppError("bad_request:validation", "Assign the item to someone in this project", { assigneeUserId: ["Not a member of this project"] });
+    }
+    const [after] = await tx
+      .update(checklistItems)
+      .set({ text: data.text, required: data.required, assigneeRole: data.assigneeRole, assigneeUserId: data.assigneeUserId })
+      .where(eq(checklistItems.id, item.id))
+      .returning();
+    await writeAudit(tx, ctx.actor, { action: "checklist_item.edited", entityType: "checklist_item", entityId: item.id, projectId, planId: checklist.planId, before: { text: item.text, required: item.required, assigneeRole: item.assigneeRole, assigneeUserId: item.assigneeUserId }, after: { text: after!.text, required: after!.required, assigneeRole: after!.assigneeRole, assigneeUserId: after!.assigneeUserId } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "checklist_item.edited", projectId, planId: checklist.planId, checklistId: checklist.id });
     return { id: item.id };
   });

@@ -41,6 +41,7 @@ export const addItemSchema = z.object({
 
 export const editItemSchema = z.object({
   itemId: z.uuid(),
+  assigneeUserId: z.union([z.literal(""), z.uuid()]).optional().transform((v) => (v ? v : null)),
   text: z.string().trim().min(1, { error: "Enter the item's text" }).max(500),
   required: z.coerce.boolean().default(false),
   assigneeRole: z.union([z.literal(""), z.enum(["viewer", "engineer", "release_manager", "approver"])]).optional().transform((v) => (v ? v : null)),

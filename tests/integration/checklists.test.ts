@@ -105,6 +105,12 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     expect(keys.indexOf("feature-flag-working-as-expected-2")).toBe(keys.indexOf("feature-flag-working-as-expected") - 1);
     const edited = (await items(pre.id)).find((i) => i.id === again.id)!;
     expect(edited).toMatchObject({ text: "Kill switch tested", required: false, assigneeRole: null });
+
+    // Assigned to a person: it shows in their My work, whatever their role; outsiders cannot be assigned.
+    await editChecklistItem(ctx(rm), { itemId: again.id, text: "Kill switch tested", assigneeUserId: approver.userId });
+    expect((await loadMyWork(t.handle.db, approver)).map((w) => w.text)).toContain("Kill switch tested");
+    const outsider = await makeUser(t.handle.db, {});
+    await expect(editChecklistItem(ctx(rm), { itemId: again.id, text: "Kill switch tested", assigneeUserId: outsider.userId })).rejects.toMatchObject({ fieldErrors: { assigneeUserId: ["Not a member of this project"] } });
   });
 
   test("My work: items for my roles, sign-offs I owe, gates I can approve", async () => {

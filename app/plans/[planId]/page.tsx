@@ -15,6 +15,7 @@ import { strategyLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { isLive } from "@/lib/domain/rollout";
 import { loadPlanView } from "@/lib/queries/plan";
+import { projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 import { rolesIn, userCan } from "@/lib/auth/actor";
 import { TERMINAL } from "@/lib/domain/lifecycle";
@@ -35,9 +36,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function PlanPage({ params }: Props) {
   const { planId } = await params;
   const now = new Date();
-  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), view: await loadPlanView(db, planId, now) }));
+  const result = await readWithDatabase(async (db) => {
+    const user = await requireUser();
+    const view = await loadPlanView(db, planId, now);
+    const members = view && userCan(user, "checklist:edit", view.plan.projectId) ? await projectMembers(db, view.plan.projectId) : [];
+    return { user, view, members };
+  });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, view } = result.data;
+  const { user, view, members } = result.data;
   if (!view) notFound();
   const { plan } = view;
   if (!userCan(user, "plan:read", plan.projectId)) forbidden();
@@ -49,6 +55,7 @@ export default async function PlanPage({ params }: Props) {
     : {
         canTick: userCan(user, "checklist:tick", plan.projectId),
         canEdit: userCan(user, "checklist:edit", plan.projectId),
+        members: members.map((m) => ({ id: m.userId, name: m.name })),
         signRoles: (list: PlanChecklist) =>
           userCan(user, "checklist:sign", plan.projectId)
             ? myRoles.filter((r) => list.requiredSignoffRoles.includes(r) && !list.signOffs.some((s) => !s.voidedAt && s.role === r))
