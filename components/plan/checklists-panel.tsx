@@ -127,6 +127,13 @@ function ChecklistBlock({ list, now, phaseName, phaseStartedAt, planId, perms }:
   );
 }
 
+/** A go/no-go list of a phase that has passed, failed or rolled back is history: no controls. */
+function isHistory(list: PlanChecklist, view: PlanView): boolean {
+  if (list.kind !== "go_no_go" || !list.phaseId) return false;
+  const status = view.plan.phases.find((p) => p.id === list.phaseId)?.status;
+  return status !== "pending" && status !== "active";
+}
+
 function DueBadge({ status }: { status: ReturnType<typeof dueStatus> }) {
   if (status === "overdue") return <span className="mr-2"><Badge tone="red">Overdue</Badge></span>;
   if (status === "due") return <span className="mr-2"><Badge tone="amber">Due now</Badge></span>;
@@ -149,7 +156,7 @@ export function ChecklistsPanel({ view, now, perms = null }: { view: PlanView; n
               phaseName={c.phaseId ? (phaseName.get(c.phaseId) ?? null) : null}
               phaseStartedAt={c.phaseId ? (view.plan.phases.find((p) => p.id === c.phaseId)?.actualStartAt ?? null) : null}
               planId={view.plan.id}
-              perms={perms}
+              perms={isHistory(c, view) ? null : perms}
             />
           ))}
         </div>

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { checklistKind, itemState, projectRole, validationWindow } from "./enums";
 import { users } from "./identity";
 import { phases, plans } from "./plans";
@@ -80,7 +80,11 @@ export const signOffs = pgTable(
     voidedByItemId: uuid("voided_by_item_id").references(() => checklistItems.id, { onDelete: "set null" }),
     voidReason: text("void_reason"),
   },
-  (t) => [index("sign_offs_checklist_idx").on(t.checklistId)],
+  (t) => [
+    index("sign_offs_checklist_idx").on(t.checklistId),
+    // One live sign-off per role and list: two approvers signing at once cannot both count.
+    uniqueIndex("sign_offs_one_live_per_role_idx").on(t.checklistId, t.role).where(sql`${t.voidedAt} is null`),
+  ],
 );
 
 export type Checklist = typeof checklists.$inferSelect;

@@ -47,7 +47,7 @@ export const operations: Operation[] = [
 const errorText: Record<number, string> = {
   400: "Invalid input: the body names each bad field",
   401: "Missing, unknown, expired or revoked token",
-  403: "The token lacks the scope, or belongs to another project",
+  403: "The token lacks the scope the operation needs",
   404: "No such plan, checklist or item key in the token's project",
   409: "The plan changed since the version sent, or its state does not allow this",
 };

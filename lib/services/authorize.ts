@@ -11,6 +11,8 @@ export function authorize(actor: Actor, projectId: string, need: { action: Actio
     case "user":
       return assertUserCan(actor, need.action, projectId);
     case "token":
+      // Another project's plans and checklists do not exist for a token: same answer as an unknown id.
+      if (actor.projectId !== projectId) throw new AppError("not_found:entity", "Not found in this token's project");
       if (!need.scope) throw new AppError("forbidden:permission", "API tokens cannot do this; a person must");
       return assertTokenScope(actor, need.scope, projectId);
     case "system":

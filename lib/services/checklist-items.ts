@@ -5,10 +5,9 @@ import { addItemSchema, editItemSchema, itemKeySchema, itemPatchBodySchema, keyF
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
-import { updateChecklistItem } from "./checklists";
+import { assertChecklistOpen, loadChecklistContext, updateChecklistItem } from "./checklists";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
-import { TERMINAL } from "@/lib/domain/lifecycle";
 import { memberships, plans } from "@/db/schema";
 import { z } from "zod";
 
@@ -31,15 +30,9 @@ export async function updateChecklistItemByKey(ctx: ServiceContext, checklistId:
 
 /** The checklist (for editing its items): must be unsigned and its plan not finished. */
 async function loadEditableChecklist(ctx: ServiceContext, tx: Tx, checklistId: string) {
-  const [row] = await tx
-    .select({ checklist: checklists, projectId: plans.projectId, planStatus: plans.status })
-    .from(checklists)
-    .innerJoin(plans, eq(plans.id, checklists.planId))
-    .where(eq(checklists.id, checklistId))
-    .for("update", { of: checklists });
-  if (!row) throw new AppError("not_found:entity", "No such checklist");
+  const row = await loadChecklistContext(tx, checklistId);
   authorize(ctx.actor, row.projectId, { action: "checklist:edit" });
-  if (TERMINAL.includes(row.planStatus)) throw new AppError("conflict:state", "The plan is finished: its checklists are history");
+  await assertChecklistOpen(tx, row.checklist, row.planStatus);
   const live = await tx.select({ id: signOffs.id }).from(signOffs).where(and(eq(signOffs.checklistId, checklistId), isNull(signOffs.voidedAt)));
   if (live.length) throw new AppError("conflict:state", "This checklist is signed: its items cannot be added, edited or reordered");
   return row;

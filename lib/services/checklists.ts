@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { checklistItems, checklists, plans, signOffs } from "@/db/schema";
+import { checklistItems, checklists, phases, plans, signOffs } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
 import { rolesIn } from "@/lib/auth/actor";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
@@ -12,15 +12,29 @@ import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 
-async function loadChecklistContext(tx: Tx, checklistId: string) {
-  const [row] = await tx
-    .select({ checklist: checklists, planStatus: plans.status, projectId: plans.projectId })
-    .from(checklists)
-    .innerJoin(plans, eq(plans.id, checklists.planId))
-    .where(eq(checklists.id, checklistId));
-  if (!row) throw new AppError("not_found:entity", "No such checklist");
-  if (TERMINAL.includes(row.planStatus)) throw new AppError("conflict:state", "The plan is finished: its checklists are history");
-  return row;
+/**
+ * The checklist and its plan, locked for this change: the plan row FOR SHARE (a concurrent go
+ * decision, which updates it, waits for us and then sees our change, or we see its result), the
+ * checklist row FOR UPDATE (ticks, edits and sign-offs of one list run one after the other).
+ */
+export async function loadChecklistContext(tx: Tx, checklistId: string) {
+  const [ref] = await tx.select({ planId: checklists.planId }).from(checklists).where(eq(checklists.id, checklistId));
+  if (!ref) throw new AppError("not_found:entity", "No such checklist");
+  const [plan] = await tx.select({ status: plans.status, projectId: plans.projectId }).from(plans).where(eq(plans.id, ref.planId)).for("share");
+  const [checklist] = await tx.select().from(checklists).where(eq(checklists.id, checklistId)).for("update");
+  if (!plan || !checklist) throw new AppError("not_found:entity", "No such checklist");
+  return { checklist, planStatus: plan.status, projectId: plan.projectId };
+}
+
+/** A plan that is finished, or a go/no-go list whose phase is history, can no longer change. */
+export async function assertChecklistOpen(tx: Tx, checklist: typeof checklists.$inferSelect, planStatus: string) {
+  if ((TERMINAL as readonly string[]).includes(planStatus)) throw new AppError("conflict:state", "The plan is finished: its checklists are history");
+  if (checklist.kind === "go_no_go" && checklist.phaseId) {
+    const [phase] = await tx.select({ status: phases.status, name: phases.name }).from(phases).where(eq(phases.id, checklist.phaseId));
+    if (phase && phase.status !== "pending" && phase.status !== "active") {
+      throw new AppError("conflict:state", `${phase.name} is ${phase.status.replace("_", " ")}: its go/no-go list is history`);
+    }
+  }
 }
 
 /** Ticks an item (done / n/a / blocked / reopened). Any change voids the list's sign-offs, visibly. */
@@ -28,15 +42,23 @@ export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
   const data = parseInput(updateItemSchema, input);
   const now = new Date();
   return ctx.db.transaction(async (tx) => {
+    const [ref] = await tx.select({ checklistId: checklistItems.checklistId }).from(checklistItems).where(eq(checklistItems.id, data.itemId));
+    if (!ref) throw new AppError("not_found:entity", "No such checklist item");
+    const { checklist, projectId, planStatus } = await loadChecklistContext(tx, ref.checklistId);
+    authorize(ctx.actor, projectId, { action: "checklist:tick", scope: "checklists:write" });
+    await assertChecklistOpen(tx, checklist, planStatus);
     const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, data.itemId)).for("update");
     if (!item) throw new AppError("not_found:entity", "No such checklist item");
-    const { checklist, projectId } = await loadChecklistContext(tx, item.checklistId);
-    authorize(ctx.actor, projectId, { action: "checklist:tick", scope: "checklists:write" });
+    const reason = data.state === "not_applicable" || data.state === "blocked" ? data.reason! : null;
+    // Re-sending the same state (a retried CI call) changes nothing and voids nothing.
+    if (item.state === data.state && item.reason === reason && (data.evidenceUrl === undefined || data.evidenceUrl === item.evidenceUrl) && (data.evidenceNote === undefined || data.evidenceNote === item.evidenceNote)) {
+      return { id: item.id, key: item.key, state: item.state, signOffsVoided: 0 };
+    }
     const [after] = await tx
       .update(checklistItems)
       .set({
         state: data.state,
-        reason: data.state === "not_applicable" || data.state === "blocked" ? data.reason! : null,
+        reason,
         evidenceUrl: data.evidenceUrl ?? (data.state === "open" ? null : item.evidenceUrl),
         evidenceNote: data.evidenceNote ?? (data.state === "open" ? null : item.evidenceNote),
         updatedById: ctx.actor.kind === "user" ? ctx.actor.userId : null,
@@ -75,9 +97,11 @@ export async function signChecklist(ctx: ServiceContext, input: unknown) {
   if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Sign-offs are given by people");
   const actor = ctx.actor;
   return ctx.db.transaction(async (tx) => {
-    const { checklist, projectId } = await loadChecklistContext(tx, data.checklistId);
+    const { checklist, projectId, planStatus } = await loadChecklistContext(tx, data.checklistId);
     authorize(actor, projectId, { action: "checklist:sign" });
+    await assertChecklistOpen(tx, checklist, planStatus);
     const live = await tx.select().from(signOffs).where(and(eq(signOffs.checklistId, checklist.id), isNull(signOffs.voidedAt)));
+    if (live.some((s) => s.userId === actor.userId)) throw new AppError("conflict:state", "You have already signed this list; another person signs for the other roles");
     const role = rolesIn(actor, projectId).find((r): r is ProjectRole => checklist.requiredSignoffRoles.includes(r) && !live.some((s) => s.role === r));
     if (!role) {
       const needed = checklist.requiredSignoffRoles.filter((r) => !live.some((s) => s.role === r));

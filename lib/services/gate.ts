@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { approvals, checklistItems, checklists, gates, metrics, samples, signOffs, successCriteria } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
-import { evaluateCriterion } from "@/lib/domain/criteria";
+import { criterionWindow, evaluateCriterion } from "@/lib/domain/criteria";
 import { describeCondition, evaluateGate, type GateVerdict } from "@/lib/domain/gate-summary";
 import type { Tx } from "./context";
 
@@ -15,8 +15,6 @@ export interface GateState {
   criteria: { id: string; description: string; met: boolean; reason: string | null }[];
   verdict: GateVerdict;
 }
-
-const MIN_WINDOW_MINUTES = 15;
 
 /** Everything a phase's go decision depends on, read in the caller's transaction, and the verdict. */
 export async function loadGateState(db: Database | Tx, phase: { id: string; actualStartAt: Date | null }, now: Date): Promise<GateState> {
@@ -41,12 +39,29 @@ export async function loadGateState(db: Database | Tx, phase: { id: string; actu
     .where(eq(successCriteria.phaseId, phase.id));
   const criteria = await Promise.all(
     criteriaRows.map(async (c) => {
-      const from = new Date(now.getTime() - Math.max(c.sustainedMinutes, MIN_WINDOW_MINUTES) * 60_000);
+      const { from } = criterionWindow(c, phase.actualStartAt, now);
       const [stats] = await db
-        .select({ count: sql<number>`count(*)::int`, min: sql<number | null>`min(${samples.value})`, max: sql<number | null>`max(${samples.value})` })
+        .select({
+          count: sql<number>`count(*)::int`,
+          min: sql<number | null>`min(${samples.value})`,
+          max: sql<number | null>`max(${samples.value})`,
+          first: sql<string | null>`min(${samples.ts})::text`,
+          last: sql<string | null>`max(${samples.ts})::text`,
+        })
         .from(samples)
         .where(and(eq(samples.metricId, c.metricId), eq(samples.cohort, "canary"), gte(samples.ts, from), lte(samples.ts, now)));
-      const verdict = evaluateCriterion(c, { count: Number(stats?.count ?? 0), min: stats?.min == null ? null : Number(stats.min), max: stats?.max == null ? null : Number(stats.max) }, phase.actualStartAt, now);
+      const verdict = evaluateCriterion(
+        c,
+        {
+          count: Number(stats?.count ?? 0),
+          min: stats?.min == null ? null : Number(stats.min),
+          max: stats?.max == null ? null : Number(stats.max),
+          first: stats?.first ? new Date(stats.first) : null,
+          last: stats?.last ? new Date(stats.last) : null,
+        },
+        phase.actualStartAt,
+        now,
+      );
       return { id: c.id, description: describeCondition(c.label, c.comparison, c.value, c.unit, c.sustainedMinutes), verdict };
     }),
   );

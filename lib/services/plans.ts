@@ -108,8 +108,8 @@ export async function updatePlan(ctx: ServiceContext, input: unknown) {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    assertEditable(plan.status);
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    assertEditable(claimed.status);
     const patch: Partial<typeof plans.$inferInsert> = {};
     if (data.name !== undefined) patch.name = data.name;
     if (data.releaseVersion !== undefined) patch.releaseVersion = data.releaseVersion;
@@ -127,6 +127,21 @@ export async function updatePlan(ctx: ServiceContext, input: unknown) {
   });
 }
 
+/**
+ * While a plan runs, traffic must not fall from the active phase onward (a go never lowers it);
+ * and a running plan keeps a phase after its active one unless the active one is the last.
+ */
+async function assertTrafficRises(tx: Tx, planId: string, status: string) {
+  if (status !== "in_progress" && status !== "paused") return;
+  const list = await loadPhases(tx, planId);
+  const active = list.findIndex((p) => p.status === "active");
+  for (let i = Math.max(0, active) + 1; i < list.length; i++) {
+    if (list[i]!.trafficPercent < list[i - 1]!.trafficPercent) {
+      throw new AppError("conflict:state", `${list[i]!.name} (${list[i]!.trafficPercent}%) would come after ${list[i - 1]!.name} (${list[i - 1]!.trafficPercent}%): traffic cannot fall during a running rollout`);
+    }
+  }
+}
+
 function checkDates(start: Date | null | undefined, end: Date | null | undefined) {
   if (start && end && start > end) throw new AppError("bad_request:validation", "The planned end is before the planned start", { plannedEndAt: ["Must be after the planned start"] });
 }
@@ -136,8 +151,8 @@ export async function addPhase(ctx: ServiceContext, input: unknown) {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    assertEditable(plan.status);
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    assertEditable(claimed.status);
     checkDates(data.plannedStartAt, data.plannedEndAt);
     const list = await loadPhases(tx, plan.id);
     const position = (list.at(-1)?.position ?? -1) + 1;
@@ -146,6 +161,7 @@ export async function addPhase(ctx: ServiceContext, input: unknown) {
       .values({ planId: plan.id, position, name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes })
       .returning();
     await tx.insert(gates).values({ phaseId: phase!.id, requiredApprovals: data.requiredApprovals });
+    await assertTrafficRises(tx, plan.id, claimed.status);
     await writeAudit(tx, ctx.actor, { action: "phase.added", entityType: "phase", entityId: phase!.id, projectId: plan.projectId, planId: plan.id, after: { name: data.name, trafficPercent: data.trafficPercent, position } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "phase.added", projectId: plan.projectId, planId: plan.id });
     return { phaseId: phase!.id, version: claimed.version };
@@ -164,8 +180,8 @@ export async function updatePhase(ctx: ServiceContext, input: unknown) {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    assertEditable(plan.status);
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    assertEditable(claimed.status);
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
     checkDates(data.plannedStartAt, data.plannedEndAt);
     const [after] = await tx
@@ -174,6 +190,7 @@ export async function updatePhase(ctx: ServiceContext, input: unknown) {
       .where(eq(phases.id, phase.id))
       .returning();
     await tx.update(gates).set({ requiredApprovals: data.requiredApprovals }).where(eq(gates.phaseId, phase.id));
+    await assertTrafficRises(tx, plan.id, claimed.status);
     const pick = (p: typeof phase) => ({ name: p.name, audience: p.audience, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, minDurationMinutes: p.minDurationMinutes });
     await writeAudit(tx, ctx.actor, { action: "phase.updated", entityType: "phase", entityId: phase.id, projectId: plan.projectId, planId: plan.id, before: pick(phase), after: { ...pick(after!), requiredApprovals: data.requiredApprovals } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "phase.updated", projectId: plan.projectId, planId: plan.id });
@@ -186,8 +203,8 @@ export async function removePhase(ctx: ServiceContext, input: unknown) {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    assertEditable(plan.status);
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    assertEditable(claimed.status);
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
     const list = await loadPhases(tx, plan.id);
     if (list.length === 1) throw new AppError("conflict:state", "A plan keeps at least one phase");
@@ -195,6 +212,7 @@ export async function removePhase(ctx: ServiceContext, input: unknown) {
     // Close the gap: later phases move up one place (through a free range, as positions are unique).
     await tx.update(phases).set({ position: sql`${phases.position} + 100000` }).where(and(eq(phases.planId, plan.id), gt(phases.position, phase.position)));
     await tx.update(phases).set({ position: sql`${phases.position} - 100001` }).where(and(eq(phases.planId, plan.id), gt(phases.position, 100000)));
+    await assertTrafficRises(tx, plan.id, claimed.status);
     await writeAudit(tx, ctx.actor, { action: "phase.removed", entityType: "phase", entityId: phase.id, projectId: plan.projectId, planId: plan.id, before: { name: phase.name, trafficPercent: phase.trafficPercent, position: phase.position } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "phase.removed", projectId: plan.projectId, planId: plan.id });
     return { version: claimed.version };
@@ -206,8 +224,8 @@ export async function movePhase(ctx: ServiceContext, input: unknown) {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    assertEditable(plan.status);
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
+    assertEditable(claimed.status);
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
     const list = await loadPhases(tx, plan.id);
     const index = list.findIndex((p) => p.id === phase.id);
@@ -217,6 +235,7 @@ export async function movePhase(ctx: ServiceContext, input: unknown) {
     await tx.update(phases).set({ position: 999_999 }).where(eq(phases.id, phase.id));
     await tx.update(phases).set({ position: phase.position }).where(eq(phases.id, other.id));
     await tx.update(phases).set({ position: other.position }).where(eq(phases.id, phase.id));
+    await assertTrafficRises(tx, plan.id, claimed.status);
     await writeAudit(tx, ctx.actor, { action: "phase.moved", entityType: "phase", entityId: phase.id, projectId: plan.projectId, planId: plan.id, before: { position: phase.position }, after: { position: other.position } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "phase.moved", projectId: plan.projectId, planId: plan.id });
     return { version: claimed.version };

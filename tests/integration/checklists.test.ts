@@ -64,6 +64,13 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     expect(badUrl.status).toBe(400);
     expect(await items(pre.id)).toEqual(before);
 
+    // Another project's checklist does not exist for this token.
+    const otherProject = await makeProject(t.handle.db);
+    const otherRm = await makeUser(t.handle.db, { projectId: otherProject.id, roles: ["release_manager"] });
+    const foreign = await createPlan(ctx(otherRm), { projectId: otherProject.id, template: "canary", name: "Other", releaseVersion: "1" });
+    const [foreignList] = await t.handle.db.select().from(checklists).where(eq(checklists.planId, foreign.planId)).limit(1);
+    expect((await patch(foreignList!.id, "tests-passing", { state: "done" })).status).toBe(404);
+
     const ok = await patch(pre.id, "tests-passing", { state: "done", evidenceUrl: "https://ci.example.com/runs/981" });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ key: "tests-passing", state: "done", signOffsVoided: 0 });
@@ -78,6 +85,9 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     expect(await codeOf(signChecklist(ctx(engineer), { checklistId: internal.id }))).toBe("forbidden:permission");
     await signChecklist(ctx(approver), { checklistId: internal.id });
     expect(await codeOf(signChecklist(ctx(approver), { checklistId: internal.id }))).toBe("conflict:state");
+    // A retried tick with the same state changes nothing and keeps the sign-off.
+    const same = (await items(internal.id))[1]!;
+    expect((await updateChecklistItem(ctx(engineer), { itemId: same.id, state: "done" })).signOffsVoided).toBe(0);
 
     // Editing a signed list is refused; changing an item voids the sign-off, saying which change did.
     expect(await codeOf(addChecklistItem(ctx(rm), { checklistId: internal.id, text: "Late addition" }))).toBe("conflict:state");

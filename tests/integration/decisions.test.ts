@@ -4,6 +4,7 @@ import { auditEvents, checklistItems, checklists, flags, gates, incidents, phase
 import type { TokenActor, UserActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "@/lib/services/context";
+import { updateChecklistItem } from "@/lib/services/checklists";
 import { approveGate, recordDecision, transitionPlan } from "@/lib/services/decisions";
 import { addPhase, createPlan, movePhase, removePhase, updatePhase } from "@/lib/services/plans";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
@@ -69,6 +70,11 @@ describe.each(backends)("plans and go/no-go on %s", (kind) => {
     const [flagBefore] = await t.handle.db.select().from(flags).where(eq(flags.id, flag!.id));
     const go = await recordDecision(ctx(rm), { planId, version: 3, kind: "go", rationale: "Internal clean for a day" });
     expect(go).toMatchObject({ kind: "go", status: "in_progress", trafficPercent: 10, activePhase: "Pilot", overridden: [] });
+    // Internal is history now: its go/no-go list no longer changes.
+    const [internalList] = await t.handle.db.select().from(checklists).where(and(eq(checklists.phaseId, internal.id), eq(checklists.kind, "go_no_go")));
+    const [internalItem] = await t.handle.db.select().from(checklistItems).where(eq(checklistItems.checklistId, internalList!.id)).limit(1);
+    const historic = await updateChecklistItem(ctx(engineer), { itemId: internalItem!.id, state: "open" }).catch((e: AppError) => e);
+    expect(historic).toMatchObject({ code: "conflict:state", message: "Internal is passed: its go/no-go list is history" });
     const [flagAfter] = await t.handle.db.select().from(flags).where(eq(flags.id, flag!.id));
     expect(flagAfter!.version).toBe(flagBefore!.version + 1);
 
@@ -147,5 +153,10 @@ describe.each(backends)("plans and go/no-go on %s", (kind) => {
     expect(await codeOf(updatePhase(ctx(rm), { planId, version: v, phaseId: first.id, name: "Renamed", trafficPercent: 5 }))).toBe("conflict:state");
     expect(await codeOf(movePhase(ctx(rm), { planId, version: v, phaseId: (await list())[1]!.id, direction: "up" }))).toBe("conflict:state");
     expect(await codeOf(updatePhase(ctx(engineer), { planId, version: v, phaseId: (await list())[1]!.id, name: "X", trafficPercent: 30 }))).toBe("forbidden:permission");
+    // While running, traffic may not fall after the active phase.
+    const lower = await updatePhase(ctx(rm), { planId, version: v, phaseId: (await list())[1]!.id, name: "Canary 25%", trafficPercent: 2 }).catch((e: AppError) => e);
+    expect(lower).toMatchObject({ code: "conflict:state", message: expect.stringMatching(/traffic cannot fall during a running rollout/) });
+    const [after] = await t.handle.db.select().from(phases).where(eq(phases.id, (await list())[1]!.id));
+    expect(after!.trafficPercent).toBe(25);
   });
 });

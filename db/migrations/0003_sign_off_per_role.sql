@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "sign_offs_one_live_per_role_idx" ON "sign_offs" USING btree ("checklist_id","role") WHERE "sign_offs"."voided_at" is null;
