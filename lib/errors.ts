@@ -3,6 +3,7 @@
 
 export type ErrorCode =
   | "bad_request:validation"
+  | "unprocessable:batch"
   | "unauthorized:auth"
   | "forbidden:permission"
   | "not_found:entity"
@@ -13,6 +14,7 @@ export type ErrorCode =
 
 const statusByCode: Record<ErrorCode, number> = {
   "bad_request:validation": 400,
+  "unprocessable:batch": 422,
   "unauthorized:auth": 401,
   "forbidden:permission": 403,
   "not_found:entity": 404,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { TokenScope } from "@/lib/auth/permissions";
 import { checklistItemResponseSchema, decisionResponseSchema, errorResponseSchema, planListResponseSchema, planResponseSchema, planStatusResponseSchema } from "@/lib/validation/api";
 import { itemPatchBodySchema } from "@/lib/validation/checklists";
+import { ingestResponseSchema, metricsJsonDocSchema } from "@/lib/validation/metrics";
 import { decisionBodySchema } from "@/lib/validation/plans";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas that validate
@@ -41,6 +42,15 @@ export const operations: Operation[] = [
     response: checklistItemResponseSchema,
     errors: [400, 401, 403, 404, 409],
   },
+  {
+    method: "post",
+    path: "/api/v1/metrics",
+    summary: "Push KPI samples: JSON, or Prometheus text exposition format (Content-Type: text/plain, plan in ?plan=). All or nothing: any bad row rejects the batch with 422 naming each row",
+    scope: "metrics:write",
+    body: metricsJsonDocSchema,
+    response: ingestResponseSchema,
+    errors: [400, 401, 403, 404, 422],
+  },
   { method: "get", path: "/api/v1/openapi.json", summary: "This document", scope: null, response: z.object({ openapi: z.string() }).passthrough(), errors: [] },
 ];
 
@@ -50,6 +60,7 @@ const errorText: Record<number, string> = {
   403: "The token lacks the scope the operation needs",
   404: "No such plan, checklist or item key in the token's project",
   409: "The plan changed since the version sent, or its state does not allow this",
+  422: "The batch was refused as a whole; `fields` names each bad row (\"row 3\": [reasons])",
 };
 
 const schemaOf = (schema: z.ZodType, io: "input" | "output") => {

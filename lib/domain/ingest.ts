@@ -1,0 +1,106 @@
+import type { Cohort } from "@/db/schema/enums";
+
+// A batch of KPI samples is all-or-nothing: every row is checked, every bad row is named, and a
+// batch with any bad row stores nothing.
+
+export interface IngestPolicy {
+  maxRows: number;
+  /** Clock skew a pipeline may have: samples further in the future are refused. */
+  maxFutureMs: number;
+  /** Samples older than the retention are refused. */
+  retentionMs: number;
+}
+
+export const DEFAULT_INGEST_POLICY: IngestPolicy = {
+  maxRows: 10_000,
+  maxFutureMs: 5 * 60_000,
+  retentionMs: 90 * 86_400_000,
+};
+
+export interface RawSample {
+  metric?: unknown;
+  ts?: unknown;
+  value?: unknown;
+  cohort?: unknown;
+}
+
+export interface ValidSample {
+  metric: string;
+  ts: Date;
+  value: number;
+  cohort: Cohort;
+}
+
+export interface RowError {
+  /** 1-based position in the batch. */
+  row: number;
+  field: "metric" | "ts" | "value" | "cohort" | "batch";
+  reason: string;
+}
+
+export type BatchVerdict = { ok: true; samples: ValidSample[] } | { ok: false; errors: RowError[] };
+
+function parseTimestamp(ts: unknown, now: Date): Date | string {
+  if (ts === undefined || ts === null) return now;
+  if (typeof ts === "number") return Number.isFinite(ts) ? new Date(ts) : "timestamp is not a finite number";
+  if (typeof ts === "string") {
+    if (/^\d+(\.\d+)?$/.test(ts)) return new Date(Number(ts));
+    const d = new Date(ts);
+    return Number.isNaN(d.getTime()) ? `timestamp "${ts.slice(0, 40)}" is neither ISO 8601 nor epoch milliseconds` : d;
+  }
+  return `timestamp has the wrong type (${typeof ts}); send ISO 8601 or epoch milliseconds`;
+}
+
+function parseValue(value: unknown): number | string {
+  // Prometheus writes infinities as +Inf / -Inf.
+  if (typeof value === "string" && /^[+-]?inf(inity)?$/i.test(value.trim())) return "value is infinite";
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  if (typeof value !== "number" && typeof value !== "string") return `value has the wrong type (${value === null ? "null" : typeof value}); send a number`;
+  if (Number.isNaN(n)) return typeof value === "string" && !/^nan$/i.test(value.trim()) ? `value "${value.slice(0, 40)}" is not a number` : "value is NaN";
+  if (!Number.isFinite(n)) return "value is infinite";
+  return n;
+}
+
+export function validateBatch(rows: readonly RawSample[], knownMetrics: ReadonlySet<string>, now: Date, policy: IngestPolicy = DEFAULT_INGEST_POLICY): BatchVerdict {
+  if (rows.length === 0) return { ok: false, errors: [{ row: 0, field: "batch", reason: "the batch has no samples" }] };
+  if (rows.length > policy.maxRows) return { ok: false, errors: [{ row: 0, field: "batch", reason: `the batch has ${rows.length} samples; send at most ${policy.maxRows} per request` }] };
+  const errors: RowError[] = [];
+  const samples: ValidSample[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((raw, index) => {
+    const row = index + 1;
+    const before = errors.length;
+    if (typeof raw !== "object" || raw === null) {
+      errors.push({ row, field: "batch", reason: "the row is not an object" });
+      return;
+    }
+    const metric = typeof raw.metric === "string" ? raw.metric : null;
+    if (metric === null) errors.push({ row, field: "metric", reason: "metric is missing or not a string" });
+    else if (!knownMetrics.has(metric)) errors.push({ row, field: "metric", reason: `unknown metric "${metric.slice(0, 64)}"` });
+    const cohort = raw.cohort === undefined || raw.cohort === null ? "canary" : raw.cohort;
+    if (cohort !== "canary" && cohort !== "baseline") errors.push({ row, field: "cohort", reason: `cohort must be "canary" or "baseline"` });
+    const value = parseValue(raw.value);
+    if (typeof value === "string") errors.push({ row, field: "value", reason: value });
+    const ts = parseTimestamp(raw.ts, now);
+    if (typeof ts === "string") errors.push({ row, field: "ts", reason: ts });
+    else if (ts.getTime() - now.getTime() > policy.maxFutureMs) errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is in the future` });
+    else if (now.getTime() - ts.getTime() > policy.retentionMs) errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is older than the ${Math.round(policy.retentionMs / 86_400_000)}-day retention` });
+    if (errors.length > before) return;
+    const key = `${metric}|${cohort}|${(ts as Date).getTime()}`;
+    const earlier = seen.get(key);
+    if (earlier) {
+      errors.push({ row, field: "ts", reason: `same metric, cohort and timestamp as row ${earlier}` });
+      return;
+    }
+    seen.set(key, row);
+    samples.push({ metric: metric!, ts: ts as Date, value: value as number, cohort: cohort as Cohort });
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, samples };
+}
+
+/** Rows from Prometheus text exposition families (as parsed), in order; the `cohort` label picks the cohort. */
+export function rowsFromExposition(families: readonly { name: string; metrics: readonly { value: string; labels?: Record<string, string>; timestamp_ms?: string }[] }[]): RawSample[] {
+  return families.flatMap((f) =>
+    f.metrics.map((m) => ({ metric: f.name, value: m.value, ts: m.timestamp_ms, cohort: m.labels?.cohort })),
+  );
+}

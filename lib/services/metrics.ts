@@ -1,0 +1,45 @@
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { metrics, plans, samples } from "@/db/schema";
+import { DEFAULT_INGEST_POLICY, type IngestPolicy, type RawSample, validateBatch } from "@/lib/domain/ingest";
+import { AppError } from "@/lib/errors";
+import { writeAudit } from "./audit";
+import { authorize } from "./authorize";
+import type { ServiceContext } from "./context";
+import { notifyOnCommit } from "./events";
+
+const INSERT_CHUNK = 5_000; // rows per INSERT statement (4 parameters each, under PostgreSQL's 65,535)
+
+/**
+ * Stores a batch of KPI samples for one plan: all rows or none. A re-sent sample (same metric,
+ * cohort and instant) overwrites the earlier value instead of duplicating it.
+ */
+export async function ingestSamples(ctx: ServiceContext, planId: string, rows: readonly RawSample[], policy: IngestPolicy = DEFAULT_INGEST_POLICY) {
+  if (!z.uuid().safeParse(planId).success) throw new AppError("bad_request:validation", "Name the plan the samples belong to", { plan: ["A plan id (uuid) is required"] });
+  const [plan] = await ctx.db.select({ id: plans.id, projectId: plans.projectId }).from(plans).where(eq(plans.id, planId));
+  if (!plan) throw new AppError("not_found:entity", "No plan with this id");
+  authorize(ctx.actor, plan.projectId, { action: "metric:push", scope: "metrics:write" });
+  const defined = await ctx.db.select({ id: metrics.id, key: metrics.key }).from(metrics).where(eq(metrics.planId, planId));
+  const idByKey = new Map(defined.map((m) => [m.key, m.id]));
+  const verdict = validateBatch(rows, new Set(idByKey.keys()), new Date(), policy);
+  if (!verdict.ok) {
+    const fields: Record<string, string[]> = {};
+    for (const e of verdict.errors) (fields[e.row ? `row ${e.row}` : "batch"] ??= []).push(e.reason);
+    const shown = verdict.errors.slice(0, 5).map((e) => (e.row ? `row ${e.row}: ${e.reason}` : e.reason));
+    throw new AppError("unprocessable:batch", `Nothing was stored: ${verdict.errors.length} problem${verdict.errors.length === 1 ? "" : "s"} — ${shown.join("; ")}${verdict.errors.length > 5 ? "; …" : ""}`, fields);
+  }
+  const values = verdict.samples.map((s) => ({ metricId: idByKey.get(s.metric)!, cohort: s.cohort, ts: s.ts, value: s.value }));
+  return ctx.db.transaction(async (tx) => {
+    for (let i = 0; i < values.length; i += INSERT_CHUNK) {
+      await tx
+        .insert(samples)
+        .values(values.slice(i, i + INSERT_CHUNK))
+        .onConflictDoUpdate({ target: [samples.metricId, samples.cohort, samples.ts], set: { value: sql`excluded.value` } });
+    }
+    const perMetric: Record<string, number> = {};
+    for (const s of verdict.samples) perMetric[s.metric] = (perMetric[s.metric] ?? 0) + 1;
+    await writeAudit(tx, ctx.actor, { action: "samples.ingested", entityType: "plan", entityId: planId, projectId: plan.projectId, planId, after: { samples: values.length, perMetric } }, ctx.requestId);
+    await notifyOnCommit(tx, { type: "samples.ingested", projectId: plan.projectId, planId, metrics: Object.keys(perMetric) });
+    return { stored: values.length, metrics: perMetric };
+  });
+}
