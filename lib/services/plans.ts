@@ -22,7 +22,7 @@ import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
-import { claimPlanVersion, loadPhases, loadPlanForWrite } from "./plan-state";
+import { claimPlanVersion, loadPhases, loadPlanForWrite, type PlanRow } from "./plan-state";
 
 const DAY_MS = 86_400_000;
 
@@ -103,13 +103,41 @@ function assertEditable(status: string) {
   if ((TERMINAL as readonly string[]).includes(status)) throw new AppError("conflict:state", `The plan is ${status.replace("_", " ")}: it is history and cannot be edited`);
 }
 
+interface EditScope {
+  tx: Tx;
+  plan: PlanRow;
+  claimed: PlanRow;
+}
+
+interface EditOutcome<T> {
+  result: T;
+  audit: { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown };
+  /** Phase changes of a running plan must keep traffic rising. */
+  checkTraffic?: boolean;
+}
+
+/**
+ * The one path of every plan edit: load, authorise, claim the version the editor saw, refuse
+ * history; then the change itself; then the traffic rule, the audit event and the notification,
+ * all in one transaction.
+ */
+async function editPlan<T extends object>(ctx: ServiceContext, planId: string, version: number, change: (scope: EditScope) => Promise<EditOutcome<T>>): Promise<T & { version: number }> {
+  return ctx.db.transaction(async (tx) => {
+    const plan = await loadPlanForWrite(tx, planId);
+    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
+    const claimed = await claimPlanVersion(tx, plan.id, version);
+    assertEditable(claimed.status);
+    const outcome = await change({ tx, plan, claimed });
+    if (outcome.checkTraffic) await assertTrafficRises(tx, plan.id, claimed.status);
+    await writeAudit(tx, ctx.actor, { ...outcome.audit, projectId: plan.projectId, planId: plan.id }, ctx.requestId);
+    await notifyOnCommit(tx, { type: outcome.audit.action, projectId: plan.projectId, planId: plan.id });
+    return { ...outcome.result, version: claimed.version };
+  });
+}
+
 export async function updatePlan(ctx: ServiceContext, input: unknown) {
   const data = parseInput(updatePlanSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    const plan = await loadPlanForWrite(tx, data.planId);
-    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    const claimed = await claimPlanVersion(tx, plan.id, data.version);
-    assertEditable(claimed.status);
+  return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const patch: Partial<typeof plans.$inferInsert> = {};
     if (data.name !== undefined) patch.name = data.name;
     if (data.releaseVersion !== undefined) patch.releaseVersion = data.releaseVersion;
@@ -120,10 +148,8 @@ export async function updatePlan(ctx: ServiceContext, input: unknown) {
     const end = patch.targetEndAt === undefined ? plan.targetEndAt : patch.targetEndAt;
     if (start && end && start > end) throw new AppError("bad_request:validation", "The target end is before the target start", { targetEndAt: ["Must be after the target start"] });
     const [after] = await tx.update(plans).set(patch).where(eq(plans.id, plan.id)).returning();
-    const pick = (p: typeof plan) => ({ name: p.name, releaseVersion: p.releaseVersion, summary: p.summary, targetStartAt: p.targetStartAt, targetEndAt: p.targetEndAt });
-    await writeAudit(tx, ctx.actor, { action: "plan.updated", entityType: "plan", entityId: plan.id, projectId: plan.projectId, planId: plan.id, before: pick(plan), after: pick(after!) }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "plan.updated", projectId: plan.projectId, planId: plan.id });
-    return { version: claimed.version };
+    const pick = (p: PlanRow) => ({ name: p.name, releaseVersion: p.releaseVersion, summary: p.summary, targetStartAt: p.targetStartAt, targetEndAt: p.targetEndAt });
+    return { result: {}, audit: { action: "plan.updated", entityType: "plan", entityId: plan.id, before: pick(plan), after: pick(after!) } };
   });
 }
 
@@ -148,12 +174,8 @@ function checkDates(start: Date | null | undefined, end: Date | null | undefined
 
 export async function addPhase(ctx: ServiceContext, input: unknown) {
   const data = parseInput(addPhaseSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    const plan = await loadPlanForWrite(tx, data.planId);
-    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    const claimed = await claimPlanVersion(tx, plan.id, data.version);
-    assertEditable(claimed.status);
-    checkDates(data.plannedStartAt, data.plannedEndAt);
+  checkDates(data.plannedStartAt, data.plannedEndAt);
+  return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const list = await loadPhases(tx, plan.id);
     const position = (list.at(-1)?.position ?? -1) + 1;
     const [phase] = await tx
@@ -161,10 +183,7 @@ export async function addPhase(ctx: ServiceContext, input: unknown) {
       .values({ planId: plan.id, position, name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes })
       .returning();
     await tx.insert(gates).values({ phaseId: phase!.id, requiredApprovals: data.requiredApprovals });
-    await assertTrafficRises(tx, plan.id, claimed.status);
-    await writeAudit(tx, ctx.actor, { action: "phase.added", entityType: "phase", entityId: phase!.id, projectId: plan.projectId, planId: plan.id, after: { name: data.name, trafficPercent: data.trafficPercent, position } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "phase.added", projectId: plan.projectId, planId: plan.id });
-    return { phaseId: phase!.id, version: claimed.version };
+    return { result: { phaseId: phase!.id }, checkTraffic: true, audit: { action: "phase.added", entityType: "phase", entityId: phase!.id, after: { name: data.name, trafficPercent: data.trafficPercent, position } } };
   });
 }
 
@@ -177,34 +196,23 @@ async function loadEditablePhase(tx: Tx, planId: string, phaseId: string) {
 
 export async function updatePhase(ctx: ServiceContext, input: unknown) {
   const data = parseInput(updatePhaseSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    const plan = await loadPlanForWrite(tx, data.planId);
-    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    const claimed = await claimPlanVersion(tx, plan.id, data.version);
-    assertEditable(claimed.status);
+  checkDates(data.plannedStartAt, data.plannedEndAt);
+  return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
-    checkDates(data.plannedStartAt, data.plannedEndAt);
     const [after] = await tx
       .update(phases)
       .set({ name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes })
       .where(eq(phases.id, phase.id))
       .returning();
     await tx.update(gates).set({ requiredApprovals: data.requiredApprovals }).where(eq(gates.phaseId, phase.id));
-    await assertTrafficRises(tx, plan.id, claimed.status);
     const pick = (p: typeof phase) => ({ name: p.name, audience: p.audience, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, minDurationMinutes: p.minDurationMinutes });
-    await writeAudit(tx, ctx.actor, { action: "phase.updated", entityType: "phase", entityId: phase.id, projectId: plan.projectId, planId: plan.id, before: pick(phase), after: { ...pick(after!), requiredApprovals: data.requiredApprovals } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "phase.updated", projectId: plan.projectId, planId: plan.id });
-    return { version: claimed.version };
+    return { result: {}, checkTraffic: true, audit: { action: "phase.updated", entityType: "phase", entityId: phase.id, before: pick(phase), after: { ...pick(after!), requiredApprovals: data.requiredApprovals } } };
   });
 }
 
 export async function removePhase(ctx: ServiceContext, input: unknown) {
   const data = parseInput(removePhaseSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    const plan = await loadPlanForWrite(tx, data.planId);
-    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    const claimed = await claimPlanVersion(tx, plan.id, data.version);
-    assertEditable(claimed.status);
+  return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
     const list = await loadPhases(tx, plan.id);
     if (list.length === 1) throw new AppError("conflict:state", "A plan keeps at least one phase");
@@ -212,20 +220,13 @@ export async function removePhase(ctx: ServiceContext, input: unknown) {
     // Close the gap: later phases move up one place (through a free range, as positions are unique).
     await tx.update(phases).set({ position: sql`${phases.position} + 100000` }).where(and(eq(phases.planId, plan.id), gt(phases.position, phase.position)));
     await tx.update(phases).set({ position: sql`${phases.position} - 100001` }).where(and(eq(phases.planId, plan.id), gt(phases.position, 100000)));
-    await assertTrafficRises(tx, plan.id, claimed.status);
-    await writeAudit(tx, ctx.actor, { action: "phase.removed", entityType: "phase", entityId: phase.id, projectId: plan.projectId, planId: plan.id, before: { name: phase.name, trafficPercent: phase.trafficPercent, position: phase.position } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "phase.removed", projectId: plan.projectId, planId: plan.id });
-    return { version: claimed.version };
+    return { result: {}, checkTraffic: true, audit: { action: "phase.removed", entityType: "phase", entityId: phase.id, before: { name: phase.name, trafficPercent: phase.trafficPercent, position: phase.position } } };
   });
 }
 
 export async function movePhase(ctx: ServiceContext, input: unknown) {
   const data = parseInput(movePhaseSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    const plan = await loadPlanForWrite(tx, data.planId);
-    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
-    const claimed = await claimPlanVersion(tx, plan.id, data.version);
-    assertEditable(claimed.status);
+  return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
     const list = await loadPhases(tx, plan.id);
     const index = list.findIndex((p) => p.id === phase.id);
@@ -235,9 +236,6 @@ export async function movePhase(ctx: ServiceContext, input: unknown) {
     await tx.update(phases).set({ position: 999_999 }).where(eq(phases.id, phase.id));
     await tx.update(phases).set({ position: phase.position }).where(eq(phases.id, other.id));
     await tx.update(phases).set({ position: other.position }).where(eq(phases.id, phase.id));
-    await assertTrafficRises(tx, plan.id, claimed.status);
-    await writeAudit(tx, ctx.actor, { action: "phase.moved", entityType: "phase", entityId: phase.id, projectId: plan.projectId, planId: plan.id, before: { position: phase.position }, after: { position: other.position } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "phase.moved", projectId: plan.projectId, planId: plan.id });
-    return { version: claimed.version };
+    return { result: {}, checkTraffic: true, audit: { action: "phase.moved", entityType: "phase", entityId: phase.id, before: { position: phase.position }, after: { position: other.position } } };
   });
 }
