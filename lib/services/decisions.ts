@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { approvals, decisions, gates, incidents, phases, plans } from "@/db/schema";
+import { approvals, decisions, gates, incidents, phases, plans, rollbackTriggers } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
 import { rolesIn } from "@/lib/auth/actor";
 import { applyCommand, type PlanCommandType, trafficOf } from "@/lib/domain/lifecycle";
@@ -94,9 +94,17 @@ export async function approveGate(ctx: ServiceContext, input: unknown) {
  * release manager may override unmet success criteria with a written reason (audited, shown).
  * Exactly one of several concurrent decisions on the same plan version wins.
  */
-export async function recordDecision(ctx: ServiceContext, input: unknown) {
+/** What an automatic rollback adds to the incident it opens (system callers only). */
+export interface TriggerContext {
+  triggerId: string;
+  title: string;
+  detectedAt: Date;
+}
+
+export async function recordDecision(ctx: ServiceContext, input: unknown, trigger?: TriggerContext) {
   const data = parseInput(decisionSchema, input);
   const now = new Date();
+  if (trigger && ctx.actor.kind !== "system") throw new AppError("forbidden:permission", "Only the system rolls back on a trigger");
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "decision:record", scope: "decisions:write" });
@@ -151,14 +159,18 @@ export async function recordDecision(ctx: ServiceContext, input: unknown) {
           phaseId: active.id,
           decisionId: decision!.id,
           origin: ctx.actor.kind === "system" ? "automatic" : "manual",
-          title: `Rollback from ${active.name}`,
+          triggerId: trigger?.triggerId ?? null,
+          title: trigger?.title ?? `Rollback from ${active.name}`,
           summary: data.rationale,
-          detectedAt: now,
+          detectedAt: trigger?.detectedAt ?? now,
           decidedAt: now,
+          // The system moves traffic in this same transaction: decided and executed at once.
+          executedAt: trigger ? now : null,
         })
         .returning();
       incidentId = incident!.id;
-      await writeAudit(tx, ctx.actor, { action: "incident.opened", entityType: "incident", entityId: incidentId, projectId: plan.projectId, planId: plan.id, after: { origin: incident!.origin, phase: active.name } }, ctx.requestId);
+      await writeAudit(tx, ctx.actor, { action: "incident.opened", entityType: "incident", entityId: incidentId, projectId: plan.projectId, planId: plan.id, after: { origin: incident!.origin, phase: active.name, ...(trigger ? { trigger: trigger.title } : {}) } }, ctx.requestId);
+      if (trigger) await tx.update(rollbackTriggers).set({ lastFiredAt: now }).where(eq(rollbackTriggers.id, trigger.triggerId));
     }
     const flagsMoved = data.kind === "no_go" ? 0 : await touchBoundFlags(tx, plan.id);
 

@@ -7,6 +7,7 @@ import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
 import type { ServiceContext } from "./context";
 import { notifyOnCommit } from "./events";
+import { evaluatePlanTriggers } from "./trigger-watch";
 
 const INSERT_CHUNK = 5_000; // rows per INSERT statement (4 parameters each, under PostgreSQL's 65,535)
 
@@ -29,7 +30,7 @@ export async function ingestSamples(ctx: ServiceContext, planId: string, rows: r
     throw new AppError("unprocessable:batch", `Nothing was stored: ${verdict.errors.length} problem${verdict.errors.length === 1 ? "" : "s"} — ${shown.join("; ")}${verdict.errors.length > 5 ? "; …" : ""}`, fields);
   }
   const values = verdict.samples.map((s) => ({ metricId: idByKey.get(s.metric)!, cohort: s.cohort, ts: s.ts, value: s.value }));
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     for (let i = 0; i < values.length; i += INSERT_CHUNK) {
       await tx
         .insert(samples)
@@ -42,4 +43,13 @@ export async function ingestSamples(ctx: ServiceContext, planId: string, rows: r
     await notifyOnCommit(tx, { type: "samples.ingested", projectId: plan.projectId, planId, metrics: Object.keys(perMetric) });
     return { stored: values.length, metrics: perMetric };
   });
+  // After the commit: samples are evaluated against the plan's rollback triggers as they arrive.
+  // The samples are stored whatever happens here.
+  let triggersFired: string[] = [];
+  try {
+    triggersFired = (await evaluatePlanTriggers(ctx.db, planId)).fired.map((f) => f.description);
+  } catch (error) {
+    console.error("phasegate: trigger evaluation after ingest failed", error);
+  }
+  return { ...result, triggersFired };
 }

@@ -17,7 +17,11 @@ export const metricsJsonDocSchema = z.object({
     .meta({ description: "At most 10,000 rows; any bad row rejects the whole batch with 422 naming it" }),
 });
 
-export const ingestResponseSchema = z.object({ stored: z.number().int(), metrics: z.record(z.string(), z.number().int()) });
+export const ingestResponseSchema = z.object({
+  stored: z.number().int(),
+  metrics: z.record(z.string(), z.number().int()),
+  triggersFired: z.array(z.string()).meta({ description: "Automatic rollback triggers these samples fired (the plan is now rolled back)" }),
+});
 
 /** What the route parses: the envelope only, so every row reaches the batch check and is named. */
 export const metricsJsonBodySchema = z.object({

@@ -36,7 +36,7 @@ describe.each(backends)("metric ingest on %s", (kind) => {
     const ts = Date.now() - 60_000;
     const res = await post(JSON.stringify({ plan: planId, samples: [{ metric: "error_rate", ts, value: 0.4 }, { metric: "error_rate", ts, value: 0.3, cohort: "baseline" }, { metric: "p95_latency", ts, value: 420 }] }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ stored: 3, metrics: { error_rate: 2, p95_latency: 1 } });
+    expect(await res.json()).toEqual({ stored: 3, metrics: { error_rate: 2, p95_latency: 1 }, triggersFired: [] });
     expect(await stored()).toBe(3);
     const again = await post(JSON.stringify({ plan: planId, samples: [{ metric: "error_rate", ts, value: 0.9 }] }));
     expect(again.status).toBe(200);
@@ -82,7 +82,7 @@ describe.each(backends)("metric ingest on %s", (kind) => {
     const text = `# HELP error_rate Share of failed requests\n# TYPE error_rate gauge\nerror_rate ${0.5} ${now - 5000}\nerror_rate{cohort="baseline"} 0.45 ${now - 5000}\n# TYPE p95_latency gauge\np95_latency 410 ${now - 5000}\n`;
     const res = await post(text, "text/plain; version=0.0.4", token, `?plan=${planId}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ stored: 3, metrics: { error_rate: 2, p95_latency: 1 } });
+    expect(await res.json()).toEqual({ stored: 3, metrics: { error_rate: 2, p95_latency: 1 }, triggersFired: [] });
     expect(await stored()).toBe(before + 3);
     const bad = await post("error_rate +Inf\n", "text/plain", token, `?plan=${planId}`);
     expect(bad.status).toBe(422);
