@@ -1,3 +1,4 @@
+import type { DraftMetric } from "../../lib/domain/templates";
 import type { Database } from "../client";
 import * as s from "../schema";
 import type {
@@ -6,7 +7,6 @@ import type {
   Comparison,
   DecisionKind,
   ItemState,
-  MetricDirection,
   PhaseStatus,
   ProjectRole,
   TriggerAction,
@@ -66,15 +66,8 @@ export interface PhaseSpec {
   criteria?: { metric: string; comparison: Comparison; value: number; sustainedMinutes: number }[];
 }
 
-export interface MetricSpec {
-  key: string;
-  label: string;
-  unit: string;
-  direction: MetricDirection;
-  target: number;
-  alert: number;
-  critical: number;
-}
+/** Same shape as a template's metrics. */
+export type MetricSpec = DraftMetric;
 
 export interface TriggerSpec {
   metric: string | null;

@@ -81,7 +81,7 @@ export interface SeedResult {
 }
 
 /** True when the database holds no projects, users or plans: the only state the demo loads into. */
-export async function isDatabaseEmpty(db: Database): Promise<boolean> {
+export async function isDatabaseEmpty(db: Database | Tx): Promise<boolean> {
   const [row] = await db
     .select({
       n: sql<number>`(${db.select({ c: count() }).from(s.projects)}) + (${db.select({ c: count() }).from(s.users)}) + (${db.select({ c: count() }).from(s.plans)})`,
@@ -100,7 +100,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
-    if (!(await isDatabaseEmpty(tx as unknown as Database))) return null;
+    if (!(await isDatabaseEmpty(tx))) return null;
 
     const projects = {} as DemoContext["projects"];
     for (const p of DEMO_PROJECTS) {

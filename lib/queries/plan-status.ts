@@ -3,14 +3,13 @@ import type { Database } from "@/db/client";
 import { loadGateState } from "@/lib/services/gate";
 import { loadPhases, loadPlanForWrite } from "@/lib/services/plan-state";
 import { trafficOf } from "@/lib/domain/lifecycle";
-import type { Tx } from "@/lib/services/context";
 import type { z } from "zod";
 import type { planStatusResponseSchema } from "@/lib/validation/api";
 
 /** Is phase X go? The active phase, the next one, and the gate with every unmet condition. */
 export async function planStatus(db: Database, planId: string, now = new Date()): Promise<z.input<typeof planStatusResponseSchema> & { projectId: string }> {
-  const plan = await loadPlanForWrite(db as unknown as Tx, planId);
-  const list = await loadPhases(db as unknown as Tx, planId);
+  const plan = await loadPlanForWrite(db, planId);
+  const list = await loadPhases(db, planId);
   const index = list.findIndex((p) => p.status === "active");
   const active = list[index];
   const next = index >= 0 ? list[index + 1] : undefined;

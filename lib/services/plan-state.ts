@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
 import { flags, phases, plans } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Tx } from "./context";
@@ -22,13 +23,13 @@ export async function claimPlanVersion(tx: Tx, planId: string, version: number):
   throw new AppError("conflict:stale_version", `The plan changed since you loaded it (you saw version ${version}, it is now ${current.version}) — reload and decide again`);
 }
 
-export async function loadPlanForWrite(tx: Tx, planId: string): Promise<PlanRow> {
+export async function loadPlanForWrite(tx: Database | Tx, planId: string): Promise<PlanRow> {
   const [plan] = await tx.select().from(plans).where(eq(plans.id, planId));
   if (!plan) throw new AppError("not_found:entity", "No such plan");
   return plan;
 }
 
-export async function loadPhases(tx: Tx, planId: string): Promise<PhaseRow[]> {
+export async function loadPhases(tx: Database | Tx, planId: string): Promise<PhaseRow[]> {
   return tx.select().from(phases).where(eq(phases.planId, planId)).orderBy(asc(phases.position));
 }
 

@@ -1,11 +1,12 @@
 import { randomBytes, timingSafeEqual, createHash } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import type { Tx } from "./context";
 import { appSettings, users } from "@/db/schema";
 
 // Instance-wide values kept in PostgreSQL so every app process agrees on them.
 
-async function getOrCreate(db: Database, key: string, create: () => string): Promise<string> {
+async function getOrCreate(db: Database | Tx, key: string, create: () => string): Promise<string> {
   await db.insert(appSettings).values({ key, value: create() }).onConflictDoNothing();
   const [row] = await db.select().from(appSettings).where(eq(appSettings.key, key));
   return row!.value;
@@ -27,7 +28,7 @@ export async function resolveAuthSecret(db: Database, env: NodeJS.ProcessEnv = p
 const SETUP_KEY = "setup_token_sha256";
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
-export async function hasUsers(db: Database): Promise<boolean> {
+export async function hasUsers(db: Database | Tx): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users);
   return Number(row?.n ?? 0) > 0;
 }
@@ -46,7 +47,7 @@ export async function issueSetupToken(db: Database): Promise<string | null> {
   return token;
 }
 
-export async function setupTokenMatches(db: Database, presented: string): Promise<boolean> {
+export async function setupTokenMatches(db: Database | Tx, presented: string): Promise<boolean> {
   const [row] = await db.select().from(appSettings).where(eq(appSettings.key, SETUP_KEY));
   if (!row) return false;
   const a = Buffer.from(row.value, "hex");
@@ -54,6 +55,6 @@ export async function setupTokenMatches(db: Database, presented: string): Promis
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function clearSetupToken(db: Database): Promise<void> {
+export async function clearSetupToken(db: Database | Tx): Promise<void> {
   await db.delete(appSettings).where(eq(appSettings.key, SETUP_KEY));
 }

@@ -14,13 +14,12 @@ export async function createFirstAdmin(db: Database, input: unknown, requestId: 
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('phasegate:setup'))`);
-    const txDb = tx as unknown as Database;
-    if (await hasUsers(txDb)) throw new AppError("conflict:state", "Setup is already done: sign in instead");
-    if (!(await setupTokenMatches(txDb, data.setupToken))) {
+    if (await hasUsers(tx)) throw new AppError("conflict:state", "Setup is already done: sign in instead");
+    if (!(await setupTokenMatches(tx, data.setupToken))) {
       throw new AppError("bad_request:validation", "The setup token is not the one the server printed", { setupToken: ["Not the token the server printed at its last start"] });
     }
     const [admin] = await tx.insert(users).values({ email: data.email, name: data.name, passwordHash, isAdmin: true }).returning();
-    await clearSetupToken(txDb);
+    await clearSetupToken(tx);
     await writeAudit(
       tx,
       { kind: "user", userId: admin!.id, email: admin!.email, name: admin!.name, isAdmin: true, roles: new Map() },

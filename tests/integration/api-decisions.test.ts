@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { POST as decide } from "@/app/api/v1/plans/[planId]/decisions/route";
 import { GET as status } from "@/app/api/v1/plans/[planId]/status/route";
 import { setProcessDatabase } from "@/db/client";
-import { createApiToken } from "@/lib/services/tokens";
-import { createPlan } from "@/lib/services/plans";
 import { transitionPlan } from "@/lib/services/decisions";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
-import { makeProject, makeUser } from "../support/people";
+import { planWithTokens } from "../support/api-fixture";
 
 type Route = (request: Request, context: { params: Promise<{ planId: string }> }) => Promise<Response>;
 
@@ -19,13 +17,10 @@ describe.each(backends)("pipeline API for decisions on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     setProcessDatabase(t.handle);
-    const project = await makeProject(t.handle.db);
-    const rm = await makeUser(t.handle.db, { projectId: project.id, roles: ["release_manager"] });
-    const ctx = { db: t.handle.db, actor: rm, requestId: null };
-    ({ planId } = await createPlan(ctx, { projectId: project.id, template: "canary", name: "API plan", releaseVersion: "3.1.0" }));
-    await transitionPlan(ctx, { planId, version: 1, action: "start" });
-    token = (await createApiToken(ctx, { projectId: project.id, name: "deploy", scopes: ["plans:read", "decisions:write"] })).token;
-    readOnly = (await createApiToken(ctx, { projectId: project.id, name: "dashboards", scopes: ["plans:read"] })).token;
+    const fixture = await planWithTokens(t.handle.db, "canary", "API plan", { deploy: ["plans:read", "decisions:write"], dashboards: ["plans:read"] });
+    planId = fixture.planId;
+    ({ deploy: token, dashboards: readOnly } = fixture.tokens);
+    await transitionPlan(fixture.ctx, { planId, version: 1, action: "start" });
   });
   afterAll(async () => t?.drop());
 

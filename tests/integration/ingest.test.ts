@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { POST as ingest } from "@/app/api/v1/metrics/route";
 import { setProcessDatabase } from "@/db/client";
 import { metrics, samples } from "@/db/schema";
-import { createPlan } from "@/lib/services/plans";
-import { createApiToken } from "@/lib/services/tokens";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
-import { makeProject, makeUser } from "../support/people";
+import { planWithTokens } from "../support/api-fixture";
 
 type Route = (request: Request, context: { params: Promise<Record<string, never>> }) => Promise<Response>;
 
@@ -19,12 +17,9 @@ describe.each(backends)("metric ingest on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     setProcessDatabase(t.handle);
-    const project = await makeProject(t.handle.db);
-    const rm = await makeUser(t.handle.db, { projectId: project.id, roles: ["release_manager"] });
-    const ctx = { db: t.handle.db, actor: rm, requestId: null };
-    ({ planId } = await createPlan(ctx, { projectId: project.id, template: "canary", name: "Ingest", releaseVersion: "1.0.0" }));
-    token = (await createApiToken(ctx, { projectId: project.id, name: "metrics", scopes: ["metrics:write"] })).token;
-    readOnly = (await createApiToken(ctx, { projectId: project.id, name: "ro", scopes: ["plans:read"] })).token;
+    const fixture = await planWithTokens(t.handle.db, "canary", "Ingest", { metrics: ["metrics:write"], readOnly: ["plans:read"] });
+    planId = fixture.planId;
+    ({ metrics: token, readOnly } = fixture.tokens);
   });
   afterAll(async () => t?.drop());
 
