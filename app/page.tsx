@@ -1,9 +1,13 @@
 import { PortfolioTable } from "@/components/portfolio/portfolio-table";
+import { ReleasesChart } from "@/components/portfolio/releases-chart";
+import { inputClass } from "@/components/forms/fields";
 import { EmptyState } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import Link from "next/link";
 import { readableProjectIds, userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
+import { filterPortfolio, parsePortfolioFilter, releasesOverTime } from "@/lib/domain/portfolio";
+import { planStatusLabel } from "@/lib/domain/labels";
 import { loadPortfolio } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -21,14 +25,26 @@ function Stat({ label, value, hint }: { label: string; value: number; hint: stri
   );
 }
 
-export default async function PortfolioPage() {
+const statusOptions = [
+  { value: "", label: "Every status" },
+  { value: "live", label: "Rolling out (in progress or paused)" },
+  { value: "upcoming", label: "Upcoming (draft or scheduled)" },
+  { value: "finished", label: "Finished" },
+  ...(["in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const).map((s) => ({ value: s, label: planStatusLabel[s] })),
+];
+
+export default async function PortfolioPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const now = new Date();
+  const filter = parsePortfolioFilter(await searchParams);
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
     return { user, rows: await loadPortfolio(db, now, readableProjectIds(user)) };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, rows } = result.data;
+  const { user, rows: all } = result.data;
+  const rows = filterPortfolio(all, filter);
+  const projects = [...new Map(all.map((r) => [r.project.slug, r.project.name])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  const filtered = filter.project !== null || filter.status !== null;
   const canCreate = user.isAdmin || [...user.roles.keys()].some((projectId) => userCan(user, "plan:create", projectId));
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
   const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
@@ -48,7 +64,60 @@ export default async function PortfolioPage() {
           </Link>
         ) : null}
       </div>
-      {rows.length === 0 ? (
+      {all.length > 0 ? (
+        <form method="get" className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:flex-row sm:items-end dark:border-slate-800 dark:bg-slate-900" aria-label="Filter releases">
+          <div className="space-y-1 sm:w-56">
+            <label htmlFor="filter-project" className="block text-xs font-medium text-slate-700 dark:text-slate-300">
+              Project
+            </label>
+            <select id="filter-project" name="project" defaultValue={filter.project ?? ""} className={inputClass}>
+              <option value="">Every project</option>
+              {projects.map(([slug, name]) => (
+                <option key={slug} value={slug}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1 sm:w-64">
+            <label htmlFor="filter-status" className="block text-xs font-medium text-slate-700 dark:text-slate-300">
+              Status
+            </label>
+            <select id="filter-status" name="status" defaultValue={filter.status ?? ""} className={inputClass}>
+              {statusOptions.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="flex items-center gap-3">
+            <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+              Show
+            </button>
+            {filtered ? (
+              <Link href="/" className="text-sm text-accent-700 hover:underline dark:text-accent-300">
+                Clear filters
+              </Link>
+            ) : null}
+          </div>
+          <p className="text-xs text-slate-600 sm:ml-auto dark:text-slate-400" role="status">
+            {rows.length} of {all.length} release{all.length === 1 ? "" : "s"}
+          </p>
+        </form>
+      ) : null}
+      {all.length > 0 && rows.length === 0 ? (
+        <EmptyState title="No release matches these filters">
+          <p>
+            Try another project or status, or{" "}
+            <Link href="/" className="text-accent-700 underline dark:text-accent-300">
+              show every release
+            </Link>
+            .
+          </p>
+        </EmptyState>
+      ) : null}
+      {all.length === 0 ? (
         <EmptyState title="No rollout plans yet">
           {user.isAdmin || user.roles.size > 0 ? (
             <p>
@@ -60,7 +129,7 @@ export default async function PortfolioPage() {
             <p>You are not a member of any project yet. Ask an admin to add you to a project with the role you need.</p>
           )}
         </EmptyState>
-      ) : (
+      ) : rows.length > 0 ? (
         <>
           <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat label="Rolling out" value={live.length} hint="In progress or paused" />
@@ -69,8 +138,9 @@ export default async function PortfolioPage() {
             <Stat label="Open incidents" value={rows.reduce((n, r) => n + r.openIncidents, 0)} hint="Incidents not yet resolved" />
           </dl>
           <PortfolioTable rows={rows} now={now} />
+          <ReleasesChart weeks={releasesOverTime(rows, now)} />
         </>
-      )}
+      ) : null}
     </div>
   );
 }

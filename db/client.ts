@@ -34,6 +34,12 @@ export interface DbHandle {
   readonly target: string;
   migrate(): Promise<number>;
   migrationsApplied(): Promise<number>;
+  /**
+   * Hears NOTIFY on a channel: `onMessage` gets each payload; `onListening` runs whenever the
+   * listening connection is (re)established, so a listener can catch up on what it missed.
+   * Resolves to a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -161,6 +167,13 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
       return countMigrations(db);
     },
     migrationsApplied: () => countMigrations(db),
+    async listen(channel, onMessage, onListening) {
+      const stop = await client.listen(channel, onMessage);
+      onListening?.();
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
     async close() {
       if (!client.closed) await client.close();
       unlock();
@@ -202,6 +215,11 @@ async function openPostgres(url: string, migrationsFolder: string, max: number):
       return countMigrations(db);
     },
     migrationsApplied: () => countMigrations(db),
+    async listen(channel, onMessage, onListening) {
+      // postgres.js keeps one dedicated connection for LISTEN and re-listens after it drops.
+      const request = await client.listen(channel, onMessage, onListening);
+      return () => request.unlisten();
+    },
     async close() {
       await client.end({ timeout: 5 });
     },

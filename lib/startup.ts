@@ -1,6 +1,7 @@
 import { getDb } from "@/db/client";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "@/db/seed/demo";
 import { issueSetupToken } from "@/lib/services/settings";
+import { startBackgroundWork } from "./background";
 import { describeError } from "./errors";
 
 // Runs once per server process before it takes requests: open the database, apply migrations,
@@ -27,6 +28,7 @@ export async function startServer(): Promise<void> {
       console.log(`phasegate: no users yet: open ${baseUrl()}/setup and create the first admin with the one-time setup token:`);
       console.log(`phasegate: setup token ${setupToken}`);
     }
+    if (process.env.PHASEGATE_BACKGROUND !== "0") startBackgroundWork();
   } catch (error) {
     console.error(`phasegate: cannot start: ${describeError(error)}`);
     process.exit(1);

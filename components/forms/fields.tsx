@@ -7,6 +7,35 @@ import { useFormStatus } from "react-dom";
 export const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-slate-700 dark:bg-slate-950";
 
+/** Label, control, hint and errors: the control is described by the hint and announced with its errors. */
+function Labelled({ id, label, hint, errors, children }: { id: string; label: string; hint?: string | undefined; errors?: string[] | undefined; children: React.ReactNode }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      ) : null}
+      {errors?.length ? (
+        <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-300">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A unique id per instance (a page may show several forms with the same field names) and what describes it. */
+function useFieldId(prefix: string, name: string, hint: string | undefined, errors: string[] | undefined) {
+  const id = `${prefix}-${name}-${useId().replace(/:/g, "")}`;
+  const describedBy = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return { id, describedBy, invalid: errors?.length ? true : undefined };
+}
+
 export function Field({
   label,
   name,
@@ -21,26 +50,57 @@ export function Field({
   errors?: string[] | undefined;
   hint?: string;
 } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "type">) {
-  // Unique per instance: a page may show several forms with the same field names.
-  const id = `field-${name}-${useId().replace(/:/g, "")}`;
-  const describedBy = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const { id, describedBy, invalid } = useFieldId("field", name, hint, errors);
   return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <input id={id} name={name} type={type} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy} className={inputClass} {...rest} />
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
-          {hint}
-        </p>
-      ) : null}
-      {errors?.length ? (
-        <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-300">
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
+    <Labelled id={id} label={label} hint={hint} errors={errors}>
+      <input id={id} name={name} type={type} aria-invalid={invalid} aria-describedby={describedBy} className={inputClass} {...rest} />
+    </Labelled>
+  );
+}
+
+/** A labelled textarea whose hint and errors are announced with it, like Field. */
+export function TextAreaField({
+  label,
+  name,
+  errors,
+  hint,
+  mono = false,
+  rows = 3,
+  ...rest
+}: {
+  label: string;
+  name: string;
+  errors?: string[] | undefined;
+  hint?: string;
+  mono?: boolean;
+  rows?: number;
+} & Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "rows">) {
+  const { id, describedBy, invalid } = useFieldId("textarea", name, hint, errors);
+  return (
+    <Labelled id={id} label={label} hint={hint} errors={errors}>
+      <textarea id={id} name={name} rows={rows} aria-invalid={invalid} aria-describedby={describedBy} className={mono ? `${inputClass} font-mono` : inputClass} {...rest} />
+    </Labelled>
+  );
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** A labelled select whose errors are announced with it, like Field. */
+export function SelectField({ label, name, options, defaultValue, errors, hint }: { label: string; name: string; options: Option[]; defaultValue?: string | undefined; errors?: string[] | undefined; hint?: string }) {
+  const { id, describedBy, invalid } = useFieldId("select", name, hint, errors);
+  return (
+    <Labelled id={id} label={label} hint={hint} errors={errors}>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={invalid} aria-describedby={describedBy} className={inputClass}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Labelled>
   );
 }
 

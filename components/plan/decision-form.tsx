@@ -15,10 +15,13 @@ export function DecisionForm({ planId, version, gateHolds, overridable, canOverr
   const [state, action] = useActionState<PlanFormState, FormData>(decisionAction, null);
   const values = state && !state.ok ? state.values : undefined;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const [kind, setKind] = useState<string>(values?.kind ?? (gateHolds ? "go" : "no_go"));
+  // The radios are uncontrolled (React resets a form after its action runs, which puts radios back
+  // to their default); `kind` follows them, and is put back too when the form resets.
+  const initialKind = values?.kind ?? (gateHolds ? "go" : "no_go");
+  const [kind, setKind] = useState<string>(initialKind);
   const showOverride = kind === "go" && !gateHolds && overridable && canOverride;
   return (
-    <form action={action} className="space-y-3" data-testid="decision-form">
+    <form action={action} className="space-y-3" data-testid="decision-form" onReset={() => setKind(initialKind)}>
       <input type="hidden" name="planId" value={planId} />
       <input type="hidden" name="version" value={version} />
       <fieldset>
@@ -26,7 +29,7 @@ export function DecisionForm({ planId, version, gateHolds, overridable, canOverr
         <div className="mt-1 grid gap-2 sm:grid-cols-3">
           {kinds.map((k) => (
             <label key={k.value} className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-2 text-sm has-[:checked]:border-accent-500 has-[:checked]:bg-accent-50 dark:border-slate-700 dark:has-[:checked]:bg-accent-700/20">
-              <input type="radio" name="kind" value={k.value} checked={kind === k.value} onChange={() => setKind(k.value)} className="mt-1" />
+              <input type="radio" name="kind" value={k.value} defaultChecked={initialKind === k.value} onChange={() => setKind(k.value)} className="mt-1" />
               <span>
                 <span className="font-medium">{k.label}</span>
                 <span className="block text-xs text-slate-600 dark:text-slate-400">{k.value === "go" && nextPhase ? `Advance to ${nextPhase}` : k.hint}</span>

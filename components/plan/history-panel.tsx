@@ -1,8 +1,9 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { formatDuration } from "@/lib/domain/time";
+import { formatSpan } from "@/lib/domain/incident-timing";
 import type { PlanView } from "@/lib/queries/plan";
+import { IncidentCard } from "./incident-card";
 
 const decisionTone = { go: "green", no_go: "amber", rollback: "red" } as const;
 const decisionLabel = { go: "Go", no_go: "No-go", rollback: "Rollback" } as const;
@@ -34,61 +35,35 @@ export function DecisionsPanel({ view, now }: { view: PlanView; now: Date }) {
   );
 }
 
-export function IncidentsPanel({ view, now }: { view: PlanView; now: Date }) {
+export function IncidentsPanel({ view, now, canEdit = false }: { view: PlanView; now: Date; canEdit?: boolean }) {
   const { plan } = view;
-  if (plan.incidents.length === 0) return null;
+  const targets = { decideTargetSec: plan.decideTargetSec, executeTargetSec: plan.executeTargetSec, verifyTargetSec: plan.verifyTargetSec, totalTargetSec: plan.totalTargetSec };
+  const triggers = new Map(plan.rollbackTriggers.map((t) => [t.id, t.description]));
+  const decisions = new Map(plan.decisions.map((d) => [d.id, d]));
+  const originOf = (i: PlanView["plan"]["incidents"][number]) => {
+    if (i.origin === "automatic") {
+      const trigger = i.triggerId ? triggers.get(i.triggerId) : undefined;
+      return `Automatic rollback · ${trigger ? `trigger: ${trigger}` : "its trigger has since been removed"}`;
+    }
+    const decision = i.decisionId ? decisions.get(i.decisionId) : undefined;
+    const who = decision ? (decision.actorKind === "system" ? "the system" : (decision.decider?.name ?? "a person no longer here")) : "a person";
+    return `Manual rollback · decided by ${who}`;
+  };
   return (
     <Card title="Incidents" id="incidents">
-      <ul className="space-y-4 text-sm">
-        {plan.incidents.map((i) => {
-          const steps = [
-            { label: "Decide", from: i.detectedAt, to: i.decidedAt, target: plan.decideTargetSec },
-            { label: "Execute", from: i.decidedAt, to: i.executedAt, target: plan.executeTargetSec },
-            { label: "Verify", from: i.executedAt, to: i.verifiedAt, target: plan.verifyTargetSec },
-            { label: "Total", from: i.detectedAt, to: i.verifiedAt, target: plan.totalTargetSec },
-          ];
-          return (
-            <li key={i.id} data-testid="incident">
-              <div className="flex flex-wrap items-center gap-2">
-                <Badge tone={i.status === "resolved" ? "grey" : "red"}>{i.status === "resolved" ? "Resolved" : "Open"}</Badge>
-                <span className="font-medium">{i.title}</span>
-              </div>
-              <div className="text-xs text-slate-600 dark:text-slate-400">
-                {i.origin === "automatic" ? "Automatic rollback" : "Manual rollback"} · detected <RelativeTime date={i.detectedAt} now={now} />
-              </div>
-              {i.summary ? <p className="mt-1">{i.summary}</p> : null}
-              <table className="mt-2 text-xs">
-                <caption className="sr-only">Rollback timing against targets</caption>
-                <tbody>
-                  {steps.map((s) => {
-                    const ms = s.from && s.to ? s.to.getTime() - s.from.getTime() : null;
-                    const within = ms !== null && ms <= s.target * 1000;
-                    return (
-                      <tr key={s.label}>
-                        <th scope="row" className="pr-3 text-left font-normal text-slate-600 dark:text-slate-400">{s.label}</th>
-                        <td className="pr-3 tabular-nums">{ms === null ? "—" : formatSeconds(ms)}</td>
-                        <td className="pr-3 text-slate-600 dark:text-slate-400">target {formatDuration(s.target * 1000)}</td>
-                        <td>{ms === null ? null : <Badge tone={within ? "green" : "red"}>{within ? "Within target" : "Over target"}</Badge>}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-              {i.postmortem ? (
-                <p className="mt-2 text-xs">
-                  <span className="font-medium">Post-mortem: </span>
-                  {i.postmortem}
-                </p>
-              ) : null}
+      {plan.incidents.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No incidents. Rolling back — by a decision, or by a trigger set to roll back automatically — opens one here, timed against this plan’s targets: decide within {formatSpan(targets.decideTargetSec * 1000)}, execute within {formatSpan(targets.executeTargetSec * 1000)}, verify within {formatSpan(targets.verifyTargetSec * 1000)}, {formatSpan(targets.totalTargetSec * 1000)} in total.
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-200 dark:divide-slate-800">
+          {plan.incidents.map((i) => (
+            <li key={i.id} className="py-4 first:pt-0 last:pb-0">
+              <IncidentCard incident={i} targets={targets} origin={originOf(i)} activity={view.incidentEdits[i.id]} now={now} canEdit={canEdit} />
             </li>
-          );
-        })}
-      </ul>
+          ))}
+        </ul>
+      )}
     </Card>
   );
-}
-
-function formatSeconds(ms: number) {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60 ? `${s % 60} s` : ""}`.trim();
 }

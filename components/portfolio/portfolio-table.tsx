@@ -21,6 +21,36 @@ function Milestone({ row, now }: { row: PortfolioRow; now: Date }) {
   );
 }
 
+/** What stands in the way of a release, in words: the first two, the rest behind a disclosure. */
+function Blockers({ row }: { row: PortfolioRow }) {
+  if (row.blockers.length === 0) {
+    const running = row.status === "in_progress" || row.status === "paused";
+    return <span className="text-sm text-slate-500 dark:text-slate-400">{running ? "Nothing blocks the next go" : "—"}</span>;
+  }
+  const [first, rest] = [row.blockers.slice(0, 2), row.blockers.slice(2)];
+  return (
+    <div className="max-w-xs text-sm" data-testid="plan-blockers">
+      <ul className="list-disc space-y-0.5 pl-4">
+        {first.map((b) => (
+          <li key={b} className={b.includes("incident") ? "text-red-700 dark:text-red-300" : ""}>
+            {b}
+          </li>
+        ))}
+      </ul>
+      {rest.length > 0 ? (
+        <details className="mt-1">
+          <summary className="cursor-pointer text-xs text-slate-600 dark:text-slate-400">{rest.length} more</summary>
+          <ul className="mt-1 list-disc space-y-0.5 pl-4">
+            {rest.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
 function Traffic({ value }: { value: number }) {
   return (
     <div className="w-28 space-y-1">
@@ -45,6 +75,7 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
               <th scope="col" className="px-4 py-3 font-medium">Traffic</th>
               <th scope="col" className="px-4 py-3 font-medium">Health</th>
               <th scope="col" className="px-4 py-3 font-medium">Next milestone</th>
+              <th scope="col" className="px-4 py-3 font-medium">Open blockers</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -89,6 +120,9 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
                 <td className="px-4 py-3">
                   <Milestone row={row} now={now} />
                 </td>
+                <td className="px-4 py-3">
+                  <Blockers row={row} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -129,6 +163,12 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
                 <dt className="text-xs text-slate-600 dark:text-slate-400">Next milestone</dt>
                 <dd>
                   <Milestone row={row} now={now} />
+                </dd>
+              </div>
+              <div className="col-span-2">
+                <dt className="text-xs text-slate-600 dark:text-slate-400">Open blockers</dt>
+                <dd>
+                  <Blockers row={row} />
                 </dd>
               </div>
             </dl>

@@ -1,5 +1,6 @@
 import clsx from "clsx";
 import type { PhaseStatus } from "@/db/schema/enums";
+import { healthLabel, type PhaseHealth } from "@/lib/domain/health";
 import { phaseStatusLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { formatExact } from "@/lib/domain/time";
@@ -13,6 +14,17 @@ export interface TimelinePhase {
   plannedEndAt: Date | null;
   actualStartAt: Date | null;
   actualEndAt: Date | null;
+}
+
+/** A migration step on the timeline: placed where it completed (or passed its validation), else listed in order. */
+export interface TimelineMigrationStep {
+  id: string;
+  number: number;
+  kind: string;
+  action: string;
+  status: string;
+  validatedAt: Date | null;
+  completedAt: Date | null;
 }
 
 export interface TimelineMarker {
@@ -40,9 +52,30 @@ const markerGlyph: Record<TimelineMarker["kind"], { glyph: string; className: st
 };
 
 // Phases as bars on one time axis: the outline is the plan, the solid bar what happened.
-export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[]; markers: TimelineMarker[]; now: Date }) {
+const healthDot: Record<PhaseHealth["health"], string> = {
+  green: "bg-emerald-500",
+  amber: "bg-amber-500",
+  red: "bg-red-600",
+  unknown: "bg-slate-300 dark:bg-slate-600",
+};
+
+export function PhaseTimeline({
+  phases,
+  markers,
+  now,
+  health = new Map(),
+  migration = [],
+}: {
+  phases: TimelinePhase[];
+  markers: TimelineMarker[];
+  now: Date;
+  /** How each started phase went (worst sustained KPI reading), by phase id. */
+  health?: ReadonlyMap<string, PhaseHealth>;
+  /** The plan's migration steps in run order, shown as a row under the phases. */
+  migration?: TimelineMigrationStep[];
+}) {
   const instants = phases.flatMap((p) => [p.plannedStartAt, p.plannedEndAt, p.actualStartAt, p.actualEndAt]).filter((d): d is Date => d !== null);
-  instants.push(now, ...markers.map((m) => m.at));
+  instants.push(now, ...markers.map((m) => m.at), ...migration.map(stepTime).filter((d): d is Date => d !== null));
   const min = Math.min(...instants.map((d) => d.getTime()));
   const max = Math.max(...instants.map((d) => d.getTime()));
   const span = Math.max(1, max - min);
@@ -71,6 +104,18 @@ export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[
           return (
             <li key={p.id} className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0">
               <div className="flex w-36 shrink-0 items-baseline gap-2 pr-3 text-sm">
+                {health.get(p.id) ? (
+                  <span
+                    className={clsx("inline-block h-2.5 w-2.5 shrink-0 self-center rounded-full", healthDot[health.get(p.id)!.health])}
+                    title={`${healthLabel[health.get(p.id)!.health]}: ${health.get(p.id)!.detail}`}
+                    data-testid="phase-health"
+                    data-health={health.get(p.id)!.health}
+                  >
+                    <span className="sr-only">
+                      {healthLabel[health.get(p.id)!.health]}: {health.get(p.id)!.detail}.
+                    </span>
+                  </span>
+                ) : null}
                 <span className="truncate font-medium">{p.name}</span>
                 <span className="text-xs tabular-nums text-slate-600 dark:text-slate-400">{formatPercent(p.trafficPercent)}</span>
               </div>
@@ -112,6 +157,7 @@ export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[
           );
         })}
       </ol>
+      {migration.length ? <MigrationRow steps={migration} pos={pos} nowPos={nowPos} /> : null}
       <ul className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400" aria-label="Legend">
         <li className="flex items-center gap-1.5">
           <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" /> Planned
@@ -122,6 +168,19 @@ export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[
         <li className="flex items-center gap-1.5">
           <span className="inline-block h-3 w-0.5 bg-accent-600 dark:bg-accent-300" aria-hidden="true" /> Today
         </li>
+        {health.size > 0 ? (
+          <li className="flex items-center gap-1.5">
+            <span className="inline-block h-2.5 w-2.5 rounded-full bg-emerald-500" aria-hidden="true" /> Phase KPI health
+          </li>
+        ) : null}
+        {migration.length ? (
+          <li className="flex items-center gap-1.5">
+            <span className="text-slate-700 dark:text-slate-300" aria-hidden="true">
+              ■
+            </span>
+            Migration step
+          </li>
+        ) : null}
         {(["go", "no_go", "override", "rollback", "incident"] as const).map((k) => (
           <li key={k} className="flex items-center gap-1.5">
             <span className={markerGlyph[k].className} aria-hidden="true">
@@ -131,6 +190,47 @@ export function PhaseTimeline({ phases, markers, now }: { phases: TimelinePhase[
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+const stepTime = (s: TimelineMigrationStep) => s.completedAt ?? s.validatedAt;
+
+/** Steps that have a time sit on the axis; the others follow in run order with their status. */
+function MigrationRow({ steps, pos, nowPos }: { steps: TimelineMigrationStep[]; pos: (d: Date) => number; nowPos: number }) {
+  const placed = steps.filter((s) => stepTime(s) !== null);
+  const waiting = steps.filter((s) => stepTime(s) === null);
+  const words = steps.map((s) => {
+    const at = stepTime(s);
+    return `step ${s.number} ${s.action} (${s.kind}), ${s.status}${at ? ` ${s.completedAt ? "completed" : "validated"} ${formatExact(at)}` : ""}`;
+  });
+  return (
+    <div className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0" data-testid="timeline-migration">
+      <div className="w-36 shrink-0 pr-3 text-sm font-medium">Migration</div>
+      <div className="w-full sm:w-auto sm:flex-1">
+        <div className="relative h-7 rounded bg-slate-100 dark:bg-slate-800/60" role="img" aria-label={`Migration: ${words.join("; ")}`}>
+          {placed.map((s) => (
+            <span
+              key={s.id}
+              className="absolute top-0.5 -translate-x-1/2 text-base leading-6 text-slate-700 [text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:text-slate-200 dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]"
+              style={{ left: `${pos(stepTime(s)!)}%` }}
+              title={`Step ${s.number} ${s.action} (${s.kind}): ${s.status}, ${s.completedAt ? "completed" : "validated"} ${formatExact(stepTime(s)!)}`}
+            >
+              ■<span className="absolute left-1/2 top-5 -translate-x-1/2 text-[10px] leading-none tabular-nums">{s.number}</span>
+            </span>
+          ))}
+          <div className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300" style={{ left: `${nowPos}%` }} aria-hidden="true" />
+        </div>
+        {waiting.length ? (
+          <ol className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400" aria-hidden="true">
+            {waiting.map((s) => (
+              <li key={s.id}>
+                {s.number}. {s.kind} · {s.status}
+              </li>
+            ))}
+          </ol>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -31,6 +31,8 @@ export const cohort = pgEnum("cohort", ["canary", "baseline"]);
 export const comparison = pgEnum("comparison", ["lt", "lte", "gt", "gte"]);
 export const triggerMode = pgEnum("trigger_mode", ["absolute", "relative_to_baseline", "degradation_pct"]);
 export const triggerAction = pgEnum("trigger_action", ["automatic_rollback", "alert_only"]);
+// What the last evaluation of a trigger found (see lib/domain/triggers.ts).
+export const triggerState = pgEnum("trigger_state", ["unknown", "ok", "breached", "stale", "no_data"]);
 export const incidentOrigin = pgEnum("incident_origin", ["manual", "automatic"]);
 export const incidentStatus = pgEnum("incident_status", ["open", "mitigated", "resolved"]);
 export const flagType = pgEnum("flag_type", ["boolean", "string", "number", "object"]);
@@ -62,6 +64,7 @@ export type Cohort = (typeof cohort.enumValues)[number];
 export type Comparison = (typeof comparison.enumValues)[number];
 export type TriggerMode = (typeof triggerMode.enumValues)[number];
 export type TriggerAction = (typeof triggerAction.enumValues)[number];
+export type TriggerState = (typeof triggerState.enumValues)[number];
 export type FlagType = (typeof flagType.enumValues)[number];
 export type MigrationKind = (typeof migrationKind.enumValues)[number];
 export type RiskLevel = (typeof riskLevel.enumValues)[number];

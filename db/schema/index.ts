@@ -9,3 +9,4 @@ export * from "./planning";
 export * from "./audit";
 export * from "./relations";
 export * from "./access";
+export * from "./webhooks";

@@ -12,7 +12,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { cohort, comparison, metricDirection, metricSourceKind, triggerAction, triggerMode } from "./enums";
+import { cohort, comparison, metricDirection, metricSourceKind, triggerAction, triggerMode, triggerState } from "./enums";
 import { projects } from "./identity";
 import { phases, plans } from "./plans";
 
@@ -26,8 +26,17 @@ export const metricSources = pgTable("metric_sources", {
     .references(() => projects.id, { onDelete: "cascade" }),
   name: text("name").notNull(),
   baseUrl: text("base_url").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  // How often the source's queries run (query_range over the time since the last sample).
+  pollIntervalSeconds: integer("poll_interval_seconds").notNull().default(15),
+  lastPolledAt: ts("last_polled_at"),
+  // The last poll's failure in words, cleared by the next success.
+  lastError: text("last_error"),
   createdAt: ts("created_at").notNull().defaultNow(),
-});
+}, (t) => [
+  unique("metric_sources_project_name_uq").on(t.projectId, t.name),
+  check("metric_sources_interval_range", sql`${t.pollIntervalSeconds} between 5 and 3600`),
+]);
 
 export const metrics = pgTable(
   "metrics",
@@ -80,6 +89,31 @@ export const samples = pgTable(
   ],
 );
 
+// Pre-aggregated samples per minute and per hour, kept current by ingest in the same transaction,
+// so a chart over weeks reads a few hundred rows however many samples the range holds.
+export const ROLLUP_LEVELS_SECONDS = [60, 3600] as const;
+
+export const sampleRollups = pgTable(
+  "sample_rollups",
+  {
+    metricId: uuid("metric_id")
+      .notNull()
+      .references(() => metrics.id, { onDelete: "cascade" }),
+    cohort: cohort("cohort").notNull(),
+    bucketSeconds: integer("bucket_seconds").notNull(),
+    bucketStart: ts("bucket_start").notNull(),
+    n: integer("n").notNull(),
+    total: doublePrecision("total").notNull(),
+    lo: doublePrecision("lo").notNull(),
+    hi: doublePrecision("hi").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.metricId, t.cohort, t.bucketSeconds, t.bucketStart] }),
+    check("sample_rollups_level", sql`${t.bucketSeconds} in (60, 3600)`),
+    check("sample_rollups_count_positive", sql`${t.n} > 0`),
+  ],
+);
+
 export const successCriteria = pgTable(
   "success_criteria",
   {
@@ -121,6 +155,11 @@ export const rollbackTriggers = pgTable(
     action: triggerAction("action").notNull().default("alert_only"),
     enabled: boolean("enabled").notNull().default(true),
     lastFiredAt: ts("last_fired_at"),
+    // The last evaluation (on ingest or by the timer): a change to breached or stale notifies once.
+    state: triggerState("state").notNull().default("unknown"),
+    stateSince: ts("state_since"),
+    stateReason: text("state_reason"),
+    checkedAt: ts("checked_at"),
   },
   (t) => [
     index("rollback_triggers_plan_idx").on(t.planId),
@@ -133,4 +172,5 @@ export type MetricSource = typeof metricSources.$inferSelect;
 export type Metric = typeof metrics.$inferSelect;
 export type Sample = typeof samples.$inferSelect;
 export type SuccessCriterion = typeof successCriteria.$inferSelect;
+export type SampleRollup = typeof sampleRollups.$inferSelect;
 export type RollbackTrigger = typeof rollbackTriggers.$inferSelect;

@@ -1,5 +1,6 @@
 import type { DraftMetric } from "../../lib/domain/templates";
 import type { Database } from "../client";
+import { rebuildRollups } from "../../lib/services/rollups";
 import * as s from "../schema";
 import type {
   ChecklistKind,
@@ -308,6 +309,7 @@ export class PlanBuilder {
       }
     }
     if (batch.length) await this.tx.insert(s.samples).values(batch);
+    await rebuildRollups(this.tx, [metricId]);
   }
 }
 

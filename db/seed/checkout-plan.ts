@@ -210,7 +210,7 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
     .returning({ id: s.segments.id });
   const [region] = await tx
     .insert(s.segments)
-    .values({ projectId: projects.checkout, key: "pilot-regions", name: "Pilot regions", kind: "attribute_rule", attribute: "region", operator: "in", values: ["Jakarta", "Surabaya"] })
+    .values({ projectId: projects.checkout, key: "outside-pilot-regions", name: "Outside pilot regions", kind: "attribute_rule", attribute: "region", operator: "not_in", values: ["Jakarta", "Surabaya"] })
     .returning({ id: s.segments.id });
   await tx.insert(s.flagSegmentRules).values([
     { flagId: flag!.id, segmentId: internal!.id, position: 0, variant: "on" },

@@ -31,6 +31,11 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         throw new AppError("forbidden:permission", `This token lacks the ${options.scope} scope`);
       }
       const body = await handler({ db, actor, requestId, request, params: await context.params });
+      // A handler that answers with a document (not JSON) builds its own response.
+      if (body instanceof Response) {
+        for (const [name, value] of Object.entries(headers)) body.headers.set(name, value);
+        return body;
+      }
       return Response.json(body, { headers });
     } catch (error) {
       return errorResponse(error, headers);

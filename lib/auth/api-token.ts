@@ -19,7 +19,7 @@ export function looksLikeApiToken(value: string): boolean {
 }
 
 /** The token from `Authorization: Bearer …` or `X-API-Key`, or null. */
-export function tokenFromHeaders(headers: Headers): string | null {
+export function tokenFromHeaders(headers: Pick<Headers, "get">): string | null {
   const authorization = headers.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

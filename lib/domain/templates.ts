@@ -9,6 +9,8 @@ export interface DraftItem {
   text: string;
   required?: boolean;
   assigneeRole?: ProjectRole;
+  /** Ticked already in an imported document. */
+  done?: boolean;
 }
 export interface DraftChecklist {
   kind: "pre_deployment" | "go_no_go" | "post_deployment" | "post_rollback";
@@ -37,6 +39,8 @@ export interface DraftMetric {
   alert: number;
   critical: number;
 }
+/** A KPI of a plan draft: an imported document may state no threshold (null). */
+export type PlanDraftMetric = Omit<DraftMetric, "target" | "alert" | "critical"> & { target: number | null; alert: number | null; critical: number | null };
 export interface DraftTrigger {
   metric: string | null;
   description: string;
@@ -51,7 +55,7 @@ export interface PlanDraft {
   summary: string;
   phases: DraftPhase[];
   checklists: DraftChecklist[];
-  metrics: DraftMetric[];
+  metrics: PlanDraftMetric[];
   triggers: DraftTrigger[];
   comms: { event: string; timing: string; channel: string; audience: string; template: string }[];
   risks: { description: string; likelihood: RiskLevel; impact: RiskLevel; mitigation: string }[];
@@ -117,6 +121,9 @@ const webMetrics: DraftMetric[] = [
   { key: "queue_depth", label: "Queue depth", unit: "jobs", direction: "lower_is_better", target: 100, alert: 1000, critical: 5000 },
 ];
 
+/** The KPIs the templates define; a plan can add any of them by key, besides its own. */
+export const metricCatalogue: readonly DraftMetric[] = webMetrics;
+
 const standardTriggers: DraftTrigger[] = [
   { metric: "error_rate", description: "Error rate > 5% for 5 min", mode: "absolute", comparison: "gt", value: 5, durationMinutes: 5, action: "automatic_rollback" },
   { metric: "p95_latency", description: "p95 > 2× baseline for 10 min", mode: "relative_to_baseline", comparison: "gt", value: 2, durationMinutes: 10, action: "automatic_rollback" },
@@ -160,7 +167,7 @@ function phase(name: string, audience: string, trafficPercent: number, goal: str
 
 const errorBelow1 = (days: number) => ({ metric: "error_rate", comparison: "lt" as const, value: 1, sustainedMinutes: days * DAY });
 
-export function buildTemplate(key: TemplateKey): PlanDraft {
+export function buildTemplate(key: TemplateKey): PlanDraft & { metrics: DraftMetric[] } {
   const base = { comms: standardComms, risks: standardRisks, escalation: standardEscalation, metrics: webMetrics, triggers: standardTriggers, checklists: [preDeployment], migrationSteps: [] as PlanDraft["migrationSteps"] };
   switch (key) {
     case "staged":

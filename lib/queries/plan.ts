@@ -2,17 +2,25 @@ import "server-only";
 import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { checklistItems, checklists, decisions, incidents, metrics, phases, plans } from "@/db/schema";
+import { checklistItems, checklists, commsEntries, decisions, escalationLevels, incidents, metrics, migrationSteps, phases, plans, risks } from "@/db/schema";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
-import { classifyReading, worstHealth } from "@/lib/domain/health";
+import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/lib/domain/health";
 import { nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
 import { loadGateState } from "@/lib/services/gate";
-import { metricSeries, recentCanaryValues } from "./metrics";
+import { incidentActivity } from "./incidents";
+import { metricSeries, phaseReadings, recentCanaryValues } from "./metrics";
 
 const HOUR = 3600_000;
 
 export const planIdSchema = z.uuid();
+
+/** The project a plan belongs to (for a permission check), or null when there is no such plan. */
+export async function planProjectId(db: Database, planId: string): Promise<string | null> {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  const [plan] = await db.select({ projectId: plans.projectId }).from(plans).where(eq(plans.id, planId));
+  return plan?.projectId ?? null;
+}
 
 async function fetchPlan(db: Database, planId: string) {
   return db.query.plans.findFirst({
@@ -38,6 +46,10 @@ async function fetchPlan(db: Database, planId: string) {
       decisions: { orderBy: desc(decisions.decidedAt), with: { decider: { columns: { name: true } } } },
       incidents: { orderBy: desc(incidents.detectedAt) },
       rollbackTriggers: true,
+      migrationSteps: { orderBy: asc(migrationSteps.position) },
+      risks: { orderBy: asc(risks.createdAt), with: { owner: { columns: { name: true } } } },
+      escalationLevels: { orderBy: asc(escalationLevels.level) },
+      commsEntries: { orderBy: [asc(commsEntries.position), asc(commsEntries.id)] },
     },
   });
 }
@@ -69,8 +81,11 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   const finished = plan.status === "completed" || plan.status === "rolled_back" || plan.status === "cancelled";
   const chartTo = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR)) : now;
   const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
+  const readings = await phaseReadings(db, plan.id, now);
+  const phaseHealthById = new Map<string, PhaseHealth>(plan.phases.filter((p) => p.actualStartAt).map((p) => [p.id, phaseHealth(plan.metrics, readings.get(p.id) ?? [])]));
   // The same gate evaluation a go decision runs, so the page lists exactly what would refuse it.
   const gate = focus && focus.status === "active" ? await loadGateState(db, focus, now) : null;
+  const incidentEdits = await incidentActivity(db, plan.id, plan.incidents.map((i) => i.id));
 
   return {
     plan,
@@ -83,6 +98,8 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
     checklists: withProgress,
     metrics: metricViews.map((m, i) => ({ ...m, series: series[i]! })),
     chartRange: { from: chartFrom, to: chartTo },
+    phaseHealth: phaseHealthById,
+    incidentEdits,
     milestone: nextMilestone({
       planStatus: plan.status,
       targetStartAt: plan.targetStartAt,

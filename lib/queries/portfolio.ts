@@ -1,11 +1,12 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { checklistItems, checklists, incidents, metrics, phases, plans, projects, users } from "@/db/schema";
 import type { PlanStatus, PlanStrategy } from "@/db/schema/enums";
 import { classifyReading, type Health, worstHealth } from "@/lib/domain/health";
 import { type Milestone, nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic } from "@/lib/domain/rollout";
+import { loadGateState } from "@/lib/services/gate";
 import { recentCanaryValues } from "./metrics";
 
 export interface PortfolioRow {
@@ -20,7 +21,12 @@ export interface PortfolioRow {
   trafficPercent: number;
   health: Health;
   milestone: Milestone | null;
+  /** Incidents not yet resolved (open or mitigated). */
   openIncidents: number;
+  /** What stands in the way, in words: the active gate's unmet conditions and unresolved incidents. */
+  blockers: string[];
+  startedAt: Date | null;
+  endedAt: Date | null;
   updatedAt: Date;
 }
 
@@ -46,6 +52,8 @@ export async function loadPortfolio(db: Database, now: Date = new Date(), projec
       status: plans.status,
       strategy: plans.strategy,
       targetStartAt: plans.targetStartAt,
+      startedAt: plans.startedAt,
+      endedAt: plans.endedAt,
       updatedAt: plans.updatedAt,
       projectSlug: projects.slug,
       projectName: projects.name,
@@ -64,10 +72,10 @@ export async function loadPortfolio(db: Database, now: Date = new Date(), projec
     db.select().from(metrics).where(inArray(metrics.planId, ids)),
     recentCanaryValues(db, ids),
     db
-      .select({ planId: incidents.planId, n: count() })
+      .select({ planId: incidents.planId, title: incidents.title, status: incidents.status })
       .from(incidents)
-      .where(and(inArray(incidents.planId, ids), eq(incidents.status, "open")))
-      .groupBy(incidents.planId),
+      .where(and(inArray(incidents.planId, ids), ne(incidents.status, "resolved")))
+      .orderBy(desc(incidents.detectedAt)),
     // Required go/no-go items still open, per phase: what a gate is waiting on.
     db
       .select({ phaseId: checklists.phaseId, n: count() })
@@ -85,7 +93,11 @@ export async function loadPortfolio(db: Database, now: Date = new Date(), projec
   ]);
 
   const outstandingByPhase = new Map(outstandingRows.map((r) => [r.phaseId, Number(r.n)]));
-  const incidentsByPlan = new Map(openIncidentRows.map((r) => [r.planId, Number(r.n)]));
+  const incidentsByPlan = new Map<string, { title: string; status: string }[]>();
+  for (const r of openIncidentRows) incidentsByPlan.set(r.planId, [...(incidentsByPlan.get(r.planId) ?? []), r]);
+  // The gate of each running plan's active phase, evaluated as a go decision would be.
+  const activePhases = phaseRows.filter((p) => p.status === "active" && planRows.some((plan) => plan.id === p.planId && (plan.status === "in_progress" || plan.status === "paused")));
+  const gateBlockers = new Map(await Promise.all(activePhases.map(async (p) => [p.planId, (await loadGateState(db, p, now)).verdict.unmet] as const)));
 
   const rows = planRows.map((plan): PortfolioRow => {
     const planPhases = phaseRows.filter((p) => p.planId === plan.id);
@@ -114,7 +126,13 @@ export async function loadPortfolio(db: Database, now: Date = new Date(), projec
         gateOutstanding: active ? (outstandingByPhase.get(active.id) ?? 0) : 0,
         now,
       }),
-      openIncidents: incidentsByPlan.get(plan.id) ?? 0,
+      openIncidents: incidentsByPlan.get(plan.id)?.length ?? 0,
+      blockers: [
+        ...(incidentsByPlan.get(plan.id) ?? []).map((i) => `${i.status === "open" ? "Open" : "Mitigated, not resolved"} incident: ${i.title}`),
+        ...(gateBlockers.get(plan.id) ?? []),
+      ],
+      startedAt: plan.startedAt,
+      endedAt: plan.endedAt,
       updatedAt: plan.updatedAt,
     };
   });

@@ -3,6 +3,7 @@ import { asc, count, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, plans, projects, users } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
+import { readableProjectIds, type UserActor, userCan } from "@/lib/auth/actor";
 
 export async function projectBySlug(db: Database, slug: string) {
   const [project] = await db.select().from(projects).where(eq(projects.slug, slug));
@@ -47,4 +48,9 @@ export async function listUsers(db: Database) {
     .select({ id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin, disabledAt: users.disabledAt, createdAt: users.createdAt })
     .from(users)
     .orderBy(asc(users.name));
+}
+
+/** The projects a person may create plans in (new plan and Markdown import pages). */
+export async function creatableProjects(db: Database, user: UserActor) {
+  return (await listProjects(db, readableProjectIds(user))).filter((p) => userCan(user, "plan:create", p.id));
 }

@@ -164,8 +164,9 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
           summary: data.rationale,
           detectedAt: trigger?.detectedAt ?? now,
           decidedAt: now,
-          // The system moves traffic in this same transaction: decided and executed at once.
-          executedAt: trigger ? now : null,
+          // Traffic (and flags bound to the plan) move in this same transaction, for a person's
+          // rollback as for the system's: decided and executed at once.
+          executedAt: now,
         })
         .returning();
       incidentId = incident!.id;

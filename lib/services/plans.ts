@@ -32,7 +32,17 @@ async function insertChecklist(tx: Tx, planId: string, phaseId: string | null, l
     .values({ planId, phaseId, kind: list.kind, title: list.title, window: list.window ?? null, requiredSignoffRoles: list.signoffRoles, position })
     .returning({ id: checklists.id });
   if (list.items.length) {
-    await tx.insert(checklistItems).values(list.items.map((item, i) => ({ checklistId: row!.id, key: item.key, text: item.text, required: item.required ?? true, assigneeRole: item.assigneeRole ?? null, position: i })));
+    await tx.insert(checklistItems).values(
+      list.items.map((item, i) => ({
+        checklistId: row!.id,
+        key: item.key,
+        text: item.text,
+        required: item.required ?? true,
+        assigneeRole: item.assigneeRole ?? null,
+        position: i,
+        ...(item.done ? { state: "done" as const, updatedByLabel: "Markdown import", updatedAt: new Date() } : {}),
+      })),
+    );
   }
 }
 
@@ -73,30 +83,47 @@ export async function insertPlanDraft(tx: Tx, planId: string, draft: PlanDraft, 
   return { targetEndAt: new Date(at) };
 }
 
-export async function createPlan(ctx: ServiceContext, input: unknown) {
-  const data = parseInput(createPlanSchema, input);
-  authorize(ctx.actor, data.projectId, { action: "plan:create", scope: "plans:write" });
-  const draft = buildTemplate(data.template);
-  const start = data.targetStartAt ?? new Date(Math.ceil(Date.now() / DAY_MS) * DAY_MS);
+export interface PlanHeader {
+  projectId: string;
+  name: string;
+  releaseVersion: string;
+  summary: string;
+  notes?: string;
+  targetStartAt?: Date | null | undefined;
+}
+
+/**
+ * Creates a plan and everything of its draft (a template's or an import's) in one transaction,
+ * with its audit event. The caller has authorised and validated.
+ */
+export async function createPlanFromDraft(ctx: ServiceContext, header: PlanHeader, draft: PlanDraft, auditAfter: Record<string, unknown>) {
+  const start = header.targetStartAt ?? new Date(Math.ceil(Date.now() / DAY_MS) * DAY_MS);
   return ctx.db.transaction(async (tx) => {
     const [plan] = await tx
       .insert(plans)
       .values({
-        projectId: data.projectId,
-        name: data.name,
-        releaseVersion: data.releaseVersion,
-        summary: data.summary || draft.summary,
+        projectId: header.projectId,
+        name: header.name,
+        releaseVersion: header.releaseVersion,
+        summary: header.summary || draft.summary,
         strategy: draft.strategy,
+        notes: header.notes ?? "",
         ownerId: ctx.actor.kind === "user" ? ctx.actor.userId : null,
         targetStartAt: start,
       })
       .returning();
     const { targetEndAt } = await insertPlanDraft(tx, plan!.id, draft, start);
     await tx.update(plans).set({ targetEndAt }).where(eq(plans.id, plan!.id));
-    await writeAudit(tx, ctx.actor, { action: "plan.created", entityType: "plan", entityId: plan!.id, projectId: data.projectId, planId: plan!.id, after: { name: data.name, releaseVersion: data.releaseVersion, template: data.template, phases: draft.phases.map((p) => `${p.name} ${p.trafficPercent}%`) } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "plan.created", projectId: data.projectId, planId: plan!.id });
+    await writeAudit(tx, ctx.actor, { action: "plan.created", entityType: "plan", entityId: plan!.id, projectId: header.projectId, planId: plan!.id, after: { name: header.name, releaseVersion: header.releaseVersion, ...auditAfter, phases: draft.phases.map((p) => `${p.name} ${p.trafficPercent}%`) } }, ctx.requestId);
+    await notifyOnCommit(tx, { type: "plan.created", projectId: header.projectId, planId: plan!.id });
     return { planId: plan!.id, version: plan!.version };
   });
+}
+
+export async function createPlan(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(createPlanSchema, input);
+  authorize(ctx.actor, data.projectId, { action: "plan:create", scope: "plans:write" });
+  return createPlanFromDraft(ctx, data, buildTemplate(data.template), { template: data.template });
 }
 
 function assertEditable(status: string) {
@@ -121,7 +148,7 @@ interface EditOutcome<T> {
  * history; then the change itself; then the traffic rule, the audit event and the notification,
  * all in one transaction.
  */
-async function editPlan<T extends object>(ctx: ServiceContext, planId: string, version: number, change: (scope: EditScope) => Promise<EditOutcome<T>>): Promise<T & { version: number }> {
+export async function editPlan<T extends object>(ctx: ServiceContext, planId: string, version: number, change: (scope: EditScope) => Promise<EditOutcome<T>>): Promise<T & { version: number }> {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, planId);
     authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });

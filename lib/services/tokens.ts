@@ -7,6 +7,7 @@ import { createTokenSchema, revokeTokenSchema } from "@/lib/validation/admin";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
 import type { ServiceContext } from "./context";
+import { notifyOnCommit } from "./events";
 
 function requireUser(ctx: ServiceContext) {
   if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Only people manage API tokens");
@@ -55,6 +56,8 @@ export async function revokeApiToken(ctx: ServiceContext, input: unknown) {
       { action: "token.revoked", entityType: "api_token", entityId: token.id, projectId: token.projectId, before: { revokedAt: null }, after: { revokedAt: revoked!.revokedAt } },
       ctx.requestId,
     );
+    // Evaluators cache token lookups: they drop this one when they hear of it.
+    await notifyOnCommit(tx, { type: "token.revoked", projectId: token.projectId, tokenId: token.id });
     return { id: token.id, revokedAt: revoked!.revokedAt };
   });
 }

@@ -1,47 +1,64 @@
-import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { metrics, phases, plans, rollbackTriggers } from "@/db/schema";
-import { evaluateTrigger } from "@/lib/domain/triggers";
+import { metrics, phases, plans, rollbackTriggers, samples } from "@/db/schema";
+import type { TriggerState } from "@/db/schema/enums";
+import { evaluateTrigger, judgeMissingData, staleAfterMs, type TriggerVerdict } from "@/lib/domain/triggers";
 import { AppError } from "@/lib/errors";
 import { metricSeries } from "@/lib/queries/metrics";
+import { writeAudit } from "./audit";
 import { recordDecision } from "./decisions";
+import type { Tx } from "./context";
+import { notifyOnCommit } from "./events";
+
+// Rollback triggers are evaluated after every stored batch and by a timer (so data that stops
+// arriving is noticed too). Each evaluation records the trigger's state; a change to breached or
+// stale, and the recovery from either, is announced once (audit event and notification), however
+// many instances evaluate at the same moment. A breached automatic trigger rolls the plan back.
 
 const LOOKBACK_EXTRA_MS = 15 * 60_000;
+const SYSTEM = { kind: "system" } as const;
+const RUNNING = ["in_progress", "paused"] as const;
 
 export interface TriggerRun {
   fired: { triggerId: string; incidentId: string | null; description: string }[];
+  /** State changes this evaluation announced (others may have been announced by another instance). */
+  announced: { triggerId: string; state: TriggerState; description: string }[];
 }
 
+type PlanRow = typeof plans.$inferSelect;
+type PhaseRow = typeof phases.$inferSelect;
+type TriggerRow = typeof rollbackTriggers.$inferSelect;
+
 /**
- * Evaluates a running plan's automatic rollback triggers and, when one holds for its duration,
- * rolls the plan back as the system. Exactly once, however many instances evaluate at the same
- * moment: the rollback claims the plan version, so only one of them can win; the others find
- * the plan rolled back and stop.
+ * Evaluates a running plan's triggers and, when an automatic one holds for its duration, rolls
+ * the plan back as the system. Exactly once, however many instances evaluate at the same moment:
+ * the rollback claims the plan version, so only one of them can win; the others find the plan
+ * rolled back and stop.
  */
 export async function evaluatePlanTriggers(db: Database, planId: string, now: Date = new Date()): Promise<TriggerRun> {
+  const announced: TriggerRun["announced"] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
-    if (!plan || (plan.status !== "in_progress" && plan.status !== "paused")) return { fired: [] };
+    if (!plan || !(RUNNING as readonly string[]).includes(plan.status)) return { fired: [], announced };
     const [active] = await db.select().from(phases).where(and(eq(phases.planId, planId), eq(phases.status, "active"))).orderBy(asc(phases.position));
-    if (!active) return { fired: [] };
+    if (!active) return { fired: [], announced };
     const triggers = await db
       .select({ trigger: rollbackTriggers, direction: metrics.direction, metricId: metrics.id })
       .from(rollbackTriggers)
       .innerJoin(metrics, eq(metrics.id, rollbackTriggers.metricId))
-      .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), eq(rollbackTriggers.action, "automatic_rollback"), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, active.id))));
+      .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, active.id))));
     let raced = false;
     for (const { trigger, direction, metricId } of triggers) {
-      const from = new Date(Math.max(now.getTime() - trigger.durationMinutes * 60_000 - LOOKBACK_EXTRA_MS, active.actualStartAt?.getTime() ?? 0));
-      const series = await metricSeries(db, metricId, from, now);
-      const verdict = evaluateTrigger({ mode: trigger.mode, comparison: trigger.comparison, value: trigger.value, durationMinutes: trigger.durationMinutes, direction }, series.points, now);
-      if (verdict.state !== "breached") continue;
+      const { verdict, change } = await judgeAndRecord(db, plan, active, trigger, direction, metricId, now);
+      if (change) announced.push({ triggerId: trigger.id, state: change, description: trigger.description });
+      if (verdict.state !== "breached" || trigger.action !== "automatic_rollback") continue;
       try {
         const result = await recordDecision(
-          { db, actor: { kind: "system" }, requestId: null },
+          { db, actor: SYSTEM, requestId: null },
           { planId, version: plan.version, kind: "rollback", rationale: `Automatic: ${trigger.description} — ${verdict.reason}` },
           { triggerId: trigger.id, title: `${trigger.description} in ${active.name}`, detectedAt: now },
         );
-        return { fired: [{ triggerId: trigger.id, incidentId: result.incidentId, description: trigger.description }] };
+        return { fired: [{ triggerId: trigger.id, incidentId: result.incidentId, description: trigger.description }], announced };
       } catch (error) {
         // The plan changed meanwhile (another instance may have rolled it back): look again.
         if (error instanceof AppError && (error.code === "conflict:stale_version" || error.code === "conflict:state")) {
@@ -51,7 +68,99 @@ export async function evaluatePlanTriggers(db: Database, planId: string, now: Da
         throw error;
       }
     }
-    if (!raced) return { fired: [] };
+    if (!raced) return { fired: [], announced };
   }
-  return { fired: [] };
+  return { fired: [], announced };
+}
+
+async function judge(db: Database | Tx, trigger: TriggerRow, direction: "lower_is_better" | "higher_is_better", metricId: string, active: PhaseRow, now: Date): Promise<TriggerVerdict> {
+  const rule = { mode: trigger.mode, comparison: trigger.comparison, value: trigger.value, durationMinutes: trigger.durationMinutes, direction };
+  const from = new Date(Math.max(now.getTime() - trigger.durationMinutes * 60_000 - LOOKBACK_EXTRA_MS, active.actualStartAt?.getTime() ?? 0));
+  const series = await metricSeries(db, metricId, from, now);
+  const verdict = evaluateTrigger(rule, series.points, now);
+  if (verdict.state !== "no_data") return verdict;
+  // Rules against the baseline need both cohorts: the older of the two newest samples is when
+  // judging became impossible.
+  const cohorts = rule.mode === "absolute" ? (["canary"] as const) : (["canary", "baseline"] as const);
+  const newest: (Date | null)[] = [];
+  for (const cohort of cohorts) {
+    const [last] = await db
+      .select({ ts: samples.ts })
+      .from(samples)
+      .where(and(eq(samples.metricId, metricId), eq(samples.cohort, cohort)))
+      .orderBy(desc(samples.ts))
+      .limit(1);
+    newest.push(last?.ts ?? null);
+  }
+  const lastJudgeable = newest.includes(null) ? null : new Date(Math.min(...newest.map((t) => t!.getTime())));
+  return judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule));
+}
+
+const ANNOUNCED: Partial<Record<TriggerState, string>> = { breached: "trigger.breached", stale: "trigger.stale" };
+
+/**
+ * Judges the trigger and stores what it found, with the trigger row locked: the judging reads the
+ * samples committed by then, so of two overlapping evaluations (the timer and an ingest, in any
+ * processes) the later one always judges on data at least as new, and an older verdict never
+ * overwrites a fresher one. Returns the verdict and, when this call changed the state in a way
+ * people are told about (breached, stale, or recovered from either to ok), the new state.
+ */
+async function judgeAndRecord(
+  db: Database,
+  plan: PlanRow,
+  active: PhaseRow,
+  trigger: TriggerRow,
+  direction: "lower_is_better" | "higher_is_better",
+  metricId: string,
+  now: Date,
+): Promise<{ verdict: TriggerVerdict; change: TriggerState | null }> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select({ state: rollbackTriggers.state }).from(rollbackTriggers).where(eq(rollbackTriggers.id, trigger.id)).for("update");
+    const verdict = await judge(tx, trigger, direction, metricId, active, now);
+    const reason = verdict.state === "ok" ? null : verdict.reason;
+    if (!current) return { verdict, change: null };
+    if (current.state === verdict.state) {
+      await tx.update(rollbackTriggers).set({ stateReason: reason, checkedAt: now }).where(eq(rollbackTriggers.id, trigger.id));
+      return { verdict, change: null };
+    }
+    await tx.update(rollbackTriggers).set({ state: verdict.state, stateSince: now, stateReason: reason, checkedAt: now }).where(eq(rollbackTriggers.id, trigger.id));
+    const recovered = verdict.state === "ok" && (current.state === "breached" || current.state === "stale");
+    const action = recovered ? "trigger.recovered" : ANNOUNCED[verdict.state];
+    if (!action) return { verdict, change: null };
+    const after = { description: trigger.description, state: verdict.state, reason, phase: active.name, action: trigger.action };
+    await writeAudit(tx, SYSTEM, { action, entityType: "rollback_trigger", entityId: trigger.id, projectId: plan.projectId, planId: plan.id, before: { state: current.state }, after }, null);
+    await notifyOnCommit(tx, { type: "trigger.alert", projectId: plan.projectId, planId: plan.id, triggerId: trigger.id, ...after });
+    return { verdict, change: verdict.state };
+  });
+}
+
+export interface SweepResult {
+  plans: number;
+  fired: TriggerRun["fired"];
+  announced: TriggerRun["announced"];
+  failed: { planId: string; error: string }[];
+}
+
+/**
+ * The timer's pass: every running plan with an enabled metric trigger is evaluated, so a breach
+ * or silence is caught even when no samples arrive. One plan's failure does not stop the others.
+ */
+export async function sweepTriggers(db: Database, now?: Date): Promise<SweepResult> {
+  const watched = await db
+    .selectDistinct({ id: plans.id })
+    .from(plans)
+    .innerJoin(rollbackTriggers, eq(rollbackTriggers.planId, plans.id))
+    .where(and(inArray(plans.status, [...RUNNING]), eq(rollbackTriggers.enabled, true), isNotNull(rollbackTriggers.metricId)));
+  const result: SweepResult = { plans: watched.length, fired: [], announced: [], failed: [] };
+  for (const { id } of watched) {
+    try {
+      // Each plan is judged at the moment it is reached, not when the pass began.
+      const run = await evaluatePlanTriggers(db, id, now ?? new Date());
+      result.fired.push(...run.fired);
+      result.announced.push(...run.announced);
+    } catch (error) {
+      result.failed.push({ planId: id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return result;
 }

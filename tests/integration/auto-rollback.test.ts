@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { auditEvents, decisions, incidents, phases, plans } from "@/db/schema";
+import { auditEvents, decisions, incidents, phases, plans, rollbackTriggers } from "@/db/schema";
 import type { UserActor } from "@/lib/auth/actor";
 import { transitionPlan } from "@/lib/services/decisions";
 import { ingestSamples } from "@/lib/services/metrics";
 import { createPlan } from "@/lib/services/plans";
-import { evaluatePlanTriggers } from "@/lib/services/trigger-watch";
+import { evaluatePlanTriggers, sweepTriggers } from "@/lib/services/trigger-watch";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 import { makeProject, makeUser } from "../support/people";
 
@@ -54,7 +54,9 @@ describe.each(backends)("automatic rollback on %s", (kind) => {
     expect(decision).toMatchObject({ actorKind: "system", deciderId: null });
     expect(decision!.rationale).toMatch(/^Automatic: Error rate > 5% for 5 min — held for \d+ min/);
     const trail = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.planId, planId), eq(auditEvents.actorKind, "system")));
-    expect(trail.map((a) => a.action).sort()).toEqual(["decision.rollback", "incident.opened"]);
+    // The p95 triggers, which never got a sample in the hour the phase ran, are announced stale.
+    expect(trail.filter((a) => a.entityType !== "rollback_trigger").map((a) => a.action).sort()).toEqual(["decision.rollback", "incident.opened"]);
+    expect(trail.filter((a) => a.action === "trigger.breached").map((a) => (a.after as { description: string }).description)).toEqual(["Error rate > 5% for 5 min"]);
   });
 
   test("exactly once when several evaluators see the breach at the same moment", async () => {
@@ -79,5 +81,57 @@ describe.each(backends)("automatic rollback on %s", (kind) => {
     expect(runs.flatMap((r) => r.fired)).toHaveLength(1);
     expect(await t.handle.db.select().from(decisions).where(and(eq(decisions.planId, planId), eq(decisions.kind, "rollback")))).toHaveLength(1);
     expect(await t.handle.db.select().from(incidents).where(eq(incidents.planId, planId))).toHaveLength(1);
+  });
+
+  /** Announced trigger changes of the error-rate triggers (the p95 ones get no samples here). */
+  const announcements = async (planId: string) =>
+    (await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.planId, planId), eq(auditEvents.entityType, "rollback_trigger"))))
+      .map((a) => `${a.action} ${(a.after as { description: string }).description}`)
+      .filter((line) => line.includes("Error rate"))
+      .sort();
+
+  test("an alert-only breach is announced once, recovery too, and the plan keeps running", async () => {
+    const planId = await runningCanary("Alert A");
+    // 3% for 70 minutes: over the alert-only "2% for 1 hour", under the automatic 5%.
+    await t.handle.db.update(phases).set({ actualStartAt: new Date(Date.now() - 3 * 3600_000) }).where(and(eq(phases.planId, planId), eq(phases.status, "active")));
+    await ingestSamples(ctx(rm), planId, between(70, 0, 3));
+    const runs = await Promise.all(Array.from({ length: 4 }, () => evaluatePlanTriggers(t.handle.db, planId)));
+    expect(runs.flatMap((r) => r.announced)).toEqual([]); // ingest already announced it
+    expect(await announcements(planId)).toEqual(["trigger.breached Error rate > 2% for 1 hour (manual decision)"]);
+    const [plan] = await t.handle.db.select().from(plans).where(eq(plans.id, planId));
+    expect(plan!.status).toBe("in_progress");
+    const [alert] = await t.handle.db.select().from(rollbackTriggers).where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.description, "Error rate > 2% for 1 hour (manual decision)")));
+    expect(alert).toMatchObject({ state: "breached", stateReason: expect.stringMatching(/^held for \d+ min/) });
+
+    await ingestSamples(ctx(rm), planId, [{ metric: "error_rate", ts: Date.now() - 500, value: 0.5 }]);
+    expect(await announcements(planId)).toEqual([
+      "trigger.breached Error rate > 2% for 1 hour (manual decision)",
+      "trigger.recovered Error rate > 2% for 1 hour (manual decision)",
+    ]);
+  });
+
+  test("the timer notices data that stopped arriving, and announces it once", async () => {
+    const planId = await runningCanary("Stale A");
+    // Stored without evaluation, as if the last batch arrived 40 minutes ago.
+    const { samples, metrics } = await import("@/db/schema");
+    const [metric] = await t.handle.db.select().from(metrics).where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
+    await t.handle.db.insert(samples).values(between(59, 40, 0.4).map((s) => ({ metricId: metric!.id, cohort: "canary" as const, ts: new Date(s.ts), value: s.value })));
+    const sweeps = await Promise.all([sweepTriggers(t.handle.db), sweepTriggers(t.handle.db)]);
+    const mine = sweeps.flatMap((s) => s.announced).filter((a) => a.state === "stale");
+    expect(mine.filter((a) => a.description === "Error rate > 5% for 5 min")).toHaveLength(1);
+    const states = await t.handle.db.select({ d: rollbackTriggers.description, state: rollbackTriggers.state, reason: rollbackTriggers.stateReason }).from(rollbackTriggers).where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.description, "Error rate > 5% for 5 min")));
+    expect(states).toEqual([{ d: "Error rate > 5% for 5 min", state: "stale", reason: expect.stringMatching(/^no samples for 4\d min$/) }]);
+    expect(await announcements(planId)).toContain("trigger.stale Error rate > 5% for 5 min");
+    expect((await t.handle.db.select().from(plans).where(eq(plans.id, planId)))[0]!.status).toBe("in_progress");
+  });
+
+  test("the timer rolls back a breach stored without evaluation", async () => {
+    const planId = await runningCanary("Sweep A");
+    const { samples, metrics } = await import("@/db/schema");
+    const [metric] = await t.handle.db.select().from(metrics).where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
+    await t.handle.db.insert(samples).values(errors(8, () => 11).map((s) => ({ metricId: metric!.id, cohort: "canary" as const, ts: new Date(s.ts), value: s.value })));
+    const sweep = await sweepTriggers(t.handle.db);
+    expect(sweep.fired.map((f) => f.description)).toContain("Error rate > 5% for 5 min");
+    expect((await t.handle.db.select().from(plans).where(eq(plans.id, planId)))[0]!.status).toBe("rolled_back");
   });
 });

@@ -9,6 +9,8 @@ import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 // The PostgreSQL server going away mid-flight: queries fail fast with a recognisable error
 // instead of hanging, and the same handle works again once the server is back.
 const serverUrl = process.env.TEST_DATABASE_URL;
+// The outage is staged by cutting a TCP proxy in front of a real server; PGlite has no connection
+// to cut. CI sets TEST_DATABASE_URL, so this runs there.
 
 describe.runIf(Boolean(serverUrl))("database outage on PostgreSQL", () => {
   let t: TestDatabase;

@@ -6,6 +6,7 @@ import { seedDemo } from "@/db/seed/demo";
 import { metricSeries } from "@/lib/queries/metrics";
 import { loadPlanView } from "@/lib/queries/plan";
 import { loadPortfolio } from "@/lib/queries/portfolio";
+import { rebuildRollups } from "@/lib/services/rollups";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
 const now = new Date("2026-11-22T12:00:00Z");
@@ -97,7 +98,12 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
     });
     expect(scheduled).toMatchObject({ phase: null, trafficPercent: 0, health: "unknown", milestone: { label: "Start Green warm-up" } });
     expect(rolledBack).toMatchObject({ phase: { name: "Canary 25%" }, trafficPercent: 0, milestone: null, openIncidents: 0 });
-    expect(completed).toMatchObject({ phase: { name: "GA", position: 5, count: 5 }, trafficPercent: 100, milestone: null });
+    expect(completed).toMatchObject({ phase: { name: "GA", position: 5, count: 5 }, trafficPercent: 100, milestone: null, blockers: [] });
+    // The pilot's open blockers are its gate's unmet conditions, in the words a go decision uses.
+    expect(pilot!.blockers).toEqual(expect.arrayContaining(["1 of 2 approvals given: 1 more needed from approver"]));
+    expect(pilot!.blockers.some((b) => b.startsWith("Success criterion not met"))).toBe(true);
+    // The rolled-back plan's incident is resolved: nothing stands open.
+    expect(rolledBack!.blockers).toEqual([]);
   });
 
   test("the plan view explains the active phase's gate and charts every KPI", async () => {
@@ -112,6 +118,10 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
       expect(m.series.points.length).toBeLessThanOrEqual(501);
     }
     expect(view!.metrics.find((m) => m.key === "p95_latency")!.health).toBe("amber");
+    // Each started phase says how it went; Pilot's latency has been over its alert line.
+    const byName = new Map(view!.plan.phases.map((p) => [p.name, view!.phaseHealth.get(p.id)]));
+    expect(byName.get("Pilot")).toMatchObject({ health: expect.stringMatching(/amber|red/), detail: expect.stringMatching(/ over 15 minutes/) });
+    expect(byName.get("Expanded")).toBeUndefined();
   });
 
   test("an unknown or malformed plan id is simply not found", async () => {
@@ -131,6 +141,7 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
       insert into samples (metric_id, cohort, ts, value)
       select ${metric!.id}, 'canary', timestamptz '2026-11-01 00:00:00+00' + make_interval(secs => g), g % 10
       from generate_series(0, 99999) g`);
+    await t.handle.db.transaction((tx) => rebuildRollups(tx, [metric!.id]));
     const from = new Date("2026-11-01T00:00:00Z");
     const to = new Date(from.getTime() + 99_999_000);
     const series = await metricSeries(t.handle.db, metric!.id, from, to);

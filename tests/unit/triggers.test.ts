@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { evaluateTrigger, observed, type TriggerPoint, type TriggerRule } from "@/lib/domain/triggers";
+import { evaluateTrigger, judgeMissingData, observed, staleAfterMs, type TriggerPoint, type TriggerRule } from "@/lib/domain/triggers";
 
 const now = new Date("2026-11-22T12:00:00Z");
 const minute = (m: number) => now.getTime() - m * 60_000;
@@ -63,6 +63,37 @@ describe("evaluateTrigger", () => {
       fc.property(fc.array(fc.double({ min: 5.01, max: 100, noNaN: true }), { minLength: 6, maxLength: 60 }), (values) => {
         const points = values.map((v, i) => ({ t: minute(values.length - 1 - i), canary: v, baseline: 1 }));
         expect(evaluateTrigger(errorAbove5For5, points, now).state).toBe("breached");
+      }),
+    );
+  });
+});
+
+describe("judgeMissingData", () => {
+  const limit = staleAfterMs(errorAbove5For5);
+  const ago = (m: number) => new Date(minute(m));
+
+  test("the stale limit is 10 minutes or twice the trigger's duration", () => {
+    expect(limit).toBe(10 * 60_000);
+    expect(staleAfterMs(p95Twice)).toBe(20 * 60_000);
+  });
+
+  test("samples that stopped arriving are stale once the phase has run past the limit", () => {
+    expect(judgeMissingData(ago(25), ago(120), now, limit)).toEqual({ state: "stale", lastSampleAt: ago(25), reason: "no samples for 25 min" });
+    expect(judgeMissingData(ago(5), ago(120), now, limit)).toMatchObject({ state: "no_data" });
+  });
+
+  test("a phase that never got a sample is stale after the limit, not before", () => {
+    expect(judgeMissingData(null, ago(30), now, limit)).toMatchObject({ state: "stale", reason: "no samples since the phase started 30 min ago" });
+    expect(judgeMissingData(null, ago(3), now, limit)).toEqual({ state: "no_data", reason: "no samples yet" });
+  });
+
+  test("property: never stale within the limit of the last sample or of the phase start", () => {
+    fc.assert(
+      fc.property(fc.option(fc.integer({ min: 0, max: 600 }), { nil: null }), fc.integer({ min: 0, max: 600 }), (lastAgo, startAgo) => {
+        const verdict = judgeMissingData(lastAgo === null ? null : ago(lastAgo), ago(startAgo), now, limit);
+        const recent = (m: number) => m * 60_000 <= limit;
+        if (recent(startAgo) || (lastAgo !== null && recent(lastAgo))) expect(verdict.state).toBe("no_data");
+        else expect(verdict.state).toBe("stale");
       }),
     );
   });

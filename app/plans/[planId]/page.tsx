@@ -1,19 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
+import { FlagsPanel } from "@/components/flags/plan-flags-panel";
+import { CommsPanel } from "@/components/comms/comms-panel";
 import { ChecklistsPanel } from "@/components/plan/checklists-panel";
 import { DecisionsPanel, IncidentsPanel } from "@/components/plan/history-panel";
 import { KpiPanel } from "@/components/plan/kpi-panel";
+import { LiveRefresh } from "@/components/plan/live-refresh";
 import { NowPanel } from "@/components/plan/now-panel";
+import { PlanningPanels } from "@/components/planning/planning-panels";
 import { PlanControls } from "@/components/plan/plan-controls";
+import { TriggersPanel } from "@/components/plan/triggers-panel";
 import { PhaseTimeline, type TimelineMarker } from "@/components/timeline/phase-timeline";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { HealthBadge, PlanStatusBadge } from "@/components/ui/status-badges";
-import { describeCondition } from "@/lib/domain/gate-summary";
+import { commsDataFor, commsFactsOf } from "@/lib/domain/comms";
 import { strategyLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { isLive } from "@/lib/domain/rollout";
+import { flagsBoundToPlan } from "@/lib/queries/flags";
 import { loadPlanView } from "@/lib/queries/plan";
 import { projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
@@ -39,11 +45,12 @@ export default async function PlanPage({ params }: Props) {
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
     const view = await loadPlanView(db, planId, now);
-    const members = view && userCan(user, "checklist:edit", view.plan.projectId) ? await projectMembers(db, view.plan.projectId) : [];
-    return { user, view, members };
+    const members = view && (userCan(user, "checklist:edit", view.plan.projectId) || userCan(user, "risk:edit", view.plan.projectId)) ? await projectMembers(db, view.plan.projectId) : [];
+    const flags = view && userCan(user, "flag:read", view.plan.projectId) ? await flagsBoundToPlan(db, view.plan.id) : null;
+    return { user, view, members, flags };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, view, members } = result.data;
+  const { user, view, members, flags } = result.data;
   if (!view) notFound();
   const { plan } = view;
   if (!userCan(user, "plan:read", plan.projectId)) forbidden();
@@ -66,7 +73,6 @@ export default async function PlanPage({ params }: Props) {
     ...plan.decisions.map((d) => ({ id: d.id, phaseId: d.phaseId, at: d.decidedAt, kind: d.overrideReason ? ("override" as const) : d.kind, label: d.overrideReason ? `${d.rationale} — override: ${d.overrideReason}` : d.rationale })),
     ...plan.incidents.map((i) => ({ id: i.id, phaseId: i.phaseId, at: i.detectedAt, kind: "incident" as const, label: i.title })),
   ];
-  const metricLabel = new Map(plan.metrics.map((m) => [m.id, m]));
 
   return (
     <div className="space-y-6">
@@ -83,7 +89,15 @@ export default async function PlanPage({ params }: Props) {
               Audit trail
             </Link>
           </>
-        ) : null}
+        ) : null}{" "}
+        · Export{" "}
+        <a href={`/plans/${plan.id}/export?format=markdown`} download className="hover:underline" data-testid="plan-export-markdown">
+          Markdown
+        </a>{" "}
+        /{" "}
+        <a href={`/plans/${plan.id}/export?format=json`} download className="hover:underline" data-testid="plan-export-json">
+          JSON
+        </a>
       </nav>
       <header className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div>
@@ -94,6 +108,7 @@ export default async function PlanPage({ params }: Props) {
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
             <PlanStatusBadge status={plan.status} />
             <HealthBadge health={view.health} live={isLive(plan.status)} />
+            <LiveRefresh planId={plan.id} />
             <span>{strategyLabel[plan.strategy]}</span>
             <span aria-hidden="true">·</span>
             <span>{plan.downtime === "zero" ? "Zero downtime" : "Maintenance window"}</span>
@@ -121,7 +136,7 @@ export default async function PlanPage({ params }: Props) {
         {plan.phases.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
         ) : (
-          <PhaseTimeline phases={plan.phases} markers={markers} now={now} />
+          <PhaseTimeline phases={plan.phases} markers={markers} now={now} health={view.phaseHealth} migration={plan.migrationSteps.map((s, i) => ({ ...s, number: i + 1 }))} />
         )}
       </Card>
 
@@ -130,32 +145,17 @@ export default async function PlanPage({ params }: Props) {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <ChecklistsPanel view={view} now={now} perms={checklistPerms} />
+          <CommsPanel planId={plan.id} entries={plan.commsEntries} data={commsDataFor(commsFactsOf(plan))} canEdit={!finished && userCan(user, "comms:edit", plan.projectId)} />
         </div>
         <div className="space-y-6">
-          <IncidentsPanel view={view} now={now} />
+          <IncidentsPanel view={view} now={now} canEdit={userCan(user, "incident:edit", plan.projectId)} />
           <DecisionsPanel view={view} now={now} />
-          <Card title="Rollback triggers" id="triggers">
-            {plan.rollbackTriggers.length === 0 ? (
-              <p className="text-sm text-slate-600 dark:text-slate-400">No rollback triggers. Add one so a breach rolls the release back by itself.</p>
-            ) : (
-              <ul className="space-y-2 text-sm">
-                {plan.rollbackTriggers.map((t) => {
-                  const m = t.metricId ? metricLabel.get(t.metricId) : undefined;
-                  return (
-                    <li key={t.id}>
-                      <div>{m && t.mode === "absolute" ? describeCondition(m.label, t.comparison, t.value, m.unit, t.durationMinutes) : t.description}</div>
-                      <div className="text-xs text-slate-600 dark:text-slate-400">
-                        {t.action === "automatic_rollback" ? "Rolls back automatically" : "Alerts only"}
-                        {t.metricId ? "" : " · judged by people"}
-                      </div>
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </Card>
+          {flags ? <FlagsPanel flags={flags} canEdit={userCan(user, "flag:edit", plan.projectId)} projectSlug={plan.project.slug} now={now} /> : null}
+          <TriggersPanel view={view} now={now} />
         </div>
       </div>
+
+      <PlanningPanels plan={plan} perms={{ canEditRisks: userCan(user, "risk:edit", plan.projectId), canEditMigration: userCan(user, "migration:edit", plan.projectId), members: members.map((m) => ({ id: m.userId, name: m.name })) }} now={now} />
     </div>
   );
 }

@@ -1,9 +1,9 @@
+import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { NewPlanForm } from "@/components/plan/new-plan-form";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
-import { readableProjectIds, userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
-import { listProjects } from "@/lib/queries/projects";
+import { creatableProjects } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 
 export const dynamic = "force-dynamic";
@@ -14,8 +14,7 @@ type Props = { searchParams: Promise<{ project?: string }> };
 export default async function NewPlanPage({ searchParams }: Props) {
   const { project } = await searchParams;
   const result = await readWithDatabase(async (db) => {
-    const user = await requireUser();
-    const projects = (await listProjects(db, readableProjectIds(user))).filter((p) => userCan(user, "plan:create", p.id));
+    const projects = await creatableProjects(db, await requireUser());
     if (projects.length === 0) forbidden();
     return { projects };
   });
@@ -27,7 +26,11 @@ export default async function NewPlanPage({ searchParams }: Props) {
         <h1 className="text-2xl font-semibold tracking-tight">New rollout plan</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           A template fills in phases, gates, checklists, KPIs with thresholds, rollback triggers, comms, risks and escalation.
-          Everything not yet history can be edited afterwards.
+          Everything not yet history can be edited afterwards.{" "}
+          <Link href={project ? `/plans/import?project=${encodeURIComponent(project)}` : "/plans/import"} className="font-medium text-accent-700 hover:underline dark:text-accent-300" data-testid="import-markdown-link">
+            Import from Markdown
+          </Link>{" "}
+          to start from a plan you already wrote.
         </p>
       </div>
       <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">

@@ -2,7 +2,10 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { removeMemberAction, revokeTokenAction } from "@/app/projects/actions";
 import { MemberForm } from "@/components/admin/member-form";
+import { MetricSources } from "@/components/admin/metric-sources";
+import { FlagsSection } from "@/components/flags/flags-section";
 import { TokenForm } from "@/components/admin/token-form";
+import { WebhooksSection } from "@/components/webhooks/webhooks-section";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
@@ -10,9 +13,12 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { userCan } from "@/lib/auth/actor";
 import { roleLabels } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { plansForBinding, projectFlags, projectSegments } from "@/lib/queries/flags";
 import { projectBySlug, projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
+import { listMetricSources } from "@/lib/services/metric-sources";
 import { listApiTokens } from "@/lib/services/tokens";
+import { listWebhooks } from "@/lib/services/webhooks";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Project settings" };
@@ -29,12 +35,17 @@ export default async function ProjectPage({ params }: Props) {
     if (!userCan(user, "project:read", project.id)) return { user, project, allowed: false as const };
     const members = await projectMembers(db, project.id);
     const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens({ db, actor: user, requestId: null }, project.id) : null;
-    return { user, project, allowed: true as const, members, tokens };
+    const sources = await listMetricSources({ db, actor: user, requestId: null }, project.id);
+    const hooks = userCan(user, "token:manage", project.id) ? await listWebhooks({ db, actor: user, requestId: null }, project.id) : null;
+    const flagData = userCan(user, "flag:read", project.id)
+      ? { flags: await projectFlags(db, project.id), segments: await projectSegments(db, project.id), plans: await plansForBinding(db, project.id) }
+      : null;
+    return { user, project, allowed: true as const, members, tokens, sources, flagData, hooks };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   if (!result.data) notFound();
   if (!result.data.allowed) forbidden();
-  const { user, project, members, tokens } = result.data;
+  const { user, project, members, tokens, sources, flagData, hooks } = result.data;
   const canManageMembers = userCan(user, "member:manage", project.id);
 
   return (
@@ -82,6 +93,22 @@ export default async function ProjectPage({ params }: Props) {
           </div>
         ) : null}
       </Card>
+
+      <Card title="Metric sources" id="metric-sources">
+        <MetricSources projectId={project.id} sources={sources} canEdit={userCan(user, "metric:edit", project.id)} now={now} />
+      </Card>
+
+      {flagData ? (
+        <Card title="Feature flags" id="flags">
+          <FlagsSection projectId={project.id} flags={flagData.flags} segments={flagData.segments} plans={flagData.plans} canEdit={userCan(user, "flag:edit", project.id)} now={now} />
+        </Card>
+      ) : null}
+
+      {hooks ? (
+        <Card title="Webhooks" id="webhooks">
+          <WebhooksSection projectId={project.id} webhooks={hooks.webhooks} deliveries={hooks.deliveries} now={now} />
+        </Card>
+      ) : null}
 
       {tokens ? (
         <Card title="API tokens" id="tokens">

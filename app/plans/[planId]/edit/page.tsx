@@ -2,29 +2,38 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { phaseOrderAction } from "@/app/plans/actions";
 import { ActionButton } from "@/components/plan/action-form";
+import { AddCatalogueMetricForm, AddCustomMetricForm, type KpiMetric, MetricEditor, PhaseCriteriaEditor } from "@/components/plan/kpi-edit-forms";
 import { AddPhaseForm, PhaseForm, PlanDetailsForm } from "@/components/plan/plan-edit-forms";
+import { AddTriggerForm, type KpiTrigger, TriggerEditor } from "@/components/plan/trigger-edit-forms";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { PhaseStatusBadge } from "@/components/ui/status-badges";
 import { userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
+import { describeCondition } from "@/lib/domain/gate-summary";
 import { isPhaseEditable, TERMINAL } from "@/lib/domain/lifecycle";
 import { formatPercent } from "@/lib/domain/milestones";
-import { loadPlanView } from "@/lib/queries/plan";
+import { metricCatalogue } from "@/lib/domain/templates";
+import { loadPlanView, type PlanView } from "@/lib/queries/plan";
 import { readWithDatabase } from "@/lib/queries/read";
+import { loadKpiEditorData } from "@/lib/services/kpis";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Edit plan" };
 
 type Props = { params: Promise<{ planId: string }> };
 
-// Everything of a plan that is not yet history: its details and its future phases.
+// Everything of a plan that is not yet history: its details, its future phases, its KPIs, success
+// criteria and rollback triggers.
 export default async function EditPlanPage({ params }: Props) {
   const { planId } = await params;
-  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), view: await loadPlanView(db, planId) }));
+  const result = await readWithDatabase(async (db) => {
+    const view = await loadPlanView(db, planId);
+    return { user: await requireUser(), view, kpis: view ? await loadKpiEditorData(db, view.plan.projectId, view.plan.metrics.map((m) => m.id)) : null };
+  });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, view } = result.data;
-  if (!view) notFound();
+  const { user, view, kpis } = result.data;
+  if (!view || !kpis) notFound();
   const { plan } = view;
   if (!userCan(user, "plan:edit", plan.projectId)) forbidden();
   const finished = TERMINAL.includes(plan.status);
@@ -82,8 +91,103 @@ export default async function EditPlanPage({ params }: Props) {
               <AddPhaseForm planId={plan.id} version={plan.version} />
             </div>
           </Card>
+          <KpiSection plan={plan} kpis={kpis} />
         </>
       )}
     </div>
+  );
+}
+
+const openPhase = (status: string) => status === "pending" || status === "active";
+
+/** KPIs with thresholds and sources, success criteria per phase, and rollback triggers. */
+function KpiSection({ plan, kpis }: { plan: PlanView["plan"]; kpis: Awaited<ReturnType<typeof loadKpiEditorData>> }) {
+  const { id: planId, version } = plan;
+  const byId = new Map(plan.metrics.map((m) => [m.id, m]));
+  const uses = (metricId: string) => plan.phases.reduce((n, p) => n + p.successCriteria.filter((c) => c.metricId === metricId).length, 0) + plan.rollbackTriggers.filter((t) => t.metricId === metricId).length;
+  const metrics: KpiMetric[] = plan.metrics.map((m) => ({ ...m, samples: kpis.sampleCounts[m.id] ?? 0, uses: uses(m.id) }));
+  const metricOptions = plan.metrics.map((m) => ({ value: m.id, label: m.unit ? `${m.label} (${m.unit})` : m.label }));
+  const sourceOptions = kpis.sources.map((s) => ({ value: s.id, label: s.name }));
+  const catalogue = metricCatalogue.filter((c) => !plan.metrics.some((m) => m.key === c.key)).map((c) => ({ value: c.key, label: `${c.label} (${c.unit})` }));
+  const phaseName = new Map(plan.phases.map((p) => [p.id, p]));
+  const openPhases = plan.phases.filter((p) => openPhase(p.status)).map((p) => ({ value: p.id, label: `${p.name} only` }));
+  const triggers: KpiTrigger[] = [...plan.rollbackTriggers]
+    .sort((a, b) => (phaseName.get(a.phaseId ?? "")?.position ?? -1) - (phaseName.get(b.phaseId ?? "")?.position ?? -1) || a.description.localeCompare(b.description))
+    .map((t) => {
+      const phase = t.phaseId ? phaseName.get(t.phaseId) : undefined;
+      return { ...t, locked: phase ? !openPhase(phase.status) : false, scope: phase ? `${phase.name} only` : "Every phase" };
+    });
+
+  return (
+    <Card title="KPIs and rollback" id="kpis">
+      <div className="space-y-6">
+        <section aria-labelledby="kpi-metrics" className="space-y-3">
+          <h3 id="kpi-metrics" className="text-sm font-semibold">
+            KPIs
+          </h3>
+          {metrics.length ? (
+            <ol className="space-y-3">
+              {metrics.map((m, i) => (
+                <li key={m.id} className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="edit-kpi">
+                  <MetricEditor planId={planId} version={version} metric={m} sources={sourceOptions} first={i === 0} last={i === metrics.length - 1} />
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No KPIs yet: add one from the catalogue or your own.</p>
+          )}
+          <div className="space-y-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+            <AddCatalogueMetricForm planId={planId} version={version} available={catalogue} />
+            <details>
+              <summary className="cursor-pointer text-sm font-medium">Add a custom KPI</summary>
+              <div className="mt-2">
+                <AddCustomMetricForm planId={planId} version={version} sources={sourceOptions} />
+              </div>
+            </details>
+          </div>
+        </section>
+
+        <section aria-labelledby="kpi-criteria" className="space-y-3">
+          <h3 id="kpi-criteria" className="text-sm font-semibold">
+            Success criteria per phase
+          </h3>
+          <ol className="space-y-3">
+            {plan.phases.map((p) => (
+              <li key={p.id} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+                <p className="mb-2 font-medium">{p.name}</p>
+                <PhaseCriteriaEditor
+                  planId={planId}
+                  version={version}
+                  phase={{ id: p.id, name: p.name, open: openPhase(p.status) }}
+                  metrics={metricOptions}
+                  criteria={p.successCriteria.map((c) => {
+                    const m = byId.get(c.metricId);
+                    return { ...c, description: describeCondition(m?.label ?? "KPI", c.comparison, c.value, m?.unit ?? "", c.sustainedMinutes) };
+                  })}
+                />
+              </li>
+            ))}
+          </ol>
+        </section>
+
+        <section aria-labelledby="kpi-triggers" className="space-y-3">
+          <h3 id="kpi-triggers" className="text-sm font-semibold">
+            Rollback triggers
+          </h3>
+          {triggers.length ? (
+            <ul className="space-y-3">
+              {triggers.map((t) => (
+                <li key={t.id} className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="edit-trigger">
+                  <TriggerEditor planId={planId} version={version} trigger={t} metrics={metricOptions} phases={openPhases} />
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No rollback triggers: nothing rolls this plan back by itself.</p>
+          )}
+          <AddTriggerForm planId={planId} version={version} metrics={metricOptions} phases={openPhases} />
+        </section>
+      </div>
+    </Card>
   );
 }

@@ -1,0 +1,70 @@
+// GET /plans/{id}/events – a stream (Server-Sent Events) telling an open plan page that the plan
+// changed, so it re-renders without a reload. Fed by PostgreSQL NOTIFY through this process's
+// hub; every app instance listens for itself, so the page hears changes made through any of them.
+import { getDb } from "@/db/client";
+import { userCan } from "@/lib/auth/actor";
+import { currentUser } from "@/lib/auth/session";
+import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import type { HubMessage } from "@/lib/live/hub";
+import { processHub } from "@/lib/live/process-hub";
+import { planProjectId } from "@/lib/queries/plan";
+
+export const dynamic = "force-dynamic";
+
+const HEARTBEAT_MS = 15_000;
+
+export async function GET(request: Request, { params }: { params: Promise<{ planId: string }> }) {
+  try {
+    const user = await currentUser();
+    if (!user) throw new AppError("unauthorized:auth", "Sign in to follow this plan");
+    const { planId } = await params;
+    const { db } = await getDb();
+    const projectId = await planProjectId(db, planId);
+    if (!projectId || !userCan(user, "plan:read", projectId)) throw new AppError("not_found:entity", "No such plan");
+
+    const encoder = new TextEncoder();
+    let cleanup = () => {};
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (text: string) => {
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            cleanup(); // the reader is gone
+          }
+        };
+        const onMessage = (message: HubMessage) => {
+          if (message.kind === "resync") send("event: resync\ndata: {}\n\n");
+          else send(`event: change\ndata: ${JSON.stringify({ type: message.event.type })}\n\n`);
+        };
+        const unsubscribe = await processHub().subscribe(planId, onMessage);
+        const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
+        let closed = false;
+        cleanup = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(heartbeat);
+          unsubscribe();
+          try {
+            controller.close();
+          } catch {
+            // already closed
+          }
+        };
+        request.signal.addEventListener("abort", cleanup);
+        send("retry: 3000\nevent: ready\ndata: {}\n\n");
+      },
+      cancel() {
+        cleanup();
+      },
+    });
+    return new Response(stream, {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+    });
+  } catch (error) {
+    if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
+    if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
+    console.error("phasegate: plan event stream failed", error);
+    return Response.json({ error: { code: "internal", message: "The live stream could not start" } }, { status: 500 });
+  }
+}

@@ -1,0 +1,32 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { type ActionResult, runAction } from "@/lib/actions/run";
+import { currentUser } from "@/lib/auth/session";
+import { MAX_DOCUMENT_CHARS, parsePlanMarkdown, type PlanImportPreview } from "@/lib/domain/plan-markdown";
+import { importPlan } from "@/lib/services/plan-import";
+
+export type PreviewState = { ok: true; preview: PlanImportPreview; at: number } | { ok: false; error: string; markdown: string } | null;
+export type SaveState = ActionResult<unknown> | null;
+
+/** Reads the pasted or uploaded document; saves nothing. */
+export async function previewImportAction(_prev: PreviewState, form: FormData): Promise<PreviewState> {
+  const markdown = String(form.get("markdown") ?? "");
+  if (!(await currentUser())) return { ok: false, error: "Your session has ended: sign in again.", markdown };
+  if (!markdown.trim()) return { ok: false, error: "Paste a Markdown plan or choose a .md file first.", markdown };
+  if (markdown.length > MAX_DOCUMENT_CHARS) return { ok: false, error: `The document is longer than ${MAX_DOCUMENT_CHARS.toLocaleString("en")} characters.`, markdown };
+  return { ok: true, preview: parsePlanMarkdown(markdown), at: Date.now() };
+}
+
+/** Saves the edited preview; the service validates it again, whatever the browser sent. */
+export async function saveImportAction(_prev: SaveState, form: FormData): Promise<SaveState> {
+  let preview: unknown;
+  try {
+    preview = JSON.parse(String(form.get("preview") ?? ""));
+  } catch {
+    return { ok: false, error: "The preview did not arrive intact; preview the document again." };
+  }
+  const result = await runAction((ctx) => importPlan(ctx, { projectId: form.get("projectId"), preview }));
+  if (!result.ok) return result;
+  redirect(`/plans/${result.data.planId}`);
+}

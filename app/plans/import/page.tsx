@@ -1,0 +1,41 @@
+import Link from "next/link";
+import { forbidden } from "next/navigation";
+import { ImportPlan } from "@/components/import/import-plan";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { requireUser } from "@/lib/auth/session";
+import { creatableProjects } from "@/lib/queries/projects";
+import { readWithDatabase } from "@/lib/queries/read";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Import a plan" };
+
+type Props = { searchParams: Promise<{ project?: string }> };
+
+export default async function ImportPlanPage({ searchParams }: Props) {
+  const { project } = await searchParams;
+  const result = await readWithDatabase(async (db) => {
+    const projects = await creatableProjects(db, await requireUser());
+    if (projects.length === 0) forbidden();
+    return { projects };
+  });
+  if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
+  const { projects } = result.data;
+  return (
+    <div className="mx-auto max-w-5xl space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
+        <Link href="/plans/new" className="hover:underline">
+          New plan
+        </Link>{" "}
+        / <span>Import from Markdown</span>
+      </nav>
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Import a rollout plan</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Paste a Markdown plan or choose a .md file (English or Indonesian headings). The preview shows what was understood — phases with their traffic,
+          checklists, KPIs with thresholds, rollback triggers, risks, comms and roles — and what was kept as notes. Fix it, then save.
+        </p>
+      </div>
+      <ImportPlan projects={projects.map((p) => ({ id: p.id, name: p.name }))} defaultProjectId={projects.find((p) => p.slug === project)?.id ?? projects[0]!.id} />
+    </div>
+  );
+}

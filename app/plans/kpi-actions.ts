@@ -1,0 +1,71 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import type { ServiceContext } from "@/lib/services/context";
+import { addCriterion, addMetric, addTrigger, moveMetric, removeCriterion, removeMetric, removeTrigger, setTriggerEnabled, updateCriterion, updateMetric, updateTrigger } from "@/lib/services/kpis";
+import type { PlanFormState } from "./actions";
+
+// Server actions of the plan editor's "KPIs and rollback" section: each calls one service of
+// lib/services/kpis.ts, which authorises, validates and writes with its audit event.
+
+type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
+
+const metricFields = ["key", "label", "unit", "direction", "target", "alertThreshold", "criticalThreshold", "sourceKind", "sourceId", "promql", "catalogueKey"] as const;
+const criterionFields = ["metricId", "comparison", "value", "sustainedMinutes"] as const;
+const triggerFields = ["metricId", "phaseId", "description", "mode", "comparison", "value", "durationMinutes", "action", "enabled"] as const;
+
+async function run(service: Service, form: FormData, message: string, keep: readonly string[] = []): Promise<ActionResult<unknown>> {
+  const result = await runAction((ctx) => service(ctx, formToObject(form)));
+  if (!result.ok) return keepValues(result, form, keep);
+  const planId = String(form.get("planId"));
+  revalidatePath(`/plans/${planId}`);
+  revalidatePath(`/plans/${planId}/edit`);
+  // Thresholds colour the portfolio's health.
+  revalidatePath("/");
+  return { ...result, message };
+}
+
+export async function addMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(addMetric, form, "KPI added.", metricFields);
+}
+
+export async function updateMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(updateMetric, form, "KPI saved.", metricFields);
+}
+
+export async function moveMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(moveMetric, form, "KPI moved.");
+}
+
+export async function removeMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(removeMetric, form, "KPI removed.", ["confirm"]);
+}
+
+export async function addCriterionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(addCriterion, form, "Success criterion added.", criterionFields);
+}
+
+export async function updateCriterionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(updateCriterion, form, "Success criterion saved.", criterionFields);
+}
+
+export async function removeCriterionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(removeCriterion, form, "Success criterion removed.");
+}
+
+export async function addTriggerAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(addTrigger, form, "Rollback trigger added.", triggerFields);
+}
+
+export async function updateTriggerAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(updateTrigger, form, "Rollback trigger saved.", triggerFields);
+}
+
+export async function removeTriggerAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(removeTrigger, form, "Rollback trigger removed.");
+}
+
+export async function triggerEnabledAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  return run(setTriggerEnabled, form, form.get("enabled") === "true" ? "Trigger enabled: it is evaluated again." : "Trigger disabled: it is no longer evaluated.");
+}

@@ -1,0 +1,264 @@
+"use client";
+
+import { useActionState } from "react";
+import type { PlanFormState } from "@/app/plans/actions";
+import { addCriterionAction, addMetricAction, moveMetricAction, removeCriterionAction, removeMetricAction, updateCriterionAction, updateMetricAction } from "@/app/plans/kpi-actions";
+import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
+import type { Comparison, MetricDirection } from "@/db/schema/enums";
+import { ActionButton, StaleAwareMessage } from "./action-form";
+
+// The plan editor's KPIs and success criteria; rollback triggers are in trigger-edit-forms.tsx.
+// Each form carries the plan version it was rendered with: an edit made meanwhile makes it stale.
+
+type Action = (prev: PlanFormState, form: FormData) => Promise<PlanFormState>;
+type Errors = Record<string, string[]> | undefined;
+type Values = Record<string, string> | undefined;
+
+export interface KpiMetric {
+  id: string;
+  key: string;
+  label: string;
+  unit: string;
+  direction: MetricDirection;
+  target: number | null;
+  alertThreshold: number | null;
+  criticalThreshold: number | null;
+  sourceKind: "push" | "prometheus";
+  sourceId: string | null;
+  promql: string | null;
+  samples: number;
+  uses: number;
+}
+
+export interface KpiCriterion {
+  id: string;
+  metricId: string;
+  comparison: Comparison;
+  value: number;
+  sustainedMinutes: number;
+  description: string;
+}
+
+
+export const comparisonOptions: Option[] = [
+  { value: "lt", label: "< below" },
+  { value: "lte", label: "≤ at most" },
+  { value: "gt", label: "> above" },
+  { value: "gte", label: "≥ at least" },
+];
+const directionOptions: Option[] = [
+  { value: "lower_is_better", label: "Lower is better" },
+  { value: "higher_is_better", label: "Higher is better" },
+];
+const sourceKindOptions: Option[] = [
+  { value: "push", label: "Pushed by pipelines (API)" },
+  { value: "prometheus", label: "Polled from Prometheus (PromQL)" },
+];
+
+const text = (v: string | number | null | undefined) => (v === null || v === undefined ? "" : String(v));
+export const failed = (state: PlanFormState) => ({ errors: state && !state.ok ? state.fieldErrors : undefined, values: state && !state.ok ? state.values : undefined });
+
+
+export function Hidden({ fields }: { fields: Record<string, string | number> }) {
+  return Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={String(value)} />);
+}
+
+/** A disclosure (keyboard-operable without script) holding a form: inline edits and confirmations. */
+/** A verb shown, with what it acts on read out to assistive technology only (the row names it). */
+export function Named({ verb, name }: { verb: string; name: string }) {
+  return (
+    <>
+      {verb}
+      <span className="sr-only"> {name}</span>
+    </>
+  );
+}
+
+export function Disclosure({ summary, children, danger = false }: { summary: React.ReactNode; children: React.ReactNode; danger?: boolean }) {
+  return (
+    <details className="group">
+      <summary
+        className={`inline-flex cursor-pointer list-none items-center rounded-md border px-3 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-accent-500/50 ${danger ? "border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950/40" : "border-slate-300 text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-100 dark:hover:bg-slate-800"}`}
+      >
+        {summary}
+      </summary>
+      <div className="mt-2 rounded-md border border-slate-200 p-3 dark:border-slate-800">{children}</div>
+    </details>
+  );
+}
+
+/**
+ * Removal behind a second step. With `confirmKey`, the key must be typed to go ahead; the box also
+ * appears when the server asks for it (samples may have arrived since the page was rendered).
+ */
+export function ConfirmRemove({ action, fields, name, consequence, confirmKey, confirmRequired = false }: { action: Action; fields: Record<string, string | number>; name: string; consequence: string; confirmKey?: string; confirmRequired?: boolean }) {
+  const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
+  const { errors } = failed(state);
+  return (
+    <Disclosure summary={<><Named verb="Remove" name={name} />…</>} danger>
+      <form action={formAction} className="space-y-2" noValidate aria-label={`Remove ${name}`}>
+        <Hidden fields={fields} />
+        <p className="text-sm">{consequence}</p>
+        {confirmKey && (confirmRequired || errors?.confirm) ? <Field label={`Type ${confirmKey} to confirm`} name="confirm" autoComplete="off" spellCheck={false} errors={errors?.confirm} /> : null}
+        <StaleAwareMessage state={state} />
+        <SubmitButton variant="danger">Remove {name}</SubmitButton>
+      </form>
+    </Disclosure>
+  );
+}
+
+function MetricFields({ metric, sources, errors, values }: { metric?: KpiMetric; sources: Option[]; errors: Errors; values: Values }) {
+  const pick = (name: keyof KpiMetric & string, fallback = "") => values?.[name] ?? (metric ? text(metric[name] as string | number | null) : fallback);
+  return (
+    <div className="grid gap-3 sm:grid-cols-3">
+      <Field label="Label" name="label" defaultValue={pick("label")} errors={errors?.label} />
+      <Field label="Unit" name="unit" defaultValue={pick("unit")} errors={errors?.unit} hint="%, ms, jobs…" />
+      <SelectField label="Direction" name="direction" options={directionOptions} defaultValue={pick("direction", "lower_is_better")} errors={errors?.direction} />
+      <Field label="Target" name="target" type="number" step="any" inputMode="decimal" defaultValue={pick("target")} errors={errors?.target} />
+      <Field label="Alert threshold" name="alertThreshold" type="number" step="any" inputMode="decimal" defaultValue={pick("alertThreshold")} errors={errors?.alertThreshold} />
+      <Field label="Critical threshold" name="criticalThreshold" type="number" step="any" inputMode="decimal" defaultValue={pick("criticalThreshold")} errors={errors?.criticalThreshold} />
+      <SelectField label="Samples arrive" name="sourceKind" options={sourceKindOptions} defaultValue={pick("sourceKind", "push")} errors={errors?.sourceKind} />
+      <SelectField label="Prometheus source" name="sourceId" options={[{ value: "", label: sources.length ? "— none —" : "No sources in this project" }, ...sources]} defaultValue={pick("sourceId")} errors={errors?.sourceId} hint="Only for polled KPIs" />
+      <Field label="PromQL query" name="promql" defaultValue={pick("promql")} errors={errors?.promql} hint="Only for polled KPIs" spellCheck={false} />
+    </div>
+  );
+}
+
+function UpdateMetricForm({ planId, version, metric, sources }: { planId: string; version: number; metric: KpiMetric; sources: Option[] }) {
+  const [state, action] = useActionState<PlanFormState, FormData>(updateMetricAction, null);
+  return (
+    <form action={action} className="space-y-2" noValidate aria-label={`Edit KPI ${metric.label}`}>
+      <Hidden fields={{ planId, version, metricId: metric.id }} />
+      <MetricFields metric={metric} sources={sources} {...failed(state)} />
+      <p className="text-xs text-slate-600 dark:text-slate-400">Thresholds run target → alert → critical in the direction things get worse. The key {metric.key} stays: pipelines push by it.</p>
+      <StaleAwareMessage state={state} />
+      <SubmitButton variant="secondary">Save {metric.label}</SubmitButton>
+    </form>
+  );
+}
+
+const thresholdWords = (m: KpiMetric) => {
+  const fmt = (v: number | null) => (v === null ? "—" : `${v}${m.unit === "%" ? "%" : m.unit ? ` ${m.unit}` : ""}`);
+  return `target ${fmt(m.target)} · alert ${fmt(m.alertThreshold)} · critical ${fmt(m.criticalThreshold)}`;
+};
+
+export function MetricEditor({ planId, version, metric, sources, first, last }: { planId: string; version: number; metric: KpiMetric; sources: Option[]; first: boolean; last: boolean }) {
+  const fields = { planId, version, metricId: metric.id };
+  const consequence = [
+    metric.samples ? `Its ${metric.samples.toLocaleString("en")} sample${metric.samples === 1 ? "" : "s"} go with it.` : "It has no samples yet.",
+    metric.uses ? metric.uses === 1 ? "The success criterion or rollback trigger that uses it is removed too." : `The ${metric.uses} success criteria and rollback triggers that use it are removed too.` : "",
+  ].join(" ");
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
+        <span className="font-medium">{metric.label}</span>
+        <code className="text-xs text-slate-600 dark:text-slate-400">{metric.key}</code>
+        <span className="text-sm text-slate-600 dark:text-slate-400">
+          {metric.direction === "lower_is_better" ? "lower is better" : "higher is better"} · {thresholdWords(metric)} · {metric.sourceKind === "push" ? "pushed" : "polled from Prometheus"}
+        </span>
+      </div>
+      <div className="flex flex-wrap items-start gap-2">
+        <Disclosure summary={<Named verb="Edit" name={metric.label} />}>
+          <UpdateMetricForm planId={planId} version={version} metric={metric} sources={sources} />
+        </Disclosure>
+        {!first ? <ActionButton action={moveMetricAction} fields={{ ...fields, direction: "up" }} label={<Named verb="Move up" name={metric.label} />} /> : null}
+        {!last ? <ActionButton action={moveMetricAction} fields={{ ...fields, direction: "down" }} label={<Named verb="Move down" name={metric.label} />} /> : null}
+        <ConfirmRemove action={removeMetricAction} fields={fields} name={metric.label} consequence={consequence} confirmKey={metric.key} confirmRequired={metric.samples > 0} />
+      </div>
+    </div>
+  );
+}
+
+export function AddCatalogueMetricForm({ planId, version, available }: { planId: string; version: number; available: Option[] }) {
+  const [state, action] = useActionState<PlanFormState, FormData>(addMetricAction, null);
+  const { errors, values } = failed(state);
+  if (!available.length) return <p className="text-sm text-slate-600 dark:text-slate-400">Every KPI of the catalogue is already in this plan.</p>;
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-2" noValidate aria-label="Add a KPI from the catalogue">
+      <Hidden fields={{ planId, version, from: "catalogue" }} />
+      <div className="min-w-48 flex-1">
+        <SelectField label="KPI from the catalogue" name="catalogueKey" options={available} defaultValue={values?.catalogueKey} errors={errors?.catalogueKey} hint="Comes with the template's unit, direction and thresholds" />
+      </div>
+      <SubmitButton>Add KPI</SubmitButton>
+      <div className="basis-full">
+        <StaleAwareMessage state={state} />
+      </div>
+    </form>
+  );
+}
+
+export function AddCustomMetricForm({ planId, version, sources }: { planId: string; version: number; sources: Option[] }) {
+  const [state, action] = useActionState<PlanFormState, FormData>(addMetricAction, null);
+  const { errors, values } = failed(state);
+  return (
+    <form action={action} className="space-y-2" noValidate aria-label="Add a custom KPI">
+      <Hidden fields={{ planId, version, from: "custom" }} />
+      <Field label="Key" name="key" defaultValue={values?.key ?? ""} errors={errors?.key} hint="What pipelines push by, e.g. checkout_success; leave empty to derive it from the label" spellCheck={false} autoComplete="off" />
+      <MetricFields sources={sources} errors={errors} values={values} />
+      <StaleAwareMessage state={state} />
+      <SubmitButton>Add custom KPI</SubmitButton>
+    </form>
+  );
+}
+
+function CriterionFields({ criterion, metrics, errors, values }: { criterion?: KpiCriterion; metrics: Option[]; errors: Errors; values: Values }) {
+  return (
+    <div className="grid gap-3 sm:grid-cols-4">
+      <SelectField label="KPI" name="metricId" options={metrics} defaultValue={values?.metricId ?? criterion?.metricId} errors={errors?.metricId} />
+      <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={values?.comparison ?? criterion?.comparison ?? "lt"} errors={errors?.comparison} />
+      <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={values?.value ?? text(criterion?.value)} errors={errors?.value} />
+      <Field label="Sustained for (min)" name="sustainedMinutes" type="number" min={0} step={1} defaultValue={values?.sustainedMinutes ?? text(criterion?.sustainedMinutes ?? 0)} errors={errors?.sustainedMinutes} hint="0: judged on the last 15 min" />
+    </div>
+  );
+}
+
+function CriterionForm({ action, fields, criterion, metrics, submit, label }: { action: Action; fields: Record<string, string | number>; criterion?: KpiCriterion; metrics: Option[]; submit: string; label: string }) {
+  const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
+  return (
+    <form action={formAction} className="space-y-2" noValidate aria-label={label}>
+      <Hidden fields={fields} />
+      <CriterionFields {...(criterion ? { criterion } : {})} metrics={metrics} {...failed(state)} />
+      <StaleAwareMessage state={state} />
+      <SubmitButton variant={criterion ? "secondary" : "primary"}>{submit}</SubmitButton>
+    </form>
+  );
+}
+
+/** One phase's success criteria in words; editable while the phase is pending or active. */
+export function PhaseCriteriaEditor({ planId, version, phase, criteria, metrics }: { planId: string; version: number; phase: { id: string; name: string; open: boolean }; criteria: KpiCriterion[]; metrics: Option[] }) {
+  const base = { planId, version };
+  return (
+    <div className="space-y-2">
+      {criteria.length ? (
+        <ul className="space-y-2">
+          {criteria.map((c) => (
+            <li key={c.id} className="space-y-2">
+              <p className="text-sm">{c.description}</p>
+              {phase.open ? (
+                <div className="flex flex-wrap items-start gap-2">
+                  <Disclosure summary={<Named verb="Edit" name={`“${c.description}”`} />}>
+                    <CriterionForm action={updateCriterionAction} fields={{ ...base, criterionId: c.id }} criterion={c} metrics={metrics} submit="Save criterion" label={`Edit criterion ${c.description}`} />
+                  </Disclosure>
+                  <ConfirmRemove action={removeCriterionAction} fields={{ ...base, criterionId: c.id }} name={`“${c.description}”`} consequence={`${phase.name}'s gate will no longer wait for it.`} />
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-slate-600 dark:text-slate-400">No success criteria: the gate waits on approvals and checklists only.</p>
+      )}
+      {phase.open ? (
+        metrics.length ? (
+          <Disclosure summary={`Add a criterion to ${phase.name}`}>
+            <CriterionForm action={addCriterionAction} fields={{ ...base, phaseId: phase.id }} metrics={metrics} submit="Add criterion" label={`Add a success criterion to ${phase.name}`} />
+          </Disclosure>
+        ) : (
+          <p className="text-sm text-slate-600 dark:text-slate-400">Add a KPI first: criteria are judged on KPI samples.</p>
+        )
+      ) : (
+        <p className="text-xs text-slate-600 dark:text-slate-400">{phase.name} has finished: its criteria are history.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+"use client";
+
+import { useActionState } from "react";
+import type { PlanFormState } from "@/app/plans/actions";
+import { addRiskAction, riskStatusAction, updateRiskAction } from "@/app/plans/planning-actions";
+import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
+import { StaleAwareMessage } from "@/components/plan/action-form";
+import { failed, Hidden } from "@/components/plan/kpi-edit-forms";
+import type { RiskLevel } from "@/db/schema/enums";
+import { levelLabel, RISK_LEVELS, RISK_STATUSES, type RiskStatus, riskStatusLabel } from "@/lib/domain/risk";
+
+// Adding and editing a risk, and changing its status. The owner is one of the project's members
+// or, with no member chosen, whoever is named in words.
+
+export interface RiskFormValues {
+  id: string;
+  description: string;
+  likelihood: RiskLevel;
+  impact: RiskLevel;
+  mitigation: string;
+  ownerId: string | null;
+  ownerLabel: string;
+  status: RiskStatus;
+}
+
+export interface Member {
+  id: string;
+  name: string;
+}
+
+const levelOptions: Option[] = RISK_LEVELS.map((l) => ({ value: l, label: levelLabel[l] }));
+const statusOptions: Option[] = RISK_STATUSES.map((s) => ({ value: s, label: riskStatusLabel[s] }));
+
+export function RiskForm({ planId, risk, members }: { planId: string; risk?: RiskFormValues; members: Member[] }) {
+  const [state, action] = useActionState<PlanFormState, FormData>(risk ? updateRiskAction : addRiskAction, null);
+  const { errors, values } = failed(state);
+  const pick = (name: keyof RiskFormValues, fallback = "") => values?.[name] ?? (risk ? String(risk[name] ?? "") : fallback);
+  const ownerOptions: Option[] = [{ value: "", label: "Someone named below" }, ...members.map((m) => ({ value: m.id, label: m.name }))];
+  return (
+    <form action={action} className="space-y-3" noValidate aria-label={risk ? `Edit risk: ${risk.description}` : "Add a risk"} data-testid={risk ? "risk-edit-form" : "risk-add-form"}>
+      <Hidden fields={risk ? { planId, riskId: risk.id } : { planId }} />
+      <Field label="Risk" name="description" defaultValue={pick("description")} errors={errors?.description} hint="What could go wrong, in one sentence." />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <SelectField label="Likelihood" name="likelihood" options={levelOptions} defaultValue={pick("likelihood", "medium")} errors={errors?.likelihood} />
+        <SelectField label="Impact" name="impact" options={levelOptions} defaultValue={pick("impact", "medium")} errors={errors?.impact} />
+      </div>
+      <Field label="Mitigation" name="mitigation" defaultValue={pick("mitigation")} errors={errors?.mitigation} hint="What lowers the likelihood or the impact." />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <SelectField label="Owner" name="ownerId" options={ownerOptions} defaultValue={pick("ownerId")} errors={errors?.ownerId} />
+        <Field label="Owner, if not a member" name="ownerLabel" defaultValue={risk?.ownerId ? "" : pick("ownerLabel")} errors={errors?.ownerLabel} hint="A team or a person outside the project." />
+      </div>
+      {risk ? null : <SelectField label="Status" name="status" options={statusOptions} defaultValue={pick("status", "open")} errors={errors?.status} />}
+      <StaleAwareMessage state={state} />
+      <SubmitButton pendingText="Saving…">{risk ? "Save risk" : "Add risk"}</SubmitButton>
+    </form>
+  );
+}
+
+export function RiskStatusForm({ planId, riskId, status, description }: { planId: string; riskId: string; status: RiskStatus; description: string }) {
+  const [state, action] = useActionState<PlanFormState, FormData>(riskStatusAction, null);
+  const { errors } = failed(state);
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-2" noValidate aria-label={`Status of risk: ${description}`}>
+      <Hidden fields={{ planId, riskId }} />
+      <div className="w-40">
+        <SelectField label="Status" name="status" options={statusOptions} defaultValue={status} errors={errors?.status} />
+      </div>
+      <SubmitButton variant="secondary" pendingText="Saving…">
+        Set status
+      </SubmitButton>
+      <div className="basis-full">
+        <StaleAwareMessage state={state} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,69 @@
+import { getDb } from "@/db/client";
+import { describeError } from "./errors";
+import { pollDueSources } from "./services/metric-sources";
+import { sweepTriggers } from "./services/trigger-watch";
+import { runWebhooks } from "./services/webhooks";
+
+// Work every app process does on timers: Prometheus sources that are due are polled (each poll
+// claimed by one process), rollback triggers are judged even when no samples arrive, so silence
+// is noticed, and webhooks are collected from the audit trail and delivered (with retries). Any number of processes may run this against one database; the services
+// make each effect happen once. A job never overlaps its own previous run.
+
+export interface BackgroundWork {
+  stop(): void;
+}
+
+/** How often triggers are re-judged without new samples (PHASEGATE_WATCH_SECONDS, default 15). */
+export function watchIntervalMs(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(env.PHASEGATE_WATCH_SECONDS ?? 15);
+  return Number.isFinite(seconds) && seconds >= 1 ? seconds * 1000 : 15_000;
+}
+
+// The shortest poll interval a metric source may have; a tick polls only the sources that are due.
+const POLL_TICK_MS = 5_000;
+
+function every(label: string, ms: number, job: () => Promise<void>): () => void {
+  let running = false;
+  let lastError: string | null = null;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await job();
+      if (lastError) console.log(`phasegate: ${label} resumed`);
+      lastError = null;
+    } catch (error) {
+      // Said once per cause, not on every tick of an outage.
+      const message = describeError(error);
+      if (message !== lastError) console.error(`phasegate: ${label} paused: ${message}`);
+      lastError = message;
+    } finally {
+      running = false;
+    }
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): BackgroundWork {
+  const stops = [
+    every("metric source polling", POLL_TICK_MS, async () => {
+      const { db } = await getDb();
+      for (const poll of await pollDueSources(db)) {
+        for (const fired of poll.triggersFired) console.log(`phasegate: automatic rollback after a Prometheus poll: ${fired}`);
+      }
+    }),
+    every("webhook delivery", POLL_TICK_MS, async () => {
+      const { db } = await getDb();
+      const run = await runWebhooks(db);
+      if (run.failed) console.error(`phasegate: ${run.failed} webhook deliver${run.failed === 1 ? "y" : "ies"} failed after the last retry`);
+    }),
+    every("rollback trigger watch", watchIntervalMs(env), async () => {
+      const { db } = await getDb();
+      const sweep = await sweepTriggers(db);
+      for (const f of sweep.fired) console.log(`phasegate: automatic rollback: ${f.description}`);
+      for (const f of sweep.failed) console.error(`phasegate: trigger evaluation failed for plan ${f.planId}: ${f.error}`);
+    }),
+  ];
+  return { stop: () => stops.forEach((stop) => stop()) };
+}

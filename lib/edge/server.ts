@@ -1,0 +1,94 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DbHandle } from "@/db/client";
+import { FlagStore } from "@/lib/flags/store";
+import { TokenVerifier } from "@/lib/flags/token-verifier";
+import { EventHub } from "@/lib/live/hub";
+import { handleOfrep, MAX_BODY_BYTES } from "@/lib/ofrep/handler";
+import { type RateLimiter } from "@/lib/ofrep/rate-limit";
+
+// The edge evaluator: OFREP on plain node:http, no web framework in the request path. It holds
+// its projects' flags in memory, reloaded when PostgreSQL announces a change (LISTEN/NOTIFY), so
+// any number of these can run beside the app and answer flag reads at the rate applications make
+// them. Same evaluation code as the app's /ofrep routes.
+
+export interface EdgeOptions {
+  handle: DbHandle;
+  port?: number;
+  host?: string;
+  limiter?: RateLimiter | null;
+}
+
+export interface Edge {
+  url: string;
+  port: number;
+  flags: FlagStore;
+  close(): Promise<void>;
+}
+
+function headersOf(req: http.IncomingMessage): Pick<Headers, "get"> {
+  return {
+    get(name: string) {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
+
+function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | null) {
+  res.writeHead(status, body === null ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) });
+  res.end(body ?? undefined);
+}
+
+export async function startEdge(options: EdgeOptions): Promise<Edge> {
+  const { handle } = options;
+  const hub = new EventHub(async () => handle);
+  const flags = new FlagStore(handle.db);
+  const tokens = new TokenVerifier(handle.db);
+  const subscribe = (fn: Parameters<EventHub["subscribe"]>[1]) => hub.subscribe("*", fn);
+  await flags.follow(subscribe);
+  await tokens.follow(subscribe);
+  const deps = { flags, tokens, limiter: options.limiter ?? null };
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (req.method === "GET" && path === "/health") {
+      send(res, 200, { "content-type": "application/json" }, JSON.stringify({ status: "ok", db: handle.kind }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    req.on("data", (chunk: Buffer) => {
+      // Keep at most one byte past the limit, so the handler can refuse an oversize body in words.
+      const room = MAX_BODY_BYTES + 1 - kept;
+      if (room > 0) {
+        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+        kept += Math.min(room, chunk.length);
+      }
+    });
+    req.on("end", () => {
+      handleOfrep(deps, { method: req.method ?? "GET", path, headers: headersOf(req), body: Buffer.concat(chunks).toString("utf8") })
+        .then((r) => send(res, r.status, r.headers, r.body))
+        .catch(() => send(res, 500, { "content-type": "application/json" }, JSON.stringify({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated" })));
+    });
+    req.on("error", () => res.destroy());
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`,
+    port,
+    flags,
+    async close() {
+      flags.stop();
+      tokens.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await hub.close();
+    },
+  };
+}

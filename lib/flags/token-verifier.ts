@@ -1,0 +1,89 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { apiTokens } from "@/db/schema";
+import { hashApiToken, looksLikeApiToken } from "@/lib/auth/api-token";
+import type { HubMessage } from "@/lib/live/hub";
+import type { Subscribe } from "./store";
+
+// Token checks for flag evaluation, which runs at request rates where one database read per
+// request would be the bottleneck: a token's row is kept in memory once read, and dropped when
+// PostgreSQL announces that a token was revoked. Unknown tokens are remembered briefly, so a
+// client with a wrong token cannot turn every request into a query.
+
+const UNKNOWN_TTL_MS = 5_000;
+const LAST_USED_PRECISION_MS = 60_000;
+// A backstop for missed revocation notices: a known token is read again after this long.
+const KNOWN_TTL_MS = 60_000;
+
+export type TokenCheck =
+  | { ok: true; tokenId: string; projectId: string; scopes: readonly string[] }
+  | { ok: false; status: 401 | 403; reason: string };
+
+interface Known {
+  id: string;
+  projectId: string;
+  scopes: string[];
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  readAt: number;
+}
+
+export class TokenVerifier {
+  private readonly known = new Map<string, Known>();
+  private readonly unknown = new Map<string, number>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  async follow(subscribe: Subscribe): Promise<void> {
+    this.unsubscribe = await subscribe((message: HubMessage) => {
+      if (message.kind === "resync" || message.event.type === "token.revoked") this.forget();
+    });
+  }
+
+  stop() {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  forget() {
+    this.known.clear();
+    this.unknown.clear();
+  }
+
+  async check(presented: string | null, scope: string, now: Date = new Date()): Promise<TokenCheck> {
+    if (!presented) return { ok: false, status: 401, reason: "Send an API token as `Authorization: Bearer <token>` or `X-API-Key`" };
+    // Keyed by the presented token itself, so a cached token costs no hashing per request.
+    if (!looksLikeApiToken(presented)) return { ok: false, status: 401, reason: "The API token is not valid" };
+    let token = this.known.get(presented);
+    if (token && now.getTime() - token.readAt > KNOWN_TTL_MS) token = undefined;
+    if (!token) {
+      const hash = hashApiToken(presented);
+      const until = this.unknown.get(presented);
+      if (until && until > now.getTime()) return { ok: false, status: 401, reason: "The API token is not valid" };
+      const [row] = await this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash));
+      if (!row) {
+        if (this.unknown.size > 10_000) this.unknown.clear();
+        this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
+        return { ok: false, status: 401, reason: "The API token is not valid" };
+      }
+      token = { id: row.id, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+      if (this.known.size > 10_000) this.known.clear();
+      this.known.set(presented, token);
+    }
+    if (token.revokedAt) return { ok: false, status: 401, reason: "The API token was revoked" };
+    if (token.expiresAt && token.expiresAt <= now) return { ok: false, status: 401, reason: "The API token has expired" };
+    if (!token.scopes.includes(scope)) return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
+    // Last use to the minute, written in the background: never on the request's path.
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+      token.lastUsedAt = now;
+      void this.db
+        .update(apiTokens)
+        .set({ lastUsedAt: now })
+        .where(eq(apiTokens.id, token.id))
+        .catch(() => {});
+    }
+    return { ok: true, tokenId: token.id, projectId: token.projectId, scopes: token.scopes };
+  }
+}

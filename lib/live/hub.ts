@@ -1,0 +1,95 @@
+import type { DbHandle } from "@/db/client";
+import { type DomainEvent, EVENTS_CHANNEL } from "@/lib/services/events";
+
+// One LISTEN per app process on the events channel, fanned out to the open pages (and anything
+// else in the process) that follow a plan. Every instance listens for itself, so a change made
+// through any instance reaches the pages open on all of them, after it commits.
+
+export type HubMessage = { kind: "event"; event: DomainEvent } | { kind: "resync" };
+type Subscriber = (message: HubMessage) => void;
+
+export class EventHub {
+  private readonly byPlan = new Map<string, Set<Subscriber>>();
+  private readonly everything = new Set<Subscriber>();
+  private started: Promise<void> | null = null;
+  private stop: (() => Promise<void>) | null = null;
+  private listenedOnce = false;
+
+  constructor(private readonly handle: () => Promise<DbHandle>) {}
+
+  /** Follows one plan's events (or every event with planId "*"); returns the unsubscribe. */
+  async subscribe(planId: string, fn: Subscriber): Promise<() => void> {
+    const set = planId === "*" ? this.everything : (this.byPlan.get(planId) ?? new Set<Subscriber>());
+    if (planId !== "*") this.byPlan.set(planId, set);
+    set.add(fn);
+    try {
+      await this.ensureListening();
+    } catch (error) {
+      set.delete(fn);
+      throw error;
+    }
+    return () => {
+      set.delete(fn);
+      if (planId !== "*" && set.size === 0) this.byPlan.delete(planId);
+    };
+  }
+
+  get subscribers(): number {
+    let n = this.everything.size;
+    for (const set of this.byPlan.values()) n += set.size;
+    return n;
+  }
+
+  private ensureListening(): Promise<void> {
+    this.started ??= (async () => {
+      const handle = await this.handle();
+      this.stop = await handle.listen(EVENTS_CHANNEL, (payload) => this.dispatch(payload), () => this.reconnected());
+    })().catch((error: unknown) => {
+      this.started = null; // the next subscriber tries again
+      throw error;
+    });
+    return this.started;
+  }
+
+  private reconnected() {
+    // The first LISTEN is the start; later ones follow a dropped connection, during which events
+    // may have been missed: every follower is told to catch up.
+    if (!this.listenedOnce) {
+      this.listenedOnce = true;
+      return;
+    }
+    this.broadcast({ kind: "resync" }, [this.everything, ...this.byPlan.values()]);
+  }
+
+  private dispatch(payload: string) {
+    let event: DomainEvent;
+    try {
+      event = JSON.parse(payload) as DomainEvent;
+    } catch {
+      return;
+    }
+    const sets = [this.everything];
+    const plan = event.planId ? this.byPlan.get(event.planId) : undefined;
+    if (plan) sets.push(plan);
+    this.broadcast({ kind: "event", event }, sets);
+  }
+
+  private broadcast(message: HubMessage, sets: Iterable<Set<Subscriber>>) {
+    for (const set of sets) {
+      for (const fn of [...set]) {
+        try {
+          fn(message);
+        } catch (error) {
+          console.error("phasegate: event subscriber failed", error);
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop?.();
+    this.stop = null;
+    this.started = null;
+    this.listenedOnce = false;
+  }
+}

@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { tokenFromHeaders } from "@/lib/auth/api-token";
+import { type Evaluation, evaluateFlag } from "@/lib/domain/flag-eval";
+import type { FlagStore } from "@/lib/flags/store";
+import type { TokenVerifier } from "@/lib/flags/token-verifier";
+import { type RateLimiter } from "./rate-limit";
+
+// The OpenFeature Remote Evaluation Protocol (OFREP), framework-free: the Next.js app and the
+// edge evaluator both hand requests to `handleOfrep` and write back what it returns.
+//
+//   POST /ofrep/v1/evaluate/flags/{key}  one flag   → 200 | 400 | 401 | 403 | 404 | 429 | 500
+//   POST /ofrep/v1/evaluate/flags        all flags  → 200 with ETag | 304 | 400 | 401 | 403 | 429 | 500
+//
+// Request body: {"context": {"targetingKey": "…", …}}. Auth: `Authorization: Bearer <token>` or
+// `X-API-Key: <token>`, a project token with the flags:evaluate scope; it evaluates that
+// project's flags.
+
+export interface OfrepRequest {
+  method: string;
+  /** The path without query string, e.g. /ofrep/v1/evaluate/flags/checkout.one-page */
+  path: string;
+  headers: Pick<Headers, "get">;
+  body: string;
+}
+
+export interface OfrepResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface OfrepDeps {
+  flags: FlagStore;
+  tokens: TokenVerifier;
+  limiter?: RateLimiter | null;
+}
+
+export const OFREP_PREFIX = "/ofrep/v1/evaluate/flags";
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const JSON_TYPE = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): OfrepResponse {
+  return { status, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+}
+
+type Parsed = { ok: true; context: Record<string, unknown> } | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
+
+/** The evaluation context from the body; an absent body or context counts as an empty one. */
+export function parseEvaluationRequest(body: string): Parsed {
+  if (body.trim() === "") return { ok: true, context: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid JSON" };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: 'The request body must be a JSON object such as {"context":{"targetingKey":"user-1"}}' };
+  }
+  const context = (parsed as { context?: unknown }).context;
+  if (context === undefined || context === null) return { ok: true, context: {} };
+  if (typeof context !== "object" || Array.isArray(context)) {
+    return { ok: false, errorCode: "INVALID_CONTEXT", errorDetails: "context must be a JSON object" };
+  }
+  return { ok: true, context: context as Record<string, unknown> };
+}
+
+function success(e: Extract<Evaluation, { ok: true }>) {
+  return { key: e.key, value: e.value, reason: e.reason, variant: e.variant, metadata: e.metadata };
+}
+
+function failure(e: Extract<Evaluation, { ok: false }>) {
+  return { key: e.key, errorCode: e.errorCode, errorDetails: e.errorDetails };
+}
+
+/** A strong ETag over the exact answer: the same context and flags give the same tag. */
+export function etagOf(body: string): string {
+  return `"${createHash("sha1").update(body).digest("base64url")}"`;
+}
+
+function ifNoneMatchHas(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const tag = part.trim().replace(/^W\//, "");
+    return tag === etag || tag === "*";
+  });
+}
+
+export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promise<OfrepResponse> {
+  const single = request.path.startsWith(`${OFREP_PREFIX}/`);
+  const bulk = request.path === OFREP_PREFIX || request.path === `${OFREP_PREFIX}/`;
+  let key = "";
+  if (single && !bulk) {
+    try {
+      key = decodeURIComponent(request.path.slice(OFREP_PREFIX.length + 1));
+    } catch {
+      return json(400, { key: request.path.slice(OFREP_PREFIX.length + 1), errorCode: "PARSE_ERROR", errorDetails: "The flag key in the path is not valid URL encoding" });
+    }
+  }
+  if (!single && !bulk) return json(404, { errorDetails: "Not an OFREP endpoint: POST /ofrep/v1/evaluate/flags or /ofrep/v1/evaluate/flags/{key}" });
+  if (request.method !== "POST") return json(405, { errorDetails: "Use POST" }, { allow: "POST" });
+
+  try {
+    const token = await deps.tokens.check(tokenFromHeaders(request.headers), "flags:evaluate");
+    if (!token.ok) return json(token.status, { errorDetails: token.reason });
+
+    const wait = deps.limiter?.take(token.tokenId);
+    if (wait) return json(429, { errorDetails: `Too many evaluations for this token; retry in ${wait} s` }, { "retry-after": String(wait) });
+
+    if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) {
+      const details = `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
+      return json(400, bulk ? { errorCode: "PARSE_ERROR", errorDetails: details } : { key, errorCode: "PARSE_ERROR", errorDetails: details });
+    }
+    const parsed = parseEvaluationRequest(request.body);
+    if (!parsed.ok) return json(400, bulk ? { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails } : { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
+
+    const flags = await deps.flags.flagsFor(token.projectId);
+    if (bulk) {
+      const results = [...flags.values()].sort((a, b) => a.key.localeCompare(b.key)).map((flag) => {
+        const e = evaluateFlag(flag, parsed.context);
+        return e.ok ? success(e) : failure(e);
+      });
+      const body = JSON.stringify({ flags: results });
+      const etag = etagOf(body);
+      if (ifNoneMatchHas(request.headers.get("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": "no-cache" }, body: null };
+      return { status: 200, headers: { ...JSON_TYPE, "cache-control": "no-cache", etag }, body };
+    }
+
+    const flag = flags.get(key);
+    if (!flag) return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `No flag "${key}" in this token's project` });
+    const e = evaluateFlag(flag, parsed.context);
+    return e.ok ? json(200, success(e)) : json(400, failure(e));
+  } catch (error) {
+    // The database is away or something unexpected happened: a general error, never a stack.
+    console.error("phasegate: flag evaluation failed", error);
+    const errorDetails = "Flags could not be evaluated right now; the client keeps its defaults";
+    return json(500, bulk ? { errorCode: "GENERAL", errorDetails } : { key, errorCode: "GENERAL", errorDetails });
+  }
+}

@@ -1,0 +1,16 @@
+import "server-only";
+import { processFlagDeps } from "@/lib/flags/process";
+import { isDatabaseUnavailable } from "@/lib/errors";
+import { handleOfrep } from "./handler";
+
+/** The app's OFREP routes: the request handed to the shared handler, its answer written back. */
+export async function serveOfrep(request: Request): Promise<Response> {
+  try {
+    const deps = await processFlagDeps();
+    const result = await handleOfrep(deps, { method: request.method, path: new URL(request.url).pathname, headers: request.headers, body: await request.text() });
+    return new Response(result.body, { status: result.status, headers: result.headers });
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) console.error("phasegate: OFREP request failed", error);
+    return Response.json({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated right now" }, { status: 500 });
+  }
+}
