@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found:entity"
   | "conflict:stale_version"
   | "conflict:state"
+  | "rate_limited"
   | "unavailable:database"
   | "config:database";
 
@@ -20,6 +21,7 @@ const statusByCode: Record<ErrorCode, number> = {
   "not_found:entity": 404,
   "conflict:stale_version": 409,
   "conflict:state": 409,
+  rate_limited: 429,
   "unavailable:database": 503,
   "config:database": 500,
 };

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { endUserSessions } from "@/lib/services/account";
 import { createProject, createUser, setUserFlags, setUserPassword } from "@/lib/services/admin";
 
 type State = ActionResult<unknown> | null;
@@ -19,7 +20,11 @@ export async function createUserAction(_prev: State, form: FormData): Promise<Ac
 }
 
 export async function setPasswordAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
-  return done(await runAction((ctx) => setUserPassword(ctx, formToObject(form))), "Password set.");
+  return done(await runAction((ctx) => setUserPassword(ctx, formToObject(form))), "Password set. Every session signed in with the old one has ended.");
+}
+
+export async function endSessionsAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
+  return done(await runAction((ctx) => endUserSessions(ctx, formToObject(form))), "Signed out on every device.");
 }
 
 export async function setUserFlagsAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { forbidden } from "next/navigation";
-import { CreateProjectForm, CreateUserForm, SetPasswordForm, UserFlagButton } from "@/components/admin/admin-forms";
+import { CreateProjectForm, CreateUserForm, EndSessionsButton, SetPasswordForm, UserFlagButton } from "@/components/admin/admin-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
@@ -38,9 +38,16 @@ export default async function AdminPage() {
                 <div className="mt-2 flex flex-col gap-3 pl-2">
                   <SetPasswordForm userId={u.id} name={u.name} />
                   {u.id === user.userId ? (
-                    <p className="text-xs text-slate-600 dark:text-slate-400">This is you: another admin can change your admin rights.</p>
+                    <p className="text-xs text-slate-600 dark:text-slate-400">
+                      This is you: another admin can change your admin rights. Your own sessions are on{" "}
+                      <Link href="/account" className="underline">
+                        your account page
+                      </Link>
+                      .
+                    </p>
                   ) : (
-                    <div className="flex flex-wrap gap-2">
+                    <div className="flex flex-wrap items-start gap-2">
+                      <EndSessionsButton userId={u.id} name={u.name} />
                       <UserFlagButton userId={u.id} field="isAdmin" value={!u.isAdmin} label={u.isAdmin ? "Remove admin rights" : "Make admin"} />
                       <UserFlagButton userId={u.id} field="disabled" value={!u.disabledAt} label={u.disabledAt ? "Enable" : "Disable sign-in"} />
                     </div>

@@ -9,7 +9,12 @@ import { SignInForm } from "./sign-in-form";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-type Props = { searchParams: Promise<{ callbackUrl?: string; setup?: string; error?: string }> };
+type Props = { searchParams: Promise<{ callbackUrl?: string; setup?: string; error?: string; notice?: string }> };
+
+const notices: Record<string, string> = {
+  "password-changed": "Your password is changed and every session of yours has ended. Sign in with the new password.",
+  "signed-out-everywhere": "You are signed out on every device. Sign in again here.",
+};
 
 export default async function SignInPage({ searchParams }: Props) {
   const params = await searchParams;
@@ -21,6 +26,11 @@ export default async function SignInPage({ searchParams }: Props) {
       {params.setup === "done" ? (
         <p role="status" className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200">
           Your admin account is ready. Sign in with it.
+        </p>
+      ) : null}
+      {params.notice && notices[params.notice] ? (
+        <p role="status" className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200">
+          {notices[params.notice]}
         </p>
       ) : null}
       {params.error && params.error !== "CredentialsSignin" ? (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { createProjectAction, createUserAction, setPasswordAction, setUserFlagsAction } from "@/app/admin/actions";
+import { createProjectAction, createUserAction, endSessionsAction, setPasswordAction, setUserFlagsAction } from "@/app/admin/actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 
@@ -48,6 +48,19 @@ export function UserFlagButton({ userId, field, value, label }: { userId: string
       <input type="hidden" name={field} value={String(value)} />
       <SubmitButton variant={field === "disabled" && value ? "danger" : "secondary"}>{label}</SubmitButton>
       {state && !state.ok ? <FormMessage state={state} /> : null}
+    </form>
+  );
+}
+
+export function EndSessionsButton({ userId, name }: { userId: string; name: string }) {
+  const [state, action] = useActionState<State, FormData>(endSessionsAction, null);
+  return (
+    <form action={action} className="inline-flex flex-col gap-1">
+      <input type="hidden" name="userId" value={userId} />
+      <SubmitButton variant="secondary" pendingText={`Signing ${name} out…`}>
+        Sign out everywhere
+      </SubmitButton>
+      <FormMessage state={state} />
     </form>
   );
 }

@@ -5,10 +5,13 @@ import type { UserActor } from "@/lib/auth/actor";
 export function UserMenu({ user }: { user: UserActor }) {
   return (
     <div className="flex items-center gap-2 text-sm sm:gap-3">
-      <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="signed-in-as">
-        {user.name}
-        {user.isAdmin ? " · admin" : ""}
-      </span>
+      <Link href="/account" className="rounded-md px-1 py-1.5 text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white" data-testid="signed-in-as" title="Your account">
+        <span className="sm:hidden">Account</span>
+        <span className="hidden sm:inline">
+          {user.name}
+          {user.isAdmin ? " · admin" : ""}
+        </span>
+      </Link>
       <form action={signOutAction}>
         <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
           Sign out

@@ -11,7 +11,8 @@ import { normaliseEmail } from "./login-throttle";
 
 // Auth.js: email + password for everyone, and a company's OIDC provider when configured.
 // Sessions are signed JWT cookies; every request re-reads the user, so disabling someone or
-// changing their roles takes effect at once.
+// changing their roles takes effect at once. Each session carries the person's session epoch:
+// a new password or "sign out everywhere" raises it, which ends every older session at once.
 
 export class ThrottledSignin extends CredentialsSignin {
   override code = "throttled";
@@ -84,13 +85,16 @@ async function buildConfig(): Promise<NextAuthConfig> {
           const known = await findUserByEmail(token.email);
           // Never keep the provider's own subject: it is not one of our users.
           token.sub = known && !known.disabledAt ? known.id : undefined;
+          token.epoch = known?.sessionEpoch ?? 0;
         } else if (user?.id) {
           token.sub = user.id;
+          token.epoch = user.sessionEpoch ?? 0;
         }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        session.epoch = typeof token.epoch === "number" ? token.epoch : 0;
         return session;
       },
     },

@@ -5,7 +5,7 @@ import { DEFAULT_THROTTLE, evaluateThrottle, normaliseEmail, type ThrottlePolicy
 import { verifyPassword } from "./password";
 
 export type LoginResult =
-  | { ok: true; user: { id: string; email: string; name: string } }
+  | { ok: true; user: { id: string; email: string; name: string; sessionEpoch: number } }
   | { ok: false; reason: "invalid" | "throttled"; retryAfterMs?: number };
 
 /**
@@ -47,6 +47,6 @@ export async function attemptLogin(
     const passwordOk = await verifyPassword(user?.passwordHash, input.password);
     const ok = Boolean(user && passwordOk && !user.disabledAt);
     await tx.insert(loginAttempts).values({ email, ip, succeeded: ok });
-    return ok && user ? { ok: true, user: { id: user.id, email: user.email, name: user.name } } : { ok: false, reason: "invalid" };
+    return ok && user ? { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch } } : { ok: false, reason: "invalid" };
   });
 }

@@ -13,7 +13,7 @@ export const currentUser = cache(async (): Promise<UserActor | null> => {
   const id = session?.user?.id;
   if (!id) return null;
   const { db } = await getDb();
-  return loadUserActor(db, id);
+  return loadUserActor(db, id, session.epoch ?? 0);
 });
 
 /** For pages: the signed-in person, or a redirect to the sign-in page. */

@@ -51,9 +51,14 @@ export async function setUserPassword(ctx: ServiceContext, input: unknown) {
   const data = parseInput(setPasswordSchema, input);
   const passwordHash = await hashPassword(data.password);
   await ctx.db.transaction(async (tx) => {
-    const [user] = await tx.update(users).set({ passwordHash }).where(eq(users.id, data.userId)).returning({ id: users.id });
+    // A new password ends every session signed in with the old one.
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })
+      .where(eq(users.id, data.userId))
+      .returning({ id: users.id });
     if (!user) throw new AppError("not_found:entity", "No such user");
-    await writeAudit(tx, actor, { action: "user.password_set", entityType: "user", entityId: user.id }, ctx.requestId);
+    await writeAudit(tx, actor, { action: "user.password_set", entityType: "user", entityId: user.id, after: { sessionsEnded: true } }, ctx.requestId);
   });
 }
 

@@ -17,6 +17,7 @@ export const createUserSchema = z.object({
 });
 
 export const setPasswordSchema = z.object({ userId: z.uuid(), password: passwordSchema });
+export const endSessionsSchema = z.object({ userId: z.uuid({ error: "Name the person (their id)" }) });
 export const setUserFlagsSchema = z.object({ userId: z.uuid(), isAdmin: z.boolean().optional(), disabled: z.boolean().optional() });
 
 export const createProjectSchema = z.object({
@@ -49,3 +50,12 @@ export const setupSchema = z.object({
   name: nameSchema,
   password: passwordSchema,
 });
+
+export const changeOwnPasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, { error: "Enter your current password" }).max(256, { error: "Use at most 256 characters" }),
+    password: passwordSchema,
+    confirm: z.string().max(256),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two new passwords differ" })
+  .refine((v) => v.password !== v.currentPassword, { path: ["password"], error: "Choose a password different from the current one" });

@@ -1,0 +1,34 @@
+"use client";
+
+import { useActionState } from "react";
+import { changeOwnPasswordAction, endMySessionsAction } from "@/app/account/actions";
+import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import type { ActionResult } from "@/lib/actions/run";
+
+type State = ActionResult<unknown> | null;
+
+export function ChangePasswordForm({ minLength }: { minLength: number }) {
+  const [state, action] = useActionState<State, FormData>(changeOwnPasswordAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="grid max-w-md gap-3" noValidate>
+      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={errors?.currentPassword} />
+      <Field label="New password" name="password" type="password" autoComplete="new-password" required errors={errors?.password} hint={`At least ${minLength} characters`} />
+      <Field label="New password again" name="confirm" type="password" autoComplete="new-password" required errors={errors?.confirm} />
+      <div className="space-y-2">
+        <FormMessage state={state && !state.ok && !errors ? state : null} />
+        <SubmitButton>Change password and sign out everywhere</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function EndSessionsForm() {
+  const [state, action] = useActionState<State, FormData>(endMySessionsAction, null);
+  return (
+    <form action={action} className="space-y-2">
+      <SubmitButton variant="danger">Sign out everywhere</SubmitButton>
+      <FormMessage state={state && !state.ok ? state : null} />
+    </form>
+  );
+}
