@@ -84,7 +84,7 @@ test("a new password and “sign out everywhere” end every session; an admin c
   const last = await signInAs(browser, email, THIRD);
   const other = await signInAs(browser, email, THIRD);
   await last.goto("/account");
-  await last.getByRole("button", { name: "Sign out everywhere" }).click();
+  await last.getByRole("button", { name: "Sign out everywhere", exact: true }).click();
   await expect(last.getByText("You are signed out on every device.")).toBeVisible();
   await expectSignedOut(other, "/");
 
