@@ -75,7 +75,7 @@ export default async function AccountPage() {
       </Card>
       <Card title="Sessions" id="sessions">
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-          Lost a laptop, or signed in on a shared computer? This ends every session of yours at its next request, on every device and every Phasegate instance, this one included.
+          Lost a laptop, or signed in on a shared computer? “Sign out everywhere” ends every session of yours at its next request, on every device and every Phasegate instance, this one included.
         </p>
         <EndSessionsForm />
       </Card>

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { changeOwnPasswordAction, endMySessionsAction } from "@/app/account/actions";
+import { signOutAction } from "@/app/sign-in/actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 
@@ -26,9 +27,16 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
 export function EndSessionsForm() {
   const [state, action] = useActionState<State, FormData>(endMySessionsAction, null);
   return (
-    <form action={action} className="space-y-2">
-      <SubmitButton variant="danger">Sign out everywhere</SubmitButton>
+    <div className="space-y-2">
+      <div className="flex flex-wrap gap-2">
+        <form action={signOutAction}>
+          <SubmitButton variant="secondary">Sign out of this device</SubmitButton>
+        </form>
+        <form action={action}>
+          <SubmitButton variant="danger">Sign out everywhere</SubmitButton>
+        </form>
+      </div>
       <FormMessage state={state && !state.ok ? state : null} />
-    </form>
+    </div>
   );
 }

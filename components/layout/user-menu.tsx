@@ -5,14 +5,15 @@ import type { UserActor } from "@/lib/auth/actor";
 export function UserMenu({ user }: { user: UserActor }) {
   return (
     <div className="flex items-center gap-2 text-sm sm:gap-3">
-      <Link href="/account" className="rounded-md px-1 py-1.5 text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white" data-testid="signed-in-as" title="Your account">
+      <Link href="/account" className="whitespace-nowrap rounded-md px-1 py-1.5 text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white" data-testid="signed-in-as" title="Your account">
         <span className="sm:hidden">Account</span>
         <span className="hidden sm:inline">
           {user.name}
           {user.isAdmin ? " · admin" : ""}
         </span>
       </Link>
-      <form action={signOutAction}>
+      {/* On a phone, signing out is on the account page: the header keeps room for the nav. */}
+      <form action={signOutAction} className="hidden sm:block">
         <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
           Sign out
         </button>
@@ -22,7 +23,7 @@ export function UserMenu({ user }: { user: UserActor }) {
 }
 
 export function MainNav({ user }: { user: UserActor | null }) {
-  const link = "text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white";
+  const link = "whitespace-nowrap text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white";
   if (!user) return null;
   return (
     <nav aria-label="Main" className="flex min-w-0 items-center gap-3 text-sm sm:gap-4">
