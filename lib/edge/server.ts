@@ -1,6 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
+import { describeError } from "@/lib/errors";
 import { FlagStore } from "@/lib/flags/store";
 import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { EventHub } from "@/lib/live/hub";
@@ -17,6 +19,27 @@ export interface EdgeOptions {
   port?: number;
   host?: string;
   limiter?: RateLimiter | null;
+  /** How long /health waits for the database before calling it unreachable. */
+  healthTimeoutMs?: number;
+  /** Tests only: shorter backstop ages for flags and tokens held in memory. */
+  timing?: { maxAgeMs?: number; knownTtlMs?: number; retryMs?: number };
+}
+
+/** `select 1`, given at most `timeoutMs`: a cut connection must not hold the health check. */
+async function pingDatabase(handle: DbHandle, timeoutMs: number): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([handle.db.execute(sql`select 1`), timeout]);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, reason: describeError(error) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Edge {
@@ -43,17 +66,44 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
 export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const { handle } = options;
   const hub = new EventHub(async () => handle);
-  const flags = new FlagStore(handle.db);
-  const tokens = new TokenVerifier(handle.db);
+  const flags = new FlagStore(handle.db, options.timing);
+  const tokens = new TokenVerifier(handle.db, options.timing);
   const subscribe = (fn: Parameters<EventHub["subscribe"]>[1]) => hub.subscribe("*", fn);
   await flags.follow(subscribe);
   await tokens.follow(subscribe);
   const deps = { flags, tokens, limiter: options.limiter ?? null };
+  const startedAt = Date.now();
+  // One ping at a time: health checks arriving while the database hangs share the one in flight
+  // instead of queueing more queries behind it.
+  let ping: ReturnType<typeof pingDatabase> | null = null;
+
+  /**
+   * For load balancers and people: 200 while the database answers, 503 while it does not (the
+   * edge then answers from the flags it holds, as they were last loaded), with what it holds.
+   */
+  async function health() {
+    ping ??= pingDatabase(handle, options.healthTimeoutMs ?? 2_000).finally(() => {
+      ping = null;
+    });
+    const database = await ping;
+    const held = flags.status();
+    const body = {
+      status: database.ok ? "ok" : "degraded",
+      db: handle.kind,
+      database: database.ok ? `answering (${database.ms} ms)` : `not answering: ${database.reason}`,
+      listening: hub.listening,
+      projects: held.projects,
+      servedFromMemory: held.servedFromMemory.map((p) => ({ projectId: p.projectId, since: p.since.toISOString(), reason: p.reason })),
+      reloads: held.reloads,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+    return { status: database.ok ? 200 : 503, body };
+  }
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     if (req.method === "GET" && path === "/health") {
-      send(res, 200, { "content-type": "application/json" }, JSON.stringify({ status: "ok", db: handle.kind }));
+      void health().then(({ status, body }) => send(res, status, { "content-type": "application/json", "cache-control": "no-store" }, JSON.stringify(body)));
       return;
     }
     const chunks: Buffer[] = [];

@@ -7,6 +7,11 @@ import { loadProjectFlags, type ProjectFlags } from "./snapshot";
 // edit, a kill switch, a plan transition or decision (the rollout % follows the active phase).
 // After a lost LISTEN connection everything is reloaded. A load that started before a change was
 // heard is never kept: the next request loads again.
+//
+// When the database does not answer, the last snapshot that loaded is served (stale-if-error)
+// and a reload is tried again every few seconds: applications keep getting the answers they got a
+// moment ago instead of errors. Nobody can change a flag while the database is away, so what is
+// served is what was decided; /health says which projects are served from memory, and since when.
 
 const RELOAD_ON = ["flags.", "flag.", "plan.", "decision.", "phase."];
 // A backstop for a LISTEN connection that died without saying so (a half-open socket, a pooler
@@ -15,20 +20,47 @@ const MAX_AGE_MS = 30_000;
 
 export type Subscribe = (fn: (message: HubMessage) => void) => Promise<() => void>;
 
+// While the database does not answer, a reload is tried again this often.
+const RETRY_MS = 2_000;
+
 interface Entry {
   generation: number;
   loadedAt: number;
   flags: Promise<ProjectFlags>;
 }
 
+interface Snapshot {
+  generation: number;
+  flags: ProjectFlags;
+}
+
+export interface FlagStoreStatus {
+  /** Projects whose flags are in memory. */
+  projects: number;
+  /** Projects served from their last snapshot because reloading failed, with when it first failed and why. */
+  servedFromMemory: { projectId: string; since: Date; reason: string }[];
+  reloads: number;
+}
+
 export class FlagStore {
   private readonly cache = new Map<string, Entry>();
+  private readonly lastGood = new Map<string, Snapshot>();
+  private readonly failing = new Map<string, { since: Date; reason: string }>();
+  private readonly refreshing = new Set<string>();
   private readonly generations = new Map<string, number>();
   private epoch = 0;
   private unsubscribe: (() => void) | null = null;
   reloads = 0;
+  private readonly maxAgeMs: number;
+  private readonly retryMs: number;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    timing: { maxAgeMs?: number; retryMs?: number } = {},
+  ) {
+    this.maxAgeMs = timing.maxAgeMs ?? MAX_AGE_MS;
+    this.retryMs = timing.retryMs ?? RETRY_MS;
+  }
 
   /** Follows change notifications; until this resolves, answers may lag behind changes. */
   async follow(subscribe: Subscribe): Promise<void> {
@@ -42,6 +74,14 @@ export class FlagStore {
   stop() {
     this.unsubscribe?.();
     this.unsubscribe = null;
+  }
+
+  status(): FlagStoreStatus {
+    return {
+      projects: this.lastGood.size,
+      servedFromMemory: [...this.failing.entries()].filter(([id]) => this.lastGood.has(id)).map(([projectId, f]) => ({ projectId, ...f })),
+      reloads: this.reloads,
+    };
   }
 
   private generationOf(projectId: string) {
@@ -66,15 +106,55 @@ export class FlagStore {
   flagsFor(projectId: string): Promise<ProjectFlags> {
     const generation = this.generationOf(projectId);
     const cached = this.cache.get(projectId);
-    if (cached && cached.generation === generation && Date.now() - cached.loadedAt < MAX_AGE_MS) return cached.flags;
-    this.reloads++;
-    const flags = loadProjectFlags(this.db, projectId);
-    const entry = { generation, loadedAt: Date.now(), flags };
+    if (cached && cached.generation === generation) {
+      if (Date.now() - cached.loadedAt < this.maxAgeMs) return cached.flags;
+      // Aged out with no change heard: answer from the snapshot while a fresh one loads.
+      const good = this.lastGood.get(projectId);
+      if (good && good.generation === generation) {
+        this.refreshInBackground(projectId, generation);
+        return Promise.resolve(good.flags);
+      }
+    }
+    const entry: Entry = { generation, loadedAt: Date.now(), flags: this.load(projectId, generation) };
     this.cache.set(projectId, entry);
-    // A failed load is not kept: the next request tries again.
-    flags.catch(() => {
+    entry.flags.catch(() => {
+      // A failed load with nothing to fall back on is not kept: the next request tries again.
       if (this.cache.get(projectId) === entry) this.cache.delete(projectId);
     });
-    return flags;
+    return entry.flags;
+  }
+
+  /** Loads a snapshot; when the database fails, falls back on the last one and retries soon. */
+  private async load(projectId: string, generation: number): Promise<ProjectFlags> {
+    this.reloads++;
+    try {
+      const flags = await loadProjectFlags(this.db, projectId);
+      this.lastGood.set(projectId, { generation, flags });
+      this.failing.delete(projectId);
+      return flags;
+    } catch (error) {
+      const good = this.lastGood.get(projectId);
+      if (!this.failing.has(projectId)) this.failing.set(projectId, { since: new Date(), reason: error instanceof Error ? error.message : String(error) });
+      if (!good) throw error;
+      const entry = this.cache.get(projectId);
+      if (entry && entry.generation === generation) entry.loadedAt = Date.now() - this.maxAgeMs + this.retryMs;
+      return good.flags;
+    }
+  }
+
+  private refreshInBackground(projectId: string, generation: number) {
+    if (this.refreshing.has(projectId)) return;
+    this.refreshing.add(projectId);
+    const started = Date.now();
+    void this.load(projectId, generation)
+      .then((flags) => {
+        const entry = this.cache.get(projectId);
+        // Kept only if no change was heard meanwhile and it really is new (not the fallback).
+        if (entry && entry.generation === generation && this.generationOf(projectId) === generation && !this.failing.has(projectId)) {
+          this.cache.set(projectId, { generation, loadedAt: started, flags: Promise.resolve(flags) });
+        }
+      })
+      .catch(() => {})
+      .finally(() => this.refreshing.delete(projectId));
   }
 }

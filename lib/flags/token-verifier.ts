@@ -14,6 +14,8 @@ const UNKNOWN_TTL_MS = 5_000;
 const LAST_USED_PRECISION_MS = 60_000;
 // A backstop for missed revocation notices: a known token is read again after this long.
 const KNOWN_TTL_MS = 60_000;
+// While the database does not answer, a known token's row is read again this often.
+const RETRY_MS = 2_000;
 
 export type TokenCheck =
   | { ok: true; tokenId: string; projectId: string; scopes: readonly string[] }
@@ -34,7 +36,16 @@ export class TokenVerifier {
   private readonly unknown = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly db: Database) {}
+  private readonly knownTtlMs: number;
+  private readonly retryMs: number;
+
+  constructor(
+    private readonly db: Database,
+    timing: { knownTtlMs?: number; retryMs?: number } = {},
+  ) {
+    this.knownTtlMs = timing.knownTtlMs ?? KNOWN_TTL_MS;
+    this.retryMs = timing.retryMs ?? RETRY_MS;
+  }
 
   async follow(subscribe: Subscribe): Promise<void> {
     this.unsubscribe = await subscribe((message: HubMessage) => {
@@ -57,20 +68,14 @@ export class TokenVerifier {
     // Keyed by the presented token itself, so a cached token costs no hashing per request.
     if (!looksLikeApiToken(presented)) return { ok: false, status: 401, reason: "The API token is not valid" };
     let token = this.known.get(presented);
-    if (token && now.getTime() - token.readAt > KNOWN_TTL_MS) token = undefined;
-    if (!token) {
-      const hash = hashApiToken(presented);
-      const until = this.unknown.get(presented);
-      if (until && until > now.getTime()) return { ok: false, status: 401, reason: "The API token is not valid" };
-      const [row] = await this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash));
-      if (!row) {
-        if (this.unknown.size > 10_000) this.unknown.clear();
-        this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
-        return { ok: false, status: 401, reason: "The API token is not valid" };
+    if (!token || now.getTime() - token.readAt > this.knownTtlMs) {
+      if (!token) {
+        const until = this.unknown.get(presented);
+        if (until && until > now.getTime()) return { ok: false, status: 401, reason: "The API token is not valid" };
       }
-      token = { id: row.id, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
-      if (this.known.size > 10_000) this.known.clear();
-      this.known.set(presented, token);
+      const read = await this.read(presented, now, token);
+      if (!read) return { ok: false, status: 401, reason: "The API token is not valid" };
+      token = read;
     }
     if (token.revokedAt) return { ok: false, status: 401, reason: "The API token was revoked" };
     if (token.expiresAt && token.expiresAt <= now) return { ok: false, status: 401, reason: "The API token has expired" };
@@ -85,5 +90,30 @@ export class TokenVerifier {
         .catch(() => {});
     }
     return { ok: true, tokenId: token.id, projectId: token.projectId, scopes: token.scopes };
+  }
+  /**
+   * Reads the token's row and remembers it; null when there is no such token. When the database
+   * does not answer, a token already known stays as it was last read (nobody can revoke it while
+   * the database is away) and is read again after a short wait; an unknown one cannot be checked.
+   */
+  private async read(presented: string, now: Date, previous: Known | undefined): Promise<Known | null> {
+    let row: typeof apiTokens.$inferSelect | undefined;
+    try {
+      [row] = await this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashApiToken(presented)));
+    } catch (error) {
+      if (!previous) throw error;
+      previous.readAt = now.getTime() - this.knownTtlMs + this.retryMs;
+      return previous;
+    }
+    if (!row) {
+      this.known.delete(presented);
+      if (this.unknown.size > 10_000) this.unknown.clear();
+      this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
+      return null;
+    }
+    const token: Known = { id: row.id, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+    if (this.known.size > 10_000) this.known.clear();
+    this.known.set(presented, token);
+    return token;
   }
 }

@@ -14,6 +14,7 @@ export class EventHub {
   private started: Promise<void> | null = null;
   private stop: (() => Promise<void>) | null = null;
   private listenedOnce = false;
+  private established = false;
 
   constructor(private readonly handle: () => Promise<DbHandle>) {}
 
@@ -34,6 +35,11 @@ export class EventHub {
     };
   }
 
+  /** Whether LISTEN was set up (the driver re-listens by itself after a dropped connection). */
+  get listening(): boolean {
+    return this.established;
+  }
+
   get subscribers(): number {
     let n = this.everything.size;
     for (const set of this.byPlan.values()) n += set.size;
@@ -44,6 +50,7 @@ export class EventHub {
     this.started ??= (async () => {
       const handle = await this.handle();
       this.stop = await handle.listen(EVENTS_CHANNEL, (payload) => this.dispatch(payload), () => this.reconnected());
+      this.established = true;
     })().catch((error: unknown) => {
       this.started = null; // the next subscriber tries again
       throw error;
@@ -91,5 +98,6 @@ export class EventHub {
     this.stop = null;
     this.started = null;
     this.listenedOnce = false;
+    this.established = false;
   }
 }
