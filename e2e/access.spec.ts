@@ -146,6 +146,8 @@ test.describe("API tokens", () => {
     await expect(page.getByText(token)).toHaveCount(0);
     const row = page.getByTestId("token-row").filter({ hasText: name });
     await expect(row).toContainText("Active");
+    // Tokens expire in 90 days unless someone chooses otherwise.
+    await expect(row).toContainText("expires in 3 months");
     await row.getByRole("button", { name: `Revoke token ${name}` }).click();
     await expect(page.getByTestId("token-row").filter({ hasText: name })).toContainText("Revoked");
 

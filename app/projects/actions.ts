@@ -10,7 +10,9 @@ export type CreatedToken = { name: string; token: string; scopes: string[] };
 export async function createTokenAction(_prev: ActionResult<CreatedToken> | null, form: FormData): Promise<ActionResult<CreatedToken>> {
   const input = formToObject(form, ["scopes"]);
   const result = await runAction(async (ctx) => {
-    const created = await createApiToken(ctx, { ...input, expiresInDays: input.expiresInDays || undefined });
+    // "never" and an empty choice mean no expiry; the service validates any number sent.
+    const expiresInDays = input.expiresInDays === "never" || !input.expiresInDays ? undefined : input.expiresInDays;
+    const created = await createApiToken(ctx, { ...input, expiresInDays });
     return { name: created.name, token: created.token, scopes: created.scopes };
   });
   if (result.ok) revalidatePath("/projects/[slug]", "page");

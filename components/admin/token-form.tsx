@@ -2,9 +2,16 @@
 
 import { useActionState } from "react";
 import { createTokenAction, type CreatedToken } from "@/app/projects/actions";
-import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { Field, FormMessage, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 import { scopeDescriptions, TOKEN_SCOPES } from "@/lib/auth/permissions";
+
+const EXPIRY_OPTIONS = [
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In a year" },
+  { value: "never", label: "Never (for tokens you rotate yourself)" },
+];
 
 export function TokenForm({ projectId }: { projectId: string }) {
   const [state, action] = useActionState<ActionResult<CreatedToken> | null, FormData>(createTokenAction, null);
@@ -36,7 +43,14 @@ export function TokenForm({ projectId }: { projectId: string }) {
           ))}
           {errors?.scopes ? <p className="text-xs text-red-700 dark:text-red-300">{errors.scopes.join(" ")}</p> : null}
         </fieldset>
-        <Field label="Expires after (days, optional)" name="expiresInDays" type="number" min={1} max={3650} errors={errors?.expiresInDays} />
+        <SelectField
+          label="Expires"
+          name="expiresInDays"
+          options={EXPIRY_OPTIONS}
+          defaultValue={values?.expiresInDays ?? "90"}
+          errors={errors?.expiresInDays}
+          hint="A token that expires limits the harm of one that leaks. Renew by creating a new one."
+        />
         {state && !state.ok ? <FormMessage state={state} /> : null}
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>
       </form>

@@ -143,6 +143,17 @@ export default async function ProjectPage({ params }: Props) {
                         <td className="py-2 pr-3 text-xs">{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}</td>
                         <td className="py-2 pr-3">
                           {t.revokedAt ? <Badge tone="red">Revoked</Badge> : expired ? <Badge tone="amber">Expired</Badge> : <Badge tone="green">Active</Badge>}
+                          {!t.revokedAt && !expired ? (
+                            <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                              {t.expiresAt ? (
+                                <>
+                                  expires <RelativeTime date={t.expiresAt} now={now} />
+                                </>
+                              ) : (
+                                "never expires"
+                              )}
+                            </div>
+                          ) : null}
                         </td>
                         <td className="py-2 text-right">
                           {t.revokedAt ? null : (
