@@ -147,7 +147,7 @@ test.describe("API tokens", () => {
     const row = page.getByTestId("token-row").filter({ hasText: name });
     await expect(row).toContainText("Active");
     // Tokens expire in 90 days unless someone chooses otherwise.
-    await expect(row).toContainText("expires in 3 months");
+    await expect(row).toContainText("expires in 3 mo.");
     await row.getByRole("button", { name: `Revoke token ${name}` }).click();
     await expect(page.getByTestId("token-row").filter({ hasText: name })).toContainText("Revoked");
 
