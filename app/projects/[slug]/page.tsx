@@ -113,7 +113,7 @@ export default async function ProjectPage({ params }: Props) {
       {tokens ? (
         <Card title="API tokens" id="tokens">
           <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-            Pipelines use tokens to tick checklist items, push KPIs and record decisions in this project only. Tokens are stored
+            Pipelines and applications use tokens to tick checklist items, push KPIs, record decisions, import plans and evaluate feature flags, in this project only. Tokens are stored
             hashed; revoking one stops it at once.
           </p>
           {tokens.length === 0 ? (
