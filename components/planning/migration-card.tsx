@@ -8,6 +8,7 @@ import type { PlanStatus } from "@/db/schema/enums";
 import { TERMINAL } from "@/lib/domain/lifecycle";
 import { availableTransitions, canStartStep, checkMigrationOrder, describeStep, finishedPlanAllows, inRunOrder, MIGRATION_KINDS, migrationKindLabel, type MigrationStepStatus, migrationStatusLabel, type StepTransition, transitionLabel } from "@/lib/domain/migration-order";
 import { levelLabel, severityTone } from "@/lib/domain/risk";
+import { describeStepTiming, stepTiming } from "@/lib/domain/step-timing";
 import { formatDuration } from "@/lib/domain/time";
 import { StepForm, type StepValues } from "./migration-forms";
 
@@ -18,6 +19,7 @@ import { StepForm, type StepValues } from "./migration-forms";
 export interface PlanMigrationStep extends StepValues {
   position: number;
   status: MigrationStepStatus;
+  startedAt: Date | null;
   validatedAt: Date | null;
   completedAt: Date | null;
 }
@@ -42,6 +44,8 @@ function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }:
   const transitions = canEdit ? availableTransitions(steps, step.id).filter((t) => !finished || finishedPlanAllows(t).includes(planStatus)) : [];
   const waiting = step.status === "pending" && !finished && orderHolds ? canStartStep(steps, step.id) : null;
   const fields = { planId, stepId: step.id };
+  const timing = stepTiming(step, now);
+  const timingWords = describeStepTiming(timing);
   const name = describeStep(step, number).replace(/^Step/, "step");
   return (
     <li className="space-y-2 py-3" data-testid="migration-step" data-kind={step.kind} data-status={step.status}>
@@ -76,6 +80,20 @@ function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }:
             </>
           ) : null}
         </dd>
+        {timing ? (
+          <>
+            <dt className="text-slate-500 dark:text-slate-400">Started</dt>
+            <dd data-testid="step-timing">
+              <RelativeTime date={timing.startedAt} now={now} />
+              {timingWords ? (
+                <>
+                  {" "}
+                  · <span className={timing.kind !== "failed" && timing.overrunMs > 0 ? "font-medium text-amber-800 dark:text-amber-300" : undefined}>{timingWords}</span>
+                </>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
         {step.completedAt ? (
           <>
             <dt className="text-slate-500 dark:text-slate-400">Completed</dt>

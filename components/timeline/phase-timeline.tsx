@@ -3,6 +3,7 @@ import type { PhaseStatus } from "@/db/schema/enums";
 import { healthLabel, type PhaseHealth } from "@/lib/domain/health";
 import { phaseStatusLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
+import { describeStepTiming, stepSpan, stepTiming, type StepTimes } from "@/lib/domain/step-timing";
 import { formatExact } from "@/lib/domain/time";
 
 export interface TimelinePhase {
@@ -16,15 +17,15 @@ export interface TimelinePhase {
   actualEndAt: Date | null;
 }
 
-/** A migration step on the timeline: placed where it completed (or passed its validation), else listed in order. */
-export interface TimelineMigrationStep {
+/**
+ * A migration step on the timeline: a bar from its start to its end (or to now while it runs);
+ * a mark where it completed when its start is unknown; else listed in order.
+ */
+export interface TimelineMigrationStep extends StepTimes {
   id: string;
   number: number;
   kind: string;
   action: string;
-  status: string;
-  validatedAt: Date | null;
-  completedAt: Date | null;
 }
 
 export interface TimelineMarker {
@@ -75,7 +76,7 @@ export function PhaseTimeline({
   migration?: TimelineMigrationStep[];
 }) {
   const instants = phases.flatMap((p) => [p.plannedStartAt, p.plannedEndAt, p.actualStartAt, p.actualEndAt]).filter((d): d is Date => d !== null);
-  instants.push(now, ...markers.map((m) => m.at), ...migration.map(stepTime).filter((d): d is Date => d !== null));
+  instants.push(now, ...markers.map((m) => m.at), ...migration.flatMap((s) => [stepTime(s), s.startedAt]).filter((d): d is Date => d !== null));
   const min = Math.min(...instants.map((d) => d.getTime()));
   const max = Math.max(...instants.map((d) => d.getTime()));
   const span = Math.max(1, max - min);
@@ -157,7 +158,7 @@ export function PhaseTimeline({
           );
         })}
       </ol>
-      {migration.length ? <MigrationRow steps={migration} pos={pos} nowPos={nowPos} /> : null}
+      {migration.length ? <MigrationRow steps={migration} pos={pos} nowPos={nowPos} now={now} /> : null}
       <ul className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400" aria-label="Legend">
         <li className="flex items-center gap-1.5">
           <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" /> Planned
@@ -196,29 +197,58 @@ export function PhaseTimeline({
 
 const stepTime = (s: TimelineMigrationStep) => s.completedAt ?? s.validatedAt;
 
-/** Steps that have a time sit on the axis; the others follow in run order with their status. */
-function MigrationRow({ steps, pos, nowPos }: { steps: TimelineMigrationStep[]; pos: (d: Date) => number; nowPos: number }) {
-  const placed = steps.filter((s) => stepTime(s) !== null);
-  const waiting = steps.filter((s) => stepTime(s) === null);
-  const words = steps.map((s) => {
-    const at = stepTime(s);
-    return `step ${s.number} ${s.action} (${s.kind}), ${s.status}${at ? ` ${s.completedAt ? "completed" : "validated"} ${formatExact(at)}` : ""}`;
+const spanTone: Record<string, string> = {
+  running: "bg-accent-500/80 dark:bg-accent-400/80",
+  validated: "bg-accent-500/80 dark:bg-accent-400/80",
+  done: "bg-emerald-600/80 dark:bg-emerald-400/80",
+};
+
+/** Steps that ran sit on the axis as bars (or marks, when only their end is known); the others follow in run order with their status. */
+function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationStep[]; pos: (d: Date) => number; nowPos: number; now: Date }) {
+  const drawn = steps.map((s) => {
+    const timing = stepTiming(s, now);
+    return { step: s, timing, span: stepSpan(timing, now), at: stepTime(s) };
+  });
+  const waiting = drawn.filter((d) => !d.span && !d.at).map((d) => d.step);
+  const words = drawn.map(({ step: s, timing, at }) => {
+    const said = describeStepTiming(timing);
+    const when = timing ? ` started ${formatExact(timing.startedAt)}` : at ? ` ${s.completedAt ? "completed" : "validated"} ${formatExact(at)}` : "";
+    return `step ${s.number} ${s.action} (${s.kind}), ${s.status}${when}${said ? `, ${said}` : ""}`;
   });
   return (
     <div className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0" data-testid="timeline-migration">
       <div className="w-36 shrink-0 pr-3 text-sm font-medium">Migration</div>
       <div className="w-full sm:w-auto sm:flex-1">
         <div className="relative h-7 rounded bg-slate-100 dark:bg-slate-800/60" role="img" aria-label={`Migration: ${words.join("; ")}`}>
-          {placed.map((s) => (
-            <span
-              key={s.id}
-              className="absolute top-0.5 -translate-x-1/2 text-base leading-6 text-slate-700 [text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:text-slate-200 dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]"
-              style={{ left: `${pos(stepTime(s)!)}%` }}
-              title={`Step ${s.number} ${s.action} (${s.kind}): ${s.status}, ${s.completedAt ? "completed" : "validated"} ${formatExact(stepTime(s)!)}`}
-            >
-              ■<span className="absolute left-1/2 top-5 -translate-x-1/2 text-[10px] leading-none tabular-nums">{s.number}</span>
-            </span>
-          ))}
+          {drawn.map(({ step: s, timing, span, at }, i) => {
+            const title = words[i]!.replace(/^step/, "Step");
+            if (span) {
+              const left = pos(span.from);
+              const width = Math.max(0.6, pos(span.to) - left);
+              const over = timing && timing.kind !== "failed" && timing.overrunMs > 0;
+              return (
+                <span
+                  key={s.id}
+                  className={`absolute top-1 h-3.5 rounded-sm ${spanTone[s.status] ?? "bg-slate-400"} ${over ? "ring-2 ring-amber-500" : ""}`}
+                  style={{ left: `${left}%`, width: `${width}%` }}
+                  title={title}
+                >
+                  <span className="absolute left-1/2 top-4 -translate-x-1/2 text-[10px] leading-none tabular-nums text-slate-700 dark:text-slate-200">{s.number}</span>
+                </span>
+              );
+            }
+            if (!at) return null;
+            return (
+              <span
+                key={s.id}
+                className="absolute top-0.5 -translate-x-1/2 text-base leading-6 text-slate-700 [text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:text-slate-200 dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]"
+                style={{ left: `${pos(at)}%` }}
+                title={title}
+              >
+                ■<span className="absolute left-1/2 top-5 -translate-x-1/2 text-[10px] leading-none tabular-nums">{s.number}</span>
+              </span>
+            );
+          })}
           <div className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300" style={{ left: `${nowPos}%` }} aria-hidden="true" />
         </div>
         {waiting.length ? (

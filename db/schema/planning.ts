@@ -23,6 +23,8 @@ export const migrationSteps = pgTable(
     risk: riskLevel("risk").notNull().default("low"),
     validation: text("validation").notNull().default(""),
     status: migrationStepStatus("status").notNull().default("pending"),
+    // When the current run began: set by start, kept through validate, complete and fail.
+    startedAt: ts("started_at"),
     validatedAt: ts("validated_at"),
     completedAt: ts("completed_at"),
   },

@@ -89,12 +89,21 @@ export async function seedSearchCompleted(ctx: DemoContext) {
   await b.series("error_rate", "baseline", t0, end, HOUR, wave(rand, 0.45, 0.1, 0.08));
   await b.series("response_time", "canary", t0, end, HOUR, wave(rand, 310, 40, 30));
   await b.series("response_time", "baseline", t0, end, HOUR, wave(rand, 420, 40, 30));
-  const steps: [typeof s.migrationSteps.$inferInsert["kind"], string, boolean, number][] = [
-    ["schema", "Add search_documents table and indexes", true, 20],
-    ["code", "Deploy API v3 reading and writing both stores", true, 15],
-    ["backfill", "Backfill search_documents from the legacy index", true, 240],
-    ["cleanup", "Drop the legacy client index bucket", false, 10],
+  // Kind, action, reversible, expected minutes, minutes it took (the backfill ran over).
+  const steps: [typeof s.migrationSteps.$inferInsert["kind"], string, boolean, number, number][] = [
+    ["schema", "Add search_documents table and indexes", true, 20, 18],
+    ["code", "Deploy API v3 reading and writing both stores", true, 15, 22],
+    ["backfill", "Backfill search_documents from the legacy index", true, 240, 275],
+    ["cleanup", "Drop the legacy client index bucket", false, 10, 9],
   ];
+  // One after the other, with a 30-minute check between steps.
+  let cursor = t0.getTime() + HOUR;
+  const runs = steps.map(([, , , , took]) => {
+    const startedAt = new Date(cursor);
+    const completedAt = new Date(cursor + took * 60_000);
+    cursor = completedAt.getTime() + HOUR / 2;
+    return { startedAt, completedAt };
+  });
   await tx.insert(s.migrationSteps).values(
     steps.map(([kind, action, reversible, minutes], position) => ({
       planId: plan!.id,
@@ -106,8 +115,9 @@ export async function seedSearchCompleted(ctx: DemoContext) {
       risk: reversible ? ("low" as const) : ("high" as const),
       validation: kind === "backfill" ? "Row counts match; 1% sample compared field by field" : "Smoke tests green",
       status: "done" as const,
-      validatedAt: new Date(t0.getTime() + (position + 1) * HOUR),
-      completedAt: new Date(t0.getTime() + (position + 1) * HOUR),
+      startedAt: runs[position]!.startedAt,
+      validatedAt: runs[position]!.completedAt,
+      completedAt: runs[position]!.completedAt,
     })),
   );
   await tx.insert(s.risks).values([

@@ -139,10 +139,13 @@ export async function transitionMigrationStep(ctx: ServiceContext, input: unknow
     if (data.transition === "validate") patch.validatedAt = now;
     if (data.transition === "complete") patch.completedAt = now;
     if (data.transition === "start" || data.transition === "fail" || data.transition === "revert") Object.assign(patch, { validatedAt: null, completedAt: null });
+    // A run's start is kept through a failure (how long it ran), and gone once the step is undone.
+    if (data.transition === "start") patch.startedAt = now;
+    if (data.transition === "revert") patch.startedAt = null;
     const [after] = await tx.update(migrationSteps).set(patch).where(eq(migrationSteps.id, step.id)).returning();
     return {
       result: { stepId: step.id, status: after!.status },
-      audit: { action: `migration_step.${pastTense[data.transition]}`, entityType: "migration_step", entityId: step.id, before: { number, action: step.action, status: step.status }, after: { status: after!.status, validatedAt: after!.validatedAt, completedAt: after!.completedAt } },
+      audit: { action: `migration_step.${pastTense[data.transition]}`, entityType: "migration_step", entityId: step.id, before: { number, action: step.action, status: step.status }, after: { status: after!.status, startedAt: after!.startedAt, validatedAt: after!.validatedAt, completedAt: after!.completedAt } },
     };
   });
 }

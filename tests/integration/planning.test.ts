@@ -113,6 +113,11 @@ describe.each(backends)("risks, escalation and the migration plan on %s", (kind)
     await run(backfill!.id, "complete");
     expect((await stepsOf())[2]).toMatchObject({ status: "done", validatedAt: null });
     expect((await stepsOf())[2]!.completedAt).toBeInstanceOf(Date);
+    // The run's start is kept, so the card and timeline can say how long it took.
+    const ran = (await stepsOf())[2]!;
+    expect(ran.startedAt).toBeInstanceOf(Date);
+    expect(ran.startedAt!.getTime()).toBeLessThanOrEqual(ran.completedAt!.getTime());
+    expect((await auditsOf(backfill!.id)).at(-1)!.after).toMatchObject({ status: "done", startedAt: ran.startedAt!.toISOString() });
 
     const before = await snapshot();
     expect(await failureOf(run(cleanup!.id, "start"))).toMatchObject({ code: "conflict:state", message: "Step 4 'Remove the old fields' (cleanup) is irreversible: it can start only after step 3 'Backfill data into the new schema' (backfill) is validated" });
@@ -140,12 +145,17 @@ describe.each(backends)("risks, escalation and the migration plan on %s", (kind)
     const act = (stepId: string, transition: string) => transitionMigrationStep(ctx(owner), { planId: other, stepId, transition });
     await act(schema!.id, "start");
     await act(schema!.id, "validate");
+    const firstRun = (await stepsOf(other))[0]!.startedAt;
+    expect(firstRun).toBeInstanceOf(Date);
     await act(schema!.id, "fail");
-    expect((await stepsOf(other))[0]).toMatchObject({ status: "failed", validatedAt: null });
+    // A failed run keeps its start (how long it ran); an undone step has none.
+    expect((await stepsOf(other))[0]).toMatchObject({ status: "failed", validatedAt: null, startedAt: firstRun });
     expect(await failureOf(act(code!.id, "start"))).toMatchObject({ message: expect.stringContaining("step 1 'Add new columns and tables with defaults' (schema) is failed") });
     await act(schema!.id, "revert");
+    expect((await stepsOf(other))[0]).toMatchObject({ status: "reverted", startedAt: null });
     await act(schema!.id, "start");
     expect((await stepsOf(other))[0]).toMatchObject({ status: "running", validatedAt: null, completedAt: null });
+    expect((await stepsOf(other))[0]!.startedAt!.getTime()).toBeGreaterThanOrEqual(firstRun!.getTime());
     expect(await failureOf(act(schema!.id, "start"))).toMatchObject({ code: "conflict:state", message: "Step 1 'Add new columns and tables with defaults' (schema) is running: only a pending, failed or reverted step can start" });
   });
 

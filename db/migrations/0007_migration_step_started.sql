@@ -1,0 +1,1 @@
+ALTER TABLE "migration_steps" ADD COLUMN "started_at" timestamp with time zone;
