@@ -176,10 +176,8 @@ export function PhaseTimeline({
         ) : null}
         {migration.length ? (
           <li className="flex items-center gap-1.5">
-            <span className="text-slate-700 dark:text-slate-300" aria-hidden="true">
-              ■
-            </span>
-            Migration step
+            <span className="inline-block h-3 w-3 rounded-sm bg-emerald-600/80 dark:bg-emerald-400/80" aria-hidden="true" />
+            Migration step (run; amber ring: over its expected time)
           </li>
         ) : null}
         {(["go", "no_go", "override", "rollback", "incident"] as const).map((k) => (
@@ -205,9 +203,16 @@ const spanTone: Record<string, string> = {
 
 /** Steps that ran sit on the axis as bars (or marks, when only their end is known); the others follow in run order with their status. */
 function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationStep[]; pos: (d: Date) => number; nowPos: number; now: Date }) {
+  // A number under each run, unless it would sit on the previous one's.
+  let lastLabel = -Infinity;
   const drawn = steps.map((s) => {
     const timing = stepTiming(s, now);
-    return { step: s, timing, span: stepSpan(timing, now), at: stepTime(s) };
+    const span = stepSpan(timing, now);
+    const at = stepTime(s);
+    const where = span ? (pos(span.from) + pos(span.to)) / 2 : at ? pos(at) : null;
+    const labelled = where !== null && where - lastLabel >= 2.5;
+    if (labelled) lastLabel = where;
+    return { step: s, timing, span, at, labelled };
   });
   const waiting = drawn.filter((d) => !d.span && !d.at).map((d) => d.step);
   const words = drawn.map(({ step: s, timing, at }) => {
@@ -220,7 +225,7 @@ function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationSte
       <div className="w-36 shrink-0 pr-3 text-sm font-medium">Migration</div>
       <div className="w-full sm:w-auto sm:flex-1">
         <div className="relative h-7 rounded bg-slate-100 dark:bg-slate-800/60" role="img" aria-label={`Migration: ${words.join("; ")}`}>
-          {drawn.map(({ step: s, timing, span, at }, i) => {
+          {drawn.map(({ step: s, timing, span, at, labelled }, i) => {
             const title = words[i]!.replace(/^step/, "Step");
             if (span) {
               const left = pos(span.from);
@@ -233,7 +238,7 @@ function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationSte
                   style={{ left: `${left}%`, width: `${width}%` }}
                   title={title}
                 >
-                  <span className="absolute left-1/2 top-4 -translate-x-1/2 text-[10px] leading-none tabular-nums text-slate-700 dark:text-slate-200">{s.number}</span>
+                  {labelled ? <span className="absolute left-1/2 top-4 -translate-x-1/2 text-[10px] leading-none tabular-nums text-slate-700 dark:text-slate-200">{s.number}</span> : null}
                 </span>
               );
             }
@@ -245,7 +250,7 @@ function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationSte
                 style={{ left: `${pos(at)}%` }}
                 title={title}
               >
-                ■<span className="absolute left-1/2 top-5 -translate-x-1/2 text-[10px] leading-none tabular-nums">{s.number}</span>
+                ■{labelled ? <span className="absolute left-1/2 top-5 -translate-x-1/2 text-[10px] leading-none tabular-nums">{s.number}</span> : null}
               </span>
             );
           })}

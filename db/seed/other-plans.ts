@@ -89,20 +89,18 @@ export async function seedSearchCompleted(ctx: DemoContext) {
   await b.series("error_rate", "baseline", t0, end, HOUR, wave(rand, 0.45, 0.1, 0.08));
   await b.series("response_time", "canary", t0, end, HOUR, wave(rand, 310, 40, 30));
   await b.series("response_time", "baseline", t0, end, HOUR, wave(rand, 420, 40, 30));
-  // Kind, action, reversible, expected minutes, minutes it took (the backfill ran over).
-  const steps: [typeof s.migrationSteps.$inferInsert["kind"], string, boolean, number, number][] = [
-    ["schema", "Add search_documents table and indexes", true, 20, 18],
-    ["code", "Deploy API v3 reading and writing both stores", true, 15, 22],
-    ["backfill", "Backfill search_documents from the legacy index", true, 240, 275],
-    ["cleanup", "Drop the legacy client index bucket", false, 10, 9],
+  // Kind, action, reversible, expected minutes, minutes it took (the backfill ran over), and when
+  // it started: the schema in Staging, the code as Internal began, the backfill as Beta began,
+  // the cleanup once GA had held for a day.
+  const steps: [typeof s.migrationSteps.$inferInsert["kind"], string, boolean, number, number, number][] = [
+    ["schema", "Add search_documents table and indexes", true, 20, 18, 2 * HOUR],
+    ["code", "Deploy API v3 reading and writing both stores", true, 15, 22, 2 * DAY + 2 * HOUR],
+    ["backfill", "Backfill search_documents from the legacy index", true, 240, 275, 7 * DAY + 3 * HOUR],
+    ["cleanup", "Drop the legacy client index bucket", false, 10, 9, 18 * DAY + 10 * HOUR],
   ];
-  // One after the other, with a 30-minute check between steps.
-  let cursor = t0.getTime() + HOUR;
-  const runs = steps.map(([, , , , took]) => {
-    const startedAt = new Date(cursor);
-    const completedAt = new Date(cursor + took * 60_000);
-    cursor = completedAt.getTime() + HOUR / 2;
-    return { startedAt, completedAt };
+  const runs = steps.map(([, , , , took, offset]) => {
+    const startedAt = new Date(t0.getTime() + offset);
+    return { startedAt, completedAt: new Date(startedAt.getTime() + took * MIN) };
   });
   await tx.insert(s.migrationSteps).values(
     steps.map(([kind, action, reversible, minutes], position) => ({
