@@ -195,6 +195,17 @@ export function PhaseTimeline({
 
 const stepTime = (s: TimelineMigrationStep) => s.completedAt ?? s.validatedAt;
 
+/** Which positions (in %) get a number under them: each, unless it would sit on the previous one's. */
+function labelledPositions(positions: readonly (number | null)[], gap = 2.5): boolean[] {
+  return positions.reduce<{ last: number; out: boolean[] }>(
+    (acc, where) => {
+      const labelled = where !== null && where - acc.last >= gap;
+      return { last: labelled ? where : acc.last, out: [...acc.out, labelled] };
+    },
+    { last: -Infinity, out: [] },
+  ).out;
+}
+
 const spanTone: Record<string, string> = {
   running: "bg-accent-500/80 dark:bg-accent-400/80",
   validated: "bg-accent-500/80 dark:bg-accent-400/80",
@@ -203,17 +214,14 @@ const spanTone: Record<string, string> = {
 
 /** Steps that ran sit on the axis as bars (or marks, when only their end is known); the others follow in run order with their status. */
 function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationStep[]; pos: (d: Date) => number; nowPos: number; now: Date }) {
-  // A number under each run, unless it would sit on the previous one's.
-  let lastLabel = -Infinity;
-  const drawn = steps.map((s) => {
+  const placed = steps.map((s) => {
     const timing = stepTiming(s, now);
     const span = stepSpan(timing, now);
     const at = stepTime(s);
-    const where = span ? (pos(span.from) + pos(span.to)) / 2 : at ? pos(at) : null;
-    const labelled = where !== null && where - lastLabel >= 2.5;
-    if (labelled) lastLabel = where;
-    return { step: s, timing, span, at, labelled };
+    return { step: s, timing, span, at, where: span ? (pos(span.from) + pos(span.to)) / 2 : at ? pos(at) : null };
   });
+  const shown = labelledPositions(placed.map((p) => p.where));
+  const drawn = placed.map((p, i) => ({ ...p, labelled: shown[i]! }));
   const waiting = drawn.filter((d) => !d.span && !d.at).map((d) => d.step);
   const words = drawn.map(({ step: s, timing, at }) => {
     const said = describeStepTiming(timing);
