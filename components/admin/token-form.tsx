@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { createTokenAction, type CreatedToken } from "@/app/projects/actions";
-import { Field, FormMessage, SelectField, SubmitButton } from "@/components/forms/fields";
+import { Field, FieldErrors, FormMessage, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 import { scopeDescriptions, TOKEN_SCOPES } from "@/lib/auth/permissions";
 
@@ -31,7 +31,7 @@ export function TokenForm({ projectId }: { projectId: string }) {
       <form action={action} className="space-y-3" noValidate>
         <input type="hidden" name="projectId" value={projectId} />
         <Field label="Token name" name="name" placeholder="e.g. GitHub Actions deploy" required errors={errors?.name} defaultValue={values?.name} />
-        <fieldset className="space-y-1">
+        <fieldset className="space-y-1" aria-describedby={errors?.scopes ? `token-scopes-${projectId}-error` : undefined} aria-invalid={errors?.scopes ? true : undefined}>
           <legend className="text-sm font-medium">Scopes</legend>
           {TOKEN_SCOPES.map((scope) => (
             <label key={scope} className="flex items-start gap-2 text-sm">
@@ -41,7 +41,7 @@ export function TokenForm({ projectId }: { projectId: string }) {
               </span>
             </label>
           ))}
-          {errors?.scopes ? <p className="text-xs text-red-700 dark:text-red-300">{errors.scopes.join(" ")}</p> : null}
+          <FieldErrors id={`token-scopes-${projectId}`} errors={errors?.scopes} />
         </fieldset>
         <SelectField
           label="Expires"

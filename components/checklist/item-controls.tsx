@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState, useOptimistic } from "react";
 import { addItemAction, editItemAction, moveItemAction, signChecklistAction, updateItemAction, type ChecklistFormState } from "@/app/plans/checklist-actions";
-import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
+import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 
 const stateBadge: Record<string, { tone: "green" | "grey" | "amber" | "accent"; label: string }> = {
@@ -64,8 +64,8 @@ export function ItemControls({ planId, itemId, state, text }: { planId: string; 
               <label className="block text-xs font-medium" htmlFor={`reason-${itemId}`}>
                 Reason (required)
               </label>
-              <input id={`reason-${itemId}`} name="reason" className={inputClass} aria-invalid={errors?.reason ? true : undefined} />
-              {errors?.reason ? <p className="text-xs text-red-700 dark:text-red-300">{errors.reason.join(" ")}</p> : null}
+              <input id={`reason-${itemId}`} name="reason" className={inputClass} aria-invalid={errors?.reason ? true : undefined} aria-describedby={errors?.reason ? `reason-${itemId}-error` : undefined} />
+              <FieldErrors id={`reason-${itemId}`} errors={errors?.reason} />
               <SubmitButton variant="secondary">Save</SubmitButton>
             </form>
           </details>
@@ -172,8 +172,8 @@ export function AddItemForm({ planId, checklistId }: { planId: string; checklist
         <label className="block text-xs font-medium" htmlFor={`new-item-${checklistId}`}>
           New item
         </label>
-        <input id={`new-item-${checklistId}`} name="text" defaultValue={values?.text} className={inputClass} placeholder="e.g. Feature flag working as expected" aria-invalid={errors?.text ? true : undefined} />
-        {errors?.text ? <p className="text-xs text-red-700 dark:text-red-300">{errors.text.join(" ")}</p> : null}
+        <input id={`new-item-${checklistId}`} name="text" defaultValue={values?.text} className={inputClass} placeholder="e.g. Feature flag working as expected" aria-invalid={errors?.text ? true : undefined} aria-describedby={errors?.text ? `new-item-${checklistId}-error` : undefined} />
+        <FieldErrors id={`new-item-${checklistId}`} errors={errors?.text} />
       </div>
       <select name="assigneeRole" aria-label="Assigned to" defaultValue="engineer" className={`${inputClass} sm:w-40`}>
         {roles.map(([value, label]) => (

@@ -2,7 +2,7 @@
 
 import { useActionState, useId, useState } from "react";
 import { addCommsEntryAction, type CommsFormState, moveCommsEntryAction, removeCommsEntryAction, updateCommsEntryAction } from "@/app/plans/comms-actions";
-import { Field, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
+import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { COMMS_PLACEHOLDERS, placeholderDescriptions, unknownPlaceholders } from "@/lib/domain/comms";
 import type { CommsEntryView } from "./comms-panel";
 
@@ -54,11 +54,7 @@ function TemplateField({ defaultValue, errors }: { defaultValue: string; errors:
           ; it is kept as written.
         </p>
       ) : null}
-      {errors?.length ? (
-        <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-300">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={id} errors={errors} />
     </div>
   );
 }

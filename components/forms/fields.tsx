@@ -20,12 +20,18 @@ function Labelled({ id, label, hint, errors, children }: { id: string; label: st
           {hint}
         </p>
       ) : null}
-      {errors?.length ? (
-        <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-300">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={id} errors={errors} />
     </div>
+  );
+}
+
+/** A field's errors, under it; the field points at them with aria-describedby="<id>-error". */
+export function FieldErrors({ id, errors, className }: { id: string; errors?: readonly string[] | undefined; className?: string }) {
+  if (!errors?.length) return null;
+  return (
+    <p id={`${id}-error`} className={clsx("text-xs text-red-700 dark:text-red-300", className)}>
+      {errors.join(" ")}
+    </p>
   );
 }
 

@@ -2,7 +2,7 @@
 
 import { useActionState, useId, useState } from "react";
 import { type SaveState, saveImportAction } from "@/app/plans/import-actions";
-import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
+import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { PlanImportPreview } from "@/lib/domain/plan-markdown/schema";
@@ -189,11 +189,7 @@ function TextInput({ id, label, value, onChange, errors, testId, placeholder }: 
         {label}
       </label>
       <input id={id} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? `${id}-error` : undefined} data-testid={testId} placeholder={placeholder} />
-      {errors?.length ? (
-        <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-300">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={id} errors={errors} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { decisionAction, type PlanFormState } from "@/app/plans/actions";
-import { inputClass, SubmitButton } from "@/components/forms/fields";
+import { FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
 import { StaleAwareMessage } from "./action-form";
 
 const kinds = [
@@ -48,16 +48,16 @@ export function DecisionForm({ planId, version, gateHolds, overridable, canOverr
         <label htmlFor="decision-rationale" className="block text-sm font-medium">
           Rationale
         </label>
-        <textarea id="decision-rationale" name="rationale" rows={2} required className={inputClass} defaultValue={values?.rationale} aria-invalid={errors?.rationale ? true : undefined} placeholder="What you saw and why you decide this" />
-        {errors?.rationale ? <p className="text-xs text-red-700 dark:text-red-300">{errors.rationale.join(" ")}</p> : null}
+        <textarea id="decision-rationale" name="rationale" rows={2} required className={inputClass} defaultValue={values?.rationale} aria-invalid={errors?.rationale ? true : undefined} aria-describedby={errors?.rationale ? "decision-rationale-error" : undefined} placeholder="What you saw and why you decide this" />
+        <FieldErrors id="decision-rationale" errors={errors?.rationale} />
       </div>
       {showOverride ? (
         <div className="space-y-1">
           <label htmlFor="decision-override" className="block text-sm font-medium">
             Override reason (audited and shown on the timeline)
           </label>
-          <textarea id="decision-override" name="overrideReason" rows={2} className={inputClass} defaultValue={values?.overrideReason} placeholder="Why advancing is right although the criteria are not met" />
-          {errors?.overrideReason ? <p className="text-xs text-red-700 dark:text-red-300">{errors.overrideReason.join(" ")}</p> : null}
+          <textarea id="decision-override" name="overrideReason" rows={2} className={inputClass} defaultValue={values?.overrideReason} aria-invalid={errors?.overrideReason ? true : undefined} aria-describedby={errors?.overrideReason ? "decision-override-error" : undefined} placeholder="Why advancing is right although the criteria are not met" />
+          <FieldErrors id="decision-override" errors={errors?.overrideReason} />
         </div>
       ) : null}
       <StaleAwareMessage state={state} />

@@ -2,7 +2,7 @@
 
 import { useActionState, useId, useState } from "react";
 import { detectionAction, type IncidentFormState, markVerifiedAction, postmortemAction, reopenIncidentAction, resolveIncidentAction, summaryAction } from "@/app/plans/incident-actions";
-import { Field, inputClass, SubmitButton } from "@/components/forms/fields";
+import { Field, FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
 import { ReloadableMessage } from "./action-form";
 
 type Action = (prev: IncidentFormState, form: FormData) => Promise<IncidentFormState>;
@@ -95,13 +95,13 @@ export function PostmortemEditor({ planId, incidentId, text, fingerprint }: Ids 
         onChange={(e) => setDraft(e.target.value)}
         className={`${inputClass} font-mono text-xs`}
         aria-invalid={errors ? true : undefined}
-        aria-describedby={`${id}-hint`}
+        aria-describedby={errors ? `${id}-hint ${id}-error` : `${id}-hint`}
         placeholder={"## What happened\n## Why\n## What we change\n- [ ] follow-up"}
       />
       <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
         Plain text; Markdown-style headings and lists are kept as typed. {draft.length.toLocaleString("en")} / {POSTMORTEM_MAX.toLocaleString("en")} characters.
       </p>
-      {errors ? <p className="text-xs text-red-700 dark:text-red-300">{errors.join(" ")}</p> : null}
+      <FieldErrors id={id} errors={errors} />
       <OutcomeMessage state={state} />
       <SubmitButton variant="secondary" pendingText="Saving…">
         Save post-mortem
@@ -125,8 +125,8 @@ export function IncidentDetailsForms({ planId, incidentId, summary, fingerprint,
           <label htmlFor={summaryId} className="block text-sm font-medium">
             Summary
           </label>
-          <textarea id={summaryId} name="summary" rows={3} className={inputClass} defaultValue={valuesOf(summaryState)?.summary ?? summary} aria-invalid={summaryErrors ? true : undefined} />
-          {summaryErrors ? <p className="text-xs text-red-700 dark:text-red-300">{summaryErrors.join(" ")}</p> : null}
+          <textarea id={summaryId} name="summary" rows={3} className={inputClass} defaultValue={valuesOf(summaryState)?.summary ?? summary} aria-invalid={summaryErrors ? true : undefined} aria-describedby={summaryErrors ? `${summaryId}-error` : undefined} />
+          <FieldErrors id={summaryId} errors={summaryErrors} />
           <OutcomeMessage state={summaryState} />
           <SubmitButton variant="secondary">Save summary</SubmitButton>
         </form>

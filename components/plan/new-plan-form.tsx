@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { createPlanAction, type PlanFormState } from "@/app/plans/actions";
-import { Field, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
+import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { TEMPLATE_KEYS, templateInfo } from "@/lib/domain/templates";
 
 export function NewPlanForm({ projects, defaultProjectId }: { projects: { id: string; name: string }[]; defaultProjectId?: string | undefined }) {
@@ -23,7 +23,7 @@ export function NewPlanForm({ projects, defaultProjectId }: { projects: { id: st
           ))}
         </select>
       </div>
-      <fieldset>
+      <fieldset aria-describedby={errors?.template ? "new-plan-template-error" : undefined} aria-invalid={errors?.template ? true : undefined}>
         <legend className="text-sm font-medium">Start from</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {TEMPLATE_KEYS.map((key) => (
@@ -36,7 +36,7 @@ export function NewPlanForm({ projects, defaultProjectId }: { projects: { id: st
             </label>
           ))}
         </div>
-        {errors?.template ? <p className="text-xs text-red-700 dark:text-red-300">{errors.template.join(" ")}</p> : null}
+        <FieldErrors id="new-plan-template" errors={errors?.template} />
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} placeholder="e.g. One-page checkout" />

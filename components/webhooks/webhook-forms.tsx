@@ -11,7 +11,7 @@ import {
   type WebhookSendResult,
   updateWebhookAction,
 } from "@/app/projects/webhook-actions";
-import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { Field, FieldErrors, FormMessage, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 import { WEBHOOK_EVENTS, webhookEventDescription, webhookEventLabel, type WebhookEvent } from "@/lib/domain/webhook-events";
 
@@ -71,11 +71,7 @@ function EventChoices({ defaults, errors }: { defaults: string[]; errors: string
           </label>
         ))}
       </div>
-      {errors?.length ? (
-        <p id={`${id}-error`} className="mt-1 text-xs text-red-700 dark:text-red-300">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrors id={id} errors={errors} className="mt-1" />
     </fieldset>
   );
 }
