@@ -22,6 +22,19 @@ export async function planProjectId(db: Database, planId: string): Promise<strin
   return plan?.projectId ?? null;
 }
 
+/** What a plan page's title needs: not the whole view, which the page itself loads. */
+export async function planTitle(db: Database, planId: string): Promise<{ name: string; releaseVersion: string; projectId: string } | null> {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  const [plan] = await db.select({ name: plans.name, releaseVersion: plans.releaseVersion, projectId: plans.projectId }).from(plans).where(eq(plans.id, planId));
+  return plan ?? null;
+}
+
+/** The plan with everything it holds, without the computed view (charts, health, gate): for the editor. */
+export async function loadPlanRecord(db: Database, planId: string) {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  return (await fetchPlan(db, planId)) ?? null;
+}
+
 async function fetchPlan(db: Database, planId: string) {
   return db.query.plans.findFirst({
     where: eq(plans.id, planId),
@@ -54,7 +67,7 @@ async function fetchPlan(db: Database, planId: string) {
   });
 }
 
-type PlanRecord = NonNullable<Awaited<ReturnType<typeof fetchPlan>>>;
+export type PlanRecord = NonNullable<Awaited<ReturnType<typeof fetchPlan>>>;
 export type PlanChecklist = PlanRecord["checklists"][number] & { progress: ReturnType<typeof checklistProgress> };
 
 /** Everything the plan page shows, or null when there is no such plan. */

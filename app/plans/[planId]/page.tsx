@@ -20,7 +20,7 @@ import { strategyLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { isLive } from "@/lib/domain/rollout";
 import { flagsBoundToPlan } from "@/lib/queries/flags";
-import { loadPlanView } from "@/lib/queries/plan";
+import { loadPlanView, planTitle } from "@/lib/queries/plan";
 import { projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 import { rolesIn, userCan } from "@/lib/auth/actor";
@@ -34,8 +34,8 @@ type Props = { params: Promise<{ planId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { planId } = await params;
-  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), view: await loadPlanView(db, planId) }));
-  const plan = result.ok ? result.data.view?.plan : undefined;
+  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), plan: await planTitle(db, planId) }));
+  const plan = result.ok ? result.data.plan : undefined;
   return { title: result.ok && plan && userCan(result.data.user, "plan:read", plan.projectId) ? `${plan.name} ${plan.releaseVersion}` : "Plan" };
 }
 

@@ -14,7 +14,7 @@ import { describeCondition } from "@/lib/domain/gate-summary";
 import { isPhaseEditable, TERMINAL } from "@/lib/domain/lifecycle";
 import { formatPercent } from "@/lib/domain/milestones";
 import { metricCatalogue } from "@/lib/domain/templates";
-import { loadPlanView, type PlanView } from "@/lib/queries/plan";
+import { loadPlanRecord, type PlanRecord } from "@/lib/queries/plan";
 import { readWithDatabase } from "@/lib/queries/read";
 import { loadKpiEditorData } from "@/lib/services/kpis";
 
@@ -28,13 +28,13 @@ type Props = { params: Promise<{ planId: string }> };
 export default async function EditPlanPage({ params }: Props) {
   const { planId } = await params;
   const result = await readWithDatabase(async (db) => {
-    const view = await loadPlanView(db, planId);
-    return { user: await requireUser(), view, kpis: view ? await loadKpiEditorData(db, view.plan.projectId, view.plan.metrics.map((m) => m.id)) : null };
+    // The editor needs the plan as stored, not the page's charts, health and gate.
+    const plan = await loadPlanRecord(db, planId);
+    return { user: await requireUser(), plan, kpis: plan ? await loadKpiEditorData(db, plan.projectId, plan.metrics.map((m) => m.id)) : null };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, view, kpis } = result.data;
-  if (!view || !kpis) notFound();
-  const { plan } = view;
+  const { user, plan, kpis } = result.data;
+  if (!plan || !kpis) notFound();
   if (!userCan(user, "plan:edit", plan.projectId)) forbidden();
   const finished = TERMINAL.includes(plan.status);
   const fields = { planId: plan.id, version: plan.version };
@@ -101,7 +101,7 @@ export default async function EditPlanPage({ params }: Props) {
 const openPhase = (status: string) => status === "pending" || status === "active";
 
 /** KPIs with thresholds and sources, success criteria per phase, and rollback triggers. */
-function KpiSection({ plan, kpis }: { plan: PlanView["plan"]; kpis: Awaited<ReturnType<typeof loadKpiEditorData>> }) {
+function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType<typeof loadKpiEditorData>> }) {
   const { id: planId, version } = plan;
   const byId = new Map(plan.metrics.map((m) => [m.id, m]));
   const uses = (metricId: string) => plan.phases.reduce((n, p) => n + p.successCriteria.filter((c) => c.metricId === metricId).length, 0) + plan.rollbackTriggers.filter((t) => t.metricId === metricId).length;
