@@ -1,12 +1,13 @@
 import { getDb } from "@/db/client";
 import { describeError } from "./errors";
+import { sweepAutoAdvance } from "./services/auto-advance";
 import { pollDueSources } from "./services/metric-sources";
 import { sweepTriggers } from "./services/trigger-watch";
 import { runWebhooks } from "./services/webhooks";
 
 // Work every app process does on timers: Prometheus sources that are due are polled (each poll
 // claimed by one process), rollback triggers are judged even when no samples arrive, so silence
-// is noticed, and webhooks are collected from the audit trail and delivered (with retries). Any number of processes may run this against one database; the services
+// is noticed, phases set to advance by themselves advance once their gate holds, and webhooks are collected from the audit trail and delivered (with retries). Any number of processes may run this against one database; the services
 // make each effect happen once. A job never overlaps its own previous run.
 
 export interface BackgroundWork {
@@ -63,6 +64,10 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
       const sweep = await sweepTriggers(db);
       for (const f of sweep.fired) console.log(`phasegate: automatic rollback: ${f.description}`);
       for (const f of sweep.failed) console.error(`phasegate: trigger evaluation failed for plan ${f.planId}: ${f.error}`);
+      // After the triggers, so a breach rolls back (or holds back) before a phase could advance.
+      const advance = await sweepAutoAdvance(db);
+      for (const a of advance.advanced) console.log(`phasegate: ${a.phase} advanced by itself (plan ${a.planId})`);
+      for (const f of advance.failed) console.error(`phasegate: auto-advance check failed for plan ${f.planId}: ${f.error}`);
     }),
   ];
   return { stop: () => stops.forEach((stop) => stop()) };

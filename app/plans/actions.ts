@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { approveGate, recordDecision, transitionPlan } from "@/lib/services/decisions";
-import { addPhase, createPlan, movePhase, removePhase, updatePhase, updatePlan } from "@/lib/services/plans";
+import { addPhase, createPlan, movePhase, removePhase, setPhaseAutoAdvance, updatePhase, updatePlan } from "@/lib/services/plans";
 
 export type PlanFormState = ActionResult<unknown> | null;
 
@@ -53,16 +53,22 @@ export async function updatePlanAction(_prev: PlanFormState, form: FormData): Pr
 
 export async function addPhaseAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
   const result = await runAction((ctx) => addPhase(ctx, formToObject(form)));
-  return keepValues(refreshed(form.get("planId"), result, "Phase added."), form, ["name", "audience", "trafficPercent", "plannedStartAt", "plannedEndAt", "minDurationMinutes", "requiredApprovals"]);
+  return keepValues(refreshed(form.get("planId"), result, "Phase added."), form, ["name", "audience", "trafficPercent", "plannedStartAt", "plannedEndAt", "minDurationMinutes", "requiredApprovals", "autoAdvance"]);
 }
 
 export async function updatePhaseAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
   const result = await runAction((ctx) => updatePhase(ctx, formToObject(form)));
-  return keepValues(refreshed(form.get("planId"), result, "Phase saved."), form, ["name", "audience", "trafficPercent", "plannedStartAt", "plannedEndAt", "minDurationMinutes", "requiredApprovals"]);
+  return keepValues(refreshed(form.get("planId"), result, "Phase saved."), form, ["name", "audience", "trafficPercent", "plannedStartAt", "plannedEndAt", "minDurationMinutes", "requiredApprovals", "autoAdvance"]);
 }
 
 export async function phaseOrderAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
   const input = formToObject(form);
   const op = input.op === "remove" ? removePhase : movePhase;
   return refreshed(form.get("planId"), await runAction((ctx) => op(ctx, input)), input.op === "remove" ? "Phase removed." : "Phase moved.");
+}
+
+export async function autoAdvanceAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+  const input = formToObject(form);
+  const on = input.autoAdvance === "true";
+  return refreshed(form.get("planId"), await runAction((ctx) => setPhaseAutoAdvance(ctx, input)), on ? "This phase now advances by itself once its gate holds." : "This phase now waits for a go decision.");
 }

@@ -1,14 +1,18 @@
+import { autoAdvanceAction } from "@/app/plans/actions";
+import { ActionButton } from "@/components/plan/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { MilestoneBadge, PhaseStatusBadge } from "@/components/ui/status-badges";
+import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
 import { describeCondition, describeRoles, gateBlockers } from "@/lib/domain/gate-summary";
+import { TERMINAL } from "@/lib/domain/lifecycle";
 import { formatPercent } from "@/lib/domain/milestones";
 import type { PlanView } from "@/lib/queries/plan";
 
 // The first thing on a plan page: the phase that matters now, its gate and what blocks it.
-export function NowPanel({ view, now }: { view: PlanView; now: Date }) {
+export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: Date; canEdit?: boolean }) {
   const phase = view.plan.phases[view.focusIndex];
   if (!phase) {
     return (
@@ -72,6 +76,7 @@ export function NowPanel({ view, now }: { view: PlanView; now: Date }) {
               </div>
             </div>
           ) : null}
+          {!finishedPhase && !TERMINAL.includes(view.plan.status) ? <AutoAdvanceLine view={view} phase={phase} now={now} canEdit={canEdit} /> : null}
         </div>
 
         <div className="space-y-3">
@@ -151,4 +156,34 @@ export function NowPanel({ view, now }: { view: PlanView; now: Date }) {
 
 function round(v: number) {
   return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
+}
+
+/** Whether the phase advances by itself, what it waits for, and the switch for release managers. */
+function AutoAdvanceLine({ view, phase, now, canEdit }: { view: PlanView; phase: PlanView["plan"]["phases"][number]; now: Date; canEdit: boolean }) {
+  const verdict = autoAdvanceVerdict({
+    planStatus: view.plan.status,
+    phase,
+    gate: view.gate?.verdict ?? null,
+    breachedTriggers: view.plan.rollbackTriggers.filter((t) => t.enabled && t.state === "breached" && (!t.phaseId || t.phaseId === phase.id)).map((t) => t.description),
+    now,
+  });
+  const fields = { planId: view.plan.id, version: view.plan.version, phaseId: phase.id };
+  return (
+    <div className="space-y-2 rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700" data-testid="auto-advance" data-on={phase.autoAdvance ? "true" : "false"}>
+      <div className="flex flex-wrap items-center gap-2">
+        {phase.autoAdvance ? <Badge tone="accent">Advances by itself</Badge> : <span className="text-xs text-slate-600 dark:text-slate-400">Advance</span>}
+        <span className={verdict.advance || verdict.waiting !== "trigger" ? "text-slate-700 dark:text-slate-300" : "font-medium text-amber-800 dark:text-amber-300"}>
+          {verdict.advance ? "Ready: advances at the next check, within seconds" : verdict.message}
+        </span>
+      </div>
+      {canEdit ? (
+        <ActionButton
+          action={autoAdvanceAction}
+          fields={{ ...fields, autoAdvance: phase.autoAdvance ? "false" : "true" }}
+          label={phase.autoAdvance ? "Wait for a go decision instead" : "Let it advance by itself"}
+          pendingText="Saving…"
+        />
+      ) : null}
+    </div>
+  );
 }

@@ -42,6 +42,7 @@ export interface EditablePhase {
   plannedEndAt: Date | null;
   minDurationMinutes: number;
   requiredApprovals: number;
+  autoAdvance: boolean;
 }
 
 function PhaseFields({ phase, errors, values }: { phase?: EditablePhase; errors?: Record<string, string[]> | undefined; values?: Record<string, string> | undefined }) {
@@ -56,6 +57,15 @@ function PhaseFields({ phase, errors, values }: { phase?: EditablePhase; errors?
       </div>
       <Field label="Minimum duration (min)" name="minDurationMinutes" type="number" min={0} defaultValue={values?.minDurationMinutes ?? phase?.minDurationMinutes ?? 0} errors={errors?.minDurationMinutes} />
       <Field label="Approvals needed" name="requiredApprovals" type="number" min={0} max={20} defaultValue={values?.requiredApprovals ?? phase?.requiredApprovals ?? 1} errors={errors?.requiredApprovals} />
+      <label className="flex items-start gap-2 text-sm sm:col-span-4">
+        <input type="checkbox" name="autoAdvance" className="mt-1" defaultChecked={values ? values.autoAdvance === "on" : (phase?.autoAdvance ?? false)} />
+        <span>
+          Advance by itself
+          <span className="block text-xs text-slate-600 dark:text-slate-400">
+            Once the minimum duration has passed and the gate holds (approvals, checklists, sign-offs, every success criterion), Phasegate records the go decision. A breached rollback trigger holds it back.
+          </span>
+        </span>
+      </label>
     </div>
   );
 }

@@ -16,7 +16,7 @@ import {
 import { isPhaseEditable, TERMINAL } from "@/lib/domain/lifecycle";
 import { buildTemplate, type DraftChecklist, type PlanDraft } from "@/lib/domain/templates";
 import { AppError } from "@/lib/errors";
-import { addPhaseSchema, createPlanSchema, movePhaseSchema, removePhaseSchema, updatePhaseSchema, updatePlanSchema } from "@/lib/validation/plans";
+import { addPhaseSchema, createPlanSchema, movePhaseSchema, phaseAutoAdvanceSchema, removePhaseSchema, updatePhaseSchema, updatePlanSchema } from "@/lib/validation/plans";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
@@ -207,10 +207,10 @@ export async function addPhase(ctx: ServiceContext, input: unknown) {
     const position = (list.at(-1)?.position ?? -1) + 1;
     const [phase] = await tx
       .insert(phases)
-      .values({ planId: plan.id, position, name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes })
+      .values({ planId: plan.id, position, name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes, autoAdvance: data.autoAdvance })
       .returning();
     await tx.insert(gates).values({ phaseId: phase!.id, requiredApprovals: data.requiredApprovals });
-    return { result: { phaseId: phase!.id }, checkTraffic: true, audit: { action: "phase.added", entityType: "phase", entityId: phase!.id, after: { name: data.name, trafficPercent: data.trafficPercent, position } } };
+    return { result: { phaseId: phase!.id }, checkTraffic: true, audit: { action: "phase.added", entityType: "phase", entityId: phase!.id, after: { name: data.name, trafficPercent: data.trafficPercent, position, autoAdvance: data.autoAdvance } } };
   });
 }
 
@@ -228,12 +228,30 @@ export async function updatePhase(ctx: ServiceContext, input: unknown) {
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
     const [after] = await tx
       .update(phases)
-      .set({ name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes })
+      .set({ name: data.name, audience: data.audience, trafficPercent: data.trafficPercent, plannedStartAt: data.plannedStartAt ?? null, plannedEndAt: data.plannedEndAt ?? null, minDurationMinutes: data.minDurationMinutes, autoAdvance: data.autoAdvance })
       .where(eq(phases.id, phase.id))
       .returning();
     await tx.update(gates).set({ requiredApprovals: data.requiredApprovals }).where(eq(gates.phaseId, phase.id));
-    const pick = (p: typeof phase) => ({ name: p.name, audience: p.audience, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, minDurationMinutes: p.minDurationMinutes });
+    const pick = (p: typeof phase) => ({ name: p.name, audience: p.audience, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, minDurationMinutes: p.minDurationMinutes, autoAdvance: p.autoAdvance });
     return { result: {}, checkTraffic: true, audit: { action: "phase.updated", entityType: "phase", entityId: phase.id, before: pick(phase), after: { ...pick(after!), requiredApprovals: data.requiredApprovals } } };
+  });
+}
+
+/**
+ * Switches advancing by itself on or off for a phase that is not history yet, the active one
+ * included: a release manager may hand a running phase to the guard, or take it back.
+ */
+export async function setPhaseAutoAdvance(ctx: ServiceContext, input: unknown) {
+  const data = parseInput(phaseAutoAdvanceSchema, input);
+  return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
+    const [phase] = await tx.select().from(phases).where(and(eq(phases.id, data.phaseId), eq(phases.planId, plan.id)));
+    if (!phase) throw new AppError("not_found:entity", "No such phase in this plan");
+    if (phase.status !== "pending" && phase.status !== "active") throw new AppError("conflict:state", `${phase.name} is ${phase.status.replace("_", " ")}: it has nothing left to advance`);
+    await tx.update(phases).set({ autoAdvance: data.autoAdvance }).where(eq(phases.id, phase.id));
+    return {
+      result: { autoAdvance: data.autoAdvance },
+      audit: { action: "phase.auto_advance_set", entityType: "phase", entityId: phase.id, before: { name: phase.name, autoAdvance: phase.autoAdvance }, after: { name: phase.name, autoAdvance: data.autoAdvance } },
+    };
   });
 }
 

@@ -28,6 +28,12 @@ export const updatePlanSchema = z.object({
   targetEndAt: optionalDate,
 });
 
+/** A form checkbox ("on" when ticked, absent when not) or a JSON boolean. */
+const checkbox = z
+  .union([z.boolean(), z.enum(["on", "true", "false"])], { error: "Choose yes or no" })
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
+
 export const phaseFieldsSchema = z.object({
   name: text(80, "a phase name"),
   audience: z.string().trim().max(300).default(""),
@@ -36,10 +42,12 @@ export const phaseFieldsSchema = z.object({
   plannedEndAt: optionalDate,
   minDurationMinutes: z.coerce.number().int().min(0).max(60 * 24 * 90).default(0),
   requiredApprovals: z.coerce.number().int().min(0).max(20).default(1),
+  autoAdvance: checkbox,
 });
 
 export const addPhaseSchema = phaseFieldsSchema.extend({ planId: z.uuid(), version: planVersionSchema });
 export const updatePhaseSchema = phaseFieldsSchema.extend({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid() });
+export const phaseAutoAdvanceSchema = z.object({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid(), autoAdvance: checkbox });
 export const removePhaseSchema = z.object({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid() });
 export const movePhaseSchema = z.object({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid(), direction: z.enum(["up", "down"]) });
 

@@ -128,7 +128,7 @@ export default async function PlanPage({ params }: Props) {
         </div>
       </header>
 
-      <NowPanel view={view} now={now} />
+      <NowPanel view={view} now={now} canEdit={!finished && userCan(user, "plan:edit", plan.projectId)} />
 
       <PlanControls view={view} user={user} />
 

@@ -1,0 +1,43 @@
+import type { PhaseStatus, PlanStatus } from "@/db/schema/enums";
+import { formatDuration } from "./time";
+
+// A phase set to advance by itself (a guarded rollout): once its minimum duration has passed and
+// its gate holds — approvals, checklists, sign-offs and every success criterion, with no override
+// — the system records the go decision. A breached rollback trigger holds it back (an automatic
+// one rolls the plan back instead). Judged on the same timer that watches the triggers.
+
+export interface AutoAdvanceInput {
+  planStatus: PlanStatus;
+  phase: { name: string; status: PhaseStatus; autoAdvance: boolean; minDurationMinutes: number; actualStartAt: Date | null };
+  /** The gate's verdict for the phase (what a go decision would check), or null when not judged. */
+  gate: { holds: boolean; unmet: readonly string[] } | null;
+  /** Descriptions of the enabled triggers on this phase whose last verdict is "breached". */
+  breachedTriggers: readonly string[];
+  now: Date;
+}
+
+export type AutoAdvanceVerdict =
+  | { advance: true; rationale: string }
+  | { advance: false; waiting: "off" | "not_running" | "min_duration" | "trigger" | "gate"; message: string; at?: Date };
+
+export function autoAdvanceVerdict({ planStatus, phase, gate, breachedTriggers, now }: AutoAdvanceInput): AutoAdvanceVerdict {
+  if (!phase.autoAdvance) return { advance: false, waiting: "off", message: "Advances when someone records a go decision" };
+  if (planStatus !== "in_progress" || phase.status !== "active" || !phase.actualStartAt) {
+    return { advance: false, waiting: "not_running", message: planStatus === "paused" ? "Paused: it will not advance by itself until resumed" : "Advances by itself once it is the active phase" };
+  }
+  const minMs = Math.max(0, phase.minDurationMinutes) * 60_000;
+  const ranMs = Math.max(0, now.getTime() - phase.actualStartAt.getTime());
+  if (ranMs < minMs) {
+    const at = new Date(phase.actualStartAt.getTime() + minMs);
+    return { advance: false, waiting: "min_duration", at, message: `Advances by itself after its minimum of ${formatDuration(minMs)}, in ${formatDuration(minMs - ranMs)}, if the gate holds then` };
+  }
+  if (breachedTriggers.length > 0) {
+    return { advance: false, waiting: "trigger", message: `Held back: rollback trigger breached (${breachedTriggers.join("; ")})` };
+  }
+  if (!gate || !gate.holds) {
+    const unmet = gate?.unmet ?? [];
+    return { advance: false, waiting: "gate", message: unmet.length ? `Advances by itself as soon as the gate holds; still open: ${unmet.join("; ")}` : "Advances by itself as soon as the gate holds" };
+  }
+  const held = minMs > 0 ? `held for ${formatDuration(ranMs)} (minimum ${formatDuration(minMs)})` : `ran for ${formatDuration(ranMs)}`;
+  return { advance: true, rationale: `Advanced by itself: ${phase.name} ${held}, its gate held and every success criterion was met` };
+}
