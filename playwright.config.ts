@@ -69,6 +69,8 @@ export default defineConfig({
       PGLITE_DIR: pgliteDir,
       PHASEGATE_DEMO_SEED: "1",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The trigger and auto-advance timer, quicker than the default 15 s so tests wait less.
+      PHASEGATE_WATCH_SECONDS: "2",
     },
   },
 });

@@ -105,6 +105,62 @@ test("create from the staged template, start, approve, advance Internal → Pilo
   await expect(rm.getByTestId("audit-row")).toHaveCount(2);
 });
 
+test("a phase set to advance by itself waits for its gate, then advances while the page is open", async ({ browser }) => {
+  const rm = await (await browser.newContext()).newPage();
+  await signIn(rm, "releaseManager");
+  await rm.goto("/plans/new");
+  await rm.getByLabel("Project").selectOption({ label: "Checkout" });
+  await rm.getByRole("radio", { name: /Four-stage staged rollout/ }).check();
+  const name = `Guarded wishlist ${Date.now().toString(36)}`;
+  await rm.getByLabel("Name").fill(name);
+  await rm.getByLabel("Release version").fill("1.1.0");
+  await rm.getByRole("button", { name: "Create plan" }).click();
+  await expect(rm.getByRole("heading", { level: 1 })).toContainText(name);
+  const planUrl = rm.url();
+
+  // Internal is handed to the guard before the start, with no minimum duration.
+  await rm.getByRole("link", { name: "Edit plan and phases" }).click();
+  const internal = rm.getByTestId("edit-phase").first();
+  await internal.getByLabel("Minimum duration (min)").fill("0");
+  await internal.getByLabel("Advance by itself").check();
+  await internal.getByRole("button", { name: "Save Internal" }).click();
+  await expect(internal.getByText("Phase saved.")).toBeVisible();
+  await rm.goto(planUrl);
+  const auto = rm.getByTestId("auto-advance");
+  await expect(auto).toHaveAttribute("data-on", "true");
+  await expect(auto).toContainText("Advances by itself");
+  await expect(auto).toContainText("once it is the active phase");
+
+  await rm.getByRole("button", { name: "Start rollout" }).click();
+  await expect(rm.getByTestId("plan-traffic")).toHaveText("1%");
+  // It says what it waits for; switching it off and on again is one click each.
+  await expect(auto).toContainText("as soon as the gate holds; still open: 0 of 1 approvals given");
+  await auto.getByRole("button", { name: "Wait for a go decision instead" }).click();
+  await expect(auto).toHaveAttribute("data-on", "false");
+  await auto.getByRole("button", { name: "Let it advance by itself" }).click();
+  await expect(auto).toHaveAttribute("data-on", "true");
+
+  // The engineer ticks, the approver signs and approves; nobody records a go.
+  const engineer = await (await browser.newContext()).newPage();
+  await signIn(engineer, "engineer");
+  await engineer.goto(planUrl);
+  await tickAll(engineer, "Internal go/no-go");
+  const approver = await (await browser.newContext()).newPage();
+  await signIn(approver, "approver");
+  await approver.goto(planUrl);
+  const internalList = approver.locator("details", { hasText: "Internal go/no-go" }).first();
+  await internalList.getByRole("button", { name: "Sign off as approver" }).click();
+  await expect(internalList.locator("summary")).toContainText("4/4 settled");
+  await approver.getByRole("button", { name: /^Approve Internal → Pilot/ }).click();
+
+  // The timer records the go as the system; the release manager's open page follows by itself.
+  await expect(rm.getByTestId("plan-traffic")).toHaveText("10%", { timeout: 20_000 });
+  await expect(rm.locator("#now")).toContainText("Pilot");
+  await expect(rm.locator("#decisions")).toContainText("Advanced by itself: Internal ran for");
+  // Pilot was not handed to the guard: it waits for a person.
+  await expect(rm.getByTestId("auto-advance")).toHaveAttribute("data-on", "false");
+});
+
 test("a release manager edits future phases; history stays put; bad input names the field", async ({ page }) => {
   await signIn(page, "releaseManager");
   await page.goto("/plans/new");

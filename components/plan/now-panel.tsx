@@ -171,9 +171,9 @@ function AutoAdvanceLine({ view, phase, now, canEdit }: { view: PlanView; phase:
   return (
     <div className="space-y-2 rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700" data-testid="auto-advance" data-on={phase.autoAdvance ? "true" : "false"}>
       <div className="flex flex-wrap items-center gap-2">
-        {phase.autoAdvance ? <Badge tone="accent">Advances by itself</Badge> : <span className="text-xs text-slate-600 dark:text-slate-400">Advance</span>}
+        {phase.autoAdvance ? <Badge tone="accent">Advances by itself</Badge> : null}
         <span className={verdict.advance || verdict.waiting !== "trigger" ? "text-slate-700 dark:text-slate-300" : "font-medium text-amber-800 dark:text-amber-300"}>
-          {verdict.advance ? "Ready: advances at the next check, within seconds" : verdict.message}
+          {verdict.advance ? "now: the gate holds, the next check records the go within seconds" : verdict.waiting === "off" ? `Advances ${verdict.message}` : verdict.message}
         </span>
       </div>
       {canEdit ? (

@@ -90,14 +90,14 @@ describe.each(backends)("phases that advance by themselves on %s", (kind) => {
     const { planId, phase } = await startedPlan("Held", 0, { gateHolds: false });
     const open = await autoAdvancePlan(db(), planId);
     expect(open!.verdict).toMatchObject({ advance: false, waiting: "gate" });
-    expect(open!.verdict.advance ? "" : open!.verdict.message).toMatch(/^Advances by itself as soon as the gate holds; still open: .*approvals given/);
+    expect(open!.verdict.advance ? "" : open!.verdict.message).toMatch(/^as soon as the gate holds; still open: .*approvals given/);
 
     const lists = await db().select().from(checklists).where(and(eq(checklists.phaseId, phase.id), eq(checklists.kind, "go_no_go")));
     await db().update(checklistItems).set({ state: "done" }).where(inArray(checklistItems.checklistId, lists.map((l) => l.id)));
     for (const l of lists) for (const role of l.requiredSignoffRoles) await db().insert(signOffs).values({ checklistId: l.id, userId: approver.userId, role });
     await approveGate(ctx(approver), { planId, version: 3 });
     const [trigger] = await db().insert(rollbackTriggers).values({ planId, description: "Checkout errors above 5%", value: 5, state: "breached" }).returning();
-    expect((await autoAdvancePlan(db(), planId))!.verdict).toMatchObject({ advance: false, waiting: "trigger", message: "Held back: rollback trigger breached (Checkout errors above 5%)" });
+    expect((await autoAdvancePlan(db(), planId))!.verdict).toMatchObject({ advance: false, waiting: "trigger", message: "held back: rollback trigger breached (Checkout errors above 5%)" });
 
     await db().update(rollbackTriggers).set({ state: "ok" }).where(eq(rollbackTriggers.id, trigger!.id));
     await transitionPlan(ctx(rm), { planId, version: 4, action: "pause" });

@@ -22,20 +22,20 @@ describe("advancing by itself", () => {
 
   test("what it waits for, in the order a person would check", () => {
     expect(autoAdvanceVerdict(input({ phase: { autoAdvance: false } }))).toMatchObject({ advance: false, waiting: "off" });
-    expect(autoAdvanceVerdict(input({ planStatus: "paused" }))).toMatchObject({ advance: false, waiting: "not_running", message: "Paused: it will not advance by itself until resumed" });
+    expect(autoAdvanceVerdict(input({ planStatus: "paused" }))).toMatchObject({ advance: false, waiting: "not_running", message: "paused: not until the plan is resumed" });
     expect(autoAdvanceVerdict(input({ phase: { status: "pending", actualStartAt: null } }))).toMatchObject({ advance: false, waiting: "not_running" });
     expect(autoAdvanceVerdict(input({ now: new Date(start.getTime() + 20 * MIN) }))).toEqual({
       advance: false,
       waiting: "min_duration",
       at: new Date(start.getTime() + 60 * MIN),
-      message: "Advances by itself after its minimum of 1 h, in 40 min, if the gate holds then",
+      message: "after its minimum of 1 h, in 40 min, if the gate holds then",
     });
-    expect(autoAdvanceVerdict(input({ breachedTriggers: ["Error rate above 5%"], gate: { holds: false, unmet: ["0 of 1 approvals given"] } }))).toMatchObject({ waiting: "trigger", message: "Held back: rollback trigger breached (Error rate above 5%)" });
+    expect(autoAdvanceVerdict(input({ breachedTriggers: ["Error rate above 5%"], gate: { holds: false, unmet: ["0 of 1 approvals given"] } }))).toMatchObject({ waiting: "trigger", message: "held back: rollback trigger breached (Error rate above 5%)" });
     expect(autoAdvanceVerdict(input({ gate: { holds: false, unmet: ["0 of 1 approvals given", "Pilot go/no-go: 2 required items not done"] } }))).toMatchObject({
       waiting: "gate",
-      message: "Advances by itself as soon as the gate holds; still open: 0 of 1 approvals given; Pilot go/no-go: 2 required items not done",
+      message: "as soon as the gate holds; still open: 0 of 1 approvals given; Pilot go/no-go: 2 required items not done",
     });
-    expect(autoAdvanceVerdict(input({ gate: null }))).toMatchObject({ waiting: "gate", message: "Advances by itself as soon as the gate holds" });
+    expect(autoAdvanceVerdict(input({ gate: null }))).toMatchObject({ waiting: "gate", message: "as soon as the gate holds" });
   });
 
   test("property: it advances exactly when it is switched on, running, past its minimum, unbreached and its gate holds", () => {
