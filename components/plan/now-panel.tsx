@@ -177,12 +177,14 @@ function AutoAdvanceLine({ view, phase, now, canEdit }: { view: PlanView; phase:
         </span>
       </div>
       {canEdit ? (
-        <ActionButton
-          action={autoAdvanceAction}
-          fields={{ ...fields, autoAdvance: phase.autoAdvance ? "false" : "true" }}
-          label={phase.autoAdvance ? "Wait for a go decision instead" : "Let it advance by itself"}
-          pendingText="Saving…"
-        />
+        <div className="flex">
+          <ActionButton
+            action={autoAdvanceAction}
+            fields={{ ...fields, autoAdvance: phase.autoAdvance ? "false" : "true" }}
+            label={phase.autoAdvance ? "Wait for a go decision instead" : "Let it advance by itself"}
+            pendingText="Saving…"
+          />
+        </div>
       ) : null}
     </div>
   );
