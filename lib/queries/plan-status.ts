@@ -1,5 +1,7 @@
 import "server-only";
 import type { Database } from "@/db/client";
+import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
+import { breachedTriggers } from "@/lib/services/auto-advance";
 import { loadGateState } from "@/lib/services/gate";
 import { loadPhases, loadPlanForWrite } from "@/lib/services/plan-state";
 import { trafficOf } from "@/lib/domain/lifecycle";
@@ -14,6 +16,7 @@ export async function planStatus(db: Database, planId: string, now = new Date())
   const active = list[index];
   const next = index >= 0 ? list[index + 1] : undefined;
   const gate = active ? await loadGateState(db, active, now) : null;
+  const auto = active ? autoAdvanceVerdict({ planStatus: plan.status, phase: active, gate: gate?.verdict ?? null, breachedTriggers: await breachedTriggers(db, plan.id, active.id), now }) : null;
   return {
     projectId: plan.projectId,
     planId: plan.id,
@@ -21,7 +24,18 @@ export async function planStatus(db: Database, planId: string, now = new Date())
     status: plan.status,
     version: plan.version,
     trafficPercent: trafficOf({ status: plan.status, phases: list }),
-    activePhase: active ? { name: active.name, position: active.position, trafficPercent: active.trafficPercent, startedAt: active.actualStartAt?.toISOString() ?? null } : null,
+    activePhase:
+      active && auto
+        ? {
+            name: active.name,
+            position: active.position,
+            trafficPercent: active.trafficPercent,
+            startedAt: active.actualStartAt?.toISOString() ?? null,
+            autoAdvance: auto.advance
+              ? { on: true, ready: true, waitingFor: null, at: null, message: "the gate holds: the next check records the go" }
+              : { on: active.autoAdvance, ready: false, waitingFor: auto.waiting, at: auto.at?.toISOString() ?? null, message: auto.message },
+          }
+        : null,
     nextPhase: next ? { name: next.name, trafficPercent: next.trafficPercent } : null,
     gate: gate
       ? { holds: gate.verdict.holds, unmet: gate.verdict.unmet, approvals: { given: gate.approvals.length, required: gate.requiredApprovals }, criteria: gate.criteria.map((c) => ({ description: c.description, met: c.met, reason: c.reason })) }

@@ -21,18 +21,23 @@ export interface AutoAdvanceCheck {
   decisionId?: string;
 }
 
+/** Descriptions of the enabled triggers on the phase (or the whole plan) whose last verdict is "breached". */
+export async function breachedTriggers(db: Database, planId: string, phaseId: string): Promise<string[]> {
+  const rows = await db
+    .select({ description: rollbackTriggers.description })
+    .from(rollbackTriggers)
+    .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), eq(rollbackTriggers.state, "breached"), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, phaseId))));
+  return rows.map((r) => r.description);
+}
+
 /** The auto-advance verdict for a plan's active phase, as the plan page shows it; null when none applies. */
 export async function autoAdvanceState(db: Database, planId: string, now: Date = new Date()): Promise<{ plan: typeof plans.$inferSelect; phase: typeof phases.$inferSelect; verdict: AutoAdvanceVerdict } | null> {
   const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!plan) return null;
   const [phase] = await db.select().from(phases).where(and(eq(phases.planId, planId), eq(phases.status, "active"))).orderBy(asc(phases.position));
   if (!phase || !phase.autoAdvance) return null;
-  const breached = await db
-    .select({ description: rollbackTriggers.description })
-    .from(rollbackTriggers)
-    .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), eq(rollbackTriggers.state, "breached"), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, phase.id))));
   const gate = plan.status === "in_progress" ? (await loadGateState(db, phase, now)).verdict : null;
-  const verdict = autoAdvanceVerdict({ planStatus: plan.status, phase, gate, breachedTriggers: breached.map((b) => b.description), now });
+  const verdict = autoAdvanceVerdict({ planStatus: plan.status, phase, gate, breachedTriggers: await breachedTriggers(db, planId, phase.id), now });
   return { plan, phase, verdict };
 }
 

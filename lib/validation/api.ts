@@ -75,7 +75,23 @@ export const planStatusResponseSchema = z.object({
   status: planStatus,
   version: z.number().int(),
   trafficPercent: z.number(),
-  activePhase: z.object({ name: z.string(), position: z.number().int(), trafficPercent: z.number(), startedAt: z.iso.datetime().nullable() }).nullable(),
+  activePhase: z
+    .object({
+      name: z.string(),
+      position: z.number().int(),
+      trafficPercent: z.number(),
+      startedAt: z.iso.datetime().nullable(),
+      autoAdvance: z
+        .object({
+          on: z.boolean(),
+          ready: z.boolean().meta({ description: "The next check (every PHASEGATE_WATCH_SECONDS) records the go by itself" }),
+          waitingFor: z.enum(["off", "not_running", "min_duration", "trigger", "gate"]).nullable(),
+          at: z.iso.datetime().nullable().meta({ description: "When the minimum duration passes, while waiting for it" }),
+          message: z.string(),
+        })
+        .meta({ description: "Whether the phase advances by itself, and what it waits for" }),
+    })
+    .nullable(),
   nextPhase: z.object({ name: z.string(), trafficPercent: z.number() }).nullable(),
   gate: z
     .object({

@@ -3,6 +3,7 @@ import { POST as decide } from "@/app/api/v1/plans/[planId]/decisions/route";
 import { GET as status } from "@/app/api/v1/plans/[planId]/status/route";
 import { setProcessDatabase } from "@/db/client";
 import { transitionPlan } from "@/lib/services/decisions";
+import { planStatusResponseSchema } from "@/lib/validation/api";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 import { planWithTokens } from "../support/api-fixture";
 
@@ -33,6 +34,10 @@ describe.each(backends)("pipeline API for decisions on %s", (kind) => {
     const body = (await res.json()) as { isGo: boolean; version: number; activePhase: { name: string }; nextPhase: { name: string }; gate: { holds: boolean; unmet: string[]; approvals: { given: number; required: number } } };
     expect(body).toMatchObject({ isGo: false, version: 2, activePhase: { name: "Canary 5%" }, nextPhase: { name: "Canary 25%" }, gate: { holds: false, approvals: { given: 0, required: 1 } } });
     expect(body.gate.unmet.join(" ")).toMatch(/approvals given/);
+    // Not handed to the guard: it waits for a go decision, and the pipeline can read that.
+    expect(body.activePhase).toMatchObject({ autoAdvance: { on: false, ready: false, waitingFor: "off", at: null, message: "when someone records a go decision" } });
+    // The response is what the OpenAPI document promises.
+    expect(planStatusResponseSchema.safeParse(body).error?.issues ?? []).toEqual([]);
   });
 
   test("decisions: bad JSON, bad fields, stale version, gate refusal, success", async () => {
