@@ -46,7 +46,7 @@ export async function rotateWebhookSecretAction(_prev: WebhookActionResult | nul
 /** What one attempt did, in words. */
 function outcomeMessage(outcome: DeliveryOutcome): string {
   if (outcome.status === "delivered") return `Delivered: the receiver answered ${outcome.statusCode ?? "OK"}.`;
-  const why = outcome.error ?? "It was not sent.";
+  const why = `${outcome.error ?? "It was not sent."}${outcome.responseExcerpt ? ` (answer, shown to administrators only: ${outcome.responseExcerpt})` : ""}`;
   return outcome.status === "failed" ? `Not delivered: ${why} No more attempts are made.` : `Not delivered yet: ${why} It is tried again shortly.`;
 }
 

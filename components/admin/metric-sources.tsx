@@ -1,5 +1,6 @@
 "use client";
 
+import { AnswerExcerpt } from "@/components/ui/answer-excerpt";
 import { useActionState } from "react";
 import { createMetricSourceAction, deleteMetricSourceAction, type SourceActionResult, updateMetricSourceAction } from "@/app/projects/source-actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
@@ -15,6 +16,8 @@ export interface MetricSourceRow {
   pollIntervalSeconds: number;
   lastPolledAt: Date | null;
   lastError: string | null;
+  /** The start of Prometheus's failing answer: present for administrators only. */
+  lastResponseExcerpt: string | null;
   /** Metrics (of any plan) whose query runs against this source. */
   metrics: number;
 }
@@ -49,6 +52,7 @@ export function MetricSources({ projectId, sources, canEdit, now }: { projectId:
                       <span className="font-medium">Last error:</span> {source.lastError}
                     </p>
                   ) : null}
+                  {source.lastError && source.lastResponseExcerpt ? <AnswerExcerpt text={source.lastResponseExcerpt} /> : null}
                 </div>
                 {canEdit ? (
                   <div className="flex shrink-0 gap-3">

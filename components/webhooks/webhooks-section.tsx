@@ -1,3 +1,4 @@
+import { AnswerExcerpt } from "@/components/ui/answer-excerpt";
 import { CopyButton } from "@/components/comms/copy-button";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -23,6 +24,8 @@ export interface DeliveryRow {
   nextAttemptAt: Date;
   lastStatusCode: number | null;
   lastError: string | null;
+  /** The start of the receiver's answer: present for administrators only. */
+  lastResponseExcerpt: string | null;
   deliveredAt: Date | null;
   createdAt: Date;
 }
@@ -148,6 +151,7 @@ function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date
                 <td className="max-w-xs py-2 pr-3 text-xs">
                   {d.lastStatusCode !== null ? <div className="tabular-nums">HTTP {d.lastStatusCode}</div> : null}
                   {d.lastError ? <div className="break-words text-red-800 dark:text-red-300">{d.lastError}</div> : null}
+                  {d.lastResponseExcerpt ? <AnswerExcerpt text={d.lastResponseExcerpt} /> : null}
                   {d.lastStatusCode === null && !d.lastError ? <span className="text-slate-500">Not tried yet</span> : null}
                 </td>
                 <td className="py-2 text-xs">

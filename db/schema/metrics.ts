@@ -32,6 +32,8 @@ export const metricSources = pgTable("metric_sources", {
   lastPolledAt: ts("last_polled_at"),
   // The last poll's failure in words, cleared by the next success.
   lastError: text("last_error"),
+  // The start of the last failing answer: a foreign body, shown to administrators only.
+  lastResponseExcerpt: text("last_response_excerpt"),
   createdAt: ts("created_at").notNull().defaultNow(),
 }, (t) => [
   unique("metric_sources_project_name_uq").on(t.projectId, t.name),

@@ -45,6 +45,8 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
+    // The start of the receiver's last answer: a foreign body, shown to administrators only.
+    lastResponseExcerpt: text("last_response_excerpt"),
     deliveredAt: ts("delivered_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },

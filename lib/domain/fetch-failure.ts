@@ -2,6 +2,15 @@
 // on: refused connection, unknown host, timeout, TLS… found in the error or its causes (undici
 // wraps the socket error in `cause`).
 
+/** How much of a foreign answer administrators may see, whitespace collapsed. */
+export const EXCERPT_CHARS = 200;
+
+export function responseExcerpt(body: string): string | null {
+  const text = body.replace(/\s+/g, " ").trim();
+  if (!text) return null;
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
 export function describeFetchFailure(error: unknown, where: string, timeoutMs: number, refusedHint: string): string {
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return `No answer from ${where} within ${Math.round(timeoutMs / 100) / 10} s`;
@@ -17,6 +26,9 @@ export function describeFetchFailure(error: unknown, where: string, timeoutMs: n
     }
   }
   switch (code) {
+    case "PHASEGATE_EGRESS_REFUSED":
+    case "PHASEGATE_EGRESS_TOO_LARGE":
+      return `${where}: ${message}`;
     case "ECONNREFUSED":
       return `Connection refused by ${where}: ${refusedHint}`;
     case "ENOTFOUND":

@@ -116,13 +116,14 @@ function finite(value: string): number | null {
 export function interpretRangeAnswer(status: number, statusText: string, body: string): RangeAnswer {
   const json = parseJson(body);
   const refused = errorBody.safeParse(json);
+  // The answer's own text is a foreign service's words: it goes to administrators only (as an
+  // excerpt, kept by the caller), never into the error every project member reads.
   if (refused.success) {
-    const detail = refused.data.error.trim() || "no reason given";
-    return { ok: false, error: `Prometheus refused the query (${refused.data.errorType}${status >= 400 ? `, HTTP ${status}` : ""}): ${detail}` };
+    const hint = refused.data.errorType === "bad_data" ? "; check the PromQL query (an administrator can see Prometheus's answer)" : "";
+    return { ok: false, error: `Prometheus refused the query (${refused.data.errorType}${status >= 400 ? `, HTTP ${status}` : ""})${hint}` };
   }
   if (status < 200 || status >= 300) {
-    const snippet = body.trim().replace(/\s+/g, " ").slice(0, 120);
-    return { ok: false, error: `HTTP ${status}${statusText ? ` ${statusText}` : ""} from the query_range API${snippet ? `: ${snippet}` : ""}` };
+    return { ok: false, error: `HTTP ${status}${statusText ? ` ${statusText}` : ""} from the query_range API` };
   }
   if (json === undefined) return { ok: false, error: "The answer is not JSON: is the base URL a Prometheus server (the part before /api/v1)?" };
   const answer = successBody.safeParse(json);

@@ -209,11 +209,11 @@ export function retryBounds(attempts: number): { min: number; max: number } | nu
 /** Attempts whose answer is 2xx count as delivered; a redirect is not followed and counts as failed. */
 export const isDelivered = (status: number) => status >= 200 && status < 300;
 
-export function describeResponse(status: number, statusText: string, body: string): string {
-  const snippet = body.replace(/\s+/g, " ").trim().slice(0, 200);
+/** The receiver's answer in words: status only, never its body (that is a foreign service's text). */
+export function describeResponse(status: number, statusText: string): string {
   const base = `The receiver answered ${status}${statusText ? ` ${statusText}` : ""}`;
   if (status >= 300 && status < 400) return `${base} (a redirect; webhooks are not redirected: use the final URL)`;
-  return snippet ? `${base}: ${snippet}` : base;
+  return base;
 }
 
 export function describeSendFailure(error: unknown, url: string, timeoutMs: number): string {

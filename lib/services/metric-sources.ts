@@ -12,6 +12,9 @@ import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { storeSampleBatch } from "./metrics";
+import { egressRequest } from "@/lib/egress/request";
+import { assertDestinationAllowed, excerptFor } from "./destinations";
+import { responseExcerpt } from "@/lib/domain/fetch-failure";
 
 // Prometheus servers a project's metrics are polled from: configured by release managers, polled
 // by a timer in every app instance. A source is claimed before it is polled, so however many
@@ -54,12 +57,13 @@ export async function listMetricSources(ctx: ServiceContext, projectId: string) 
     .where(eq(metricSources.projectId, projectId))
     .groupBy(metricSources.id)
     .orderBy(asc(metricSources.name));
-  return rows.map((r) => ({ ...r.source, metrics: Number(r.metrics) }));
+  return rows.map((r) => ({ ...r.source, lastResponseExcerpt: excerptFor(ctx.actor, r.source.lastResponseExcerpt), metrics: Number(r.metrics) }));
 }
 
 export async function createMetricSource(ctx: ServiceContext, input: unknown) {
   const data = parseInput(createMetricSourceSchema, input);
   authorize(ctx.actor, data.projectId, { action: "metric:edit" });
+  await assertDestinationAllowed(data.baseUrl, "baseUrl");
   try {
     return await ctx.db.transaction(async (tx) => {
       const [project] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, data.projectId));
@@ -87,7 +91,8 @@ export async function updateMetricSource(ctx: ServiceContext, input: unknown) {
       const set = Object.fromEntries(Object.entries(changes).filter(([key, value]) => value !== undefined && value !== before[key as keyof typeof before])) as typeof changes;
       if (Object.keys(set).length === 0) return before;
       if (set.name !== undefined) await assertNameFree(tx, before.projectId, set.name, before.id);
-      const reset = set.baseUrl !== undefined ? { lastPolledAt: null, lastError: null } : {};
+      if (set.baseUrl !== undefined) await assertDestinationAllowed(set.baseUrl, "baseUrl");
+      const reset = set.baseUrl !== undefined ? { lastPolledAt: null, lastError: null, lastResponseExcerpt: null } : {};
       const [after] = await tx
         .update(metricSources)
         .set({ ...set, ...reset })
@@ -194,7 +199,7 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
   const answers = await Promise.all(
     polled.map(async (metric) => {
       const query = buildRangeQuery({ baseUrl: source.baseUrl, promql: metric.promql!, newestSample: newestById.get(metric.id) ?? null, now, intervalSeconds: source.pollIntervalSeconds });
-      return { metric, answer: query ? await fetchRange(query) : ({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer) };
+      return { metric, answer: query ? await fetchRange(query) : { ...({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer), excerpt: null } };
     }),
   );
 
@@ -202,9 +207,11 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
   const problem = (text: string, keys: readonly string[]) => problems.set(text, [...(problems.get(text) ?? []), ...keys]);
   const byPlan = new Map<string, { projectId: string; rows: RawSample[][]; keys: string[] }>();
   let dropped = 0;
+  let excerpt: string | null = null;
   for (const { metric, answer } of answers) {
     if (!answer.ok) {
       problem(answer.error, [metric.key]);
+      excerpt ??= answer.excerpt ? `${metric.key}: ${answer.excerpt}` : null;
       continue;
     }
     dropped += answer.dropped;
@@ -240,7 +247,7 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
         .join("; ")
         .slice(0, MAX_ERROR_LENGTH)
     : null;
-  await recordOutcome(db, source, error);
+  await recordOutcome(db, source, error, excerpt);
   return { sourceId: source.id, claimed: true, queried: polled.length, stored, dropped, error, triggersFired };
 }
 
@@ -259,13 +266,17 @@ function* batches(groups: readonly RawSample[][], maxRows: number): Generator<Ra
   if (current.length) yield current;
 }
 
-async function fetchRange(query: RangeQuery): Promise<RangeAnswer> {
+/** Largest query_range answer read; a bigger one is refused rather than held in memory. */
+const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
+
+async function fetchRange(query: RangeQuery): Promise<RangeAnswer & { excerpt: string | null }> {
   try {
     // Redirects are not followed: a source answers at its own address or not at all.
-    const response = await fetch(query.url, { headers: { accept: "application/json" }, redirect: "manual", signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
-    return interpretRangeAnswer(response.status, response.statusText, await response.text());
+    const response = await egressRequest(query.url.toString(), { headers: { accept: "application/json" }, timeoutMs: POLL_TIMEOUT_MS, maxResponseBytes: MAX_ANSWER_BYTES, refuseLarger: true });
+    const answer = interpretRangeAnswer(response.status, response.statusText, response.body);
+    return { ...answer, excerpt: answer.ok ? null : responseExcerpt(response.body) };
   } catch (error) {
-    return { ok: false, error: describePrometheusFailure(error, query.url, POLL_TIMEOUT_MS) };
+    return { ok: false, error: describePrometheusFailure(error, query.url, POLL_TIMEOUT_MS), excerpt: null };
   }
 }
 
@@ -273,11 +284,12 @@ async function fetchRange(query: RangeQuery): Promise<RangeAnswer> {
  * Keeps the last error in words. The change from working to failing and back is audited and
  * announced once; a source that keeps failing the same way is not re-announced at every poll.
  */
-async function recordOutcome(db: Database, source: typeof metricSources.$inferSelect, error: string | null) {
+async function recordOutcome(db: Database, source: typeof metricSources.$inferSelect, error: string | null, excerpt: string | null) {
   await db.transaction(async (tx) => {
-    const [current] = await tx.select({ lastError: metricSources.lastError }).from(metricSources).where(eq(metricSources.id, source.id)).for("update");
-    if (!current || current.lastError === error) return;
-    await tx.update(metricSources).set({ lastError: error }).where(eq(metricSources.id, source.id));
+    const [current] = await tx.select({ lastError: metricSources.lastError, excerpt: metricSources.lastResponseExcerpt }).from(metricSources).where(eq(metricSources.id, source.id)).for("update");
+    if (!current || (current.lastError === error && current.excerpt === excerpt)) return;
+    await tx.update(metricSources).set({ lastError: error, lastResponseExcerpt: excerpt }).where(eq(metricSources.id, source.id));
+    if (current.lastError === error) return;
     if ((current.lastError === null) !== (error === null)) {
       await writeAudit(
         tx,

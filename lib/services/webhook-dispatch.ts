@@ -1,8 +1,10 @@
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, plans, projects, webhookDeliveries, webhooks } from "@/db/schema";
+import { responseExcerpt } from "@/lib/domain/fetch-failure";
 import { type DeliveryEvent, buildWebhookPayload, deliveryHeaders, describeResponse, describeSendFailure, eventsToDeliver, isDelivered, retryDelayMs } from "@/lib/domain/webhooks";
 import { WEBHOOK_SOURCE_ACTIONS } from "@/lib/domain/webhook-events";
+import { type Egress, egressRequest } from "@/lib/egress/request";
 
 // The webhooks' dispatcher, run on a timer by every app instance. The audit trail is the outbox:
 // new audit events of each enabled webhook's project become deliveries (collect), and due
@@ -10,10 +12,11 @@ import { WEBHOOK_SOURCE_ACTIONS } from "@/lib/domain/webhook-events";
 // instances tick at once, each event becomes one delivery per webhook and each attempt is made once.
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
-type Fetch = typeof fetch;
 
 /** A receiver that does not answer within this is recorded as failing and retried later. */
 export const SEND_TIMEOUT_MS = 5_000;
+/** A receiver's answer is read this far (kept for admins only) and no further. */
+const ANSWER_BYTES = 4_096;
 /** How long a claimed attempt is reserved: longer than any attempt can take. */
 const CLAIM_LEASE_MS = 60_000;
 const COLLECT_BATCH = 500;
@@ -128,23 +131,25 @@ export interface DeliveryOutcome {
   attempts: number;
   statusCode: number | null;
   error: string | null;
+  /** The start of the receiver's answer; callers show it to administrators only. */
+  responseExcerpt: string | null;
   nextAttemptAt: Date | null;
 }
 
 
-const notAttempted = (deliveryId: number): DeliveryOutcome => ({ deliveryId, event: "", status: "pending", attempts: 0, statusCode: null, error: "Another server is sending it right now", nextAttemptAt: null });
+const notAttempted = (deliveryId: number): DeliveryOutcome => ({ deliveryId, event: "", status: "pending", attempts: 0, statusCode: null, error: "Another server is sending it right now", responseExcerpt: null, nextAttemptAt: null });
 
 /** One attempt at a due delivery right now ("send test", "retry now"), unless another instance holds it. */
-export async function deliverNow(db: Database, deliveryId: number, now: Date, fetchImpl: Fetch): Promise<DeliveryOutcome> {
-  return (await deliverClaimed(db, await claimDue(db, now, { deliveryId }), now, fetchImpl))[0] ?? notAttempted(deliveryId);
+export async function deliverNow(db: Database, deliveryId: number, now: Date, egress: Egress): Promise<DeliveryOutcome> {
+  return (await deliverClaimed(db, await claimDue(db, now, { deliveryId }), now, egress))[0] ?? notAttempted(deliveryId);
 }
 
 /** Sends the due deliveries, a few at a time, and records each outcome. */
-export async function deliverDueWebhooks(db: Database, now: Date = new Date(), fetchImpl: Fetch = fetch): Promise<DeliveryOutcome[]> {
-  return deliverClaimed(db, await claimDue(db, now), now, fetchImpl);
+export async function deliverDueWebhooks(db: Database, now: Date = new Date(), egress: Egress = egressRequest): Promise<DeliveryOutcome[]> {
+  return deliverClaimed(db, await claimDue(db, now), now, egress);
 }
 
-async function deliverClaimed(db: Database, claimed: DeliveryRow[], now: Date, fetchImpl: Fetch): Promise<DeliveryOutcome[]> {
+async function deliverClaimed(db: Database, claimed: DeliveryRow[], now: Date, egress: Egress): Promise<DeliveryOutcome[]> {
   if (claimed.length === 0) return [];
   const targets = await db.select({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret }).from(webhooks).where(inArray(webhooks.id, [...new Set(claimed.map((d) => d.webhookId))]));
   const byId = new Map(targets.map((t) => [t.id, t]));
@@ -157,7 +162,7 @@ async function deliverClaimed(db: Database, claimed: DeliveryRow[], now: Date, f
           const target = byId.get(delivery.webhookId);
           // Deleted between claim and send: its deliveries went with it.
           if (!target) return null;
-          const attempt = await send(target, delivery, fetchImpl);
+          const attempt = await send(target, delivery, egress);
           return recordAttempt(db, delivery, attempt, now);
         }),
       )).filter((o): o is DeliveryOutcome => o !== null),
@@ -170,23 +175,25 @@ interface Attempt {
   ok: boolean;
   statusCode: number | null;
   error: string | null;
+  /** The start of the receiver's answer: a foreign body, shown to administrators only. */
+  excerpt: string | null;
 }
 
-async function send(target: { url: string; secret: string }, delivery: DeliveryRow, fetchImpl: Fetch): Promise<Attempt> {
+async function send(target: { url: string; secret: string }, delivery: DeliveryRow, egress: Egress): Promise<Attempt> {
   const body = JSON.stringify(delivery.payload);
   try {
-    const response = await fetchImpl(target.url, {
+    const response = await egress(target.url, {
       method: "POST",
       headers: deliveryHeaders(target.secret, body, { event: delivery.event as DeliveryEvent, deliveryId: delivery.id, sentAt: new Date() }),
       body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      timeoutMs: SEND_TIMEOUT_MS,
+      maxResponseBytes: ANSWER_BYTES,
     });
-    const text = await response.text().catch(() => "");
-    if (isDelivered(response.status)) return { ok: true, statusCode: response.status, error: null };
-    return { ok: false, statusCode: response.status, error: describeResponse(response.status, response.statusText, text) };
+    const excerpt = responseExcerpt(response.body);
+    if (isDelivered(response.status)) return { ok: true, statusCode: response.status, error: null, excerpt };
+    return { ok: false, statusCode: response.status, error: describeResponse(response.status, response.statusText), excerpt };
   } catch (error) {
-    return { ok: false, statusCode: null, error: describeSendFailure(error, target.url, SEND_TIMEOUT_MS) };
+    return { ok: false, statusCode: null, error: describeSendFailure(error, target.url, SEND_TIMEOUT_MS), excerpt: null };
   }
 }
 
@@ -197,9 +204,18 @@ async function recordAttempt(db: Database, delivery: DeliveryRow, attempt: Attem
   const nextAttemptAt = delay === null ? now : new Date(now.getTime() + delay);
   await db
     .update(webhookDeliveries)
-    .set({ status, lastStatusCode: attempt.statusCode, lastError: attempt.error, nextAttemptAt, deliveredAt: attempt.ok ? now : null })
+    .set({ status, lastStatusCode: attempt.statusCode, lastError: attempt.error, lastResponseExcerpt: attempt.excerpt, nextAttemptAt, deliveredAt: attempt.ok ? now : null })
     .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts), eq(webhookDeliveries.status, "pending")));
-  return { deliveryId: delivery.id, event: delivery.event, status, attempts: delivery.attempts, statusCode: attempt.statusCode, error: attempt.error, nextAttemptAt: status === "pending" ? nextAttemptAt : null };
+  return {
+    deliveryId: delivery.id,
+    event: delivery.event,
+    status,
+    attempts: delivery.attempts,
+    statusCode: attempt.statusCode,
+    error: attempt.error,
+    responseExcerpt: attempt.excerpt,
+    nextAttemptAt: status === "pending" ? nextAttemptAt : null,
+  };
 }
 
 export interface WebhookRun {
@@ -210,9 +226,9 @@ export interface WebhookRun {
 }
 
 /** The timer's pass: new events become deliveries, then every due delivery is sent. */
-export async function runWebhooks(db: Database, now: Date = new Date(), fetchImpl: Fetch = fetch): Promise<WebhookRun> {
+export async function runWebhooks(db: Database, now: Date = new Date(), egress: Egress = egressRequest): Promise<WebhookRun> {
   const collected = await collectWebhookEvents(db, now);
-  const outcomes = await deliverDueWebhooks(db, now, fetchImpl);
+  const outcomes = await deliverDueWebhooks(db, now, egress);
   return {
     collected,
     delivered: outcomes.filter((o) => o.status === "delivered").length,

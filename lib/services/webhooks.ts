@@ -9,7 +9,9 @@ import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
+import { assertDestinationAllowed, excerptFor } from "./destinations";
 import { deliverNow } from "./webhook-dispatch";
+import { type Egress, egressRequest } from "@/lib/egress/request";
 
 export { collectWebhookEvents, type DeliveryOutcome, deliverDueWebhooks, runWebhooks, SEND_TIMEOUT_MS, type WebhookRun } from "./webhook-dispatch";
 
@@ -73,6 +75,7 @@ export async function listWebhooks(ctx: ServiceContext, projectId: string) {
       nextAttemptAt: webhookDeliveries.nextAttemptAt,
       lastStatusCode: webhookDeliveries.lastStatusCode,
       lastError: webhookDeliveries.lastError,
+      lastResponseExcerpt: webhookDeliveries.lastResponseExcerpt,
       deliveredAt: webhookDeliveries.deliveredAt,
       createdAt: webhookDeliveries.createdAt,
     })
@@ -81,12 +84,13 @@ export async function listWebhooks(ctx: ServiceContext, projectId: string) {
     .where(eq(webhooks.projectId, projectId))
     .orderBy(desc(webhookDeliveries.id))
     .limit(DELIVERY_LOG_SIZE);
-  return { webhooks: hooks, deliveries };
+  return { webhooks: hooks, deliveries: deliveries.map((d) => ({ ...d, lastResponseExcerpt: excerptFor(ctx.actor, d.lastResponseExcerpt) })) };
 }
 
 export async function createWebhook(ctx: ServiceContext, input: unknown) {
   const data = parseInput(createWebhookSchema, input);
   authorize(ctx.actor, data.projectId, { action: "token:manage" });
+  await assertDestinationAllowed(data.url, "url");
   try {
     return await ctx.db.transaction(async (tx) => {
       const [project] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, data.projectId));
@@ -114,7 +118,10 @@ export async function updateWebhook(ctx: ServiceContext, input: unknown) {
       const before = await lockWebhook(ctx, tx, webhookId);
       const set: Partial<typeof webhooks.$inferInsert> = {};
       if (changes.name !== undefined && changes.name !== before.name) set.name = changes.name;
-      if (changes.url !== undefined && changes.url !== before.url) set.url = changes.url;
+      if (changes.url !== undefined && changes.url !== before.url) {
+        await assertDestinationAllowed(changes.url, "url");
+        set.url = changes.url;
+      }
       if (changes.events !== undefined && changes.events.join() !== before.events.join()) set.events = changes.events;
       if (changes.enabled !== undefined && changes.enabled !== before.enabled) set.enabled = changes.enabled;
       if (Object.keys(set).length === 0) return before;
@@ -157,14 +164,15 @@ export async function rotateWebhookSecret(ctx: ServiceContext, input: unknown) {
 
 export interface SendOptions {
   now?: Date;
-  fetchImpl?: typeof fetch;
+  /** Tests only: how requests leave the server (the egress guard by default). */
+  egress?: Egress;
 }
 
 /**
  * Sends a test message now (audited: its audit event is what the delivery is made from) and
  * returns how it went; a failure is retried on the usual schedule like any delivery.
  */
-export async function sendTestEvent(ctx: ServiceContext, input: unknown, { now = new Date(), fetchImpl = fetch }: SendOptions = {}) {
+export async function sendTestEvent(ctx: ServiceContext, input: unknown, { now = new Date(), egress = egressRequest }: SendOptions = {}) {
   const { webhookId } = parseInput(webhookIdSchema, input);
   const deliveryId = await ctx.db.transaction(async (tx) => {
     const hook = await lockWebhook(ctx, tx, webhookId);
@@ -182,11 +190,12 @@ export async function sendTestEvent(ctx: ServiceContext, input: unknown, { now =
     await notifyOnCommit(tx, { type: "webhook.tested", projectId: hook.projectId, webhookId: hook.id });
     return delivery!.id;
   });
-  return deliverNow(ctx.db, deliveryId, now, fetchImpl);
+  const outcome = await deliverNow(ctx.db, deliveryId, now, egress);
+  return { ...outcome, responseExcerpt: excerptFor(ctx.actor, outcome.responseExcerpt) };
 }
 
 /** "Retry now" for a failed delivery: one more attempt at once; if it fails too it stays failed. */
-export async function retryDelivery(ctx: ServiceContext, input: unknown, { now = new Date(), fetchImpl = fetch }: SendOptions = {}) {
+export async function retryDelivery(ctx: ServiceContext, input: unknown, { now = new Date(), egress = egressRequest }: SendOptions = {}) {
   const { deliveryId } = parseInput(deliveryIdSchema, input);
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx
@@ -203,5 +212,6 @@ export async function retryDelivery(ctx: ServiceContext, input: unknown, { now =
     await writeAudit(tx, ctx.actor, { action: "webhook_delivery.retried", entityType: "webhook_delivery", entityId: String(deliveryId), projectId: row.projectId, after: { webhook: row.name, event: row.delivery.event, attempts: row.delivery.attempts } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "webhook.delivery_retried", projectId: row.projectId, webhookId: row.delivery.webhookId });
   });
-  return deliverNow(ctx.db, deliveryId, now, fetchImpl);
+  const outcome = await deliverNow(ctx.db, deliveryId, now, egress);
+  return { ...outcome, responseExcerpt: excerptFor(ctx.actor, outcome.responseExcerpt) };
 }

@@ -11,6 +11,7 @@ import { planWithTokens } from "../support/api-fixture";
 import { runningPlanWithPolledMetric } from "../support/metric-source-fixture";
 import { makeUser } from "../support/people";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
+import { allowLoopbackEgress } from "../support/egress";
 
 // A stand-in for Prometheus's HTTP API: each test serves its own source under its own path prefix.
 type Reply = (url: URL) => { status?: number; body: string; delayMs?: number } | "hang";
@@ -80,6 +81,9 @@ async function fieldErrorsOf(promise: Promise<unknown>): Promise<Record<string, 
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).fieldErrors ?? {};
 }
+
+
+allowLoopbackEgress();
 
 describe.each(backends)("metric sources on %s", (kind) => {
   let t: TestDatabase;
@@ -214,15 +218,17 @@ describe.each(backends)("metric sources on %s", (kind) => {
       return result.error;
     };
 
-    expect(await poll()).toBe('error_rate: Prometheus refused the query (bad_data, HTTP 400): 1:9: parse error: unexpected "}"');
-    expect((await sourceRow(source.id)).lastError).toBe('error_rate: Prometheus refused the query (bad_data, HTTP 400): 1:9: parse error: unexpected "}"');
+    const refused = "error_rate: Prometheus refused the query (bad_data, HTTP 400); check the PromQL query (an administrator can see Prometheus's answer)";
+    expect(await poll()).toBe(refused);
+    // Prometheus's own words are a foreign body: kept apart, for administrators.
+    expect(await sourceRow(source.id)).toMatchObject({ lastError: refused, lastResponseExcerpt: expect.stringContaining('1:9: parse error: unexpected \\"}\\"') });
     expect(await poll()).toMatch(/bad_data/);
 
     reply = (url) => ({ body: matrix([{ metric: { instance: "a:80" }, values: instants(url).map((t) => [t, "1"]) }, { metric: { instance: "b:80" }, values: [] }]) });
     expect(await poll()).toMatch(/^error_rate: The query returned 2 series for the canary cohort .*sum by \(cohort\)/);
 
     reply = () => ({ status: 503, body: "Service Unavailable" });
-    expect(await poll()).toBe("error_rate: HTTP 503 Service Unavailable from the query_range API: Service Unavailable");
+    expect(await poll()).toBe("error_rate: HTTP 503 Service Unavailable from the query_range API");
 
     reply = twoCohorts;
     expect(await poll()).toBeNull();

@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { samples } from "@/db/schema";
+import { metricSources, samples } from "@/db/schema";
 import { pollDueSources } from "@/lib/services/metric-sources";
 import { runningPlanWithPolledMetric } from "../support/metric-source-fixture";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
+import { allowLoopbackEgress } from "../support/egress";
 
 // Polling against a real Prometheus (Debian's package): a tiny exporter serves one gauge per
 // cohort, Prometheus scrapes it every second, and the poller turns its query_range answer into
@@ -62,6 +63,9 @@ async function stop(child: ChildProcess | null) {
   await exited;
   clearTimeout(killed);
 }
+
+
+allowLoopbackEgress();
 
 describe.skipIf(!installed)("polling a real Prometheus", () => {
   let dir: string;
@@ -167,12 +171,14 @@ describe.skipIf(!installed)("polling a real Prometheus", () => {
     );
 
     test(
-      "a query Prometheus refuses is recorded in its own words",
+      "a query Prometheus refuses is recorded in words, its own answer kept for administrators",
       async () => {
         const { source } = await runningPlanWithPolledMetric(t.handle.db, { baseUrl: prometheusUrl, promql: "avg by (cohort) (phasegate_test_error_ratio", name: "Broken query" });
         const mine = (await pollDueSources(t.handle.db, new Date())).find((r) => r.sourceId === source.id);
         expect(mine).toMatchObject({ claimed: true, stored: 0 });
-        expect(mine!.error).toMatch(/^error_rate: Prometheus refused the query \(bad_data, HTTP 400\): .*parse error/);
+        expect(mine!.error).toMatch(/^error_rate: Prometheus refused the query \(bad_data, HTTP 400\); check the PromQL query/);
+        const [row] = await t.handle.db.select().from(metricSources).where(eq(metricSources.id, source.id));
+        expect(row!.lastResponseExcerpt).toMatch(/parse error/);
       },
       60_000,
     );

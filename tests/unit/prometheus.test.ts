@@ -138,9 +138,9 @@ describe("interpretRangeAnswer", () => {
   });
 
   test.each([
-    [400, "Bad Request", JSON.stringify({ status: "error", errorType: "bad_data", error: 'parse error at char 5: unexpected "}"' }), 'Prometheus refused the query (bad_data, HTTP 400): parse error at char 5: unexpected "}"'],
-    [422, "Unprocessable Entity", JSON.stringify({ status: "error", errorType: "execution", error: "query processing would load too many samples" }), "Prometheus refused the query (execution, HTTP 422): query processing would load too many samples"],
-    [502, "Bad Gateway", "<html>upstream down</html>", "HTTP 502 Bad Gateway from the query_range API: <html>upstream down</html>"],
+    [400, "Bad Request", JSON.stringify({ status: "error", errorType: "bad_data", error: 'parse error at char 5: unexpected "}"' }), "Prometheus refused the query (bad_data, HTTP 400); check the PromQL query (an administrator can see Prometheus's answer)"],
+    [422, "Unprocessable Entity", JSON.stringify({ status: "error", errorType: "execution", error: "query processing would load too many samples" }), "Prometheus refused the query (execution, HTTP 422)"],
+    [502, "Bad Gateway", "<html>upstream down</html>", "HTTP 502 Bad Gateway from the query_range API"],
     [404, "Not Found", "", "HTTP 404 Not Found from the query_range API"],
     [200, "OK", "<html>Grafana</html>", "The answer is not JSON: is the base URL a Prometheus server (the part before /api/v1)?"],
     [200, "OK", JSON.stringify({ hello: "world" }), 'The answer is not a Prometheus API response (no status "success" with data)'],
