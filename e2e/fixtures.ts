@@ -13,6 +13,9 @@ export const people = {
 
 export type Person = keyof typeof people;
 
+/** The session-signing secret of servers a test starts on PostgreSQL (production requires one). */
+export const E2E_AUTH_SECRET = "e2e-only-session-secret-0123456789abcdef";
+
 /** Signs in through the real form, as a person would, and waits for the portfolio. */
 export async function signIn(page: Page, who: Person, base = "") {
   await page.goto(`${base}/sign-in`);

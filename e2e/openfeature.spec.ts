@@ -7,7 +7,7 @@ import { type Client, OpenFeature } from "@openfeature/server-sdk";
 import { type Client as WebClient, OpenFeature as WebFeature } from "@openfeature/web-sdk";
 import { expect, type Page, test } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
-import { DEMO_PASSWORD, people } from "./fixtures";
+import { DEMO_PASSWORD, E2E_AUTH_SECRET, people } from "./fixtures";
 
 // The unmodified OpenFeature server SDK with its OFREP provider against the production app and
 // an edge evaluator (`npm run edge`) on one PostgreSQL database with the demo loaded. A release
@@ -36,7 +36,7 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     db = await createTestDatabase("postgres", { migrate: false });
-    const env = { ...process.env, DATABASE_URL: db.url!, NEXT_TELEMETRY_DISABLED: "1" };
+    const env = { ...process.env, DATABASE_URL: db.url!, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: E2E_AUTH_SECRET };
     processes.push(
       spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { env: { ...env, PHASEGATE_DEMO_SEED: "1" }, stdio: "ignore" }),
     );

@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
 import { startTcpProxy, type TcpProxy } from "../tests/support/tcp-proxy";
 import { makeUser } from "../tests/support/people";
+import { E2E_AUTH_SECRET } from "./fixtures";
 
 // A production server on PostgreSQL whose connection the test cuts and restores: pages say the
 // database is not answering (no hang, no stack trace) and work again when it returns. The
@@ -27,7 +28,7 @@ test.describe("database outage", () => {
     target.hostname = "127.0.0.1";
     target.port = String(proxy.port);
     server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, DATABASE_URL: target.toString(), PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...process.env, DATABASE_URL: target.toString(), PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: E2E_AUTH_SECRET },
       stdio: "ignore",
     });
     await expect

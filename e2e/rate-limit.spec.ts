@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { seedDemo } from "../db/seed/demo";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
-import { DEMO_PASSWORD, people } from "./fixtures";
+import { DEMO_PASSWORD, people, E2E_AUTH_SECRET } from "./fixtures";
 
 // Two app processes on one PostgreSQL database: failed sign-ins count across both, so an
 // attacker cannot double their tries by alternating between instances behind a load balancer.
@@ -39,7 +39,7 @@ test.describe("two app instances on one database", () => {
       const oidc = i === 1 ? { OIDC_ISSUER: "http://127.0.0.1:9/realms/acme", OIDC_CLIENT_ID: "phasegate", OIDC_CLIENT_SECRET: "s3cret", OIDC_NAME: "Acme SSO" } : {};
       servers.push(
         spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-          env: { ...process.env, DATABASE_URL: db.url!, PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1", ...oidc },
+          env: { ...process.env, DATABASE_URL: db.url!, PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1", ...oidc, AUTH_SECRET: E2E_AUTH_SECRET },
           stdio: "ignore",
         }),
       );

@@ -2,7 +2,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { expect, test } from "@playwright/test";
+import { stopProcess } from "../tests/support/processes";
+import { E2E_AUTH_SECRET } from "./fixtures";
 
 // The production server refuses to start on bad configuration, quickly, with one clear line.
 
@@ -28,12 +31,20 @@ function startServer(env: Record<string, string>): Promise<{ code: number | null
 
 test.describe("startup with bad configuration", () => {
   test("an unreachable DATABASE_URL", async () => {
-    const result = await startServer({ DATABASE_URL: "postgres://app:secret@127.0.0.1:1/phasegate" });
+    const result = await startServer({ DATABASE_URL: "postgres://app:secret@127.0.0.1:1/phasegate", AUTH_SECRET: E2E_AUTH_SECRET });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
       "phasegate: cannot start: Cannot reach PostgreSQL at 127.0.0.1:1/phasegate: connect ECONNREFUSED 127.0.0.1:1",
     ]);
     expect(result.ms).toBeLessThan(15_000);
+  });
+
+  test("production on PostgreSQL without AUTH_SECRET", async () => {
+    const result = await startServer({ DATABASE_URL: "postgres://app@127.0.0.1:1/phasegate", AUTH_SECRET: "" });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^phasegate: cannot start: set AUTH_SECRET \(openssl rand -base64 32\)/);
   });
 
   test("an unwritable PGlite folder", async () => {
@@ -95,8 +106,19 @@ test.describe("first run on an empty production database", () => {
       // Setup is over: the page sends people to sign-in.
       await page.goto(`${base}/setup`);
       await expect(page).toHaveURL(/\/sign-in|\/$/);
+      await stopProcess(child);
+      // The session-signing secret lives in a private file beside the data, never in the database
+      // (a backup holder could mint sessions with it).
+      expect(fs.statSync(path.join(dir, "auth-secret")).mode & 0o777).toBe(0o600);
+      const pglite = await PGlite.create(dir);
+      try {
+        const { rows } = await pglite.query<{ key: string }>("select key from app_settings");
+        expect(rows.map((r) => r.key)).not.toContain("auth_secret");
+      } finally {
+        await pglite.close();
+      }
     } finally {
-      child.kill("SIGTERM");
+      await stopProcess(child);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -2,7 +2,9 @@ import { getDb } from "@/db/client";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "@/db/seed/demo";
 import { issueSetupToken } from "@/lib/services/settings";
 import { startBackgroundWork } from "./background";
-import { describeError } from "./errors";
+import { resolveAuthSecret } from "./auth/secret";
+import { configurationProblems } from "./config";
+import { AppError, describeError } from "./errors";
 
 // Runs once per server process before it takes requests: open the database, apply migrations,
 // load the demo into an empty database when allowed. Bad configuration ends the process with
@@ -16,6 +18,9 @@ export function shouldSeedDemo(env: NodeJS.ProcessEnv): boolean {
 
 export async function startServer(): Promise<void> {
   try {
+    const problem = configurationProblems(process.env).at(0);
+    if (problem) throw new AppError("config:database", problem);
+    resolveAuthSecret();
     const handle = await getDb();
     const migrations = await handle.migrationsApplied();
     console.log(`phasegate: database ready (${handle.target}, ${migrations} migration${migrations === 1 ? "" : "s"} applied)`);

@@ -4,10 +4,10 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { resolveAuthSecret } from "@/lib/services/settings";
 import { clientIp } from "./client-ip";
 import { attemptLogin } from "./login";
 import { normaliseEmail } from "./login-throttle";
+import { resolveAuthSecret } from "./secret";
 
 // Auth.js: email + password for everyone, and a company's OIDC provider when configured.
 // Sessions are signed JWT cookies; every request re-reads the user, so disabling someone or
@@ -56,7 +56,7 @@ async function buildConfig(): Promise<NextAuthConfig> {
     });
   }
   return {
-    secret: await resolveAuthSecret(db),
+    secret: resolveAuthSecret(),
     // A wrong password is an expected outcome, not a server error: keep it out of the logs.
     logger: {
       error(error) {

@@ -1,29 +1,10 @@
-import { randomBytes, timingSafeEqual, createHash } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import type { Tx } from "./context";
 import { appSettings, users } from "@/db/schema";
 
 // Instance-wide values kept in PostgreSQL so every app process agrees on them.
-
-async function getOrCreate(db: Database | Tx, key: string, create: () => string): Promise<string> {
-  await db.insert(appSettings).values({ key, value: create() }).onConflictDoNothing();
-  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, key));
-  return row!.value;
-}
-
-let cachedSecret: string | undefined;
-
-/**
- * AUTH_SECRET when configured; otherwise one generated once and shared through the database.
- * Kept in memory after the first read, so checking a session never needs the database.
- */
-export async function resolveAuthSecret(db: Database, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const configured = env.AUTH_SECRET?.trim();
-  if (configured) return configured;
-  cachedSecret ??= await getOrCreate(db, "auth_secret", () => randomBytes(32).toString("base64url"));
-  return cachedSecret;
-}
 
 const SETUP_KEY = "setup_token_sha256";
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
