@@ -12,7 +12,7 @@ type State = ActionResult<unknown> | null;
 // the sign-in page with a line saying why.
 
 export async function changeOwnPasswordAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
-  const ip = clientIp((await headers()).get("x-forwarded-for"));
+  const ip = clientIp(await headers());
   const result = await runAction((ctx) => changeOwnPassword(ctx, formToObject(form), ip));
   if (!result.ok) return result;
   await signOut({ redirectTo: "/sign-in?notice=password-changed" });

@@ -1,5 +1,6 @@
 "use server";
 
+import { waitInWords } from "@/lib/auth/login-throttle";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { unstable_rethrow } from "next/navigation";
 import { signIn, signOut } from "@/lib/auth/config";
@@ -29,8 +30,9 @@ async function attemptSignIn(form: FormData): Promise<SignInState> {
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof CredentialsSignin) {
-      return error.code === "throttled"
-        ? { ok: false, error: "Too many failed attempts. Wait 15 minutes, then try again." }
+      const throttled = /^throttled:(\d+)$/.exec(error.code);
+      return throttled
+        ? { ok: false, error: `Too many failed attempts from here. ${waitInWords(Number(throttled[1]) * 1000)}, then try again.` }
         : { ok: false, error: "That email and password do not match an account." };
     }
     if (isDatabaseUnavailable(error) || isDatabaseUnavailable((error as { cause?: { err?: unknown } }).cause?.err)) {

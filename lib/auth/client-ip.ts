@@ -1,10 +1,28 @@
 /**
- * The client address for the per-address sign-in limit. Behind N reverse proxies that append to
- * X-Forwarded-For (TRUSTED_PROXY_HOPS=N, default 1) the Nth entry from the right is the one the
- * nearest trusted proxy saw; entries further left are whatever the client sent.
+ * The header the app's own HTTP server stamps on every request with the connection's peer
+ * address (instrumentation.ts), replacing whatever a client sent under that name.
  */
-export function clientIp(forwardedFor: string | null, hops = Number(process.env.TRUSTED_PROXY_HOPS ?? 1)): string {
-  const entries = (forwardedFor ?? "").split(",").map((e) => e.trim()).filter(Boolean);
-  const index = entries.length - Math.max(1, Number.isFinite(hops) ? hops : 1);
-  return entries[Math.max(0, index)] ?? "unknown";
+export const PEER_HEADER = "x-phasegate-peer";
+
+/**
+ * The client address for the per-address sign-in limits. The chain is every X-Forwarded-For entry
+ * followed by the connection's peer. With no proxy in front (TRUSTED_PROXY_HOPS=0, the default)
+ * the peer is the client and no forwarded header is believed; behind N proxies that each append
+ * to X-Forwarded-For, the entry N places left of the peer is the one the outermost trusted proxy
+ * saw. Entries further left are whatever the client claimed.
+ */
+export function clientIp(headers: Pick<Headers, "get">, hops = trustedProxyHops()): string {
+  const peer = headers.get(PEER_HEADER)?.trim() || "unknown";
+  if (hops <= 0) return peer;
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, peer];
+  return chain[Math.max(0, chain.length - 1 - hops)] ?? peer;
+}
+
+export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
+  const hops = Number(env.TRUSTED_PROXY_HOPS ?? 0);
+  return Number.isInteger(hops) && hops >= 0 ? hops : 0;
 }

@@ -14,8 +14,12 @@ import { resolveAuthSecret } from "./secret";
 // changing their roles takes effect at once. Each session carries the person's session epoch:
 // a new password or "sign out everywhere" raises it, which ends every older session at once.
 
+/** A throttled attempt; its code carries the wait in seconds ("throttled:8") for the sign-in page. */
 export class ThrottledSignin extends CredentialsSignin {
-  override code = "throttled";
+  constructor(retryAfterMs = 1000) {
+    super();
+    this.code = `throttled:${Math.max(1, Math.ceil(retryAfterMs / 1000))}`;
+  }
 }
 
 const credentialsSchema = z.object({ email: z.string().max(320), password: z.string().max(256) });
@@ -38,9 +42,9 @@ async function buildConfig(): Promise<NextAuthConfig> {
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const result = await attemptLogin(db, { ...parsed.data, ip: clientIp(request.headers.get("x-forwarded-for")) });
+        const result = await attemptLogin(db, { ...parsed.data, ip: clientIp(request.headers) });
         if (result.ok) return result.user;
-        if (result.reason === "throttled") throw new ThrottledSignin();
+        if (result.reason === "throttled") throw new ThrottledSignin(result.retryAfterMs);
         return null;
       },
     }),

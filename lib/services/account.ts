@@ -1,3 +1,4 @@
+import { waitInWords } from "@/lib/auth/login-throttle";
 import { eq, sql } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { assertUserCan, type UserActor } from "@/lib/auth/actor";
@@ -48,7 +49,7 @@ export async function changeOwnPassword(ctx: ServiceContext, input: unknown, ip 
   if (!row.passwordHash) throw new AppError("conflict:state", "You sign in through single sign-on; change your password there");
   const check = await attemptLogin(ctx.db, { email: actor.email, password: data.currentPassword, ip });
   if (!check.ok) {
-    if (check.reason === "throttled") throw new AppError("rate_limited", "Too many wrong passwords. Wait 15 minutes, then try again.");
+    if (check.reason === "throttled") throw new AppError("rate_limited", `Too many wrong passwords. ${waitInWords(check.retryAfterMs ?? 1000)}, then try again.`);
     throw new AppError("bad_request:validation", "currentPassword: that is not your current password", { currentPassword: ["That is not your current password"] });
   }
   const passwordHash = await hashPassword(data.password);

@@ -61,18 +61,48 @@ describe.each(backends)("identity and access on %s", (kind) => {
     expect(still?.action).toBe(row!.action);
   });
 
-  test("sign-in: right password, wrong password, unknown email, throttle per account", async () => {
+  test("sign-in: right password, wrong password, unknown email; failures slow their own address down", async () => {
     const person = await makeUser(t.handle.db, { password: "a long enough password", email: "throttle@x.test" });
     const ip = `10.0.0.${kind === "pglite" ? 1 : 2}`;
-    expect(await attemptLogin(t.handle.db, { email: "THROTTLE@x.test", password: "a long enough password", ip })).toMatchObject({ ok: true, user: { id: person.userId } });
-    for (let i = 0; i < 5; i++) {
-      expect(await attemptLogin(t.handle.db, { email: "throttle@x.test", password: "wrong", ip })).toEqual({ ok: false, reason: "invalid" });
-    }
-    // Locked now, even with the right password.
-    expect(await attemptLogin(t.handle.db, { email: "throttle@x.test", password: "a long enough password", ip })).toMatchObject({ ok: false, reason: "throttled" });
+    let now = new Date();
+    const later = (ms: number) => (now = new Date(now.getTime() + ms));
+    const attempt = (email: string, password: string, from = ip) => attemptLogin(t.handle.db, { email, password, ip: from }, undefined, now);
+    expect(await attempt("THROTTLE@x.test", "a long enough password")).toMatchObject({ ok: true, user: { id: person.userId } });
+    for (let i = 0; i < 3; i++) expect(await attempt("throttle@x.test", "wrong")).toEqual({ ok: false, reason: "invalid" });
+    // The fourth try from this address waits a second, the next two, then four…
+    expect(await attempt("throttle@x.test", "a long enough password")).toEqual({ ok: false, reason: "throttled", retryAfterMs: 1_000 });
+    later(1_000);
+    expect(await attempt("throttle@x.test", "wrong")).toEqual({ ok: false, reason: "invalid" });
+    expect(await attempt("throttle@x.test", "wrong")).toEqual({ ok: false, reason: "throttled", retryAfterMs: 2_000 });
+    later(2_000);
+    // Having waited, the right password gets in, and the slate is clean again.
+    expect(await attempt("throttle@x.test", "a long enough password")).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await attempt("throttle@x.test", "wrong")).toEqual({ ok: false, reason: "invalid" });
     // An unknown email answers exactly like a known one, throttle included.
-    for (let i = 0; i < 5; i++) expect(await attemptLogin(t.handle.db, { email: "nobody@x.test", password: "x", ip: "10.9.9.9" })).toEqual({ ok: false, reason: "invalid" });
-    expect(await attemptLogin(t.handle.db, { email: "nobody@x.test", password: "x", ip: "10.9.9.9" })).toMatchObject({ ok: false, reason: "throttled" });
+    for (let i = 0; i < 3; i++) expect(await attempt("nobody@x.test", "x", "10.9.9.9")).toEqual({ ok: false, reason: "invalid" });
+    expect(await attempt("nobody@x.test", "x", "10.9.9.9")).toMatchObject({ ok: false, reason: "throttled" });
+  });
+
+  test("sign-in: someone failing on purpose cannot keep the owner out", async () => {
+    const owner = await makeUser(t.handle.db, { password: "the owner's own password", email: `owner-${kind}@x.test` });
+    const attacker = `203.0.113.${kind === "pglite" ? 10 : 11}`;
+    let now = new Date();
+    for (let i = 0; i < 40; i++) {
+      await attemptLogin(t.handle.db, { email: owner.email, password: `guess ${i}`, ip: attacker }, undefined, now);
+      now = new Date(now.getTime() + 20_000);
+    }
+    expect(await attemptLogin(t.handle.db, { email: owner.email, password: "the owner's own password", ip: attacker }, undefined, now)).toMatchObject({ ok: false, reason: "throttled" });
+    // From an address that has not been failing, the right password gets in at once.
+    expect(await attemptLogin(t.handle.db, { email: owner.email, password: "the owner's own password", ip: "198.51.100.7" }, undefined, now)).toMatchObject({ ok: true, user: { id: owner.userId } });
+  });
+
+  test("sign-in: an address failing across many accounts is stopped for a while", async () => {
+    const sprayer = `192.0.2.${kind === "pglite" ? 20 : 21}`;
+    const victim = await makeUser(t.handle.db, { password: "a long enough password" });
+    const now = new Date();
+    for (let i = 0; i < 30; i++) await attemptLogin(t.handle.db, { email: `spray${i}-${kind}@x.test`, password: "Winter2026!", ip: sprayer }, undefined, now);
+    expect(await attemptLogin(t.handle.db, { email: victim.email, password: "a long enough password", ip: sprayer }, undefined, now)).toMatchObject({ ok: false, reason: "throttled" });
+    expect(await attemptLogin(t.handle.db, { email: victim.email, password: "a long enough password", ip: "198.51.100.8" }, undefined, now)).toMatchObject({ ok: true });
   });
 
   test("sign-in: a disabled person cannot sign in", async () => {

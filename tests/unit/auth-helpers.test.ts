@@ -2,31 +2,58 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { generateApiToken, hashApiToken, looksLikeApiToken, tokenFromHeaders } from "@/lib/auth/api-token";
-import { DEFAULT_THROTTLE, evaluateThrottle, normaliseEmail } from "@/lib/auth/login-throttle";
+import { backoffDelayMs, DEFAULT_THROTTLE, evaluateThrottle, normaliseEmail, waitInWords } from "@/lib/auth/login-throttle";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation/parse";
 
 describe("evaluateThrottle", () => {
+  const now = new Date("2026-12-01T10:00:00Z");
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+
   test.each([
-    [{ account: 0, ip: 0 }, true],
-    [{ account: 4, ip: 29 }, true],
-    [{ account: 5, ip: 0 }, false],
-    [{ account: 0, ip: 30 }, false],
+    [{ pair: 0, lastPairFailureAt: null, ip: 0 }, true],
+    [{ pair: 2, lastPairFailureAt: ago(0), ip: 0 }, true],
+    [{ pair: 3, lastPairFailureAt: ago(500), ip: 0 }, false],
+    [{ pair: 3, lastPairFailureAt: ago(1_000), ip: 0 }, true],
+    [{ pair: 5, lastPairFailureAt: ago(3_999), ip: 0 }, false],
+    [{ pair: 5, lastPairFailureAt: ago(4_000), ip: 0 }, true],
+    [{ pair: 0, lastPairFailureAt: null, ip: 29 }, true],
+    [{ pair: 0, lastPairFailureAt: null, ip: 30 }, false],
   ])("%o → allowed %s", (failures, allowed) => {
-    expect(evaluateThrottle(failures).allowed).toBe(allowed);
+    expect(evaluateThrottle(failures, now).allowed).toBe(allowed);
   });
 
-  test("says which limit was hit and for how long", () => {
-    expect(evaluateThrottle({ account: 9, ip: 99 })).toEqual({ allowed: false, reason: "account", retryAfterMs: DEFAULT_THROTTLE.windowMs });
-    expect(evaluateThrottle({ account: 0, ip: 99 })).toMatchObject({ reason: "ip" });
+  test("says which limit was hit and how long to wait", () => {
+    expect(evaluateThrottle({ pair: 4, lastPairFailureAt: ago(500), ip: 0 }, now)).toEqual({ allowed: false, reason: "backoff", retryAfterMs: 1_500 });
+    expect(evaluateThrottle({ pair: 0, lastPairFailureAt: null, ip: 99 }, now)).toEqual({ allowed: false, reason: "ip", retryAfterMs: DEFAULT_THROTTLE.windowMs });
   });
 
-  test("property: more failures never turn a refusal into an allowance", () => {
+  test("the wait doubles per failure past the free ones, up to the cap", () => {
+    expect([0, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n))).toEqual([0, 0, 1_000, 2_000, 4_000, 8_000]);
+    expect(backoffDelayMs(1_000)).toBe(DEFAULT_THROTTLE.maxDelayMs);
+  });
+
+  test("property: there is no lockout; a pair that waits long enough may always try again", () => {
     fc.assert(
-      fc.property(fc.nat(100), fc.nat(100), fc.nat(10), fc.nat(10), (a, i, da, di) => {
-        if (!evaluateThrottle({ account: a, ip: i }).allowed) expect(evaluateThrottle({ account: a + da, ip: i + di }).allowed).toBe(false);
+      fc.property(fc.nat(10_000), fc.nat(DEFAULT_THROTTLE.maxFailuresPerIp - 1), (pair, ip) => {
+        expect(evaluateThrottle({ pair, lastPairFailureAt: ago(DEFAULT_THROTTLE.maxDelayMs), ip }, now).allowed).toBe(true);
       }),
     );
+  });
+
+  test("property: more failures, or a more recent one, never turn a refusal into an allowance", () => {
+    fc.assert(
+      fc.property(fc.nat(40), fc.nat(100), fc.nat(10), fc.nat(10), fc.nat(20_000), fc.nat(5_000), (p, i, dp, di, waited, sooner) => {
+        const before = evaluateThrottle({ pair: p, lastPairFailureAt: ago(waited), ip: i }, now);
+        if (!before.allowed) expect(evaluateThrottle({ pair: p + dp, lastPairFailureAt: ago(Math.max(0, waited - sooner)), ip: i + di }, now).allowed).toBe(false);
+      }),
+    );
+  });
+
+  test("waits are said in words", () => {
+    expect(waitInWords(1)).toBe("Wait 1 second");
+    expect(waitInWords(8_000)).toBe("Wait 8 seconds");
+    expect(waitInWords(15 * 60_000)).toBe("Wait 15 minutes");
   });
 
   test("emails compare case-insensitively without surrounding spaces", () => {

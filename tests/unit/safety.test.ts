@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { clientIp } from "@/lib/auth/client-ip";
+import { clientIp, PEER_HEADER, trustedProxyHops } from "@/lib/auth/client-ip";
 import { acceptRequestId, safeRedirectPath } from "@/lib/safe-redirect";
 
 describe("safeRedirectPath", () => {
@@ -32,13 +32,26 @@ describe("acceptRequestId", () => {
 });
 
 describe("clientIp", () => {
+  const headers = (forwardedFor: string | null, peer: string | null) =>
+    new Headers([...(forwardedFor === null ? [] : [["x-forwarded-for", forwardedFor]]), ...(peer === null ? [] : [[PEER_HEADER, peer]])] as [string, string][]);
+
   test.each([
-    ["203.0.113.7", 1, "203.0.113.7"],
-    ["1.1.1.1, 203.0.113.7", 1, "203.0.113.7"], // the client's own claim (left) is ignored
-    ["9.9.9.9, 1.1.1.1, 10.0.0.2", 2, "1.1.1.1"],
-    ["1.1.1.1", 3, "1.1.1.1"],
-    [null, 1, "unknown"],
-  ] as const)("%s with %i trusted hops → %s", (header, hops, expected) => {
-    expect(clientIp(header, hops)).toBe(expected);
+    // No proxy (the default): the connection's peer, whatever the client claims.
+    ["6.6.6.6", "203.0.113.7", 0, "203.0.113.7"],
+    [null, "203.0.113.7", 0, "203.0.113.7"],
+    // One proxy appending what it saw: the entry just left of the peer.
+    ["203.0.113.7", "10.0.0.2", 1, "203.0.113.7"],
+    ["1.1.1.1, 203.0.113.7", "10.0.0.2", 1, "203.0.113.7"], // the client's own claim (left) is ignored
+    ["9.9.9.9, 1.1.1.1, 10.0.0.3", "10.0.0.2", 2, "1.1.1.1"],
+    ["1.1.1.1", "10.0.0.2", 3, "1.1.1.1"],
+    [null, null, 0, "unknown"],
+  ] as const)("x-forwarded-for %s from peer %s with %i trusted hops → %s", (forwardedFor, peer, hops, expected) => {
+    expect(clientIp(headers(forwardedFor, peer), hops)).toBe(expected);
+  });
+
+  test("TRUSTED_PROXY_HOPS defaults to 0: no forwarded header is believed", () => {
+    expect(trustedProxyHops({} as NodeJS.ProcessEnv)).toBe(0);
+    expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: "2" } as unknown as NodeJS.ProcessEnv)).toBe(2);
+    expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: "-1" } as unknown as NodeJS.ProcessEnv)).toBe(0);
   });
 });
