@@ -151,7 +151,9 @@ interface EditOutcome<T> {
 export async function editPlan<T extends object>(ctx: ServiceContext, planId: string, version: number, change: (scope: EditScope) => Promise<EditOutcome<T>>): Promise<T & { version: number }> {
   return ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, planId);
-    authorize(ctx.actor, plan.projectId, { action: "plan:edit", scope: "plans:write" });
+    // People only: a pipeline's plans:write token imports and creates plans, but may not loosen a
+    // running plan's criteria or switch off its rollback triggers.
+    authorize(ctx.actor, plan.projectId, { action: "plan:edit" });
     const claimed = await claimPlanVersion(tx, plan.id, version);
     assertEditable(claimed.status);
     const outcome = await change({ tx, plan, claimed });
