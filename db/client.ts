@@ -20,6 +20,12 @@ export type DbKind = "pglite" | "postgres";
 
 export interface DbConfig {
   databaseUrl?: string | undefined;
+  /**
+   * The owner's URL (MIGRATION_DATABASE_URL), used only to apply pending migrations; unset, the
+   * DATABASE_URL role applies them itself (the single-URL quick start: that role then owns the
+   * tables, the audit trail included).
+   */
+  migrationUrl?: string | undefined;
   /** A folder, or "memory://" for a throw-away in-memory database (tests). */
   pgliteDir?: string | undefined;
   migrationsFolder?: string | undefined;
@@ -56,6 +62,7 @@ const MIGRATION_LOCK_KEY = 7_346_201_118; // advisory lock serialising migration
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   return {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    migrationUrl: env.MIGRATION_DATABASE_URL?.trim() || undefined,
     pgliteDir: env.PGLITE_DIR?.trim() || DEFAULT_PGLITE_DIR,
   };
 }
@@ -84,13 +91,37 @@ export async function openDatabase(config: DbConfig): Promise<DbHandle> {
     throw new AppError("config:database", `Migrations not found in ${migrationsFolder}; run from the project folder`);
   }
   return config.databaseUrl
-    ? openPostgres(config.databaseUrl, migrationsFolder, config.maxConnections ?? 10)
+    ? openPostgres(config.databaseUrl, migrationsFolder, config.maxConnections ?? 10, config.migrationUrl)
     : openPglite(config.pgliteDir ?? DEFAULT_PGLITE_DIR, migrationsFolder);
 }
 
 async function countMigrations(db: Database): Promise<number> {
   const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
   return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+}
+
+/** Migrations in the folder's journal: what a database that is up to date has applied. */
+function journalLength(migrationsFolder: string): number {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries?: unknown[] };
+  return journal.entries?.length ?? 0;
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+/** Applied migrations, or 0 on a database that has never been migrated. */
+async function appliedOrNone(db: Database): Promise<number> {
+  try {
+    return await countMigrations(db);
+  } catch (error) {
+    if (errorCode(error) === "42P01" || errorCode(error) === "3F000") return 0;
+    throw error;
+  }
 }
 
 function prepareFolder(dir: string): void {
@@ -181,8 +212,11 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
   };
 }
 
-async function openPostgres(url: string, migrationsFolder: string, max: number): Promise<DbHandle> {
+async function openPostgres(url: string, migrationsFolder: string, max: number, migrationUrl: string | undefined): Promise<DbHandle> {
   const target = describePostgresUrl(url);
+  if (migrationUrl && describePostgresUrl(migrationUrl) !== target) {
+    throw new AppError("config:database", `MIGRATION_DATABASE_URL points at ${describePostgresUrl(migrationUrl)} but DATABASE_URL at ${target}: both must name the same database`);
+  }
   const options = {
     max,
     connect_timeout: 5,
@@ -203,12 +237,23 @@ async function openPostgres(url: string, migrationsFolder: string, max: number):
     db,
     target: `PostgreSQL at ${target}`,
     async migrate() {
+      // Up to date: nothing to do, and nothing a least-privilege runtime role may not do.
+      const pending = journalLength(migrationsFolder) - (await appliedOrNone(db));
+      if (pending <= 0) return countMigrations(db);
       // One connection, so the session-level advisory lock covers the whole migration run.
-      const single = postgres(url, { ...options, max: 1 });
+      const single = postgres(migrationUrl ?? url, { ...options, max: 1 });
       try {
         await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
         await migratePostgres(drizzlePostgres(single, { schema }), { migrationsFolder });
         await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      } catch (error) {
+        if (errorCode(error) === "42501") {
+          throw new AppError(
+            "config:database",
+            `${pending} migration${pending === 1 ? " is" : "s are"} pending and the role in ${migrationUrl ? "MIGRATION_DATABASE_URL" : "DATABASE_URL"} may not apply ${pending === 1 ? "it" : "them"}: run npm run db:migrate with MIGRATION_DATABASE_URL set to the owner`,
+          );
+        }
+        throw error;
       } finally {
         await single.end({ timeout: 5 });
       }

@@ -1,8 +1,10 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { actorKind } from "./enums";
 
 // Append-only record of every mutation: written in the same transaction as the change.
-// No foreign keys: the trail outlives what it describes.
+// No foreign keys: the trail outlives what it describes. The database sets `created_at` and, as
+// each writing transaction commits, seals every row into a hash chain (`seq`, `prev_hash`,
+// `hash`: see migration 0011): `npm run audit:verify` names the first row that breaks it.
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -19,8 +21,12 @@ export const auditEvents = pgTable(
     after: jsonb("after"),
     requestId: text("request_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    seq: bigint("seq", { mode: "number" }),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
   (t) => [
+    uniqueIndex("audit_events_seq_idx").on(t.seq),
     index("audit_events_plan_idx").on(t.planId, t.createdAt),
     index("audit_events_project_idx").on(t.projectId, t.createdAt),
   ],

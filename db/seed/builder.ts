@@ -92,15 +92,11 @@ export class PlanBuilder {
     readonly planId: string,
   ) {}
 
-  async audit(
-    actor: Actor | "system",
-    action: string,
-    entityType: string,
-    entityId: string,
-    at: Date,
-    after?: unknown,
-    before?: unknown,
-  ) {
+  /**
+   * An audit event of the demo's story. The database stamps every audit row with the time it is
+   * written, so the story's own time travels in `after.at`.
+   */
+  async audit(actor: Actor | "system", action: string, entityType: string, entityId: string, at: Date, after?: Record<string, unknown>, before?: unknown) {
     await this.tx.insert(s.auditEvents).values({
       projectId: this.projectId,
       planId: this.planId,
@@ -111,9 +107,8 @@ export class PlanBuilder {
       entityType,
       entityId,
       before: before ?? null,
-      after: after ?? null,
+      after: { ...after, at: at.toISOString() },
       requestId: `seed-${entityId.slice(0, 8)}`,
-      createdAt: at,
     });
   }
 
