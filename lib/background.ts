@@ -4,6 +4,9 @@ import { sweepAutoAdvance } from "./services/auto-advance";
 import { pollDueSources } from "./services/metric-sources";
 import { sweepTriggers } from "./services/trigger-watch";
 import { runWebhooks } from "./services/webhooks";
+import { recordTokenUse } from "./services/tokens";
+import type { EventHub } from "./live/hub";
+import { processHub } from "./live/process-hub";
 
 // Work every app process does on timers: Prometheus sources that are due are polled (each poll
 // claimed by one process), rollback triggers are judged even when no samples arrive, so silence
@@ -46,6 +49,29 @@ function every(label: string, ms: number, job: () => Promise<void>): () => void 
   return () => clearInterval(timer);
 }
 
+/** Edges announce a token's use instead of writing it (they may not write): recorded here. */
+export function recordTokenUseFromEdges(hub: EventHub = processHub()): () => void {
+  let unsubscribe: (() => void) | null = null;
+  let stopped = false;
+  void hub
+    .subscribe("*", (message) => {
+      if (message.kind !== "event" || message.event.type !== "token.used") return;
+      const { tokenId, at } = message.event;
+      if (typeof tokenId !== "string" || typeof at !== "string" || Number.isNaN(Date.parse(at))) return;
+      void getDb()
+        .then(({ db }) => recordTokenUse(db, tokenId, new Date(at)))
+        .catch(() => {});
+    })
+    .then(
+      (stop) => (stopped ? stop() : (unsubscribe = stop)),
+      (error: unknown) => console.error(`phasegate: not following token use from edges: ${describeError(error)}`),
+    );
+  return () => {
+    stopped = true;
+    unsubscribe?.();
+  };
+}
+
 export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): BackgroundWork {
   const stops = [
     every("metric source polling", POLL_TICK_MS, async () => {
@@ -70,5 +96,6 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
       for (const f of advance.failed) console.error(`phasegate: auto-advance check failed for plan ${f.planId}: ${f.error}`);
     }),
   ];
+  stops.push(recordTokenUseFromEdges());
   return { stop: () => stops.forEach((stop) => stop()) };
 }

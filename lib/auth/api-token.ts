@@ -27,3 +27,26 @@ export function tokenFromHeaders(headers: Pick<Headers, "get">): string | null {
   }
   return headers.get("x-api-key")?.trim() || null;
 }
+
+/** A token as checked on every request: its own state, and its creator's. */
+export interface TokenStanding {
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  /** Null for tokens made on the command line (`npm run token`), which belong to the operator. */
+  creator: { name: string; disabled: boolean; mayManageTokens: boolean } | null;
+}
+
+/**
+ * Why a token no longer works, in words for the pipeline's log, or null while it does. A token
+ * lives no longer than its creator's right to make it: disabling the person, or taking away
+ * their release-manager role in the project, stops their tokens at once.
+ */
+export function tokenRefusal(token: TokenStanding, now: Date): string | null {
+  if (token.revokedAt) return "The API token was revoked";
+  if (token.expiresAt && token.expiresAt <= now) return "The API token has expired";
+  if (token.creator?.disabled) return `The API token stopped working: ${token.creator.name}, who made it, was disabled. A release manager can make a new one`;
+  if (token.creator && !token.creator.mayManageTokens) {
+    return `The API token stopped working: ${token.creator.name}, who made it, no longer manages this project's tokens. A release manager can make a new one`;
+  }
+  return null;
+}

@@ -8,6 +8,7 @@ import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { EventHub } from "@/lib/live/hub";
 import { handleOfrep, MAX_BODY_BYTES } from "@/lib/ofrep/handler";
 import { type RateLimiter } from "@/lib/ofrep/rate-limit";
+import { EVENTS_CHANNEL, eventPayload } from "@/lib/services/events";
 
 // The edge evaluator: OFREP on plain node:http, no web framework in the request path. It holds
 // its projects' flags in memory, reloaded when PostgreSQL announces a change (LISTEN/NOTIFY), so
@@ -67,7 +68,11 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const { handle } = options;
   const hub = new EventHub(async () => handle);
   const flags = new FlagStore(handle.db, options.timing);
-  const tokens = new TokenVerifier(handle.db, options.timing);
+  // An edge writes nothing (its role may be read-only): a token's use is announced, and the app
+  // records it.
+  const tokens = new TokenVerifier(handle.db, options.timing, (token, at) =>
+    handle.db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${eventPayload({ type: "token.used", projectId: token.projectId, tokenId: token.id, at: at.toISOString() })})`),
+  );
   const subscribe = (fn: Parameters<EventHub["subscribe"]>[1]) => hub.subscribe("*", fn);
   await flags.follow(subscribe);
   await tokens.follow(subscribe);

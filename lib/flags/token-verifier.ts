@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiTokens } from "@/db/schema";
-import { hashApiToken, looksLikeApiToken } from "@/lib/auth/api-token";
+import { looksLikeApiToken, type TokenStanding, tokenRefusal } from "@/lib/auth/api-token";
+import { type CheckedToken, loadTokenForCheck } from "@/lib/auth/token-lookup";
 import type { HubMessage } from "@/lib/live/hub";
 import type { Subscribe } from "./store";
 
@@ -16,20 +17,24 @@ const LAST_USED_PRECISION_MS = 60_000;
 const KNOWN_TTL_MS = 60_000;
 // While the database does not answer, a known token's row is read again this often.
 const RETRY_MS = 2_000;
+// Changes after which a token read before may no longer hold: a revocation, or its creator
+// disabled or losing their role in the project.
+const FORGET_ON = new Set(["token.revoked", "access.changed"]);
 
 export type TokenCheck =
   | { ok: true; tokenId: string; projectId: string; scopes: readonly string[] }
   | { ok: false; status: 401 | 403; reason: string };
 
-interface Known {
+interface Known extends TokenStanding {
   id: string;
   projectId: string;
   scopes: string[];
-  revokedAt: Date | null;
-  expiresAt: Date | null;
   lastUsedAt: Date | null;
   readAt: number;
 }
+
+/** Records that a token was used (the app writes it; an edge, which writes nothing, announces it). */
+export type RecordTokenUse = (token: { id: string; projectId: string }, at: Date) => Promise<unknown>;
 
 export class TokenVerifier {
   private readonly known = new Map<string, Known>();
@@ -39,17 +44,21 @@ export class TokenVerifier {
   private readonly knownTtlMs: number;
   private readonly retryMs: number;
 
+  private readonly recordUse: RecordTokenUse;
+
   constructor(
     private readonly db: Database,
     timing: { knownTtlMs?: number; retryMs?: number } = {},
+    recordUse?: RecordTokenUse,
   ) {
     this.knownTtlMs = timing.knownTtlMs ?? KNOWN_TTL_MS;
     this.retryMs = timing.retryMs ?? RETRY_MS;
+    this.recordUse = recordUse ?? ((token, at) => this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, token.id)));
   }
 
   async follow(subscribe: Subscribe): Promise<void> {
     this.unsubscribe = await subscribe((message: HubMessage) => {
-      if (message.kind === "resync" || message.event.type === "token.revoked") this.forget();
+      if (message.kind === "resync" || FORGET_ON.has(message.event.type)) this.forget();
     });
   }
 
@@ -77,17 +86,13 @@ export class TokenVerifier {
       if (!read) return { ok: false, status: 401, reason: "The API token is not valid" };
       token = read;
     }
-    if (token.revokedAt) return { ok: false, status: 401, reason: "The API token was revoked" };
-    if (token.expiresAt && token.expiresAt <= now) return { ok: false, status: 401, reason: "The API token has expired" };
+    const refusal = tokenRefusal(token, now);
+    if (refusal) return { ok: false, status: 401, reason: refusal };
     if (!token.scopes.includes(scope)) return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
     // Last use to the minute, written in the background: never on the request's path.
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       token.lastUsedAt = now;
-      void this.db
-        .update(apiTokens)
-        .set({ lastUsedAt: now })
-        .where(eq(apiTokens.id, token.id))
-        .catch(() => {});
+      void this.recordUse(token, now).catch(() => {});
     }
     return { ok: true, tokenId: token.id, projectId: token.projectId, scopes: token.scopes };
   }
@@ -97,9 +102,9 @@ export class TokenVerifier {
    * the database is away) and is read again after a short wait; an unknown one cannot be checked.
    */
   private async read(presented: string, now: Date, previous: Known | undefined): Promise<Known | null> {
-    let row: typeof apiTokens.$inferSelect | undefined;
+    let row: CheckedToken | null;
     try {
-      [row] = await this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashApiToken(presented)));
+      row = await loadTokenForCheck(this.db, presented);
     } catch (error) {
       if (!previous) throw error;
       previous.readAt = now.getTime() - this.knownTtlMs + this.retryMs;
@@ -111,7 +116,7 @@ export class TokenVerifier {
       this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
       return null;
     }
-    const token: Known = { id: row.id, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+    const token: Known = { id: row.id, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, creator: row.creator, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
     if (this.known.size > 10_000) this.known.clear();
     this.known.set(presented, token);
     return token;

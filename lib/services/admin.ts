@@ -13,6 +13,7 @@ import {
 } from "@/lib/validation/admin";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
+import { notifyOnCommit } from "./events";
 import type { ServiceContext } from "./context";
 
 // Administration: people, projects and who holds which role where. Admins only.
@@ -92,6 +93,8 @@ export async function setUserFlags(ctx: ServiceContext, input: unknown) {
       },
       ctx.requestId,
     );
+    // Token checks held in memory follow at once: a disabled person's tokens stop working.
+    await notifyOnCommit(tx, { type: "access.changed", projectId: "", userId: before.id });
     return after!;
   });
 }
@@ -122,6 +125,7 @@ export async function addMembership(ctx: ServiceContext, input: unknown) {
     const inserted = await tx.insert(memberships).values({ projectId: data.projectId, userId: user.id, role: data.role }).onConflictDoNothing().returning();
     if (inserted.length > 0) {
       await writeAudit(tx, actor, { action: "membership.added", entityType: "membership", entityId: `${data.projectId}:${user.id}:${data.role}`, projectId: data.projectId, after: { user: user.email, role: data.role } }, ctx.requestId);
+      await notifyOnCommit(tx, { type: "access.changed", projectId: data.projectId, userId: user.id });
     }
     return { userId: user.id, role: data.role, added: inserted.length > 0 };
   });
@@ -137,6 +141,7 @@ export async function removeMembership(ctx: ServiceContext, input: unknown) {
       .returning();
     if (removed.length > 0) {
       await writeAudit(tx, actor, { action: "membership.removed", entityType: "membership", entityId: `${data.projectId}:${data.userId}:${data.role}`, projectId: data.projectId, before: { userId: data.userId, role: data.role } }, ctx.requestId);
+      await notifyOnCommit(tx, { type: "access.changed", projectId: data.projectId, userId: data.userId });
     }
     return { removed: removed.length > 0 };
   });

@@ -125,6 +125,7 @@ export default async function ProjectPage({ params }: Props) {
                   <tr>
                     <th scope="col" className="py-2 pr-3 font-medium">Name</th>
                     <th scope="col" className="py-2 pr-3 font-medium">Scopes</th>
+                    <th scope="col" className="py-2 pr-3 font-medium">Made by</th>
                     <th scope="col" className="py-2 pr-3 font-medium">Last used</th>
                     <th scope="col" className="py-2 pr-3 font-medium">Status</th>
                     <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
@@ -133,6 +134,7 @@ export default async function ProjectPage({ params }: Props) {
                 <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                   {tokens.map((t) => {
                     const expired = t.expiresAt !== null && t.expiresAt <= now;
+                    const orphaned = t.creatorStatus === "disabled" || t.creatorStatus === "no_longer_manages";
                     return (
                       <tr key={t.id} data-testid="token-row">
                         <td className="py-2 pr-3">
@@ -140,10 +142,24 @@ export default async function ProjectPage({ params }: Props) {
                           <code className="text-xs text-slate-600 dark:text-slate-400">{t.prefix}…</code>
                         </td>
                         <td className="py-2 pr-3 text-xs">{t.scopes.join(", ")}</td>
+                        <td className="py-2 pr-3 text-xs" data-testid="token-creator">
+                          {t.createdBy ?? <span className="text-slate-600 dark:text-slate-400">command line</span>}
+                          {t.creatorStatus === "disabled" ? <div className="text-red-800 dark:text-red-300">disabled</div> : null}
+                          {t.creatorStatus === "no_longer_manages" ? <div className="text-red-800 dark:text-red-300">no longer a release manager here</div> : null}
+                        </td>
                         <td className="py-2 pr-3 text-xs">{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}</td>
                         <td className="py-2 pr-3">
-                          {t.revokedAt ? <Badge tone="red">Revoked</Badge> : expired ? <Badge tone="amber">Expired</Badge> : <Badge tone="green">Active</Badge>}
-                          {!t.revokedAt && !expired ? (
+                          {t.revokedAt ? (
+                            <Badge tone="red">Revoked</Badge>
+                          ) : expired ? (
+                            <Badge tone="amber">Expired</Badge>
+                          ) : orphaned ? (
+                            <Badge tone="red">Stopped</Badge>
+                          ) : (
+                            <Badge tone="green">Active</Badge>
+                          )}
+                          {orphaned && !t.revokedAt && !expired ? <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">refused: its maker lost access</div> : null}
+                          {!t.revokedAt && !expired && !orphaned ? (
                             <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
                               {t.expiresAt ? (
                                 <>
