@@ -71,6 +71,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // The trigger and auto-advance timer, quicker than the default 15 s so tests wait less.
       PHASEGATE_WATCH_SECONDS: "2",
+      // Open live streams re-check their person's access this often (a minute by default).
+      PHASEGATE_LIVE_RECHECK_SECONDS: "2",
     },
   },
 });

@@ -80,8 +80,8 @@ await withBenchDatabase(async (handle, databaseUrl) => {
   const children = [
     start("bare", process.execPath, ["-e", bareSource], {}),
     // One process (no tsx wrapper), so its memory can be read.
-    start("edge", process.execPath, ["--import", "tsx", "scripts/edge.ts"], { DATABASE_URL: databaseUrl, EDGE_PORT: String(edgePort), EDGE_HOST: "127.0.0.1" }),
-    start("app", process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { DATABASE_URL: databaseUrl, PHASEGATE_DEMO_SEED: "0", PHASEGATE_BACKGROUND: "0", NODE_ENV: "production" }),
+    start("edge", process.execPath, ["--import", "tsx", "scripts/edge.ts"], { DATABASE_URL: databaseUrl, EDGE_PORT: String(edgePort), EDGE_HOST: "127.0.0.1", OFREP_RATE_LIMIT: "0" }),
+    start("app", process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { DATABASE_URL: databaseUrl, PHASEGATE_DEMO_SEED: "0", PHASEGATE_BACKGROUND: "0", NODE_ENV: "production", OFREP_RATE_LIMIT: "0", AUTH_SECRET: "bench-only-session-secret-0123456789abcdef" }),
   ];
   const targets = [
     { name: "bare node:http", url: `http://127.0.0.1:${barePort}${flagPath}` },

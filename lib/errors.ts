@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found:entity"
   | "conflict:stale_version"
   | "conflict:state"
+  | "payload_too_large"
   | "rate_limited"
   | "unavailable:database"
   | "config:database";
@@ -21,6 +22,7 @@ const statusByCode: Record<ErrorCode, number> = {
   "not_found:entity": 404,
   "conflict:stale_version": 409,
   "conflict:state": 409,
+  payload_too_large: 413,
   rate_limited: 429,
   "unavailable:database": 503,
   "config:database": 500,

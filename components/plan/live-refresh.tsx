@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { startTransition, useEffect, useState } from "react";
 
-type Status = "connecting" | "live" | "reconnecting";
+type Status = "connecting" | "live" | "reconnecting" | "elsewhere" | "busy";
 
 const MIN_GAP_MS = 1_000; // at most one re-render a second, however fast samples arrive
 const MAX_BACKOFF_MS = 30_000;
@@ -14,6 +14,8 @@ const MAX_BACKOFF_MS = 30_000;
  * what people are typing is kept. A hidden tab catches up when it is shown again. The browser
  * retries a dropped stream by itself, but gives up on an answer that is not a stream (the
  * database away, a session that ended): then the page opens a new one, backing off to 30 s.
+ * The server may end a stream on purpose: when the person opened too many pages (the newest ones
+ * stay live), when they may no longer read the plan, or when it follows as many pages as it can.
  */
 export function LiveRefresh({ planId }: { planId: string }) {
   const router = useRouter();
@@ -57,6 +59,18 @@ export function LiveRefresh({ planId }: { planId: string }) {
       });
       source.addEventListener("change", changed);
       source.addEventListener("resync", changed);
+      source.addEventListener("closed", (event) => {
+        source?.close();
+        const reason = (JSON.parse((event as MessageEvent<string>).data || "{}") as { reason?: string }).reason;
+        // Lost access: the next render says so. A newer page took over: this one stays as it is.
+        if (reason === "access") startTransition(() => router.refresh());
+        setStatus(reason === "access" ? "reconnecting" : "elsewhere");
+      });
+      source.addEventListener("busy", () => {
+        source?.close();
+        setStatus("busy");
+        retry = setTimeout(connect, 60_000);
+      });
       source.addEventListener("error", () => {
         setStatus("reconnecting");
         if (source?.readyState === EventSource.CLOSED) {
@@ -78,11 +92,14 @@ export function LiveRefresh({ planId }: { planId: string }) {
     };
   }, [planId, router]);
 
-  const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : "Reconnecting…";
-  const title =
-    status === "live"
-      ? "This page updates by itself as samples, decisions and checklist ticks arrive"
-      : "Live updates are paused; the page still works and catches up when the connection returns";
+  const label = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", elsewhere: "Live in a newer tab", busy: "Live updates paused" }[status];
+  const title = {
+    live: "This page updates by itself as samples, decisions and checklist ticks arrive",
+    connecting: "Live updates are starting",
+    reconnecting: "Live updates are paused; the page still works and catches up when the connection returns",
+    elsewhere: "You have many pages open: the newest ones update by themselves. Reload this one to follow it here",
+    busy: "The server follows as many live pages as it can; this page still works and tries again in a minute",
+  }[status];
   return (
     <span role="status" title={title} data-testid="live-status" data-status={status} className="inline-flex items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
       <span aria-hidden="true" className={`h-2 w-2 rounded-full ${status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} />

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TokenScope } from "@/lib/auth/permissions";
-import { checklistItemResponseSchema, decisionResponseSchema, errorResponseSchema, planListResponseSchema, planResponseSchema, planStatusResponseSchema } from "@/lib/validation/api";
+import { checklistItemResponseSchema, decisionResponseSchema, errorResponseSchema, PLAN_PAGE_DEFAULT, PLAN_PAGE_MAX, planListResponseSchema, planResponseSchema, planStatusResponseSchema } from "@/lib/validation/api";
 import { itemPatchBodySchema } from "@/lib/validation/checklists";
 import { ingestResponseSchema, metricsJsonDocSchema } from "@/lib/validation/metrics";
 import { decisionBodySchema } from "@/lib/validation/plans";
@@ -30,7 +30,18 @@ const planImportResponseSchema = z.object({ planId: z.uuid().optional().meta({ d
 const planExportJsonSchema = z.object({ format: z.literal("phasegate.plan.v1"), plan: planDocumentSchema });
 
 export const operations: Operation[] = [
-  { method: "get", path: "/api/v1/plans", summary: "The plans of the token's project: phase, traffic, status, health, next milestone", scope: "plans:read", response: planListResponseSchema, errors: [401, 403] },
+  {
+    method: "get",
+    path: "/api/v1/plans",
+    summary: "The plans of the token's project, newest first, a page at a time: phase, traffic, status, health, next milestone",
+    scope: "plans:read",
+    query: [
+      { name: "limit", description: `Plans per page, 1 to ${PLAN_PAGE_MAX} (default ${PLAN_PAGE_DEFAULT})`, schema: { type: "integer", minimum: 1, maximum: PLAN_PAGE_MAX, default: PLAN_PAGE_DEFAULT } },
+      { name: "cursor", description: "nextCursor from the previous page", schema: { type: "string" } },
+    ],
+    response: planListResponseSchema,
+    errors: [400, 401, 403],
+  },
   { method: "get", path: "/api/v1/plans/{planId}", summary: "One plan with its phases", scope: "plans:read", response: planResponseSchema, errors: [401, 403, 404] },
   { method: "get", path: "/api/v1/plans/{planId}/status", summary: "Is the active phase go? The gate with every unmet condition", scope: "plans:read", response: planStatusResponseSchema, errors: [401, 403, 404] },
   {
@@ -40,7 +51,7 @@ export const operations: Operation[] = [
     scope: "decisions:write",
     body: decisionBodySchema,
     response: decisionResponseSchema,
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 413],
   },
   {
     method: "patch",
@@ -49,7 +60,7 @@ export const operations: Operation[] = [
     scope: "checklists:write",
     body: itemPatchBodySchema,
     response: checklistItemResponseSchema,
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 413],
   },
   {
     method: "post",
@@ -58,14 +69,14 @@ export const operations: Operation[] = [
     scope: "metrics:write",
     body: metricsJsonDocSchema,
     response: ingestResponseSchema,
-    errors: [400, 401, 403, 404, 422],
+    errors: [400, 401, 403, 404, 413, 422],
   },
   {
     method: "post",
     path: "/api/v1/plans/import",
     summary: "Read a Markdown rollout plan (English or Indonesian headings): without ?save=1 the preview of what was understood (phases with traffic %, checklists, KPIs with thresholds, triggers, risks, comms, roles, notes) and nothing is saved; with ?save=1 the plan is created in the token's project",
     scope: "plans:write",
-    textBody: { types: ["text/markdown", "text/plain"], description: "The plan as Markdown (at most 500,000 characters)" },
+    textBody: { types: ["text/markdown", "text/plain"], description: "The plan as Markdown (at most 1 MB and 500,000 characters)" },
     query: [
       { name: "save", description: "1 to save the plan; otherwise only the preview is returned", schema: { type: "string", enum: ["1"] } },
       { name: "project", description: "The token's project id (optional; another project is refused)", schema: { type: "string", format: "uuid" } },
@@ -73,7 +84,7 @@ export const operations: Operation[] = [
       { name: "version", description: "Release version, when the document states none", schema: { type: "string" } },
     ],
     response: planImportResponseSchema,
-    errors: [400, 401, 403, 404, 422],
+    errors: [400, 401, 403, 404, 413, 422],
   },
   {
     method: "get",
@@ -94,6 +105,7 @@ const errorText: Record<number, string> = {
   403: "The token lacks the scope the operation needs",
   404: "No such plan, checklist or item key in the token's project",
   409: "The plan changed since the version sent, or its state does not allow this",
+  413: "The body is larger than the operation accepts (1 MB of JSON, 10 MB of samples, 1 MB of Markdown); nothing past the cap was read",
   422: "The batch (or the imported plan) was refused as a whole; `fields` names each bad row or field",
 };
 

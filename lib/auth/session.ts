@@ -7,14 +7,19 @@ import type { UserActor } from "./actor";
 import { auth } from "./config";
 import { loadUserActor } from "./user-actor";
 
-/** The signed-in person for this request (roles read fresh from the database), or null. */
-export const currentUser = cache(async (): Promise<UserActor | null> => {
+/** The signed-in person for this request (roles read fresh from the database) and their session's epoch, or null. */
+export const currentSession = cache(async (): Promise<{ user: UserActor; epoch: number } | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
   const { db } = await getDb();
-  return loadUserActor(db, id, session.epoch ?? 0);
+  const epoch = session.epoch ?? 0;
+  const user = await loadUserActor(db, id, epoch);
+  return user ? { user, epoch } : null;
 });
+
+/** The signed-in person for this request (roles read fresh from the database), or null. */
+export const currentUser = cache(async (): Promise<UserActor | null> => (await currentSession())?.user ?? null);
 
 /** For pages: the signed-in person, or a redirect to the sign-in page. */
 export async function requireUser(): Promise<UserActor> {

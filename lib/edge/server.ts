@@ -6,7 +6,7 @@ import { describeError } from "@/lib/errors";
 import { FlagStore } from "@/lib/flags/store";
 import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { EventHub } from "@/lib/live/hub";
-import { handleOfrep, MAX_BODY_BYTES } from "@/lib/ofrep/handler";
+import { handleOfrep } from "@/lib/ofrep/handler";
 import { type RateLimiter } from "@/lib/ofrep/rate-limit";
 import { EVENTS_CHANNEL, eventPayload } from "@/lib/services/events";
 
@@ -57,6 +57,29 @@ function headersOf(req: http.IncomingMessage): Pick<Headers, "get"> {
       return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
     },
   };
+}
+
+/** The request body up to `maxBytes`, or null (reading stops) when it is longer. */
+function readCapped(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off("data", onData);
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.once("error", reject);
+  });
 }
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | null) {
@@ -111,21 +134,14 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       void health().then(({ status, body }) => send(res, status, { "content-type": "application/json", "cache-control": "no-store" }, JSON.stringify(body)));
       return;
     }
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    req.on("data", (chunk: Buffer) => {
-      // Keep at most one byte past the limit, so the handler can refuse an oversize body in words.
-      const room = MAX_BODY_BYTES + 1 - kept;
-      if (room > 0) {
-        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-        kept += Math.min(room, chunk.length);
-      }
-    });
-    req.on("end", () => {
-      handleOfrep(deps, { method: req.method ?? "GET", path, headers: headersOf(req), body: Buffer.concat(chunks).toString("utf8") })
-        .then((r) => send(res, r.status, r.headers, r.body))
-        .catch(() => send(res, 500, { "content-type": "application/json" }, JSON.stringify({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated" })));
-    });
+    // The token is checked before the body is read; a body is read only up to the cap.
+    handleOfrep(deps, { method: req.method ?? "GET", path, headers: headersOf(req), body: (maxBytes) => readCapped(req, maxBytes) })
+      .then((r) => {
+        // Whatever was not read stays unread: the connection closes instead of draining it.
+        if (!req.complete) res.shouldKeepAlive = false;
+        send(res, r.status, r.headers, r.body);
+      })
+      .catch(() => send(res, 500, { "content-type": "application/json" }, JSON.stringify({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated" })));
     req.on("error", () => res.destroy());
   });
   server.keepAliveTimeout = 65_000;

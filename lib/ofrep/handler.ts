@@ -3,13 +3,16 @@ import { tokenFromHeaders } from "@/lib/auth/api-token";
 import { type Evaluation, evaluateFlag } from "@/lib/domain/flag-eval";
 import type { FlagStore } from "@/lib/flags/store";
 import type { TokenVerifier } from "@/lib/flags/token-verifier";
+import { BODY_LIMITS, declaredTooLarge } from "@/lib/http/body";
 import { type RateLimiter } from "./rate-limit";
 
 // The OpenFeature Remote Evaluation Protocol (OFREP), framework-free: the Next.js app and the
 // edge evaluator both hand requests to `handleOfrep` and write back what it returns.
 //
-//   POST /ofrep/v1/evaluate/flags/{key}  one flag   → 200 | 400 | 401 | 403 | 404 | 429 | 500
-//   POST /ofrep/v1/evaluate/flags        all flags  → 200 with ETag | 304 | 400 | 401 | 403 | 429 | 500
+//   POST /ofrep/v1/evaluate/flags/{key}  one flag   → 200 | 400 | 401 | 403 | 404 | 413 | 429 | 500
+//   POST /ofrep/v1/evaluate/flags        all flags  → 200 with ETag | 304 | 400 | 401 | 403 | 413 | 429 | 500
+//
+// The token is checked before the body is read; a body over 64 KiB is refused with 413.
 //
 // Request body: {"context": {"targetingKey": "…", …}}. Auth: `Authorization: Bearer <token>` or
 // `X-API-Key: <token>`, a project token with the flags:evaluate scope; it evaluates that
@@ -20,7 +23,11 @@ export interface OfrepRequest {
   /** The path without query string, e.g. /ofrep/v1/evaluate/flags/checkout.one-page */
   path: string;
   headers: Pick<Headers, "get">;
-  body: string;
+  /**
+   * The body, or how to read it: read only once the token checked out, and at most
+   * MAX_BODY_BYTES (a reader resolves null when the body is longer, having read no further).
+   */
+  body: string | ((maxBytes: number) => Promise<string | null>);
 }
 
 export interface OfrepResponse {
@@ -36,7 +43,7 @@ export interface OfrepDeps {
 }
 
 export const OFREP_PREFIX = "/ofrep/v1/evaluate/flags";
-export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = BODY_LIMITS.ofrep;
 
 const JSON_TYPE = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
@@ -108,11 +115,15 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     const wait = deps.limiter?.take(token.tokenId);
     if (wait) return json(429, { errorDetails: `Too many evaluations for this token; retry in ${wait} s` }, { "retry-after": String(wait) });
 
-    if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) {
-      const details = `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
-      return json(400, bulk ? { errorCode: "PARSE_ERROR", errorDetails: details } : { key, errorCode: "PARSE_ERROR", errorDetails: details });
-    }
-    const parsed = parseEvaluationRequest(request.body);
+    const body = declaredTooLarge(request.headers, MAX_BODY_BYTES)
+      ? null
+      : typeof request.body === "string"
+        ? Buffer.byteLength(request.body) > MAX_BODY_BYTES
+          ? null
+          : request.body
+        : await request.body(MAX_BODY_BYTES);
+    if (body === null) return json(413, { errorDetails: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` }, { connection: "close" });
+    const parsed = parseEvaluationRequest(body);
     if (!parsed.ok) return json(400, bulk ? { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails } : { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
 
     const flags = await deps.flags.flagsFor(token.projectId);

@@ -1,13 +1,23 @@
 import "server-only";
 import { processFlagDeps } from "@/lib/flags/process";
-import { isDatabaseUnavailable } from "@/lib/errors";
+import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { readBodyText } from "@/lib/http/body";
 import { handleOfrep } from "./handler";
 
 /** The app's OFREP routes: the request handed to the shared handler, its answer written back. */
 export async function serveOfrep(request: Request): Promise<Response> {
   try {
     const deps = await processFlagDeps();
-    const result = await handleOfrep(deps, { method: request.method, path: new URL(request.url).pathname, headers: request.headers, body: await request.text() });
+    const result = await handleOfrep(deps, {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      headers: request.headers,
+      body: (maxBytes) =>
+        readBodyText(request, maxBytes).catch((error: unknown) => {
+          if (error instanceof AppError && error.status === 413) return null;
+          throw error;
+        }),
+    });
     return new Response(result.body, { status: result.status, headers: result.headers });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) console.error("phasegate: OFREP request failed", error);

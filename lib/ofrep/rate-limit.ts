@@ -1,6 +1,8 @@
-// Evaluations per token per second, per process (OFREP_RATE_LIMIT; unset or 0: no limit). Over
-// the limit the client gets 429 with Retry-After in whole seconds, which OpenFeature providers
-// honour by pausing until then.
+// Evaluations per token per second, per process: OFREP_RATE_LIMIT, 2,000 when unset, 0 for no
+// limit. Over the limit the client gets 429 with Retry-After in whole seconds, which OpenFeature
+// providers honour by pausing until then.
+
+export const DEFAULT_OFREP_RATE_LIMIT = 2_000;
 
 export class RateLimiter {
   private window = 0;
@@ -12,8 +14,10 @@ export class RateLimiter {
   ) {}
 
   static fromEnv(env: NodeJS.ProcessEnv): RateLimiter | null {
-    const limit = Number(env.OFREP_RATE_LIMIT ?? 0);
-    return Number.isFinite(limit) && limit > 0 ? new RateLimiter(limit) : null;
+    const raw = env.OFREP_RATE_LIMIT?.trim();
+    const limit = raw ? Number(raw) : DEFAULT_OFREP_RATE_LIMIT;
+    if (raw === "0") return null;
+    return new RateLimiter(Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_OFREP_RATE_LIMIT);
   }
 
   /** 0 when the request may go ahead, else the seconds to wait. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { checklistItems, checklists, incidents, metrics, phases, plans, projects, users } from "@/db/schema";
 import type { PlanStatus, PlanStrategy } from "@/db/schema/enums";
@@ -40,30 +40,55 @@ const statusOrder: Record<PlanStatus, number> = {
   cancelled: 6,
 };
 
+const planColumns = {
+  id: plans.id,
+  name: plans.name,
+  releaseVersion: plans.releaseVersion,
+  status: plans.status,
+  strategy: plans.strategy,
+  targetStartAt: plans.targetStartAt,
+  startedAt: plans.startedAt,
+  endedAt: plans.endedAt,
+  updatedAt: plans.updatedAt,
+  projectSlug: projects.slug,
+  projectName: projects.name,
+  owner: users.name,
+};
+const selectPlans = (db: Database) => db.select(planColumns).from(plans).innerJoin(projects, eq(projects.id, plans.projectId)).leftJoin(users, eq(users.id, plans.ownerId)).$dynamic();
+type PlanRow = Awaited<ReturnType<typeof selectPlans>>[number];
+
 // Every plan with what an executive asks first: where it is, how much traffic, healthy or not, what's next.
 /** `projectIds` limits the portfolio to the projects a person may read; null means every project. */
 export async function loadPortfolio(db: Database, now: Date = new Date(), projectIds: string[] | null = null): Promise<PortfolioRow[]> {
   if (projectIds !== null && projectIds.length === 0) return [];
-  const planRows = await db
-    .select({
-      id: plans.id,
-      name: plans.name,
-      releaseVersion: plans.releaseVersion,
-      status: plans.status,
-      strategy: plans.strategy,
-      targetStartAt: plans.targetStartAt,
-      startedAt: plans.startedAt,
-      endedAt: plans.endedAt,
-      updatedAt: plans.updatedAt,
-      projectSlug: projects.slug,
-      projectName: projects.name,
-      owner: users.name,
-    })
-    .from(plans)
-    .innerJoin(projects, eq(projects.id, plans.projectId))
-    .leftJoin(users, eq(users.id, plans.ownerId))
+  const planRows = await selectPlans(db)
     .where(projectIds === null ? undefined : inArray(plans.projectId, projectIds))
     .orderBy(desc(plans.updatedAt));
+  const rows = await describePlans(db, planRows, now);
+  return rows;
+}
+
+/**
+ * One page of a project's plans, newest first, for the API: `after` is the last plan of the
+ * previous page. The order (created, then id) never changes, so paging never skips or repeats
+ * a plan. Null when `after` is not a plan of the project.
+ */
+export async function loadPortfolioPage(db: Database, projectId: string, page: { limit: number; after: string | null }, now: Date = new Date()): Promise<{ rows: PortfolioRow[]; more: boolean } | null> {
+  let after: { createdAt: Date; id: string } | null = null;
+  if (page.after) {
+    const [anchor] = await db.select({ createdAt: plans.createdAt, id: plans.id }).from(plans).where(and(eq(plans.id, page.after), eq(plans.projectId, projectId)));
+    if (!anchor) return null;
+    after = anchor;
+  }
+  const planRows = await selectPlans(db)
+    .where(and(eq(plans.projectId, projectId), after ? sql`(${plans.createdAt}, ${plans.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined))
+    .orderBy(desc(plans.createdAt), desc(plans.id))
+    .limit(page.limit + 1);
+  const rows = await describePlans(db, planRows.slice(0, page.limit), now);
+  return { rows, more: planRows.length > page.limit };
+}
+
+async function describePlans(db: Database, planRows: PlanRow[], now: Date): Promise<PortfolioRow[]> {
   if (planRows.length === 0) return [];
   const ids = planRows.map((p) => p.id);
 

@@ -29,6 +29,36 @@ export const planListResponseSchema = z.object({
       nextMilestone: milestone.nullable(),
     }),
   ),
+  nextCursor: z.string().nullable().meta({ description: "Pass as ?cursor= for the next page; null on the last page" }),
+});
+
+export const PLAN_PAGE_DEFAULT = 50;
+export const PLAN_PAGE_MAX = 200;
+
+/** A page cursor names the last plan of the previous page; opaque to callers. */
+export const encodePlanCursor = (planId: string) => Buffer.from(`plan:${planId}`).toString("base64url");
+
+export const planListQuerySchema = z.object({
+  limit: z.coerce
+    .number({ error: `limit must be a whole number from 1 to ${PLAN_PAGE_MAX}` })
+    .int({ error: `limit must be a whole number from 1 to ${PLAN_PAGE_MAX}` })
+    .min(1, { error: `limit must be a whole number from 1 to ${PLAN_PAGE_MAX}` })
+    .max(PLAN_PAGE_MAX, { error: `limit must be a whole number from 1 to ${PLAN_PAGE_MAX}` })
+    .default(PLAN_PAGE_DEFAULT),
+  cursor: z
+    .string()
+    .max(200, { error: "cursor is not one this API gave out" })
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return null;
+      const decoded = Buffer.from(value, "base64url").toString("utf8");
+      const id = /^plan:([0-9a-f-]{36})$/i.exec(decoded)?.[1];
+      if (!id) {
+        ctx.addIssue({ code: "custom", message: "cursor is not one this API gave out: pass nextCursor from the previous page" });
+        return z.NEVER;
+      }
+      return id.toLowerCase();
+    }),
 });
 
 const phase = z.object({

@@ -47,6 +47,19 @@ describe.each(backends)("identity and access on %s", (kind) => {
     expect(await issueSetupToken(t.handle.db)).toBeNull();
   });
 
+  test("setup never hashes a password once setup is done, or without the token", async () => {
+    let hashed = 0;
+    const counting = async (password: string) => {
+      hashed++;
+      return `counted:${password.length}`;
+    };
+    // Setup is done (the test above): refused before any hashing, however many times it is tried.
+    for (let i = 0; i < 5; i++) {
+      await expect(createFirstAdmin(t.handle.db, { setupToken: "any token at all", email: `x${i}@x.test`, name: "X", password: "correct horse battery" }, null, counting)).rejects.toMatchObject({ code: "conflict:state" });
+    }
+    expect(hashed).toBe(0);
+  });
+
   test("audit events cannot be updated, deleted or truncated through the app's connection", async () => {
     const [row] = await t.handle.db.select().from(auditEvents).limit(1);
     expect(row).toBeDefined();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { RateLimiter } from "@/lib/ofrep/rate-limit";
+import { DEFAULT_OFREP_RATE_LIMIT, RateLimiter } from "@/lib/ofrep/rate-limit";
 
 describe("OFREP rate limit", () => {
   test("counts per token per second; over the limit asks to wait one second", () => {
@@ -11,10 +11,16 @@ describe("OFREP rate limit", () => {
     expect(limiter.take("a")).toBe(0);
   });
 
-  test("off unless OFREP_RATE_LIMIT is a positive number", () => {
-    expect(RateLimiter.fromEnv({} as NodeJS.ProcessEnv)).toBeNull();
+  test("on by default at 2,000 per token per second; OFREP_RATE_LIMIT=0 turns it off", () => {
+    const perSecond = (limiter: RateLimiter | null) => {
+      if (!limiter) return null;
+      let allowed = 0;
+      while (limiter.take("t") === 0 && allowed < 100_000) allowed++;
+      return allowed;
+    };
+    expect(perSecond(RateLimiter.fromEnv({} as NodeJS.ProcessEnv))).toBeGreaterThanOrEqual(DEFAULT_OFREP_RATE_LIMIT - 1);
     expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "0" } as unknown as NodeJS.ProcessEnv)).toBeNull();
-    expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "many" } as unknown as NodeJS.ProcessEnv)).toBeNull();
-    expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "50" } as unknown as NodeJS.ProcessEnv)).toBeInstanceOf(RateLimiter);
+    expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "many" } as unknown as NodeJS.ProcessEnv)).toBeInstanceOf(RateLimiter);
+    expect(perSecond(new RateLimiter(50))).toBe(50);
   });
 });

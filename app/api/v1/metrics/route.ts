@@ -4,13 +4,12 @@ import { apiRoute } from "@/lib/api/route";
 import { readJson } from "@/lib/api/read-json";
 import { rowsFromExposition, type RawSample } from "@/lib/domain/ingest";
 import { AppError } from "@/lib/errors";
+import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
 import { ingestSamples } from "@/lib/services/metrics";
 import { metricsJsonBodySchema } from "@/lib/validation/metrics";
 import { parseInput } from "@/lib/validation/parse";
 
 export const dynamic = "force-dynamic";
-
-const MAX_TEXT_BYTES = 2_000_000;
 
 export const POST = apiRoute({ scope: "metrics:write" }, async ({ db, actor, requestId, request }) => {
   const url = new URL(request.url);
@@ -19,15 +18,14 @@ export const POST = apiRoute({ scope: "metrics:write" }, async ({ db, actor, req
   let rows: RawSample[];
   if (type.includes("text/plain") || type.includes("openmetrics")) {
     planId = url.searchParams.get("plan") ?? "";
-    const text = await request.text();
-    if (text.length > MAX_TEXT_BYTES) throw new AppError("unprocessable:batch", `The body is larger than ${MAX_TEXT_BYTES} bytes; split the batch`);
+    const text = await readBodyText(request, BODY_LIMITS.metrics);
     try {
       rows = rowsFromExposition(parsePrometheusTextFormat(text.endsWith("\n") ? text : `${text}\n`));
     } catch (error) {
       throw new AppError("bad_request:validation", `The body is not Prometheus text exposition format: ${(error as Error).message}`);
     }
   } else {
-    const body = parseInput(metricsJsonBodySchema, await readJson(request));
+    const body = parseInput(metricsJsonBodySchema, await readJson(request, BODY_LIMITS.metrics));
     planId = body.plan ?? url.searchParams.get("plan") ?? "";
     rows = body.samples as RawSample[];
   }

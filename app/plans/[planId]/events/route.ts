@@ -3,20 +3,33 @@
 // hub; every app instance listens for itself, so the page hears changes made through any of them.
 import { getDb } from "@/db/client";
 import { userCan } from "@/lib/auth/actor";
-import { currentUser } from "@/lib/auth/session";
+import { currentSession } from "@/lib/auth/session";
+import { loadUserActor } from "@/lib/auth/user-actor";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import type { HubMessage } from "@/lib/live/hub";
 import { processHub } from "@/lib/live/process-hub";
+import { StreamRegistry, streamLimitsFromEnv } from "@/lib/live/stream-registry";
 import { planProjectId } from "@/lib/queries/plan";
 
 export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
+/** How often an open stream checks that its person may still read the plan. */
+const recheckMs = () => Math.max(1, Number(process.env.PHASEGATE_LIVE_RECHECK_SECONDS) || 60) * 1000;
+
+// One registry per process (kept on globalThis: Next.js may load this module more than once).
+const registryKey = Symbol.for("phasegate.live.streams");
+function streams(): StreamRegistry {
+  const slot = globalThis as Record<symbol, StreamRegistry | undefined>;
+  slot[registryKey] ??= new StreamRegistry(streamLimitsFromEnv(process.env));
+  return slot[registryKey];
+}
 
 export async function GET(request: Request, { params }: { params: Promise<{ planId: string }> }) {
   try {
-    const user = await currentUser();
-    if (!user) throw new AppError("unauthorized:auth", "Sign in to follow this plan");
+    const session = await currentSession();
+    if (!session) throw new AppError("unauthorized:auth", "Sign in to follow this plan");
+    const { user, epoch } = session;
     const { planId } = await params;
     const { db } = await getDb();
     const projectId = await planProjectId(db, planId);
@@ -37,13 +50,43 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
           if (message.kind === "resync") send("event: resync\ndata: {}\n\n");
           else send(`event: change\ndata: ${JSON.stringify({ type: message.event.type })}\n\n`);
         };
-        const unsubscribe = await processHub().subscribe(planId, onMessage);
+        const release = streams().admit(user.userId, () => {
+          send("event: closed\ndata: {\"reason\":\"newer-page\"}\n\n");
+          cleanup();
+        });
+        if (!release) {
+          // The process follows as many pages as it may: the browser tries again later.
+          send("retry: 60000\nevent: busy\ndata: {}\n\n");
+          controller.close();
+          return;
+        }
+        let unsubscribe: () => void;
+        try {
+          unsubscribe = await processHub().subscribe(planId, onMessage);
+        } catch (error) {
+          release();
+          throw error;
+        }
         const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
+        // Membership can change while a page stays open: it is checked again every minute, and
+        // a person who may no longer read the plan (or whose sessions were ended) stops hearing.
+        const recheck = setInterval(() => {
+          void loadUserActor(db, user.userId, epoch)
+            .then((fresh) => {
+              if (!fresh || !userCan(fresh, "plan:read", projectId)) {
+                send("event: closed\ndata: {\"reason\":\"access\"}\n\n");
+                cleanup();
+              }
+            })
+            .catch(() => {});
+        }, recheckMs());
         let closed = false;
         cleanup = () => {
           if (closed) return;
           closed = true;
           clearInterval(heartbeat);
+          clearInterval(recheck);
+          release();
           unsubscribe();
           try {
             controller.close();

@@ -2,6 +2,7 @@
 import { apiRoute } from "@/lib/api/route";
 import { MAX_DOCUMENT_CHARS, parsePlanMarkdown } from "@/lib/domain/plan-markdown";
 import { AppError } from "@/lib/errors";
+import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
 import { importPlan } from "@/lib/services/plan-import";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,7 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
   if (project && project !== actor.projectId) throw new AppError("not_found:entity", "No such project for this token: ?project= must be the token's project id");
   const type = request.headers.get("content-type") ?? "";
   if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type)) throw new AppError("bad_request:validation", "Send the plan as Markdown with Content-Type: text/markdown (or text/plain)", { body: ["Content-Type must be text/markdown or text/plain"] });
-  const text = await request.text();
+  const text = await readBodyText(request, BODY_LIMITS.import);
   if (text.length > MAX_DOCUMENT_CHARS) throw new AppError("bad_request:validation", `The document is longer than ${MAX_DOCUMENT_CHARS} characters`, { body: [`At most ${MAX_DOCUMENT_CHARS} characters`] });
   if (!text.trim()) throw new AppError("bad_request:validation", "The body is empty: send the Markdown plan", { body: ["Send the Markdown plan"] });
   const preview = parsePlanMarkdown(text);
