@@ -1,7 +1,8 @@
 import type { Cohort } from "@/db/schema/enums";
 
 // A batch of KPI samples is all-or-nothing: every row is checked, every bad row is named, and a
-// batch with any bad row stores nothing.
+// batch with any bad row stores nothing. Data a gate was already judged on is history: on a
+// running plan nothing may land before the active phase started.
 
 export interface IngestPolicy {
   maxRows: number;
@@ -61,7 +62,13 @@ function parseValue(value: unknown): number | string {
   return n;
 }
 
-export function validateBatch(rows: readonly RawSample[], knownMetrics: ReadonlySet<string>, now: Date, policy: IngestPolicy = DEFAULT_INGEST_POLICY): BatchVerdict {
+/** The earliest instant a sample may carry: the active phase's start, named for the error. */
+export interface HistoryLine {
+  at: Date;
+  phase: string;
+}
+
+export function validateBatch(rows: readonly RawSample[], knownMetrics: ReadonlySet<string>, now: Date, policy: IngestPolicy = DEFAULT_INGEST_POLICY, history: HistoryLine | null = null): BatchVerdict {
   if (rows.length === 0) return { ok: false, errors: [{ row: 0, field: "batch", reason: "the batch has no samples" }] };
   if (rows.length > policy.maxRows) return { ok: false, errors: [{ row: 0, field: "batch", reason: `the batch has ${rows.length} samples; send at most ${policy.maxRows} per request` }] };
   const errors: RowError[] = [];
@@ -85,6 +92,9 @@ export function validateBatch(rows: readonly RawSample[], knownMetrics: Readonly
     if (typeof ts === "string") errors.push({ row, field: "ts", reason: ts });
     else if (ts.getTime() - now.getTime() > policy.maxFutureMs) errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is in the future` });
     else if (now.getTime() - ts.getTime() > policy.retentionMs) errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is older than the ${Math.round(policy.retentionMs / 86_400_000)}-day retention` });
+    else if (history && ts.getTime() < history.at.getTime()) {
+      errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is before the active phase “${history.phase}” started (${history.at.toISOString()}): earlier data is history` });
+    }
     if (errors.length > before) return;
     const key = `${metric}|${cohort}|${(ts as Date).getTime()}`;
     const earlier = seen.get(key);

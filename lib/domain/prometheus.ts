@@ -35,9 +35,14 @@ export function stepFor(windowMs: number, intervalSeconds: number): number {
  * multiples of the step (since the epoch), so successive polls and several instances ask for the
  * same instants, and a re-fetched instant overwrites instead of adding a neighbour.
  */
-export function buildRangeQuery(opts: { baseUrl: string; promql: string; newestSample: Date | null; now: Date; intervalSeconds: number }): RangeQuery | null {
+/**
+ * The query_range call for one metric: from just after the newest stored sample (or a short
+ * lookback), never further back than the catch-up limit nor before `notBefore` (the active
+ * phase's start: earlier data is history).
+ */
+export function buildRangeQuery(opts: { baseUrl: string; promql: string; newestSample: Date | null; now: Date; intervalSeconds: number; notBefore?: Date | null }): RangeQuery | null {
   const end = opts.now.getTime();
-  const from = Math.max(opts.newestSample ? opts.newestSample.getTime() + 1 : end - FIRST_POLL_LOOKBACK_MS, end - MAX_CATCH_UP_MS);
+  const from = Math.max(opts.newestSample ? opts.newestSample.getTime() + 1 : end - FIRST_POLL_LOOKBACK_MS, end - MAX_CATCH_UP_MS, opts.notBefore?.getTime() ?? Number.NEGATIVE_INFINITY);
   const stepSeconds = stepFor(end - from, opts.intervalSeconds);
   const stepMs = stepSeconds * 1000;
   const start = Math.ceil(from / stepMs) * stepMs;

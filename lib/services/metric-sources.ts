@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNotNull, isNull, lte, max, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { metricSources, metrics, plans, projects, samples } from "@/db/schema";
+import { metricSources, metrics, phases, plans, projects, samples } from "@/db/schema";
 import type { SystemActor } from "@/lib/auth/actor";
 import { DEFAULT_INGEST_POLICY, type RawSample } from "@/lib/domain/ingest";
 import { buildRangeQuery, describePrometheusFailure, interpretRangeAnswer, type RangeAnswer, type RangeQuery } from "@/lib/domain/prometheus";
@@ -182,9 +182,10 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
   if (!source) return notClaimed(sourceId);
 
   const polled = await db
-    .select({ id: metrics.id, key: metrics.key, promql: metrics.promql, planId: metrics.planId, projectId: plans.projectId })
+    .select({ id: metrics.id, key: metrics.key, promql: metrics.promql, planId: metrics.planId, projectId: plans.projectId, phaseStartedAt: phases.actualStartAt })
     .from(metrics)
     .innerJoin(plans, eq(plans.id, metrics.planId))
+    .leftJoin(phases, and(eq(phases.planId, plans.id), eq(phases.status, "active")))
     .where(and(eq(metrics.sourceId, source.id), eq(metrics.sourceKind, "prometheus"), isNotNull(metrics.promql), eq(plans.projectId, source.projectId), inArray(plans.status, [...RUNNING])))
     .orderBy(asc(metrics.planId), asc(metrics.position));
   const newest = polled.length
@@ -198,7 +199,8 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
 
   const answers = await Promise.all(
     polled.map(async (metric) => {
-      const query = buildRangeQuery({ baseUrl: source.baseUrl, promql: metric.promql!, newestSample: newestById.get(metric.id) ?? null, now, intervalSeconds: source.pollIntervalSeconds });
+      // Never before the active phase started: earlier data is history and would be refused.
+      const query = buildRangeQuery({ baseUrl: source.baseUrl, promql: metric.promql!, newestSample: newestById.get(metric.id) ?? null, now, intervalSeconds: source.pollIntervalSeconds, notBefore: metric.phaseStartedAt });
       return { metric, answer: query ? await fetchRange(query) : { ...({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer), excerpt: null } };
     }),
   );

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { metrics } from "@/db/schema";
+import { metrics, phases } from "@/db/schema";
 import { transitionPlan } from "@/lib/services/decisions";
 import { createMetricSource } from "@/lib/services/metric-sources";
 import { planWithTokens } from "./api-fixture";
@@ -18,5 +18,10 @@ export async function runningPlanWithPolledMetric(db: Database, opts: { baseUrl:
     .where(and(eq(metrics.planId, fixture.planId), eq(metrics.key, "error_rate")))
     .returning();
   await transitionPlan(fixture.ctx, { planId: fixture.planId, version: 1, action: "start" });
+  // Running for a while already: polls may look back before "now" (never before the phase started).
+  await db
+    .update(phases)
+    .set({ actualStartAt: sql`now() - interval '6 hours'` })
+    .where(and(eq(phases.planId, fixture.planId), eq(phases.status, "active")));
   return { ...fixture, source, metric: metric! };
 }

@@ -36,6 +36,13 @@ describe("buildRangeQuery", () => {
     expect(pointsIn(q)).toBe(2);
   });
 
+  test("never before the active phase started: earlier data is history", () => {
+    const phaseStart = new Date("2026-11-22T11:55:07Z");
+    const q = buildRangeQuery({ baseUrl: "http://p", promql: "up", newestSample: null, now, intervalSeconds: 15, notBefore: phaseStart })!;
+    expect(q.start.getTime()).toBeGreaterThanOrEqual(phaseStart.getTime());
+    expect(q.start).toEqual(new Date("2026-11-22T11:55:15Z"));
+  });
+
   test("nothing is asked before the next step is due", () => {
     expect(buildRangeQuery({ baseUrl: "http://p", promql: "up", newestSample: new Date("2026-11-22T12:00:00Z"), now, intervalSeconds: 15 })).toBeNull();
   });
