@@ -7,7 +7,8 @@ import { DEMO_PASSWORD, people, type Person, signIn } from "./fixtures";
 // is covered the moment it exists.
 
 const PUBLIC_PAGES = new Set(["/sign-in", "/setup"]);
-const PUBLIC_ROUTES = [/^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\/openapi\.json$/];
+// The catch-alls (/api/…, /ofrep/…) answer every unknown path with a JSON 404, signed in or not.
+const PUBLIC_ROUTES = [/^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/x$/, /^\/ofrep\/x$/];
 const SAMPLE: Record<string, string> = { planId: "00000000-0000-4000-8000-000000000000", slug: "checkout" };
 
 function routesIn(dir: string, prefix = ""): { path: string; kind: "page" | "route"; methods: string[] }[] {
@@ -33,6 +34,14 @@ const routes = routesIn(path.join(process.cwd(), "app"));
 test.describe("anonymous visitors", () => {
   const pages = routes.filter((r) => r.kind === "page" && !PUBLIC_PAGES.has(r.path));
   const apis = routes.filter((r) => r.kind === "route" && !PUBLIC_ROUTES.some((p) => p.test(r.path)));
+
+  test("an unknown API or OFREP path is a JSON 404, never an HTML page", async ({ request }) => {
+    for (const route of ["/api/v1/nothing-here", "/api/v1/plans/%2e%2e/status", "/ofrep/v1/evaluate", "/ofrep/v1/evaluate/flags/%2e%2e/x"]) {
+      const res = await request.post(route, { maxRedirects: 0, data: {} });
+      expect(res.status(), route).toBe(404);
+      expect(res.headers()["content-type"], route).toContain("application/json");
+    }
+  });
 
   test("the route list is not empty (the walk over app/ works)", () => {
     expect(pages.map((p) => p.path)).toEqual(expect.arrayContaining(["/", "/admin", "/projects", `/plans/${SAMPLE.planId}`]));

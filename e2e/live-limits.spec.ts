@@ -30,7 +30,7 @@ test("a person's oldest live stream makes room for the newest; losing the role s
   await expect(people.getByText("User created.")).toBeVisible();
   await page.goto("/projects/checkout");
   await page.getByLabel("Person’s email").fill(email);
-  await page.getByLabel("Role").selectOption("viewer");
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
   await page.getByRole("button", { name: "Add role" }).click();
   await expect(page.getByRole("button", { name: "Remove Viewer role from Lina Live" })).toBeVisible();
 

@@ -20,8 +20,9 @@ export async function startServer(): Promise<void> {
   try {
     const problem = configurationProblems(process.env).at(0);
     if (problem) throw new AppError("config:database", problem);
-    resolveAuthSecret();
     const handle = await getDb();
+    // After the database: the embedded one's folder is checked (and named) first.
+    resolveAuthSecret();
     const migrations = await handle.migrationsApplied();
     console.log(`phasegate: database ready (${handle.target}, ${migrations} migration${migrations === 1 ? "" : "s"} applied)`);
     if (shouldSeedDemo(process.env)) {

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { type ActionResult, runAction } from "@/lib/actions/run";
 import { currentUser } from "@/lib/auth/session";
-import { MAX_DOCUMENT_CHARS, parsePlanMarkdown, type PlanImportPreview } from "@/lib/domain/plan-markdown";
+import { DocumentTooDeep, MAX_DOCUMENT_CHARS, parsePlanMarkdown, type PlanImportPreview } from "@/lib/domain/plan-markdown";
 import { importPlan } from "@/lib/services/plan-import";
 
 export type PreviewState = { ok: true; preview: PlanImportPreview; at: number } | { ok: false; error: string; markdown: string } | null;
@@ -15,7 +15,12 @@ export async function previewImportAction(_prev: PreviewState, form: FormData): 
   if (!(await currentUser())) return { ok: false, error: "Your session has ended: sign in again.", markdown };
   if (!markdown.trim()) return { ok: false, error: "Paste a Markdown plan or choose a .md file first.", markdown };
   if (markdown.length > MAX_DOCUMENT_CHARS) return { ok: false, error: `The document is longer than ${MAX_DOCUMENT_CHARS.toLocaleString("en")} characters.`, markdown };
-  return { ok: true, preview: parsePlanMarkdown(markdown), at: Date.now() };
+  try {
+    return { ok: true, preview: parsePlanMarkdown(markdown), at: Date.now() };
+  } catch (error) {
+    if (error instanceof DocumentTooDeep) return { ok: false, error: `${error.message}: flatten the deepest lists or quotes and try again.`, markdown };
+    throw error;
+  }
 }
 
 /** Saves the edited preview; the service validates it again, whatever the browser sent. */

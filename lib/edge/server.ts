@@ -6,7 +6,7 @@ import { describeError } from "@/lib/errors";
 import { FlagStore } from "@/lib/flags/store";
 import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { EventHub } from "@/lib/live/hub";
-import { handleOfrep } from "@/lib/ofrep/handler";
+import { type BodyRead, handleOfrep } from "@/lib/ofrep/handler";
 import { type RateLimiter } from "@/lib/ofrep/rate-limit";
 import { EVENTS_CHANNEL, eventPayload } from "@/lib/services/events";
 
@@ -59,10 +59,12 @@ function headersOf(req: http.IncomingMessage): Pick<Headers, "get"> {
   };
 }
 
-/** The request body up to `maxBytes`, or null (reading stops) when it is longer. */
-function readCapped(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The request body up to `maxBytes`; past that, reading stops. */
+function readCapped(req: http.IncomingMessage, maxBytes: number): Promise<BodyRead> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(null);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ ok: false, reason: "too_large" });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -71,13 +73,19 @@ function readCapped(req: http.IncomingMessage, maxBytes: number): Promise<string
       if (size > maxBytes) {
         req.off("data", onData);
         req.pause();
-        resolve(null);
+        resolve({ ok: false, reason: "too_large" });
         return;
       }
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.once("end", () => {
+      try {
+        resolve({ ok: true, text: utf8.decode(Buffer.concat(chunks)) });
+      } catch {
+        resolve({ ok: false, reason: "not_utf8" });
+      }
+    });
     req.once("error", reject);
   });
 }

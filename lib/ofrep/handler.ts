@@ -25,10 +25,12 @@ export interface OfrepRequest {
   headers: Pick<Headers, "get">;
   /**
    * The body, or how to read it: read only once the token checked out, and at most
-   * MAX_BODY_BYTES (a reader resolves null when the body is longer, having read no further).
+   * MAX_BODY_BYTES (a reader stops, having read no further, when the body is longer).
    */
-  body: string | ((maxBytes: number) => Promise<string | null>);
+  body: string | ((maxBytes: number) => Promise<BodyRead>);
 }
+
+export type BodyRead = { ok: true; text: string } | { ok: false; reason: "too_large" | "not_utf8" };
 
 export interface OfrepResponse {
   status: number;
@@ -115,15 +117,15 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     const wait = deps.limiter?.take(token.tokenId);
     if (wait) return json(429, { errorDetails: `Too many evaluations for this token; retry in ${wait} s` }, { "retry-after": String(wait) });
 
-    const body = declaredTooLarge(request.headers, MAX_BODY_BYTES)
-      ? null
+    const read: BodyRead = declaredTooLarge(request.headers, MAX_BODY_BYTES)
+      ? { ok: false, reason: "too_large" }
       : typeof request.body === "string"
         ? Buffer.byteLength(request.body) > MAX_BODY_BYTES
-          ? null
-          : request.body
+          ? { ok: false, reason: "too_large" }
+          : { ok: true, text: request.body }
         : await request.body(MAX_BODY_BYTES);
-    if (body === null) return json(413, { errorDetails: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` }, { connection: "close" });
-    const parsed = parseEvaluationRequest(body);
+    if (!read.ok && read.reason === "too_large") return json(413, { errorDetails: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` }, { connection: "close" });
+    const parsed: Parsed = read.ok ? parseEvaluationRequest(read.text) : { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid UTF-8" };
     if (!parsed.ok) return json(400, bulk ? { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails } : { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
 
     const flags = await deps.flags.flagsFor(token.projectId);

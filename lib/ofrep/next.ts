@@ -2,7 +2,7 @@ import "server-only";
 import { processFlagDeps } from "@/lib/flags/process";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { readBodyText } from "@/lib/http/body";
-import { handleOfrep } from "./handler";
+import { type BodyRead, handleOfrep } from "./handler";
 
 /** The app's OFREP routes: the request handed to the shared handler, its answer written back. */
 export async function serveOfrep(request: Request): Promise<Response> {
@@ -13,10 +13,14 @@ export async function serveOfrep(request: Request): Promise<Response> {
       path: new URL(request.url).pathname,
       headers: request.headers,
       body: (maxBytes) =>
-        readBodyText(request, maxBytes).catch((error: unknown) => {
-          if (error instanceof AppError && error.status === 413) return null;
-          throw error;
-        }),
+        readBodyText(request, maxBytes).then(
+          (text): BodyRead => ({ ok: true, text }),
+          (error: unknown): BodyRead => {
+            if (error instanceof AppError && error.status === 413) return { ok: false, reason: "too_large" };
+            if (error instanceof AppError && error.status === 400) return { ok: false, reason: "not_utf8" };
+            throw error;
+          },
+        ),
     });
     return new Response(result.body, { status: result.status, headers: result.headers });
   } catch (error) {

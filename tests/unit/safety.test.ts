@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { clientIp, PEER_HEADER, trustedProxyHops } from "@/lib/auth/client-ip";
+import { pathDecodes } from "@/lib/http/front-door";
 import { acceptRequestId, safeRedirectPath } from "@/lib/safe-redirect";
 
 describe("safeRedirectPath", () => {
@@ -53,5 +54,19 @@ describe("clientIp", () => {
     expect(trustedProxyHops({} as NodeJS.ProcessEnv)).toBe(0);
     expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: "2" } as unknown as NodeJS.ProcessEnv)).toBe(2);
     expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: "-1" } as unknown as NodeJS.ProcessEnv)).toBe(0);
+  });
+});
+
+describe("pathDecodes", () => {
+  test.each([
+    ["/api/v1/plans/8f14e45f-ceea-467f-a0e1-5d2d5f0e6c5e", true],
+    ["/ofrep/v1/evaluate/flags/checkout.one-page?x=%zz", true],
+    ["/api/v1/plans/%E2%9C%93", true],
+    ["/api/v1/plans/%zz", false],
+    ["/api/v1/plans/%", false],
+    ["/api/v1/plans/%ED%A0%80", false],
+    ["/api/v1/plans/%C0%AF", false],
+  ] as const)("%s → %s", (url, ok) => {
+    expect(pathDecodes(url)).toBe(ok);
   });
 });

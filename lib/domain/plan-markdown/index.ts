@@ -2,7 +2,7 @@ import { z } from "zod";
 import { planDocumentSchema, type PlanDocument } from "./schema";
 
 export { notesToMarkdown, planToJson, planToMarkdown } from "./export";
-export { parsePlanMarkdown } from "./parse";
+export { DocumentTooDeep, parsePlanMarkdown } from "./parse";
 export * from "./schema";
 export { MAX_DOCUMENT_CHARS } from "./tree";
 

@@ -1,7 +1,7 @@
 import type { List, Paragraph, RootContent } from "mdast";
 import { type ChecklistDraft, type Ctx, type Kind, Reader } from "./reader";
 import type { DocChecklist, DocTrigger, PlanDocument } from "./schema";
-import { LIMITS } from "./schema";
+import { escalationSchema, LIMITS, triggerSchema } from "./schema";
 import { asciiStages, commsTable, escalationTable, metricItem, metricsTable, phasesTable, risksTable, rolesTable } from "./tables";
 import {
   cleanBlock,
@@ -302,7 +302,27 @@ function resolveTriggers(reader: Reader): DocTrigger[] {
 const FULL = /(general availability|\bga\b|full rollout|all users|semua pengguna|seluruh pengguna|everyone)/i;
 
 /** Reads a Markdown rollout plan. Pure: the same text always gives the same preview. */
+const finiteOrNull = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
+
+/** Thrown when a document nests lists or quotes too deeply to be read. */
+export class DocumentTooDeep extends Error {
+  constructor() {
+    super("The document nests lists or quotes too deeply to be read");
+    this.name = "DocumentTooDeep";
+  }
+}
+
 export function parsePlanMarkdown(markdown: string): PlanDocument {
+  try {
+    return readDocument(markdown);
+  } catch (error) {
+    // The Markdown parser and this reader recurse per level of nesting.
+    if (error instanceof RangeError) throw new DocumentTooDeep();
+    throw error;
+  }
+}
+
+function readDocument(markdown: string): PlanDocument {
   const root = parseTree(markdown);
   const reader = new Reader();
   const { title, preamble, sections } = sectionsOf(root);
@@ -339,6 +359,20 @@ export function parsePlanMarkdown(markdown: string): PlanDocument {
   const fullText = plain(root);
   const notes = [...reader.notes.entries()].map(([section, parts]) => ({ section, text: cleanBlock(parts.join("\n\n"), LIMITS.noteText) }));
   if (reader.htmlRemoved) notes.push({ section: "Removed from the document", text: `${reader.htmlRemoved} piece(s) of raw HTML were removed; plans hold plain text only.` });
+  // Whatever the reading produced that the plan cannot hold (a threshold of 1e309, a trigger held
+  // for a year) is kept as a note instead, so the preview is always a valid plan document.
+  const unusable = (section: string, what: string) => notes.push({ section, text: cleanBlock(what, LIMITS.noteText) });
+  const metrics = [...reader.metrics.values()].map((m) => ({ ...m, target: finiteOrNull(m.target), alert: finiteOrNull(m.alert), critical: finiteOrNull(m.critical) }));
+  const triggers = resolveTriggers(reader).filter((t) => {
+    const ok = triggerSchema.safeParse(t).success;
+    if (!ok) unusable("Rollback triggers (not usable as written)", t.description);
+    return ok;
+  });
+  const escalation = reader.escalation.filter((e) => {
+    const ok = escalationSchema.safeParse(e).success;
+    if (!ok) unusable("Escalation (not usable as written)", `${e.who}`);
+    return ok;
+  });
   return {
     name: reader.name || cleanInline(sections[0]?.heading ?? "", LIMITS.name) || "Imported plan",
     version: reader.version,
@@ -346,11 +380,11 @@ export function parsePlanMarkdown(markdown: string): PlanDocument {
     strategy: reader.strategy ?? strategyMentioned(fullText),
     phases: phases.slice(0, LIMITS.phases),
     checklists: checklists.filter((c) => c.phase === null || c.phase < LIMITS.phases).slice(0, LIMITS.checklists),
-    metrics: [...reader.metrics.values()].slice(0, LIMITS.rows),
-    triggers: resolveTriggers(reader).slice(0, LIMITS.rows),
+    metrics: metrics.slice(0, LIMITS.rows),
+    triggers: triggers.slice(0, LIMITS.rows),
     risks: reader.risks.filter((r) => r.description).slice(0, LIMITS.rows),
     comms: reader.comms.slice(0, LIMITS.rows),
-    escalation: reader.escalation.filter((e, i, all) => all.findIndex((o) => o.level === e.level) === i).slice(0, LIMITS.rows),
+    escalation: escalation.filter((e, i, all) => all.findIndex((o) => o.level === e.level) === i).slice(0, LIMITS.rows),
     roles: reader.roles.slice(0, LIMITS.rows),
     notes: notes.filter((n) => n.text).slice(0, LIMITS.notes),
   };

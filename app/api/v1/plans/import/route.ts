@@ -1,11 +1,20 @@
 // POST /api/v1/plans/import – read a Markdown rollout plan: the preview as JSON, or with ?save=1 the saved plan (plans:write).
 import { apiRoute } from "@/lib/api/route";
-import { MAX_DOCUMENT_CHARS, parsePlanMarkdown } from "@/lib/domain/plan-markdown";
+import { DocumentTooDeep, MAX_DOCUMENT_CHARS, parsePlanMarkdown } from "@/lib/domain/plan-markdown";
 import { AppError } from "@/lib/errors";
 import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
 import { importPlan } from "@/lib/services/plan-import";
 
 export const dynamic = "force-dynamic";
+
+function readPlan(text: string) {
+  try {
+    return parsePlanMarkdown(text);
+  } catch (error) {
+    if (error instanceof DocumentTooDeep) throw new AppError("unprocessable:batch", `${error.message}; flatten the deepest lists or quotes`, { body: [error.message] });
+    throw error;
+  }
+}
 
 export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, requestId, request }) => {
   const url = new URL(request.url);
@@ -17,7 +26,7 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
   const text = await readBodyText(request, BODY_LIMITS.import);
   if (text.length > MAX_DOCUMENT_CHARS) throw new AppError("bad_request:validation", `The document is longer than ${MAX_DOCUMENT_CHARS} characters`, { body: [`At most ${MAX_DOCUMENT_CHARS} characters`] });
   if (!text.trim()) throw new AppError("bad_request:validation", "The body is empty: send the Markdown plan", { body: ["Send the Markdown plan"] });
-  const preview = parsePlanMarkdown(text);
+  const preview = readPlan(text);
   // Pipelines may name what the document leaves out (often the release version).
   const name = url.searchParams.get("name");
   const version = url.searchParams.get("version");

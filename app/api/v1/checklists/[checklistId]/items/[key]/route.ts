@@ -7,5 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const PATCH = apiRoute<{ checklistId: string; key: string }>({ scope: "checklists:write" }, async ({ db, actor, requestId, request, params }) => {
   const body = await readJson(request);
-  return updateChecklistItemByKey({ db, actor, requestId }, params.checklistId, decodeURIComponent(params.key), body);
+  // Next.js hands the path parameters over decoded already.
+  return updateChecklistItemByKey({ db, actor, requestId }, params.checklistId, params.key, body);
 });
