@@ -1,14 +1,15 @@
 // npm run edge – the flag evaluator for production traffic: OFREP on plain node:http, flags held
 // in memory and refreshed through PostgreSQL LISTEN/NOTIFY. Run as many as you need beside the
-// app; they share its PostgreSQL database (DATABASE_URL) and never write flags themselves.
+// app; they share its PostgreSQL database and write nothing: EDGE_DATABASE_URL names a read-only
+// role (`npm run db:roles` makes it), else DATABASE_URL is used.
 import { describePostgresUrl, openDatabase } from "../db/client";
 import { startEdge } from "../lib/edge/server";
 import { describeError } from "../lib/errors";
 import { RateLimiter } from "../lib/ofrep/rate-limit";
 
-const url = process.env.DATABASE_URL?.trim();
+const url = process.env.EDGE_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim();
 if (!url) {
-  console.error("phasegate edge: cannot start: set DATABASE_URL to the app's PostgreSQL database (the embedded PGlite serves one process only)");
+  console.error("phasegate edge: cannot start: set EDGE_DATABASE_URL (a read-only role) or DATABASE_URL to the app's PostgreSQL database (the embedded PGlite serves one process only)");
   process.exit(1);
 }
 const port = Number(process.env.EDGE_PORT ?? 3100);
