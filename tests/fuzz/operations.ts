@@ -255,7 +255,11 @@ export function discoverRoutes(appDir: string): RouteFile[] {
     if (!fs.existsSync(dir)) return;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
+      // A catch-all ([...path]) answers unknown paths with a JSON 404: not an operation of its own;
+      // the odd paths generated for every operation reach it.
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith("[...")) walk(full);
+      }
       else if (/^route\.(ts|tsx|js|mjs)$/.test(entry.name)) {
         const rel = path.relative(appDir, path.dirname(full)).split(path.sep);
         const segments = rel.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[\[?(?:\.\.\.)?(\w+)\]?\]$/, "{$1}"));
