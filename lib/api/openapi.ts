@@ -42,8 +42,8 @@ export const operations: Operation[] = [
     response: planListResponseSchema,
     errors: [400, 401, 403],
   },
-  { method: "get", path: "/api/v1/plans/{planId}", summary: "One plan with its phases", scope: "plans:read", response: planResponseSchema, errors: [401, 403, 404] },
-  { method: "get", path: "/api/v1/plans/{planId}/status", summary: "Is the active phase go? The gate with every unmet condition", scope: "plans:read", response: planStatusResponseSchema, errors: [401, 403, 404] },
+  { method: "get", path: "/api/v1/plans/{planId}", summary: "One plan with its phases", scope: "plans:read", response: planResponseSchema, errors: [400, 401, 403, 404] },
+  { method: "get", path: "/api/v1/plans/{planId}/status", summary: "Is the active phase go? The gate with every unmet condition", scope: "plans:read", response: planStatusResponseSchema, errors: [400, 401, 403, 404] },
   {
     method: "post",
     path: "/api/v1/plans/{planId}/decisions",
@@ -69,7 +69,7 @@ export const operations: Operation[] = [
     scope: "metrics:write",
     body: metricsJsonDocSchema,
     response: ingestResponseSchema,
-    errors: [400, 401, 403, 404, 413, 422],
+    errors: [400, 401, 403, 404, 409, 413, 422],
   },
   {
     method: "post",
@@ -104,7 +104,7 @@ const errorText: Record<number, string> = {
   401: "Missing, unknown, expired or revoked token",
   403: "The token lacks the scope the operation needs",
   404: "No such plan, checklist or item key in the token's project",
-  409: "The plan changed since the version sent, or its state does not allow this",
+  409: "The plan changed since the version sent, or its state does not allow this (a finished plan takes no samples)",
   413: "The body is larger than the operation accepts (1 MB of JSON, 10 MB of samples, 1 MB of Markdown); nothing past the cap was read",
   422: "The batch (or the imported plan) was refused as a whole; `fields` names each bad row or field",
 };

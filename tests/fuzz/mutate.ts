@@ -325,7 +325,8 @@ export function rawMutationArb(json: string): fc.Arbitrary<RawMutation> {
   const text = (kind: RawMutationKind, body: string, description: string, violates: boolean | null = true): RawMutation => ({ kind, body: Buffer.from(body, "utf8"), description, violates });
   return fc.oneof(
     fc.array(fc.constantFrom(...GARBAGE), { minLength: 1, maxLength: 12 }).map((parts) => text("malformed", parts.join(""), "random JSON-ish garbage")),
-    fc.integer({ min: 0, max: Math.max(0, json.length - 1) }).map((cut) => text("truncated", json.slice(0, cut), `JSON cut after ${cut} of ${json.length} characters`)),
+    // At least one character kept: an empty body is the "empty" case (valid where a body is optional).
+    fc.integer({ min: Math.min(1, Math.max(0, json.length - 1)), max: Math.max(0, json.length - 1) }).map((cut) => text("truncated", json.slice(0, cut), `JSON cut after ${cut} of ${json.length} characters`)),
     fc.constant(text("empty", "", "empty body")),
     fc.constant(text("whitespace", " \n\t\r ", "whitespace only")),
     fc.constant(text("bom", `\ufeff${json}`, "UTF-8 byte order mark before the JSON", null)),
