@@ -112,7 +112,7 @@ function SourceForm({ projectId, source }: { projectId?: string; source?: Metric
         type="url"
         required
         placeholder="http://prometheus:9090"
-        hint="The address /api/v1 is under; no user name or password in it."
+        hint="The address /api/v1 is under; no user name or password in it. Private and internal addresses work once an administrator allows them (PHASEGATE_EGRESS_ALLOW)."
         errors={errors?.baseUrl}
         defaultValue={values?.baseUrl ?? source?.baseUrl}
       />

@@ -39,7 +39,7 @@ export function WebhookForm({ projectId, webhook }: { projectId?: string; webhoo
         type="url"
         required
         placeholder="https://hooks.slack.com/services/…"
-        hint="Receives a POST with Slack-compatible JSON. No user name or password in it: the receiver checks the signature."
+        hint="Receives a POST with Slack-compatible JSON. No user name or password in it: the receiver checks the signature. Public addresses only, unless an administrator allows an internal one."
         errors={errors?.url}
         defaultValue={values?.url ?? webhook?.url}
         spellCheck={false}

@@ -125,7 +125,7 @@ export default async function ProjectPage({ params }: Props) {
                   <tr>
                     <th scope="col" className="py-2 pr-3 font-medium">Name</th>
                     <th scope="col" className="py-2 pr-3 font-medium">Scopes</th>
-                    <th scope="col" className="py-2 pr-3 font-medium">Made by</th>
+                    <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">Made by</th>
                     <th scope="col" className="py-2 pr-3 font-medium">Last used</th>
                     <th scope="col" className="py-2 pr-3 font-medium">Status</th>
                     <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
@@ -140,9 +140,14 @@ export default async function ProjectPage({ params }: Props) {
                         <td className="py-2 pr-3">
                           <div className="font-medium">{t.name}</div>
                           <code className="text-xs text-slate-600 dark:text-slate-400">{t.prefix}…</code>
+                          <div className="text-xs text-slate-600 sm:hidden dark:text-slate-400">
+                            by {t.createdBy ?? "command line"}
+                            {t.creatorStatus === "disabled" ? <span className="text-red-800 dark:text-red-300"> (disabled)</span> : null}
+                            {t.creatorStatus === "no_longer_manages" ? <span className="text-red-800 dark:text-red-300"> (no longer a release manager)</span> : null}
+                          </div>
                         </td>
                         <td className="py-2 pr-3 text-xs">{t.scopes.join(", ")}</td>
-                        <td className="py-2 pr-3 text-xs" data-testid="token-creator">
+                        <td className="hidden py-2 pr-3 text-xs sm:table-cell" data-testid="token-creator">
                           {t.createdBy ?? <span className="text-slate-600 dark:text-slate-400">command line</span>}
                           {t.creatorStatus === "disabled" ? <div className="text-red-800 dark:text-red-300">disabled</div> : null}
                           {t.creatorStatus === "no_longer_manages" ? <div className="text-red-800 dark:text-red-300">no longer a release manager here</div> : null}
