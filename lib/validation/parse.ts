@@ -15,13 +15,19 @@ function nulPaths(value: unknown, path: string, out: string[], depth = 0): void 
   }
 }
 
-/** Parses input or throws one 400 AppError naming every bad field (not just the first). */
+/**
+ * Parses input or throws one 400 AppError naming every bad field (not just the first). Text
+ * that still holds a NUL character once parsed (schemas that clean text remove it) is refused
+ * too, naming its field: PostgreSQL cannot store it.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const nul: string[] = [];
-  nulPaths(input, "", nul);
-  if (nul.length) throw new AppError("bad_request:validation", `Invalid input — ${nul.map((p) => `${p}: ${NUL_MESSAGE}`).join(", ")}`, Object.fromEntries(nul.map((p) => [p, [NUL_MESSAGE]])));
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const nul: string[] = [];
+    nulPaths(result.data, "", nul);
+    if (nul.length) throw new AppError("bad_request:validation", `Invalid input — ${nul.map((p) => `${p}: ${NUL_MESSAGE}`).join(", ")}`, Object.fromEntries(nul.map((p) => [p, [NUL_MESSAGE]])));
+    return result.data;
+  }
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of result.error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_";

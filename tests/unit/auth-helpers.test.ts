@@ -103,3 +103,19 @@ describe("parseInput", () => {
     expect(parseInput(schema, { name: "CI", scopes: ["plans:read"] })).toEqual({ name: "CI", scopes: ["plans:read"] });
   });
 });
+
+describe("parseInput and NUL characters", () => {
+  const schema = z.object({ rationale: z.string(), evidence: z.object({ note: z.string() }), clean: z.string().transform((s) => s.replace(/\u0000/g, "")) });
+  test("text PostgreSQL cannot store is refused, naming each field; a schema that cleans it is trusted", () => {
+    const error = (() => {
+      try {
+        parseInput(schema, { rationale: "go\u0000", evidence: { note: "a\u0000b" }, clean: "ok\u0000" });
+      } catch (e) {
+        return e;
+      }
+    })() as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(Object.keys(error.fieldErrors ?? {})).toEqual(["rationale", "evidence.note"]);
+    expect(parseInput(schema, { rationale: "go", evidence: { note: "n" }, clean: "ok\u0000" }).clean).toBe("ok");
+  });
+});
