@@ -629,6 +629,8 @@ function queryFor(d: Draw, op: FuzzOperation, world: World, pathPlan: string | n
       const choice = d.weighted([["own", 6], ["other", 2], ["random", 1], ["odd", 1]] as const);
       value = choice === "own" ? world.mainProjectId : choice === "other" ? world.otherProjectId : choice === "random" ? d.arb(fc.uuid({ version: 4 })) : d.pick(["x", "", "%00", "null"]);
       if (choice === "other" || choice === "random") expectations.push({ not2xx: true, why: `?project= names ${choice === "other" ? "another project" : "a nonexistent project"}` });
+      // An odd value other than empty (which counts as absent) names no project of the token's either.
+      else if (choice === "odd" && value !== "") expectations.push({ not2xx: true, why: `?project=${value} is not the token's project` });
       notes.push(`project=${choice}`);
     } else if (hostile) {
       value = d.pick([...NASTY_STRINGS, "x".repeat(3000), "1e309", "-1", "json&format=markdown", "JSON", "", "[]", "{}"]);
