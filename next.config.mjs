@@ -16,7 +16,8 @@ const nextConfig = {
   // Typecheck and lint run as their own CI steps (npm run typecheck / npm run lint).
   typescript: { ignoreBuildErrors: true },
   // forbidden() and unauthorized() render app/forbidden.tsx and app/unauthorized.tsx with 403 / 401.
-  experimental: { authInterrupts: true },
+  // Server actions carry an imported Markdown document (up to 1 MB) and its preview back.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "3mb" } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -14,8 +14,8 @@ export function ImportPlan({ projects, defaultProjectId }: { projects: { id: str
 
   async function readFile(file: File | undefined) {
     if (!file) return;
-    if (file.size > 500_000) {
-      setFileNote(`${file.name} is larger than 500 KB; choose a smaller document.`);
+    if (file.size > 1_000_000) {
+      setFileNote(`${file.name} is larger than 1 MB; choose a smaller document.`);
       return;
     }
     setMarkdown(await file.text());

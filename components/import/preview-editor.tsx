@@ -6,7 +6,9 @@ import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { PlanImportPreview } from "@/lib/domain/plan-markdown/schema";
+import { savingProblems } from "@/lib/domain/plan-markdown/draft";
 import { ChecklistsPreview, NotesPreview, removeButton, RowsPreview, TriggersPreview, type Update } from "./preview-lists";
+import { Understood } from "./understood";
 
 type Doc = PlanImportPreview;
 
@@ -29,6 +31,8 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
   const id = useId().replace(/:/g, "");
   const update: Update = (change) => setDoc((d) => change(d));
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  // What would keep the plan from starting, said while editing (the server checks again).
+  const problems = savingProblems(doc);
 
   const removePhase = (i: number) =>
     update((d) => ({
@@ -48,6 +52,7 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
   return (
     <form action={action} className="space-y-4" data-testid="import-preview">
       <input type="hidden" name="preview" value={JSON.stringify(doc)} />
+      <Understood doc={doc} update={update} />
       <Card title="Plan">
         <div className="grid gap-4 sm:grid-cols-2">
           <TextInput id={`${id}-name`} label="Name" value={doc.name} onChange={(name) => update((d) => ({ ...d, name }))} errors={errors?.["preview.name"]} testId="import-name" />
@@ -85,7 +90,7 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
         </div>
       </Card>
 
-      <Card title={`Phases (${doc.phases.length})`}>
+      <Card title={doc.kind === "rollback_runbook" ? `Runbook steps (${doc.phases.length})` : `Phases (${doc.phases.length})`}>
         {doc.phases.length === 0 ? <p className="text-sm text-amber-800 dark:text-amber-300">No phases were found. A plan needs at least one: add “## Stage 1: …” sections or a stages table and preview again.</p> : null}
         <ol className="space-y-3">
           {doc.phases.map((p, i) => (
@@ -95,8 +100,26 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
                 <label htmlFor={`${id}-traffic-${i}`} className="block text-sm font-medium">
                   Traffic %
                 </label>
-                <input id={`${id}-traffic-${i}`} type="number" min={0} max={100} step="any" value={p.trafficPercent} onChange={(e) => setPhase(i, { trafficPercent: numberOrNull(e.target.value) ?? 0 })} className={inputClass} data-testid="import-traffic" />
+                <input
+                  id={`${id}-traffic-${i}`}
+                  type="number"
+                  min={0}
+                  max={100}
+                  step="any"
+                  value={p.trafficPercent}
+                  onChange={(e) => setPhase(i, { trafficPercent: numberOrNull(e.target.value) ?? 0 })}
+                  className={inputClass}
+                  data-testid="import-traffic"
+                  disabled={doc.kind === "rollback_runbook"}
+                  aria-invalid={problems[`phases.${i}.trafficPercent`] ? true : undefined}
+                  aria-describedby={problems[`phases.${i}.trafficPercent`] ? `${id}-traffic-${i}-problem` : undefined}
+                />
               </div>
+              {problems[`phases.${i}.trafficPercent`] ? (
+                <p id={`${id}-traffic-${i}-problem`} className="text-xs text-amber-800 sm:col-span-3 dark:text-amber-300" data-testid="import-traffic-problem">
+                  {problems[`phases.${i}.trafficPercent`]!.join(" ")}
+                </p>
+              ) : null}
               <div className="flex items-end">
                 <button type="button" className={removeButton} onClick={() => removePhase(i)} aria-label={`Remove phase ${p.name} and its checklists`}>
                   Remove

@@ -4,6 +4,8 @@ import { pgEnum } from "drizzle-orm/pg-core";
 
 export const projectRole = pgEnum("project_role", ["viewer", "engineer", "release_manager", "approver"]);
 export const planStrategy = pgEnum("plan_strategy", ["canary", "blue_green", "rolling", "flag_based"]);
+// A rollout moves traffic up to 100%; a rollback runbook's phases are the steps of rolling back.
+export const planKind = pgEnum("plan_kind", ["rollout", "rollback_runbook"]);
 export const downtimeMode = pgEnum("downtime_mode", ["zero", "maintenance_window"]);
 export const planStatus = pgEnum("plan_status", [
   "draft",
@@ -52,6 +54,7 @@ export const riskStatus = pgEnum("risk_status", ["open", "mitigated", "accepted"
 
 export type ProjectRole = (typeof projectRole.enumValues)[number];
 export type PlanStrategy = (typeof planStrategy.enumValues)[number];
+export type PlanKind = (typeof planKind.enumValues)[number];
 export type PlanStatus = (typeof planStatus.enumValues)[number];
 export type PhaseStatus = (typeof phaseStatus.enumValues)[number];
 export type DecisionKind = (typeof decisionKind.enumValues)[number];

@@ -12,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { actorKind, decisionKind, downtimeMode, phaseStatus, planStatus, planStrategy, projectRole } from "./enums";
+import { actorKind, decisionKind, downtimeMode, phaseStatus, planStatus, planKind, planStrategy, projectRole } from "./enums";
 import { projects, users } from "./identity";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -28,6 +28,7 @@ export const plans = pgTable(
     releaseVersion: text("release_version").notNull(),
     summary: text("summary").notNull().default(""),
     strategy: planStrategy("strategy").notNull(),
+    kind: planKind("kind").notNull().default("rollout"),
     downtime: downtimeMode("downtime").notNull().default("zero"),
     maintenanceWindowStart: ts("maintenance_window_start"),
     maintenanceWindowEnd: ts("maintenance_window_end"),

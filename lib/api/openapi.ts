@@ -76,7 +76,7 @@ export const operations: Operation[] = [
     path: "/api/v1/plans/import",
     summary: "Read a Markdown rollout plan (English or Indonesian headings): without ?save=1 the preview of what was understood (phases with traffic %, checklists, KPIs with thresholds, triggers, risks, comms, roles, notes) and nothing is saved; with ?save=1 the plan is created in the token's project",
     scope: "plans:write",
-    textBody: { types: ["text/markdown", "text/plain"], description: "The plan as Markdown (at most 1 MB and 500,000 characters)" },
+    textBody: { types: ["text/markdown", "text/plain"], description: "The plan as Markdown (at most 1 MB)" },
     query: [
       { name: "save", description: "1 to save the plan; otherwise only the preview is returned", schema: { type: "string", enum: ["1"] } },
       { name: "project", description: "The token's project id (optional; another project is refused)", schema: { type: "string", format: "uuid" } },

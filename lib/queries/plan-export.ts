@@ -31,6 +31,7 @@ export async function loadPlanForExport(db: Database, planId: string): Promise<{
   const kept = parsePlanMarkdown(plan.notes);
   const byText = <T,>(key: (t: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
   const document: PlanDocument = {
+    kind: plan.kind,
     name: plan.name,
     version: plan.releaseVersion,
     summary: plan.summary,
@@ -54,6 +55,8 @@ export async function loadPlanForExport(db: Database, planId: string): Promise<{
     escalation: plan.escalationLevels.map((e) => ({ level: e.level, who: e.who, afterMinutes: e.afterMinutes })),
     roles: kept.roles,
     notes: kept.notes,
+    sequences: [],
+    sections: [],
   };
   return { projectId: plan.projectId, document };
 }

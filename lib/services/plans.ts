@@ -1,3 +1,4 @@
+import type { PlanKind } from "@/db/schema/enums";
 import { and, eq, gt, sql } from "drizzle-orm";
 import {
   checklistItems,
@@ -90,6 +91,7 @@ export interface PlanHeader {
   summary: string;
   notes?: string;
   targetStartAt?: Date | null | undefined;
+  kind?: PlanKind;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function createPlanFromDraft(ctx: ServiceContext, header: PlanHeade
         releaseVersion: header.releaseVersion,
         summary: header.summary || draft.summary,
         strategy: draft.strategy,
+        kind: header.kind ?? "rollout",
         notes: header.notes ?? "",
         ownerId: ctx.actor.kind === "user" ? ctx.actor.userId : null,
         targetStartAt: start,
@@ -157,7 +160,8 @@ export async function editPlan<T extends object>(ctx: ServiceContext, planId: st
     const claimed = await claimPlanVersion(tx, plan.id, version);
     assertEditable(claimed.status);
     const outcome = await change({ tx, plan, claimed });
-    if (outcome.checkTraffic) await assertTrafficRises(tx, plan.id, claimed.status);
+    // A rollback runbook's steps move no traffic: the rule is a rollout's.
+    if (outcome.checkTraffic && plan.kind === "rollout") await assertTrafficRises(tx, plan.id, claimed.status);
     await writeAudit(tx, ctx.actor, { ...outcome.audit, projectId: plan.projectId, planId: plan.id }, ctx.requestId);
     await notifyOnCommit(tx, { type: outcome.audit.action, projectId: plan.projectId, planId: plan.id });
     return { ...outcome.result, version: claimed.version };

@@ -33,11 +33,28 @@ function draftChecklist(list: DocChecklist): DraftChecklist {
   };
 }
 
-/** Whatever keeps a valid document from becoming a plan, by field. */
+/**
+ * Whatever keeps a valid document from becoming a plan that can start, by field: a rollout's
+ * phases reach at least as many users as the one before and the last reaches everyone (a
+ * rollback runbook's steps move no traffic).
+ */
 export function savingProblems(doc: PlanDocument): Record<string, string[]> {
   const problems: Record<string, string[]> = {};
   if (!doc.version) problems.version = ["Enter the release version (e.g. 2.4.0)"];
   if (!doc.phases.length) problems.phases = ["A plan needs at least one phase"];
+  if (doc.kind === "rollout" && doc.phases.length) {
+    doc.phases.forEach((p, i) => {
+      const before = doc.phases[i - 1];
+      if (before && p.trafficPercent < before.trafficPercent) {
+        problems[`phases.${i}.trafficPercent`] = [`${p.name} (${p.trafficPercent}%) comes after ${before.name} (${before.trafficPercent}%): traffic rises from phase to phase`];
+      }
+    });
+    const last = doc.phases.at(-1)!;
+    if (last.trafficPercent !== 100) {
+      const key = `phases.${doc.phases.length - 1}.trafficPercent`;
+      problems[key] = [...(problems[key] ?? []), `The last phase (${last.name}) reaches ${last.trafficPercent}%: a rollout ends at 100%. Raise it, add a phase, or save the document as a rollback runbook`];
+    }
+  }
   return problems;
 }
 

@@ -31,6 +31,8 @@ function list(items: { value: PhrasingContent[]; checked?: boolean }[]): List {
   };
 }
 
+export const planKindWords: Record<PlanDocument["kind"], string> = { rollout: "Rollout", rollback_runbook: "Rollback runbook" };
+
 const num = (value: number | null) => (value === null ? "—" : String(value));
 
 export const kindWords: Record<DocChecklist["kind"], string> = {
@@ -85,6 +87,7 @@ export function planToMarkdown(plan: PlanDocument): string {
   const out: RootContent[] = [heading(1, plan.name)];
   if (plan.version) out.push(label("Version", plan.version));
   out.push(label("Strategy", strategyWords[plan.strategy]));
+  out.push(label("Plan kind", planKindWords[plan.kind]));
   if (plan.summary) out.push(heading(2, "Overview"), ...paragraphs(plan.summary));
 
   const planWide = plan.checklists.filter((c) => c.phase === null);

@@ -1,6 +1,9 @@
 import type { DocChecklist, DocMetric, DocTrigger, PlanDocument } from "./schema";
 import { LIMITS } from "./schema";
-import { cleanBlock, cleanInline } from "./text";
+import type { RawCriterion } from "./criteria";
+import type { StepDraft } from "./steps";
+import { keyFromLabel } from "@/lib/domain/kpi-rules";
+import { cleanBlock, cleanInline, type NumberStyle } from "./text";
 
 // What the importer has gathered so far while it walks a document's sections.
 
@@ -28,17 +31,39 @@ export interface ChecklistDraft {
   window: DocChecklist["window"];
   phase: number | null;
   items: DocChecklist["items"];
+  /** The heading it came under, which may name its phase ("Go/No-Go before Full release"). */
+  heading: string;
+}
+
+/** Steps found together (one list, one paragraph, sibling sections with Target lines). */
+export interface StepGroup {
+  label: string;
+  steps: StepDraft[];
+}
+
+/** How much of each top-level section became structure, and how much stayed notes. */
+export interface SectionTally {
+  heading: string;
+  read: number;
+  noted: number;
 }
 
 export class Reader {
+  constructor(readonly style: NumberStyle = "point") {}
   name = "";
   version = "";
   summary: string[] = [];
   strategy: PlanDocument["strategy"] | null = null;
+  kind: PlanDocument["kind"] | null = null;
   phases = new Map<number, PhaseDraft>();
   checklists: ChecklistDraft[] = [];
   metrics = new Map<string, DocMetric>();
-  rawTriggers: { text: string; action: DocTrigger["action"] | null }[] = [];
+  rawTriggers: RawCriterion[] = [];
+  stepGroups: StepGroup[] = [];
+  private readonly groupsByKey = new Map<string, StepGroup>();
+  sections: SectionTally[] = [];
+  /** The top-level section being read: what it reads and notes is counted for it. */
+  current: SectionTally | null = null;
   risks: PlanDocument["risks"] = [];
   comms: PlanDocument["comms"] = [];
   escalation: PlanDocument["escalation"] = [];
@@ -46,9 +71,27 @@ export class Reader {
   notes = new Map<string, string[]>();
   htmlRemoved = 0;
 
+  /** Something of the current section was understood. */
+  read() {
+    if (this.current) this.current.read++;
+  }
+
+  /** Steps of a sequence; steps given the same key (sibling sections) join one group. */
+  addSteps(label: string, steps: StepDraft[], key?: string) {
+    const existing = key ? this.groupsByKey.get(key) : undefined;
+    if (existing) {
+      existing.steps.push(...steps);
+      return;
+    }
+    const group = { label: cleanInline(label, LIMITS.title) || "Steps", steps: [...steps] };
+    this.stepGroups.push(group);
+    if (key) this.groupsByKey.set(key, group);
+  }
+
   note(section: string, text: string) {
     const clean = cleanBlock(text);
     if (!clean) return;
+    if (this.current) this.current.noted++;
     const key = cleanInline(section, LIMITS.noteSection) || "Document";
     const list = this.notes.get(key) ?? [];
     list.push(clean);
@@ -73,7 +116,15 @@ export class Reader {
   }
 
   addMetric(metric: DocMetric, where: string) {
-    const existing = this.metrics.get(metric.key);
+    let existing = this.metrics.get(metric.key);
+    // Two KPIs the common words map to one key ("Error rate (5xx)" and "Error rate (4xx)") stay two.
+    if (existing && normalLabel(existing.label) !== normalLabel(metric.label) && metric.label) {
+      const own = keyFromLabel(metric.label) || metric.key;
+      if (!this.metrics.has(own) || normalLabel(this.metrics.get(own)!.label) === normalLabel(metric.label)) {
+        metric = { ...metric, key: own };
+        existing = this.metrics.get(own);
+      }
+    }
     if (!existing) {
       this.metrics.set(metric.key, metric);
       return;
@@ -92,9 +143,11 @@ export class Reader {
     const last = this.checklists.at(-1);
     if (reuse && last && last.title === title && last.phase === ctx.phase) return last;
     const resolved = kind ?? ctx.kind ?? (ctx.phase !== null ? "go_no_go" : "pre_deployment");
-    const list: ChecklistDraft = { title, kind: resolved, window: null, phase: ctx.phase, items: [] };
+    const list: ChecklistDraft = { title, kind: resolved, window: null, phase: ctx.phase, items: [], heading: ctx.path.join(" › ") };
     this.checklists.push(list);
     return list;
   }
 }
 
+
+const normalLabel = (label: string) => label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();

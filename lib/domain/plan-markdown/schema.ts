@@ -114,8 +114,19 @@ export const roleSchema = z.object({ role: required(LIMITS.cell, "the role"), wh
 /** A part of the document the importer did not map to a structure, kept verbatim as plain text. */
 export const noteSchema = z.object({ section: inline(LIMITS.noteSection), text: block(LIMITS.noteText).pipe(z.string().min(1)) });
 
+export const PLAN_KINDS = ["rollout", "rollback_runbook"] as const;
+export const SECTION_STATUSES = ["read", "partial", "note"] as const;
+
+/** One traffic sequence a document describes (a soft launch, a canary…): the person picks one. */
+export const sequenceSchema = z.object({ label: inline(LIMITS.title), phases: z.array(phaseSchema).max(LIMITS.phases) });
+
+/** How much of a section the importer understood: all of it, some (the rest kept as notes), or none. */
+export const sectionSchema = z.object({ heading: inline(LIMITS.noteSection), status: z.enum(SECTION_STATUSES) });
+
 export const planDocumentSchema = z
   .object({
+    /** A rollout moves traffic up to 100%; a rollback runbook's phases are the steps of rolling back. */
+    kind: z.enum(PLAN_KINDS).default("rollout"),
     name: required(LIMITS.name, "a plan name"),
     version: inline(LIMITS.version),
     summary: block(LIMITS.summary),
@@ -129,6 +140,9 @@ export const planDocumentSchema = z
     escalation: z.array(escalationSchema).max(LIMITS.rows),
     roles: z.array(roleSchema).max(LIMITS.rows),
     notes: z.array(noteSchema).max(LIMITS.notes),
+    /** Every traffic sequence found, when there is more than one; `phases` is the one chosen. */
+    sequences: z.array(sequenceSchema).max(5).default([]),
+    sections: z.array(sectionSchema).max(LIMITS.notes).default([]),
   })
   .superRefine((plan, ctx) => {
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -166,3 +180,13 @@ export type DocMetric = PlanDocument["metrics"][number];
 export type DocTrigger = PlanDocument["triggers"][number];
 export type DocNote = PlanDocument["notes"][number];
 export type DocRole = PlanDocument["roles"][number];
+export type DocSequence = PlanDocument["sequences"][number];
+export type DocSection = PlanDocument["sections"][number];
+
+/** The plan a document describes, without what a preview says about reading it (sections, alternative sequences). */
+export function planContent(doc: PlanDocument): Omit<PlanDocument, "sections" | "sequences"> {
+  const { sections, sequences, ...plan } = doc;
+  void sections;
+  void sequences;
+  return plan;
+}

@@ -28,7 +28,12 @@ export function cleanBlock(value: string, max = Infinity): string {
 
 /** Lowercase words for vocabulary matching: "Go/No-Go Checklist" → "go/no-go checklist". */
 export function normaliseHeading(text: string): string {
-  return cleanInline(text).toLowerCase().replace(/[*_`#:]+/g, " ").replace(/\s+/g, " ").trim();
+  return cleanInline(text.slice(0, 300))
+    .toLowerCase()
+    .replace(/[*_`#:]+/g, " ")
+    .replace(/^\s*(\d+(\.\d+)*[.)]?|[a-h][.)])\s+/, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** A bracketed placeholder of a template ("[X]", "[Name]") is no value. */
@@ -36,15 +41,91 @@ export function isPlaceholder(text: string): boolean {
   return /^\[[^\]]*\]$/.test(text.trim()) || text.trim() === "" || /^[—–-]+$/.test(text.trim());
 }
 
-const NUMBER = String.raw`-?\d+(?:[.,]\d+)?`;
+// Numbers are found by one left-to-right scan that never restarts inside a run of digits, and
+// everything around a number (a comparison before it, a unit, a "%" or a range after it) is read
+// from a short window next to it. Every reader is therefore linear in its text, whatever the text
+// holds (a 16,000-digit cell takes as long to read as 16,000 letters).
 
-/** "1.5", "1,5" (Indonesian decimal comma) and "1,000" (thousands) as numbers. */
-export function readNumber(token: string): number {
-  if (/^-?\d{1,3}(,\d{3})+$/.test(token)) return Number(token.replace(/,/g, ""));
-  return Number(token.replace(",", "."));
+/** Longest text any reader looks at: cells and lines are far shorter; a whole section is capped. */
+export const MAX_READ_CHARS = 20_000;
+const WINDOW = 48;
+
+export interface NumberToken {
+  value: number;
+  start: number;
+  end: number;
 }
 
-const KNOWN_UNITS = ["%", "ms", "s", "sec", "secs", "seconds", "min", "mins", "minutes", "h", "hours", "rps", "req/s", "qps", "mb", "gb", "kb", "detik", "menit", "jam"];
+// Starts only where no letter, digit, "." or "," precedes ("p95" and "v1.2" are not numbers), so
+// a digit run is tried once, at its start.
+const NUMBER_SCAN = /(?<![\p{L}\p{N}.,_])-?\d+(?:[.,]\d+)*/gu;
+
+/**
+ * How a document writes numbers: "point" (1,000.5) or "comma" (1.000,5, as Indonesian documents
+ * do). Either way "1,5" is one and a half; only "1.500" depends on it (1.5 or 1500).
+ */
+export type NumberStyle = "point" | "comma";
+
+/** The style most of a document's decimals use ("0,5%" against "0.5%"). */
+export function numberStyleOf(text: string): NumberStyle {
+  const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  const commas = sample.match(/\d,\d{1,2}(?!\d)/g)?.length ?? 0;
+  const points = sample.match(/\d\.\d{1,2}(?!\d)/g)?.length ?? 0;
+  return commas > points ? "comma" : "point";
+}
+
+/** "1.5", "1,5" (Indonesian decimal comma), "1,000" and, in a comma document, "1.000" as numbers; NaN otherwise. */
+export function readNumber(token: string, style: NumberStyle = "point"): number {
+  if (token.replace(/\D/g, "").length > 15) return Number.NaN;
+  if (/^-?\d{1,3}(,\d{3})+$/.test(token)) return Number(token.replace(/,/g, ""));
+  if (style === "comma" && /^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(token)) return Number(token.replace(/\./g, "").replace(",", "."));
+  if (/^-?\d+([.,]\d+)?$/.test(token)) return Number(token.replace(",", "."));
+  return Number.NaN;
+}
+
+/** Every number in the text, in order (at most the first MAX_READ_CHARS characters). */
+export function numbersIn(text: string, style: NumberStyle = "point"): NumberToken[] {
+  const t = text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;
+  const out: NumberToken[] = [];
+  for (const m of t.matchAll(NUMBER_SCAN)) {
+    // Rupiah amounts are written with thousands points whatever the document's style: "Rp 4.000".
+    const rupiah = /(rp|idr)\.?\s*$/i.test(t.slice(Math.max(0, m.index - 5), m.index));
+    const value = readNumber(m[0], rupiah ? "comma" : style);
+    if (Number.isFinite(value)) out.push({ value, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+const before = (text: string, at: number) => text.slice(Math.max(0, at - WINDOW), at);
+const after = (text: string, at: number) => text.slice(at, at + WINDOW);
+
+const UNIT_WORDS: [RegExp, string][] = [
+  [/^(ms|msec|milidetik|milliseconds?)\b/i, "ms"],
+  [/^(s|sec|secs|seconds?|detik|dtk)\b/i, "s"],
+  [/^(min|mins|minutes?|menit|mnt)\b/i, "min"],
+  [/^(h|hrs?|hours?|jam)\b/i, "h"],
+];
+
+/** The unit written right after a number ("500ms", "3 detik", "80 %"); "" when none is known. */
+function unitAfter(text: string, end: number): string {
+  const rest = after(text, end).replace(/^\s*/, "");
+  if (rest.startsWith("%") || /^persen\b/i.test(rest)) return "%";
+  for (const [pattern, unit] of UNIT_WORDS) {
+    const m = pattern.exec(rest);
+    if (m) return unit || m[0].toLowerCase();
+  }
+  return "";
+}
+
+/** Units a KPI may be stated in, as the plan stores them ("detik" → "s", "menit" → "min"). */
+export function normaliseUnit(unit: string): string {
+  const u = unit.trim().toLowerCase();
+  if (u === "%" || u === "persen") return "%";
+  for (const [pattern, normal] of UNIT_WORDS) if (pattern.test(u)) return normal || u;
+  return u.slice(0, 20);
+}
+
+const KNOWN_UNITS = new Set(["%", "ms", "s", "min", "h"]);
 
 export interface Quantity {
   comparison: "lt" | "lte" | "gt" | "gte" | null;
@@ -52,76 +133,116 @@ export interface Quantity {
   unit: string;
 }
 
-const OPERATORS: [RegExp, Quantity["comparison"]][] = [
-  [/(>=|≥|at least|minimal|min\.?)\s*$/i, "gte"],
-  [/(<=|≤|at most|maksimal|maks\.?|max\.?)\s*$/i, "lte"],
-  [/(>|above|over|more than|greater than|lebih dari|di atas)\s*$/i, "gt"],
-  [/(<|below|under|less than|kurang dari|di bawah)\s*$/i, "lt"],
+// Comparison words and signs, English and Indonesian, as they end the text before a number.
+const COMPARISONS: [RegExp, NonNullable<Quantity["comparison"]>][] = [
+  [/(>=|≥|=>|\bat least|\bno less than|\bnot below|\bminimal|\bminimum|\bmin\.|\bsekurang-kurangnya|\bpaling sedikit|\btidak kurang dari)\s*$/i, "gte"],
+  [/(<=|≤|=<|\bat most|\bno more than|\bnot above|\bmaksimal|\bmaksimum|\bmaks\.?|\bmax\.?|\bup to|\bhingga maksimal|\bpaling banyak|\btidak lebih dari)\s*$/i, "lte"],
+  [/(>|\babove|\bover|\bmore than|\bgreater than|\bhigher than|\bexceeds?|\bexceeding|\bexceeded|\bbeyond|\blebih dari|\blebih besar dari|\blebih tinggi dari|\bdi atas|\bmelebihi|\bmelewati|\bmelampaui|\bnaik di atas)\s*$/i, "gt"],
+  [/(<|\bbelow|\bunder|\bless than|\blower than|\bfalls? below|\bdrops? below|\bkurang dari|\bdi bawah|\bturun di bawah|\blebih rendah dari|\blebih kecil dari)\s*$/i, "lt"],
 ];
 
-const UNIT = String.raw`(%|[a-zA-Z/]+)?`;
+function comparisonBefore(text: string, start: number): Quantity["comparison"] {
+  // A currency between the sign and the amount ("> Rp 6.000", "< $5") does not hide the sign.
+  const window = before(text, start).replace(/(rp|idr|usd|us\$|\$|€|£)\.?\s*$/i, "");
+  for (const [pattern, comparison] of COMPARISONS) if (pattern.test(window)) return comparison;
+  return null;
+}
 
 /**
  * The quantity a text states, with its comparison and a known unit: a number right after a
  * comparison sign or word wins ("p95 < 500ms" → < 500 ms), else the first standalone number.
  */
-export function readQuantity(text: string): Quantity | null {
-  const signed = new RegExp(String.raw`(>=|<=|≥|≤|>|<)\s*(${NUMBER})\s*${UNIT}`).exec(text);
-  const worded = new RegExp(String.raw`\b(at least|at most|more than|greater than|less than|above|below|over|under|lebih dari|kurang dari|di atas|di bawah|minimal|maksimal)\s+(${NUMBER})\s*${UNIT}`, "i").exec(text);
-  const bare = new RegExp(String.raw`(?<![\w.])(${NUMBER})\s*${UNIT}`).exec(text);
-  const found = signed ?? worded ?? (bare ? [bare[0], "", bare[1], bare[2]] : null);
-  if (!found) return null;
-  const word = (found[1] ?? "").toLowerCase();
-  const comparison = OPERATORS.find(([pattern]) => word && pattern.test(word))?.[1] ?? null;
-  const rawUnit = (found[3] ?? "").toLowerCase();
-  return { comparison, value: readNumber(found[2]!), unit: KNOWN_UNITS.includes(rawUnit) ? rawUnit : "" };
+export function readQuantity(text: string, style: NumberStyle = "point"): Quantity | null {
+  const numbers = numbersIn(text, style);
+  const compared = numbers.find((n) => comparisonBefore(text, n.start) !== null);
+  const chosen = compared ?? numbers[0];
+  if (!chosen) return null;
+  const unit = unitAfter(text, chosen.end);
+  return { comparison: compared ? comparisonBefore(text, compared.start) : null, value: chosen.value, unit: KNOWN_UNITS.has(unit) ? unit : "" };
 }
+
+const RANGE_JOIN = /^\s*%?\s*(?:-|–|—|to|sampai|hingga|s\/d|s\.d\.)\s*$/i;
 
 /** The share of traffic a text states: "25%" → 25, a range "5-10%" → 10 (its upper bound), none → null. */
-export function readPercent(text: string): number | null {
-  const range = new RegExp(`(${NUMBER})\\s*%?\\s*(?:-|–|—|to|sampai|hingga|s/d)\\s*(${NUMBER})\\s*%`, "i").exec(text);
-  const single = new RegExp(`(${NUMBER})\\s*%`).exec(text);
-  const value = range ? readNumber(range[2]!) : single ? readNumber(single[1]!) : null;
-  if (value === null || !Number.isFinite(value)) return null;
-  return Math.min(100, Math.max(0, value));
+export function readPercent(text: string, style: NumberStyle = "point"): number | null {
+  const numbers = numbersIn(text, style);
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i]!;
+    if (unitAfter(text, n.end) !== "%") {
+      // "5-10%" and "5 to 10 %": the upper bound of a range carries the sign.
+      const next = numbers[i + 1];
+      if (!next || !RANGE_JOIN.test(text.slice(n.end, next.start)) || unitAfter(text, next.end) !== "%") continue;
+      return clampPercent(next.value);
+    }
+    const next = numbers[i + 1];
+    if (next && RANGE_JOIN.test(text.slice(n.end, next.start)) && unitAfter(text, next.end) === "%") return clampPercent(next.value);
+    return clampPercent(n.value);
+  }
+  return null;
 }
 
+const clampPercent = (value: number) => Math.min(100, Math.max(0, value));
+
 const DAY_UNITS: [RegExp, number][] = [
-  [/^(minutes?|mins?|menit)$/i, 1 / 1440],
-  [/^(hours?|hrs?|h|jam)$/i, 1 / 24],
-  [/^(days?|hari)$/i, 1],
-  [/^(weeks?|minggu|pekan)$/i, 7],
-  [/^(months?|bulan)$/i, 30],
+  [/^(minutes?|mins?|menit)\b/i, 1 / 1440],
+  [/^(hours?|hrs?|h|jam)\b/i, 1 / 24],
+  [/^(days?|hari)\b/i, 1],
+  [/^(weeks?|minggu|pekan)\b/i, 7],
+  [/^(months?|bulan)\b/i, 30],
 ];
 
 /**
  * Planned days of a duration text, whole days rounded up: "1-2 days" → 2, "1-2 weeks" → 14,
- * "48 hours" → 2, "Week 3" (one week of a schedule) → 7, "Ongoing" or "[X] days" → null.
+ * "48 hours" → 2, "Week 3" (one week of a schedule) → 7, "Week 1–2" → 14, "Ongoing" or
+ * "[X] days" → null.
  */
 export function readDays(text: string): number | null {
-  const t = cleanInline(text).toLowerCase();
-  const schedule = /^(week|minggu|pekan)\s+\d+(\s*[-–]\s*\d+)?$/.exec(t);
+  const t = spellNumbers(cleanInline(text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text).toLowerCase());
+  const schedule = /^(week|minggu|pekan|day|hari)\s+(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?$/.exec(t);
   if (schedule) {
-    const span = /(\d+)\s*[-–]\s*(\d+)/.exec(t);
-    return span ? 7 * (Number(span[2]) - Number(span[1]) + 1) : 7;
+    const span = schedule[3] ? Number(schedule[3]) - Number(schedule[2]) + 1 : 1;
+    return Math.min(3650, Math.max(1, span) * (/^(day|hari)/.test(schedule[1]!) ? 1 : 7));
   }
-  const match = new RegExp(`(${NUMBER})(?:\\+)?(?:\\s*(?:-|–|to|sampai|hingga)\\s*(${NUMBER}))?\\s*([a-z]+)`).exec(t);
-  if (!match) return null;
-  const unit = DAY_UNITS.find(([pattern]) => pattern.test(match[3]!));
-  if (!unit) return null;
-  const amount = readNumber(match[2] ?? match[1]!);
-  if (!Number.isFinite(amount) || amount < 0) return null;
-  return Math.min(3650, Math.ceil(amount * unit[1] - 1e-9));
+  for (const n of numbersIn(t)) {
+    const rest = after(t, n.end).replace(/^\+?\s*/, "");
+    // "1-2 weeks": the upper bound carries the unit, and is the one read.
+    const unit = DAY_UNITS.find(([pattern]) => pattern.test(rest));
+    if (!unit) continue;
+    if (n.value < 0) return null;
+    return Math.min(3650, Math.ceil(n.value * unit[1] - 1e-9));
+  }
+  return null;
+}
+
+const HOLD_WORDS = /(\bfor|\bselama|\bduring|\bover|\bdalam|\bwithin|\bsustained|\bberturut-turut selama|\bterus-menerus selama)(\s+(more than|longer than|over|at least|another|lebih dari|minimal|setidaknya))?\s*$/i;
+
+// Durations are often spelled out: "for two days", "selama dua hari".
+const SPELLED: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, a: 1, an: 1,
+  satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, sepuluh: 10, sehari: 1, seminggu: 7,
+};
+const SPELLED_DURATION = /\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|an?|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)(\s+(?:more\s+|lagi\s+)?)(minutes?|hours?|days?|weeks?|months?|menit|jam|hari|minggu|pekan|bulan)\b|\b(sehari|seminggu)\b/gi;
+
+/** "two days" → "2 days", "seminggu" → "1 minggu": spelled-out durations as digits. */
+export function spellNumbers(text: string): string {
+  return text.replace(SPELLED_DURATION, (whole, word?: string, gap?: string, unit?: string, compact?: string) => {
+    if (compact) return compact.toLowerCase() === "sehari" ? "1 hari" : "1 minggu";
+    return `${SPELLED[word!.toLowerCase()]}${gap}${unit}`;
+  });
 }
 
 /** Minutes a trigger must hold: "for 5 min" → 5, "for 1+ hour" → 60, "selama 2 jam" → 120; none → 0. */
 export function readHoldMinutes(text: string): number {
-  const match = new RegExp(`(?:for|selama|during)\\s+(${NUMBER})\\+?\\s*(minutes?|mins?|menit|m|hours?|hrs?|h|jam|days?|hari)\\b`, "i").exec(text);
-  if (!match) return 0;
-  const amount = readNumber(match[1]!);
-  const unit = match[2]!.toLowerCase();
-  const factor = /^(hours?|hrs?|h|jam)$/.test(unit) ? 60 : /^(days?|hari)$/.test(unit) ? 1440 : 1;
-  return Math.max(0, Math.round(amount * factor));
+  text = spellNumbers(text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text);
+  for (const n of numbersIn(text)) {
+    if (!HOLD_WORDS.test(before(text, n.start))) continue;
+    const rest = after(text, n.end).replace(/^\+?\s*/, "");
+    const unit = /^(minutes?|mins?|menit|m\b|hours?|hrs?|h\b|jam|days?|hari|seconds?|secs?|detik)/i.exec(rest)?.[0]?.toLowerCase();
+    if (!unit) continue;
+    const factor = /^(hours?|hrs?|h|jam)$/.test(unit) ? 60 : /^(days?|hari)$/.test(unit) ? 1440 : /^(seconds?|secs?|detik)$/.test(unit) ? 1 / 60 : 1;
+    return Math.max(0, Math.round(n.value * factor));
+  }
+  return 0;
 }
 
 /** Converts a value between time units a trigger and its KPI may use ("> 1s" against a KPI in ms). */
@@ -136,16 +257,16 @@ export function convertUnit(value: number, from: string, to: string): number {
 export const VOCABULARY = {
   phase: /^(stage|phase|tahap|fase|tahapan)\s+(\d+)\s*(?:[:.\-–—]\s*)?(.*)$/i,
   notes: /^(notes|catatan|kept as notes)$/,
-  triggers: /(rollback triggers?|triggers?|pemicu( rollback)?|kondisi rollback)/,
+  triggers: /(rollback triggers?|triggers?|pemicu( rollback)?|kondisi rollback|kriteria rollback|rollback criteria|kapan (harus )?rollback|when (we|to) roll ?back|roll ?back (if|when|kalau|jika|apabila|bila)|syarat rollback|abort criteria|kill criteria|stop conditions?)/,
   alerts: /^(alerts?|alerting|peringatan|notifikasi peringatan)$/,
   checklist: /(checklist|check list|daftar periksa|success criteria|kriteria (keberhasilan|sukses)|go\s*\/?\s*no[\s-]*go|exit criteria|validation|validasi)/,
   prePost: /^(pre|post|pasca|pra|sebelum|setelah|sesudah)\b/,
   risks: /(risks?|risiko|resiko)/,
   escalation: /(escalation|eskalasi)/,
-  roles: /(^roles?\b|\broles\b|peran|responsib|penanggung jawab|tanggung jawab|^owners?$|^pic$|kontak)/,
-  comms: /(communication|comms|komunikasi)/,
-  metrics: /(metrics?|kpis?|metrik|monitoring|pemantauan|indikator)/,
-  phases: /(stages|phases|tahapan|fase rollout|tahap rollout|rollout)/,
+  roles: /(^roles?\b|\broles\b|peran|responsib|penanggung jawab|tanggung jawab|^owners?$|^pic$|kontak|contacts?|who'?s who|who is who|siapa|\braci\b|^people$|^team$|^tim$|who does what|siapa (ngapain|melakukan apa|mengerjakan apa))/,
+  comms: /(communication|comms|komunikasi|announcements?|pengumuman|messages?\b|pesan|info ke|status updates?|notifikasi ke|notifications? to|templates? (info|pesan|komunikasi|message))/,
+  metrics: /(metrics?|kpis?|metrik|monitoring|pemantauan|indikator|what .?good.? looks like|what healthy looks like|health signals?|slos?\b|sli\b)/,
+  phases: /(stages|phases|tahapan|fase rollout|tahap rollout|rollout|roll it out|schedule|jadwal|steps|langkah|ramp|urutan canary|canary sequence)/,
   overview: /^(overview|summary|ringkasan|ikhtisar|gambaran umum|pendahuluan|latar belakang)$/,
   audience: /^(audience|audiens|target audience|target pengguna|pengguna|peserta|cakupan)$/,
   duration: /^(duration|durasi|lama|jangka waktu)$/,
@@ -156,10 +277,11 @@ export const VOCABULARY = {
 /** The checklist kind a heading names, if any; go/no-go only makes sense inside a phase. */
 export function kindFromHeading(heading: string): "pre_deployment" | "go_no_go" | "post_deployment" | "post_rollback" | null {
   const h = normaliseHeading(heading);
-  if (/(post|after|pasca|setelah|sesudah)[\s-]*rollback/.test(h)) return "post_rollback";
-  if (/^(post|pasca|setelah|sesudah|after)\b|post-deploy|validation|validasi/.test(h)) return "post_deployment";
-  if (/^(pre|pra|sebelum|before)\b|pre-deploy/.test(h)) return "pre_deployment";
-  if (/go\s*\/?\s*no[\s-]*go|success criteria|kriteria|exit criteria/.test(h)) return "go_no_go";
+  if (/(post|after|pasca|setelah|sesudah)[\s-]*(the\s+)?rollback/.test(h)) return "post_rollback";
+  if (/go\s*\/?\s*no[\s-]*go|success criteria|kriteria (keberhasilan|sukses|lanjut|naik)|exit criteria|exit checks?|\bexit\b/.test(h)) return "go_no_go";
+  if (/\b(post|pasca|setelah|sesudah|after)\b|post-deploy|validation|validasi|verification|verifikasi|verify/.test(h)) return "post_deployment";
+  if (/\b(pre|pra|sebelum|before)\b|pre-deploy|readiness|kesiapan/.test(h)) return "pre_deployment";
+  if (/kriteria/.test(h)) return "go_no_go";
   return null;
 }
 

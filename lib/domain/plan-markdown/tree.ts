@@ -18,11 +18,79 @@ export interface Section {
   inline?: boolean;
 }
 
-export const MAX_DOCUMENT_CHARS = 500_000;
+/** The longest document read: as much as the import's 1 MB body cap lets through. */
+export const MAX_DOCUMENT_CHARS = 1_000_000;
 const MAX_EMBED_DEPTH = 3;
+/** Quote markers and indentation kept per line: deeper nesting than any plan needs is flattened. */
+const MAX_QUOTE_DEPTH = 16;
+const MAX_INDENT = 48;
+/** Longest text read out of one table cell or list item; the rest is beyond any field's limit. */
+const MAX_CELL_CHARS = 1_000;
+const MAX_ITEM_CHARS = 2_000;
+
+/**
+ * Flattens nesting no plan needs (a thousand ">" or a line indented by ten thousand spaces), one
+ * line at a time, so parsing stays linear and never recurses past what the stack holds.
+ */
+export function tameNesting(markdown: string): string {
+  let out = "";
+  let start = 0;
+  while (start <= markdown.length) {
+    let end = markdown.indexOf("\n", start);
+    if (end < 0) end = markdown.length;
+    let i = start;
+    let quotes = 0;
+    let indent = 0;
+    let kept = "";
+    while (i < end) {
+      const c = markdown.charCodeAt(i);
+      if (c === 62 /* > */) {
+        if (++quotes <= MAX_QUOTE_DEPTH) kept += ">";
+      } else if (c === 32 || c === 9) {
+        if (++indent <= MAX_INDENT) kept += markdown[i];
+      } else break;
+      i++;
+    }
+    out += (i - start === kept.length ? markdown.slice(start, end) : kept + markdown.slice(i, end)) + (end < markdown.length ? "\n" : "");
+    start = end + 1;
+  }
+  return out;
+}
+
+/** About how much text one parse takes: the parser's time grows faster than its input. */
+const CHUNK_CHARS = 32_000;
+
+/**
+ * The document cut before headings (never inside a fenced block) into pieces of about
+ * CHUNK_CHARS: a heading ends every block before it, so the pieces parse as the whole would,
+ * and parsing stays linear in the document's length.
+ */
+export function chunksOf(markdown: string): string[] {
+  const chunks: string[] = [];
+  let chunkStart = 0;
+  let fence: string | null = null;
+  let lineStart = 0;
+  while (lineStart < markdown.length) {
+    let lineEnd = markdown.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = markdown.length;
+    const head = markdown.slice(lineStart, Math.min(lineEnd, lineStart + 8));
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(head)?.[1];
+    if (marker && (fence === null || marker[0] === fence[0])) fence = fence === null ? marker : null;
+    else if (fence === null && /^#{1,6}(\s|$)/.test(head) && lineStart - chunkStart >= CHUNK_CHARS) {
+      chunks.push(markdown.slice(chunkStart, lineStart));
+      chunkStart = lineStart;
+    }
+    lineStart = lineEnd + 1;
+  }
+  chunks.push(markdown.slice(chunkStart));
+  return chunks;
+}
 
 export function parseTree(markdown: string): Root {
-  return fromMarkdown(markdown.slice(0, MAX_DOCUMENT_CHARS), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const options = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+  const chunks = chunksOf(tameNesting(markdown.slice(0, MAX_DOCUMENT_CHARS)));
+  if (chunks.length === 1) return fromMarkdown(chunks[0]!, options);
+  return { type: "root", children: chunks.flatMap((chunk) => fromMarkdown(chunk, options).children) };
 }
 
 /** Plain text of a node: HTML dropped, image alt text kept, a link's words without its URL. */
@@ -41,12 +109,12 @@ export function countHtml(node: Nodes): number {
 }
 
 /** Text of a list item: its paragraphs and nested items in one line. */
-export function itemText(item: List["children"][number], max?: number): string {
-  return cleanInline(item.children.map((c) => (c.type === "list" ? c.children.map((i) => itemText(i)).join("; ") : plain(c))).join(" "), max);
+export function itemText(item: List["children"][number], max = MAX_ITEM_CHARS): string {
+  return cleanInline(item.children.map((c) => (c.type === "list" ? c.children.map((i) => itemText(i)).join("; ") : plain(c))).join(" ").slice(0, max * 2), max);
 }
 
 export function tableRows(table: Table): string[][] {
-  return table.children.map((row) => row.children.map((cell) => inlineText(cell)));
+  return table.children.map((row) => row.children.map((cell) => cleanInline(plain(cell).slice(0, MAX_CELL_CHARS * 2), MAX_CELL_CHARS)));
 }
 
 /** A block as readable plain text, for the notes: lists keep their markers, tables their cells. */
@@ -83,18 +151,42 @@ function expandEmbedded(nodes: RootContent[], depth = 0): RootContent[] {
   });
 }
 
-/** "**Label:** value" or "**Label**: value" → the label and the rest of the line. */
-function labelOf(paragraph: Paragraph): { label: string; rest: string } | null {
+/**
+ * "**Label:** value" or "**Label**: value" → the label, the rest of its line, and the paragraph's
+ * further lines ("Durasi: 2 hari" under a "**Target:** 1%" line), which are not the label's.
+ */
+function labelOf(paragraph: Paragraph): { label: string; rest: string; after: Paragraph | null } | null {
   const [first, ...others] = paragraph.children;
   if (!first || first.type !== "strong") return null;
   const strong = inlineText(first);
-  const restRaw = cleanInline(others.map((c) => plain(c)).join(""));
+  const line: typeof others = [];
+  const later: typeof others = [];
+  for (const node of others) {
+    if (later.length) {
+      later.push(node);
+      continue;
+    }
+    if (node.type === "text" && node.value.includes("\n")) {
+      const cut = node.value.indexOf("\n");
+      line.push({ ...node, value: node.value.slice(0, cut) });
+      const tail = node.value.slice(cut + 1);
+      later.push({ ...node, value: tail });
+      continue;
+    }
+    if (node.type === "break") {
+      later.push({ type: "text", value: "" });
+      continue;
+    }
+    line.push(node);
+  }
+  const restRaw = cleanInline(line.map((c) => plain(c)).join(""));
   const endsWithColon = /[:：]$/.test(strong);
   const restStartsWithColon = /^[:：]/.test(restRaw);
   if (!endsWithColon && !restStartsWithColon) return null;
   const label = strong.replace(/[:：]$/, "").trim();
   if (!label || label.length > 60) return null;
-  return { label, rest: restRaw.replace(/^[:：]\s*/, "") };
+  const after: Paragraph | null = later.some((n) => plain(n).trim()) ? { type: "paragraph", children: later } : null;
+  return { label, rest: restRaw.replace(/^[:：]\s*/, ""), after };
 }
 
 /** Bold labels become subsections: an inline value, or the blocks that follow an empty label. */
@@ -109,6 +201,7 @@ function splitLabels(section: Section): Section {
       const pseudo: Section = { heading: label.label, depth: section.depth + 1, content: value, children: [], inline: Boolean(label.rest) };
       labelled.push(pseudo);
       open = label.rest ? null : pseudo;
+      if (label.after) (open ? open.content : content).push(label.after);
     } else if (node.type === "thematicBreak") {
       open = null;
     } else if (open) {
