@@ -1,3 +1,4 @@
+import { Badge } from "@/components/ui/badge";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
@@ -109,6 +110,11 @@ export default async function PlanPage({ params }: Props) {
             <PlanStatusBadge status={plan.status} />
             <HealthBadge health={view.health} live={isLive(plan.status)} />
             <LiveRefresh planId={plan.id} />
+            {plan.kind === "rollback_runbook" ? (
+              <Badge tone="grey" title="Its phases are the steps of rolling back: they move no traffic">
+                Rollback runbook
+              </Badge>
+            ) : null}
             <span>{strategyLabel[plan.strategy]}</span>
             <span aria-hidden="true">·</span>
             <span>{plan.downtime === "zero" ? "Zero downtime" : "Maintenance window"}</span>

@@ -69,8 +69,9 @@ export type NumberStyle = "point" | "comma";
 /** The style most of a document's decimals use ("0,5%" against "0.5%"). */
 export function numberStyleOf(text: string): NumberStyle {
   const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
-  const commas = sample.match(/\d,\d{1,2}(?!\d)/g)?.length ?? 0;
-  const points = sample.match(/\d\.\d{1,2}(?!\d)/g)?.length ?? 0;
+  // Decimals ("0,5" / "0.5") and thousands ("1.500" / "1,500"); versions ("2.0.0") are neither.
+  const commas = (sample.match(/(?<![\d.,])\d+,\d{1,2}(?![\d.,])/g)?.length ?? 0) + (sample.match(/(?<![\d.,])\d{1,3}(\.\d{3})+(?![\d.,])/g)?.length ?? 0);
+  const points = (sample.match(/(?<![\d.,])\d+\.\d{1,2}(?![\d.,])/g)?.length ?? 0) + (sample.match(/(?<![\d.,])\d{1,3}(,\d{3})+(?![\d.,])/g)?.length ?? 0);
   return commas > points ? "comma" : "point";
 }
 

@@ -161,8 +161,9 @@ function labelOf(paragraph: Paragraph): { label: string; rest: string; after: Pa
   const strong = inlineText(first);
   const line: typeof others = [];
   const later: typeof others = [];
+  let sawBreak = false;
   for (const node of others) {
-    if (later.length) {
+    if (sawBreak) {
       later.push(node);
       continue;
     }
@@ -170,11 +171,14 @@ function labelOf(paragraph: Paragraph): { label: string; rest: string; after: Pa
       const cut = node.value.indexOf("\n");
       line.push({ ...node, value: node.value.slice(0, cut) });
       const tail = node.value.slice(cut + 1);
+      // The next line's own first node leads it (a "**Label:**" stays first).
       later.push({ ...node, value: tail });
+      if (!tail) later.pop();
+      sawBreak = true;
       continue;
     }
     if (node.type === "break") {
-      later.push({ type: "text", value: "" });
+      sawBreak = true;
       continue;
     }
     line.push(node);
@@ -194,14 +198,16 @@ function splitLabels(section: Section): Section {
   const content: RootContent[] = [];
   const labelled: Section[] = [];
   let open: Section | null = null;
-  for (const node of section.content) {
+  // A paragraph of several "**Label:** value" lines yields one label per line, in order.
+  const queue = [...section.content];
+  for (let node = queue.shift(); node; node = queue.shift()) {
     const label = node.type === "paragraph" ? labelOf(node) : null;
     if (label) {
       const value: RootContent[] = label.rest ? [{ type: "paragraph", children: [{ type: "text", value: label.rest }] }] : [];
       const pseudo: Section = { heading: label.label, depth: section.depth + 1, content: value, children: [], inline: Boolean(label.rest) };
       labelled.push(pseudo);
       open = label.rest ? null : pseudo;
-      if (label.after) (open ? open.content : content).push(label.after);
+      if (label.after) queue.unshift(label.after);
     } else if (node.type === "thematicBreak") {
       open = null;
     } else if (open) {
