@@ -47,8 +47,9 @@ test("samples pushed through the API appear on the open chart without a reload",
     headers: { authorization: `Bearer ${token}` },
     data: {
       plan: planId,
-      // Within the phase that just started: earlier data is history and would be refused.
-      samples: Array.from({ length: 6 }, (_, i) => ({ metric: "error_rate", ts: now - (5 - i) * 100, value: 0.4 + i * 0.05 })),
+      // From now on, inside the phase that just started (earlier data would be history and refused;
+      // a pipeline's clock may run a little ahead).
+      samples: Array.from({ length: 6 }, (_, i) => ({ metric: "error_rate", ts: now + i * 100, value: 0.4 + i * 0.05 })),
     },
   });
   expect(res.status()).toBe(200);
