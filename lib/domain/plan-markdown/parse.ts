@@ -330,6 +330,7 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
   }
 
   if (ctx.mode === "phase" && ctx.phase !== null && ctx.phase !== parent.phase) {
+    reader.stagesLabel ??= parent.path.at(-1) ?? null;
     const match = V.phase.exec(heading.trim())!;
     const rest = (match[3] ?? "").trim();
     const paren = /^(.*?)\s*\(([^)]*)\)\s*$/.exec(rest);
@@ -556,12 +557,13 @@ function readDocument(markdown: string): PlanDocument {
     return { name, audience, trafficPercent: p.traffic ?? inferred, durationText, plannedDays: readDays(durationText), goal };
   });
   const candidates: DocSequence[] = [];
-  if (staged.length) candidates.push({ label: "Stages", phases: staged });
+  const label = (text: string | null) => cleanInline((text ?? "").replace(/^\s*\d+(\.\d+)*[.)]?\s+/, ""), LIMITS.title);
+  if (staged.length) candidates.push({ label: label(reader.stagesLabel) || "Stages", phases: staged });
   for (const group of reader.stepGroups) {
     if (group.steps.length < 2 && staged.length) continue;
     const phases = group.steps.map(toPhase);
     const same = candidates.find((c) => c.phases.map((p) => p.trafficPercent).join() === phases.map((p) => p.trafficPercent).join());
-    if (!same) candidates.push({ label: group.label, phases });
+    if (!same) candidates.push({ label: label(group.label) || "Steps", phases });
   }
   // In document order: stages come from wherever their sections were, groups as found.
   const chosen = candidates.reduce<DocSequence | null>((best, c) => (!best || c.phases.length > best.phases.length ? c : best), null);

@@ -55,6 +55,8 @@ export class Reader {
   summary: string[] = [];
   strategy: PlanDocument["strategy"] | null = null;
   kind: PlanDocument["kind"] | null = null;
+  /** The heading the numbered stage sections sit under, to name their sequence. */
+  stagesLabel: string | null = null;
   phases = new Map<number, PhaseDraft>();
   checklists: ChecklistDraft[] = [];
   metrics = new Map<string, DocMetric>();
