@@ -7,7 +7,11 @@ const optionalDate = z
   .optional()
   .transform((v) => (v instanceof Date ? v : v === undefined ? undefined : null));
 
-export const planVersionSchema = z.coerce.number({ error: "The page is missing the plan version; reload" }).int().min(1);
+export const planVersionSchema = z.coerce
+  .number({ error: "The page is missing the plan version; reload" })
+  .int({ error: "The plan version is a whole number; reload" })
+  .min(1, { error: "The plan version starts at 1; reload" })
+  .max(2_147_483_647, { error: "No plan has a version that large; reload" });
 
 export const createPlanSchema = z.object({
   projectId: z.uuid({ error: "Choose a project" }),

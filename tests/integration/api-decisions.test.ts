@@ -50,6 +50,13 @@ describe.each(backends)("pipeline API for decisions on %s", (kind) => {
     const fields = ((await badFields.json()) as { error: { fields: Record<string, string[]> } }).error.fields;
     expect(Object.keys(fields).sort()).toEqual(["kind", "rationale", "version"]);
 
+    // A version past the database's integer range is a named field error, never a failed query.
+    for (const version of [6061687001173541, 2 ** 31, -1, 1.5]) {
+      const huge = await call(decide as Route, "POST", token, JSON.stringify({ kind: "rollback", rationale: "r", version }));
+      expect(huge.status).toBe(400);
+      expect(Object.keys(((await huge.json()) as { error: { fields: Record<string, string[]> } }).error.fields)).toEqual(["version"]);
+    }
+
     const stale = await call(decide as Route, "POST", token, JSON.stringify({ kind: "no_go", rationale: "old", version: 1 }));
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBe("conflict:stale_version");
