@@ -31,7 +31,11 @@ export const metricDirection = pgEnum("metric_direction", ["lower_is_better", "h
 export const metricSourceKind = pgEnum("metric_source_kind", ["push", "prometheus"]);
 export const cohort = pgEnum("cohort", ["canary", "baseline"]);
 export const comparison = pgEnum("comparison", ["lt", "lte", "gt", "gte"]);
-export const triggerMode = pgEnum("trigger_mode", ["absolute", "relative_to_baseline", "degradation_pct"]);
+// canary_worse: the canary judge finds the canary worse than the baseline (a sequential test or
+// Mann–Whitney, settings in the trigger's `judge`), not a threshold on one cohort's value.
+export const triggerMode = pgEnum("trigger_mode", ["absolute", "relative_to_baseline", "degradation_pct", "canary_worse"]);
+// canary_not_worse: the phase may advance only when the canary judge says pass.
+export const criterionKind = pgEnum("criterion_kind", ["threshold", "canary_not_worse"]);
 export const triggerAction = pgEnum("trigger_action", ["automatic_rollback", "alert_only"]);
 // What the last evaluation of a trigger found (see lib/domain/triggers.ts).
 export const triggerState = pgEnum("trigger_state", ["unknown", "ok", "breached", "stale", "no_data"]);
@@ -66,6 +70,7 @@ export type MetricDirection = (typeof metricDirection.enumValues)[number];
 export type Cohort = (typeof cohort.enumValues)[number];
 export type Comparison = (typeof comparison.enumValues)[number];
 export type TriggerMode = (typeof triggerMode.enumValues)[number];
+export type CriterionKind = (typeof criterionKind.enumValues)[number];
 export type TriggerAction = (typeof triggerAction.enumValues)[number];
 export type TriggerState = (typeof triggerState.enumValues)[number];
 export type FlagType = (typeof flagType.enumValues)[number];

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { incidentOrigin, incidentStatus } from "./enums";
 import { rollbackTriggers } from "./metrics";
 import { decisions, phases, plans } from "./plans";
@@ -27,6 +27,8 @@ export const incidents = pgTable(
     executedAt: ts("executed_at"),
     verifiedAt: ts("verified_at"),
     postmortem: text("postmortem").notNull().default(""),
+    // The canary judgement that rolled the plan back, when a canary_worse trigger did.
+    judgement: jsonb("judgement"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -5,6 +5,7 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -12,7 +13,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { cohort, comparison, metricDirection, metricSourceKind, triggerAction, triggerMode, triggerState } from "./enums";
+import { cohort, comparison, criterionKind, metricDirection, metricSourceKind, triggerAction, triggerMode, triggerState } from "./enums";
 import { projects } from "./identity";
 import { phases, plans } from "./plans";
 
@@ -57,6 +58,9 @@ export const metrics = pgTable(
     sourceKind: metricSourceKind("source_kind").notNull().default("push"),
     sourceId: uuid("source_id").references(() => metricSources.id, { onDelete: "set null" }),
     promql: text("promql"),
+    // A rate kept as counts: `promql` gives the numerator (errors) and this the denominator
+    // (requests) per cohort, so the canary is judged on counts, not averaged percentages.
+    denominatorPromql: text("denominator_promql"),
     position: integer("position").notNull().default(0),
   },
   (t) => [
@@ -84,10 +88,14 @@ export const samples = pgTable(
     cohort: cohort("cohort").notNull().default("canary"),
     ts: ts("ts").notNull(),
     value: doublePrecision("value").notNull(),
+    // A rate pushed as counts (errors of requests in this minute): value is their ratio.
+    numerator: doublePrecision("numerator"),
+    denominator: doublePrecision("denominator"),
   },
   (t) => [
     primaryKey({ columns: [t.metricId, t.cohort, t.ts] }),
     check("samples_value_finite", sql`${t.value} <> 'NaN'::float8 and ${t.value} <> 'Infinity'::float8 and ${t.value} <> '-Infinity'::float8`),
+    check("samples_counts_whole", sql`(${t.numerator} is null) = (${t.denominator} is null) and (${t.denominator} is null or (${t.denominator} > 0 and ${t.numerator} >= 0 and ${t.numerator} <= ${t.denominator}))`),
   ],
 );
 
@@ -108,6 +116,9 @@ export const sampleRollups = pgTable(
     total: doublePrecision("total").notNull(),
     lo: doublePrecision("lo").notNull(),
     hi: doublePrecision("hi").notNull(),
+    // Sums of the counts of samples pushed as counts (0 when none were).
+    numeratorTotal: doublePrecision("numerator_total").notNull().default(0),
+    denominatorTotal: doublePrecision("denominator_total").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.metricId, t.cohort, t.bucketSeconds, t.bucketStart] }),
@@ -126,9 +137,12 @@ export const successCriteria = pgTable(
     metricId: uuid("metric_id")
       .notNull()
       .references(() => metrics.id, { onDelete: "cascade" }),
+    kind: criterionKind("kind").notNull().default("threshold"),
     comparison: comparison("comparison").notNull(),
     value: doublePrecision("value").notNull(),
     sustainedMinutes: integer("sustained_minutes").notNull().default(0),
+    // The canary judge's settings (kind canary_not_worse): method, alpha, minimum sample, tolerance, smallest regression.
+    judge: jsonb("judge"),
   },
   (t) => [
     index("success_criteria_phase_idx").on(t.phaseId),
@@ -155,6 +169,8 @@ export const rollbackTriggers = pgTable(
     value: doublePrecision("value").notNull(),
     durationMinutes: integer("duration_minutes").notNull().default(0),
     action: triggerAction("action").notNull().default("alert_only"),
+    // The canary judge's settings (mode canary_worse).
+    judge: jsonb("judge"),
     enabled: boolean("enabled").notNull().default(true),
     lastFiredAt: ts("last_fired_at"),
     // The last evaluation (on ingest or by the timer): a change to breached or stale notifies once.

@@ -65,7 +65,8 @@ export const operations: Operation[] = [
   {
     method: "post",
     path: "/api/v1/metrics",
-    summary: "Push KPI samples: JSON, or Prometheus text exposition format (Content-Type: text/plain, plan in ?plan=). All or nothing: any bad row rejects the batch with 422 naming each row",
+    summary:
+      "Push KPI samples per cohort (canary, baseline): JSON, or Prometheus text exposition format (Content-Type: text/plain, plan in ?plan=). A rate can be pushed as counts (numerator and denominator, e.g. errors and requests per minute) so the canary judge tests counts, not averaged percentages. All or nothing: any bad row rejects the batch with 422 naming each row",
     scope: "metrics:write",
     body: metricsJsonDocSchema,
     response: ingestResponseSchema,

@@ -67,6 +67,12 @@ export function describeCondition(label: string, comparison: Comparison, value: 
   return `${label} ${comparisonSymbol[comparison]} ${value}${spacer}${unit}${duration ? ` for ${duration}` : ""}`;
 }
 
+/** A success criterion in words: a threshold on the canary, or the canary judge's pass. */
+export function describeCriterion(metric: { label: string; unit: string }, c: { kind?: "threshold" | "canary_not_worse"; comparison: Comparison; value: number; sustainedMinutes: number }): string {
+  if (c.kind === "canary_not_worse") return `${metric.label} not worse on the canary than the baseline`;
+  return describeCondition(metric.label, c.comparison, c.value, metric.unit, c.sustainedMinutes);
+}
+
 export interface GateInput extends GateSummaryInput {
   requireSuccessCriteria: boolean;
   criteria: readonly { description: string; verdict: { met: true } | { met: false; reason: string } }[];

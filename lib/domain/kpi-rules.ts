@@ -1,5 +1,6 @@
 import type { Comparison, MetricDirection, TriggerAction, TriggerMode } from "@/db/schema/enums";
 import { describeCondition, formatMinutes } from "./gate-summary";
+import type { JudgeSettings } from "./judge";
 
 // What a plan's KPI definitions, success criteria and rollback triggers must satisfy, in words a
 // release manager can act on. The database checks the same orderings; these rules answer first,
@@ -117,6 +118,8 @@ export function triggerProblems(input: TriggerRuleInput): Partial<Record<Trigger
     if (input.mode !== "absolute") add("mode", "Comparing against the baseline needs a metric");
     return problems;
   }
+  // The canary judge's settings are checked on their own (lib/domain/judge-settings.ts).
+  if (input.mode === "canary_worse") return problems;
   const comparison = comparisonProblem("trigger", input.metric.direction, input.comparison, input.mode);
   if (comparison) add("comparison", comparison);
   if (input.mode === "relative_to_baseline" && !(input.value > 0)) add("value", "A factor of the baseline is above 0 (2 means twice the baseline)");
@@ -127,7 +130,7 @@ export function triggerProblems(input: TriggerRuleInput): Partial<Record<Trigger
 const symbol: Record<Comparison, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥" };
 
 /** "Error rate > 5% for 5 min", "Response time p95 > 2× baseline for 10 min", "Response time p95 degradation > 50%". */
-export function describeTriggerRule(input: Omit<TriggerRuleInput, "action"> & { metric: { label: string; unit: string } | null }): string {
+export function describeTriggerRule(input: Omit<TriggerRuleInput, "action"> & { metric: { label: string; unit: string } | null; judge?: JudgeSettings | null }): string {
   const label = input.metric?.label ?? "Condition";
   const duration = formatMinutes(input.durationMinutes);
   const suffix = duration ? ` for ${duration}` : "";
@@ -138,6 +141,8 @@ export function describeTriggerRule(input: Omit<TriggerRuleInput, "action"> & { 
       return `${label} ${symbol[input.comparison]} ${input.value}× baseline${suffix}`;
     case "degradation_pct":
       return `${label} degradation ${symbol[input.comparison]} ${input.value}%${suffix}`;
+    case "canary_worse":
+      return `${label} worse on the canary than the baseline${input.judge ? ` (${input.judge.method === "sequential" ? "sequential test" : "Mann–Whitney"})` : ""}`;
   }
 }
 

@@ -170,6 +170,35 @@ export function interpretRangeAnswer(status: number, statusText: string, body: s
   return { ok: true, samples, series: result.data.length, dropped, warnings: answer.data.warnings ?? [] };
 }
 
+export interface PolledCounts {
+  cohort: Cohort;
+  ts: Date;
+  numerator: number;
+  denominator: number;
+}
+
+/**
+ * Pairs a rate's two queries (errors and requests per cohort) point by point. A point only one
+ * query answered, a step without requests, or more errors than requests (extrapolated counters
+ * can overshoot) is dropped and counted, never guessed.
+ */
+export function pairCounts(numerators: readonly PolledSample[], denominators: readonly PolledSample[]): { counts: PolledCounts[]; dropped: number } {
+  const key = (s: PolledSample) => `${s.cohort}|${s.ts.getTime()}`;
+  const below = new Map(denominators.map((d) => [key(d), d.value]));
+  const counts: PolledCounts[] = [];
+  let dropped = 0;
+  for (const n of numerators) {
+    const denominator = below.get(key(n));
+    below.delete(key(n));
+    if (denominator === undefined || denominator <= 0 || n.value < 0 || n.value > denominator) {
+      dropped++;
+      continue;
+    }
+    counts.push({ cohort: n.cohort, ts: n.ts, numerator: n.value, denominator });
+  }
+  return { counts, dropped: dropped + below.size };
+}
+
 /** A failed request in words: refused connection, unknown host, timeout… */
 export function describePrometheusFailure(error: unknown, url: URL, timeoutMs: number): string {
   return describeFetchFailure(error, url.host, timeoutMs, "is Prometheus running there?");

@@ -1,4 +1,5 @@
-import type { Comparison, MetricDirection, MigrationKind, PlanStrategy, ProjectRole, RiskLevel, TriggerAction, TriggerMode } from "@/db/schema/enums";
+import type { Comparison, CriterionKind, MetricDirection, MigrationKind, PlanStrategy, ProjectRole, RiskLevel, TriggerAction, TriggerMode } from "@/db/schema/enums";
+import type { JudgeSettings } from "./judge";
 
 // Built-in plan templates as pure data: phases with their gates, checklists and success criteria,
 // KPIs with thresholds, rollback triggers, comms, risks, escalation and (for migrations) the
@@ -28,7 +29,8 @@ export interface DraftPhase {
   minDurationMinutes: number;
   requiredApprovals: number;
   checklists: DraftChecklist[];
-  criteria: { metric: string; comparison: Comparison; value: number; sustainedMinutes: number }[];
+  /** Thresholds on the canary ("error rate < 1% for 3 days"), or the canary judge's pass (kind canary_not_worse). */
+  criteria: { metric: string; comparison: Comparison; value: number; sustainedMinutes: number; kind?: CriterionKind; judge?: JudgeSettings | null }[];
 }
 export interface DraftMetric {
   key: string;
@@ -49,6 +51,8 @@ export interface DraftTrigger {
   value: number;
   durationMinutes: number;
   action: TriggerAction;
+  /** The canary judge's settings (mode canary_worse); null or absent for the KPI's defaults. */
+  judge?: JudgeSettings | null;
 }
 export interface PlanDraft {
   strategy: PlanStrategy;

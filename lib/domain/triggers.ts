@@ -43,6 +43,9 @@ export function observed(rule: TriggerRule, point: TriggerPoint): number | null 
       const worse = rule.direction === "lower_is_better" ? point.canary - point.baseline : point.baseline - point.canary;
       return (worse / Math.abs(point.baseline)) * 100;
     }
+    case "canary_worse":
+      // Judged on the cohorts as a whole (lib/domain/judge.ts), never point by point.
+      return null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { judgeSettingsSchema } from "@/lib/domain/judge-settings";
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
@@ -48,7 +49,16 @@ export async function loadPlanForExport(db: Database, planId: string): Promise<{
     metrics: plan.metrics.map((m) => ({ key: m.key, label: m.label, unit: m.unit, direction: m.direction, target: m.target, alert: m.alertThreshold, critical: m.criticalThreshold })),
     // Triggers and risks have no stored order: the export lists them by their words.
     triggers: plan.rollbackTriggers
-      .map((t) => ({ description: t.description, metric: t.metricId ? (metricKey.get(t.metricId) ?? null) : null, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.action }))
+      .map((t) => ({
+        description: t.description,
+        metric: t.metricId ? (metricKey.get(t.metricId) ?? null) : null,
+        mode: t.mode,
+        comparison: t.comparison,
+        value: t.value,
+        durationMinutes: t.durationMinutes,
+        action: t.action,
+        ...(t.mode === "canary_worse" ? { judge: judgeSettingsSchema.safeParse(t.judge).data ?? null } : {}),
+      }))
       .sort(byText((t) => `${t.description}\u0000${t.metric ?? ""}\u0000${t.value}`)),
     risks: plan.risks.map((r) => ({ description: r.description, likelihood: r.likelihood, impact: r.impact, mitigation: r.mitigation })).sort(byText((r) => `${r.description}\u0000${r.mitigation}`)),
     comms: plan.commsEntries.map((c) => ({ event: c.event, timing: c.timing, channel: c.channel, audience: c.audience, template: c.template })),

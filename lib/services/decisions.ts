@@ -3,6 +3,7 @@ import { approvals, decisions, gates, incidents, phases, plans, rollbackTriggers
 import type { ProjectRole } from "@/db/schema/enums";
 import { rolesIn } from "@/lib/auth/actor";
 import { applyCommand, type PlanCommandType, trafficOf } from "@/lib/domain/lifecycle";
+import type { Judgement } from "@/lib/domain/judge";
 import { AppError } from "@/lib/errors";
 import { approveSchema, decisionSchema, transitionSchema } from "@/lib/validation/plans";
 import { parseInput } from "@/lib/validation/parse";
@@ -99,6 +100,8 @@ export interface TriggerContext {
   triggerId: string;
   title: string;
   detectedAt: Date;
+  /** The canary judgement that fired it (canary_worse triggers), kept on the incident. */
+  judgement?: Judgement | null;
 }
 
 export async function recordDecision(ctx: ServiceContext, input: unknown, trigger?: TriggerContext) {
@@ -163,6 +166,7 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
           title: trigger?.title ?? `Rollback from ${active.name}`,
           summary: data.rationale,
           detectedAt: trigger?.detectedAt ?? now,
+          judgement: trigger?.judgement ?? null,
           decidedAt: now,
           // Traffic (and flags bound to the plan) move in this same transaction, for a person's
           // rollback as for the system's: decided and executed at once.
@@ -170,7 +174,7 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
         })
         .returning();
       incidentId = incident!.id;
-      await writeAudit(tx, ctx.actor, { action: "incident.opened", entityType: "incident", entityId: incidentId, projectId: plan.projectId, planId: plan.id, after: { origin: incident!.origin, phase: active.name, ...(trigger ? { trigger: trigger.title } : {}) } }, ctx.requestId);
+      await writeAudit(tx, ctx.actor, { action: "incident.opened", entityType: "incident", entityId: incidentId, projectId: plan.projectId, planId: plan.id, after: { origin: incident!.origin, phase: active.name, ...(trigger ? { trigger: trigger.title } : {}), ...(trigger?.judgement ? { judgement: trigger.judgement.sentence } : {}) } }, ctx.requestId);
       if (trigger) await tx.update(rollbackTriggers).set({ lastFiredAt: now }).where(eq(rollbackTriggers.id, trigger.triggerId));
     }
     const flagsMoved = data.kind === "no_go" ? 0 : await touchBoundFlags(tx, plan.id);

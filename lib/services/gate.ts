@@ -4,7 +4,11 @@ import { approvals, checklistItems, checklists, gates, metrics, samples, signOff
 import type { ProjectRole } from "@/db/schema/enums";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { criterionWindow, evaluateCriterion } from "@/lib/domain/criteria";
-import { describeCondition, evaluateGate, type GateVerdict } from "@/lib/domain/gate-summary";
+import { readCanary } from "@/lib/domain/canary-data";
+import type { CriterionVerdict } from "@/lib/domain/criteria";
+import { describeCriterion, evaluateGate, type GateVerdict } from "@/lib/domain/gate-summary";
+import { readJudgeSettings } from "@/lib/domain/judge-settings";
+import { canaryMinutes } from "@/lib/queries/canary";
 import type { Tx } from "./context";
 
 export interface GateState {
@@ -33,12 +37,24 @@ export async function loadGateState(db: Database | Tx, phase: { id: string; actu
     : [[], []];
 
   const criteriaRows = await db
-    .select({ id: successCriteria.id, comparison: successCriteria.comparison, value: successCriteria.value, sustainedMinutes: successCriteria.sustainedMinutes, metricId: metrics.id, label: metrics.label, unit: metrics.unit })
+    .select({
+      id: successCriteria.id,
+      kind: successCriteria.kind,
+      judge: successCriteria.judge,
+      comparison: successCriteria.comparison,
+      value: successCriteria.value,
+      sustainedMinutes: successCriteria.sustainedMinutes,
+      metricId: metrics.id,
+      label: metrics.label,
+      unit: metrics.unit,
+      direction: metrics.direction,
+    })
     .from(successCriteria)
     .innerJoin(metrics, eq(metrics.id, successCriteria.metricId))
     .where(eq(successCriteria.phaseId, phase.id));
   const criteria = await Promise.all(
     criteriaRows.map(async (c) => {
+      if (c.kind === "canary_not_worse") return { id: c.id, description: describeCriterion(c, c), verdict: await canaryPasses(db, c, phase, now) };
       const { from } = criterionWindow(c, phase.actualStartAt, now);
       const [stats] = await db
         .select({
@@ -62,7 +78,7 @@ export async function loadGateState(db: Database | Tx, phase: { id: string; actu
         phase.actualStartAt,
         now,
       );
-      return { id: c.id, description: describeCondition(c.label, c.comparison, c.value, c.unit, c.sustainedMinutes), verdict };
+      return { id: c.id, description: describeCriterion(c, c), verdict };
     }),
   );
 
@@ -92,4 +108,20 @@ export async function loadGateState(db: Database | Tx, phase: { id: string; actu
     criteria: criteria.map((c) => ({ id: c.id, description: c.description, met: c.verdict.met, reason: c.verdict.met ? null : c.verdict.reason })),
     verdict,
   };
+}
+
+/**
+ * "Canary not worse than baseline": met only when the canary judge says pass on everything both
+ * cohorts sent since the phase started; otherwise its sentence says why not (or what it needs).
+ */
+async function canaryPasses(
+  db: Database | Tx,
+  c: { metricId: string; label: string; unit: string; direction: "lower_is_better" | "higher_is_better"; judge: unknown },
+  phase: { actualStartAt: Date | null },
+  now: Date,
+): Promise<CriterionVerdict> {
+  if (!phase.actualStartAt) return { met: false, reason: "the phase has not started" };
+  const rows = await canaryMinutes(db, c.metricId, phase.actualStartAt, now);
+  const { judgement } = readCanary(rows, { label: c.label, unit: c.unit, direction: c.direction, settings: readJudgeSettings(c.judge, c.unit) });
+  return judgement.verdict === "pass" ? { met: true } : { met: false, reason: judgement.sentence };
 }

@@ -1,9 +1,11 @@
-import { and, asc, count, eq, inArray, sum } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, sql, sum } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { metricSources, metrics, phases, rollbackTriggers, sampleRollups, samples, successCriteria } from "@/db/schema";
 import type { Comparison, MetricDirection } from "@/db/schema/enums";
 import { comparisonProblem, describeTriggerRule, keyFromLabel, mergeProblems, thresholdProblems, triggerProblems } from "@/lib/domain/kpi-rules";
-import { describeCondition } from "@/lib/domain/gate-summary";
+import { describeCriterion } from "@/lib/domain/gate-summary";
+import type { JudgeSettings } from "@/lib/domain/judge";
+import { judgeSettingsFromForm, judgeSettingsSchema } from "@/lib/domain/judge-settings";
 import { isPhaseEditable } from "@/lib/domain/lifecycle";
 import { metricCatalogue } from "@/lib/domain/templates";
 import { AppError } from "@/lib/errors";
@@ -54,6 +56,8 @@ interface SourceInput {
   sourceKind: "push" | "prometheus";
   sourceId: string | null;
   promql: string | null;
+  /** A rate polled as counts: the denominator's query (promql is then the numerator's). */
+  denominatorPromql?: string | null;
 }
 
 function sourceProblems(data: SourceInput): Record<string, string[]> {
@@ -66,13 +70,25 @@ function sourceProblems(data: SourceInput): Record<string, string[]> {
 
 /** Pushed KPIs keep no query; polled ones name one of the project's sources. */
 async function resolveSource(tx: Tx, projectId: string, data: SourceInput): Promise<SourceInput> {
-  if (data.sourceKind === "push") return { sourceKind: "push", sourceId: null, promql: null };
+  if (data.sourceKind === "push") return { sourceKind: "push", sourceId: null, promql: null, denominatorPromql: null };
   const [source] = await tx.select({ id: metricSources.id }).from(metricSources).where(and(eq(metricSources.id, data.sourceId!), eq(metricSources.projectId, projectId)));
   if (!source) refuse({ sourceId: ["Choose one of this project's metric sources"] });
   return data;
 }
 
-const metricView = (m: Pick<MetricRow, "key" | "label" | "unit" | "direction" | "target" | "alertThreshold" | "criticalThreshold" | "sourceKind" | "sourceId" | "promql">) => ({ key: m.key, label: m.label, unit: m.unit, direction: m.direction, target: m.target, alertThreshold: m.alertThreshold, criticalThreshold: m.criticalThreshold, sourceKind: m.sourceKind, sourceId: m.sourceId, promql: m.promql });
+const metricView = (m: Pick<MetricRow, "key" | "label" | "unit" | "direction" | "target" | "alertThreshold" | "criticalThreshold" | "sourceKind" | "sourceId" | "promql" | "denominatorPromql">) => ({
+  key: m.key,
+  label: m.label,
+  unit: m.unit,
+  direction: m.direction,
+  target: m.target,
+  alertThreshold: m.alertThreshold,
+  criticalThreshold: m.criticalThreshold,
+  sourceKind: m.sourceKind,
+  sourceId: m.sourceId,
+  promql: m.promql,
+  ...(m.denominatorPromql ? { denominatorPromql: m.denominatorPromql } : {}),
+});
 
 async function nextMetricPosition(tx: Tx, planId: string) {
   const rows = await tx.select({ position: metrics.position }).from(metrics).where(eq(metrics.planId, planId));
@@ -102,7 +118,7 @@ export async function addMetric(ctx: ServiceContext, input: unknown) {
       while (taken.has(`${draft.key.slice(0, 60)}_${n}`)) n++;
       draft = { ...draft, key: `${draft.key.slice(0, 60)}_${n}` };
     }
-    const source = data.from === "custom" ? await resolveSource(tx, plan.projectId, data) : { sourceKind: "push" as const, sourceId: null, promql: null };
+    const source = data.from === "custom" ? await resolveSource(tx, plan.projectId, data) : { sourceKind: "push" as const, sourceId: null, promql: null, denominatorPromql: null };
     const [row] = await tx.insert(metrics).values({ ...draft, ...source, planId: plan.id, position: await nextMetricPosition(tx, plan.id) }).returning();
     return { result: { metricId: row!.id, key: row!.key }, audit: { action: "metric.added", entityType: "metric", entityId: row!.id, after: { ...metricView(row!), from: data.from } } };
   });
@@ -110,12 +126,30 @@ export async function addMetric(ctx: ServiceContext, input: unknown) {
 
 /** Criteria and triggers that compare a KPI the other way once its direction changes. */
 async function directionConflicts(tx: Tx, metric: MetricRow, direction: MetricDirection): Promise<string[]> {
-  const criteria = await tx.select({ comparison: successCriteria.comparison, value: successCriteria.value, sustainedMinutes: successCriteria.sustainedMinutes, phase: phases.name }).from(successCriteria).innerJoin(phases, eq(phases.id, successCriteria.phaseId)).where(eq(successCriteria.metricId, metric.id));
-  const triggers = await tx.select().from(rollbackTriggers).where(eq(rollbackTriggers.metricId, metric.id));
+  // The canary judge takes its direction from the KPI: its rows follow (see followDirection).
+  const criteria = await tx
+    .select({ kind: successCriteria.kind, comparison: successCriteria.comparison, value: successCriteria.value, sustainedMinutes: successCriteria.sustainedMinutes, phase: phases.name })
+    .from(successCriteria)
+    .innerJoin(phases, eq(phases.id, successCriteria.phaseId))
+    .where(and(eq(successCriteria.metricId, metric.id), eq(successCriteria.kind, "threshold")));
+  const triggers = await tx.select().from(rollbackTriggers).where(and(eq(rollbackTriggers.metricId, metric.id), ne(rollbackTriggers.mode, "canary_worse")));
   return [
-    ...criteria.filter((c) => comparisonProblem("criterion", direction, c.comparison)).map((c) => `${c.phase}: ${describeCondition(metric.label, c.comparison, c.value, metric.unit, c.sustainedMinutes)}`),
+    ...criteria.filter((c) => comparisonProblem("criterion", direction, c.comparison)).map((c) => `${c.phase}: ${criterionWords(metric, c)}`),
     ...triggers.filter((t) => comparisonProblem("trigger", direction, t.comparison, t.mode)).map((t) => `trigger “${t.description}”`),
   ];
+}
+
+/** The canary judge's rows keep the bad (or good) side and the line as ratios: flipped with the direction. */
+async function followDirection(tx: Tx, metricId: string, direction: MetricDirection) {
+  const lower = direction === "lower_is_better";
+  await tx
+    .update(rollbackTriggers)
+    .set({ comparison: lower ? "gt" : "lt", value: sql`case when ${rollbackTriggers.value} > 0 then 1 / ${rollbackTriggers.value} else 0 end` })
+    .where(and(eq(rollbackTriggers.metricId, metricId), eq(rollbackTriggers.mode, "canary_worse")));
+  await tx
+    .update(successCriteria)
+    .set({ comparison: lower ? "lt" : "gt", value: sql`case when ${successCriteria.value} > 0 then 1 / ${successCriteria.value} else 0 end` })
+    .where(and(eq(successCriteria.metricId, metricId), eq(successCriteria.kind, "canary_not_worse")));
 }
 
 export async function updateMetric(ctx: ServiceContext, input: unknown) {
@@ -129,6 +163,7 @@ export async function updateMetric(ctx: ServiceContext, input: unknown) {
       if (conflicts.length) refuse({ direction: [`These compare ${metric.label} the other way; change or remove them first: ${conflicts.join("; ")}`] });
     }
     const source = await resolveSource(tx, plan.projectId, data);
+    if (data.direction !== metric.direction) await followDirection(tx, metric.id, data.direction);
     const [after] = await tx
       .update(metrics)
       .set({ label: data.label, unit: data.unit, direction: data.direction, target: data.target, alertThreshold: data.alertThreshold, criticalThreshold: data.criticalThreshold, ...source })
@@ -181,13 +216,29 @@ export async function moveMetric(ctx: ServiceContext, input: unknown) {
   });
 }
 
-function criterionWords(metric: MetricRow, c: Pick<CriterionRow, "comparison" | "value" | "sustainedMinutes">) {
-  return describeCondition(metric.label, c.comparison, c.value, metric.unit, c.sustainedMinutes);
+function criterionWords(metric: MetricRow, c: Pick<CriterionRow, "comparison" | "value" | "sustainedMinutes" | "kind">) {
+  return describeCriterion({ label: metric.label, unit: metric.unit }, c);
 }
 
-function checkCriterion(metric: MetricRow, comparison: Comparison) {
-  const problem = comparisonProblem("criterion", metric.direction, comparison);
+type CriterionData = ReturnType<typeof addCriterionSchema.parse>;
+
+/** The criterion as it will be stored: a threshold on the canary, or the canary judge's pass with its settings. */
+function resolveCriterion(metric: MetricRow, data: Omit<CriterionData, "planId" | "version" | "phaseId">) {
+  if (data.kind === "canary_not_worse") {
+    const judged = judgeSettingsFromForm(data, metric.unit);
+    if (!judged.ok) refuse(judged.problems);
+    const t = judged.settings.tolerance;
+    // Stored alongside: the good side and the tolerated ratio, so the row reads on its own.
+    const lower = metric.direction === "lower_is_better";
+    return { kind: data.kind, comparison: (lower ? "lt" : "gt") as Comparison, value: lower ? 1 + t : 1 / (1 + t), sustainedMinutes: 0, judge: judged.settings };
+  }
+  const problems: Record<string, string[]> = {};
+  if (data.comparison === undefined) problems.comparison = ["Choose <, ≤, > or ≥"];
+  if (data.value === undefined) problems.value = ["Enter the value as a number"];
+  if (Object.keys(problems).length) refuse(problems);
+  const problem = comparisonProblem("criterion", metric.direction, data.comparison!);
   if (problem) refuse({ comparison: [problem] });
+  return { kind: data.kind, comparison: data.comparison!, value: data.value!, sustainedMinutes: data.sustainedMinutes, judge: null };
 }
 
 export async function addCriterion(ctx: ServiceContext, input: unknown) {
@@ -196,8 +247,7 @@ export async function addCriterion(ctx: ServiceContext, input: unknown) {
     const phase = await loadPhase(tx, plan.id, data.phaseId);
     assertPhaseOpen(phase, "success criteria");
     const metric = await loadMetric(tx, plan.id, data.metricId);
-    checkCriterion(metric, data.comparison);
-    const [row] = await tx.insert(successCriteria).values({ phaseId: phase.id, metricId: metric.id, comparison: data.comparison, value: data.value, sustainedMinutes: data.sustainedMinutes }).returning();
+    const [row] = await tx.insert(successCriteria).values({ phaseId: phase.id, metricId: metric.id, ...resolveCriterion(metric, data) }).returning();
     return { result: { criterionId: row!.id }, audit: { action: "criterion.added", entityType: "success_criterion", entityId: row!.id, after: { phase: phase.name, criterion: criterionWords(metric, row!) } } };
   });
 }
@@ -214,8 +264,7 @@ export async function updateCriterion(ctx: ServiceContext, input: unknown) {
   return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const { criterion, phase, metric: before } = await loadCriterion(tx, plan, data.criterionId);
     const metric = data.metricId === before.id ? before : await loadMetric(tx, plan.id, data.metricId);
-    checkCriterion(metric, data.comparison);
-    const [after] = await tx.update(successCriteria).set({ metricId: metric.id, comparison: data.comparison, value: data.value, sustainedMinutes: data.sustainedMinutes }).where(eq(successCriteria.id, criterion.id)).returning();
+    const [after] = await tx.update(successCriteria).set({ metricId: metric.id, ...resolveCriterion(metric, data) }).where(eq(successCriteria.id, criterion.id)).returning();
     return { result: { criterionId: criterion.id }, audit: { action: "criterion.updated", entityType: "success_criterion", entityId: criterion.id, before: { phase: phase.name, criterion: criterionWords(before, criterion) }, after: { phase: phase.name, criterion: criterionWords(metric, after!) } } };
   });
 }
@@ -229,7 +278,18 @@ export async function removeCriterion(ctx: ServiceContext, input: unknown) {
   });
 }
 
-const triggerView = (t: TriggerRow, phaseName: string | null) => ({ description: t.description, metricId: t.metricId, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.action, enabled: t.enabled, phase: phaseName ?? "every phase" });
+const triggerView = (t: TriggerRow, phaseName: string | null) => ({
+  description: t.description,
+  metricId: t.metricId,
+  mode: t.mode,
+  comparison: t.comparison,
+  value: t.value,
+  durationMinutes: t.durationMinutes,
+  action: t.action,
+  enabled: t.enabled,
+  phase: phaseName ?? "every phase",
+  ...(t.judge ? { judge: t.judge } : {}),
+});
 
 /** A fresh rule has not been judged yet: the next evaluation announces what it finds. */
 const UNJUDGED = { state: "unknown", stateSince: null, stateReason: null, checkedAt: null } as const;
@@ -248,12 +308,28 @@ type TriggerData = ReturnType<typeof addTriggerSchema.parse>;
 async function resolveTrigger(tx: Tx, plan: PlanRow, data: Omit<TriggerData, "enabled" | "planId" | "version">, generated: string | null = null) {
   const metric = data.metricId ? await loadMetric(tx, plan.id, data.metricId) : null;
   const phase = data.phaseId ? await loadPhase(tx, plan.id, data.phaseId) : null;
-  const problems: Record<string, string[]> = mergeProblems(triggerProblems({ ...data, metric }));
+  const canary = data.mode === "canary_worse";
+  const problems: Record<string, string[]> = {};
+  if (!canary && data.comparison === undefined) problems.comparison = ["Choose <, ≤, > or ≥"];
+  if (!canary && data.value === undefined) problems.value = ["Enter the value as a number"];
+  let judge: JudgeSettings | null = null;
+  if (canary && metric) {
+    const judged = judgeSettingsFromForm(data, metric.unit);
+    if (judged.ok) judge = judged.settings;
+    else Object.assign(problems, judged.problems);
+  }
+  if (Object.keys(problems).length) refuse(problems);
+  // A canary judge trigger stores the bad side and the ratio it rolls back beyond, so the row reads on its own.
+  const lower = metric?.direction !== "higher_is_better";
+  const rule = canary
+    ? { mode: data.mode, comparison: (lower ? "gt" : "lt") as Comparison, value: judge ? (lower ? 1 + judge.smallestRegression : 1 / (1 + judge.smallestRegression)) : 0, durationMinutes: 0, action: data.action }
+    : { mode: data.mode, comparison: data.comparison!, value: data.value!, durationMinutes: data.durationMinutes, action: data.action };
+  Object.assign(problems, mergeProblems(triggerProblems({ ...rule, metric })));
   if (phase && !isPhaseEditable(phase.status) && phase.status !== "active") (problems.phaseId ??= []).push(`${phase.name} has finished: a trigger scoped to it would never be evaluated`);
   if (Object.keys(problems).length) refuse(problems);
   // A description that was the old rule in words follows the rule; one people wrote stays.
-  const description = data.description === null || data.description === generated ? describeTriggerRule({ ...data, metric }) : data.description;
-  return { values: { metricId: metric?.id ?? null, phaseId: phase?.id ?? null, description, mode: data.mode, comparison: data.comparison, value: data.value, durationMinutes: data.durationMinutes, action: data.action }, phase };
+  const description = data.description === null || data.description === generated ? describeTriggerRule({ ...rule, metric, judge }) : data.description;
+  return { values: { metricId: metric?.id ?? null, phaseId: phase?.id ?? null, description, ...rule, judge }, phase };
 }
 
 export async function addTrigger(ctx: ServiceContext, input: unknown) {
@@ -270,7 +346,7 @@ export async function updateTrigger(ctx: ServiceContext, input: unknown) {
   return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const { trigger, phase: phaseBefore } = await loadTrigger(tx, plan, data.triggerId);
     const metricBefore = trigger.metricId ? await loadMetric(tx, plan.id, trigger.metricId) : null;
-    const generated = describeTriggerRule({ ...trigger, metric: metricBefore });
+    const generated = describeTriggerRule({ ...trigger, metric: metricBefore, judge: judgeSettingsSchema.safeParse(trigger.judge).data ?? null });
     const { values, phase } = await resolveTrigger(tx, plan, data, trigger.description === generated ? generated : null);
     const [after] = await tx.update(rollbackTriggers).set({ ...values, ...UNJUDGED }).where(eq(rollbackTriggers.id, trigger.id)).returning();
     return { result: { triggerId: trigger.id }, audit: { action: "trigger.updated", entityType: "rollback_trigger", entityId: trigger.id, before: triggerView(trigger, phaseBefore?.name ?? null), after: triggerView(after!, phase?.name ?? null) } };

@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { metricSources, metrics, phases, plans, projects, samples } from "@/db/schema";
 import type { SystemActor } from "@/lib/auth/actor";
 import { DEFAULT_INGEST_POLICY, type RawSample } from "@/lib/domain/ingest";
-import { buildRangeQuery, describePrometheusFailure, interpretRangeAnswer, type RangeAnswer, type RangeQuery } from "@/lib/domain/prometheus";
+import { buildRangeQuery, describePrometheusFailure, interpretRangeAnswer, pairCounts, type RangeAnswer, type RangeQuery } from "@/lib/domain/prometheus";
 import { AppError } from "@/lib/errors";
 import { createMetricSourceSchema, deleteMetricSourceSchema, updateMetricSourceSchema } from "@/lib/validation/metric-sources";
 import { parseInput } from "@/lib/validation/parse";
@@ -182,7 +182,7 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
   if (!source) return notClaimed(sourceId);
 
   const polled = await db
-    .select({ id: metrics.id, key: metrics.key, promql: metrics.promql, planId: metrics.planId, projectId: plans.projectId, phaseStartedAt: phases.actualStartAt })
+    .select({ id: metrics.id, key: metrics.key, promql: metrics.promql, denominatorPromql: metrics.denominatorPromql, planId: metrics.planId, projectId: plans.projectId, phaseStartedAt: phases.actualStartAt })
     .from(metrics)
     .innerJoin(plans, eq(plans.id, metrics.planId))
     .leftJoin(phases, and(eq(phases.planId, plans.id), eq(phases.status, "active")))
@@ -200,8 +200,23 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
   const answers = await Promise.all(
     polled.map(async (metric) => {
       // Never before the active phase started: earlier data is history and would be refused.
-      const query = buildRangeQuery({ baseUrl: source.baseUrl, promql: metric.promql!, newestSample: newestById.get(metric.id) ?? null, now, intervalSeconds: source.pollIntervalSeconds, notBefore: metric.phaseStartedAt });
-      return { metric, answer: query ? await fetchRange(query) : { ...({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer), excerpt: null } };
+      const range = (promql: string) =>
+        buildRangeQuery({ baseUrl: source.baseUrl, promql, newestSample: newestById.get(metric.id) ?? null, now, intervalSeconds: source.pollIntervalSeconds, notBefore: metric.phaseStartedAt });
+      const ask = async (promql: string) => {
+        const query = range(promql);
+        return query ? await fetchRange(query) : { ...({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer), excerpt: null };
+      };
+      if (!metric.denominatorPromql) {
+        const answer = await ask(metric.promql!);
+        return { metric, answer: answer.ok ? { ...answer, rows: answer.samples.map((s): RawSample => ({ metric: metric.key, ts: s.ts.getTime(), value: s.value, cohort: s.cohort })) } : answer };
+      }
+      // A rate as counts: the numerator query and the denominator query, paired point by point.
+      const [numerators, denominators] = await Promise.all([ask(metric.promql!), ask(metric.denominatorPromql)]);
+      if (!numerators.ok) return { metric, answer: numerators };
+      if (!denominators.ok) return { metric, answer: { ...denominators, error: `denominator query: ${denominators.error}` } };
+      const paired = pairCounts(numerators.samples, denominators.samples);
+      const rows = paired.counts.map((c): RawSample => ({ metric: metric.key, ts: c.ts.getTime(), numerator: c.numerator, denominator: c.denominator, cohort: c.cohort }));
+      return { metric, answer: { ok: true as const, rows, dropped: numerators.dropped + denominators.dropped + paired.dropped, excerpt: null } };
     }),
   );
 
@@ -217,9 +232,9 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
       continue;
     }
     dropped += answer.dropped;
-    if (answer.samples.length === 0) continue;
+    if (answer.rows.length === 0) continue;
     const plan = byPlan.get(metric.planId) ?? { projectId: metric.projectId, rows: [], keys: [] };
-    plan.rows.push(answer.samples.map((s) => ({ metric: metric.key, ts: s.ts.getTime(), value: s.value, cohort: s.cohort })));
+    plan.rows.push(answer.rows);
     plan.keys.push(metric.key);
     byPlan.set(metric.planId, plan);
   }

@@ -13,7 +13,7 @@ import { notifyOnCommit } from "./events";
 import { refreshRollups } from "./rollups";
 import { evaluatePlanTriggers } from "./trigger-watch";
 
-const INSERT_CHUNK = 5_000; // rows per INSERT statement (4 parameters each, under PostgreSQL's 65,535)
+const INSERT_CHUNK = 5_000; // rows per INSERT statement (6 parameters each, under PostgreSQL's 65,535)
 /** Corrections listed in the audit event (all are counted). */
 const MAX_CORRECTIONS_AUDITED = 200;
 const FINISHED = new Set<PlanStatus>(["completed", "rolled_back", "cancelled"]);
@@ -38,6 +38,11 @@ async function existingValues(tx: Tx, values: readonly { metricId: string; cohor
     for (const r of rows) found.set(`${r.metric_id}|${r.cohort}|${Number(r.ms)}`, Number(r.value));
   }
   return found;
+}
+
+/** The KPIs measured in percent: a rate pushed as counts is stored there as a percentage. */
+export function percentKeys(defined: readonly { key: string; unit: string }[]): Set<string> {
+  return new Set(defined.filter((m) => m.unit.trim() === "%").map((m) => m.key));
 }
 
 /** Where a batch came from, when not pushed by the caller itself: recorded in the audit event. */
@@ -79,7 +84,7 @@ export async function storeSampleBatch(
   opts: { policy?: IngestPolicy; origin?: SampleOrigin; now?: Date } = {},
 ): Promise<StoredBatch> {
   const planId = plan.id;
-  const defined = await ctx.db.select({ id: metrics.id, key: metrics.key }).from(metrics).where(eq(metrics.planId, planId));
+  const defined = await ctx.db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit }).from(metrics).where(eq(metrics.planId, planId));
   const idByKey = new Map(defined.map((m) => [m.key, m.id]));
   const now = opts.now ?? new Date();
   const result = await ctx.db.transaction(async (tx) => {
@@ -94,20 +99,23 @@ export async function storeSampleBatch(
       ? await tx.select({ name: phases.name, startedAt: phases.actualStartAt }).from(phases).where(and(eq(phases.planId, planId), eq(phases.status, "active")))
       : [];
     const history = active?.startedAt ? { at: active.startedAt, phase: active.name } : null;
-    const verdict = validateBatch(rows, new Set(idByKey.keys()), now, opts.policy ?? DEFAULT_INGEST_POLICY, history);
+    const verdict = validateBatch(rows, new Set(idByKey.keys()), now, opts.policy ?? DEFAULT_INGEST_POLICY, history, percentKeys(defined));
     if (!verdict.ok) {
       const fields: Record<string, string[]> = {};
       for (const e of verdict.errors) (fields[e.row ? `row ${e.row}` : "batch"] ??= []).push(e.reason);
       const shown = verdict.errors.slice(0, 5).map((e) => (e.row ? `row ${e.row}: ${e.reason}` : e.reason));
       throw new AppError("unprocessable:batch", `Nothing was stored: ${verdict.errors.length} problem${verdict.errors.length === 1 ? "" : "s"} — ${shown.join("; ")}${verdict.errors.length > 5 ? "; …" : ""}`, fields);
     }
-    const values = verdict.samples.map((s) => ({ metricId: idByKey.get(s.metric)!, cohort: s.cohort, ts: s.ts, value: s.value }));
+    const values = verdict.samples.map((s) => ({ metricId: idByKey.get(s.metric)!, cohort: s.cohort, ts: s.ts, value: s.value, numerator: s.numerator, denominator: s.denominator }));
     const corrections = await existingValues(tx, values);
     for (let i = 0; i < values.length; i += INSERT_CHUNK) {
       await tx
         .insert(samples)
         .values(values.slice(i, i + INSERT_CHUNK))
-        .onConflictDoUpdate({ target: [samples.metricId, samples.cohort, samples.ts], set: { value: sql`excluded.value` } });
+        .onConflictDoUpdate({
+          target: [samples.metricId, samples.cohort, samples.ts],
+          set: { value: sql`excluded.value`, numerator: sql`excluded.numerator`, denominator: sql`excluded.denominator` },
+        });
     }
     await refreshRollups(tx, values);
     const perMetric: Record<string, number> = {};

@@ -71,11 +71,11 @@ export async function insertPlanDraft(tx: Tx, planId: string, draft: PlanDraft, 
     for (const list of p.checklists) await insertChecklist(tx, planId, phase!.id, list, position++);
     for (const c of p.criteria) {
       const metricId = metricIds.get(c.metric);
-      if (metricId) await tx.insert(successCriteria).values({ phaseId: phase!.id, metricId, comparison: c.comparison, value: c.value, sustainedMinutes: c.sustainedMinutes });
+      if (metricId) await tx.insert(successCriteria).values({ phaseId: phase!.id, metricId, comparison: c.comparison, value: c.value, sustainedMinutes: c.sustainedMinutes, kind: c.kind ?? "threshold", judge: c.judge ?? null });
     }
   }
   for (const t of draft.triggers) {
-    await tx.insert(rollbackTriggers).values({ planId, metricId: t.metric ? (metricIds.get(t.metric) ?? null) : null, description: t.description, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.metric && metricIds.has(t.metric) ? t.action : "alert_only" });
+    await tx.insert(rollbackTriggers).values({ planId, metricId: t.metric ? (metricIds.get(t.metric) ?? null) : null, description: t.description, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.metric && metricIds.has(t.metric) ? t.action : "alert_only", judge: t.judge ?? null });
   }
   if (draft.comms.length) await tx.insert(commsEntries).values(draft.comms.map((c, i) => ({ planId, position: i, ...c })));
   if (draft.risks.length) await tx.insert(risks).values(draft.risks.map((r) => ({ planId, ...r })));

@@ -2,8 +2,12 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm"
 import type { Database } from "@/db/client";
 import { metrics, phases, plans, rollbackTriggers, samples } from "@/db/schema";
 import type { TriggerState } from "@/db/schema/enums";
+import { readCanary } from "@/lib/domain/canary-data";
+import type { Judgement } from "@/lib/domain/judge";
+import { readJudgeSettings } from "@/lib/domain/judge-settings";
 import { evaluateTrigger, judgeMissingData, staleAfterMs, type TriggerVerdict } from "@/lib/domain/triggers";
 import { AppError } from "@/lib/errors";
+import { canaryMinutes } from "@/lib/queries/canary";
 import { metricSeries } from "@/lib/queries/metrics";
 import { writeAudit } from "./audit";
 import { recordDecision } from "./decisions";
@@ -43,20 +47,20 @@ export async function evaluatePlanTriggers(db: Database, planId: string, now: Da
     const [active] = await db.select().from(phases).where(and(eq(phases.planId, planId), eq(phases.status, "active"))).orderBy(asc(phases.position));
     if (!active) return { fired: [], announced };
     const triggers = await db
-      .select({ trigger: rollbackTriggers, direction: metrics.direction, metricId: metrics.id })
+      .select({ trigger: rollbackTriggers, direction: metrics.direction, metricId: metrics.id, label: metrics.label, unit: metrics.unit })
       .from(rollbackTriggers)
       .innerJoin(metrics, eq(metrics.id, rollbackTriggers.metricId))
       .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, active.id))));
     let raced = false;
-    for (const { trigger, direction, metricId } of triggers) {
-      const { verdict, change } = await judgeAndRecord(db, plan, active, trigger, direction, metricId, now);
+    for (const { trigger, direction, metricId, label, unit } of triggers) {
+      const { verdict, judgement, change } = await judgeAndRecord(db, plan, active, trigger, { id: metricId, direction, label, unit }, now);
       if (change) announced.push({ triggerId: trigger.id, state: change, description: trigger.description });
       if (verdict.state !== "breached" || trigger.action !== "automatic_rollback") continue;
       try {
         const result = await recordDecision(
           { db, actor: SYSTEM, requestId: null },
           { planId, version: plan.version, kind: "rollback", rationale: `Automatic: ${trigger.description} — ${verdict.reason}` },
-          { triggerId: trigger.id, title: `${trigger.description} in ${active.name}`, detectedAt: now },
+          { triggerId: trigger.id, title: `${trigger.description} in ${active.name}`, detectedAt: now, judgement },
         );
         return { fired: [{ triggerId: trigger.id, incidentId: result.incidentId, description: trigger.description }], announced };
       } catch (error) {
@@ -73,12 +77,26 @@ export async function evaluatePlanTriggers(db: Database, planId: string, now: Da
   return { fired: [], announced };
 }
 
-async function judge(db: Database | Tx, trigger: TriggerRow, direction: "lower_is_better" | "higher_is_better", metricId: string, active: PhaseRow, now: Date): Promise<TriggerVerdict> {
-  const rule = { mode: trigger.mode, comparison: trigger.comparison, value: trigger.value, durationMinutes: trigger.durationMinutes, direction };
+interface WatchedMetric {
+  id: string;
+  direction: "lower_is_better" | "higher_is_better";
+  label: string;
+  unit: string;
+}
+
+interface Judged {
+  verdict: TriggerVerdict;
+  /** The canary judgement behind the verdict (canary_worse triggers only). */
+  judgement: Judgement | null;
+}
+
+async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetric, active: PhaseRow, now: Date): Promise<Judged> {
+  if (trigger.mode === "canary_worse") return judgeCanary(db, trigger, metric, active, now);
+  const rule = { mode: trigger.mode, comparison: trigger.comparison, value: trigger.value, durationMinutes: trigger.durationMinutes, direction: metric.direction };
   const from = new Date(Math.max(now.getTime() - trigger.durationMinutes * 60_000 - LOOKBACK_EXTRA_MS, active.actualStartAt?.getTime() ?? 0));
-  const series = await metricSeries(db, metricId, from, now);
+  const series = await metricSeries(db, metric.id, from, now);
   const verdict = evaluateTrigger(rule, series.points, now);
-  if (verdict.state !== "no_data") return verdict;
+  if (verdict.state !== "no_data") return { verdict, judgement: null };
   // Rules against the baseline need both cohorts: the older of the two newest samples is when
   // judging became impossible.
   const cohorts = rule.mode === "absolute" ? (["canary"] as const) : (["canary", "baseline"] as const);
@@ -87,13 +105,37 @@ async function judge(db: Database | Tx, trigger: TriggerRow, direction: "lower_i
     const [last] = await db
       .select({ ts: samples.ts })
       .from(samples)
-      .where(and(eq(samples.metricId, metricId), eq(samples.cohort, cohort)))
+      .where(and(eq(samples.metricId, metric.id), eq(samples.cohort, cohort)))
       .orderBy(desc(samples.ts))
       .limit(1);
     newest.push(last?.ts ?? null);
   }
   const lastJudgeable = newest.includes(null) ? null : new Date(Math.min(...newest.map((t) => t!.getTime())));
-  return judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule));
+  return { verdict: judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule)), judgement: null };
+}
+
+/**
+ * "Canary worse than baseline": the judge on everything both cohorts sent since the active phase
+ * started. Fail is a breach (its sentence the reason); not enough data is said in words with what
+ * it still needs; a feed that went quiet is stale, as for any trigger.
+ */
+async function judgeCanary(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetric, active: PhaseRow, now: Date): Promise<Judged> {
+  const settings = readJudgeSettings(trigger.judge, metric.unit);
+  const rows = await canaryMinutes(db, metric.id, active.actualStartAt ?? now, now);
+  const { judgement, newest } = readCanary(rows, { label: metric.label, unit: metric.unit, direction: metric.direction, settings });
+  const staleAfter = staleAfterMs({ durationMinutes: 0 });
+  // A minute's row starts up to a minute before its newest sample.
+  const lastJudgeable = newest.canary === null || newest.baseline === null ? null : new Date(Math.min(newest.canary, newest.baseline) + 60_000);
+  const missing = judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfter);
+  if (missing.state === "stale") return { verdict: missing, judgement };
+  switch (judgement.verdict) {
+    case "fail":
+      return { verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence }, judgement };
+    case "not_enough_data":
+      return { verdict: { state: "no_data", reason: judgement.sentence }, judgement };
+    default:
+      return { verdict: { state: "ok" }, judgement };
+  }
 }
 
 const ANNOUNCED: Partial<Record<TriggerState, string>> = { breached: "trigger.breached", stale: "trigger.stale" };
@@ -110,27 +152,27 @@ async function judgeAndRecord(
   plan: PlanRow,
   active: PhaseRow,
   trigger: TriggerRow,
-  direction: "lower_is_better" | "higher_is_better",
-  metricId: string,
+  metric: WatchedMetric,
   now: Date,
-): Promise<{ verdict: TriggerVerdict; change: TriggerState | null }> {
+): Promise<Judged & { change: TriggerState | null }> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select({ state: rollbackTriggers.state }).from(rollbackTriggers).where(eq(rollbackTriggers.id, trigger.id)).for("update");
-    const verdict = await judge(tx, trigger, direction, metricId, active, now);
-    const reason = verdict.state === "ok" ? null : verdict.reason;
-    if (!current) return { verdict, change: null };
+    const { verdict, judgement } = await judge(tx, trigger, metric, active, now);
+    // A canary judgement keeps its sentence whatever it found ("within the 1.25× tolerated").
+    const reason = verdict.state === "ok" ? (judgement?.sentence ?? null) : verdict.reason;
+    if (!current) return { verdict, judgement, change: null };
     if (current.state === verdict.state) {
       await tx.update(rollbackTriggers).set({ stateReason: reason, checkedAt: now }).where(eq(rollbackTriggers.id, trigger.id));
-      return { verdict, change: null };
+      return { verdict, judgement, change: null };
     }
     await tx.update(rollbackTriggers).set({ state: verdict.state, stateSince: now, stateReason: reason, checkedAt: now }).where(eq(rollbackTriggers.id, trigger.id));
     const recovered = verdict.state === "ok" && (current.state === "breached" || current.state === "stale");
     const action = recovered ? "trigger.recovered" : ANNOUNCED[verdict.state];
-    if (!action) return { verdict, change: null };
+    if (!action) return { verdict, judgement, change: null };
     const after = { description: trigger.description, state: verdict.state, reason, phase: active.name, action: trigger.action };
     await writeAudit(tx, SYSTEM, { action, entityType: "rollback_trigger", entityId: trigger.id, projectId: plan.projectId, planId: plan.id, before: { state: current.state }, after }, null);
     await notifyOnCommit(tx, { type: "trigger.alert", projectId: plan.projectId, planId: plan.id, triggerId: trigger.id, ...after });
-    return { verdict, change: verdict.state };
+    return { verdict, judgement, change: verdict.state };
   });
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { comparison, metricDirection, metricSourceKind, triggerAction, triggerMode } from "@/db/schema/enums";
+import { comparison, criterionKind, metricDirection, metricSourceKind, triggerAction, triggerMode } from "@/db/schema/enums";
 import { METRIC_KEY_PATTERN } from "@/lib/domain/kpi-rules";
 import { planVersionSchema } from "./plans";
 
@@ -33,6 +33,8 @@ const metricFields = {
   sourceKind: z.preprocess(blankToUndefined, z.enum(metricSourceKind.enumValues, { error: "Samples are pushed or polled from Prometheus" }).default("push")),
   sourceId: optionalId("a metric source"),
   promql: z.preprocess(blankToNull, z.string().trim().max(2000, { error: "Use at most 2,000 characters" }).nullable()),
+  // A rate polled as counts: promql gives the numerator (errors), this the denominator (requests).
+  denominatorPromql: z.preprocess(blankToNull, z.string().trim().max(2000, { error: "Use at most 2,000 characters" }).nullable().default(null)),
 };
 
 export const metricKeySchema = z
@@ -56,11 +58,24 @@ export const removeMetricSchema = z.object({ ...planRef, metricId: z.uuid({ erro
 
 export const moveMetricSchema = z.object({ ...planRef, metricId: z.uuid({ error: "Choose a KPI" }), direction: z.enum(["up", "down"], { error: "Move up or down" }) });
 
+// The canary judge's settings as the editor sends them (percentages, blanks for the defaults);
+// lib/domain/judge-settings.ts reads them once the KPI is known.
+const judgeFields = {
+  judgeMethod: z.preprocess(blankToUndefined, z.string().max(40).optional()),
+  judgeAlphaPercent: z.preprocess(blankToUndefined, z.union([z.string().max(40), z.number()]).optional()),
+  judgeMinSample: z.preprocess(blankToUndefined, z.union([z.string().max(40), z.number()]).optional()),
+  judgeTolerancePercent: z.preprocess(blankToUndefined, z.union([z.string().max(40), z.number()]).optional()),
+  judgeSmallestRegressionPercent: z.preprocess(blankToUndefined, z.union([z.string().max(40), z.number()]).optional()),
+};
+
 const criterionFields = {
   metricId: z.uuid({ error: "Choose a KPI" }),
-  comparison: z.enum(comparison.enumValues, { error: "Choose <, ≤, > or ≥" }),
-  value: finite("the value"),
+  kind: z.preprocess(blankToUndefined, z.enum(criterionKind.enumValues, { error: "Choose a threshold or the canary judge" }).default("threshold")),
+  // A threshold's fields; the canary judge's criterion needs none of them.
+  comparison: z.preprocess(blankToUndefined, z.enum(comparison.enumValues, { error: "Choose <, ≤, > or ≥" }).optional()),
+  value: z.preprocess(blankToUndefined, finite("the value").optional()),
   sustainedMinutes: minutes("how long it must hold"),
+  ...judgeFields,
 };
 
 export const addCriterionSchema = z.object({ ...planRef, phaseId: z.uuid({ error: "Choose a phase" }), ...criterionFields });
@@ -71,11 +86,13 @@ const triggerFields = {
   metricId: optionalId("a KPI"),
   phaseId: optionalId("a phase"),
   description: z.preprocess(blankToNull, z.string().trim().max(300, { error: "Use at most 300 characters" }).nullable()),
-  mode: z.enum(triggerMode.enumValues, { error: "Choose absolute, relative to baseline or degradation" }),
-  comparison: z.enum(comparison.enumValues, { error: "Choose <, ≤, > or ≥" }),
-  value: finite("the value"),
+  mode: z.enum(triggerMode.enumValues, { error: "Choose absolute, relative to baseline, degradation or canary worse than baseline" }),
+  // A threshold rule's fields; a canary_worse trigger is judged by its settings instead.
+  comparison: z.preprocess(blankToUndefined, z.enum(comparison.enumValues, { error: "Choose <, ≤, > or ≥" }).optional()),
+  value: z.preprocess(blankToUndefined, finite("the value").optional()),
   durationMinutes: minutes("how long it must hold"),
   action: z.enum(triggerAction.enumValues, { error: "Choose automatic rollback or alert only" }),
+  ...judgeFields,
 };
 
 export const addTriggerSchema = z.object({ ...planRef, ...triggerFields, enabled: enabledSwitch });

@@ -5,8 +5,22 @@ import { z } from "zod";
 const documentedRow = z.object({
   metric: z.string().meta({ description: "The metric's key in the plan, e.g. error_rate" }),
   ts: z.union([z.string(), z.number()]).optional().meta({ description: "ISO 8601 or epoch milliseconds; default now" }),
-  value: z.union([z.number(), z.string()]),
-  cohort: z.enum(["canary", "baseline"]).optional(),
+  value: z
+    .union([z.number(), z.string()])
+    .optional()
+    .meta({ description: "The KPI's value. Leave it out when the row carries numerator and denominator instead" }),
+  numerator: z
+    .union([z.number(), z.string()])
+    .optional()
+    .meta({ description: "A rate as counts: the events counted (e.g. failed requests) in this interval; send with denominator, not with value" }),
+  denominator: z
+    .union([z.number(), z.string()])
+    .optional()
+    .meta({
+      description:
+        "A rate as counts: all events (e.g. requests) in this interval, above 0. The stored value is numerator / denominator (× 100 for a % KPI); the canary judge tests the counts themselves",
+    }),
+  cohort: z.enum(["canary", "baseline"]).optional().meta({ description: "canary (default) or baseline: the canary judge compares the two" }),
 });
 
 /** The request body as documented in OpenAPI. */
@@ -14,7 +28,10 @@ export const metricsJsonDocSchema = z.object({
   plan: z.uuid({ error: "plan must be the plan's id" }).optional().meta({ description: "The plan the metrics belong to (or ?plan= in the query)" }),
   samples: z
     .array(documentedRow)
-    .meta({ description: "At most 10,000 rows; any bad row rejects the whole batch with 422 naming it" }),
+    .meta({
+      description:
+        "At most 10,000 rows; any bad row rejects the whole batch with 422 naming it. In Prometheus text format, a rate as counts is two families, <key>_numerator and <key>_denominator, paired by cohort label and timestamp",
+    }),
 });
 
 export const ingestResponseSchema = z.object({

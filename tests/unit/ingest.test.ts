@@ -19,9 +19,9 @@ describe("validateBatch", () => {
     expect(verdict).toEqual({
       ok: true,
       samples: [
-        { metric: "error_rate", ts: new Date("2026-11-22T11:59:00Z"), value: 0.4, cohort: "canary" },
-        { metric: "error_rate", ts: new Date(now.getTime() - 1000), value: 0.5, cohort: "baseline" },
-        { metric: "p95_latency", ts: now, value: 320, cohort: "canary" },
+        { metric: "error_rate", ts: new Date("2026-11-22T11:59:00Z"), value: 0.4, cohort: "canary", numerator: null, denominator: null },
+        { metric: "error_rate", ts: new Date(now.getTime() - 1000), value: 0.5, cohort: "baseline", numerator: null, denominator: null },
+        { metric: "p95_latency", ts: now, value: 320, cohort: "canary", numerator: null, denominator: null },
       ],
     });
   });
@@ -88,4 +88,71 @@ test("Prometheus exposition families become rows, cohort from the label", () => 
     { metric: "error_rate", value: "0.7", ts: undefined, cohort: undefined },
     { metric: "error_rate", value: "0.8", ts: "1700000000000", cohort: "baseline" },
   ]);
+});
+
+describe("rates pushed as counts", () => {
+  const percent = new Set(["error_rate"]);
+  const at = "2026-11-22T11:59:00Z";
+
+  test("numerator and denominator become a ratio, in percent for a % KPI, and keep their counts", () => {
+    const verdict = validateBatch(
+      [
+        { metric: "error_rate", ts: at, numerator: 12, denominator: 1000 },
+        { metric: "error_rate", ts: at, numerator: "3", denominator: "600", cohort: "baseline" },
+        { metric: "p95_latency", ts: at, numerator: 1, denominator: 4 },
+      ],
+      known,
+      now,
+      DEFAULT_INGEST_POLICY,
+      null,
+      percent,
+    );
+    expect(verdict.ok && verdict.samples.map((s) => [s.cohort, s.value, s.numerator, s.denominator])).toEqual([
+      ["canary", 1.2, 12, 1000],
+      ["baseline", 0.5, 3, 600],
+      ["canary", 0.25, 1, 4],
+    ]);
+  });
+
+  test.each([
+    [{ numerator: 5 }, "denominator", "denominator is missing: send numerator and denominator together (e.g. errors and requests)"],
+    [{ denominator: 5 }, "numerator", "numerator is missing: send numerator and denominator together (e.g. errors and requests)"],
+    [{ numerator: 1, denominator: 5, value: 20 }, "value", "send either value, or numerator and denominator (the value is their ratio), not both"],
+    [{ numerator: 1, denominator: 0 }, "denominator", "denominator is 0: an interval without requests has no rate; leave the row out"],
+    [{ numerator: 6, denominator: 5 }, "numerator", "numerator 6 is above denominator 5: a rate's numerator counts some of the denominator's events"],
+    [{ numerator: -1, denominator: 5 }, "numerator", "numerator is negative; counts start at 0"],
+    [{ numerator: "many", denominator: 5 }, "numerator", 'numerator "many" is not a number'],
+    [{ numerator: 1, denominator: "+Inf" }, "denominator", "denominator is infinite"],
+    [{}, "value", "value is missing: send value, or numerator and denominator"],
+  ])("%o → %s: %s", (extra, field, reason) => {
+    const verdict = validateBatch([{ metric: "error_rate", ts: at, ...extra }], known, now, DEFAULT_INGEST_POLICY, null, percent);
+    expect(verdict).toEqual({ ok: false, errors: [{ row: 1, field, reason }] });
+  });
+
+  test("any counts in range give a ratio between 0 and 1 (or 0 and 100 %)", () => {
+    fc.assert(
+      fc.property(fc.nat(1_000_000), fc.integer({ min: 1, max: 1_000_000 }), fc.boolean(), (a, b, inPercent) => {
+        const [numerator, denominator] = a <= b ? [a, b] : [b, a];
+        const verdict = validateBatch([{ metric: "error_rate", ts: at, numerator, denominator }], known, now, DEFAULT_INGEST_POLICY, null, inPercent ? percent : new Set());
+        if (!verdict.ok) return false;
+        const value = verdict.samples[0]!.value;
+        return value >= 0 && value <= (inPercent ? 100 : 1) && verdict.samples[0]!.denominator === denominator;
+      }),
+    );
+  });
+
+  test("exposition: <key>_numerator and <key>_denominator pair by cohort and timestamp", () => {
+    const rows = rowsFromExposition([
+      { name: "error_rate_numerator", metrics: [{ value: "4", labels: { cohort: "canary" }, timestamp_ms: "1" }, { value: "2", labels: { cohort: "baseline" }, timestamp_ms: "1" }] },
+      { name: "error_rate_denominator", metrics: [{ value: "100", labels: { cohort: "baseline" }, timestamp_ms: "1" }, { value: "90", labels: { cohort: "canary" }, timestamp_ms: "1" }] },
+      { name: "orders_numerator", metrics: [{ value: "3" }] },
+    ]);
+    expect(rows).toEqual([
+      { metric: "error_rate", ts: "1", cohort: "canary", numerator: "4", denominator: "90" },
+      { metric: "error_rate", ts: "1", cohort: "baseline", numerator: "2", denominator: "100" },
+      { metric: "orders", ts: undefined, cohort: undefined, numerator: "3" },
+    ]);
+    const verdict = validateBatch(rows.map((r) => ({ ...r, ts: at })), new Set(["error_rate", "orders"]), now, DEFAULT_INGEST_POLICY, null, percent);
+    expect(verdict).toEqual({ ok: false, errors: [{ row: 3, field: "denominator", reason: "denominator is missing: send numerator and denominator together (e.g. errors and requests)" }] });
+  });
 });

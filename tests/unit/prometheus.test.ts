@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import {
+  pairCounts,
   buildRangeQuery,
   cohortOf,
   describePrometheusFailure,
@@ -185,5 +186,32 @@ describe("describePrometheusFailure", () => {
     [new TypeError("fetch failed"), "Request to prom.internal:9090 failed: fetch failed"],
   ])("%s", (error, words) => {
     expect(describePrometheusFailure(error, url, 5000)).toBe(words);
+  });
+});
+
+describe("pairCounts", () => {
+  const at = (m: number) => new Date(Date.UTC(2026, 10, 22, 12, m));
+  test("pairs errors and requests point by point; unmatched, empty and overshooting points are dropped and counted", () => {
+    const result = pairCounts(
+      [
+        { cohort: "canary", ts: at(0), value: 3 },
+        { cohort: "baseline", ts: at(0), value: 1 },
+        { cohort: "canary", ts: at(1), value: 2 }, // no requests that minute
+        { cohort: "canary", ts: at(2), value: 9 }, // more errors than requests
+        { cohort: "canary", ts: at(3), value: 1 }, // the requests query has no point here
+      ],
+      [
+        { cohort: "baseline", ts: at(0), value: 400 },
+        { cohort: "canary", ts: at(0), value: 100 },
+        { cohort: "canary", ts: at(1), value: 0 },
+        { cohort: "canary", ts: at(2), value: 8 },
+        { cohort: "canary", ts: at(4), value: 50 }, // no errors point here
+      ],
+    );
+    expect(result.counts).toEqual([
+      { cohort: "canary", ts: at(0), numerator: 3, denominator: 100 },
+      { cohort: "baseline", ts: at(0), numerator: 1, denominator: 400 },
+    ]);
+    expect(result.dropped).toBe(4);
   });
 });

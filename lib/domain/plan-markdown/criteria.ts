@@ -1,5 +1,6 @@
 import type { Reader } from "./reader";
 import type { DocMetric, DocTrigger } from "./schema";
+import { judgeSettingsSchema } from "@/lib/domain/judge-settings";
 import { LIMITS } from "./schema";
 import { cleanInline, convertUnit, normaliseHeading, type NumberStyle, readHoldMinutes, readNumber, readQuantity } from "./text";
 import { kpiNamed, wordsOf } from "./vocabulary";
@@ -20,6 +21,13 @@ export interface RawCriterion {
 }
 
 const EXPLICIT_TRIGGER = /^(.*?)\s+—\s+when\s+(no metric|[a-z][a-z0-9_.]{0,63})\s+(>=|<=|>|<)\s+(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)(× baseline|% degradation)?\s+for\s+(\d+)\s+min,\s+(automatic rollback|alert only)$/;
+const NUM = "(\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)";
+/** What the exporter writes for a canary judge trigger (settings optional). */
+const EXPLICIT_CANARY = new RegExp(
+  `^(.*?)\\s+—\\s+when\\s+([a-z][a-z0-9_.]{0,63})\\s+is worse on the canary than the baseline(?:\\s+\\((sequential|mann_whitney), alpha ${NUM}, min (\\d+) per cohort, tolerance ${NUM}, smallest regression ${NUM}\\))?,\\s+(automatic rollback|alert only)$`,
+);
+/** A criterion in words: "the canary's error rate is worse than the baseline's", "canary lebih buruk dari baseline". */
+const CANARY_WORSE = /\bcanary\b.{0,80}?\b(?:worse|lebih buruk|memburuk)\b.{0,40}?\b(?:baseline|control|kontrol)\b|\b(?:worse|lebih buruk)\b.{0,20}?\bon the canary\b.{0,40}?\bbaseline\b/i;
 const COMPARISON_OF: Record<string, DocTrigger["comparison"]> = { ">": "gt", ">=": "gte", "<": "lt", "<=": "lte" };
 
 const RELATIVE = /(\d+(?:[.,]\d+)?)\s*(?:x|×|kali)\s*(?:the\s+)?(?:[\w.]{1,12}\s+){0,2}?(?:normal|baseline|biasa|dari normal|dari biasanya|lipat|usual)|(\d+(?:[.,]\d+)?)\s+times\s+(?:the\s+)?(?:[\w.]{1,12}\s+){0,2}?(?:normal|baseline|usual)/i;
@@ -78,6 +86,23 @@ function kpiOf(text: string, reader: Reader): { key: string; known: DocMetric | 
 export function resolveCriteria(reader: Reader): DocTrigger[] {
   const out: DocTrigger[] = [];
   for (const raw of reader.rawTriggers) {
+    const canary = EXPLICIT_CANARY.exec(raw.text.slice(0, 1_000));
+    if (canary) {
+      const settings = canary[3]
+        ? judgeSettingsSchema.safeParse({ method: canary[3], alpha: Number(canary[4]), minSample: Number(canary[5]), tolerance: Number(canary[6]), smallestRegression: Number(canary[7]) })
+        : null;
+      out.push({
+        description: cleanInline(canary[1]!, LIMITS.description),
+        metric: canary[2]!,
+        mode: "canary_worse",
+        comparison: "gt",
+        value: 0,
+        durationMinutes: 0,
+        action: canary[8] === "automatic rollback" ? "automatic_rollback" : "alert_only",
+        judge: settings?.success ? settings.data : null,
+      });
+      continue;
+    }
     const explicit = EXPLICIT_TRIGGER.exec(raw.text.slice(0, 1_000));
     if (explicit) {
       const metric = explicit[2] === "no metric" ? null : explicit[2]!;
@@ -96,6 +121,15 @@ export function resolveCriteria(reader: Reader): DocTrigger[] {
     const description = cleanInline(raw.text, LIMITS.description);
     if (!description) continue;
     const reading = readThreshold(raw.text, reader.style);
+    // "The canary is worse than the baseline" with no number: the canary judge, on its defaults.
+    if (!reading && CANARY_WORSE.test(raw.text.slice(0, 1_000))) {
+      const kpi = kpiOf(raw.text, reader);
+      const target = kpi ? (reader.metrics.get(kpi.key) ?? null) : null;
+      if (kpi && target) {
+        out.push({ description, metric: kpi.key, mode: "canary_worse", comparison: target.direction === "lower_is_better" ? "gt" : "lt", value: 0, durationMinutes: 0, action: (raw.action ?? "automatic_rollback") === "automatic_rollback" ? "automatic_rollback" : "alert_only", judge: null });
+        continue;
+      }
+    }
     // Only the common KPI words create a KPI the document never defined: other words may name
     // anything ("performance", "complaints"), so such a criterion stays one people judge.
     const kpi = reading ? kpiOf(raw.text, reader) : null;

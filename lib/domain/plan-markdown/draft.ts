@@ -75,7 +75,7 @@ export function draftFromDocument(doc: PlanDocument): PlanDraft {
     })),
     checklists: doc.checklists.filter((c) => c.phase === null).map(draftChecklist),
     metrics: doc.metrics,
-    triggers: doc.triggers.map((t) => ({ metric: t.metric, description: t.description, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.action })),
+    triggers: doc.triggers.map((t) => ({ metric: t.metric, description: t.description, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.action, judge: t.judge ?? null })),
     comms: doc.comms,
     risks: doc.risks,
     escalation: doc.escalation,

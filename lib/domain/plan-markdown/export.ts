@@ -56,8 +56,13 @@ const SIGN: Record<DocTrigger["comparison"], string> = { gt: ">", gte: ">=", lt:
 
 /** The description, then the exact rule (so a re-import keeps it even when the words are loose). */
 function triggerLine(t: DocTrigger): PhrasingContent[] {
-  const suffix = t.mode === "relative_to_baseline" ? "× baseline" : t.mode === "degradation_pct" ? "% degradation" : "";
   const action = t.action === "automatic_rollback" ? "automatic rollback" : "alert only";
+  if (t.mode === "canary_worse" && t.metric) {
+    const j = t.judge;
+    const settings = j ? ` (${j.method}, alpha ${j.alpha}, min ${j.minSample} per cohort, tolerance ${j.tolerance}, smallest regression ${j.smallestRegression})` : "";
+    return [text(`${t.description} — when `), { type: "inlineCode", value: t.metric }, text(` is worse on the canary than the baseline${settings}, ${action}`)];
+  }
+  const suffix = t.mode === "relative_to_baseline" ? "× baseline" : t.mode === "degradation_pct" ? "% degradation" : "";
   const rule = ` ${SIGN[t.comparison]} ${t.value}${suffix} for ${t.durationMinutes} min, ${action}`;
   return t.metric ? [text(`${t.description} — when `), { type: "inlineCode", value: t.metric }, text(rule)] : [text(`${t.description} — when no metric${rule}`)];
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { judgeSettingsSchema } from "@/lib/domain/judge-settings";
 import { METRIC_KEY_PATTERN, thresholdProblems } from "@/lib/domain/kpi-rules";
 import { cleanBlock, cleanInline } from "./text";
 
@@ -39,7 +40,7 @@ export const CHECKLIST_KINDS = ["pre_deployment", "go_no_go", "post_deployment",
 export const WINDOWS = ["immediate", "short_term", "long_term"] as const;
 export const DIRECTIONS = ["lower_is_better", "higher_is_better"] as const;
 export const COMPARISONS = ["lt", "lte", "gt", "gte"] as const;
-export const TRIGGER_MODES = ["absolute", "relative_to_baseline", "degradation_pct"] as const;
+export const TRIGGER_MODES = ["absolute", "relative_to_baseline", "degradation_pct", "canary_worse"] as const;
 export const TRIGGER_ACTIONS = ["automatic_rollback", "alert_only"] as const;
 export const LEVELS = ["low", "medium", "high"] as const;
 
@@ -85,6 +86,8 @@ export const triggerSchema = z.object({
   value: finite,
   durationMinutes: z.number().int().min(0).max(60 * 24 * 30),
   action: z.enum(TRIGGER_ACTIONS),
+  /** The canary judge's settings (mode canary_worse); absent or null for the defaults. */
+  judge: judgeSettingsSchema.nullable().optional(),
 });
 
 export const riskSchema = z.object({
