@@ -1,3 +1,4 @@
+import type { JudgeSettings } from "../../lib/domain/judge";
 import type { DraftMetric } from "../../lib/domain/templates";
 import type { Database } from "../client";
 import { rebuildRollups } from "../../lib/services/rollups";
@@ -6,6 +7,7 @@ import type {
   ChecklistKind,
   Cohort,
   Comparison,
+  CriterionKind,
   DecisionKind,
   ItemState,
   PhaseStatus,
@@ -64,7 +66,7 @@ export interface PhaseSpec {
   requiredApprovals?: number;
   approvals?: { user: Actor; role: ProjectRole; at: Date; spent?: boolean }[];
   checklists?: ChecklistSpec[];
-  criteria?: { metric: string; comparison: Comparison; value: number; sustainedMinutes: number }[];
+  criteria?: { metric: string; comparison: Comparison; value: number; sustainedMinutes: number; kind?: CriterionKind; judge?: JudgeSettings }[];
 }
 
 /** Same shape as a template's metrics. */
@@ -79,6 +81,7 @@ export interface TriggerSpec {
   durationMinutes: number;
   action: TriggerAction;
   phase?: string;
+  judge?: JudgeSettings;
 }
 
 export class PlanBuilder {
@@ -179,6 +182,8 @@ export class PlanBuilder {
           comparison: c.comparison,
           value: c.value,
           sustainedMinutes: c.sustainedMinutes,
+          kind: c.kind ?? "threshold",
+          judge: c.judge ?? null,
         });
       }
     }
@@ -284,6 +289,7 @@ export class PlanBuilder {
           value: t.value,
           durationMinutes: t.durationMinutes,
           action: t.action,
+          judge: t.judge ?? null,
         })
         .returning({ id: s.rollbackTriggers.id });
       this.triggerIds.push(row!.id);
@@ -298,6 +304,27 @@ export class PlanBuilder {
       const value = fn(t);
       if (value === null) continue;
       batch.push({ metricId, cohort, ts: new Date(t), value: Math.round(value * 1000) / 1000 });
+      if (batch.length === 2000) {
+        await this.tx.insert(s.samples).values(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await this.tx.insert(s.samples).values(batch);
+    await rebuildRollups(this.tx, [metricId]);
+  }
+
+  /**
+   * A rate pushed as counts (errors of requests per step), as pipelines send it for the canary
+   * judge: the value is their ratio, in percent when `percent`.
+   */
+  async countSeries(metric: string, cohort: Cohort, from: Date, to: Date, stepMs: number, percent: boolean, fn: (t: number) => { numerator: number; denominator: number } | null) {
+    const metricId = this.metricId(metric);
+    let batch: (typeof s.samples.$inferInsert)[] = [];
+    for (let t = from.getTime(); t <= to.getTime(); t += stepMs) {
+      const counts = fn(t);
+      if (!counts || counts.denominator <= 0) continue;
+      const numerator = Math.min(counts.numerator, counts.denominator);
+      batch.push({ metricId, cohort, ts: new Date(t), value: Math.round((numerator / counts.denominator) * (percent ? 100 : 1) * 1e6) / 1e6, numerator, denominator: counts.denominator });
       if (batch.length === 2000) {
         await this.tx.insert(s.samples).values(batch);
         batch = [];

@@ -1,8 +1,12 @@
+import { defaultJudgeSettings } from "../../lib/domain/judge";
 import * as s from "../schema";
 import { type Actor, DAY, HOUR, MIN, PlanBuilder, prng, wave } from "./builder";
 import type { DemoContext } from "./demo";
 
 // Checkout v2.4: a four-stage staged rollout in its Pilot phase (10%), KPIs streaming for five days.
+
+/** The canary judge on the Pilot's error rate: the defaults for a rate pushed as counts. */
+const ERROR_JUDGE = defaultJudgeSettings("sequential", "counts");
 export async function seedCheckoutPilot(ctx: DemoContext) {
   const { tx, now, users, projects } = ctx;
   const { rina, eko, adi, sam } = users;
@@ -99,6 +103,8 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
       approvals: [{ user: adi, role: "approver", at: new Date(now.getTime() - 2 * HOUR) }],
       criteria: [
         { metric: "error_rate", comparison: "lt", value: 1, sustainedMinutes: 3 * 24 * 60 },
+        // The canary judge on errors of requests since the Pilot started: passes once sure the canary is not worse.
+        { metric: "error_rate", kind: "canary_not_worse", comparison: "lt", value: 1 + ERROR_JUDGE.tolerance, sustainedMinutes: 0, judge: ERROR_JUDGE },
         { metric: "p95_latency", comparison: "lt", value: 600, sustainedMinutes: 60 },
         { metric: "availability", comparison: "gte", value: 99.9, sustainedMinutes: 24 * 60 },
       ],
@@ -170,6 +176,16 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
   await b.decision({ phase: "Internal", kind: "go", rationale: "All critical paths pass, no P0 open; Adi approved. Advancing to Pilot at 10%.", by: rina, at: pilotStart, planVersion: 3 });
   await b.triggers([
     { metric: "error_rate", description: "Error rate > 5% for 5 min", value: 5, durationMinutes: 5, action: "automatic_rollback" },
+    {
+      metric: "error_rate",
+      description: "Error rate worse on the canary than the baseline (canary judge)",
+      mode: "canary_worse",
+      comparison: "gt",
+      value: 1 + ERROR_JUDGE.smallestRegression,
+      durationMinutes: 0,
+      action: "automatic_rollback",
+      judge: ERROR_JUDGE,
+    },
     { metric: "p95_latency", description: "p95 > 2× baseline for 10 min", mode: "relative_to_baseline", value: 2, durationMinutes: 10, action: "automatic_rollback" },
     { metric: "availability", description: "Availability < 99% for 5 min", comparison: "lt", value: 99, durationMinutes: 5, action: "alert_only" },
     { metric: "conversion", description: "Conversion degradation > 50% against baseline", mode: "degradation_pct", value: 50, durationMinutes: 30, action: "alert_only" },
@@ -179,8 +195,19 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
   const rand = prng(2404);
   const step = 5 * MIN;
   const creep = (t: number) => Math.max(0, (t - (now.getTime() - 6 * HOUR)) / HOUR) * 50;
-  await b.series("error_rate", "canary", t0, now, step, wave(rand, 0.55, 0.15, 0.12));
-  await b.series("error_rate", "baseline", t0, now, step, wave(rand, 0.5, 0.12, 0.08));
+  // Error rate: values until the Pilot, then errors of requests per 5 minutes from both cohorts
+  // (about 2,000 requests a minute, 10% on the canary), as a pipeline pushes them for the judge.
+  await b.series("error_rate", "canary", t0, new Date(pilotStart.getTime() - 1), step, wave(rand, 0.55, 0.15, 0.12));
+  await b.series("error_rate", "baseline", t0, new Date(pilotStart.getTime() - 1), step, wave(rand, 0.5, 0.12, 0.08));
+  const errorShare = wave(rand, 0.5, 0.1, 0);
+  const traffic = wave(rand, 10_000, 3_000, 500);
+  const counts = (share: number) => (t: number) => {
+    const denominator = Math.round(traffic(t) * share);
+    const expected = (denominator * errorShare(t)) / 100;
+    return { numerator: Math.max(0, Math.round(expected + Math.sqrt(expected) * (rand() + rand() + rand() - 1.5) * 2)), denominator };
+  };
+  await b.countSeries("error_rate", "canary", pilotStart, now, step, true, counts(0.1));
+  await b.countSeries("error_rate", "baseline", pilotStart, now, step, true, counts(0.9));
   const p95Canary = wave(rand, 380, 40, 25);
   await b.series("p95_latency", "canary", t0, now, step, (t) => p95Canary(t) + creep(t));
   await b.series("p95_latency", "baseline", t0, now, step, wave(rand, 360, 35, 20));

@@ -92,12 +92,13 @@ export function judgeSettingsFromForm(fields: JudgeFormFields, unit: string): { 
     tolerance: number(fields.judgeTolerancePercent, "judgeTolerancePercent", defaults.tolerance, 100),
     smallestRegression: number(fields.judgeSmallestRegressionPercent, "judgeSmallestRegressionPercent", defaults.smallestRegression, 100),
   };
-  if (Object.keys(problems).length) return { ok: false, problems };
+  // Every field is checked, so one answer names all of them (a field that is not a number took
+  // its default above and is not named twice).
   const parsed = judgeSettingsSchema.safeParse(candidate);
-  if (parsed.success) return { ok: true, settings: parsed.data };
-  for (const issue of parsed.error.issues) {
+  if (parsed.success && Object.keys(problems).length === 0) return { ok: true, settings: parsed.data };
+  for (const issue of parsed.error?.issues ?? []) {
     const field = FIELD_OF[issue.path[0] as keyof JudgeSettings] ?? "judgeMethod";
-    (problems[field] ??= []).push(issue.message);
+    if (!problems[field]) problems[field] = [issue.message];
   }
   return { ok: false, problems };
 }

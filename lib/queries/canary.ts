@@ -1,7 +1,9 @@
 import { and, asc, eq, gte, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { sampleRollups } from "@/db/schema";
-import type { MinuteRow } from "@/lib/domain/canary-data";
+import { type CanaryReading, effectOverTime, type EffectPoint, type MinuteRow, readCanary } from "@/lib/domain/canary-data";
+import type { JudgeSettings } from "@/lib/domain/judge";
+import { readJudgeSettings } from "@/lib/domain/judge-settings";
 import type { Tx } from "@/lib/services/context";
 
 /**
@@ -30,4 +32,65 @@ export async function canaryMinutes(db: Database | Tx, metricId: string, from: D
     )
     .orderBy(asc(sampleRollups.bucketStart));
   return rows.map((r) => ({ t: r.start.getTime(), cohort: r.cohort, n: Number(r.n), total: Number(r.total), numerator: Number(r.numerator), denominator: Number(r.denominator) }));
+}
+
+export interface CanaryPanelKpi {
+  metricId: string;
+  key: string;
+  label: string;
+  unit: string;
+  direction: "lower_is_better" | "higher_is_better";
+  settings: JudgeSettings;
+  /** What uses the judgement: an automatic or alerting trigger, a success criterion. */
+  uses: ("automatic rollback" | "alert" | "success criterion")[];
+  reading: CanaryReading;
+  /** The judgement as it stood over the phase, for the effect chart. */
+  series: EffectPoint[];
+}
+
+export interface CanaryPanel {
+  phase: { id: string; name: string; from: Date; to: Date; active: boolean };
+  kpis: CanaryPanelKpi[];
+}
+
+type PanelPlan = {
+  status: string;
+  phases: readonly { id: string; name: string; status: string; actualStartAt: Date | null; actualEndAt: Date | null; successCriteria: readonly { metricId: string; kind: string; judge: unknown }[] }[];
+  metrics: readonly { id: string; key: string; label: string; unit: string; direction: "lower_is_better" | "higher_is_better" }[];
+  rollbackTriggers: readonly { metricId: string | null; phaseId: string | null; mode: string; enabled: boolean; action: string; judge: unknown }[];
+};
+
+/**
+ * The canary judge for the plan page: each KPI a canary trigger or criterion judges in the active
+ * phase (or, once the plan has stopped, in the last phase that ran), with the judgement now and
+ * over the phase. Null when nothing is judged.
+ */
+export async function canaryPanel(db: Database, plan: PanelPlan, now: Date): Promise<CanaryPanel | null> {
+  const phase = plan.phases.find((p) => p.status === "active") ?? [...plan.phases].filter((p) => p.actualStartAt).sort((a, b) => b.actualStartAt!.getTime() - a.actualStartAt!.getTime())[0];
+  if (!phase?.actualStartAt) return null;
+  const uses = new Map<string, { settings: unknown; uses: Set<CanaryPanelKpi["uses"][number]> }>();
+  const judgedBy = (metricId: string, settings: unknown, what: CanaryPanelKpi["uses"][number]) => {
+    const entry = uses.get(metricId) ?? { settings, uses: new Set() };
+    entry.uses.add(what);
+    uses.set(metricId, entry);
+  };
+  for (const t of plan.rollbackTriggers) {
+    if (t.mode === "canary_worse" && t.enabled && t.metricId && (t.phaseId === null || t.phaseId === phase.id)) judgedBy(t.metricId, t.judge, t.action === "automatic_rollback" ? "automatic rollback" : "alert");
+  }
+  for (const c of phase.successCriteria) if (c.kind === "canary_not_worse") judgedBy(c.metricId, c.judge, "success criterion");
+  if (uses.size === 0) return null;
+  const active = phase.status === "active";
+  const to = active ? now : (phase.actualEndAt ?? now);
+  const kpis = await Promise.all(
+    plan.metrics
+      .filter((m) => uses.has(m.id))
+      .map(async (m): Promise<CanaryPanelKpi> => {
+        const entry = uses.get(m.id)!;
+        const settings = readJudgeSettings(entry.settings, m.unit);
+        const rows = await canaryMinutes(db, m.id, phase.actualStartAt!, to);
+        const input = { label: m.label, unit: m.unit, direction: m.direction, settings };
+        return { metricId: m.id, key: m.key, label: m.label, unit: m.unit, direction: m.direction, settings, uses: [...entry.uses], reading: readCanary(rows, input), series: effectOverTime(rows, input) };
+      }),
+  );
+  return { phase: { id: phase.id, name: phase.name, from: phase.actualStartAt, to, active }, kpis };
 }

@@ -8,6 +8,7 @@ import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/l
 import { nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
 import { loadGateState } from "@/lib/services/gate";
+import { canaryPanel } from "./canary";
 import { incidentActivity } from "./incidents";
 import { metricSeries, phaseReadings, recentCanaryValues } from "./metrics";
 
@@ -99,6 +100,7 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   // The same gate evaluation a go decision runs, so the page lists exactly what would refuse it.
   const gate = focus && focus.status === "active" ? await loadGateState(db, focus, now) : null;
   const incidentEdits = await incidentActivity(db, plan.id, plan.incidents.map((i) => i.id));
+  const canary = await canaryPanel(db, plan, now);
 
   return {
     plan,
@@ -113,6 +115,7 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
     chartRange: { from: chartFrom, to: chartTo },
     phaseHealth: phaseHealthById,
     incidentEdits,
+    canary,
     milestone: nextMilestone({
       planStatus: plan.status,
       targetStartAt: plan.targetStartAt,

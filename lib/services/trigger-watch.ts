@@ -117,7 +117,7 @@ async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetr
 /**
  * "Canary worse than baseline": the judge on everything both cohorts sent since the active phase
  * started. Fail is a breach (its sentence the reason); not enough data is said in words with what
- * it still needs; a feed that went quiet is stale, as for any trigger.
+ * it still needs; a feed that went quiet while undecided is stale, as for any trigger.
  */
 async function judgeCanary(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetric, active: PhaseRow, now: Date): Promise<Judged> {
   const settings = readJudgeSettings(trigger.judge, metric.unit);
@@ -126,11 +126,12 @@ async function judgeCanary(db: Database | Tx, trigger: TriggerRow, metric: Watch
   const staleAfter = staleAfterMs({ durationMinutes: 0 });
   // A minute's row starts up to a minute before its newest sample.
   const lastJudgeable = newest.canary === null || newest.baseline === null ? null : new Date(Math.min(newest.canary, newest.baseline) + 60_000);
+  // A fail is evidence that stays valid however late the data arrived (the interval holds at
+  // every look); a feed gone quiet matters while nothing is decided.
+  if (judgement.verdict === "fail") return { verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence }, judgement };
   const missing = judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfter);
   if (missing.state === "stale") return { verdict: missing, judgement };
   switch (judgement.verdict) {
-    case "fail":
-      return { verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence }, judgement };
     case "not_enough_data":
       return { verdict: { state: "no_data", reason: judgement.sentence }, judgement };
     default:

@@ -206,6 +206,32 @@ describe.each(backends)("metric sources on %s", (kind) => {
     expect(await pollSource(db, source.id, new Date(now.getTime() + 60_000))).toMatchObject({ claimed: false });
   });
 
+  test("a rate polled as counts: errors and requests from two queries, paired point by point, stored as counts", async () => {
+    // Errors per cohort from the query, requests from the denominator query; one instant has no requests.
+    const { prefix, baseUrl } = route((url) => {
+      const ts = instants(url);
+      const requests = (url.searchParams.get("query") ?? "").includes("requests_total");
+      return {
+        body: matrix([
+          { metric: { cohort: "canary" }, values: ts.map((t, i) => [t, requests ? (i === 1 ? "0" : "200") : "3"]) },
+          { metric: { cohort: "baseline" }, values: ts.map((t) => [t, requests ? "1800" : "9"]) },
+        ]),
+      };
+    });
+    const { source, metric } = await runningPlanWithPolledMetric(db, { baseUrl, promql: 'sum by (cohort) (increase(errors_total[1m]))', name: "Counts" });
+    await db.update(metrics).set({ denominatorPromql: "sum by (cohort) (increase(requests_total[1m]))" }).where(eq(metrics.id, metric.id));
+
+    const result = await pollSource(db, source.id, new Date());
+    const asked = requestsTo(prefix);
+    expect(asked.map((u) => u.searchParams.get("query")).sort()).toEqual(["sum by (cohort) (increase(errors_total[1m]))", "sum by (cohort) (increase(requests_total[1m]))"]);
+    const points = instants(asked[0]!).length;
+    expect(result).toMatchObject({ claimed: true, queried: 1, stored: 2 * points - 1, dropped: 1, error: null });
+    const stored = await db.select().from(samples).where(and(eq(samples.metricId, metric.id), eq(samples.cohort, "canary")));
+    expect(stored).toHaveLength(points - 1);
+    // error_rate is in %: 3 of 200 is 1.5%.
+    expect(stored.every((r) => r.numerator === 3 && r.denominator === 200 && r.value === 1.5)).toBe(true);
+  });
+
   test("failures are kept in words and announced once; a working poll clears them", async () => {
     let reply: Reply = () => ({ status: 400, body: JSON.stringify({ status: "error", errorType: "bad_data", error: '1:9: parse error: unexpected "}"' }) });
     const { prefix, baseUrl } = route((url) => reply(url));

@@ -122,6 +122,18 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
     const byName = new Map(view!.plan.phases.map((p) => [p.name, view!.phaseHealth.get(p.id)]));
     expect(byName.get("Pilot")).toMatchObject({ health: expect.stringMatching(/amber|red/), detail: expect.stringMatching(/ over 15 minutes/) });
     expect(byName.get("Expanded")).toBeUndefined();
+    // The canary judge on the Pilot's error rate, pushed as errors of requests: the same rate in
+    // both cohorts, so after three days it is sure the canary is not worse.
+    expect(view!.canary?.phase.name).toBe("Pilot");
+    const judged = view!.canary!.kpis.find((k) => k.key === "error_rate")!;
+    expect(judged.uses.sort()).toEqual(["automatic rollback", "success criterion"]);
+    expect(judged.reading.form).toBe("counts");
+    expect(judged.reading.judgement.verdict).toBe("pass");
+    expect(judged.reading.judgement.samples.canary).toBeGreaterThan(500_000);
+    expect(judged.reading.judgement.sentence).toMatch(/^Error rate is .* on the canary \(95% interval 0\.9\d–1\.\d+×\): within the 1\.25× tolerated$/);
+    expect(judged.series.length).toBeGreaterThan(50);
+    expect(judged.series.length).toBeLessThanOrEqual(120);
+    expect(view!.gate!.criteria.find((c) => c.description.includes("not worse on the canary"))).toMatchObject({ met: true });
   });
 
   test("an unknown or malformed plan id is simply not found", async () => {

@@ -242,6 +242,33 @@ Click [here](javascript:alert(document.cookie)) or <img src=x onerror=alert(1)> 
     expect(parsePlanMarkdown(markdown).checklists).toEqual(plan.checklists);
   });
 
+  test("a criterion that the canary must not be worse than the baseline becomes the canary judge", () => {
+    const plan = parsePlanMarkdown(`# Judge plan
+
+## KPIs
+
+| KPI | Key | Unit | Direction | Target | Alert | Critical |
+| --- | --- | --- | --- | --- | --- | --- |
+| Error rate | error_rate | % | lower is better | 1 | 2 | 5 |
+
+## Rollback criteria
+
+- Error rate on the canary is worse than the baseline
+- Tingkat error canary lebih buruk dari baseline
+- Error rate > 5% for 5 min
+`);
+    expect(plan.triggers.map((t) => [t.metric, t.mode, t.action, t.judge ?? null])).toEqual([
+      ["error_rate", "canary_worse", "automatic_rollback", null],
+      ["error_rate", "canary_worse", "automatic_rollback", null],
+      ["error_rate", "absolute", "automatic_rollback", null],
+    ]);
+    // The export states the settings, and reads back the same.
+    const judged = { ...plan, triggers: [{ ...plan.triggers[0]!, judge: { method: "mann_whitney" as const, alpha: 0.02, minSample: 50, tolerance: 0.25, smallestRegression: 0.1 } }] };
+    const markdown = planToMarkdown(judged);
+    expect(markdown).toContain("— when `error_rate` is worse on the canary than the baseline (mann_whitney, alpha 0.02, min 50 per cohort, tolerance 0.25, smallest regression 0.1), automatic rollback");
+    expect(parsePlanMarkdown(markdown).triggers).toEqual(judged.triggers);
+  });
+
   test("control characters are stripped and lengths capped", () => {
     const plan = parsePlanMarkdown(`# A\u0000B\u202Eplan ${"x".repeat(500)}\n`);
     expect(plan.name).toMatch(/^ABplan x+$/);
@@ -301,6 +328,14 @@ const num = fc.integer({ min: -1000, max: 100000 }).map((n) => n / 100);
 
 const metricArb = fc.record({ label: phrase(), unit: fc.constantFrom("", "%", "ms", "jobs"), direction: fc.constantFrom("lower_is_better" as const, "higher_is_better" as const), t: fc.option(num, { nil: null }), a: fc.option(num, { nil: null }), c: fc.option(num, { nil: null }) });
 
+const judgeArb = fc.record({
+  method: fc.constantFrom("sequential" as const, "mann_whitney" as const),
+  alpha: fc.integer({ min: 1, max: 200 }).map((n) => n / 1000),
+  minSample: fc.integer({ min: 1, max: 100_000 }),
+  tolerance: fc.integer({ min: 0, max: 300 }).map((n) => n / 100),
+  smallestRegression: fc.integer({ min: 1, max: 300 }).map((n) => n / 100),
+});
+
 const planArb = fc
   .record({
     kind: fc.constantFrom("rollout" as const, "rollback_runbook" as const),
@@ -311,7 +346,7 @@ const planArb = fc
     phases: fc.array(fc.record({ name: phrase(), audience: optionalPhrase, trafficPercent: fc.integer({ min: 0, max: 10000 }).map((n) => n / 100), durationText: fc.constantFrom("", "2 days", "1-2 weeks", "Week 3", "48 hours", "Ongoing"), goal: optionalPhrase }), { maxLength: 4 }),
     checklists: fc.array(fc.record({ title: phrase().map((t) => `Checks ${t}`), kind: fc.constantFrom("pre_deployment" as const, "go_no_go" as const, "post_deployment" as const, "post_rollback" as const), window: fc.constantFrom("immediate" as const, "short_term" as const, "long_term" as const), phase: fc.nat(5), items: fc.array(fc.record({ text: phrase(), done: fc.boolean() }), { maxLength: 4 }) }), { maxLength: 5 }),
     metrics: fc.uniqueArray(metricArb, { maxLength: 4, selector: (m) => m.label }),
-    triggers: fc.array(fc.record({ description: phrase(), metric: fc.nat(5), mode: fc.constantFrom("absolute" as const, "relative_to_baseline" as const, "degradation_pct" as const), comparison: fc.constantFrom("gt" as const, "gte" as const, "lt" as const, "lte" as const), value: num, durationMinutes: fc.nat(600), automatic: fc.boolean() }), { maxLength: 4 }),
+    triggers: fc.array(fc.record({ description: phrase(), metric: fc.nat(5), mode: fc.constantFrom("absolute" as const, "relative_to_baseline" as const, "degradation_pct" as const, "canary_worse" as const), comparison: fc.constantFrom("gt" as const, "gte" as const, "lt" as const, "lte" as const), value: num, durationMinutes: fc.nat(600), automatic: fc.boolean(), judge: fc.option(judgeArb, { nil: null }) }), { maxLength: 4 }),
     risks: fc.array(fc.record({ description: phrase(), likelihood: fc.constantFrom("low" as const, "medium" as const, "high" as const), impact: fc.constantFrom("low" as const, "medium" as const, "high" as const), mitigation: optionalPhrase }), { maxLength: 3 }),
     comms: fc.array(fc.record({ event: phrase(), timing: optionalPhrase, channel: optionalPhrase, audience: optionalPhrase, template: optionalPhrase }), { maxLength: 3 }),
     escalation: fc.uniqueArray(fc.record({ level: fc.integer({ min: 1, max: 9 }), who: phrase(), afterMinutes: fc.nat(240) }), { maxLength: 3, selector: (e) => e.level }),
@@ -344,6 +379,11 @@ const planArb = fc
       .map(({ c }) => c);
     const triggers = raw.triggers.map((t) => {
       const metric = metrics.length && t.metric < metrics.length ? metrics[t.metric]!.key : null;
+      // The canary judge: a KPI, its settings (or the defaults), no threshold of its own.
+      if (t.mode === "canary_worse" && metric) {
+        return { description: t.description, metric, mode: t.mode, comparison: "gt" as const, value: 0, durationMinutes: 0, action: t.automatic ? ("automatic_rollback" as const) : ("alert_only" as const), judge: t.judge };
+      }
+      if (t.mode === "canary_worse") t.mode = "absolute";
       return { description: t.description, metric, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: metric && t.automatic ? ("automatic_rollback" as const) : ("alert_only" as const) };
     });
     const lists = runbook ? checklists.map((c) => ({ ...c, kind: "post_rollback" as const, window: null, phase: null })) : checklists;
