@@ -1,6 +1,7 @@
 import { getDb } from "@/db/client";
 import { describeError } from "./errors";
 import { sweepAutoAdvance } from "./services/auto-advance";
+import { feedDemoTraffic } from "./services/demo-traffic";
 import { pollDueSources } from "./services/metric-sources";
 import { sweepTriggers } from "./services/trigger-watch";
 import { runWebhooks } from "./services/webhooks";
@@ -96,6 +97,16 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
       for (const f of advance.failed) console.error(`phasegate: auto-advance check failed for plan ${f.planId}: ${f.error}`);
     }),
   ];
+  if (env.PHASEGATE_DEMO_TRAFFIC === "1") {
+    console.log("phasegate: demo traffic on: the canary judge's KPIs get a simulated minute of errors and requests per cohort every minute");
+    stops.push(
+      every("demo traffic", 60_000, async () => {
+        const { db } = await getDb();
+        const tick = await feedDemoTraffic(db);
+        for (const fired of tick.triggersFired) console.log(`phasegate: automatic rollback on demo traffic: ${fired}`);
+      }),
+    );
+  }
   stops.push(recordTokenUseFromEdges());
   return { stop: () => stops.forEach((stop) => stop()) };
 }

@@ -46,11 +46,7 @@ export function percentKeys(defined: readonly { key: string; unit: string }[]): 
 }
 
 /** Where a batch came from, when not pushed by the caller itself: recorded in the audit event. */
-export interface SampleOrigin {
-  kind: "prometheus";
-  sourceId: string;
-  sourceName: string;
-}
+export type SampleOrigin = { kind: "prometheus"; sourceId: string; sourceName: string } | { kind: "demo" };
 
 export interface StoredBatch {
   stored: number;
