@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Phasegate: every check in one run (what `npm test` and CI run).
 #
-#   typecheck → lint → unit → integration → build → e2e
+#   typecheck → lint → migrations → unit → integration → build → e2e
 #
 # A failing step does not stop the run, so one run shows everything; e2e is skipped (and counted
 # as a failure) when the build failed. Typecheck, lint and build count as one check each; the
@@ -25,7 +25,7 @@ fi
 REPORTS=.tmp/reports
 mkdir -p "$REPORTS"
 
-STEPS=(typecheck lint unit integration build e2e)
+STEPS=(typecheck lint migrations unit integration build e2e)
 STEP_COUNT=${#STEPS[@]}
 step_no=0
 
@@ -156,6 +156,9 @@ echo "Phasegate test-all: node $(node --version), CI=${CI:-unset}, TEST_DATABASE
 
 run_check typecheck npm run typecheck
 run_check lint npm run lint
+# A migration the previous release could not run beside (drop, rename, NOT NULL without a default)
+# is refused unless it is marked as the contract step of an expand/contract pair.
+run_check migrations npm run --silent db:check-migrations
 run_vitest unit test:unit
 run_vitest integration test:integration
 if run_check build npm run build; then
