@@ -46,6 +46,8 @@ export interface DbHandle {
    * Resolves to a function that stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
+  /** PGlite only: the whole data folder as a gzipped tarball (PGlite's own dump), for backups. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -198,6 +200,7 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
       return countMigrations(db);
     },
     migrationsApplied: () => countMigrations(db),
+    dumpDataDir: () => client.dumpDataDir("gzip"),
     async listen(channel, onMessage, onListening) {
       const stop = await client.listen(channel, onMessage);
       onListening?.();
@@ -210,6 +213,26 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
       unlock();
     },
   };
+}
+
+/**
+ * Creates a PGlite folder from a dump (`dumpDataDir`): the folder must be new or empty, and is
+ * held by this process while PGlite writes it.
+ */
+export async function restorePgliteFolder(dir: string, dump: Blob): Promise<void> {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f !== ".phasegate.pid")) {
+    throw new AppError("config:database", `PGlite folder "${dir}" is not empty: restore into a new folder (set PGLITE_DIR)`);
+  }
+  prepareFolder(dir);
+  const unlock = lockFolder(dir);
+  try {
+    const client = await PGlite.create(dir, { loadDataDir: dump });
+    await client.close();
+  } catch (error) {
+    throw new AppError("config:database", `PGlite could not restore into "${dir}": ${describeError(error)}`);
+  } finally {
+    unlock();
+  }
 }
 
 async function openPostgres(url: string, migrationsFolder: string, max: number, migrationUrl: string | undefined): Promise<DbHandle> {
