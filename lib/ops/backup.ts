@@ -96,7 +96,8 @@ export async function restoreDatabase(config: DbConfig, file: string): Promise<R
   if (kind === "postgres") {
     const sql = postgres(url!, { max: 1, onnotice: () => {} });
     try {
-      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
+      const n = row?.n ?? 0;
       if (n > 0) throw new AppError("config:database", `${describePostgresUrl(url!)} is not empty (${n} tables): restore into a new, empty database`);
     } finally {
       await sql.end();
