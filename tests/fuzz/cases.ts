@@ -237,6 +237,16 @@ export function encodeComponent(value: string): string {
   return out;
 }
 
+/** True when every segment of the path decodes as percent-encoded UTF-8. */
+export function decodablePath(path: string): boolean {
+  try {
+    for (const segment of (path.split("?")[0] ?? "").split("/")) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function percentEncodeAll(value: string): string {
   return [...Buffer.from(value, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
 }
@@ -827,7 +837,9 @@ export function buildCase(index: number, seed: number, op: FuzzOperation, world:
     request,
     facts: {
       bodyViolates: (built.facts.bodyViolates ?? false) && authKind === "valid" && ids.every((s) => s.kind === "real" || s.kind === "real-variant"),
-      ...(built.facts.field ? { field: built.facts.field } : {}),
+      // A path that is not valid percent-encoded UTF-8 is refused before the body is read, so
+      // the answer names the path rather than the body's field.
+      ...(built.facts.field && decodablePath(path) ? { field: built.facts.field } : {}),
       expectations,
       conditional,
     },

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
-import { Draw, encodeComponent } from "@/tests/fuzz/cases";
+import { decodablePath, Draw, encodeComponent } from "@/tests/fuzz/cases";
 import { arbitraryFor } from "@/tests/fuzz/generate";
 import { codePointLength, deref, isValid, type JsonPath, type JsonSchema, validate } from "@/tests/fuzz/json-schema";
 import { rawMutationArb, rawViolates, valueMutations } from "@/tests/fuzz/mutate";
@@ -259,6 +259,15 @@ describe("coverage of the routes", () => {
     for (const r of coverage.missingFromDocument) expect(keys).toContain(`${r.method} ${r.template}`);
     expect(isValid(OFREP_ERROR_SCHEMA, { errorCode: "PARSE_ERROR", errorDetails: "x" })).toBe(true);
     expect(isValid(OFREP_ERROR_SCHEMA, { error: { code: "x", message: "y" } })).toBe(false);
+  });
+});
+
+describe("paths refused before the body is read", () => {
+  it("an undecodable segment makes the path the request's fault, not the body's field", () => {
+    expect(decodablePath("/ofrep/v1/evaluate/flags/%C0%AF")).toBe(false);
+    expect(decodablePath("/api/v1/plans/%zz")).toBe(false);
+    expect(decodablePath("/ofrep/v1/evaluate/flags/%F0%9F%92%A9")).toBe(true);
+    expect(decodablePath("/api/v1/plans/a%2Fb?x=%zz")).toBe(true);
   });
 });
 
