@@ -10,7 +10,7 @@ const securityHeaders = [
 
 const nextConfig = {
   // PGlite ships WASM and data files, argon2 a native addon: both load from node_modules at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "pino-pretty", "prom-client"],
   poweredByHeader: false,
   reactStrictMode: true,
   // Typecheck and lint run as their own CI steps (npm run typecheck / npm run lint).

@@ -4,7 +4,7 @@ import { acceptRequestId } from "./lib/safe-redirect";
 // Redirects only: pages without a session cookie go to sign-in. Real checks live in pages,
 // services, actions and route handlers. Also sets the per-request CSP nonce and request id.
 
-const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/api/", "/ofrep/"];
+const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/api/", "/ofrep/", "/metrics"];
 
 function contentSecurityPolicy(nonce: string): string {
   const dev = process.env.NODE_ENV !== "production";

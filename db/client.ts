@@ -46,6 +46,8 @@ export interface DbHandle {
    * Resolves to a function that stops listening.
    */
   listen(channel: string, onMessage: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
+  /** Connections the pool may open (1 for PGlite). */
+  readonly poolMax: number;
   /** PGlite only: the whole data folder as a gzipped tarball (PGlite's own dump), for backups. */
   dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
@@ -195,6 +197,7 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
     kind: "pglite",
     db,
     target: inMemory ? "in-memory PGlite" : `PGlite at ${path.resolve(dir)}`,
+    poolMax: 1,
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
       return countMigrations(db);
@@ -235,6 +238,11 @@ export async function restorePgliteFolder(dir: string, dump: Blob): Promise<void
   }
 }
 
+/** The application_name this process's PostgreSQL connections carry. */
+export function applicationName(): string {
+  return `phasegate:${process.pid}`;
+}
+
 async function openPostgres(url: string, migrationsFolder: string, max: number, migrationUrl: string | undefined): Promise<DbHandle> {
   const target = describePostgresUrl(url);
   if (migrationUrl && describePostgresUrl(migrationUrl) !== target) {
@@ -245,7 +253,8 @@ async function openPostgres(url: string, migrationsFolder: string, max: number, 
     connect_timeout: 5,
     idle_timeout: 30,
     onnotice: () => {},
-    connection: { application_name: "phasegate" },
+    // Names this process's connections, so /metrics can count them in pg_stat_activity.
+    connection: { application_name: applicationName() },
   } as const;
   const client = postgres(url, options);
   try {
@@ -259,6 +268,7 @@ async function openPostgres(url: string, migrationsFolder: string, max: number, 
     kind: "postgres",
     db,
     target: `PostgreSQL at ${target}`,
+    poolMax: max,
     async migrate() {
       // Up to date: nothing to do, and nothing a least-privilege runtime role may not do.
       const pending = journalLength(migrationsFolder) - (await appliedOrNone(db));

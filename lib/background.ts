@@ -1,5 +1,7 @@
 import { getDb } from "@/db/client";
-import { describeError } from "./errors";
+import { describeError, isDatabaseUnavailable } from "./errors";
+import { log } from "./observability/log";
+import { appMetrics } from "./observability/metrics";
 import { sweepAutoAdvance } from "./services/auto-advance";
 import { feedDemoTraffic } from "./services/demo-traffic";
 import { pollDueSources } from "./services/metric-sources";
@@ -27,20 +29,30 @@ export function watchIntervalMs(env: NodeJS.ProcessEnv): number {
 // The shortest poll interval a metric source may have; a tick polls only the sources that are due.
 const POLL_TICK_MS = 5_000;
 
-function every(label: string, ms: number, job: () => Promise<void>): () => void {
+/**
+ * A job on a timer: never overlapping its own previous run, one log line per run (debug when it
+ * found nothing to do, info when it did something), and an outage said once, not on every tick.
+ * The job returns what it did in a few fields, or null for nothing.
+ */
+function every(label: string, ms: number, job: () => Promise<Record<string, unknown> | null>): () => void {
   let running = false;
   let lastError: string | null = null;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
+    const started = Date.now();
     try {
-      await job();
-      if (lastError) console.log(`phasegate: ${label} resumed`);
+      const did = await job();
+      appMetrics().jobRuns.inc({ job: label, outcome: "ok" });
+      if (lastError) log().info({ job: label }, `${label} resumed`);
       lastError = null;
+      if (did) log().info({ job: label, ms: Date.now() - started, ...did }, label);
+      else log().debug({ job: label, ms: Date.now() - started }, label);
     } catch (error) {
-      // Said once per cause, not on every tick of an outage.
+      appMetrics().jobRuns.inc({ job: label, outcome: "failed" });
+      if (isDatabaseUnavailable(error)) appMetrics().dbErrors.inc({ where: "job" });
       const message = describeError(error);
-      if (message !== lastError) console.error(`phasegate: ${label} paused: ${message}`);
+      if (message !== lastError) log().error({ job: label, error: message }, `${label} paused`);
       lastError = message;
     } finally {
       running = false;
@@ -65,7 +77,7 @@ export function recordTokenUseFromEdges(hub: EventHub = processHub()): () => voi
     })
     .then(
       (stop) => (stopped ? stop() : (unsubscribe = stop)),
-      (error: unknown) => console.error(`phasegate: not following token use from edges: ${describeError(error)}`),
+      (error: unknown) => log().error({ error: describeError(error) }, "not following token use from edges"),
     );
   return () => {
     stopped = true;
@@ -77,33 +89,34 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
   const stops = [
     every("metric source polling", POLL_TICK_MS, async () => {
       const { db } = await getDb();
-      for (const poll of await pollDueSources(db)) {
-        for (const fired of poll.triggersFired) console.log(`phasegate: automatic rollback after a Prometheus poll: ${fired}`);
-      }
+      const polls = await pollDueSources(db);
+      const stored = polls.reduce((n, p) => n + p.stored, 0);
+      const failing = polls.filter((p) => p.error).map((p) => p.sourceId);
+      return polls.length ? { sources: polls.length, stored, ...(failing.length ? { failing } : {}) } : null;
     }),
     every("webhook delivery", POLL_TICK_MS, async () => {
       const { db } = await getDb();
       const run = await runWebhooks(db);
-      if (run.failed) console.error(`phasegate: ${run.failed} webhook deliver${run.failed === 1 ? "y" : "ies"} failed after the last retry`);
+      return run.collected || run.delivered || run.retrying || run.failed ? { ...run } : null;
     }),
     every("rollback trigger watch", watchIntervalMs(env), async () => {
       const { db } = await getDb();
       const sweep = await sweepTriggers(db);
-      for (const f of sweep.fired) console.log(`phasegate: automatic rollback: ${f.description}`);
-      for (const f of sweep.failed) console.error(`phasegate: trigger evaluation failed for plan ${f.planId}: ${f.error}`);
       // After the triggers, so a breach rolls back (or holds back) before a phase could advance.
       const advance = await sweepAutoAdvance(db);
-      for (const a of advance.advanced) console.log(`phasegate: ${a.phase} advanced by itself (plan ${a.planId})`);
-      for (const f of advance.failed) console.error(`phasegate: auto-advance check failed for plan ${f.planId}: ${f.error}`);
+      for (const a of advance.advanced) log().info({ planId: a.planId, decisionId: a.decisionId }, `${a.phase} advanced by itself`);
+      for (const f of [...sweep.failed, ...advance.failed]) log().error({ planId: f.planId, error: f.error }, "evaluating a plan failed");
+      const changed = sweep.fired.length + sweep.announced.length + advance.advanced.length + sweep.failed.length + advance.failed.length;
+      return changed ? { plans: sweep.plans, rolledBack: sweep.fired.length, announced: sweep.announced.length, advanced: advance.advanced.length } : null;
     }),
   ];
   if (env.PHASEGATE_DEMO_TRAFFIC === "1") {
-    console.log("phasegate: demo traffic on: the canary judge's KPIs get a simulated minute of errors and requests per cohort every minute");
+    log().info("demo traffic on: the canary judge's KPIs get a simulated minute of errors and requests per cohort every minute");
     stops.push(
       every("demo traffic", 60_000, async () => {
         const { db } = await getDb();
         const tick = await feedDemoTraffic(db);
-        for (const fired of tick.triggersFired) console.log(`phasegate: automatic rollback on demo traffic: ${fired}`);
+        return tick.samples ? { ...tick } : null;
       }),
     );
   }

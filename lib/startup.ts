@@ -5,6 +5,7 @@ import { startBackgroundWork } from "./background";
 import { resolveAuthSecret } from "./auth/secret";
 import { configurationProblems } from "./config";
 import { AppError, describeError } from "./errors";
+import { log } from "./observability/log";
 
 // Runs once per server process before it takes requests: open the database, apply migrations,
 // load the demo into an empty database when allowed. Bad configuration ends the process with
@@ -24,7 +25,7 @@ export async function startServer(): Promise<void> {
     // After the database: the embedded one's folder is checked (and named) first.
     resolveAuthSecret();
     const migrations = await handle.migrationsApplied();
-    console.log(`phasegate: database ready (${handle.target}, ${migrations} migration${migrations === 1 ? "" : "s"} applied)`);
+    log().info({ database: handle.target, migrations }, "database ready");
     if (shouldSeedDemo(process.env)) {
       const seeded = await seedDemo(handle.db);
       if (seeded) printDemoDetails(seeded.plans);

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { currentUser, requestId } from "@/lib/auth/session";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import type { ServiceContext } from "@/lib/services/context";
+import { errorFields, log } from "@/lib/observability/log";
 
 // The one guarded path for server actions: who is signed in → the service (which authorises,
 // validates and writes in one transaction) → a typed result the form can show. Throws only on bugs.
@@ -41,7 +42,7 @@ export function toActionError(error: unknown): { ok: false; error: string; field
     return { ok: false, error: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
   }
   if (isDatabaseUnavailable(error)) return { ok: false, error: "The database is not answering; nothing was changed. Try again shortly." };
-  console.error("phasegate: action failed", error);
+  log().error(errorFields(error), "server action failed");
   return { ok: false, error: "Something went wrong and nothing was changed. Try again; if it keeps failing, tell whoever runs Phasegate." };
 }
 

@@ -5,6 +5,8 @@ import type { TokenScope } from "@/lib/auth/permissions";
 import { authenticateToken } from "@/lib/auth/token-auth";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { acceptRequestId } from "@/lib/safe-redirect";
+import { errorFields, log } from "@/lib/observability/log";
+import { appMetrics } from "@/lib/observability/metrics";
 
 // The one wrapper for /api/v1 route handlers: bearer token → scope → handler → JSON. Errors map
 // once to status codes and a JSON body naming the problem; internals never reach the caller.
@@ -49,8 +51,9 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
     return Response.json(error.toJSON(), { status: error.status, headers: { ...headers, ...extra } });
   }
   if (isDatabaseUnavailable(error)) {
+    appMetrics().dbErrors.inc({ where: "api" });
     return Response.json({ error: { code: "unavailable:database", message: "The database is not answering; retry shortly" } }, { status: 503, headers: { ...headers, "retry-after": "5" } });
   }
-  console.error("phasegate: API request failed", error);
+  log().error(errorFields(error), "API request failed");
   return Response.json({ error: { code: "internal", message: "Something went wrong; nothing was changed" } }, { status: 500, headers });
 }

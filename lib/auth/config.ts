@@ -8,6 +8,7 @@ import { clientIp } from "./client-ip";
 import { attemptLogin } from "./login";
 import { normaliseEmail } from "./login-throttle";
 import { resolveAuthSecret } from "./secret";
+import { log } from "@/lib/observability/log";
 
 // Auth.js: email + password for everyone, and a company's OIDC provider when configured.
 // Sessions are signed JWT cookies; every request re-reads the user, so disabling someone or
@@ -65,10 +66,10 @@ async function buildConfig(): Promise<NextAuthConfig> {
     logger: {
       error(error) {
         if (error.name === "CredentialsSignin" || error instanceof CredentialsSignin) return;
-        console.error(`phasegate: auth error: ${error.name}: ${error.message}`);
+        log().error({ errorName: error.name, error: error.message }, "auth error");
       },
       warn(code) {
-        if (code !== "debug-enabled") console.warn(`phasegate: auth warning: ${code}`);
+        if (code !== "debug-enabled") log().warn({ code }, "auth warning");
       },
     },
     trustHost: true,

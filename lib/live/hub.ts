@@ -1,5 +1,6 @@
 import type { DbHandle } from "@/db/client";
 import { type DomainEvent, EVENTS_CHANNEL } from "@/lib/services/events";
+import { errorFields, log } from "@/lib/observability/log";
 
 // One LISTEN per app process on the events channel, fanned out to the open pages (and anything
 // else in the process) that follow a plan. Every instance listens for itself, so a change made
@@ -87,7 +88,7 @@ export class EventHub {
         try {
           fn(message);
         } catch (error) {
-          console.error("phasegate: event subscriber failed", error);
+          log().error(errorFields(error), "live event subscriber failed");
         }
       }
     }

@@ -5,6 +5,7 @@ import type { FlagStore } from "@/lib/flags/store";
 import type { TokenVerifier } from "@/lib/flags/token-verifier";
 import { BODY_LIMITS, declaredTooLarge } from "@/lib/http/body";
 import { type RateLimiter } from "./rate-limit";
+import { errorFields, log } from "@/lib/observability/log";
 
 // The OpenFeature Remote Evaluation Protocol (OFREP), framework-free: the Next.js app and the
 // edge evaluator both hand requests to `handleOfrep` and write back what it returns.
@@ -146,7 +147,7 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     return e.ok ? json(200, success(e)) : json(400, failure(e));
   } catch (error) {
     // The database is away or something unexpected happened: a general error, never a stack.
-    console.error("phasegate: flag evaluation failed", error);
+    log().error(errorFields(error), "flag evaluation failed");
     const errorDetails = "Flags could not be evaluated right now; the client keeps its defaults";
     return json(500, bulk ? { errorCode: "GENERAL", errorDetails } : { key, errorCode: "GENERAL", errorDetails });
   }

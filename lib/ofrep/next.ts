@@ -3,6 +3,7 @@ import { processFlagDeps } from "@/lib/flags/process";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { readBodyText } from "@/lib/http/body";
 import { type BodyRead, handleOfrep } from "./handler";
+import { errorFields, log } from "@/lib/observability/log";
 
 /** The app's OFREP routes: the request handed to the shared handler, its answer written back. */
 export async function serveOfrep(request: Request): Promise<Response> {
@@ -24,7 +25,7 @@ export async function serveOfrep(request: Request): Promise<Response> {
     });
     return new Response(result.body, { status: result.status, headers: result.headers });
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) console.error("phasegate: OFREP request failed", error);
+    if (!isDatabaseUnavailable(error)) log().error(errorFields(error), "OFREP request failed");
     return Response.json({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated right now" }, { status: 500 });
   }
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { type Database, getDb } from "@/db/client";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { log } from "@/lib/observability/log";
+import { appMetrics } from "@/lib/observability/metrics";
 
 export type ReadResult<T> = { ok: true; data: T } | { ok: false; reason: string };
 
@@ -17,7 +19,8 @@ export async function readWithDatabase<T>(fn: (db: Database) => Promise<T>): Pro
       return { ok: false, reason: error.message };
     }
     if (isDatabaseUnavailable(error)) {
-      console.error(`phasegate: database unavailable: ${(error as Error).message}`);
+      appMetrics().dbErrors.inc({ where: "page" });
+      log().warn({ error: (error as Error).message }, "database unavailable");
       return { ok: false, reason: "The connection to PostgreSQL failed." };
     }
     throw error;

@@ -5,6 +5,7 @@ import { type AutoAdvanceVerdict, autoAdvanceVerdict } from "@/lib/domain/auto-a
 import { AppError } from "@/lib/errors";
 import { recordDecision } from "./decisions";
 import { loadGateState } from "./gate";
+import { appMetrics } from "@/lib/observability/metrics";
 
 // Phases set to advance by themselves: the timer that watches the triggers also asks each running
 // plan whose active phase advances by itself whether it may now, and records the go decision as
@@ -51,6 +52,7 @@ export async function autoAdvancePlan(db: Database, planId: string, now: Date = 
   try {
     // The decision service checks the gate again inside its transaction, on the version read here.
     const result = await recordDecision({ db, actor: SYSTEM, requestId: null }, { planId, version: plan.version, kind: "go", rationale: verdict.rationale });
+    appMetrics().autoAdvances.inc();
     return { ...check, decisionId: result.decisionId };
   } catch (error) {
     // Someone (or another instance) changed the plan first, or the gate stopped holding: next time.

@@ -13,6 +13,7 @@ import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { loadGateState } from "./gate";
 import { claimPlanVersion, loadPhases, loadPlanForWrite, type PhaseRow, type PlanRow, touchBoundFlags } from "./plan-state";
+import { appMetrics } from "@/lib/observability/metrics";
 
 // Go/no-go and the plan lifecycle. Each use-case: authorise → validate → claim the plan version →
 // apply the state machine → write the change and its audit event in one transaction → notify.
@@ -108,7 +109,7 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
   const data = parseInput(decisionSchema, input);
   const now = new Date();
   if (trigger && ctx.actor.kind !== "system") throw new AppError("forbidden:permission", "Only the system rolls back on a trigger");
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "decision:record", scope: "decisions:write" });
     if (data.overrideReason) {
@@ -205,4 +206,6 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
       incidentId,
     };
   });
+  appMetrics().decisions.inc({ kind: data.kind, actor: ctx.actor.kind });
+  return result;
 }

@@ -15,6 +15,7 @@ import { storeSampleBatch } from "./metrics";
 import { egressRequest } from "@/lib/egress/request";
 import { assertDestinationAllowed, excerptFor } from "./destinations";
 import { responseExcerpt } from "@/lib/domain/fetch-failure";
+import { errorFields, log } from "@/lib/observability/log";
 
 // Prometheus servers a project's metrics are polled from: configured by release managers, polled
 // by a timer in every app instance. A source is claimed before it is polled, so however many
@@ -160,7 +161,7 @@ export async function pollDueSources(db: Database, now: Date = new Date()): Prom
       if (outcome.status === "fulfilled") {
         if (outcome.value.claimed) results.push(outcome.value);
       } else {
-        console.error(`phasegate: polling metric source ${batch[j]!.id} failed`, outcome.reason);
+        log().error({ sourceId: batch[j]!.id, ...errorFields(outcome.reason) }, "polling a metric source failed");
       }
     });
   }
@@ -251,7 +252,7 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
         triggersFired.push(...result.triggersFired);
       } catch (error) {
         // A refused batch is explained in words; anything else stays in the server log.
-        if (!(error instanceof AppError)) console.error("phasegate: storing polled samples failed", error);
+        if (!(error instanceof AppError)) log().error({ planId, sourceId: source.id, ...errorFields(error) }, "storing polled samples failed");
         const reason = error instanceof AppError ? error.message : "the database did not accept them (see the server log)";
         problem(`could not store the samples: ${reason}`, [...new Set(batch.map((rows) => String(rows[0]?.metric)))]);
       }

@@ -12,6 +12,8 @@ import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { refreshRollups } from "./rollups";
 import { evaluatePlanTriggers } from "./trigger-watch";
+import { errorFields, log } from "@/lib/observability/log";
+import { appMetrics } from "@/lib/observability/metrics";
 
 const INSERT_CHUNK = 5_000; // rows per INSERT statement (6 parameters each, under PostgreSQL's 65,535)
 /** Corrections listed in the audit event (all are counted). */
@@ -83,6 +85,10 @@ export async function storeSampleBatch(
   const defined = await ctx.db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit }).from(metrics).where(eq(metrics.planId, planId));
   const idByKey = new Map(defined.map((m) => [m.key, m.id]));
   const now = opts.now ?? new Date();
+  const refused = (error: unknown) => {
+    if (error instanceof AppError) appMetrics().refusedBatches.inc({ reason: error.code });
+    throw error;
+  };
   const result = await ctx.db.transaction(async (tx) => {
     // The plan row is held for share, so a decision cannot move the phase (and its history line)
     // between this check and the rows landing.
@@ -127,14 +133,15 @@ export async function storeSampleBatch(
     await writeAudit(tx, ctx.actor, { action: changed.length ? "samples.corrected" : "samples.ingested", entityType: "plan", entityId: planId, projectId: plan.projectId, planId, after: { samples: values.length, perMetric, ...corrected, ...via } }, ctx.requestId);
     await notifyOnCommit(tx, { type: "samples.ingested", projectId: plan.projectId, planId, metrics: Object.keys(perMetric), ...via });
     return { stored: values.length, metrics: perMetric };
-  });
+  }).catch(refused);
+  appMetrics().ingestedRows.inc({ origin: opts.origin?.kind ?? "push" }, result.stored);
   // After the commit: samples are evaluated against the plan's rollback triggers as they arrive.
   // The samples are stored whatever happens here.
   let triggersFired: string[] = [];
   try {
     triggersFired = (await evaluatePlanTriggers(ctx.db, planId)).fired.map((f) => f.description);
   } catch (error) {
-    console.error("phasegate: trigger evaluation after ingest failed", error);
+    log().error({ planId, ...errorFields(error) }, "trigger evaluation after ingest failed");
   }
   return { ...result, triggersFired };
 }

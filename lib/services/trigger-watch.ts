@@ -13,6 +13,8 @@ import { writeAudit } from "./audit";
 import { recordDecision } from "./decisions";
 import type { Tx } from "./context";
 import { notifyOnCommit } from "./events";
+import { log } from "@/lib/observability/log";
+import { appMetrics } from "@/lib/observability/metrics";
 
 // Rollback triggers are evaluated after every stored batch and by a timer (so data that stops
 // arriving is noticed too). Each evaluation records the trigger's state; a change to breached or
@@ -62,6 +64,8 @@ export async function evaluatePlanTriggers(db: Database, planId: string, now: Da
           { planId, version: plan.version, kind: "rollback", rationale: `Automatic: ${trigger.description} — ${verdict.reason}` },
           { triggerId: trigger.id, title: `${trigger.description} in ${active.name}`, detectedAt: now, judgement },
         );
+        appMetrics().automaticRollbacks.inc({ mode: trigger.mode });
+        log().warn({ planId, projectId: plan.projectId, triggerId: trigger.id, incidentId: result.incidentId, reason: verdict.reason }, `automatic rollback: ${trigger.description}`);
         return { fired: [{ triggerId: trigger.id, incidentId: result.incidentId, description: trigger.description }], announced };
       } catch (error) {
         // The plan changed meanwhile (another instance may have rolled it back): look again.
@@ -88,6 +92,8 @@ interface Judged {
   verdict: TriggerVerdict;
   /** The canary judgement behind the verdict (canary_worse triggers only). */
   judgement: Judgement | null;
+  /** The newest sample the verdict could use (epoch ms), for the lag metric. */
+  newestAt?: number | null;
 }
 
 async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetric, active: PhaseRow, now: Date): Promise<Judged> {
@@ -96,7 +102,7 @@ async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetr
   const from = new Date(Math.max(now.getTime() - trigger.durationMinutes * 60_000 - LOOKBACK_EXTRA_MS, active.actualStartAt?.getTime() ?? 0));
   const series = await metricSeries(db, metric.id, from, now);
   const verdict = evaluateTrigger(rule, series.points, now);
-  if (verdict.state !== "no_data") return { verdict, judgement: null };
+  if (verdict.state !== "no_data") return { verdict, judgement: null, newestAt: series.points.at(-1)?.t ?? null };
   // Rules against the baseline need both cohorts: the older of the two newest samples is when
   // judging became impossible.
   const cohorts = rule.mode === "absolute" ? (["canary"] as const) : (["canary", "baseline"] as const);
@@ -111,7 +117,7 @@ async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetr
     newest.push(last?.ts ?? null);
   }
   const lastJudgeable = newest.includes(null) ? null : new Date(Math.min(...newest.map((t) => t!.getTime())));
-  return { verdict: judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule)), judgement: null };
+  return { verdict: judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule)), judgement: null, newestAt: lastJudgeable?.getTime() ?? null };
 }
 
 /**
@@ -128,14 +134,15 @@ async function judgeCanary(db: Database | Tx, trigger: TriggerRow, metric: Watch
   const lastJudgeable = newest.canary === null || newest.baseline === null ? null : new Date(Math.min(newest.canary, newest.baseline) + 60_000);
   // A fail is evidence that stays valid however late the data arrived (the interval holds at
   // every look); a feed gone quiet matters while nothing is decided.
-  if (judgement.verdict === "fail") return { verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence }, judgement };
+  const newestAt = lastJudgeable?.getTime() ?? null;
+  if (judgement.verdict === "fail") return { verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence }, judgement, newestAt };
   const missing = judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfter);
-  if (missing.state === "stale") return { verdict: missing, judgement };
+  if (missing.state === "stale") return { verdict: missing, judgement, newestAt };
   switch (judgement.verdict) {
     case "not_enough_data":
-      return { verdict: { state: "no_data", reason: judgement.sentence }, judgement };
+      return { verdict: { state: "no_data", reason: judgement.sentence }, judgement, newestAt };
     default:
-      return { verdict: { state: "ok" }, judgement };
+      return { verdict: { state: "ok" }, judgement, newestAt };
   }
 }
 
@@ -156,9 +163,12 @@ async function judgeAndRecord(
   metric: WatchedMetric,
   now: Date,
 ): Promise<Judged & { change: TriggerState | null }> {
-  return db.transaction(async (tx) => {
+  let newestAt: number | null = null;
+  const judged = await db.transaction(async (tx) => {
     const [current] = await tx.select({ state: rollbackTriggers.state }).from(rollbackTriggers).where(eq(rollbackTriggers.id, trigger.id)).for("update");
-    const { verdict, judgement } = await judge(tx, trigger, metric, active, now);
+    const found = await judge(tx, trigger, metric, active, now);
+    const { verdict, judgement } = found;
+    newestAt = found.newestAt ?? null;
     // A canary judgement keeps its sentence whatever it found ("within the 1.25× tolerated").
     const reason = verdict.state === "ok" ? (judgement?.sentence ?? null) : verdict.reason;
     if (!current) return { verdict, judgement, change: null };
@@ -175,6 +185,10 @@ async function judgeAndRecord(
     await notifyOnCommit(tx, { type: "trigger.alert", projectId: plan.projectId, planId: plan.id, triggerId: trigger.id, ...after });
     return { verdict, judgement, change: verdict.state };
   });
+  const metrics = appMetrics();
+  metrics.triggerEvaluations.inc({ mode: trigger.mode, state: judged.verdict.state });
+  if (newestAt !== null) metrics.triggerLag.observe(Math.max(0, (now.getTime() - newestAt) / 1000));
+  return judged;
 }
 
 export interface SweepResult {

@@ -5,6 +5,8 @@ import { responseExcerpt } from "@/lib/domain/fetch-failure";
 import { type DeliveryEvent, buildWebhookPayload, deliveryHeaders, describeResponse, describeSendFailure, eventsToDeliver, isDelivered, retryDelayMs } from "@/lib/domain/webhooks";
 import { WEBHOOK_SOURCE_ACTIONS } from "@/lib/domain/webhook-events";
 import { type Egress, egressRequest } from "@/lib/egress/request";
+import { appMetrics } from "@/lib/observability/metrics";
+import { errorFields, log } from "@/lib/observability/log";
 
 // The webhooks' dispatcher, run on a timer by every app instance. The audit trail is the outbox:
 // new audit events of each enabled webhook's project become deliveries (collect), and due
@@ -41,7 +43,7 @@ export async function collectWebhookEvents(db: Database, now: Date = new Date())
     try {
       created += await collectFor(db, id, now);
     } catch (error) {
-      console.error(`phasegate: collecting events for webhook ${id} failed`, error);
+      log().error({ webhookId: id, ...errorFields(error) }, "collecting events for a webhook failed");
     }
   }
   return created;
@@ -201,6 +203,7 @@ async function send(target: { url: string; secret: string }, delivery: DeliveryR
 async function recordAttempt(db: Database, delivery: DeliveryRow, attempt: Attempt, now: Date): Promise<DeliveryOutcome> {
   const delay = attempt.ok ? null : retryDelayMs(delivery.attempts, Math.random());
   const status = attempt.ok ? "delivered" : delay === null ? "failed" : "pending";
+  appMetrics().webhookDeliveries.inc({ outcome: status === "pending" ? "retrying" : status });
   const nextAttemptAt = delay === null ? now : new Date(now.getTime() + delay);
   await db
     .update(webhookDeliveries)

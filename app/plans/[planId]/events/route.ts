@@ -10,6 +10,7 @@ import type { HubMessage } from "@/lib/live/hub";
 import { processHub } from "@/lib/live/process-hub";
 import { StreamRegistry, streamLimitsFromEnv } from "@/lib/live/stream-registry";
 import { planProjectId } from "@/lib/queries/plan";
+import { errorFields, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -107,7 +108,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
     if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
-    console.error("phasegate: plan event stream failed", error);
+    log().error(errorFields(error), "plan event stream failed");
     return Response.json({ error: { code: "internal", message: "The live stream could not start" } }, { status: 500 });
   }
 }

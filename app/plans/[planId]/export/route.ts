@@ -5,6 +5,7 @@ import { userCan } from "@/lib/auth/actor";
 import { currentUser } from "@/lib/auth/session";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { loadPlanForExport } from "@/lib/queries/plan-export";
+import { errorFields, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +25,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
     if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
-    console.error("phasegate: plan export failed", error);
+    log().error(errorFields(error), "plan export failed");
     return Response.json({ error: { code: "internal", message: "Export failed" } }, { status: 500 });
   }
 }

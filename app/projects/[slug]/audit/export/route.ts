@@ -8,6 +8,7 @@ import { auditExportRows } from "@/lib/queries/audit";
 import { projectBySlug } from "@/lib/queries/projects";
 import { auditFilterSchema } from "@/lib/validation/audit";
 import { parseInput } from "@/lib/validation/parse";
+import { errorFields, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -36,7 +37,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
     if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
-    console.error("phasegate: audit export failed", error);
+    log().error(errorFields(error), "audit export failed");
     return Response.json({ error: { code: "internal", message: "Export failed" } }, { status: 500 });
   }
 }
