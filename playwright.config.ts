@@ -13,6 +13,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 // The config is evaluated by the runner and again by every worker: pin the database folder in the
 // environment the first time so all of them agree (workers inherit the runner's environment).
 const pgliteDir = (process.env.E2E_PGLITE_DIR ||= path.join(tmpDir, `e2e-pglite-${Date.now()}-${process.pid}`));
+// The token Prometheus scrapes the server's /metrics with (e2e/prometheus-scrape.spec.ts).
+const metricsToken = (process.env.E2E_METRICS_TOKEN ||= `e2e-metrics-${Date.now()}-${process.pid}`);
 fs.mkdirSync(tmpDir, { recursive: true });
 
 // Debian's Chromium: Playwright cannot download its own browsers on this machine.
@@ -36,8 +38,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: process.env.CI ? 1 : 2,
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // Room for a busy 2-core machine: no test may depend on another process answering quickly.
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
   reporter: [["list"], ["json", { outputFile: path.join(tmpDir, "reports", "e2e.json") }]],
   use: {
     baseURL,
@@ -73,6 +76,7 @@ export default defineConfig({
       PHASEGATE_WATCH_SECONDS: "2",
       // Open live streams re-check their person's access this often (a minute by default).
       PHASEGATE_LIVE_RECHECK_SECONDS: "2",
+      PHASEGATE_METRICS_TOKEN: metricsToken,
     },
   },
 });

@@ -7,6 +7,7 @@ import { type Client, OpenFeature } from "@openfeature/server-sdk";
 import { type Client as WebClient, OpenFeature as WebFeature } from "@openfeature/web-sdk";
 import { expect, type Page, test } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
+import { stopProcess } from "../tests/support/processes";
 import { DEMO_PASSWORD, E2E_AUTH_SECRET, people } from "./fixtures";
 
 // The unmodified OpenFeature server SDK with its OFREP provider against the production app and
@@ -58,7 +59,8 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
   test.afterAll(async () => {
     await OpenFeature.clearProviders();
     await WebFeature.clearProviders();
-    for (const p of processes) p.kill("SIGTERM");
+    // Wait for both to exit before the database they hold is dropped.
+    await Promise.all(processes.map((p) => stopProcess(p)));
     await db?.drop();
   });
 

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { createTestDatabase, type TestDatabase } from "../tests/support/test-db";
 import { startTcpProxy, type TcpProxy } from "../tests/support/tcp-proxy";
+import { stopProcess } from "../tests/support/processes";
 import { makeUser } from "../tests/support/people";
 import { E2E_AUTH_SECRET } from "./fixtures";
 
@@ -37,7 +38,7 @@ test.describe("database outage", () => {
   });
 
   test.afterAll(async () => {
-    server?.kill("SIGTERM");
+    await stopProcess(server);
     await proxy?.close();
     await db?.drop();
   });

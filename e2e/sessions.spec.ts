@@ -15,7 +15,7 @@ async function signInAs(browser: Browser, email: string, password: string): Prom
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible({ timeout: 30_000 });
   return page;
 }
 
@@ -25,7 +25,8 @@ async function expectSignedOut(page: Page, path: string) {
 }
 
 test("a new password and “sign out everywhere” end every session; an admin can end someone's sessions", async ({ browser, page }) => {
-  test.setTimeout(60_000);
+  // Seven sign-ins, each a password hash: room for a loaded 2-core machine.
+  test.setTimeout(180_000);
   const email = `sessions-${Date.now()}@phasegate.local`;
   await signIn(page, "admin");
   await page.goto("/admin");

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { transitionPlan } from "@/lib/services/decisions";
 import { flagProject, setKillSwitch } from "../support/flag-fixture";
+import { stopProcess } from "../support/processes";
 import { createTestDatabase, type TestDatabase } from "../support/test-db";
 
 // Two edge evaluator processes (`npm run edge`) on one PostgreSQL database: a kill switch and a
@@ -42,7 +43,7 @@ describe.skipIf(!serverUrl)("edge evaluators in two processes", () => {
     edges.push(...(await Promise.all([startEdgeProcess(t.url!), startEdgeProcess(t.url!)])));
   }, 90_000);
   afterAll(async () => {
-    for (const e of edges) e.child.kill("SIGTERM");
+    await Promise.all(edges.map((e) => stopProcess(e.child)));
     await t?.drop();
   });
 
