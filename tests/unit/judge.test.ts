@@ -226,16 +226,15 @@ describe("properties", () => {
     );
   });
 
-  test("Hodges–Lehmann on 5,000 points a side is exact and quick", () => {
+  // Its speed is bench:judge's to measure (no pair list of 25 million is built).
+  test("Hodges–Lehmann on 5,000 points a side is exact", () => {
     const rand = mulberry32(7);
     const baseline = Array.from({ length: 5000 }, () => Math.floor(rand() * 1000)).sort((x, y) => x - y);
     const canary = baseline.map((v) => v + 10);
-    const started = performance.now();
     const hl = hodgesLehmann(canary, baseline, 0.98)!;
     expect(hl.estimate).toBe(10);
     expect(hl.lower).toBeLessThan(10);
     expect(hl.upper).toBeGreaterThan(10);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   test("swapping cohorts inverts the ratio; swapping and flipping the direction keeps the verdict", () => {
