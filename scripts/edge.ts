@@ -2,9 +2,17 @@
 // in memory and refreshed through PostgreSQL LISTEN/NOTIFY. Run as many as you need beside the
 // app; they share its PostgreSQL database and write nothing: EDGE_DATABASE_URL names a read-only
 // role (`npm run db:roles` makes it), else DATABASE_URL is used.
-import { describePostgresUrl, openDatabase } from "../db/client";
+//
+// Logs are JSON lines (PHASEGATE_LOG_FORMAT=pretty for people), one per request. /metrics serves
+// Prometheus metrics behind PHASEGATE_METRICS_TOKEN. On SIGTERM or SIGINT it stops taking
+// connections, finishes what is under way and exits 0 within PHASEGATE_SHUTDOWN_GRACE_MS,
+// whatever state its database is in.
+import { describePostgresUrl, type DbHandle, openDatabase } from "../db/client";
+import { installEdgeLogger } from "../lib/edge/log";
 import { startEdge } from "../lib/edge/server";
 import { describeError } from "../lib/errors";
+import { createEdgeMetrics } from "../lib/observability/edge-metrics";
+import { errorFields } from "../lib/observability/log";
 import { RateLimiter } from "../lib/ofrep/rate-limit";
 
 const url = process.env.EDGE_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim();
@@ -14,21 +22,88 @@ if (!url) {
 }
 const port = Number(process.env.EDGE_PORT ?? 3100);
 const host = process.env.EDGE_HOST ?? "0.0.0.0";
+const graceMs = positive(process.env.PHASEGATE_SHUTDOWN_GRACE_MS, 10_000);
+const { logger, flush } = installEdgeLogger();
 
+function positive(raw: string | undefined, fallback: number): number {
+  const n = Number(raw?.trim());
+  return raw?.trim() && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+// A database error must never end the process: anything that slips past its handler is logged.
+process.on("unhandledRejection", (reason) => logger.error(errorFields(reason), "unhandled rejection (kept running)"));
+
+let handle: DbHandle;
 try {
   describePostgresUrl(url);
-  const handle = await openDatabase({ databaseUrl: url, maxConnections: Number(process.env.EDGE_DB_CONNECTIONS ?? 4) });
-  const applied = await handle.migrationsApplied();
-  const edge = await startEdge({ handle, port, host, limiter: RateLimiter.fromEnv(process.env) });
-  console.log(`phasegate edge: evaluating flags over OFREP on http://${host}:${edge.port}/ofrep/v1/evaluate/flags (${handle.target}, ${applied} migrations)`);
-  const stop = async () => {
-    await edge.close();
-    await handle.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void stop());
-  process.once("SIGINT", () => void stop());
+  handle = await openDatabase({ databaseUrl: url, maxConnections: Number(process.env.EDGE_DB_CONNECTIONS ?? 4) });
 } catch (error) {
   console.error(`phasegate edge: cannot start: ${describeError(error)}`);
   process.exit(1);
+}
+
+try {
+  const applied = await handle.migrationsApplied();
+  const edge = await startEdge({
+    handle,
+    port,
+    host,
+    limiter: RateLimiter.fromEnv(process.env),
+    logger,
+    metrics: createEdgeMetrics({ processMetrics: true }),
+    metricsToken: process.env.PHASEGATE_METRICS_TOKEN,
+    watch: { intervalMs: positive(process.env.EDGE_DB_CHECK_MS, 5_000) },
+  });
+  logger.info({ target: handle.target, migrations: applied, graceMs }, `evaluating flags over OFREP on http://${host}:${edge.port}/ofrep/v1/evaluate/flags`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    logger.info({ signal, graceMs }, "stopping: no new connections, finishing the requests under way");
+    // Whatever hangs, the process is gone by the end of the grace period.
+    setTimeout(() => {
+      logger.warn({ graceMs }, "grace period over: exiting with steps unfinished");
+      exit();
+    }, graceMs).unref();
+    void (async () => {
+      await edge.close({ graceMs: Math.max(0, graceMs - 1_000) });
+      const left = Math.max(100, Math.min(5_000, graceMs - (Date.now() - started) - 200));
+      await closeDatabase(left);
+      logger.info({ ms: Date.now() - started }, "stopped");
+      exit();
+    })();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+} catch (error) {
+  console.error(`phasegate edge: cannot start: ${describeError(error)}`);
+  await closeDatabase(2_000);
+  process.exit(1);
+}
+
+/** Closes the pool; an unreachable database neither fails nor holds this past `timeoutMs`. */
+async function closeDatabase(timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      handle.close(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn({ timeoutMs }, "database connections did not close in time: left behind");
+          resolve();
+        }, timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    logger.warn(errorFields(error), "closing the database connections failed");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function exit() {
+  flush();
+  process.exit(0);
 }

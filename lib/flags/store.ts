@@ -27,11 +27,26 @@ interface Entry {
   generation: number;
   loadedAt: number;
   flags: Promise<ProjectFlags>;
+  settled: boolean;
 }
 
 interface Snapshot {
   generation: number;
   flags: ProjectFlags;
+  /** When these flags were read from the database. */
+  loadedAt: number;
+}
+
+export interface FlagStoreOptions {
+  maxAgeMs?: number;
+  retryMs?: number;
+  /**
+   * How long a request waits for a load before the last snapshot answers instead (unset: as
+   * long as the load takes). A database that hangs rather than refuses must not hold requests.
+   */
+  staleAfterMs?: number;
+  /** Told about every load from the database and how it ended. */
+  onLoad?: (outcome: "ok" | "failed", projectId: string) => void;
 }
 
 export interface FlagStoreStatus {
@@ -40,6 +55,8 @@ export interface FlagStoreStatus {
   /** Projects served from their last snapshot because reloading failed, with when it first failed and why. */
   servedFromMemory: { projectId: string; since: Date; reason: string }[];
   reloads: number;
+  /** Each held snapshot and when it was loaded (epoch ms). */
+  snapshots: { projectId: string; loadedAt: number }[];
 }
 
 export class FlagStore {
@@ -53,13 +70,17 @@ export class FlagStore {
   reloads = 0;
   private readonly maxAgeMs: number;
   private readonly retryMs: number;
+  private readonly staleAfterMs: number | undefined;
+  private readonly onLoad: FlagStoreOptions["onLoad"];
 
   constructor(
     private readonly db: Database,
-    timing: { maxAgeMs?: number; retryMs?: number } = {},
+    options: FlagStoreOptions = {},
   ) {
-    this.maxAgeMs = timing.maxAgeMs ?? MAX_AGE_MS;
-    this.retryMs = timing.retryMs ?? RETRY_MS;
+    this.maxAgeMs = options.maxAgeMs ?? MAX_AGE_MS;
+    this.retryMs = options.retryMs ?? RETRY_MS;
+    this.staleAfterMs = options.staleAfterMs;
+    this.onLoad = options.onLoad;
   }
 
   /** Follows change notifications; until this resolves, answers may lag behind changes. */
@@ -81,6 +102,7 @@ export class FlagStore {
       projects: this.lastGood.size,
       servedFromMemory: [...this.failing.entries()].filter(([id]) => this.lastGood.has(id)).map(([projectId, f]) => ({ projectId, ...f })),
       reloads: this.reloads,
+      snapshots: [...this.lastGood.entries()].map(([projectId, s]) => ({ projectId, loadedAt: s.loadedAt })),
     };
   }
 
@@ -107,7 +129,7 @@ export class FlagStore {
     const generation = this.generationOf(projectId);
     const cached = this.cache.get(projectId);
     if (cached && cached.generation === generation) {
-      if (Date.now() - cached.loadedAt < this.maxAgeMs) return cached.flags;
+      if (Date.now() - cached.loadedAt < this.maxAgeMs) return cached.settled ? cached.flags : this.boundedWait(projectId, cached.flags);
       // Aged out with no change heard: answer from the snapshot while a fresh one loads.
       const good = this.lastGood.get(projectId);
       if (good && good.generation === generation) {
@@ -115,13 +137,29 @@ export class FlagStore {
         return Promise.resolve(good.flags);
       }
     }
-    const entry: Entry = { generation, loadedAt: Date.now(), flags: this.load(projectId, generation) };
+    const entry: Entry = { generation, loadedAt: Date.now(), flags: this.load(projectId, generation), settled: false };
     this.cache.set(projectId, entry);
-    entry.flags.catch(() => {
-      // A failed load with nothing to fall back on is not kept: the next request tries again.
-      if (this.cache.get(projectId) === entry) this.cache.delete(projectId);
+    entry.flags.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        // A failed load with nothing to fall back on is not kept: the next request tries again.
+        if (this.cache.get(projectId) === entry) this.cache.delete(projectId);
+      },
+    );
+    return this.boundedWait(projectId, entry.flags);
+  }
+
+  /** The load, or the last snapshot when the load takes longer than `staleAfterMs`. */
+  private boundedWait(projectId: string, loading: Promise<ProjectFlags>): Promise<ProjectFlags> {
+    const good = this.lastGood.get(projectId);
+    if (this.staleAfterMs === undefined || !good) return loading;
+    let timer: NodeJS.Timeout | undefined;
+    const fallback = new Promise<ProjectFlags>((resolve) => {
+      timer = setTimeout(() => resolve(good.flags), this.staleAfterMs);
     });
-    return entry.flags;
+    return Promise.race([loading, fallback]).finally(() => clearTimeout(timer));
   }
 
   /** Loads a snapshot; when the database fails, falls back on the last one and retries soon. */
@@ -129,10 +167,12 @@ export class FlagStore {
     this.reloads++;
     try {
       const flags = await loadProjectFlags(this.db, projectId);
-      this.lastGood.set(projectId, { generation, flags });
+      this.lastGood.set(projectId, { generation, flags, loadedAt: Date.now() });
       this.failing.delete(projectId);
+      this.onLoad?.("ok", projectId);
       return flags;
     } catch (error) {
+      this.onLoad?.("failed", projectId);
       const good = this.lastGood.get(projectId);
       if (!this.failing.has(projectId)) this.failing.set(projectId, { since: new Date(), reason: error instanceof Error ? error.message : String(error) });
       if (!good) throw error;
@@ -151,7 +191,7 @@ export class FlagStore {
         const entry = this.cache.get(projectId);
         // Kept only if no change was heard meanwhile and it really is new (not the fallback).
         if (entry && entry.generation === generation && this.generationOf(projectId) === generation && !this.failing.has(projectId)) {
-          this.cache.set(projectId, { generation, loadedAt: started, flags: Promise.resolve(flags) });
+          this.cache.set(projectId, { generation, loadedAt: started, flags: Promise.resolve(flags), settled: true });
         }
       })
       .catch(() => {})

@@ -44,15 +44,22 @@ export class TokenVerifier {
   private readonly knownTtlMs: number;
   private readonly retryMs: number;
 
+  private readonly staleAfterMs: number | undefined;
   private readonly recordUse: RecordTokenUse;
 
+  /**
+   * `staleAfterMs`: how long a request waits for a known token's row to be read again before the
+   * row as last read answers (unset: as long as the read takes). A hanging database must not
+   * hold requests that a token read a minute ago can answer.
+   */
   constructor(
     private readonly db: Database,
-    timing: { knownTtlMs?: number; retryMs?: number } = {},
+    timing: { knownTtlMs?: number; retryMs?: number; staleAfterMs?: number } = {},
     recordUse?: RecordTokenUse,
   ) {
     this.knownTtlMs = timing.knownTtlMs ?? KNOWN_TTL_MS;
     this.retryMs = timing.retryMs ?? RETRY_MS;
+    this.staleAfterMs = timing.staleAfterMs;
     this.recordUse = recordUse ?? ((token, at) => this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, token.id)));
   }
 
@@ -104,7 +111,7 @@ export class TokenVerifier {
   private async read(presented: string, now: Date, previous: Known | undefined): Promise<Known | null> {
     let row: CheckedToken | null;
     try {
-      row = await loadTokenForCheck(this.db, presented);
+      row = await this.readRow(presented, previous !== undefined);
     } catch (error) {
       if (!previous) throw error;
       previous.readAt = now.getTime() - this.knownTtlMs + this.retryMs;
@@ -120,5 +127,20 @@ export class TokenVerifier {
     if (this.known.size > 10_000) this.known.clear();
     this.known.set(presented, token);
     return token;
+  }
+
+  private async readRow(presented: string, fallbackHeld: boolean): Promise<CheckedToken | null> {
+    const reading = loadTokenForCheck(this.db, presented);
+    if (this.staleAfterMs === undefined || !fallbackHeld) return reading;
+    reading.catch(() => {}); // when the wait below gives up first, nobody else awaits it
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.staleAfterMs} ms`)), this.staleAfterMs);
+    });
+    try {
+      return await Promise.race([reading, slow]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

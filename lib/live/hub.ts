@@ -94,9 +94,28 @@ export class EventHub {
     }
   }
 
-  async close(): Promise<void> {
-    await this.stop?.();
+  /**
+   * Stops listening. Never rejects and never waits longer than `timeoutMs`: an UNLISTEN sent to a
+   * database that is restarting or gone can fail or hang, and the listening connection closes
+   * with the database handle anyway.
+   */
+  async close(timeoutMs = 5_000): Promise<void> {
+    const stop = this.stop;
     this.stop = null;
+    if (stop) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), timeoutMs);
+      });
+      try {
+        const outcome = await Promise.race([stop().then(() => "done" as const), late]);
+        if (outcome === "late") log().warn({ timeoutMs }, "UNLISTEN got no answer in time; left to the connection's close");
+      } catch (error) {
+        log().warn(errorFields(error), "UNLISTEN failed; left to the connection's close");
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     this.started = null;
     this.listenedOnce = false;
     this.established = false;

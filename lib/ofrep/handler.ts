@@ -4,6 +4,7 @@ import { type Evaluation, evaluateFlag } from "@/lib/domain/flag-eval";
 import type { FlagStore } from "@/lib/flags/store";
 import type { TokenVerifier } from "@/lib/flags/token-verifier";
 import { BODY_LIMITS, declaredTooLarge } from "@/lib/http/body";
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { type RateLimiter } from "./rate-limit";
 import { errorFields, log } from "@/lib/observability/log";
 
@@ -146,7 +147,13 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     const e = evaluateFlag(flag, parsed.context);
     return e.ok ? json(200, success(e)) : json(400, failure(e));
   } catch (error) {
-    // The database is away or something unexpected happened: a general error, never a stack.
+    // A token or project never held in memory, with the database away: try again shortly.
+    if (isDatabaseUnavailable(error)) {
+      log().warn(errorFields(error), "flag evaluation needs the database, which is not answering");
+      const errorDetails = "Flags cannot be read right now (the database is not answering); try again shortly, the client keeps its defaults meanwhile";
+      return json(503, bulk ? { errorCode: "GENERAL", errorDetails } : { key, errorCode: "GENERAL", errorDetails }, { "retry-after": "5" });
+    }
+    // Something unexpected happened: a general error, never a stack.
     log().error(errorFields(error), "flag evaluation failed");
     const errorDetails = "Flags could not be evaluated right now; the client keeps its defaults";
     return json(500, bulk ? { errorCode: "GENERAL", errorDetails } : { key, errorCode: "GENERAL", errorDetails });
