@@ -1,6 +1,9 @@
 // npm run bench:ingest – samples/s through Phasegate's ingest (validation, one transaction,
-// upsert, audit event, notify) against a plain multi-row INSERT of the same rows through
-// postgres.js, alternated on the same server. Prints the ratio.
+// upsert, minute and hour rollups, audit event, notify, trigger check) against a plain multi-row
+// INSERT of the same rows through postgres.js, on the same server in the same run:
+//   1. one pusher: the same batches, alternating which goes first each round;
+//   2. ten concurrent pushers, each its own plan, against ten concurrent plain inserters.
+// Prints both ratios against the ≥ 0.8 target. BENCH_ROUNDS, BENCH_BATCH, BENCH_PUSHERS tune it.
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { metrics } from "../db/schema";
@@ -9,37 +12,113 @@ import { createPlan } from "../lib/services/plans";
 import { makeProject, makeUser } from "../tests/support/people";
 import { median, withBenchDatabase } from "./support";
 
-const BATCH = 1_000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const WARMUP = 3;
+const PUSHERS = Number(process.env.BENCH_PUSHERS ?? 10);
+const BATCHES_PER_PUSHER = Number(process.env.BENCH_PUSHER_BATCHES ?? 5);
+const TARGET = 0.8;
+
+interface Row {
+  ts: number;
+  value: number;
+  cohort: "canary" | "baseline";
+}
+
+/** Consecutive batches of one series: a sample a second, canary and baseline alternating, well inside the retention. */
+function series(): () => Row[] {
+  let clock = Date.now() - 80 * 86_400_000;
+  return () => Array.from({ length: BATCH }, (_, i) => ({ ts: (clock += 1000), value: Math.round(Math.random() * 1e6) / 1e4, cohort: i % 2 ? "baseline" : "canary" }));
+}
+
+const perSecond = (samples: number, ms: number) => samples / (ms / 1000);
+const fmt = (n: number) => Math.round(n).toLocaleString("en");
+const quartiles = (values: number[]): [number, number] => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((sorted.length * 3) / 4)]!];
+};
 
 await withBenchDatabase(async (handle, url) => {
   const project = await makeProject(handle.db, "bench");
   const rm = await makeUser(handle.db, { projectId: project.id, roles: ["release_manager", "engineer"] });
   const ctx = { db: handle.db, actor: rm, requestId: null };
-  const { planId } = await createPlan(ctx, { projectId: project.id, template: "canary", name: "Bench", releaseVersion: "1" });
-  const [metric] = await handle.db.select().from(metrics).where(eq(metrics.planId, planId)).limit(1);
-  const raw = postgres(url, { max: 1, onnotice: () => {} });
-  let clock = Date.now() - 80 * 86_400_000;
-  const batch = () => Array.from({ length: BATCH }, () => ({ metric: metric!.key, ts: (clock += 1000), value: Math.random(), cohort: "canary" as const }));
+  const newPlan = async (name: string) => {
+    const { planId } = await createPlan(ctx, { projectId: project.id, template: "canary", name, releaseVersion: "1" });
+    const defined = await handle.db.select().from(metrics).where(eq(metrics.planId, planId)).orderBy(metrics.position);
+    // The service stores into the first KPI; the plain INSERT the same rows into the second.
+    return { planId, pushed: defined[0]!, plain: defined[1]! };
+  };
+  const raw = postgres(url, { max: PUSHERS, onnotice: () => {} });
+  const insertPlain = (metricId: string, rows: Row[]) =>
+    raw`insert into samples ${raw(
+      rows.map((r) => ({ metric_id: metricId, cohort: r.cohort, ts: new Date(r.ts), value: r.value })),
+      "metric_id",
+      "cohort",
+      "ts",
+      "value",
+    )}`;
+  const pushed = (key: string, rows: Row[]) => rows.map((r) => ({ metric: key, ts: r.ts, value: r.value, cohort: r.cohort }));
 
-  const phasegate: number[] = [];
+  // 1. One pusher, alternating.
+  const single = await newPlan("Bench");
+  const next = series();
+  const service: number[] = [];
   const plain: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const rows = batch();
-    let t = performance.now();
-    await ingestSamples(ctx, planId, rows);
-    phasegate.push(BATCH / ((performance.now() - t) / 1000));
-
-    const same = batch().map((r) => ({ metric_id: metric!.id, cohort: r.cohort, ts: new Date(r.ts), value: r.value }));
-    t = performance.now();
-    await raw`insert into samples ${raw(same, "metric_id", "cohort", "ts", "value")}`;
-    plain.push(BATCH / ((performance.now() - t) / 1000));
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
+    const rows = next();
+    const runService = async () => {
+      const t = performance.now();
+      await ingestSamples(ctx, single.planId, pushed(single.pushed.key, rows));
+      return perSecond(BATCH, performance.now() - t);
+    };
+    const runPlain = async () => {
+      const t = performance.now();
+      await insertPlain(single.plain.id, rows);
+      return perSecond(BATCH, performance.now() - t);
+    };
+    // Alternate which goes first, so neither always runs on a warmer cache.
+    const first = round % 2 ? await runService() : await runPlain();
+    const second = round % 2 ? await runPlain() : await runService();
+    if (round < WARMUP) continue;
+    service.push(round % 2 ? first : second);
+    plain.push(round % 2 ? second : first);
   }
-  await raw.end();
-  const p = median(phasegate);
-  const q = median(plain);
+  const ratios = service.map((s, i) => s / plain[i]!);
+  const [lo, hi] = quartiles(ratios);
+  const ratio = median(service) / median(plain);
   console.log(`ingest, batch ${BATCH}, ${ROUNDS} rounds alternated (median):`);
-  console.log(`  phasegate ingestSamples : ${Math.round(p).toLocaleString("en")} samples/s`);
-  console.log(`  plain multi-row INSERT  : ${Math.round(q).toLocaleString("en")} samples/s`);
-  console.log(`  ratio phasegate / plain : ${(p / q).toFixed(2)}`);
+  console.log(`  phasegate ingestSamples : ${fmt(median(service))} samples/s`);
+  console.log(`  plain multi-row INSERT  : ${fmt(median(plain))} samples/s`);
+  console.log(`  ratio phasegate / plain : ${ratio.toFixed(2)} (per-round quartiles ${lo.toFixed(2)}–${hi.toFixed(2)}; target ≥ ${TARGET}) ${ratio >= TARGET ? "ok" : "BELOW TARGET"}`);
+
+  // 2. Concurrent pushers, each on its own plan, then as many plain inserters.
+  const plansOf = await Promise.all(Array.from({ length: PUSHERS }, (_, i) => newPlan(`Bench ${i + 1}`)));
+  const nextOf = plansOf.map(() => series());
+  const total = PUSHERS * BATCHES_PER_PUSHER * BATCH;
+  const concurrently = async (batches: Row[][][], each: (i: number, rows: Row[]) => Promise<unknown>) => {
+    const t = performance.now();
+    await Promise.all(batches.map(async (own, i) => {
+      for (const rows of own) await each(i, rows);
+    }));
+    return perSecond(total, performance.now() - t);
+  };
+  const runPlain = (batches: Row[][][]) => concurrently(batches, (i, rows) => insertPlain(plansOf[i]!.plain.id, rows));
+  const runService = (batches: Row[][][]) => concurrently(batches, (i, rows) => ingestSamples(ctx, plansOf[i]!.planId, pushed(plansOf[i]!.pushed.key, rows)));
+  // plain, phasegate, phasegate, plain, each pair on the same rows: both get an early and a late turn.
+  const plainRuns: number[] = [];
+  const serviceRuns: number[] = [];
+  for (let run = 0; run < 2; run++) {
+    const batches = nextOf.map((next) => Array.from({ length: BATCHES_PER_PUSHER }, () => next()));
+    if (run === 0) plainRuns.push(await runPlain(batches));
+    serviceRuns.push(await runService(batches));
+    if (run === 1) plainRuns.push(await runPlain(batches));
+  }
+  const concurrentPlain = median(plainRuns);
+  const concurrentService = median(serviceRuns);
+  const concurrentRatio = concurrentService / concurrentPlain;
+  console.log(`ingest, ${PUSHERS} concurrent pushers (own plan each), ${BATCHES_PER_PUSHER} batches of ${BATCH} each, 2 runs alternated (median):`);
+  console.log(`  phasegate ingestSamples : ${fmt(concurrentService)} samples/s`);
+  console.log(`  plain multi-row INSERT  : ${fmt(concurrentPlain)} samples/s`);
+  console.log(`  ratio phasegate / plain : ${concurrentRatio.toFixed(2)}`);
+  await raw.end();
 });
