@@ -17,12 +17,12 @@ describe("sampleColumns", () => {
     const rows: ValidSample[] = [
       { metric: "errors", cohort: "canary", ts: at(0), value: 1.5, numerator: 3, denominator: 200 },
       { metric: "errors", cohort: "baseline", ts: at(0), value: 0.5, numerator: 1, denominator: 200 },
-      { metric: "latency", cohort: "all", ts: at(1), value: 210, numerator: null, denominator: null },
+      { metric: "latency", cohort: "baseline", ts: at(1), value: 210, numerator: null, denominator: null },
       { metric: "errors", cohort: "canary", ts: at(2), value: 0, numerator: 0, denominator: 150 },
     ];
     const c = sampleColumns(rows, ids);
     expect(elements(c.seriesMetricIds)).toEqual([ids.get("errors"), ids.get("errors"), ids.get("latency")]);
-    expect(elements(c.seriesCohorts)).toEqual(["canary", "baseline", "all"]);
+    expect(elements(c.seriesCohorts)).toEqual(["canary", "baseline", "baseline"]);
     expect(elements(c.series)).toEqual(["1", "2", "3", "1"]);
     expect(elements(c.epochMs).map(Number)).toEqual(rows.map((r) => r.ts.getTime()));
     expect(elements(c.values).map(Number)).toEqual([1.5, 0.5, 210, 0]);
@@ -31,19 +31,19 @@ describe("sampleColumns", () => {
   });
 
   it("sends no count columns when no row has counts", () => {
-    const c = sampleColumns([{ metric: "latency", cohort: "all", ts: new Date(0), value: 3, numerator: null, denominator: null }], ids);
+    const c = sampleColumns([{ metric: "latency", cohort: "baseline", ts: new Date(0), value: 3, numerator: null, denominator: null }], ids);
     expect(c.numerators).toBe("{}");
     expect(c.denominators).toBe("{}");
   });
 
   it("refuses a metric it has no id for rather than writing a wrong row", () => {
-    expect(() => sampleColumns([{ metric: "nope", cohort: "all", ts: new Date(0), value: 1, numerator: null, denominator: null }], ids)).toThrow(/nope/);
+    expect(() => sampleColumns([{ metric: "nope", cohort: "baseline", ts: new Date(0), value: 1, numerator: null, denominator: null }], ids)).toThrow(/nope/);
   });
 
   it("keeps every value exactly, row for row (property)", () => {
     const sample = fc.record({
       metric: fc.constantFrom("errors", "latency"),
-      cohort: fc.constantFrom("canary", "baseline", "all") as fc.Arbitrary<ValidSample["cohort"]>,
+      cohort: fc.constantFrom("canary", "baseline"),
       ts: fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }),
       value: fc.double({ noNaN: true, noDefaultInfinity: true }),
       numerator: fc.constant(null),
