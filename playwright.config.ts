@@ -77,6 +77,8 @@ export default defineConfig({
       // Open live streams re-check their person's access this often (a minute by default).
       PHASEGATE_LIVE_RECHECK_SECONDS: "2",
       PHASEGATE_METRICS_TOKEN: metricsToken,
+      // One JSON line per request would bury the test output; E2E_LOG_LEVEL=info shows them.
+      PHASEGATE_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
     },
   },
 });
