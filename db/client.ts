@@ -306,13 +306,15 @@ async function openPostgres(url: string, migrationsFolder: string, max: number, 
 
 // One handle per process, kept on globalThis because Next.js may evaluate this module in
 // several bundles (instrumentation, routes); PGlite must never be opened twice on one folder.
-type Slot = { handle?: Promise<DbHandle> };
+type Slot = { handle?: Promise<DbHandle>; shutDown?: boolean };
 const slotKey = Symbol.for("phasegate.db");
 const slot: Slot = ((globalThis as Record<symbol, unknown>)[slotKey] as Slot | undefined) ??
   ((globalThis as Record<symbol, unknown>)[slotKey] = {} as Slot);
 
 /** The process-wide database, opened and migrated on first use. A failed open is retried next call. */
 export function getDb(): Promise<DbHandle> {
+  // A process shutting down does not open its database again after closing it.
+  if (slot.shutDown) return Promise.reject(new AppError("unavailable:database", "The server is shutting down"));
   if (!slot.handle) {
     slot.handle = (async () => {
       const handle = await openDatabase(configFromEnv());
@@ -329,6 +331,12 @@ export function getDb(): Promise<DbHandle> {
 /** Makes `handle` the process database (tests run route handlers against their own database). */
 export function setProcessDatabase(handle: DbHandle): void {
   slot.handle = Promise.resolve(handle);
+}
+
+/** Closes the process database for good: later getDb() calls fail instead of reopening it. */
+export async function closeDbForShutdown(): Promise<void> {
+  slot.shutDown = true;
+  await closeDb();
 }
 
 export async function closeDb(): Promise<void> {

@@ -15,9 +15,12 @@ import { processHub } from "./live/process-hub";
 // claimed by one process), rollback triggers are judged even when no samples arrive, so silence
 // is noticed, phases set to advance by themselves advance once their gate holds, and webhooks are collected from the audit trail and delivered (with retries). Any number of processes may run this against one database; the services
 // make each effect happen once. A job never overlaps its own previous run.
+// At shutdown no job starts again, and the runs in progress are waited for, so the rows they claimed
+// are settled rather than left to their leases.
 
 export interface BackgroundWork {
-  stop(): void;
+  /** Starts no further run and resolves once the runs in progress have ended. */
+  stop(): Promise<void>;
 }
 
 /** How often triggers are re-judged without new samples (PHASEGATE_WATCH_SECONDS, default 15). */
@@ -34,12 +37,10 @@ const POLL_TICK_MS = 5_000;
  * found nothing to do, info when it did something), and an outage said once, not on every tick.
  * The job returns what it did in a few fields, or null for nothing.
  */
-function every(label: string, ms: number, job: () => Promise<Record<string, unknown> | null>): () => void {
-  let running = false;
+function every(label: string, ms: number, job: () => Promise<Record<string, unknown> | null>): () => Promise<void> {
+  let running: Promise<void> | null = null;
   let lastError: string | null = null;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
+  const run = async () => {
     const started = Date.now();
     try {
       const did = await job();
@@ -54,12 +55,19 @@ function every(label: string, ms: number, job: () => Promise<Record<string, unkn
       const message = describeError(error);
       if (message !== lastError) log().error({ job: label, error: message }, `${label} paused`);
       lastError = message;
-    } finally {
-      running = false;
     }
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = run().finally(() => {
+      running = null;
+    });
   }, ms);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /** Edges announce a token's use instead of writing it (they may not write): recorded here. */
@@ -120,6 +128,11 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
       }),
     );
   }
-  stops.push(recordTokenUseFromEdges());
-  return { stop: () => stops.forEach((stop) => stop()) };
+  const stopFollowing = recordTokenUseFromEdges();
+  stops.push(async () => stopFollowing());
+  return {
+    stop: async () => {
+      await Promise.all(stops.map((stop) => stop()));
+    },
+  };
 }

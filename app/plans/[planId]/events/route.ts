@@ -8,9 +8,10 @@ import { loadUserActor } from "@/lib/auth/user-actor";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import type { HubMessage } from "@/lib/live/hub";
 import { processHub } from "@/lib/live/process-hub";
-import { StreamRegistry, streamLimitsFromEnv } from "@/lib/live/stream-registry";
+import { processStreams } from "@/lib/live/stream-registry";
 import { planProjectId } from "@/lib/queries/plan";
 import { errorFields, log } from "@/lib/observability/log";
+import { isDraining, RETRY_AFTER_SECONDS } from "@/lib/ops/shutdown";
 
 export const dynamic = "force-dynamic";
 
@@ -18,15 +19,21 @@ const HEARTBEAT_MS = 15_000;
 /** How often an open stream checks that its person may still read the plan. */
 const recheckMs = () => Math.max(1, Number(process.env.PHASEGATE_LIVE_RECHECK_SECONDS) || 60) * 1000;
 
-// One registry per process (kept on globalThis: Next.js may load this module more than once).
-const registryKey = Symbol.for("phasegate.live.streams");
-function streams(): StreamRegistry {
-  const slot = globalThis as Record<symbol, StreamRegistry | undefined>;
-  slot[registryKey] ??= new StreamRegistry(streamLimitsFromEnv(process.env));
-  return slot[registryKey];
+const EVENT_STREAM_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
+
+/**
+ * The last words of a stream whose server is shutting down: the browser's EventSource reconnects
+ * by itself after `retry` (through the load balancer, to another instance), spread over a second
+ * or two so the survivors are not all asked at once. Pages that know the event may say so.
+ */
+function goodbye(): string {
+  const retryMs = RETRY_AFTER_SECONDS * 1000 + Math.floor(Math.random() * 1000);
+  return `retry: ${retryMs}\nevent: reconnect\ndata: ${JSON.stringify({ reason: "shutdown", retryMs })}\n\n`;
 }
 
 export async function GET(request: Request, { params }: { params: Promise<{ planId: string }> }) {
+  // Draining: no new stream, only the hint to reconnect elsewhere (a 503 would make EventSource give up).
+  if (isDraining()) return new Response(goodbye(), { headers: EVENT_STREAM_HEADERS });
   try {
     const session = await currentSession();
     if (!session) throw new AppError("unauthorized:auth", "Sign in to follow this plan");
@@ -51,10 +58,16 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
           if (message.kind === "resync") send("event: resync\ndata: {}\n\n");
           else send(`event: change\ndata: ${JSON.stringify({ type: message.event.type })}\n\n`);
         };
-        const release = streams().admit(user.userId, () => {
-          send("event: closed\ndata: {\"reason\":\"newer-page\"}\n\n");
+        const registry = processStreams();
+        const release = registry.admit(user.userId, (reason) => {
+          send(reason === "shutdown" ? goodbye() : "event: closed\ndata: {\"reason\":\"newer-page\"}\n\n");
           cleanup();
         });
+        if (!release && registry.closing) {
+          send(goodbye());
+          controller.close();
+          return;
+        }
         if (!release) {
           // The process follows as many pages as it may: the browser tries again later.
           send("retry: 60000\nevent: busy\ndata: {}\n\n");
@@ -102,9 +115,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
         cleanup();
       },
     });
-    return new Response(stream, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
-    });
+    return new Response(stream, { headers: EVENT_STREAM_HEADERS });
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
     if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
