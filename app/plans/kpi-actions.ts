@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { JUDGE_FORM_FIELDS } from "@/lib/domain/judge-settings";
 import type { ServiceContext } from "@/lib/services/context";
 import { addCriterion, addMetric, addTrigger, moveMetric, removeCriterion, removeMetric, removeTrigger, setTriggerEnabled, updateCriterion, updateMetric, updateTrigger } from "@/lib/services/kpis";
 import type { PlanFormState } from "./actions";
@@ -11,9 +12,9 @@ import type { PlanFormState } from "./actions";
 
 type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
-const metricFields = ["key", "label", "unit", "direction", "target", "alertThreshold", "criticalThreshold", "sourceKind", "sourceId", "promql", "catalogueKey"] as const;
-const criterionFields = ["metricId", "comparison", "value", "sustainedMinutes"] as const;
-const triggerFields = ["metricId", "phaseId", "description", "mode", "comparison", "value", "durationMinutes", "action", "enabled"] as const;
+const metricFields = ["key", "label", "unit", "direction", "target", "alertThreshold", "criticalThreshold", "sourceKind", "sourceId", "promql", "denominatorPromql", "catalogueKey"] as const;
+const criterionFields = ["metricId", "kind", "comparison", "value", "sustainedMinutes", ...JUDGE_FORM_FIELDS] as const;
+const triggerFields = ["metricId", "phaseId", "description", "mode", "comparison", "value", "durationMinutes", "action", "enabled", ...JUDGE_FORM_FIELDS] as const;
 
 async function run(service: Service, form: FormData, message: string, keep: readonly string[] = []): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => service(ctx, formToObject(form)));

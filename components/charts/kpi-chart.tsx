@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { timeFormat, timeTickLabel, timeTicks } from "./time-axis";
 
 export interface KpiChartProps {
   label: string;
@@ -24,22 +25,6 @@ export interface KpiChartProps {
   to: number;
   points: { t: number; canary: number | null; baseline: number | null }[];
   phaseStarts: { t: number; name: string }[];
-}
-
-const timeFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-const hourFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** Ticks on whole days (UTC) for long ranges, whole hours for short ones; at most ~8. */
-function dayTicks(from: number, to: number): number[] {
-  const span = to - from;
-  const unit = span > 2 * DAY ? DAY : HOUR;
-  const step = Math.max(1, Math.ceil(span / unit / 8)) * unit;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
-  return ticks;
 }
 
 // One KPI against its thresholds: canary and baseline lines, alert and critical bands, phase starts.
@@ -76,8 +61,8 @@ export function KpiChart(props: KpiChartProps) {
             type="number"
             domain={[from, to]}
             scale="time"
-            ticks={dayTicks(from, to)}
-            tickFormatter={(t: number) => (to - from > 2 * DAY ? dayFormat.format(t) : hourFormat.format(t))}
+            ticks={timeTicks(from, to)}
+            tickFormatter={timeTickLabel(from, to)}
             stroke="var(--chart-axis)"
             tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
             minTickGap={32}

@@ -1,7 +1,7 @@
 "use client";
 
 import clsx from "clsx";
-import { useId } from "react";
+import { useId, useLayoutEffect, useRef } from "react";
 import { useFormStatus } from "react-dom";
 
 export const inputClass =
@@ -94,12 +94,28 @@ export interface Option {
   label: string;
 }
 
-/** A labelled select whose errors are announced with it, like Field. */
-export function SelectField({ label, name, options, defaultValue, errors, hint }: { label: string; name: string; options: Option[]; defaultValue?: string | undefined; errors?: string[] | undefined; hint?: string }) {
+/**
+ * A labelled select whose errors are announced with it, like Field. With `onChange` it is
+ * controlled by `value` (a form that shows other fields depending on the choice).
+ *
+ * React resets a form after its action runs, and a reset puts a select back on the option marked
+ * `defaultSelected`, which React marks only when the select mounts. So an uncontrolled select is
+ * mounted afresh when its default changes (a refused form shows what was sent), and a controlled
+ * one keeps the mark on its value (the reset leaves it where its state is, and the fields that
+ * depend on it stay right).
+ */
+export function SelectField({ label, name, options, defaultValue, value, onChange, errors, hint }: { label: string; name: string; options: Option[]; defaultValue?: string | undefined; value?: string; onChange?: (value: string) => void; errors?: string[] | undefined; hint?: string | undefined }) {
   const { id, describedBy, invalid } = useFieldId("select", name, hint, errors);
+  const ref = useRef<HTMLSelectElement>(null);
+  const controlled = onChange !== undefined;
+  useLayoutEffect(() => {
+    if (!controlled || !ref.current) return;
+    for (const option of ref.current.options) option.defaultSelected = option.value === value;
+  }, [controlled, value]);
+  const control = onChange ? { value, onChange: (e: React.ChangeEvent<HTMLSelectElement>) => onChange(e.target.value) } : { defaultValue };
   return (
     <Labelled id={id} label={label} hint={hint} errors={errors}>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={invalid} aria-describedby={describedBy} className={inputClass}>
+      <select key={controlled ? "controlled" : (defaultValue ?? "")} ref={ref} id={id} name={name} {...control} aria-invalid={invalid} aria-describedby={describedBy} className={inputClass}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -39,6 +39,7 @@ export function IncidentsPanel({ view, now, canEdit = false }: { view: PlanView;
   const { plan } = view;
   const targets = { decideTargetSec: plan.decideTargetSec, executeTargetSec: plan.executeTargetSec, verifyTargetSec: plan.verifyTargetSec, totalTargetSec: plan.totalTargetSec };
   const triggers = new Map(plan.rollbackTriggers.map((t) => [t.id, t.description]));
+  const metricOfTrigger = new Map(plan.rollbackTriggers.map((t) => [t.id, plan.metrics.find((m) => m.id === t.metricId)]));
   const decisions = new Map(plan.decisions.map((d) => [d.id, d]));
   const originOf = (i: PlanView["plan"]["incidents"][number]) => {
     if (i.origin === "automatic") {
@@ -59,7 +60,7 @@ export function IncidentsPanel({ view, now, canEdit = false }: { view: PlanView;
         <ul className="divide-y divide-slate-200 dark:divide-slate-800">
           {plan.incidents.map((i) => (
             <li key={i.id} className="py-4 first:pt-0 last:pb-0">
-              <IncidentCard incident={i} targets={targets} origin={originOf(i)} activity={view.incidentEdits[i.id]} now={now} canEdit={canEdit} />
+              <IncidentCard incident={i} targets={targets} origin={originOf(i)} judgedMetric={i.triggerId ? metricOfTrigger.get(i.triggerId) : undefined} activity={view.incidentEdits[i.id]} now={now} canEdit={canEdit} />
             </li>
           ))}
         </ul>

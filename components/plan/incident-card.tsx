@@ -6,6 +6,7 @@ import { incidentTiming, type RollbackTargets, STAGE_LABELS } from "@/lib/domain
 import type { IncidentActivity, IncidentEdit } from "@/lib/queries/incidents";
 import type { PlanView } from "@/lib/queries/plan";
 import { IncidentDetailsForms, MarkVerifiedForm, PostmortemEditor, ReopenForm, ResolveButton } from "./incident-forms";
+import { effectWords, methodLabel, readStoredJudgement, valueWords, VerdictBadge } from "./judgement";
 
 type Incident = PlanView["plan"]["incidents"][number];
 
@@ -20,6 +21,8 @@ export interface IncidentCardProps {
   targets: RollbackTargets;
   /** What set off an automatic rollback, or who decided a manual one. */
   origin: string;
+  /** The KPI a canary judge trigger watched, for the units of its judgement. */
+  judgedMetric?: { unit: string } | undefined;
   activity: IncidentActivity | undefined;
   now: Date;
   canEdit: boolean;
@@ -35,7 +38,7 @@ function By({ edit, now }: { edit: IncidentEdit | undefined; now: Date }) {
   );
 }
 
-export function IncidentCard({ incident: i, targets, origin, activity, now, canEdit }: IncidentCardProps) {
+export function IncidentCard({ incident: i, targets, origin, judgedMetric, activity, now, canEdit }: IncidentCardProps) {
   const timing = incidentTiming(i, targets, now);
   const status = statusBadge[i.status];
   const running = timing.stages.some((s) => s.state === "in_progress");
@@ -71,6 +74,8 @@ export function IncidentCard({ incident: i, targets, origin, activity, now, canE
       </header>
 
       {i.summary ? <p className="whitespace-pre-wrap break-words text-sm">{i.summary}</p> : null}
+
+      <IncidentJudgement id={`incident-${i.id}-judgement`} stored={i.judgement} unit={judgedMetric?.unit ?? ""} />
 
       <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs sm:grid-cols-4">
         {times.map((t) => (
@@ -125,5 +130,42 @@ export function IncidentCard({ incident: i, targets, origin, activity, now, canE
 
       {canEdit ? <IncidentDetailsForms {...ids} summary={i.summary} fingerprint={notesFingerprint(i.summary)} manual={i.origin === "manual"} detectedAt={i.detectedAt.toISOString()} /> : null}
     </article>
+  );
+}
+
+/** An always-valid p-value is small by design once the judge fails the canary: a few figures are enough. */
+function pWords(p: number): string {
+  return p < 0.0001 ? "< 0.0001" : String(Number(p.toPrecision(2)));
+}
+
+/** The canary judgement an automatic rollback acted on, as it stood at that moment. */
+function IncidentJudgement({ id, stored, unit }: { id: string; stored: unknown; unit: string }) {
+  const j = readStoredJudgement(stored);
+  if (!j) return null;
+  const facts = [
+    { label: "Effect (canary ÷ baseline)", value: effectWords(j.effect) },
+    { label: "Canary vs baseline", value: `${valueWords(j.canaryValue, unit)} vs ${valueWords(j.baselineValue, unit)}` },
+    { label: "Sample size", value: `canary ${j.samples.canary.toLocaleString("en-US")} · baseline ${j.samples.baseline.toLocaleString("en-US")}` },
+    { label: "Method", value: methodLabel[j.method] },
+    ...(j.pValue === null ? [] : [{ label: j.method === "sequential" ? "Always-valid p" : "p-value", value: pWords(j.pValue) }]),
+  ];
+  return (
+    <section aria-labelledby={id} className="space-y-2 rounded-md border border-slate-200 p-2.5 dark:border-slate-700" data-testid="incident-judgement">
+      <div className="flex flex-wrap items-center gap-2">
+        <h4 id={id} className="text-xs font-medium text-slate-700 dark:text-slate-300">
+          Judgement that rolled it back
+        </h4>
+        <VerdictBadge verdict={j.verdict} />
+      </div>
+      <p className="text-sm">{j.sentence}</p>
+      <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-xs sm:grid-cols-2">
+        {facts.map((f) => (
+          <div key={f.label} className="min-w-0">
+            <dt className="text-slate-600 dark:text-slate-400">{f.label}</dt>
+            <dd className="tabular-nums">{f.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }

@@ -1,11 +1,13 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useId, useState } from "react";
 import type { PlanFormState } from "@/app/plans/actions";
 import { addCriterionAction, addMetricAction, moveMetricAction, removeCriterionAction, removeMetricAction, updateCriterionAction, updateMetricAction } from "@/app/plans/kpi-actions";
-import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
-import type { Comparison, MetricDirection } from "@/db/schema/enums";
+import { Field, FieldErrors, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
+import type { Comparison, CriterionKind, MetricDirection } from "@/db/schema/enums";
+import type { JudgeSettings } from "@/lib/domain/judge";
 import { ActionButton, StaleAwareMessage } from "./action-form";
+import { JudgeFields, type MetricChoice } from "./judge-fields";
 
 // The plan editor's KPIs and success criteria; rollback triggers are in trigger-edit-forms.tsx.
 // Each form carries the plan version it was rendered with: an edit made meanwhile makes it stale.
@@ -26,6 +28,7 @@ export interface KpiMetric {
   sourceKind: "push" | "prometheus";
   sourceId: string | null;
   promql: string | null;
+  denominatorPromql: string | null;
   samples: number;
   uses: number;
 }
@@ -33,10 +36,15 @@ export interface KpiMetric {
 export interface KpiCriterion {
   id: string;
   metricId: string;
+  kind: CriterionKind;
   comparison: Comparison;
   value: number;
   sustainedMinutes: number;
+  /** The canary judge's settings (kind canary_not_worse), the KPI's defaults when none are stored. */
+  judge: JudgeSettings | null;
   description: string;
+  /** The judge's settings in words, for a canary_not_worse criterion. */
+  judgeWords: string | null;
 }
 
 
@@ -109,6 +117,9 @@ export function ConfirmRemove({ action, fields, name, consequence, confirmKey, c
 
 function MetricFields({ metric, sources, errors, values }: { metric?: KpiMetric; sources: Option[]; errors: Errors; values: Values }) {
   const pick = (name: keyof KpiMetric & string, fallback = "") => values?.[name] ?? (metric ? text(metric[name] as string | number | null) : fallback);
+  // A query and its source only matter when samples are polled.
+  const [sourceKind, setSourceKind] = useState(pick("sourceKind", "push"));
+  const polled = sourceKind === "prometheus";
   return (
     <div className="grid gap-3 sm:grid-cols-3">
       <Field label="Label" name="label" defaultValue={pick("label")} errors={errors?.label} />
@@ -117,9 +128,13 @@ function MetricFields({ metric, sources, errors, values }: { metric?: KpiMetric;
       <Field label="Target" name="target" type="number" step="any" inputMode="decimal" defaultValue={pick("target")} errors={errors?.target} />
       <Field label="Alert threshold" name="alertThreshold" type="number" step="any" inputMode="decimal" defaultValue={pick("alertThreshold")} errors={errors?.alertThreshold} />
       <Field label="Critical threshold" name="criticalThreshold" type="number" step="any" inputMode="decimal" defaultValue={pick("criticalThreshold")} errors={errors?.criticalThreshold} />
-      <SelectField label="Samples arrive" name="sourceKind" options={sourceKindOptions} defaultValue={pick("sourceKind", "push")} errors={errors?.sourceKind} />
-      <SelectField label="Prometheus source" name="sourceId" options={[{ value: "", label: sources.length ? "— none —" : "No sources in this project" }, ...sources]} defaultValue={pick("sourceId")} errors={errors?.sourceId} hint="Only for polled KPIs" />
-      <Field label="PromQL query" name="promql" defaultValue={pick("promql")} errors={errors?.promql} hint="Only for polled KPIs" spellCheck={false} />
+      <SelectField label="Samples arrive" name="sourceKind" options={sourceKindOptions} value={sourceKind} onChange={setSourceKind} errors={errors?.sourceKind} />
+      <fieldset hidden={!polled} disabled={!polled} className="grid min-w-0 gap-3 sm:col-span-3 sm:grid-cols-3">
+        <legend className="sr-only">Prometheus query</legend>
+        <SelectField label="Prometheus source" name="sourceId" options={[{ value: "", label: sources.length ? "— none —" : "No sources in this project" }, ...sources]} defaultValue={pick("sourceId")} errors={errors?.sourceId} />
+        <Field label="PromQL query" name="promql" defaultValue={pick("promql")} errors={errors?.promql} hint="For a rate as counts: the errors, per cohort" spellCheck={false} />
+        <Field label="Denominator query (rate as counts)" name="denominatorPromql" defaultValue={pick("denominatorPromql")} errors={errors?.denominatorPromql} hint="Give errors in the query above and requests here, per cohort: the canary judge then tests counts, not averaged percentages." spellCheck={false} />
+      </fieldset>
     </div>
   );
 }
@@ -201,18 +216,51 @@ export function AddCustomMetricForm({ planId, version, sources }: { planId: stri
   );
 }
 
-function CriterionFields({ criterion, metrics, errors, values }: { criterion?: KpiCriterion; metrics: Option[]; errors: Errors; values: Values }) {
+const kindOptions: { value: CriterionKind; label: string; hint: string }[] = [
+  { value: "threshold", label: "Threshold on the canary", hint: "e.g. error rate < 1% for 3 days" },
+  { value: "canary_not_worse", label: "Canary not worse than baseline (canary judge)", hint: "passes once the judge is sure the canary is within the tolerance" },
+];
+
+function CriterionFields({ criterion, metrics, errors, values }: { criterion?: KpiCriterion; metrics: MetricChoice[]; errors: Errors; values: Values }) {
+  const [metricId, setMetricId] = useState(values?.metricId ?? criterion?.metricId ?? metrics[0]?.value ?? "");
+  // The radios are uncontrolled, their default following `kind`: React resets a form after its
+  // action runs, and a reset puts radios back on their default (a controlled radio has none).
+  const [kind, setKind] = useState<CriterionKind>((values?.kind ?? criterion?.kind) === "canary_not_worse" ? "canary_not_worse" : "threshold");
+  const judged = kind === "canary_not_worse";
+  const threshold = criterion?.kind === "canary_not_worse" ? undefined : criterion;
+  const name = useId();
   return (
-    <div className="grid gap-3 sm:grid-cols-4">
-      <SelectField label="KPI" name="metricId" options={metrics} defaultValue={values?.metricId ?? criterion?.metricId} errors={errors?.metricId} />
-      <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={values?.comparison ?? criterion?.comparison ?? "lt"} errors={errors?.comparison} />
-      <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={values?.value ?? text(criterion?.value)} errors={errors?.value} />
-      <Field label="Sustained for (min)" name="sustainedMinutes" type="number" min={0} step={1} defaultValue={values?.sustainedMinutes ?? text(criterion?.sustainedMinutes ?? 0)} errors={errors?.sustainedMinutes} hint="0: judged on the last 15 min" />
+    <div className="space-y-3">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <SelectField label="KPI" name="metricId" options={metrics} value={metricId} onChange={setMetricId} errors={errors?.metricId} />
+        <fieldset className="min-w-0 space-y-1" aria-describedby={errors?.kind ? `${name}-kind-error` : undefined}>
+          <legend className="mb-1 block text-sm font-medium">Judged by</legend>
+          {kindOptions.map((o) => (
+            <label key={o.value} className="flex items-start gap-2 text-sm">
+              <input type="radio" name="kind" value={o.value} defaultChecked={kind === o.value} onChange={() => setKind(o.value)} className="mt-0.5 h-4 w-4 border-slate-300 dark:border-slate-700" aria-describedby={`${name}-${o.value}`} />
+              <span>
+                {o.label}
+                <span id={`${name}-${o.value}`} className="block text-xs text-slate-600 dark:text-slate-400">
+                  {o.hint}
+                </span>
+              </span>
+            </label>
+          ))}
+          <FieldErrors id={`${name}-kind`} errors={errors?.kind} />
+        </fieldset>
+      </div>
+      <fieldset hidden={judged} disabled={judged} className="grid min-w-0 gap-3 sm:grid-cols-3">
+        <legend className="sr-only">Threshold</legend>
+        <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={values?.comparison ?? threshold?.comparison ?? "lt"} errors={errors?.comparison} />
+        <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={values?.value ?? text(threshold?.value)} errors={errors?.value} />
+        <Field label="Sustained for (min)" name="sustainedMinutes" type="number" min={0} step={1} defaultValue={values?.sustainedMinutes ?? text(threshold?.sustainedMinutes ?? 0)} errors={errors?.sustainedMinutes} hint="0: judged on the last 15 min" />
+      </fieldset>
+      <JudgeFields active={judged} metric={metrics.find((m) => m.value === metricId)} stored={criterion?.kind === "canary_not_worse" ? criterion.judge : null} errors={errors} values={values} />
     </div>
   );
 }
 
-function CriterionForm({ action, fields, criterion, metrics, submit, label }: { action: Action; fields: Record<string, string | number>; criterion?: KpiCriterion; metrics: Option[]; submit: string; label: string }) {
+function CriterionForm({ action, fields, criterion, metrics, submit, label }: { action: Action; fields: Record<string, string | number>; criterion?: KpiCriterion; metrics: MetricChoice[]; submit: string; label: string }) {
   const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
   return (
     <form action={formAction} className="space-y-2" noValidate aria-label={label}>
@@ -225,7 +273,7 @@ function CriterionForm({ action, fields, criterion, metrics, submit, label }: { 
 }
 
 /** One phase's success criteria in words; editable while the phase is pending or active. */
-export function PhaseCriteriaEditor({ planId, version, phase, criteria, metrics }: { planId: string; version: number; phase: { id: string; name: string; open: boolean }; criteria: KpiCriterion[]; metrics: Option[] }) {
+export function PhaseCriteriaEditor({ planId, version, phase, criteria, metrics }: { planId: string; version: number; phase: { id: string; name: string; open: boolean }; criteria: KpiCriterion[]; metrics: MetricChoice[] }) {
   const base = { planId, version };
   return (
     <div className="space-y-2">
@@ -233,7 +281,10 @@ export function PhaseCriteriaEditor({ planId, version, phase, criteria, metrics 
         <ul className="space-y-2">
           {criteria.map((c) => (
             <li key={c.id} className="space-y-2">
-              <p className="text-sm">{c.description}</p>
+              <div>
+                <p className="text-sm">{c.description}</p>
+                {c.judgeWords ? <p className="text-xs text-slate-600 dark:text-slate-400">Canary judge: {c.judgeWords}</p> : null}
+              </div>
               {phase.open ? (
                 <div className="flex flex-wrap items-start gap-2">
                   <Disclosure summary={<Named verb="Edit" name={`“${c.description}”`} />}>

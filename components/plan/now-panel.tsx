@@ -6,7 +6,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { MilestoneBadge, PhaseStatusBadge } from "@/components/ui/status-badges";
 import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
-import { describeCondition, describeRoles, gateBlockers } from "@/lib/domain/gate-summary";
+import { describeCriterion, describeRoles, gateBlockers } from "@/lib/domain/gate-summary";
 import { TERMINAL } from "@/lib/domain/lifecycle";
 import { formatPercent } from "@/lib/domain/milestones";
 import type { PlanView } from "@/lib/queries/plan";
@@ -133,15 +133,32 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
                 const m = metricById.get(c.metricId);
                 if (!m) return null;
                 const judged = view.gate?.criteria.find((g) => g.id === c.id);
+                const canary = c.kind === "canary_not_worse";
                 return (
                   <li key={c.id}>
-                    <div>{describeCondition(m.label, c.comparison, c.value, m.unit, c.sustainedMinutes)}</div>
+                    <div>{describeCriterion(m, c)}</div>
                     <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
                       {judged ? <Badge tone={judged.met ? "green" : "amber"}>{judged.met ? "Met" : "Not met"}</Badge> : null}
-                      <span>
-                        Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
-                        {judged && !judged.met && judged.reason ? ` · ${judged.reason}` : ""}
-                      </span>
+                      {canary ? (
+                        // The judge's own sentence says why not; the panel below shows its evidence.
+                        <span>
+                          {judged ? (judged.met ? "The canary judge passes it" : judged.reason) : "Judged by the canary judge"}
+                          {view.canary ? (
+                            <>
+                              {" "}
+                              ·{" "}
+                              <a href="#canary" className="underline">
+                                canary against baseline
+                              </a>
+                            </>
+                          ) : null}
+                        </span>
+                      ) : (
+                        <span>
+                          Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
+                          {judged && !judged.met && judged.reason ? ` · ${judged.reason}` : ""}
+                        </span>
+                      )}
                     </div>
                   </li>
                 );

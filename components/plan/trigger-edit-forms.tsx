@@ -1,11 +1,13 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { PlanFormState } from "@/app/plans/actions";
 import { addTriggerAction, removeTriggerAction, triggerEnabledAction, updateTriggerAction } from "@/app/plans/kpi-actions";
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { Comparison, TriggerAction, TriggerMode, TriggerState } from "@/db/schema/enums";
+import type { JudgeSettings } from "@/lib/domain/judge";
 import { ActionButton, StaleAwareMessage } from "./action-form";
+import { JudgeFields, type MetricChoice } from "./judge-fields";
 import { comparisonOptions, ConfirmRemove, Disclosure, failed, Hidden, Named } from "./kpi-edit-forms";
 
 // The plan editor's rollback triggers: the rule, what happens when it holds, where it applies,
@@ -24,6 +26,10 @@ export interface KpiTrigger {
   durationMinutes: number;
   action: TriggerAction;
   enabled: boolean;
+  /** The canary judge's settings (mode canary_worse), the KPI's defaults when none are stored. */
+  judge: JudgeSettings | null;
+  /** Those settings in words. */
+  judgeWords: string | null;
   state: TriggerState;
   stateReason: string | null;
   /** Scoped to a phase that has finished: history, shown but not changed. */
@@ -35,6 +41,7 @@ const modeOptions: Option[] = [
   { value: "absolute", label: "Absolute value (e.g. error rate > 5%)" },
   { value: "relative_to_baseline", label: "Relative to baseline (e.g. p95 > 2× baseline)" },
   { value: "degradation_pct", label: "Degradation against baseline, % (e.g. > 50%)" },
+  { value: "canary_worse", label: "Canary worse than baseline (canary judge)" },
 ];
 const actionOptions: Option[] = [
   { value: "automatic_rollback", label: "Roll back automatically" },
@@ -42,20 +49,30 @@ const actionOptions: Option[] = [
 ];
 const stateWords: Partial<Record<TriggerState, string>> = { ok: "holding", breached: "breached", stale: "data stopped arriving", no_data: "no data yet" };
 
-function TriggerForm({ action, fields, trigger, metrics, phases, submit, label }: { action: Action; fields: Record<string, string | number>; trigger?: KpiTrigger; metrics: Option[]; phases: Option[]; submit: string; label: string }) {
+function TriggerForm({ action, fields, trigger, metrics, phases, submit, label }: { action: Action; fields: Record<string, string | number>; trigger?: KpiTrigger; metrics: MetricChoice[]; phases: Option[]; submit: string; label: string }) {
   const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
   const { errors, values } = failed(state);
   const pick = (name: string, current: string | number | null | undefined, fallback = "") => values?.[name] ?? (current === null || current === undefined ? fallback : String(current));
+  // The rule and the KPI decide which fields show and the judge's defaults.
+  const [mode, setMode] = useState(pick("mode", trigger?.mode, "absolute"));
+  const [metricId, setMetricId] = useState(pick("metricId", trigger?.metricId));
+  const canary = mode === "canary_worse";
   return (
-    <form action={formAction} className="space-y-2" noValidate aria-label={label}>
+    <form action={formAction} className="space-y-3" noValidate aria-label={label}>
       <Hidden fields={fields} />
       <div className="grid gap-3 sm:grid-cols-3">
-        <SelectField label="KPI watched" name="metricId" options={[{ value: "", label: "None: a condition people judge" }, ...metrics]} defaultValue={pick("metricId", trigger?.metricId)} errors={errors?.metricId} />
-        <SelectField label="Rule" name="mode" options={modeOptions} defaultValue={pick("mode", trigger?.mode, "absolute")} errors={errors?.mode} />
-        <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={pick("comparison", trigger?.comparison, "gt")} errors={errors?.comparison} />
-        <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={pick("value", trigger?.value)} errors={errors?.value} hint="The KPI's unit, the factor of the baseline, or the degradation %" />
-        <Field label="Held for (min)" name="durationMinutes" type="number" min={0} step={1} defaultValue={pick("durationMinutes", trigger?.durationMinutes, "0")} errors={errors?.durationMinutes} />
+        <SelectField label="KPI watched" name="metricId" options={[{ value: "", label: "None: a condition people judge" }, ...metrics]} value={metricId} onChange={setMetricId} errors={errors?.metricId} />
+        <SelectField label="Rule" name="mode" options={modeOptions} value={mode} onChange={setMode} errors={errors?.mode} />
         <SelectField label="When it holds" name="action" options={actionOptions} defaultValue={pick("action", trigger?.action, "alert_only")} errors={errors?.action} />
+      </div>
+      <fieldset hidden={canary} disabled={canary} className="grid min-w-0 gap-3 sm:grid-cols-3">
+        <legend className="sr-only">Threshold</legend>
+        <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={pick("comparison", trigger?.comparison, "gt")} errors={errors?.comparison} />
+        <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={pick("value", trigger?.mode === "canary_worse" ? null : trigger?.value)} errors={errors?.value} hint="The KPI's unit, the factor of the baseline, or the degradation %" />
+        <Field label="Held for (min)" name="durationMinutes" type="number" min={0} step={1} defaultValue={pick("durationMinutes", trigger?.durationMinutes, "0")} errors={errors?.durationMinutes} />
+      </fieldset>
+      <JudgeFields active={canary} metric={metrics.find((m) => m.value === metricId)} stored={trigger?.mode === "canary_worse" ? trigger.judge : null} errors={errors} values={values} />
+      <div className="grid gap-3 sm:grid-cols-3">
         <SelectField label="Applies to" name="phaseId" options={[{ value: "", label: "Every phase" }, ...phases]} defaultValue={pick("phaseId", trigger?.phaseId)} errors={errors?.phaseId} />
         <div className="sm:col-span-2">
           <Field label="Description" name="description" defaultValue={pick("description", trigger?.description)} errors={errors?.description} hint="Leave empty to describe the rule in words" />
@@ -75,7 +92,7 @@ function TriggerForm({ action, fields, trigger, metrics, phases, submit, label }
   );
 }
 
-export function TriggerEditor({ planId, version, trigger, metrics, phases }: { planId: string; version: number; trigger: KpiTrigger; metrics: Option[]; phases: Option[] }) {
+export function TriggerEditor({ planId, version, trigger, metrics, phases }: { planId: string; version: number; trigger: KpiTrigger; metrics: MetricChoice[]; phases: Option[] }) {
   const fields = { planId, version, triggerId: trigger.id };
   const judged = stateWords[trigger.state];
   return (
@@ -85,11 +102,13 @@ export function TriggerEditor({ planId, version, trigger, metrics, phases }: { p
         <span className={`rounded px-1.5 py-0.5 text-xs ${trigger.action === "automatic_rollback" ? "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-200" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}>
           {trigger.action === "automatic_rollback" ? "Automatic rollback" : "Alert only"}
         </span>
+        {trigger.mode === "canary_worse" ? <span className="rounded bg-accent-50 px-1.5 py-0.5 text-xs text-accent-700 dark:bg-accent-700/20 dark:text-accent-300">Canary judge</span> : null}
         <span className="text-sm text-slate-600 dark:text-slate-400">
           {trigger.scope} · {trigger.enabled ? "enabled" : "disabled"}
           {trigger.enabled && judged ? ` · last check: ${judged}${trigger.stateReason ? ` (${trigger.stateReason})` : ""}` : ""}
         </span>
       </div>
+      {trigger.judgeWords ? <p className="text-xs text-slate-600 dark:text-slate-400">{trigger.judgeWords}</p> : null}
       {trigger.locked ? (
         <p className="text-xs text-slate-600 dark:text-slate-400">Its phase has finished: this trigger is history.</p>
       ) : (
@@ -105,7 +124,7 @@ export function TriggerEditor({ planId, version, trigger, metrics, phases }: { p
   );
 }
 
-export function AddTriggerForm({ planId, version, metrics, phases }: { planId: string; version: number; metrics: Option[]; phases: Option[] }) {
+export function AddTriggerForm({ planId, version, metrics, phases }: { planId: string; version: number; metrics: MetricChoice[]; phases: Option[] }) {
   return (
     <Disclosure summary="Add a rollback trigger">
       <TriggerForm action={addTriggerAction} fields={{ planId, version }} metrics={metrics} phases={phases} submit="Add trigger" label="Add a rollback trigger" />

@@ -39,7 +39,11 @@ export async function runAction<T>(fn: (ctx: ServiceContext) => Promise<T>): Pro
 
 export function toActionError(error: unknown): { ok: false; error: string; fieldErrors?: Record<string, string[]> } {
   if (error instanceof AppError) {
-    return { ok: false, error: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
+    // The API names fields by their keys (judgeAlphaPercent); a form marks the fields themselves,
+    // so its summary says what is wrong in the words shown beside them.
+    const said = error.code === "bad_request:validation" && error.message.startsWith("Invalid input") && error.fieldErrors ? [...new Set(Object.values(error.fieldErrors).flat())] : [];
+    const message = said.length ? `Nothing was saved: ${said.join("; ")}` : error.message;
+    return { ok: false, error: message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
   }
   if (isDatabaseUnavailable(error)) return { ok: false, error: "The database is not answering; nothing was changed. Try again shortly." };
   log().error(errorFields(error), "server action failed");

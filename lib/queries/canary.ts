@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { sampleRollups } from "@/db/schema";
-import { type CanaryReading, effectOverTime, type EffectPoint, type MinuteRow, readCanary } from "@/lib/domain/canary-data";
+import { type CanaryReading, cohortsFrom, effectOverTime, type EffectPoint, type MinuteRow, readCanary } from "@/lib/domain/canary-data";
 import type { JudgeSettings } from "@/lib/domain/judge";
 import { readJudgeSettings } from "@/lib/domain/judge-settings";
 import type { Tx } from "@/lib/services/context";
@@ -44,6 +44,8 @@ export interface CanaryPanelKpi {
   /** What uses the judgement: an automatic or alerting trigger, a success criterion. */
   uses: ("automatic rollback" | "alert" | "success criterion")[];
   reading: CanaryReading;
+  /** For a rate pushed as counts, what each cohort sent since the phase started (errors of requests), else null. */
+  counts: Record<"canary" | "baseline", { numerator: number; denominator: number }> | null;
   /** The judgement as it stood over the phase, for the effect chart. */
   series: EffectPoint[];
 }
@@ -89,7 +91,10 @@ export async function canaryPanel(db: Database, plan: PanelPlan, now: Date): Pro
         const settings = readJudgeSettings(entry.settings, m.unit);
         const rows = await canaryMinutes(db, m.id, phase.actualStartAt!, to);
         const input = { label: m.label, unit: m.unit, direction: m.direction, settings };
-        return { metricId: m.id, key: m.key, label: m.label, unit: m.unit, direction: m.direction, settings, uses: [...entry.uses], reading: readCanary(rows, input), series: effectOverTime(rows, input) };
+        const reading = readCanary(rows, input);
+        const { canary, baseline } = cohortsFrom(rows, reading.form);
+        const counts = canary.kind === "counts" && baseline.kind === "counts" ? { canary: { numerator: canary.numerator, denominator: canary.denominator }, baseline: { numerator: baseline.numerator, denominator: baseline.denominator } } : null;
+        return { metricId: m.id, key: m.key, label: m.label, unit: m.unit, direction: m.direction, settings, uses: [...entry.uses], reading, counts, series: effectOverTime(rows, input) };
       }),
   );
   return { phase: { id: phase.id, name: phase.name, from: phase.actualStartAt, to, active }, kpis };

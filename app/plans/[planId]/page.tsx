@@ -4,6 +4,7 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { FlagsPanel } from "@/components/flags/plan-flags-panel";
 import { CommsPanel } from "@/components/comms/comms-panel";
+import { CanaryPanel } from "@/components/plan/canary-panel";
 import { ChecklistsPanel } from "@/components/plan/checklists-panel";
 import { DecisionsPanel, IncidentsPanel } from "@/components/plan/history-panel";
 import { KpiPanel } from "@/components/plan/kpi-panel";
@@ -147,6 +148,8 @@ export default async function PlanPage({ params }: Props) {
       </Card>
 
       <KpiPanel view={view} />
+
+      {view.canary ? <CanaryPanel canary={view.canary} now={now} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">

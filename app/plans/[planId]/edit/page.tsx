@@ -2,6 +2,7 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { phaseOrderAction } from "@/app/plans/actions";
 import { ActionButton } from "@/components/plan/action-form";
+import type { MetricChoice } from "@/components/plan/judge-fields";
 import { AddCatalogueMetricForm, AddCustomMetricForm, type KpiMetric, MetricEditor, PhaseCriteriaEditor } from "@/components/plan/kpi-edit-forms";
 import { AddPhaseForm, PhaseForm, PlanDetailsForm } from "@/components/plan/plan-edit-forms";
 import { AddTriggerForm, type KpiTrigger, TriggerEditor } from "@/components/plan/trigger-edit-forms";
@@ -10,7 +11,8 @@ import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { PhaseStatusBadge } from "@/components/ui/status-badges";
 import { userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
-import { describeCondition } from "@/lib/domain/gate-summary";
+import { describeCriterion } from "@/lib/domain/gate-summary";
+import { describeJudgeSettings, readJudgeSettings } from "@/lib/domain/judge-settings";
 import { isPhaseEditable, TERMINAL } from "@/lib/domain/lifecycle";
 import { formatPercent } from "@/lib/domain/milestones";
 import { metricCatalogue } from "@/lib/domain/templates";
@@ -106,7 +108,14 @@ function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType
   const byId = new Map(plan.metrics.map((m) => [m.id, m]));
   const uses = (metricId: string) => plan.phases.reduce((n, p) => n + p.successCriteria.filter((c) => c.metricId === metricId).length, 0) + plan.rollbackTriggers.filter((t) => t.metricId === metricId).length;
   const metrics: KpiMetric[] = plan.metrics.map((m) => ({ ...m, samples: kpis.sampleCounts[m.id] ?? 0, uses: uses(m.id) }));
-  const metricOptions = plan.metrics.map((m) => ({ value: m.id, label: m.unit ? `${m.label} (${m.unit})` : m.label }));
+  const metricOptions: MetricChoice[] = plan.metrics.map((m) => ({ value: m.id, label: m.unit ? `${m.label} (${m.unit})` : m.label, unit: m.unit, direction: m.direction }));
+  // The canary judge's settings as stored, or the KPI's defaults: what its editor pre-fills and the list says.
+  const judgeOf = (mode: boolean, stored: unknown, metricId: string | null) => {
+    const m = metricId ? byId.get(metricId) : undefined;
+    if (!mode || !m) return { judge: null, judgeWords: null };
+    const settings = readJudgeSettings(stored, m.unit);
+    return { judge: settings, judgeWords: describeJudgeSettings(settings, m.direction) };
+  };
   const sourceOptions = kpis.sources.map((s) => ({ value: s.id, label: s.name }));
   const catalogue = metricCatalogue.filter((c) => !plan.metrics.some((m) => m.key === c.key)).map((c) => ({ value: c.key, label: `${c.label} (${c.unit})` }));
   const phaseName = new Map(plan.phases.map((p) => [p.id, p]));
@@ -115,7 +124,7 @@ function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType
     .sort((a, b) => (phaseName.get(a.phaseId ?? "")?.position ?? -1) - (phaseName.get(b.phaseId ?? "")?.position ?? -1) || a.description.localeCompare(b.description))
     .map((t) => {
       const phase = t.phaseId ? phaseName.get(t.phaseId) : undefined;
-      return { ...t, locked: phase ? !openPhase(phase.status) : false, scope: phase ? `${phase.name} only` : "Every phase" };
+      return { ...t, ...judgeOf(t.mode === "canary_worse", t.judge, t.metricId), locked: phase ? !openPhase(phase.status) : false, scope: phase ? `${phase.name} only` : "Every phase" };
     });
 
   return (
@@ -162,7 +171,16 @@ function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType
                   metrics={metricOptions}
                   criteria={p.successCriteria.map((c) => {
                     const m = byId.get(c.metricId);
-                    return { ...c, description: describeCondition(m?.label ?? "KPI", c.comparison, c.value, m?.unit ?? "", c.sustainedMinutes) };
+                    return {
+                      id: c.id,
+                      metricId: c.metricId,
+                      kind: c.kind,
+                      comparison: c.comparison,
+                      value: c.value,
+                      sustainedMinutes: c.sustainedMinutes,
+                      description: describeCriterion({ label: m?.label ?? "KPI", unit: m?.unit ?? "" }, c),
+                      ...judgeOf(c.kind === "canary_not_worse", c.judge, c.metricId),
+                    };
                   })}
                 />
               </li>
