@@ -6,7 +6,7 @@ import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import Link from "next/link";
 import { readableProjectIds, userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
-import { filterPortfolio, parsePortfolioFilter, releasesOverTime } from "@/lib/domain/portfolio";
+import { filterPortfolio, pageOf, parsePage, parsePortfolioFilter, type PortfolioFilter, type PortfolioPage, releasesOverTime } from "@/lib/domain/portfolio";
 import { planStatusLabel } from "@/lib/domain/labels";
 import { loadPortfolio } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
@@ -25,6 +25,49 @@ function Stat({ label, value, hint }: { label: string; value: number; hint: stri
   );
 }
 
+/** The portfolio's address for another page, keeping the filters. */
+function pageHref(filter: PortfolioFilter, page: number): string {
+  const query = new URLSearchParams();
+  if (filter.project) query.set("project", filter.project);
+  if (filter.status) query.set("status", filter.status);
+  if (page > 1) query.set("page", String(page));
+  const text = query.toString();
+  return text ? `/?${text}` : "/";
+}
+
+function Pager({ filter, page }: { filter: PortfolioFilter; page: PortfolioPage<unknown> }) {
+  if (page.pages <= 1) return null;
+  const link = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800";
+  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400 dark:border-slate-800 dark:text-slate-500";
+  return (
+    <nav aria-label="Pages of releases" className="flex flex-wrap items-center justify-between gap-3" data-testid="portfolio-pager">
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Releases {page.from}–{page.to} of {page.total} · page {page.page} of {page.pages}
+      </p>
+      <div className="flex gap-2">
+        {page.page > 1 ? (
+          <Link href={pageHref(filter, page.page - 1)} rel="prev" className={link}>
+            Previous
+          </Link>
+        ) : (
+          <span aria-disabled="true" className={off}>
+            Previous
+          </span>
+        )}
+        {page.page < page.pages ? (
+          <Link href={pageHref(filter, page.page + 1)} rel="next" className={link}>
+            Next
+          </Link>
+        ) : (
+          <span aria-disabled="true" className={off}>
+            Next
+          </span>
+        )}
+      </div>
+    </nav>
+  );
+}
+
 const statusOptions = [
   { value: "", label: "Every status" },
   { value: "live", label: "Rolling out (in progress or paused)" },
@@ -35,7 +78,8 @@ const statusOptions = [
 
 export default async function PortfolioPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const now = new Date();
-  const filter = parsePortfolioFilter(await searchParams);
+  const params = await searchParams;
+  const filter = parsePortfolioFilter(params);
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
     return { user, rows: await loadPortfolio(db, now, readableProjectIds(user)) };
@@ -48,6 +92,8 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
   const canCreate = user.isAdmin || [...user.roles.keys()].some((projectId) => userCan(user, "plan:create", projectId));
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
   const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
+  // The counts and the chart cover every release that matches; the table shows one page of them.
+  const shown = pageOf(rows, parsePage(params));
 
   return (
     <div className="space-y-6">
@@ -137,7 +183,8 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
             <Stat label="Rolled back" value={rows.filter((r) => r.status === "rolled_back").length} hint="Plans ended by a rollback" />
             <Stat label="Open incidents" value={rows.reduce((n, r) => n + r.openIncidents, 0)} hint="Incidents not yet resolved" />
           </dl>
-          <PortfolioTable rows={rows} now={now} />
+          <PortfolioTable rows={shown.rows} now={now} />
+          <Pager filter={filter} page={shown} />
           <ReleasesChart weeks={releasesOverTime(rows, now)} />
         </>
       ) : null}

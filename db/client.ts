@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
+import { type Logger, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -31,6 +31,8 @@ export interface DbConfig {
   migrationsFolder?: string | undefined;
   /** Pool size for postgres.js. */
   maxConnections?: number | undefined;
+  /** Hears the text of every query sent through Drizzle (tests count the queries a page makes). */
+  onQuery?: ((query: string) => void) | undefined;
 }
 
 export interface DbHandle {
@@ -89,14 +91,18 @@ export function describePostgresUrl(url: string): string {
   return `${parsed.hostname || "localhost"}:${parsed.port || "5432"}${parsed.pathname || "/"}`;
 }
 
+function queryLogger(onQuery: ((query: string) => void) | undefined): Logger | false {
+  return onQuery ? { logQuery: (query) => onQuery(query) } : false;
+}
+
 export async function openDatabase(config: DbConfig): Promise<DbHandle> {
   const migrationsFolder = config.migrationsFolder ?? defaultMigrationsFolder();
   if (!fs.existsSync(path.join(migrationsFolder, "meta", "_journal.json"))) {
     throw new AppError("config:database", `Migrations not found in ${migrationsFolder}; run from the project folder`);
   }
   return config.databaseUrl
-    ? openPostgres(config.databaseUrl, migrationsFolder, config.maxConnections ?? 10, config.migrationUrl)
-    : openPglite(config.pgliteDir ?? DEFAULT_PGLITE_DIR, migrationsFolder);
+    ? openPostgres(config.databaseUrl, migrationsFolder, config.maxConnections ?? 10, config.migrationUrl, config.onQuery)
+    : openPglite(config.pgliteDir ?? DEFAULT_PGLITE_DIR, migrationsFolder, config.onQuery);
 }
 
 async function countMigrations(db: Database): Promise<number> {
@@ -181,7 +187,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function openPglite(dir: string, migrationsFolder: string): Promise<DbHandle> {
+async function openPglite(dir: string, migrationsFolder: string, onQuery?: (query: string) => void): Promise<DbHandle> {
   const inMemory = dir.startsWith("memory://");
   if (!inMemory) prepareFolder(dir);
   const unlock = inMemory ? () => {} : lockFolder(dir);
@@ -192,7 +198,7 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<DbHand
     unlock();
     throw new AppError("config:database", `PGlite could not open "${dir}": ${describeError(error)}`);
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client, { schema, logger: queryLogger(onQuery) }) as unknown as Database;
   return {
     kind: "pglite",
     db,
@@ -243,7 +249,7 @@ export function applicationName(): string {
   return `phasegate:${process.pid}`;
 }
 
-async function openPostgres(url: string, migrationsFolder: string, max: number, migrationUrl: string | undefined): Promise<DbHandle> {
+async function openPostgres(url: string, migrationsFolder: string, max: number, migrationUrl: string | undefined, onQuery?: (query: string) => void): Promise<DbHandle> {
   const target = describePostgresUrl(url);
   if (migrationUrl && describePostgresUrl(migrationUrl) !== target) {
     throw new AppError("config:database", `MIGRATION_DATABASE_URL points at ${describePostgresUrl(migrationUrl)} but DATABASE_URL at ${target}: both must name the same database`);
@@ -263,7 +269,7 @@ async function openPostgres(url: string, migrationsFolder: string, max: number, 
     await client.end({ timeout: 1 }).catch(() => {});
     throw new AppError("unavailable:database", `Cannot reach PostgreSQL at ${target}: ${describeError(error)}`);
   }
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(client, { schema, logger: queryLogger(onQuery) }) as unknown as Database;
   return {
     kind: "postgres",
     db,

@@ -1,5 +1,5 @@
-import { and, asc, eq, gte, lte } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
+import { type Database, rowsOf } from "@/db/client";
 import { sampleRollups } from "@/db/schema";
 import { type CanaryReading, cohortsFrom, effectOverTime, type EffectPoint, type MinuteRow, readCanary } from "@/lib/domain/canary-data";
 import type { JudgeSettings } from "@/lib/domain/judge";
@@ -32,6 +32,33 @@ export async function canaryMinutes(db: Database | Tx, metricId: string, from: D
     )
     .orderBy(asc(sampleRollups.bucketStart));
   return rows.map((r) => ({ t: r.start.getTime(), cohort: r.cohort, n: Number(r.n), total: Number(r.total), numerator: Number(r.numerator), denominator: Number(r.denominator) }));
+}
+
+/**
+ * canaryMinutes for many KPIs at once (the gates of every running plan), in one query: keyed by
+ * `${metricId}|${from in ms}`, each list oldest first.
+ */
+export async function canaryMinutesOf(db: Database | Tx, windows: readonly { metricId: string; from: Date }[], to: Date): Promise<Map<string, MinuteRow[]>> {
+  const result = new Map<string, MinuteRow[]>();
+  if (windows.length === 0) return result;
+  const keyed = [...new Map(windows.map((w) => [`${w.metricId}|${w.from.getTime()}`, w])).entries()].map(([key, w]) => ({
+    key,
+    metricId: w.metricId,
+    // The minute a phase started in counts from its start.
+    from: new Date(Math.floor(w.from.getTime() / 60_000) * 60_000).toISOString(),
+  }));
+  const rows = rowsOf<{ key: string; start: string | Date; cohort: MinuteRow["cohort"]; n: number | string; total: number | string; numerator: number | string; denominator: number | string }>(
+    await db.execute(sql`
+      select w.key, r.bucket_start as start, r.cohort, r.n, r.total, r.numerator_total as numerator, r.denominator_total as denominator
+      from jsonb_to_recordset(${JSON.stringify(keyed)}::jsonb) as w(key text, "metricId" uuid, "from" timestamptz)
+      join ${sampleRollups} r on r.metric_id = w."metricId" and r.bucket_seconds = 60 and r.bucket_start >= w."from" and r.bucket_start <= ${to.toISOString()}::timestamptz
+      order by w.key, r.bucket_start`),
+  );
+  for (const { key } of keyed) result.set(key, []);
+  for (const r of rows) {
+    result.get(r.key)!.push({ t: new Date(r.start).getTime(), cohort: r.cohort, n: Number(r.n), total: Number(r.total), numerator: Number(r.numerator), denominator: Number(r.denominator) });
+  }
+  return result;
 }
 
 export interface CanaryPanelKpi {

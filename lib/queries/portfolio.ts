@@ -6,7 +6,7 @@ import type { PlanStatus, PlanStrategy } from "@/db/schema/enums";
 import { classifyReading, type Health, worstHealth } from "@/lib/domain/health";
 import { type Milestone, nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic } from "@/lib/domain/rollout";
-import { loadGateState } from "@/lib/services/gate";
+import { loadGateStates } from "@/lib/services/gate";
 import { recentCanaryValues } from "./metrics";
 
 export interface PortfolioRow {
@@ -88,6 +88,17 @@ export async function loadPortfolioPage(db: Database, projectId: string, page: {
   return { rows, more: planRows.length > page.limit };
 }
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 async function describePlans(db: Database, planRows: PlanRow[], now: Date): Promise<PortfolioRow[]> {
   if (planRows.length === 0) return [];
   const ids = planRows.map((p) => p.id);
@@ -118,17 +129,19 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date): Prom
   ]);
 
   const outstandingByPhase = new Map(outstandingRows.map((r) => [r.phaseId, Number(r.n)]));
-  const incidentsByPlan = new Map<string, { title: string; status: string }[]>();
-  for (const r of openIncidentRows) incidentsByPlan.set(r.planId, [...(incidentsByPlan.get(r.planId) ?? []), r]);
+  const incidentsByPlan = groupBy(openIncidentRows, (r) => r.planId);
   // The gate of each running plan's active phase, evaluated as a go decision would be.
-  const activePhases = phaseRows.filter((p) => p.status === "active" && planRows.some((plan) => plan.id === p.planId && (plan.status === "in_progress" || plan.status === "paused")));
-  const gateBlockers = new Map(await Promise.all(activePhases.map(async (p) => [p.planId, (await loadGateState(db, p, now)).verdict.unmet] as const)));
+  const running = new Set(planRows.filter((plan) => plan.status === "in_progress" || plan.status === "paused").map((plan) => plan.id));
+  const activePhases = phaseRows.filter((p) => p.status === "active" && running.has(p.planId));
+  const gates = await loadGateStates(db, activePhases, now);
+  const gateBlockers = new Map(activePhases.map((p) => [p.planId, gates.get(p.id)!.verdict.unmet] as const));
 
+  // Grouped once: with a thousand plans, filtering every list per plan is a million comparisons.
+  const phasesByPlan = groupBy(phaseRows, (p) => p.planId);
+  const metricsByPlan = groupBy(metricRows, (m) => m.planId);
   const rows = planRows.map((plan): PortfolioRow => {
-    const planPhases = phaseRows.filter((p) => p.planId === plan.id);
-    const health = worstHealth(
-      metricRows.filter((m) => m.planId === plan.id).map((m) => classifyReading(m, recent.get(m.id))),
-    );
+    const planPhases = phasesByPlan.get(plan.id) ?? [];
+    const health = worstHealth((metricsByPlan.get(plan.id) ?? []).map((m) => classifyReading(m, recent.get(m.id))));
     const active = planPhases.find((p) => p.status === "active");
     const shown = active ?? (plan.status === "completed" ? planPhases.at(-1) : undefined) ??
       planPhases.find((p) => p.status === "rolled_back" || p.status === "failed");

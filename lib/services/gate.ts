@@ -1,14 +1,14 @@
-import { and, asc, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type Database, rowsOf } from "@/db/client";
 import { approvals, checklistItems, checklists, gates, metrics, samples, signOffs, successCriteria } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { criterionWindow, evaluateCriterion } from "@/lib/domain/criteria";
-import { readCanary } from "@/lib/domain/canary-data";
+import { type MinuteRow, readCanary } from "@/lib/domain/canary-data";
 import type { CriterionVerdict } from "@/lib/domain/criteria";
 import { describeCriterion, evaluateGate, type GateVerdict } from "@/lib/domain/gate-summary";
 import { readJudgeSettings } from "@/lib/domain/judge-settings";
-import { canaryMinutes } from "@/lib/queries/canary";
+import { canaryMinutesOf } from "@/lib/queries/canary";
 import type { Tx } from "./context";
 
 export interface GateState {
@@ -21,107 +21,157 @@ export interface GateState {
 }
 
 /** Everything a phase's go decision depends on, read in the caller's transaction, and the verdict. */
-export async function loadGateState(db: Database | Tx, phase: { id: string; actualStartAt: Date | null }, now: Date): Promise<GateState> {
-  const [gate] = await db.select().from(gates).where(eq(gates.phaseId, phase.id));
-  const live = gate
-    ? await db.select({ id: approvals.id, userId: approvals.userId, role: approvals.role }).from(approvals).where(and(eq(approvals.gateId, gate.id), isNull(approvals.voidedAt)))
-    : [];
+export async function loadGateState(db: Database | Tx, phase: GatePhase, now: Date): Promise<GateState> {
+  return (await loadGateStates(db, [phase], now)).get(phase.id)!;
+}
 
-  const lists = await db.select().from(checklists).where(and(eq(checklists.phaseId, phase.id), eq(checklists.kind, "go_no_go"))).orderBy(asc(checklists.position));
+export interface GatePhase {
+  id: string;
+  actualStartAt: Date | null;
+}
+
+/**
+ * The gate states of many phases with a fixed number of queries, however many phases there are
+ * (the portfolio reads every running plan's gate at once). Keyed by phase id.
+ */
+export async function loadGateStates(db: Database | Tx, phaseList: readonly GatePhase[], now: Date): Promise<Map<string, GateState>> {
+  const states = new Map<string, GateState>();
+  if (phaseList.length === 0) return states;
+  const phaseIds = [...new Set(phaseList.map((p) => p.id))];
+
+  const [gateRows, lists, criteriaRows] = await Promise.all([
+    db.select().from(gates).where(inArray(gates.phaseId, phaseIds)),
+    db
+      .select()
+      .from(checklists)
+      .where(and(inArray(checklists.phaseId, phaseIds), eq(checklists.kind, "go_no_go")))
+      .orderBy(asc(checklists.position)),
+    db
+      .select({
+        id: successCriteria.id,
+        phaseId: successCriteria.phaseId,
+        kind: successCriteria.kind,
+        judge: successCriteria.judge,
+        comparison: successCriteria.comparison,
+        value: successCriteria.value,
+        sustainedMinutes: successCriteria.sustainedMinutes,
+        metricId: metrics.id,
+        label: metrics.label,
+        unit: metrics.unit,
+        direction: metrics.direction,
+      })
+      .from(successCriteria)
+      .innerJoin(metrics, eq(metrics.id, successCriteria.metricId))
+      .where(inArray(successCriteria.phaseId, phaseIds)),
+  ]);
+  const gateIds = gateRows.map((g) => g.id);
   const listIds = lists.map((l) => l.id);
-  const [items, signs] = listIds.length
-    ? await Promise.all([
-        db.select().from(checklistItems).where(inArray(checklistItems.checklistId, listIds)),
-        db.select().from(signOffs).where(and(inArray(signOffs.checklistId, listIds), isNull(signOffs.voidedAt))),
-      ])
-    : [[], []];
+  const phaseStart = new Map(phaseList.map((p) => [p.id, p.actualStartAt]));
+  const thresholds = criteriaRows.filter((c) => c.kind !== "canary_not_worse");
+  const judged = criteriaRows.filter((c) => c.kind === "canary_not_worse" && phaseStart.get(c.phaseId));
 
-  const criteriaRows = await db
-    .select({
-      id: successCriteria.id,
-      kind: successCriteria.kind,
-      judge: successCriteria.judge,
-      comparison: successCriteria.comparison,
-      value: successCriteria.value,
-      sustainedMinutes: successCriteria.sustainedMinutes,
-      metricId: metrics.id,
-      label: metrics.label,
-      unit: metrics.unit,
-      direction: metrics.direction,
-    })
-    .from(successCriteria)
-    .innerJoin(metrics, eq(metrics.id, successCriteria.metricId))
-    .where(eq(successCriteria.phaseId, phase.id));
-  const criteria = await Promise.all(
-    criteriaRows.map(async (c) => {
-      if (c.kind === "canary_not_worse") return { id: c.id, description: describeCriterion(c, c), verdict: await canaryPasses(db, c, phase, now) };
-      const { from } = criterionWindow(c, phase.actualStartAt, now);
-      const [stats] = await db
-        .select({
-          count: sql<number>`count(*)::int`,
-          min: sql<number | null>`min(${samples.value})`,
-          max: sql<number | null>`max(${samples.value})`,
-          first: sql<string | null>`min(${samples.ts})::text`,
-          last: sql<string | null>`max(${samples.ts})::text`,
-        })
-        .from(samples)
-        .where(and(eq(samples.metricId, c.metricId), eq(samples.cohort, "canary"), gte(samples.ts, from), lte(samples.ts, now)));
-      const verdict = evaluateCriterion(
-        c,
-        {
-          count: Number(stats?.count ?? 0),
-          min: stats?.min == null ? null : Number(stats.min),
-          max: stats?.max == null ? null : Number(stats.max),
-          first: stats?.first ? new Date(stats.first) : null,
-          last: stats?.last ? new Date(stats.last) : null,
-        },
-        phase.actualStartAt,
-        now,
-      );
-      return { id: c.id, description: describeCriterion(c, c), verdict };
-    }),
+  const [live, items, signs, stats, minutes] = await Promise.all([
+    gateIds.length
+      ? db
+          .select({ id: approvals.id, gateId: approvals.gateId, userId: approvals.userId, role: approvals.role })
+          .from(approvals)
+          .where(and(inArray(approvals.gateId, gateIds), isNull(approvals.voidedAt)))
+      : [],
+    listIds.length ? db.select().from(checklistItems).where(inArray(checklistItems.checklistId, listIds)) : [],
+    listIds.length ? db.select().from(signOffs).where(and(inArray(signOffs.checklistId, listIds), isNull(signOffs.voidedAt))) : [],
+    criterionStats(
+      db,
+      thresholds.map((c) => ({ id: c.id, metricId: c.metricId, from: criterionWindow(c, phaseStart.get(c.phaseId) ?? null, now).from })),
+      now,
+    ),
+    canaryMinutesOf(
+      db,
+      judged.map((c) => ({ metricId: c.metricId, from: phaseStart.get(c.phaseId)! })),
+      now,
+    ),
+  ]);
+
+  for (const phase of phaseList) {
+    if (states.has(phase.id)) continue;
+    const gate = gateRows.find((g) => g.phaseId === phase.id);
+    const gateApprovals = gate ? live.filter((a) => a.gateId === gate.id).map(({ id, userId, role }) => ({ id, userId, role })) : [];
+    const phaseLists = lists.filter((l) => l.phaseId === phase.id);
+    const criteria = criteriaRows
+      .filter((c) => c.phaseId === phase.id)
+      .map((c) => {
+        if (c.kind === "canary_not_worse") {
+          return { id: c.id, description: describeCriterion(c, c), verdict: canaryPasses(c, phase, minutes.get(`${c.metricId}|${phase.actualStartAt?.getTime()}`) ?? []) };
+        }
+        const verdict = evaluateCriterion(c, stats.get(c.id) ?? EMPTY_STATS, phase.actualStartAt, now);
+        return { id: c.id, description: describeCriterion(c, c), verdict };
+      });
+
+    const verdict = evaluateGate({
+      requiredApprovals: gate?.requiredApprovals ?? 0,
+      approverRoles: gate?.approverRoles ?? ["approver"],
+      liveApprovals: gateApprovals.length,
+      requireSuccessCriteria: gate?.requireSuccessCriteria ?? true,
+      criteria,
+      lists: phaseLists.map((l) => {
+        const own = items.filter((i) => i.checklistId === l.id);
+        return {
+          title: l.title,
+          progress: checklistProgress(own),
+          requiredSignoffRoles: l.requiredSignoffRoles,
+          validSignoffRoles: signs.filter((s) => s.checklistId === l.id).map((s) => s.role),
+          blockedItems: own.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
+        };
+      }),
+    });
+
+    states.set(phase.id, {
+      gateId: gate?.id ?? null,
+      requiredApprovals: gate?.requiredApprovals ?? 0,
+      approverRoles: gate?.approverRoles ?? ["approver"],
+      approvals: gateApprovals,
+      criteria: criteria.map((c) => ({ id: c.id, description: c.description, met: c.verdict.met, reason: c.verdict.met ? null : c.verdict.reason })),
+      verdict,
+    });
+  }
+  return states;
+}
+
+type WindowStats = Parameters<typeof evaluateCriterion>[1];
+const EMPTY_STATS: WindowStats = { count: 0, min: null, max: null, first: null, last: null };
+
+/** Count, min, max, first and last canary sample of each criterion's window, in one query. */
+async function criterionStats(db: Database | Tx, windows: { id: string; metricId: string; from: Date }[], now: Date): Promise<Map<string, WindowStats>> {
+  const result = new Map<string, WindowStats>();
+  if (windows.length === 0) return result;
+  const rows = rowsOf<{ id: string; count: number; min: number | null; max: number | null; first: string | null; last: string | null }>(
+    await db.execute(sql`
+      select w.id, count(s.ts)::int as count, min(s.value) as min, max(s.value) as max, min(s.ts)::text as first, max(s.ts)::text as last
+      from jsonb_to_recordset(${JSON.stringify(windows)}::jsonb) as w(id uuid, "metricId" uuid, "from" timestamptz)
+      left join ${samples} s on s.metric_id = w."metricId" and s.cohort = 'canary' and s.ts >= w."from" and s.ts <= ${now.toISOString()}::timestamptz
+      group by w.id`),
   );
-
-  const verdict = evaluateGate({
-    requiredApprovals: gate?.requiredApprovals ?? 0,
-    approverRoles: gate?.approverRoles ?? ["approver"],
-    liveApprovals: live.length,
-    requireSuccessCriteria: gate?.requireSuccessCriteria ?? true,
-    criteria,
-    lists: lists.map((l) => {
-      const own = items.filter((i) => i.checklistId === l.id);
-      return {
-        title: l.title,
-        progress: checklistProgress(own),
-        requiredSignoffRoles: l.requiredSignoffRoles,
-        validSignoffRoles: signs.filter((s) => s.checklistId === l.id).map((s) => s.role),
-        blockedItems: own.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
-      };
-    }),
-  });
-
-  return {
-    gateId: gate?.id ?? null,
-    requiredApprovals: gate?.requiredApprovals ?? 0,
-    approverRoles: gate?.approverRoles ?? ["approver"],
-    approvals: live,
-    criteria: criteria.map((c) => ({ id: c.id, description: c.description, met: c.verdict.met, reason: c.verdict.met ? null : c.verdict.reason })),
-    verdict,
-  };
+  for (const r of rows) {
+    result.set(r.id, {
+      count: Number(r.count ?? 0),
+      min: r.min == null ? null : Number(r.min),
+      max: r.max == null ? null : Number(r.max),
+      first: r.first ? new Date(r.first) : null,
+      last: r.last ? new Date(r.last) : null,
+    });
+  }
+  return result;
 }
 
 /**
  * "Canary not worse than baseline": met only when the canary judge says pass on everything both
  * cohorts sent since the phase started; otherwise its sentence says why not (or what it needs).
  */
-async function canaryPasses(
-  db: Database | Tx,
-  c: { metricId: string; label: string; unit: string; direction: "lower_is_better" | "higher_is_better"; judge: unknown },
+function canaryPasses(
+  c: { label: string; unit: string; direction: "lower_is_better" | "higher_is_better"; judge: unknown },
   phase: { actualStartAt: Date | null },
-  now: Date,
-): Promise<CriterionVerdict> {
+  rows: MinuteRow[],
+): CriterionVerdict {
   if (!phase.actualStartAt) return { met: false, reason: "the phase has not started" };
-  const rows = await canaryMinutes(db, c.metricId, phase.actualStartAt, now);
   const { judgement } = readCanary(rows, { label: c.label, unit: c.unit, direction: c.direction, settings: readJudgeSettings(c.judge, c.unit) });
   return judgement.verdict === "pass" ? { met: true } : { met: false, reason: judgement.sentence };
 }

@@ -26,9 +26,9 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-export async function createTestDatabase(kind: DbKind, { migrate = true } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DbKind, { migrate = true, onQuery }: { migrate?: boolean; onQuery?: (query: string) => void } = {}): Promise<TestDatabase> {
   if (kind === "pglite") {
-    const handle = await openDatabase({ pgliteDir: "memory://" });
+    const handle = await openDatabase({ pgliteDir: "memory://", onQuery });
     if (migrate) await handle.migrate();
     return { handle, drop: () => handle.close() };
   }
@@ -38,7 +38,7 @@ export async function createTestDatabase(kind: DbKind, { migrate = true } = {}):
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = withDatabaseName(serverUrl, name);
-  const handle = await openDatabase({ databaseUrl: url, maxConnections: 20 });
+  const handle = await openDatabase({ databaseUrl: url, maxConnections: 20, onQuery });
   if (migrate) await handle.migrate();
   return {
     handle,

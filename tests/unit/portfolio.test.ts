@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { PlanStatus } from "@/db/schema/enums";
-import { filterPortfolio, matchesStatus, parsePortfolioFilter, releasesOverTime, weekStart } from "@/lib/domain/portfolio";
+import { filterPortfolio, matchesStatus, pageOf, parsePage, parsePortfolioFilter, PORTFOLIO_PAGE_SIZE, releasesOverTime, weekStart } from "@/lib/domain/portfolio";
 
 const statuses: PlanStatus[] = ["draft", "scheduled", "in_progress", "paused", "completed", "rolled_back", "cancelled"];
 
@@ -54,5 +54,44 @@ describe("releases over time", () => {
     expect(series.map((w) => new Date(w.week).toISOString().slice(0, 10))).toEqual(["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"]);
     expect(series.at(-1)).toMatchObject({ started: 2, completed: 1, rolledBack: 1 });
     expect(series[1]).toMatchObject({ started: 1, completed: 0, rolledBack: 0 });
+  });
+});
+
+describe("portfolio pages", () => {
+  test("reads ?page= leniently", () => {
+    expect(parsePage({})).toBe(1);
+    expect(parsePage({ page: "3" })).toBe(3);
+    expect(parsePage({ page: ["2", "9"] })).toBe(2);
+    for (const odd of ["0", "-1", "1.5", "abc", "", " ", "1e3", "99999999"]) expect(parsePage({ page: odd })).toBe(1);
+  });
+
+  test("an empty list is one empty page", () => {
+    expect(pageOf([], 4)).toEqual({ rows: [], page: 1, pages: 1, from: 0, to: 0, total: 0 });
+  });
+
+  test("pages cover every row once, in order, none larger than the size; a page past the end shows the last (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 50 }), (n, size, asked) => {
+        const rows = Array.from({ length: n }, (_, i) => i);
+        const first = pageOf(rows, 1, size);
+        const seen: number[] = [];
+        for (let p = 1; p <= first.pages; p++) {
+          const page = pageOf(rows, p, size);
+          expect(page.rows.length).toBeLessThanOrEqual(size);
+          if (page.rows.length) expect([page.from, page.to]).toEqual([page.rows[0]! + 1, page.rows.at(-1)! + 1]);
+          seen.push(...page.rows);
+        }
+        expect(seen).toEqual(rows);
+        const clamped = pageOf(rows, asked, size);
+        expect(clamped.page).toBe(Math.min(asked, first.pages));
+        expect(clamped.total).toBe(n);
+      }),
+    );
+  });
+
+  test("the default size keeps a page of the portfolio to fifty releases", () => {
+    const page = pageOf(Array.from({ length: 995 }, (_, i) => i), 20);
+    expect(PORTFOLIO_PAGE_SIZE).toBe(50);
+    expect(page).toMatchObject({ page: 20, pages: 20, from: 951, to: 995, total: 995 });
   });
 });
