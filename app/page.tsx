@@ -3,10 +3,12 @@ import { ReleasesChart } from "@/components/portfolio/releases-chart";
 import { inputClass } from "@/components/forms/fields";
 import { EmptyState } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
+import { Pager } from "@/components/ui/pager";
 import Link from "next/link";
 import { readableProjectIds, userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
-import { filterPortfolio, pageOf, parsePage, parsePortfolioFilter, type PortfolioFilter, type PortfolioPage, releasesOverTime } from "@/lib/domain/portfolio";
+import { pageOf, parsePage } from "@/lib/domain/paging";
+import { filterPortfolio, parsePortfolioFilter, PORTFOLIO_PAGE_SIZE, type PortfolioFilter, releasesOverTime } from "@/lib/domain/portfolio";
 import { planStatusLabel } from "@/lib/domain/labels";
 import { loadPortfolio } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
@@ -35,39 +37,6 @@ function pageHref(filter: PortfolioFilter, page: number): string {
   return text ? `/?${text}` : "/";
 }
 
-function Pager({ filter, page }: { filter: PortfolioFilter; page: PortfolioPage<unknown> }) {
-  if (page.pages <= 1) return null;
-  const link = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800";
-  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400 dark:border-slate-800 dark:text-slate-500";
-  return (
-    <nav aria-label="Pages of releases" className="flex flex-wrap items-center justify-between gap-3" data-testid="portfolio-pager">
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        Releases {page.from}–{page.to} of {page.total} · page {page.page} of {page.pages}
-      </p>
-      <div className="flex gap-2">
-        {page.page > 1 ? (
-          <Link href={pageHref(filter, page.page - 1)} rel="prev" className={link}>
-            Previous
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={off}>
-            Previous
-          </span>
-        )}
-        {page.page < page.pages ? (
-          <Link href={pageHref(filter, page.page + 1)} rel="next" className={link}>
-            Next
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={off}>
-            Next
-          </span>
-        )}
-      </div>
-    </nav>
-  );
-}
-
 const statusOptions = [
   { value: "", label: "Every status" },
   { value: "live", label: "Rolling out (in progress or paused)" },
@@ -93,7 +62,7 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
   const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
   // The counts and the chart cover every release that matches; the table shows one page of them.
-  const shown = pageOf(rows, parsePage(params));
+  const shown = pageOf(rows, parsePage(params), PORTFOLIO_PAGE_SIZE);
 
   return (
     <div className="space-y-6">
@@ -184,7 +153,7 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
             <Stat label="Open incidents" value={rows.reduce((n, r) => n + r.openIncidents, 0)} hint="Incidents not yet resolved" />
           </dl>
           <PortfolioTable rows={shown.rows} now={now} />
-          <Pager filter={filter} page={shown} />
+          <Pager label="Pages of releases" noun="Releases" page={shown} href={(n) => pageHref(filter, n)} testId="portfolio-pager" />
           <ReleasesChart weeks={releasesOverTime(rows, now)} />
         </>
       ) : null}

@@ -260,7 +260,9 @@ async function openPostgres(url: string, migrationsFolder: string, max: number, 
     idle_timeout: 30,
     onnotice: () => {},
     // Names this process's connections, so /metrics can count them in pg_stat_activity.
-    connection: { application_name: applicationName() },
+    // No JIT: the pages' short index lookups over millions of samples get large cost estimates,
+    // and compiling them took longer (about 140 ms) than running them. OLTP work never gains from it.
+    connection: { application_name: applicationName(), jit: "off" },
   } as const;
   const client = postgres(url, options);
   try {

@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { Field, type Option, SelectField } from "@/components/forms/fields";
 import type { MetricDirection } from "@/db/schema/enums";
-import { defaultJudgeSettings, type JudgeMethod, type JudgeSettings } from "@/lib/domain/judge";
-import { JUDGE_SETTING_HELP, likelyForm } from "@/lib/domain/judge-settings";
+import { defaultJudgeSettings, type JudgeMethod, type JudgeSettings } from "@/lib/domain/judge-defaults";
+import { JUDGE_SETTING_HELP, likelyForm } from "@/lib/domain/judge-help";
 
 // The canary judge's settings in the trigger and criterion editors: percentages as people type
 // them, each box empty for the default of the chosen KPI (shown as its placeholder).

@@ -5,7 +5,7 @@ import type { PlanFormState } from "@/app/plans/actions";
 import { addCriterionAction, addMetricAction, moveMetricAction, removeCriterionAction, removeMetricAction, updateCriterionAction, updateMetricAction } from "@/app/plans/kpi-actions";
 import { Field, FieldErrors, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { Comparison, CriterionKind, MetricDirection } from "@/db/schema/enums";
-import type { JudgeSettings } from "@/lib/domain/judge";
+import type { JudgeSettings } from "@/lib/domain/judge-defaults";
 import { ActionButton, StaleAwareMessage } from "./action-form";
 import { JudgeFields, type MetricChoice } from "./judge-fields";
 

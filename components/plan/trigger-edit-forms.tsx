@@ -5,7 +5,7 @@ import type { PlanFormState } from "@/app/plans/actions";
 import { addTriggerAction, removeTriggerAction, triggerEnabledAction, updateTriggerAction } from "@/app/plans/kpi-actions";
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { Comparison, TriggerAction, TriggerMode, TriggerState } from "@/db/schema/enums";
-import type { JudgeSettings } from "@/lib/domain/judge";
+import type { JudgeSettings } from "@/lib/domain/judge-defaults";
 import { ActionButton, StaleAwareMessage } from "./action-form";
 import { JudgeFields, type MetricChoice } from "./judge-fields";
 import { comparisonOptions, ConfirmRemove, Disclosure, failed, Hidden, Named } from "./kpi-edit-forms";

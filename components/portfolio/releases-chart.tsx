@@ -1,7 +1,15 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
+import { ChartLoading } from "@/components/charts/chart-loading";
 import type { ReleaseWeek } from "@/lib/domain/portfolio";
+
+// The bars load after the page, like every chart (see components/charts/kpi-chart.tsx); the
+// figures are in the table below from the start.
+const ReleasesBars = dynamic(() => import("./releases-chart-recharts").then((m) => m.ReleasesBars), {
+  ssr: false,
+  loading: () => <ChartLoading className="h-40" />,
+});
 
 const weekFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
@@ -12,18 +20,7 @@ export function ReleasesChart({ weeks }: { weeks: ReleaseWeek[] }) {
     <figure className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900" data-testid="releases-chart">
       <figcaption className="text-sm font-semibold">Releases over the last {weeks.length} weeks</figcaption>
       <div className="mt-2 h-40 w-full" aria-hidden="true">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-            <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} minTickGap={16} />
-            <YAxis allowDecimals={false} stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} width={40} />
-            <Tooltip contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: "var(--chart-grid)", opacity: 0.4 }} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="started" name="Started" stackId="a" fill="var(--chart-canary)" isAnimationActive={false} />
-            <Bar dataKey="completed" name="Completed" stackId="a" fill="#059669" isAnimationActive={false} />
-            <Bar dataKey="rolledBack" name="Rolled back" stackId="a" fill="var(--chart-critical)" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        <ReleasesBars data={data} />
       </div>
       <table className="sr-only">
         <caption>Rollouts started, completed and rolled back per week</caption>

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { defaultJudgeSettings, type JudgeMethod, type JudgeSettings } from "./judge";
+import { defaultJudgeSettings, type JudgeMethod, type JudgeSettings } from "./judge-defaults";
+import { type JUDGE_FORM_FIELDS, likelyForm } from "./judge-help";
+
+export { JUDGE_FORM_FIELDS, JUDGE_SETTING_HELP, likelyForm } from "./judge-help";
 
 // The canary judge's settings as a trigger or criterion stores them (jsonb), as the editor shows
 // them (percentages), and in one line each for people choosing them.
@@ -35,10 +38,6 @@ export const judgeSettingsSchema = z.object({
     .max(LIMITS.smallestRegression.max, { error: "Use a smallest regression of at most 1,000%" }),
 });
 
-/** The data a KPI most likely carries: a percentage is usually a rate pushed as counts. */
-export function likelyForm(unit: string): "counts" | "values" {
-  return unit.trim() === "%" ? "counts" : "values";
-}
 
 /** Stored settings, or the defaults for the KPI when none (or unreadable ones) are stored. */
 export function readJudgeSettings(stored: unknown, unit: string): JudgeSettings {
@@ -57,7 +56,6 @@ export interface JudgeFormFields {
   judgeSmallestRegressionPercent?: unknown;
 }
 
-export const JUDGE_FORM_FIELDS = ["judgeMethod", "judgeAlphaPercent", "judgeMinSample", "judgeTolerancePercent", "judgeSmallestRegressionPercent"] as const;
 
 const FIELD_OF: Record<keyof JudgeSettings, (typeof JUDGE_FORM_FIELDS)[number]> = {
   method: "judgeMethod",
@@ -106,14 +104,6 @@ export function judgeSettingsFromForm(fields: JudgeFormFields, unit: string): { 
 const pct = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
 const ratio = (r: number) => `${Math.round(r * 100) / 100}×`;
 
-/** One line per setting, for the editor. */
-export const JUDGE_SETTING_HELP: Record<(typeof JUDGE_FORM_FIELDS)[number], string> = {
-  judgeMethod: "Sequential stays honest however often it is checked (every minute here); Mann–Whitney is Kayenta's one-look rank test, robust to outliers.",
-  judgeAlphaPercent: "How often a healthy canary may be judged worse by chance: 5% for sequential (GrowthBook), 2% for Mann–Whitney (Kayenta's 98% confidence).",
-  judgeMinSample: "Per cohort before any verdict: requests for a rate pushed as counts (150, GrowthBook), per-minute points for values (50, Kayenta).",
-  judgeTolerancePercent: "How much worse the canary may be and still pass: the phase may advance once the interval's worse end is inside it (25%, Kayenta).",
-  judgeSmallestRegressionPercent: "The regression that matters: the plan rolls back once the whole interval lies beyond it (10% = above 1.1×).",
-};
 
 /** "sequential test, 5% false alarms, ≥ 150 per cohort, rolls back above 1.1×, passes within 1.25×" */
 export function describeJudgeSettings(s: JudgeSettings, direction: "lower_is_better" | "higher_is_better"): string {

@@ -1,6 +1,9 @@
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { medianSorted, quantileSorted } from "simple-statistics";
+import type { Direction, JudgeMethod, JudgeSettings } from "./judge-defaults";
+
+export { DEFAULT_MANN_WHITNEY, DEFAULT_SEQUENTIAL, defaultJudgeSettings, type Direction, type JudgeMethod, type JudgeSettings, MIN_POINTS_FOR_VALUES } from "./judge-defaults";
 
 // The canary judge: is the canary worse than the baseline, by more than matters?
 // - sequential: an always-valid confidence sequence (normal-mixture mSPRT; Johari et al. 2017,
@@ -11,35 +14,6 @@ import { medianSorted, quantileSorted } from "simple-statistics";
 //   Hodges–Lehmann shift with its distribution-free interval. A one-shot test: repeated looks
 //   inflate its error rate, which is why the sequential method is the default for rollbacks.
 // Pure: nothing here throws on data, and no NaN or Infinity leaves `judge`.
-
-export type JudgeMethod = "sequential" | "mann_whitney";
-export type Direction = "lower_is_better" | "higher_is_better";
-export interface JudgeSettings { method: JudgeMethod; alpha: number; minSample: number; tolerance: number; smallestRegression: number }
-
-/**
- * The settings, per KPI:
- * - alpha: the false-alarm rate (1 − confidence); for the sequential method it holds however often
- *   the judge looks.
- * - minSample: per cohort, before any verdict: requests (the denominator) for a rate pushed as
- *   counts, per-minute points for values.
- * - smallestRegression: fail (roll back) once the whole interval lies beyond 1 + this (0.1: 1.1×).
- * - tolerance: pass (may advance) once the interval's worse end lies within 1 + this (0.25: 1.25×).
- */
-/** GrowthBook's sequential defaults: alpha 0.05 and 150 per cohort (requests); Kayenta's tolerance 0.25. */
-export const DEFAULT_SEQUENTIAL: JudgeSettings = { method: "sequential", alpha: 0.05, minSample: 150, tolerance: 0.25, smallestRegression: 0.1 };
-/** Kayenta's: confidence 0.98, tolerance 0.25, and at least 50 points per cohort. */
-export const DEFAULT_MANN_WHITNEY: JudgeSettings = { method: "mann_whitney", alpha: 0.02, minSample: 50, tolerance: 0.25, smallestRegression: 0.1 };
-/** Kayenta's advice for values: at least 50 points per cohort (50 minutes of per-minute values). */
-export const MIN_POINTS_FOR_VALUES = 50;
-
-/**
- * The defaults for a KPI: sequential for everything (it stays valid when looked at every minute);
- * 150 requests per cohort for a rate pushed as counts, 50 points for per-minute values.
- */
-export function defaultJudgeSettings(method: JudgeMethod, form: "counts" | "values"): JudgeSettings {
-  if (method === "mann_whitney") return { ...DEFAULT_MANN_WHITNEY };
-  return { ...DEFAULT_SEQUENTIAL, minSample: form === "counts" ? DEFAULT_SEQUENTIAL.minSample : MIN_POINTS_FOR_VALUES };
-}
 
 export type CohortData =
   | { kind: "counts"; numerator: number; denominator: number }

@@ -6,6 +6,7 @@ import type { ProjectRole } from "@/db/schema/enums";
 import { type UserActor, rolesIn } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
+import { groupBy } from "@/lib/domain/group-by";
 import { TERMINAL } from "@/lib/domain/lifecycle";
 import { type DueStatus, dueStatus, windowTiming } from "@/lib/domain/validation-windows";
 
@@ -51,10 +52,13 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
       ])
     : [[], []];
 
+  // Grouped once: a person in many projects has thousands of items across hundreds of lists.
+  const itemsByList = groupBy(items, (i) => i.checklistId);
+  const signsByList = groupBy(signs, (s) => s.checklistId);
   const work: WorkItem[] = [];
   for (const { list, plan, project, phase } of lists) {
     const mine = roleIn(plan.projectId);
-    const own = items.filter((i) => i.checklistId === list.id);
+    const own = itemsByList.get(list.id) ?? [];
     const canTick = can({ isAdmin: false, roles: mine }, "checklist:tick");
     for (const item of own) {
       if (item.state === "done" || item.state === "not_applicable") continue;
@@ -76,7 +80,7 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
         detail: item.required ? "Required" : "Optional",
       });
     }
-    const signed = signs.filter((s) => s.checklistId === list.id).map((s) => s.role);
+    const signed = (signsByList.get(list.id) ?? []).map((s) => s.role);
     const owed = list.requiredSignoffRoles.filter((r) => mine.includes(r) && !signed.includes(r));
     if (owed.length && can({ isAdmin: false, roles: mine }, "checklist:sign")) {
       const progress = checklistProgress(own);
@@ -104,10 +108,11 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
     .where(and(inArray(plans.projectId, projectIds), inArray(plans.status, ["in_progress", "paused"]), eq(phases.status, "active")));
   const gateIds = gateRows.map((g) => g.gate.id);
   const live = gateIds.length ? await db.select().from(approvals).where(and(inArray(approvals.gateId, gateIds), isNull(approvals.voidedAt))) : [];
+  const approvalsByGate = groupBy(live, (a) => a.gateId);
   for (const { gate, phase, plan, project } of gateRows) {
     const mine = roleIn(plan.projectId);
     if (!mine.some((r) => gate.approverRoles.includes(r)) || !can({ isAdmin: false, roles: mine }, "gate:approve")) continue;
-    const given = live.filter((a) => a.gateId === gate.id);
+    const given = approvalsByGate.get(gate.id) ?? [];
     if (given.length >= gate.requiredApprovals || given.some((a) => a.userId === user.userId)) continue;
     work.push({ kind: "approval", planId: plan.id, planName: plan.name, project, list: null, phase: phase.name, text: `Approve the go/no-go gate of ${phase.name}`, due: null, dueAt: null, detail: `${given.length} of ${gate.requiredApprovals} approvals given` });
   }

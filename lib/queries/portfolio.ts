@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { checklistItems, checklists, incidents, metrics, phases, plans, projects, users } from "@/db/schema";
 import type { PlanStatus, PlanStrategy } from "@/db/schema/enums";
+import { groupBy } from "@/lib/domain/group-by";
 import { classifyReading, type Health, worstHealth } from "@/lib/domain/health";
 import { type Milestone, nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic } from "@/lib/domain/rollout";
@@ -88,24 +89,31 @@ export async function loadPortfolioPage(db: Database, projectId: string, page: {
   return { rows, more: planRows.length > page.limit };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
 async function describePlans(db: Database, planRows: PlanRow[], now: Date): Promise<PortfolioRow[]> {
   if (planRows.length === 0) return [];
   const ids = planRows.map((p) => p.id);
 
   const [phaseRows, metricRows, recent, openIncidentRows, outstandingRows] = await Promise.all([
-    db.select().from(phases).where(inArray(phases.planId, ids)).orderBy(asc(phases.planId), asc(phases.position)),
-    db.select().from(metrics).where(inArray(metrics.planId, ids)),
+    // Only the columns the rows need: a thousand plans have thousands of phases and KPIs.
+    db
+      .select({
+        id: phases.id,
+        planId: phases.planId,
+        name: phases.name,
+        position: phases.position,
+        status: phases.status,
+        trafficPercent: phases.trafficPercent,
+        plannedStartAt: phases.plannedStartAt,
+        plannedEndAt: phases.plannedEndAt,
+        actualStartAt: phases.actualStartAt,
+      })
+      .from(phases)
+      .where(inArray(phases.planId, ids))
+      .orderBy(asc(phases.planId), asc(phases.position)),
+    db
+      .select({ id: metrics.id, planId: metrics.planId, direction: metrics.direction, target: metrics.target, alertThreshold: metrics.alertThreshold, criticalThreshold: metrics.criticalThreshold })
+      .from(metrics)
+      .where(inArray(metrics.planId, ids)),
     recentCanaryValues(db, ids),
     db
       .select({ planId: incidents.planId, title: incidents.title, status: incidents.status })

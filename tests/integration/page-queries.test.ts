@@ -3,7 +3,8 @@ import { memberships } from "@/db/schema";
 import type { UserActor } from "@/lib/auth/actor";
 import { readableProjectIds } from "@/lib/auth/actor";
 import { loadUserActor } from "@/lib/auth/user-actor";
-import { pageOf } from "@/lib/domain/portfolio";
+import { pageOf } from "@/lib/domain/paging";
+import { PORTFOLIO_PAGE_SIZE } from "@/lib/domain/portfolio";
 import type { TemplateKey } from "@/lib/domain/templates";
 import { auditPage } from "@/lib/queries/audit";
 import { loadMyWork } from "@/lib/queries/my-work";
@@ -69,7 +70,7 @@ describe.each(backends)("queries per page on %s", (kind) => {
   }
 
   const pages = {
-    portfolio: async () => pageOf(await loadPortfolio(t.handle.db, new Date(), readableProjectIds(person)), 1),
+    portfolio: async () => pageOf(await loadPortfolio(t.handle.db, new Date(), readableProjectIds(person)), 1, PORTFOLIO_PAGE_SIZE),
     plan: async () => loadPlanView(t.handle.db, watchedPlanId, new Date()),
     myWork: async () => loadMyWork(t.handle.db, person, new Date()),
     audit: async () => Promise.all([auditPage(t.handle.db, projectId, auditFilterSchema.parse({})), projectPlans(t.handle.db, projectId)]),

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { PlanStatus } from "@/db/schema/enums";
-import { filterPortfolio, matchesStatus, pageOf, parsePage, parsePortfolioFilter, PORTFOLIO_PAGE_SIZE, releasesOverTime, weekStart } from "@/lib/domain/portfolio";
+import { pageOf, parsePage } from "@/lib/domain/paging";
+import { filterPortfolio, matchesStatus, parsePortfolioFilter, PORTFOLIO_PAGE_SIZE, releasesOverTime, weekStart } from "@/lib/domain/portfolio";
 
 const statuses: PlanStatus[] = ["draft", "scheduled", "in_progress", "paused", "completed", "rolled_back", "cancelled"];
 
@@ -66,7 +67,7 @@ describe("portfolio pages", () => {
   });
 
   test("an empty list is one empty page", () => {
-    expect(pageOf([], 4)).toEqual({ rows: [], page: 1, pages: 1, from: 0, to: 0, total: 0 });
+    expect(pageOf([], 4, PORTFOLIO_PAGE_SIZE)).toEqual({ rows: [], page: 1, pages: 1, from: 0, to: 0, total: 0 });
   });
 
   test("pages cover every row once, in order, none larger than the size; a page past the end shows the last (property)", () => {
@@ -89,9 +90,9 @@ describe("portfolio pages", () => {
     );
   });
 
-  test("the default size keeps a page of the portfolio to fifty releases", () => {
-    const page = pageOf(Array.from({ length: 995 }, (_, i) => i), 20);
-    expect(PORTFOLIO_PAGE_SIZE).toBe(50);
-    expect(page).toMatchObject({ page: 20, pages: 20, from: 951, to: 995, total: 995 });
+  test("the default size keeps a page of the portfolio to twenty-five releases", () => {
+    const page = pageOf(Array.from({ length: 995 }, (_, i) => i), 40, PORTFOLIO_PAGE_SIZE);
+    expect(PORTFOLIO_PAGE_SIZE).toBe(25);
+    expect(page).toMatchObject({ page: 40, pages: 40, from: 976, to: 995, total: 995 });
   });
 });

@@ -1,0 +1,22 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { ReleaseWeek } from "@/lib/domain/portfolio";
+
+/** The stacked bars of releases per week (loaded after the page; see releases-chart.tsx). */
+export function ReleasesBars({ data }: { data: (ReleaseWeek & { label: string })[] }) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+        <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="label" stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} minTickGap={16} />
+        <YAxis allowDecimals={false} stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} width={40} />
+        <Tooltip contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: "var(--chart-grid)", opacity: 0.4 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Bar dataKey="started" name="Started" stackId="a" fill="var(--chart-canary)" isAnimationActive={false} />
+        <Bar dataKey="completed" name="Completed" stackId="a" fill="#059669" isAnimationActive={false} />
+        <Bar dataKey="rolledBack" name="Rolled back" stackId="a" fill="var(--chart-critical)" isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
