@@ -2,13 +2,13 @@
 // a JSON of the same size (the ceiling), the edge evaluator (npm run edge) and the Next.js app
 // (production build), each in its own process on the same PostgreSQL database, loaded in turn by
 // autocannon (50 connections, 10 s), alternated twice. Prints req/s, p99 and the ratios.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import path from "node:path";
 import autocannon from "autocannon";
 import { createApiToken } from "../lib/services/tokens";
 import { flagProject } from "../tests/support/flag-fixture";
+import { ensureBuild } from "./build";
 import { withBenchDatabase } from "./support";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -62,11 +62,7 @@ function start(name: string, command: string, args: string[], env: Record<string
 }
 
 await withBenchDatabase(async (handle, databaseUrl) => {
-  // The app is measured as deployed: a production build of this checkout (BENCH_SKIP_BUILD=1 reuses .next).
-  if (process.env.BENCH_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    console.log("bench:ofrep: building the app (next build) …");
-    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: root, stdio: "ignore" });
-  }
+  ensureBuild("bench:ofrep");
   const fx = await flagProject(handle.db, "Bench flags");
   const token = (await createApiToken(fx.ctx, { projectId: fx.projectId, name: "bench", scopes: ["flags:evaluate"] })).token;
   const body = JSON.stringify({ context: { targetingKey: "rina", region: "Jakarta" } });

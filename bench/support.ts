@@ -29,3 +29,23 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * Like withBenchDatabase, but the database keeps its name and is not dropped: `fill` runs only
+ * when it was just created (BENCH_PAGES_KEEP=1 reuses a slow-to-build database between runs).
+ */
+export async function withKeptDatabase<T>(name: string, fn: (handle: DbHandle, url: string, created: boolean) => Promise<T>): Promise<T> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+  if (!exists) await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString() });
+  try {
+    await handle.migrate();
+    return await fn(handle, url.toString(), !exists);
+  } finally {
+    await handle.close();
+  }
+}
