@@ -60,8 +60,10 @@ export function createEdgeMetrics(options: EdgeMetricsOptions = {}) {
     ...on,
     collect() {
       this.reset();
+      // The state first, then the clock: an age is never read as shorter than it is.
+      const snapshots = state()?.snapshots ?? [];
       const now = Date.now();
-      for (const s of state()?.snapshots ?? []) this.set({ project_id: s.projectId }, (now - s.loadedAt) / 1000);
+      for (const s of snapshots) this.set({ project_id: s.projectId }, (now - s.loadedAt) / 1000);
     },
   });
   new Gauge({
@@ -108,6 +110,7 @@ export function edgeRouteLabel(path: string): string {
   if (path === "/health" || path === "/metrics") return path;
   if (path === "/ofrep/v1/evaluate/flags" || path === "/ofrep/v1/evaluate/flags/") return "/ofrep/v1/evaluate/flags";
   if (path.startsWith("/ofrep/v1/evaluate/flags/")) return "/ofrep/v1/evaluate/flags/:key";
+  if (path === "/ofrep/v1/event-stream") return path;
   return "other";
 }
 
