@@ -73,7 +73,11 @@ export function sampleColumns(samples: readonly ValidSample[], idByKey: Readonly
 export function metricKeysNamed(rows: readonly RawSample[]): string[] {
   const keys = new Set<string>();
   for (const raw of rows) {
-    if (typeof raw === "object" && raw !== null && typeof raw.metric === "string") keys.add(raw.metric);
+    // A key with an unpaired surrogate names no KPI (and PostgreSQL refuses it as text): it is
+    // left to the row checks, which refuse it as an unknown metric.
+    if (typeof raw === "object" && raw !== null && typeof raw.metric === "string" && !LONE_SURROGATE.test(raw.metric)) keys.add(raw.metric);
   }
   return [...keys];
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;

@@ -71,6 +71,15 @@ describe.each(backends)("metric ingest on %s", (kind) => {
     expect(await stored()).toBe(before);
   });
 
+  test("a metric key with an unpaired surrogate is an unknown metric (422), not a server error", async () => {
+    const before = await stored();
+    const res = await post(JSON.stringify({ plan: planId, samples: [{ metric: "lone \ud800 and \udfff", value: 1 }, { metric: "error_rate", value: 0.3 }] }));
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { fields: Record<string, string[]> } };
+    expect(body.error.fields["row 1"]).toEqual(['unknown metric "lone \ud800 and \udfff"']);
+    expect(await stored()).toBe(before);
+  });
+
   test("Prometheus text exposition format, plan in the query", async () => {
     const before = await stored();
     const now = Date.now();

@@ -77,4 +77,8 @@ describe("arrayLiteral and metricKeysNamed", () => {
   it("lists each named metric once and ignores rows that are not objects", () => {
     expect(metricKeysNamed([{ metric: "a" }, { metric: "b" }, { metric: "a" }, null, 3, { metric: 4 }] as never)).toEqual(["a", "b"]);
   });
+
+  it("leaves out keys with an unpaired surrogate (the API fuzz sent one; PostgreSQL refused the batch's first statement)", () => {
+    expect(metricKeysNamed([{ metric: "lone \ud800 and \udfff" }, { metric: "paired \ud83d\ude80" }, { metric: "error_rate" }] as never)).toEqual(["paired \ud83d\ude80", "error_rate"]);
+  });
 });
