@@ -6,6 +6,7 @@ import { resolveAuthSecret } from "./auth/secret";
 import { configurationProblems } from "./config";
 import { AppError, describeError } from "./errors";
 import { processHub } from "./live/process-hub";
+import { closeFlagEventStreams } from "@/lib/flags/process";
 import { processStreams } from "./live/stream-registry";
 import { log } from "./observability/log";
 import { createShutdown, finishRequests, handleShutdownSignals, isDraining, type ShutdownStep, shutdownDelayMs, shutdownGraceMs } from "./ops/shutdown";
@@ -36,6 +37,7 @@ export function shutdownSteps(env: NodeJS.ProcessEnv, background: () => Backgrou
   return [
     ...(delay ? [{ name: "let load balancers notice", timeoutMs: delay + 100, run: () => new Promise((resolve) => setTimeout(resolve, delay)) }] : []),
     { name: "close live streams", timeoutMs: share(0.05), run: () => processStreams().closeAll() },
+    { name: "close flag event streams", timeoutMs: share(0.02), run: closeFlagEventStreams },
     { name: "finish background jobs", timeoutMs: share(0.35), run: () => background()?.stop() },
     { name: "finish requests in flight", timeoutMs: share(0.3), run: finishRequests },
     { name: "stop listening for events", timeoutMs: share(0.1), run: () => processHub().close() },

@@ -1,4 +1,4 @@
-import { and, eq, exists, sql } from "drizzle-orm";
+import { and, eq, exists, type SQL, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiTokens, memberships, users } from "@/db/schema";
 import { hashApiToken, type TokenStanding } from "./api-token";
@@ -8,7 +8,16 @@ import { hashApiToken, type TokenStanding } from "./api-token";
 
 export type CheckedToken = typeof apiTokens.$inferSelect & TokenStanding;
 
-export async function loadTokenForCheck(db: Database, presented: string): Promise<CheckedToken | null> {
+export function loadTokenForCheck(db: Database, presented: string): Promise<CheckedToken | null> {
+  return loadToken(db, eq(apiTokens.tokenHash, hashApiToken(presented)));
+}
+
+/** The same read by the token's id (an OFREP event stream names its token by id). */
+export function loadTokenById(db: Database, id: string): Promise<CheckedToken | null> {
+  return loadToken(db, eq(apiTokens.id, id));
+}
+
+async function loadToken(db: Database, where: SQL): Promise<CheckedToken | null> {
   const [row] = await db
     .select({
       token: apiTokens,
@@ -23,7 +32,7 @@ export async function loadTokenForCheck(db: Database, presented: string): Promis
     })
     .from(apiTokens)
     .leftJoin(users, eq(users.id, apiTokens.createdById))
-    .where(eq(apiTokens.tokenHash, hashApiToken(presented)));
+    .where(where);
   if (!row) return null;
   const creator = row.token.createdById && row.creatorName !== null ? { name: row.creatorName, disabled: Boolean(row.creatorDisabled), mayManageTokens: Boolean(row.creatorMayManage) } : null;
   return { ...row.token, creator };

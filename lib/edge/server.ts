@@ -10,6 +10,7 @@ import { EventHub } from "@/lib/live/hub";
 import { createEdgeMetrics, countEvaluations, type EdgeMetrics, edgeRouteLabel } from "@/lib/observability/edge-metrics";
 import { createLogger, errorFields } from "@/lib/observability/log";
 import { metricsTokenMatches } from "@/lib/observability/scrape";
+import { EVENT_STREAM_HEADERS, EVENT_STREAM_PATH, OfrepEventStreams } from "@/lib/ofrep/event-streams";
 import { handleOfrep } from "@/lib/ofrep/handler";
 import { type RateLimiter } from "@/lib/ofrep/rate-limit";
 import { acceptRequestId } from "@/lib/safe-redirect";
@@ -48,6 +49,7 @@ export interface Edge {
   url: string;
   port: number;
   flags: FlagStore;
+  streams: OfrepEventStreams;
   metrics: EdgeMetrics;
   /**
    * Stops taking connections, lets requests under way finish (for at most `graceMs`, then cuts
@@ -129,7 +131,8 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     void watch.check();
   });
 
-  const deps = { flags, tokens, limiter: options.limiter ?? null };
+  const streams = new OfrepEventStreams(flags, tokens);
+  const deps = { flags, tokens, limiter: options.limiter ?? null, streams };
   const startedAt = Date.now();
   let stopping = false;
 
@@ -147,12 +150,37 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     send(res, 200, { "content-type": metrics.registry.contentType, "cache-control": "no-store" }, await metrics.registry.metrics());
   }
 
+  /** GET /ofrep/v1/event-stream: held open, written to as the project's flags change. */
+  function stream(req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {
+    if (req.method !== "GET") return send(res, 405, { ...JSON_NO_STORE, allow: "GET" }, JSON.stringify({ errorDetails: "Use GET" }));
+    const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+    const sink = {
+      write(chunk: string) {
+        if (!res.headersSent) res.writeHead(200, EVENT_STREAM_HEADERS);
+        res.write(chunk);
+      },
+      end: () => res.end(),
+    };
+    streams
+      .open(query, headersOf(req).get("last-event-id"), sink)
+      .then((opened) => {
+        if (!opened.ok) return send(res, opened.status, { ...JSON_NO_STORE, ...opened.headers }, opened.body);
+        if (res.destroyed) return opened.close();
+        res.once("close", opened.close);
+      })
+      .catch((error: unknown) => {
+        logger.error({ requestId, ...errorFields(error) }, "event stream failed to open");
+        send(res, 500, JSON_NO_STORE, JSON.stringify({ errorDetails: "The event stream could not be opened" }));
+      });
+  }
+
   function evaluate(req: http.IncomingMessage, res: http.ServerResponse, path: string, requestId: string) {
     // The token is checked before the body is read; a body is read only up to the cap.
-    handleOfrep(deps, { method: req.method ?? "GET", path, headers: headersOf(req), body: (maxBytes) => readCapped(req, maxBytes) })
+    const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+    handleOfrep(deps, { method: req.method ?? "GET", path, query, headers: headersOf(req), body: (maxBytes) => readCapped(req, maxBytes) })
       .then((r) => {
         if (r.status === 429) metrics.rateLimited.inc();
-        else if (r.status !== 304) countEvaluations(metrics, r.body);
+        else countEvaluations(metrics, r.outcomes);
         // Whatever was not read stays unread: the connection closes instead of draining it.
         if (!req.complete) res.shouldKeepAlive = false;
         send(res, r.status, r.headers, r.body);
@@ -194,6 +222,10 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       });
       return;
     }
+    if (path === EVENT_STREAM_PATH) {
+      requestScope.run(scope, () => stream(req, res, requestId));
+      return;
+    }
     requestScope.run(scope, () => evaluate(req, res, path, requestId));
   });
   server.keepAliveTimeout = 65_000;
@@ -208,6 +240,8 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   async function drainThenStop(graceMs: number) {
     const deadline = Date.now() + graceMs;
     stopping = true;
+    // Event streams never end by themselves: they are told to reconnect (elsewhere) and closed.
+    streams.closeAll();
     // New connections are refused at once; idle keep-alive ones close now, busy ones after their answer.
     const drained = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
     server.closeIdleConnections();
@@ -229,6 +263,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     url: `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`,
     port,
     flags,
+    streams,
     metrics,
     close({ graceMs = 10_000 } = {}) {
       closing ??= drainThenStop(graceMs).catch((error: unknown) => logger.error(errorFields(error), "edge shutdown step failed"));

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { processHub } from "@/lib/live/process-hub";
+import { OfrepEventStreams } from "@/lib/ofrep/event-streams";
 import type { OfrepDeps } from "@/lib/ofrep/handler";
 import { RateLimiter } from "@/lib/ofrep/rate-limit";
 import { FlagStore } from "./store";
@@ -20,10 +21,17 @@ export function processFlagDeps(): Promise<OfrepDeps> {
     const subscribe = (fn: Parameters<typeof hub.subscribe>[1]) => hub.subscribe("*", fn);
     await flags.follow(subscribe);
     await tokens.follow(subscribe);
-    return { flags, tokens, limiter: RateLimiter.fromEnv(process.env) };
+    const streams = new OfrepEventStreams(flags, tokens);
+    return { flags, tokens, limiter: RateLimiter.fromEnv(process.env), streams };
   })().catch((error: unknown) => {
     slot[key] = undefined; // the next request tries again
     throw error;
   });
   return slot[key];
+}
+
+/** At shutdown: ends the OFREP event streams, each told to reconnect (to another instance). */
+export async function closeFlagEventStreams(): Promise<void> {
+  const deps = await (globalThis as Record<symbol, Promise<OfrepDeps> | undefined>)[key]?.catch(() => null);
+  deps?.streams?.closeAll();
 }

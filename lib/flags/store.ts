@@ -67,6 +67,8 @@ export class FlagStore {
   private readonly generations = new Map<string, number>();
   private epoch = 0;
   private unsubscribe: (() => void) | null = null;
+  private readonly invalidationListeners = new Set<(projectId: string | null) => void>();
+  private readonly reloading = new Map<string, Promise<ProjectFlags>>();
   reloads = 0;
   private readonly maxAgeMs: number;
   private readonly retryMs: number;
@@ -97,6 +99,29 @@ export class FlagStore {
     this.unsubscribe = null;
   }
 
+  /**
+   * Hears every invalidation, after it happened: a project's id, or null when everything was
+   * (the OFREP event streams then look whether the configuration really changed).
+   */
+  onInvalidate(listener: (projectId: string | null) => void): () => void {
+    this.invalidationListeners.add(listener);
+    return () => this.invalidationListeners.delete(listener);
+  }
+
+  /**
+   * The project's flags read from the database now. Callers arriving while such a read is under
+   * way share it (a burst of clients that all know of a newer configuration costs one read).
+   */
+  reload(projectId: string): Promise<ProjectFlags> {
+    const running = this.reloading.get(projectId);
+    if (running) return running;
+    this.generations.set(projectId, (this.generations.get(projectId) ?? 0) + 1);
+    this.cache.delete(projectId);
+    const read = this.flagsFor(projectId).finally(() => this.reloading.delete(projectId));
+    this.reloading.set(projectId, read);
+    return read;
+  }
+
   status(): FlagStoreStatus {
     return {
       projects: this.lastGood.size,
@@ -115,6 +140,7 @@ export class FlagStore {
     const had = this.cache.delete(projectId);
     // Warm it again at once, so the next request does not wait for the load.
     if (had) void this.flagsFor(projectId).catch(() => {});
+    for (const listener of this.invalidationListeners) listener(projectId);
   }
 
   invalidateAll() {
@@ -122,6 +148,7 @@ export class FlagStore {
     const projects = [...this.cache.keys()];
     this.cache.clear();
     for (const id of projects) void this.flagsFor(id).catch(() => {});
+    for (const listener of this.invalidationListeners) listener(null);
   }
 
   /** The project's compiled flags, loaded once and kept until a change is heard. */

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiTokens } from "@/db/schema";
 import { looksLikeApiToken, type TokenStanding, tokenRefusal } from "@/lib/auth/api-token";
-import { type CheckedToken, loadTokenForCheck } from "@/lib/auth/token-lookup";
+import { type CheckedToken, loadTokenById, loadTokenForCheck } from "@/lib/auth/token-lookup";
+import { streamKeyMatches } from "@/lib/ofrep/stream-key";
 import type { HubMessage } from "@/lib/live/hub";
 import type { Subscribe } from "./store";
 
@@ -27,6 +28,7 @@ export type TokenCheck =
 
 interface Known extends TokenStanding {
   id: string;
+  tokenHash: string;
   projectId: string;
   scopes: string[];
   lastUsedAt: Date | null;
@@ -39,6 +41,9 @@ export type RecordTokenUse = (token: { id: string; projectId: string }, at: Date
 export class TokenVerifier {
   private readonly known = new Map<string, Known>();
   private readonly unknown = new Map<string, number>();
+  // Event streams name their token by id: the rows read that way, by id.
+  private readonly knownById = new Map<string, Known>();
+  private readonly forgetListeners = new Set<() => void>();
   private unsubscribe: (() => void) | null = null;
 
   private readonly knownTtlMs: number;
@@ -77,6 +82,45 @@ export class TokenVerifier {
   forget() {
     this.known.clear();
     this.unknown.clear();
+    this.knownById.clear();
+    for (const listener of this.forgetListeners) listener();
+  }
+
+  /** Hears each time every token read before must be read again (a revocation, a role change). */
+  onForget(listener: () => void): () => void {
+    this.forgetListeners.add(listener);
+    return () => this.forgetListeners.delete(listener);
+  }
+
+  /**
+   * Checks an OFREP event stream's credential: the token's id and the key derived from it (see
+   * stream-key.ts), with the same standing and scope rules as `check`.
+   */
+  async checkStream(tokenId: string | null, key: string | null, scope: string, now: Date = new Date()): Promise<TokenCheck> {
+    const refused = { ok: false as const, status: 401 as const, reason: "The event stream's token or key is not valid; take the URL from a bulk evaluation answer" };
+    if (!tokenId || !key || !/^[0-9a-f-]{36}$/i.test(tokenId) || key.length > 100) return refused;
+    let token = this.knownById.get(tokenId);
+    if (!token || now.getTime() - token.readAt > this.knownTtlMs) {
+      try {
+        const row = await loadTokenById(this.db, tokenId);
+        if (!row) {
+          this.knownById.delete(tokenId);
+          return refused;
+        }
+        token = { id: row.id, tokenHash: row.tokenHash, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, creator: row.creator, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+        if (this.knownById.size > 10_000) this.knownById.clear();
+        this.knownById.set(tokenId, token);
+      } catch (error) {
+        // The database is away: a token read before stays as it was (nobody can revoke it meanwhile).
+        if (!token) throw error;
+        token.readAt = now.getTime() - this.knownTtlMs + this.retryMs;
+      }
+    }
+    if (!streamKeyMatches(token.tokenHash, token.id, key)) return refused;
+    const refusal = tokenRefusal(token, now);
+    if (refusal) return { ok: false, status: 401, reason: refusal };
+    if (!token.scopes.includes(scope)) return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
+    return { ok: true, tokenId: token.id, projectId: token.projectId, scopes: token.scopes };
   }
 
   async check(presented: string | null, scope: string, now: Date = new Date()): Promise<TokenCheck> {
@@ -123,7 +167,7 @@ export class TokenVerifier {
       this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
       return null;
     }
-    const token: Known = { id: row.id, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, creator: row.creator, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+    const token: Known = { id: row.id, tokenHash: row.tokenHash, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, creator: row.creator, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
     if (this.known.size > 10_000) this.known.clear();
     this.known.set(presented, token);
     return token;

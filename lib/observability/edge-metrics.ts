@@ -1,3 +1,4 @@
+import type { EvaluationOutcome } from "@/lib/ofrep/handler";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 // The edge evaluator's Prometheus metrics, in a registry of its own (never the app's): an edge
@@ -114,20 +115,16 @@ export function edgeRouteLabel(path: string): string {
   return "other";
 }
 
-/** Counts the evaluations in an OFREP answer: one object for a single flag, `flags` for all. */
-export function countEvaluations(metrics: EdgeMetrics, body: string | null): void {
-  if (!body) return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return;
+/** Counts an answer's evaluations by reason and error code (one increment per distinct pair). */
+export function countEvaluations(metrics: EdgeMetrics, outcomes: readonly EvaluationOutcome[] | undefined): void {
+  if (!outcomes?.length) return;
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    const key = "errorCode" in o ? `ERROR ${o.errorCode}` : `${o.reason} `;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const results = Array.isArray((parsed as { flags?: unknown }).flags) ? ((parsed as { flags: unknown[] }).flags) : [parsed];
-  for (const r of results) {
-    if (typeof r !== "object" || r === null) continue;
-    const { reason, errorCode } = r as { reason?: unknown; errorCode?: unknown };
-    if (typeof errorCode === "string") metrics.evaluations.inc({ reason: "ERROR", error_code: errorCode });
-    else if (typeof reason === "string") metrics.evaluations.inc({ reason, error_code: "" });
+  for (const [key, n] of counts) {
+    const [reason, errorCode] = key.split(" ");
+    metrics.evaluations.inc({ reason: reason!, error_code: errorCode! }, n);
   }
 }

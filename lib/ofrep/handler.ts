@@ -5,6 +5,7 @@ import type { FlagStore } from "@/lib/flags/store";
 import type { TokenVerifier } from "@/lib/flags/token-verifier";
 import { BODY_LIMITS, declaredTooLarge } from "@/lib/http/body";
 import { isDatabaseUnavailable } from "@/lib/errors";
+import type { OfrepEventStreams } from "./event-streams";
 import { type RateLimiter } from "./rate-limit";
 import { errorFields, log } from "@/lib/observability/log";
 
@@ -13,6 +14,7 @@ import { errorFields, log } from "@/lib/observability/log";
 //
 //   POST /ofrep/v1/evaluate/flags/{key}  one flag   → 200 | 400 | 401 | 403 | 404 | 413 | 429 | 500
 //   POST /ofrep/v1/evaluate/flags        all flags  → 200 with ETag | 304 | 400 | 401 | 403 | 413 | 429 | 500
+//     (with event streams on, the answer lists `eventStreams`: see event-streams.ts)
 //
 // The token is checked before the body is read; a body over 64 KiB is refused with 413.
 //
@@ -25,6 +27,8 @@ export interface OfrepRequest {
   /** The path without query string, e.g. /ofrep/v1/evaluate/flags/checkout.one-page */
   path: string;
   headers: Pick<Headers, "get">;
+  /** The query string (bulk evaluation reads `flagConfigEtag`, sent after an event stream's event). */
+  query?: URLSearchParams;
   /**
    * The body, or how to read it: read only once the token checked out, and at most
    * MAX_BODY_BYTES (a reader stops, having read no further, when the body is longer).
@@ -38,12 +42,18 @@ export interface OfrepResponse {
   status: number;
   headers: Record<string, string>;
   body: string | null;
+  /** Each flag evaluated for this answer, by reason or error code (for the edge's metrics). */
+  outcomes?: EvaluationOutcome[];
 }
+
+export type EvaluationOutcome = { reason: string } | { errorCode: string };
 
 export interface OfrepDeps {
   flags: FlagStore;
   tokens: TokenVerifier;
   limiter?: RateLimiter | null;
+  /** When set, bulk answers advertise the event stream (OFREP ADR 0008). */
+  streams?: OfrepEventStreams | null;
 }
 
 export const OFREP_PREFIX = "/ofrep/v1/evaluate/flags";
@@ -113,7 +123,8 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
   if (request.method !== "POST") return json(405, { errorDetails: "Use POST" }, { allow: "POST" });
 
   try {
-    const token = await deps.tokens.check(tokenFromHeaders(request.headers), "flags:evaluate");
+    const presented = tokenFromHeaders(request.headers);
+    const token = await deps.tokens.check(presented, "flags:evaluate");
     if (!token.ok) return json(token.status, { errorDetails: token.reason });
 
     const wait = deps.limiter?.take(token.tokenId);
@@ -130,22 +141,28 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     const parsed: Parsed = read.ok ? parseEvaluationRequest(read.text) : { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid UTF-8" };
     if (!parsed.ok) return json(400, bulk ? { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails } : { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
 
-    const flags = await deps.flags.flagsFor(token.projectId);
+    let flags = await deps.flags.flagsFor(token.projectId);
     if (bulk) {
+      // A refetch after an event names the configuration it was told of. Another instance may have
+      // announced it before this one heard of the change: then the flags are read again now.
+      const told = request.query?.get("flagConfigEtag");
+      if (told && deps.streams && deps.streams.versionOf(token.projectId, flags).etag !== told) flags = await deps.flags.reload(token.projectId);
+      const outcomes: EvaluationOutcome[] = [];
       const results = [...flags.values()].sort((a, b) => a.key.localeCompare(b.key)).map((flag) => {
         const e = evaluateFlag(flag, parsed.context);
+        outcomes.push(e.ok ? { reason: e.reason } : { errorCode: e.errorCode });
         return e.ok ? success(e) : failure(e);
       });
-      const body = JSON.stringify({ flags: results });
+      const body = JSON.stringify(deps.streams && presented ? { flags: results, eventStreams: deps.streams.advertise(presented, token.tokenId) } : { flags: results });
       const etag = etagOf(body);
       if (ifNoneMatchHas(request.headers.get("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": "no-cache" }, body: null };
-      return { status: 200, headers: { ...JSON_TYPE, "cache-control": "no-cache", etag }, body };
+      return { status: 200, headers: { ...JSON_TYPE, "cache-control": "no-cache", etag }, body, outcomes };
     }
 
     const flag = flags.get(key);
     if (!flag) return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `No flag "${key}" in this token's project` });
     const e = evaluateFlag(flag, parsed.context);
-    return e.ok ? json(200, success(e)) : json(400, failure(e));
+    return e.ok ? { ...json(200, success(e)), outcomes: [{ reason: e.reason }] } : { ...json(400, failure(e)), outcomes: [{ errorCode: e.errorCode }] };
   } catch (error) {
     // A token or project never held in memory, with the database away: try again shortly.
     if (isDatabaseUnavailable(error)) {

@@ -91,6 +91,17 @@ const ofrepSuccess: JsonSchema = {
   required: ["key", "value", "reason"],
   additionalProperties: false,
 };
+const ofrepEventStream: JsonSchema = {
+  type: "object",
+  properties: {
+    type: { type: "string" },
+    url: { type: "string" },
+    endpoint: { type: "object", properties: { origin: { type: "string" }, requestUri: { type: "string" } }, required: ["requestUri"], additionalProperties: false },
+    inactivityDelaySec: { type: "integer", minimum: 1 },
+  },
+  required: ["type"],
+  additionalProperties: false,
+};
 const ofrepFlagError: JsonSchema = {
   type: "object",
   properties: { key: { type: "string" }, errorCode: { type: "string", enum: OFREP_ERROR_CODES }, errorDetails: { type: "string" } },
@@ -155,7 +166,7 @@ export const HAND_WRITTEN: FuzzOperation[] = [
     body: { kind: "json", schema: OFREP_REQUEST_SCHEMA, optional: true },
     altBodies: [],
     responses: {
-      "200": { json: { type: "object", properties: { flags: { type: "array", items: { anyOf: [ofrepSuccess, ofrepFlagError] } } }, required: ["flags"], additionalProperties: false } },
+      "200": { json: { type: "object", properties: { flags: { type: "array", items: { anyOf: [ofrepSuccess, ofrepFlagError] } }, eventStreams: { type: "array", items: ofrepEventStream } }, required: ["flags"], additionalProperties: false } },
       "304": {},
       "400": { json: OFREP_ERROR_SCHEMA },
       "401": { json: OFREP_ERROR_SCHEMA },
@@ -166,6 +177,31 @@ export const HAND_WRITTEN: FuzzOperation[] = [
     },
     errorSchema: OFREP_ERROR_SCHEMA,
     cap: OFREP_CAP,
+    source: "hand-written",
+  },
+  {
+    // OFREP ADR 0008: opened with the token id and key a bulk answer advertises, never guessed.
+    id: "ofrepEventStream",
+    method: "GET",
+    template: "/ofrep/v1/event-stream",
+    family: "ofrep",
+    scope: null,
+    pathParams: [],
+    queryParams: [
+      { name: "token", schema: { type: "string", format: "uuid" } },
+      { name: "key", schema: { type: "string", minLength: 43, maxLength: 43, pattern: "^[A-Za-z0-9_-]{43}$" } },
+    ],
+    body: null,
+    altBodies: [],
+    responses: {
+      "200": { text: ["text/event-stream"] },
+      "401": { json: OFREP_ERROR_SCHEMA },
+      "403": { json: OFREP_ERROR_SCHEMA },
+      "405": { json: OFREP_ERROR_SCHEMA },
+      "503": { json: OFREP_ERROR_SCHEMA },
+    },
+    errorSchema: OFREP_ERROR_SCHEMA,
+    cap: null,
     source: "hand-written",
   },
 ];

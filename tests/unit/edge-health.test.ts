@@ -44,10 +44,11 @@ describe("edge metrics", () => {
 
   test("evaluations are counted by reason and error code, one or many per answer", async () => {
     const metrics = createEdgeMetrics();
-    countEvaluations(metrics, JSON.stringify({ key: "a", value: true, reason: "TARGETING_MATCH" }));
-    countEvaluations(metrics, JSON.stringify({ flags: [{ key: "a", reason: "SPLIT" }, { key: "b", errorCode: "TYPE_MISMATCH" }, { key: "c", reason: "SPLIT" }] }));
-    countEvaluations(metrics, JSON.stringify({ errorDetails: "The API token is not valid" }));
-    countEvaluations(metrics, "not json");
+    countEvaluations(metrics, [{ reason: "TARGETING_MATCH" }]);
+    countEvaluations(metrics, [{ reason: "SPLIT" }, { errorCode: "TYPE_MISMATCH" }, { reason: "SPLIT" }]);
+    // A refused request evaluates nothing.
+    countEvaluations(metrics, undefined);
+    countEvaluations(metrics, []);
     const values = (await metrics.evaluations.get()).values.map((v) => ({ ...v.labels, n: v.value }));
     expect(values).toEqual(
       expect.arrayContaining([
