@@ -74,9 +74,13 @@ export async function build(handle: DbHandle, size: Size): Promise<Built> {
     if ((i + 1) % 250 === 0) console.log(`bench:pages: ${size.name}: ${i + 1} of ${size.plans} plans (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
 
+  // The running plans started 30 days ago, so their pages chart the whole month.
+  await db.execute(sql`update plans set started_at = now() - interval '30 days' where id in (select (jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))::uuid)`);
+  await db.execute(sql`update phases set actual_start_at = now() - interval '30 days' where status = 'active' and plan_id in (select (jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))::uuid)`);
+
   // Four KPIs of every running plan, a canary sample a minute for the last 30 days, near target.
   const kpis = await db
-    .select({ id: metrics.id, planId: metrics.planId, target: metrics.target })
+    .select({ id: metrics.id, planId: metrics.planId, target: metrics.target, direction: metrics.direction })
     .from(metrics)
     .where(inArray(metrics.planId, running))
     .orderBy(metrics.planId, metrics.position);
@@ -84,7 +88,8 @@ export async function build(handle: DbHandle, size: Size): Promise<Built> {
   for (const k of watched) {
     await db.execute(sql`
       insert into samples (metric_id, cohort, ts, value)
-      select ${k.id}::uuid, 'canary', g.ts, ${k.target ?? 1}::float8 * (0.6 + 0.2 * random())
+      select ${k.id}::uuid, 'canary', g.ts,
+        ${k.direction === "higher_is_better" ? sql`least(100, ${k.target ?? 99}::float8 + 0.05 * random())` : sql`${k.target ?? 1}::float8 * (0.6 + 0.2 * random())`}
       from generate_series(date_trunc('minute', now()) - interval '30 days', date_trunc('minute', now()), interval '1 minute') as g(ts)`);
   }
   for (let i = 0; i < watched.length; i += 40) {

@@ -51,7 +51,7 @@ export default async function MyWorkPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="work-summary">
-            {work.length.toLocaleString("en-US")} thing{work.length === 1 ? "" : "s"} wait{work.length === 1 ? "s" : ""} on you across {plansInvolved} plan{plansInvolved === 1 ? "" : "s"}
+            {work.length.toLocaleString("en-US")} thing{work.length === 1 ? "" : "s"} wait{work.length === 1 ? "s" : ""} on you across {plansInvolved.toLocaleString("en-US")} plan{plansInvolved === 1 ? "" : "s"}
             {overdue ? `: ${overdue} overdue` : ""}
             {blocked ? `${overdue ? "," : ":"} ${blocked} blocked` : ""}.
           </p>
