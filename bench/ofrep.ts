@@ -9,12 +9,12 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
 import autocannon from "autocannon";
 import { createApiToken } from "../lib/services/tokens";
 import { flags as flagsTable } from "../db/schema";
 import { planWithTokens } from "../tests/support/api-fixture";
 import { flagProject, setKillSwitch } from "../tests/support/flag-fixture";
+import { freePort } from "../e2e/support/processes";
 import { ensureBuild } from "./build";
 import { withBenchDatabase } from "./support";
 
@@ -25,17 +25,6 @@ const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 1_000);
 const PROPAGATION_ROUNDS = Number(process.env.BENCH_PROPAGATION_ROUNDS ?? 5);
 const BULK_FLAGS = 350;
 const root = process.cwd();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(url: string, init: RequestInit, child: ChildProcess, name: string) {
   const deadline = Date.now() + 120_000;

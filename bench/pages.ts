@@ -13,9 +13,9 @@
 // keeps both databases (phasegate_bench_pages_*) and reuses them on the next run.
 import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
 import zlib from "node:zlib";
 import type { DbHandle } from "../db/client";
+import { freePort } from "../e2e/support/processes";
 import { ensureBuild } from "./build";
 import { build, type Built, builtBefore, EMAIL, PASSWORD, sizes } from "./pages-data";
 import { withBenchDatabase, withKeptDatabase } from "./support";
@@ -26,17 +26,6 @@ const SCALE = Number(process.env.BENCH_PAGES_SCALE ?? 1);
 const root = process.cwd();
 
 const sizeList = sizes(SCALE);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer {
   status: number;

@@ -1,21 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { createToken, signIn } from "./fixtures";
 
 // The canary judge as people see it: the demo's Pilot judged canary against baseline, and a
 // "canary worse than baseline" trigger set up in the editor that rolls a release back on a real
 // regression pushed as counts, its incident keeping the judgement.
 
 test.setTimeout(120_000);
-
-async function metricsToken(page: Page): Promise<string> {
-  await page.goto("/projects/checkout");
-  await page.getByLabel("Token name").fill(`e2e judge ${Date.now()}`);
-  await page.getByRole("checkbox", { name: /metrics:write/ }).check();
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
-  expect(token).toMatch(/^pgt_/);
-  return token;
-}
 
 async function createRunningCanary(page: Page, name: string): Promise<string> {
   await page.goto("/");
@@ -59,7 +49,7 @@ test("the demo's Pilot shows the judge's Pass verdict, both cohorts and the effe
 
 test("a canary-worse trigger made in the editor rolls back a real regression, and its incident shows the judgement", async ({ page, request }) => {
   await signIn(page, "releaseManager");
-  const token = await metricsToken(page);
+  const token = await createToken(page, "e2e judge", ["metrics:write"]);
   const planId = await createRunningCanary(page, `Judged ${Date.now().toString(36)}`);
 
   await page.goto(`/plans/${planId}/edit`);

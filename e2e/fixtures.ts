@@ -24,3 +24,14 @@ export async function signIn(page: Page, who: Person, base = "") {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible();
 }
+
+/** Creates a Checkout project token in the UI, as a release manager would, and returns it (shown once). */
+export async function createToken(page: Page, name: string, scopes: string[]): Promise<string> {
+  await page.goto("/projects/checkout");
+  await page.getByLabel("Token name").fill(`${name} ${Date.now()}`);
+  for (const scope of scopes) await page.getByRole("checkbox", { name: new RegExp(scope) }).check();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
+  expect(token).toMatch(/^pgt_/);
+  return token;
+}

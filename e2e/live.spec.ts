@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { createToken, signIn } from "./fixtures";
 
 // The plan watches itself: samples pushed by a pipeline appear on the open chart without a reload,
 // and a breached automatic trigger rolls the release back while the page is open.
@@ -19,19 +19,9 @@ async function createRunningCanary(page: Page, name: string): Promise<string> {
   return page.url().split("/plans/")[1]!.split(/[?#/]/)[0]!;
 }
 
-async function metricsToken(page: Page): Promise<string> {
-  await page.goto("/projects/checkout");
-  await page.getByLabel("Token name").fill(`e2e metrics ${Date.now()}`);
-  await page.getByRole("checkbox", { name: /metrics:write/ }).check();
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
-  expect(token).toMatch(/^pgt_/);
-  return token;
-}
-
 test("samples pushed through the API appear on the open chart without a reload", async ({ page, request }) => {
   await signIn(page, "releaseManager");
-  const token = await metricsToken(page);
+  const token = await createToken(page, "e2e metrics", ["metrics:write"]);
   await page.goto("/");
   const planId = await createRunningCanary(page, `Live chart ${Date.now().toString(36)}`);
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
@@ -62,7 +52,7 @@ test("samples pushed through the API appear on the open chart without a reload",
 
 test("a trigger breach rolls the plan back while the page is open, and the page shows the incident", async ({ page, request }) => {
   await signIn(page, "releaseManager");
-  const token = await metricsToken(page);
+  const token = await createToken(page, "e2e metrics", ["metrics:write"]);
   await page.goto("/");
   const name = `Breach ${Date.now().toString(36)}`;
   const planId = await createRunningCanary(page, name);

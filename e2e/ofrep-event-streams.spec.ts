@@ -1,6 +1,6 @@
 import { build } from "esbuild";
 import { expect, type Page, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { createToken, signIn } from "./fixtures";
 
 // OFREP event streams in a browser: the published OpenFeature web provider, unmodified and
 // bundled as it would be in an application, runs in Chromium with its native EventSource against
@@ -43,16 +43,6 @@ async function providerBundle(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-async function flagsToken(page: Page): Promise<string> {
-  await page.goto("/projects/checkout");
-  await page.getByLabel("Token name").fill(`e2e event stream ${Date.now()}`);
-  await page.getByRole("checkbox", { name: /flags:evaluate/ }).check();
-  await page.getByRole("button", { name: "Create token" }).click();
-  const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
-  expect(token).toMatch(/^pgt_/);
-  return token;
-}
-
 /** Pulls (or releases) the demo's kill switch; returns when the switch's button was clicked. */
 async function killSwitch(page: Page, on: boolean): Promise<number> {
   await page.goto("/");
@@ -73,7 +63,7 @@ async function killSwitch(page: Page, on: boolean): Promise<number> {
 
 test("the OpenFeature web provider in Chromium follows the app's event stream: a kill switch arrives without polling", async ({ page, browser, baseURL }) => {
   await signIn(page, "releaseManager");
-  const token = await flagsToken(page);
+  const token = await createToken(page, "e2e event stream", ["flags:evaluate"]);
   const bundle = await providerBundle();
 
   // A page of the app's origin (as an application serving its own front end would be), holding

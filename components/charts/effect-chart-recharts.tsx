@@ -1,7 +1,7 @@
 "use client";
 
 import { Area, CartesianGrid, ComposedChart, ErrorBar, type LabelProps, Line, ReferenceLine, ResponsiveContainer, Tooltip, type TooltipContentProps, XAxis, YAxis } from "recharts";
-import { timeFormat, timeTickLabel, timeTicks } from "./time-axis";
+import { timeAxisProps, timeFormat } from "./time-axis";
 
 type LabelPosition = NonNullable<LabelProps["position"]>;
 
@@ -116,17 +116,7 @@ export function EffectChart({ kpiKey, from, to, points, failLine, passLine, fail
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={[x0, x1]}
-              scale="time"
-              ticks={timeTicks(x0, x1)}
-              tickFormatter={timeTickLabel(x0, x1)}
-              stroke="var(--chart-axis)"
-              tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
-              minTickGap={32}
-            />
+            <XAxis {...timeAxisProps(x0, x1)} />
             <YAxis domain={[min, max]} ticks={ticks} allowDataOverflow width={40} stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} tickFormatter={ratioTick} />
             <Tooltip content={EffectTooltip} />
             <ReferenceLine y={1} stroke="var(--chart-axis)" strokeDasharray="3 3" label={label("no difference", `${better}Left`)} />

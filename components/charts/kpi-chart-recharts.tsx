@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { timeFormat, timeTickLabel, timeTicks } from "./time-axis";
+import { timeAxisProps, timeFormat } from "./time-axis";
 
 export interface KpiChartProps {
   label: string;
@@ -56,17 +56,7 @@ export function KpiChart(props: KpiChartProps) {
           {critical !== null ? (
             <ReferenceArea y1={worseAbove ? critical : yMin} y2={worseAbove ? yMax : critical} fill="var(--chart-critical)" fillOpacity={0.12} ifOverflow="hidden" />
           ) : null}
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[from, to]}
-            scale="time"
-            ticks={timeTicks(from, to)}
-            tickFormatter={timeTickLabel(from, to)}
-            stroke="var(--chart-axis)"
-            tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
-            minTickGap={32}
-          />
+          <XAxis {...timeAxisProps(from, to)} />
           <YAxis
             domain={domain}
             width={48}

@@ -1,5 +1,7 @@
 // The time axis the charts share: UTC, whole days for long ranges, hours or minutes for short ones.
 
+import type { XAxisProps } from "recharts";
+
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
@@ -22,4 +24,19 @@ export function timeTicks(from: number, to: number): number[] {
 /** A tick's label: the day for ranges over two days, the hour otherwise. */
 export function timeTickLabel(from: number, to: number): (t: number) => string {
   return (t) => (to - from > 2 * DAY ? dayFormat.format(t) : hourFormat.format(t));
+}
+
+/** The x axis of a chart over time, from `from` to `to` (epoch ms), as every chart draws it. */
+export function timeAxisProps(from: number, to: number): XAxisProps {
+  return {
+    dataKey: "t",
+    type: "number",
+    domain: [from, to],
+    scale: "time",
+    ticks: timeTicks(from, to),
+    tickFormatter: timeTickLabel(from, to),
+    stroke: "var(--chart-axis)",
+    tick: { fontSize: 11, fill: "var(--chart-axis)" },
+    minTickGap: 32,
+  };
 }

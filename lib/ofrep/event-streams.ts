@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { FlagStore } from "@/lib/flags/store";
 import type { TokenVerifier } from "@/lib/flags/token-verifier";
 import type { ProjectFlags } from "@/lib/flags/snapshot";
+import { groupBy } from "@/lib/domain/group-by";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { streamKeyForToken } from "./stream-key";
 
@@ -119,13 +120,12 @@ export class OfrepEventStreams {
   }
 
   private async recheckTokens() {
-    const byCredential = new Map<string, Client[]>();
-    for (const set of this.clients.values()) for (const c of set) byCredential.set(`${c.tokenId} ${c.key}`, [...(byCredential.get(`${c.tokenId} ${c.key}`) ?? []), c]);
-    for (const [credential, held] of byCredential) {
-      const [tokenId, key] = credential.split(" ");
+    const byCredential = groupBy([...this.clients.values()].flatMap((set) => [...set]), (c) => `${c.tokenId} ${c.key}`);
+    for (const held of byCredential.values()) {
+      const { tokenId, key } = held[0]!;
       let ok = true;
       try {
-        ok = (await this.tokens.checkStream(tokenId!, key!, "flags:evaluate")).ok;
+        ok = (await this.tokens.checkStream(tokenId, key, "flags:evaluate")).ok;
       } catch {
         continue; // the database is away: nobody can revoke anything meanwhile
       }

@@ -73,6 +73,7 @@ describe("backup and restore of the embedded database (PGlite's own dump)", () =
   });
 });
 
+if (!serverUrl) console.warn("backup: the PostgreSQL round trip is skipped: pg_dump needs a PostgreSQL server (set TEST_DATABASE_URL; CI does)");
 describe.skipIf(!serverUrl)("backup and restore of PostgreSQL (pg_dump custom format, through npm run backup / restore)", () => {
   let original: TestDatabase;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-backup-pg-"));

@@ -37,6 +37,7 @@ function asRole(url: string, role: string): string {
   return u.toString();
 }
 
+if (!serverUrl) console.warn("db-roles: skipped: database roles and grants exist only on a PostgreSQL server (set TEST_DATABASE_URL; CI does)");
 describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
   const runtimeRole = `phasegate_rt_${suffix}`;
