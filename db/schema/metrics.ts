@@ -127,6 +127,32 @@ export const sampleRollups = pgTable(
   ],
 );
 
+// The worst 15-minute canary mean of a KPI over a phase, kept for the settled part of the phase
+// (bins an hour or more old), so a plan page over weeks reads an hour of minutes, not all of
+// them. A derived cache: ingest deletes a row when a sample lands before its `through`, and a
+// reader recomputes it from the rollups when it is missing, stale (computed over an hour ago)
+// or was computed from another phase start.
+export const phaseKpiExtremes = pgTable(
+  "phase_kpi_extremes",
+  {
+    phaseId: uuid("phase_id")
+      .notNull()
+      .references(() => phases.id, { onDelete: "cascade" }),
+    metricId: uuid("metric_id")
+      .notNull()
+      .references(() => metrics.id, { onDelete: "cascade" }),
+    // The phase start the row was computed from, and the end of the range it covers.
+    fromAt: ts("from_at").notNull(),
+    through: ts("through").notNull(),
+    // The highest and lowest 15-minute mean in [from_at, through); null when it held no samples.
+    hi: doublePrecision("hi"),
+    lo: doublePrecision("lo"),
+    // When the range was last read in full from the rollups (extensions keep this instant).
+    computedAt: ts("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.phaseId, t.metricId] }), index("phase_kpi_extremes_metric_idx").on(t.metricId, t.through)],
+);
+
 export const successCriteria = pgTable(
   "success_criteria",
   {
@@ -192,3 +218,4 @@ export type Sample = typeof samples.$inferSelect;
 export type SuccessCriterion = typeof successCriteria.$inferSelect;
 export type SampleRollup = typeof sampleRollups.$inferSelect;
 export type RollbackTrigger = typeof rollbackTriggers.$inferSelect;
+export type PhaseKpiExtremes = typeof phaseKpiExtremes.$inferSelect;

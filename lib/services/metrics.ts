@@ -20,7 +20,7 @@ const MAX_CORRECTIONS_AUDITED = 200;
 const FINISHED = new Set<PlanStatus>(["completed", "rolled_back", "cancelled"]);
 const RUNNING = new Set<PlanStatus>(["in_progress", "paused"]);
 const [MINUTE, HOUR] = ROLLUP_LEVELS_SECONDS;
-// The advisory lock class for "rollups of this metric" (the one refreshRollups takes): a second
+// The advisory lock class for "rollups of this metric": a second
 // transaction storing samples of the same metric waits here, then reads the first one's samples.
 const ROLLUP_LOCK_CLASS = 7_346_202;
 // Rollup buckets share date_bin's origin with the chart query and rebuildRollups.
@@ -155,6 +155,12 @@ async function writeBatch(tx: Tx, w: BatchWrite): Promise<void> {
       on conflict (metric_id, cohort, bucket_seconds, bucket_start)
       do update set n = excluded.n, total = excluded.total, lo = excluded.lo, hi = excluded.hi,
         numerator_total = excluded.numerator_total, denominator_total = excluded.denominator_total
+    ),
+    -- A sample landing in the settled part of a phase changes what phase_kpi_extremes kept.
+    unsettled as (
+      delete from phase_kpi_extremes k
+      using (select metric_id, min(ts) as first from batch where cohort = 'canary' group by metric_id) b
+      where k.metric_id = b.metric_id and k.through > date_bin(${minute}, b.first, ${ORIGIN})
     ),
     audited as ${tx.insert(auditEvents).values(auditRow(w.actor, w.requestId, w.plan, action, after))}
     select pg_notify(${EVENTS_CHANNEL}, ${eventPayload(w.event)})`);
