@@ -10,7 +10,7 @@ import { requireUser } from "@/lib/auth/session";
 import { pageOf, parsePage } from "@/lib/domain/paging";
 import { filterPortfolio, parsePortfolioFilter, PORTFOLIO_PAGE_SIZE, type PortfolioFilter, releasesOverTime } from "@/lib/domain/portfolio";
 import { planStatusLabel } from "@/lib/domain/labels";
-import { loadPortfolio } from "@/lib/queries/portfolio";
+import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
 
 export const dynamic = "force-dynamic";
@@ -51,18 +51,19 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
   const filter = parsePortfolioFilter(params);
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
-    return { user, rows: await loadPortfolio(db, now, readableProjectIds(user)) };
+    const all = await loadPortfolio(db, now, readableProjectIds(user));
+    const rows = filterPortfolio(all, filter);
+    // The counts and the chart cover every release that matches; the table shows one page of them.
+    const page = pageOf(rows, parsePage(params), PORTFOLIO_PAGE_SIZE);
+    return { user, all, rows, shown: { ...page, rows: await withGateBlockers(db, page.rows, now) } };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, rows: all } = result.data;
-  const rows = filterPortfolio(all, filter);
+  const { user, all, rows, shown } = result.data;
   const projects = [...new Map(all.map((r) => [r.project.slug, r.project.name])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
   const filtered = filter.project !== null || filter.status !== null;
   const canCreate = user.isAdmin || [...user.roles.keys()].some((projectId) => userCan(user, "plan:create", projectId));
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
   const atRisk = rows.filter((r) => r.milestone && r.milestone.status !== "on_track");
-  // The counts and the chart cover every release that matches; the table shows one page of them.
-  const shown = pageOf(rows, parsePage(params), PORTFOLIO_PAGE_SIZE);
 
   return (
     <div className="space-y-6">

@@ -62,6 +62,9 @@ export const metrics = pgTable(
     // (requests) per cohort, so the canary is judged on counts, not averaged percentages.
     denominatorPromql: text("denominator_promql"),
     position: integer("position").notNull().default(0),
+    // The newest canary sample's instant, kept by ingest: the portfolio reads recent values only
+    // of KPIs that have samples, without probing thousands that have none.
+    lastSampleAt: ts("last_sample_at"),
   },
   (t) => [
     unique("metrics_plan_key_uq").on(t.planId, t.key),

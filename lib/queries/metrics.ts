@@ -1,5 +1,5 @@
 import "server-only";
-import { type AnyColumn, and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { type AnyColumn, and, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/db/client";
 import type { Tx } from "@/lib/services/context";
 import { metrics, phaseKpiExtremes, phases, ROLLUP_LEVELS_SECONDS, sampleRollups, samples } from "@/db/schema";
@@ -11,7 +11,8 @@ import { log } from "@/lib/observability/log";
 const ORIGIN = sql`timestamptz '2000-01-01 00:00:00+00'`;
 const [MINUTE] = ROLLUP_LEVELS_SECONDS;
 
-// Mean of the canary samples in the 15 minutes before each metric's newest sample.
+// Mean of the canary samples in the 15 minutes before each metric's newest sample. Only KPIs with
+// samples are read (their newest instant is kept on the KPI): at a thousand plans, most have none.
 export async function recentCanaryValues(db: Database, planIds: string[]): Promise<Map<string, number | null>> {
   if (planIds.length === 0) return new Map();
   const rows = await db
@@ -20,11 +21,10 @@ export async function recentCanaryValues(db: Database, planIds: string[]): Promi
       recent: sql<string | number | null>`(
         select avg(s.value) from ${samples} s
         where s.metric_id = ${metrics.id} and s.cohort = 'canary'
-          and s.ts > (select max(s2.ts) from ${samples} s2 where s2.metric_id = ${metrics.id} and s2.cohort = 'canary')
-                     - interval '15 minutes')`,
+          and s.ts > ${metrics.lastSampleAt} - interval '15 minutes' and s.ts <= ${metrics.lastSampleAt})`,
     })
     .from(metrics)
-    .where(inArray(metrics.planId, planIds));
+    .where(and(inArray(metrics.planId, planIds), isNotNull(metrics.lastSampleAt)));
   return new Map(rows.map((r) => [r.id, r.recent === null ? null : Number(r.recent)]));
 }
 

@@ -24,7 +24,10 @@ export interface PortfolioRow {
   milestone: Milestone | null;
   /** Incidents not yet resolved (open or mitigated). */
   openIncidents: number;
-  /** What stands in the way, in words: the active gate's unmet conditions and unresolved incidents. */
+  /**
+   * What stands in the way, in words: unresolved incidents, then (once withGateBlockers has run
+   * over the rows shown) the active gate's unmet conditions.
+   */
   blockers: string[];
   startedAt: Date | null;
   endedAt: Date | null;
@@ -85,8 +88,25 @@ export async function loadPortfolioPage(db: Database, projectId: string, page: {
     .where(and(eq(plans.projectId, projectId), after ? sql`(${plans.createdAt}, ${plans.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined))
     .orderBy(desc(plans.createdAt), desc(plans.id))
     .limit(page.limit + 1);
-  const rows = await describePlans(db, planRows.slice(0, page.limit), now);
+  const rows = await withGateBlockers(db, await describePlans(db, planRows.slice(0, page.limit), now), now);
   return { rows, more: planRows.length > page.limit };
+}
+
+/**
+ * The rows with their active gate's unmet conditions among the blockers, the gate evaluated as a
+ * go decision would be. Only for the rows shown: at a thousand plans, the gates of every running
+ * plan are most of the portfolio's reading.
+ */
+export async function withGateBlockers(db: Database, rows: PortfolioRow[], now: Date): Promise<PortfolioRow[]> {
+  const running = rows.filter((r) => r.status === "in_progress" || r.status === "paused").map((r) => r.planId);
+  if (running.length === 0) return rows;
+  const active = await db
+    .select({ id: phases.id, planId: phases.planId, actualStartAt: phases.actualStartAt })
+    .from(phases)
+    .where(and(inArray(phases.planId, running), eq(phases.status, "active")));
+  const gates = await loadGateStates(db, active, now);
+  const unmet = new Map(active.map((p) => [p.planId, gates.get(p.id)!.verdict.unmet] as const));
+  return rows.map((r) => (unmet.get(r.planId)?.length ? { ...r, blockers: [...r.blockers, ...unmet.get(r.planId)!] } : r));
 }
 
 async function describePlans(db: Database, planRows: PlanRow[], now: Date): Promise<PortfolioRow[]> {
@@ -138,11 +158,6 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date): Prom
 
   const outstandingByPhase = new Map(outstandingRows.map((r) => [r.phaseId, Number(r.n)]));
   const incidentsByPlan = groupBy(openIncidentRows, (r) => r.planId);
-  // The gate of each running plan's active phase, evaluated as a go decision would be.
-  const running = new Set(planRows.filter((plan) => plan.status === "in_progress" || plan.status === "paused").map((plan) => plan.id));
-  const activePhases = phaseRows.filter((p) => p.status === "active" && running.has(p.planId));
-  const gates = await loadGateStates(db, activePhases, now);
-  const gateBlockers = new Map(activePhases.map((p) => [p.planId, gates.get(p.id)!.verdict.unmet] as const));
 
   // Grouped once: with a thousand plans, filtering every list per plan is a million comparisons.
   const phasesByPlan = groupBy(phaseRows, (p) => p.planId);
@@ -175,7 +190,6 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date): Prom
       openIncidents: incidentsByPlan.get(plan.id)?.length ?? 0,
       blockers: [
         ...(incidentsByPlan.get(plan.id) ?? []).map((i) => `${i.status === "open" ? "Open" : "Mitigated, not resolved"} incident: ${i.title}`),
-        ...(gateBlockers.get(plan.id) ?? []),
       ],
       startedAt: plan.startedAt,
       endedAt: plan.endedAt,

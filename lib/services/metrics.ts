@@ -156,11 +156,15 @@ async function writeBatch(tx: Tx, w: BatchWrite): Promise<void> {
       do update set n = excluded.n, total = excluded.total, lo = excluded.lo, hi = excluded.hi,
         numerator_total = excluded.numerator_total, denominator_total = excluded.denominator_total
     ),
+    canary_span as (select metric_id, min(ts) as first, max(ts) as last from batch where cohort = 'canary' group by metric_id),
     -- A sample landing in the settled part of a phase changes what phase_kpi_extremes kept.
     unsettled as (
-      delete from phase_kpi_extremes k
-      using (select metric_id, min(ts) as first from batch where cohort = 'canary' group by metric_id) b
+      delete from phase_kpi_extremes k using canary_span b
       where k.metric_id = b.metric_id and k.through > date_bin(${minute}, b.first, ${ORIGIN})
+    ),
+    newest as (
+      update metrics m set last_sample_at = b.last from canary_span b
+      where m.id = b.metric_id and (m.last_sample_at is null or m.last_sample_at < b.last)
     ),
     audited as ${tx.insert(auditEvents).values(auditRow(w.actor, w.requestId, w.plan, action, after))}
     select pg_notify(${EVENTS_CHANNEL}, ${eventPayload(w.event)})`);

@@ -9,7 +9,7 @@ import type { TemplateKey } from "@/lib/domain/templates";
 import { auditPage } from "@/lib/queries/audit";
 import { loadMyWork } from "@/lib/queries/my-work";
 import { loadPlanView } from "@/lib/queries/plan";
-import { loadPortfolio } from "@/lib/queries/portfolio";
+import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { projectPlans } from "@/lib/queries/projects";
 import { transitionPlan } from "@/lib/services/decisions";
 import { createPlan } from "@/lib/services/plans";
@@ -70,7 +70,7 @@ describe.each(backends)("queries per page on %s", (kind) => {
   }
 
   const pages = {
-    portfolio: async () => pageOf(await loadPortfolio(t.handle.db, new Date(), readableProjectIds(person)), 1, PORTFOLIO_PAGE_SIZE),
+    portfolio: async () => withGateBlockers(t.handle.db, pageOf(await loadPortfolio(t.handle.db, new Date(), readableProjectIds(person)), 1, PORTFOLIO_PAGE_SIZE).rows, new Date()),
     plan: async () => loadPlanView(t.handle.db, watchedPlanId, new Date()),
     myWork: async () => loadMyWork(t.handle.db, person, new Date()),
     audit: async () => Promise.all([auditPage(t.handle.db, projectId, auditFilterSchema.parse({})), projectPlans(t.handle.db, projectId)]),

@@ -5,7 +5,7 @@ import * as s from "@/db/schema";
 import { seedDemo } from "@/db/seed/demo";
 import { metricSeries } from "@/lib/queries/metrics";
 import { loadPlanView } from "@/lib/queries/plan";
-import { loadPortfolio } from "@/lib/queries/portfolio";
+import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { rebuildRollups } from "@/lib/services/rollups";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
@@ -85,7 +85,7 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
   });
 
   test("the portfolio shows every plan with phase, traffic, health and milestone", async () => {
-    const rows = await loadPortfolio(t.handle.db, now);
+    const rows = await withGateBlockers(t.handle.db, await loadPortfolio(t.handle.db, now), now);
     expect(rows.map((r) => r.status)).toEqual(["in_progress", "scheduled", "rolled_back", "completed"]);
     const [pilot, scheduled, rolledBack, completed] = rows;
     expect(pilot).toMatchObject({
