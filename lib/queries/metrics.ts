@@ -1,5 +1,5 @@
 import "server-only";
-import { type AnyColumn, and, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { type AnyColumn, and, eq, gte, inArray, isNotNull, lte, type SQLWrapper, sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/db/client";
 import type { Tx } from "@/lib/services/context";
 import { metrics, phaseKpiExtremes, phases, ROLLUP_LEVELS_SECONDS, sampleRollups, samples } from "@/db/schema";
@@ -13,8 +13,8 @@ const [MINUTE] = ROLLUP_LEVELS_SECONDS;
 
 // Mean of the canary samples in the 15 minutes before each metric's newest sample. Only KPIs with
 // samples are read (their newest instant is kept on the KPI): at a thousand plans, most have none.
-export async function recentCanaryValues(db: Database, planIds: string[]): Promise<Map<string, number | null>> {
-  if (planIds.length === 0) return new Map();
+export async function recentCanaryValues(db: Database, planIds: string[] | SQLWrapper): Promise<Map<string, number | null>> {
+  if (Array.isArray(planIds) && planIds.length === 0) return new Map();
   const rows = await db
     .select({
       id: metrics.id,

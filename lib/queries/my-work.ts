@@ -37,20 +37,49 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
   if (projectIds.length === 0) return [];
   const roleIn = (projectId: string): readonly ProjectRole[] => rolesIn(user, projectId);
 
-  const lists = await db
-    .select({ list: checklists, plan: { id: plans.id, name: plans.name, projectId: plans.projectId }, project: projects.name, phase: { name: phases.name, status: phases.status, startedAt: phases.actualStartAt } })
-    .from(checklists)
-    .innerJoin(plans, eq(plans.id, checklists.planId))
-    .innerJoin(projects, eq(projects.id, plans.projectId))
-    .leftJoin(phases, eq(phases.id, checklists.phaseId))
-    .where(and(inArray(plans.projectId, projectIds), notInArray(plans.status, [...TERMINAL]), or(isNull(checklists.phaseId), eq(phases.status, "active"))));
-  const listIds = lists.map((l) => l.list.id);
-  const [items, signs] = listIds.length
-    ? await Promise.all([
-        db.select().from(checklistItems).where(inArray(checklistItems.checklistId, listIds)),
-        db.select().from(signOffs).where(and(inArray(signOffs.checklistId, listIds), isNull(signOffs.voidedAt))),
-      ])
-    : [[], []];
+  // The lists that are actionable now, as a subquery: the items and sign-offs are read beside the
+  // lists, not after them with thousands of list ids bound as parameters.
+  const inScope = and(inArray(plans.projectId, projectIds), notInArray(plans.status, [...TERMINAL]), or(isNull(checklists.phaseId), eq(phases.status, "active")));
+  const actionable = db.select({ id: checklists.id }).from(checklists).innerJoin(plans, eq(plans.id, checklists.planId)).leftJoin(phases, eq(phases.id, checklists.phaseId)).where(inScope);
+  const openGates = and(inArray(plans.projectId, projectIds), inArray(plans.status, ["in_progress", "paused"]), eq(phases.status, "active"));
+  const [lists, items, signs, gateRows, live] = await Promise.all([
+    db
+      .select({
+        list: { id: checklists.id, title: checklists.title, window: checklists.window, requiredSignoffRoles: checklists.requiredSignoffRoles },
+        plan: { id: plans.id, name: plans.name, projectId: plans.projectId },
+        project: projects.name,
+        phase: { name: phases.name, status: phases.status, startedAt: phases.actualStartAt },
+      })
+      .from(checklists)
+      .innerJoin(plans, eq(plans.id, checklists.planId))
+      .innerJoin(projects, eq(projects.id, plans.projectId))
+      .leftJoin(phases, eq(phases.id, checklists.phaseId))
+      .where(inScope),
+    db
+      .select({ checklistId: checklistItems.checklistId, text: checklistItems.text, state: checklistItems.state, reason: checklistItems.reason, required: checklistItems.required, assigneeUserId: checklistItems.assigneeUserId, assigneeRole: checklistItems.assigneeRole })
+      .from(checklistItems)
+      .where(inArray(checklistItems.checklistId, actionable)),
+    db
+      .select({ checklistId: signOffs.checklistId, role: signOffs.role })
+      .from(signOffs)
+      .where(and(inArray(signOffs.checklistId, actionable), isNull(signOffs.voidedAt))),
+    db
+      .select({ gate: { id: gates.id, requiredApprovals: gates.requiredApprovals, approverRoles: gates.approverRoles }, phase: { id: phases.id, name: phases.name }, plan: { id: plans.id, name: plans.name, projectId: plans.projectId }, project: projects.name })
+      .from(gates)
+      .innerJoin(phases, eq(phases.id, gates.phaseId))
+      .innerJoin(plans, eq(plans.id, phases.planId))
+      .innerJoin(projects, eq(projects.id, plans.projectId))
+      .where(openGates),
+    db
+      .select({ gateId: approvals.gateId, userId: approvals.userId })
+      .from(approvals)
+      .where(
+        and(
+          isNull(approvals.voidedAt),
+          inArray(approvals.gateId, db.select({ id: gates.id }).from(gates).innerJoin(phases, eq(phases.id, gates.phaseId)).innerJoin(plans, eq(plans.id, phases.planId)).where(openGates)),
+        ),
+      ),
+  ]);
 
   // Grouped once: a person in many projects has thousands of items across hundreds of lists.
   const itemsByList = groupBy(items, (i) => i.checklistId);
@@ -99,15 +128,6 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
     }
   }
 
-  const gateRows = await db
-    .select({ gate: gates, phase: { id: phases.id, name: phases.name }, plan: { id: plans.id, name: plans.name, projectId: plans.projectId }, project: projects.name })
-    .from(gates)
-    .innerJoin(phases, eq(phases.id, gates.phaseId))
-    .innerJoin(plans, eq(plans.id, phases.planId))
-    .innerJoin(projects, eq(projects.id, plans.projectId))
-    .where(and(inArray(plans.projectId, projectIds), inArray(plans.status, ["in_progress", "paused"]), eq(phases.status, "active")));
-  const gateIds = gateRows.map((g) => g.gate.id);
-  const live = gateIds.length ? await db.select().from(approvals).where(and(inArray(approvals.gateId, gateIds), isNull(approvals.voidedAt))) : [];
   const approvalsByGate = groupBy(live, (a) => a.gateId);
   for (const { gate, phase, plan, project } of gateRows) {
     const mine = roleIn(plan.projectId);

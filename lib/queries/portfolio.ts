@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, ne, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { checklistItems, checklists, incidents, metrics, phases, plans, projects, users } from "@/db/schema";
 import type { PlanStatus, PlanStrategy } from "@/db/schema/enums";
@@ -65,10 +65,11 @@ type PlanRow = Awaited<ReturnType<typeof selectPlans>>[number];
 /** `projectIds` limits the portfolio to the projects a person may read; null means every project. */
 export async function loadPortfolio(db: Database, now: Date = new Date(), projectIds: string[] | null = null): Promise<PortfolioRow[]> {
   if (projectIds !== null && projectIds.length === 0) return [];
-  const planRows = await selectPlans(db)
-    .where(projectIds === null ? undefined : inArray(plans.projectId, projectIds))
-    .orderBy(desc(plans.updatedAt));
-  const rows = await describePlans(db, planRows, now);
+  const scope = projectIds === null ? undefined : inArray(plans.projectId, projectIds);
+  const planRows = await selectPlans(db).where(scope).orderBy(desc(plans.updatedAt));
+  // The plans' own rows are read through the same condition, not with a thousand ids bound as
+  // parameters (planning a thousand-element IN list costs more than running the query).
+  const rows = await describePlans(db, planRows, now, db.select({ id: plans.id }).from(plans).where(scope));
   return rows;
 }
 
@@ -109,9 +110,9 @@ export async function withGateBlockers(db: Database, rows: PortfolioRow[], now: 
   return rows.map((r) => (unmet.get(r.planId)?.length ? { ...r, blockers: [...r.blockers, ...unmet.get(r.planId)!] } : r));
 }
 
-async function describePlans(db: Database, planRows: PlanRow[], now: Date): Promise<PortfolioRow[]> {
+/** `ids`: the plans' ids, or a query selecting them (for many plans). */
+async function describePlans(db: Database, planRows: PlanRow[], now: Date, ids: string[] | SQLWrapper = planRows.map((p) => p.id)): Promise<PortfolioRow[]> {
   if (planRows.length === 0) return [];
-  const ids = planRows.map((p) => p.id);
 
   const [phaseRows, metricRows, recent, openIncidentRows, outstandingRows] = await Promise.all([
     // Only the columns the rows need: a thousand plans have thousands of phases and KPIs.
@@ -133,18 +134,20 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date): Prom
     db
       .select({ id: metrics.id, planId: metrics.planId, direction: metrics.direction, target: metrics.target, alertThreshold: metrics.alertThreshold, criticalThreshold: metrics.criticalThreshold })
       .from(metrics)
-      .where(inArray(metrics.planId, ids)),
+      // A KPI without samples reads as unknown, which never makes a plan's health worse.
+      .where(and(inArray(metrics.planId, ids), isNotNull(metrics.lastSampleAt))),
     recentCanaryValues(db, ids),
     db
       .select({ planId: incidents.planId, title: incidents.title, status: incidents.status })
       .from(incidents)
       .where(and(inArray(incidents.planId, ids), ne(incidents.status, "resolved")))
       .orderBy(desc(incidents.detectedAt)),
-    // Required go/no-go items still open, per phase: what a gate is waiting on.
+    // Required go/no-go items still open, per active phase: what its gate is waiting on.
     db
       .select({ phaseId: checklists.phaseId, n: count() })
       .from(checklistItems)
       .innerJoin(checklists, eq(checklists.id, checklistItems.checklistId))
+      .innerJoin(phases, and(eq(phases.id, checklists.phaseId), eq(phases.status, "active")))
       .where(
         and(
           inArray(checklists.planId, ids),
