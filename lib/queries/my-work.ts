@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, inArray, isNull, notInArray, or } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { and, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
+import { type Database, rowsOf } from "@/db/client";
 import { approvals, checklistItems, checklists, gates, phases, plans, projects, signOffs } from "@/db/schema";
-import type { ProjectRole } from "@/db/schema/enums";
+import type { ItemState, ProjectRole } from "@/db/schema/enums";
 import { type UserActor, rolesIn } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
@@ -55,10 +55,23 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
       .innerJoin(projects, eq(projects.id, plans.projectId))
       .leftJoin(phases, eq(phases.id, checklists.phaseId))
       .where(inScope),
+    // Plain SQL: a person in every project has tens of thousands of items, and the query
+    // builder's per-cell result mapping cost more than the query.
     db
-      .select({ checklistId: checklistItems.checklistId, text: checklistItems.text, state: checklistItems.state, reason: checklistItems.reason, required: checklistItems.required, assigneeUserId: checklistItems.assigneeUserId, assigneeRole: checklistItems.assigneeRole })
-      .from(checklistItems)
-      .where(inArray(checklistItems.checklistId, actionable)),
+      .execute(
+        sql`select checklist_id, text, state, reason, required, assignee_user_id, assignee_role from ${checklistItems} where ${inArray(checklistItems.checklistId, actionable)}`,
+      )
+      .then((result) =>
+        rowsOf<{ checklist_id: string; text: string; state: ItemState; reason: string | null; required: boolean; assignee_user_id: string | null; assignee_role: ProjectRole | null }>(result).map((r) => ({
+          checklistId: r.checklist_id,
+          text: r.text,
+          state: r.state,
+          reason: r.reason,
+          required: r.required,
+          assigneeUserId: r.assignee_user_id,
+          assigneeRole: r.assignee_role,
+        })),
+      ),
     db
       .select({ checklistId: signOffs.checklistId, role: signOffs.role })
       .from(signOffs)
