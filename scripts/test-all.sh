@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Phasegate: every check in one run (what `npm test` and CI run).
 #
-#   typecheck → lint → migrations → unit → integration → build → e2e
+#   typecheck → lint → format → migrations → unit → integration → build → e2e
 #
 # A failing step does not stop the run, so one run shows everything; e2e is skipped (and counted
-# as a failure) when the build failed. Typecheck, lint and build count as one check each; the
+# as a failure) when the build failed. Typecheck, lint, format and build count as one check each; the
 # test steps count their tests from the JSON reports in .tmp/reports/.
 #
 # The last line printed is the summary, alone:   tests: N passed, M failed, K skipped
@@ -25,7 +25,7 @@ fi
 REPORTS=.tmp/reports
 mkdir -p "$REPORTS"
 
-STEPS=(typecheck lint migrations unit integration build e2e)
+STEPS=(typecheck lint format migrations unit integration build e2e)
 STEP_COUNT=${#STEPS[@]}
 step_no=0
 
@@ -156,6 +156,8 @@ echo "Phasegate test-all: node $(node --version), CI=${CI:-unset}, TEST_DATABASE
 
 run_check typecheck npm run typecheck
 run_check lint npm run lint
+# Prettier's formatting, as `npm run format` writes it.
+run_check format npm run --silent format:check
 # A migration the previous release could not run beside (drop, rename, NOT NULL without a default)
 # is refused unless it is marked as the contract step of an expand/contract pair.
 run_check migrations npm run --silent db:check-migrations
