@@ -25,7 +25,9 @@ function contentSecurityPolicy(nonce: string): string {
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const isPublic = PUBLIC_PREFIXES.some((p) => (p.endsWith("/") ? pathname.startsWith(p) : pathname === p || pathname.startsWith(`${p}/`)));
+  const isPublic = PUBLIC_PREFIXES.some((p) =>
+    p.endsWith("/") ? pathname.startsWith(p) : pathname === p || pathname.startsWith(`${p}/`),
+  );
   const hasSession = request.cookies.getAll().some((c) => c.name.includes("authjs.session-token"));
   if (!isPublic && !hasSession) {
     const url = request.nextUrl.clone();

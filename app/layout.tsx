@@ -35,13 +35,17 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <body className="min-h-screen font-sans">
         <a
           href="#main"
-          className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900"
+          className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900"
         >
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
           <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-3 sm:gap-6 sm:px-6">
-            <Link href="/" aria-label="Phasegate home" className="flex shrink-0 items-center gap-2 font-semibold tracking-tight">
+            <Link
+              href="/"
+              aria-label="Phasegate home"
+              className="flex shrink-0 items-center gap-2 font-semibold tracking-tight"
+            >
               <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-accent-600 dark:text-accent-400">
                 <path fill="currentColor" d="M3 18h4V9H3v9Zm7 0h4V6h-4v12Zm7 0h4V3h-4v15Z" />
               </svg>

@@ -8,7 +8,13 @@ import Link from "next/link";
 import { readableProjectIds, userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
 import { pageOf, parsePage } from "@/lib/domain/paging";
-import { filterPortfolio, parsePortfolioFilter, PORTFOLIO_PAGE_SIZE, type PortfolioFilter, releasesOverTime } from "@/lib/domain/portfolio";
+import {
+  filterPortfolio,
+  parsePortfolioFilter,
+  PORTFOLIO_PAGE_SIZE,
+  type PortfolioFilter,
+  releasesOverTime,
+} from "@/lib/domain/portfolio";
 import { planStatusLabel } from "@/lib/domain/labels";
 import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
@@ -42,10 +48,17 @@ const statusOptions = [
   { value: "live", label: "Rolling out (in progress or paused)" },
   { value: "upcoming", label: "Upcoming (draft or scheduled)" },
   { value: "finished", label: "Finished" },
-  ...(["in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const).map((s) => ({ value: s, label: planStatusLabel[s] })),
+  ...(["in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const).map((s) => ({
+    value: s,
+    label: planStatusLabel[s],
+  })),
 ];
 
-export default async function PortfolioPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PortfolioPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const now = new Date();
   const params = await searchParams;
   const filter = parsePortfolioFilter(params);
@@ -59,7 +72,9 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const { user, all, rows, shown } = result.data;
-  const projects = [...new Map(all.map((r) => [r.project.slug, r.project.name])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  const projects = [...new Map(all.map((r) => [r.project.slug, r.project.name])).entries()].sort((a, b) =>
+    a[1].localeCompare(b[1]),
+  );
   const filtered = filter.project !== null || filter.status !== null;
   const canCreate = user.isAdmin || [...user.roles.keys()].some((projectId) => userCan(user, "plan:create", projectId));
   const live = rows.filter((r) => r.status === "in_progress" || r.status === "paused");
@@ -75,13 +90,20 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
           </p>
         </div>
         {canCreate ? (
-          <Link href="/plans/new" className="inline-flex items-center justify-center rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white hover:bg-accent-700">
+          <Link
+            href="/plans/new"
+            className="inline-flex items-center justify-center rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white hover:bg-accent-700"
+          >
             New plan
           </Link>
         ) : null}
       </div>
       {all.length > 0 ? (
-        <form method="get" className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:flex-row sm:items-end dark:border-slate-800 dark:bg-slate-900" aria-label="Filter releases">
+        <form
+          method="get"
+          className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:flex-row sm:items-end dark:border-slate-800 dark:bg-slate-900"
+          aria-label="Filter releases"
+        >
           <div className="space-y-1 sm:w-56">
             <label htmlFor="filter-project" className="block text-xs font-medium text-slate-700 dark:text-slate-300">
               Project
@@ -108,7 +130,10 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
             </select>
           </div>
           <div className="flex items-center gap-3">
-            <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+            <button
+              type="submit"
+              className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
               Show
             </button>
             {filtered ? (
@@ -137,9 +162,9 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
         <EmptyState title="No rollout plans yet">
           {user.isAdmin || user.roles.size > 0 ? (
             <p>
-              A plan appears here as soon as a release manager creates one. To explore Phasegate with realistic data, load the
-              demo into an empty database with <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">npm run seed:demo</code>{" "}
-              and reload.
+              A plan appears here as soon as a release manager creates one. To explore Phasegate with realistic data,
+              load the demo into an empty database with{" "}
+              <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">npm run seed:demo</code> and reload.
             </p>
           ) : (
             <p>You are not a member of any project yet. Ask an admin to add you to a project with the role you need.</p>
@@ -150,11 +175,25 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
           <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat label="Rolling out" value={live.length} hint="In progress or paused" />
             <Stat label="Needs attention" value={atRisk.length} hint="Milestone at risk or late" />
-            <Stat label="Rolled back" value={rows.filter((r) => r.status === "rolled_back").length} hint="Plans ended by a rollback" />
-            <Stat label="Open incidents" value={rows.reduce((n, r) => n + r.openIncidents, 0)} hint="Incidents not yet resolved" />
+            <Stat
+              label="Rolled back"
+              value={rows.filter((r) => r.status === "rolled_back").length}
+              hint="Plans ended by a rollback"
+            />
+            <Stat
+              label="Open incidents"
+              value={rows.reduce((n, r) => n + r.openIncidents, 0)}
+              hint="Incidents not yet resolved"
+            />
           </dl>
           <PortfolioTable rows={shown.rows} now={now} />
-          <Pager label="Pages of releases" noun="Releases" page={shown} href={(n) => pageHref(filter, n)} testId="portfolio-pager" />
+          <Pager
+            label="Pages of releases"
+            noun="Releases"
+            page={shown}
+            href={(n) => pageHref(filter, n)}
+            testId="portfolio-pager"
+          />
           <ReleasesChart weeks={releasesOverTime(rows, now)} />
         </>
       ) : null}

@@ -13,12 +13,22 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 await withBenchDatabase(async (handle) => {
   const project = await makeProject(handle.db, "bench-chart");
   const rm = await makeUser(handle.db, { projectId: project.id, roles: ["release_manager"] });
-  const { planId } = await createPlan({ db: handle.db, actor: rm, requestId: null }, { projectId: project.id, template: "canary", name: "Chart", releaseVersion: "1" });
-  const [small, large] = await handle.db.select().from(metrics).where(sql`${metrics.planId} = ${planId}`).limit(2);
+  const { planId } = await createPlan(
+    { db: handle.db, actor: rm, requestId: null },
+    { projectId: project.id, template: "canary", name: "Chart", releaseVersion: "1" },
+  );
+  const [small, large] = await handle.db
+    .select()
+    .from(metrics)
+    .where(sql`${metrics.planId} = ${planId}`)
+    .limit(2);
   const end = new Date("2026-11-20T00:00:00Z");
   // Both series span the same 30 days; only the density differs.
   const spanSeconds = 30 * 86_400;
-  for (const [metric, n] of [[small!, 1_000], [large!, 1_000_000]] as const) {
+  for (const [metric, n] of [
+    [small!, 1_000],
+    [large!, 1_000_000],
+  ] as const) {
     await handle.db.execute(sql`
       insert into samples (metric_id, cohort, ts, value)
       select ${metric.id}, 'canary', ${end.toISOString()}::timestamptz - make_interval(secs => (g::float8 * ${spanSeconds} / ${n})), random()

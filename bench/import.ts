@@ -41,4 +41,6 @@ const b = time(large);
 console.log(`Markdown import, ${RUNS} runs each (median), mixed real-looking content:`);
 console.log(`  ${(Buffer.byteLength(small) / 1000).toFixed(0)} KB : ${a.toFixed(0)} ms`);
 console.log(`  ${(Buffer.byteLength(large) / 1000).toFixed(0)} KB : ${b.toFixed(0)} ms`);
-console.log(`  ratio 1 MB / 100 KB : ${(b / a).toFixed(1)}× for ${(Buffer.byteLength(large) / Buffer.byteLength(small)).toFixed(1)}× the input (target ≤ 12×)`);
+console.log(
+  `  ratio 1 MB / 100 KB : ${(b / a).toFixed(1)}× for ${(Buffer.byteLength(large) / Buffer.byteLength(small)).toFixed(1)}× the input (target ≤ 12×)`,
+);

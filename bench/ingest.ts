@@ -28,7 +28,12 @@ interface Row {
 /** Consecutive batches of one series: a sample a second, canary and baseline alternating, well inside the retention. */
 function series(): () => Row[] {
   let clock = Date.now() - 80 * 86_400_000;
-  return () => Array.from({ length: BATCH }, (_, i) => ({ ts: (clock += 1000), value: Math.round(Math.random() * 1e6) / 1e4, cohort: i % 2 ? "baseline" : "canary" }));
+  return () =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      ts: (clock += 1000),
+      value: Math.round(Math.random() * 1e6) / 1e4,
+      cohort: i % 2 ? "baseline" : "canary",
+    }));
 }
 
 const perSecond = (samples: number, ms: number) => samples / (ms / 1000);
@@ -57,7 +62,8 @@ await withBenchDatabase(async (handle, url) => {
       "ts",
       "value",
     )}`;
-  const pushed = (key: string, rows: Row[]) => rows.map((r) => ({ metric: key, ts: r.ts, value: r.value, cohort: r.cohort }));
+  const pushed = (key: string, rows: Row[]) =>
+    rows.map((r) => ({ metric: key, ts: r.ts, value: r.value, cohort: r.cohort }));
 
   // 1. One pusher, alternating.
   const single = await newPlan("Bench");
@@ -89,7 +95,9 @@ await withBenchDatabase(async (handle, url) => {
   console.log(`ingest, batch ${BATCH}, ${ROUNDS} rounds alternated (median):`);
   console.log(`  phasegate ingestSamples : ${fmt(median(service))} samples/s`);
   console.log(`  plain multi-row INSERT  : ${fmt(median(plain))} samples/s`);
-  console.log(`  ratio phasegate / plain : ${ratio.toFixed(2)} (per-round quartiles ${lo.toFixed(2)}–${hi.toFixed(2)}; target ≥ ${TARGET}) ${ratio >= TARGET ? "ok" : "BELOW TARGET"}`);
+  console.log(
+    `  ratio phasegate / plain : ${ratio.toFixed(2)} (per-round quartiles ${lo.toFixed(2)}–${hi.toFixed(2)}; target ≥ ${TARGET}) ${ratio >= TARGET ? "ok" : "BELOW TARGET"}`,
+  );
 
   // 2. Concurrent pushers, each on its own plan, then as many plain inserters.
   const plansOf = await Promise.all(Array.from({ length: PUSHERS }, (_, i) => newPlan(`Bench ${i + 1}`)));
@@ -97,13 +105,16 @@ await withBenchDatabase(async (handle, url) => {
   const total = PUSHERS * BATCHES_PER_PUSHER * BATCH;
   const concurrently = async (batches: Row[][][], each: (i: number, rows: Row[]) => Promise<unknown>) => {
     const t = performance.now();
-    await Promise.all(batches.map(async (own, i) => {
-      for (const rows of own) await each(i, rows);
-    }));
+    await Promise.all(
+      batches.map(async (own, i) => {
+        for (const rows of own) await each(i, rows);
+      }),
+    );
     return perSecond(total, performance.now() - t);
   };
   const runPlain = (batches: Row[][][]) => concurrently(batches, (i, rows) => insertPlain(plansOf[i]!.plain.id, rows));
-  const runService = (batches: Row[][][]) => concurrently(batches, (i, rows) => ingestSamples(ctx, plansOf[i]!.planId, pushed(plansOf[i]!.pushed.key, rows)));
+  const runService = (batches: Row[][][]) =>
+    concurrently(batches, (i, rows) => ingestSamples(ctx, plansOf[i]!.planId, pushed(plansOf[i]!.pushed.key, rows)));
   // plain, phasegate, phasegate, plain, each pair on the same rows: both get an early and a late turn.
   const plainRuns: number[] = [];
   const serviceRuns: number[] = [];
@@ -116,7 +127,9 @@ await withBenchDatabase(async (handle, url) => {
   const concurrentPlain = median(plainRuns);
   const concurrentService = median(serviceRuns);
   const concurrentRatio = concurrentService / concurrentPlain;
-  console.log(`ingest, ${PUSHERS} concurrent pushers (own plan each), ${BATCHES_PER_PUSHER} batches of ${BATCH} each, 2 runs alternated (median):`);
+  console.log(
+    `ingest, ${PUSHERS} concurrent pushers (own plan each), ${BATCHES_PER_PUSHER} batches of ${BATCH} each, 2 runs alternated (median):`,
+  );
   console.log(`  phasegate ingestSamples : ${fmt(concurrentService)} samples/s`);
   console.log(`  plain multi-row INSERT  : ${fmt(concurrentPlain)} samples/s`);
   console.log(`  ratio phasegate / plain : ${concurrentRatio.toFixed(2)}`);

@@ -43,7 +43,11 @@ class Sampler {
   constructor(readonly uniform: () => number) {}
   /** Box–Muller, keeping the second value for the next call. */
   normal(): number {
-    if (this.spare !== null) { const z = this.spare; this.spare = null; return z; }
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return z;
+    }
     const u = 1 - this.uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     const angle = 2 * Math.PI * this.uniform();
@@ -62,21 +66,35 @@ class Sampler {
   binomial(n: number, p: number): number {
     if (n <= 0 || p <= 0) return 0;
     if (p >= 1) return n;
-    if (n * p * (1 - p) >= 25) return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * this.normal())));
+    if (n * p * (1 - p) >= 25)
+      return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * this.normal())));
     if (p > 0.5) return n - this.binomial(n, 1 - p);
     const ratio = p / (1 - p);
     let f = (1 - p) ** n;
     let u = this.uniform();
     let k = 0;
-    while (u > f && k < n) { u -= f; f *= (ratio * (n - k)) / (k + 1); k++; }
+    while (u > f && k < n) {
+      u -= f;
+      f *= (ratio * (n - k)) / (k + 1);
+      k++;
+    }
     return k;
   }
 }
 
 // ——— Scenarios ———
 
-interface RateScenario { kind: "rate"; name: string; baseline: number; canary: number }
-interface LatencyScenario { kind: "latency"; name: string; factor: number }
+interface RateScenario {
+  kind: "rate";
+  name: string;
+  baseline: number;
+  canary: number;
+}
+interface LatencyScenario {
+  kind: "latency";
+  name: string;
+  factor: number;
+}
 type Scenario = RateScenario | LatencyScenario;
 
 const scenarios: Scenario[] = [
@@ -112,7 +130,13 @@ function rulesFor(metric: string): TriggerRule[] {
   const direction = template.metrics.find((m) => m.key === metric)!.direction;
   return template.triggers
     .filter((t) => t.metric === metric && t.action === "automatic_rollback")
-    .map((t) => ({ mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, direction }));
+    .map((t) => ({
+      mode: t.mode,
+      comparison: t.comparison,
+      value: t.value,
+      durationMinutes: t.durationMinutes,
+      direction,
+    }));
 }
 const errorRules = rulesFor("error_rate");
 const latencyRules = rulesFor("p95_latency");
@@ -134,7 +158,10 @@ function simulate(s: Scenario, sampler: Sampler, buffer: Float64Array): Record<J
   const points: TriggerPoint[] = [];
   const canaryP95: number[] = [];
   const baselineP95: number[] = [];
-  let xc = 0, nc = 0, xb = 0, nb = 0;
+  let xc = 0,
+    nc = 0,
+    xb = 0,
+    nb = 0;
   for (let minute = 1; minute <= MINUTES; minute++) {
     const total = sampler.poisson(REQUESTS_PER_MINUTE);
     const canary = sampler.binomial(total, CANARY_SHARE);
@@ -147,11 +174,25 @@ function simulate(s: Scenario, sampler: Sampler, buffer: Float64Array): Record<J
     if (s.kind === "rate") {
       const ec = sampler.binomial(canary, s.canary);
       const eb = sampler.binomial(baseline, s.baseline);
-      xc += ec; nc += canary; xb += eb; nb += baseline;
-      points.push({ t, canary: canary ? (ec / canary) * 100 : null, baseline: baseline ? (eb / baseline) * 100 : null });
+      xc += ec;
+      nc += canary;
+      xb += eb;
+      nb += baseline;
+      points.push({
+        t,
+        canary: canary ? (ec / canary) * 100 : null,
+        baseline: baseline ? (eb / baseline) * 100 : null,
+      });
       mark("triggers", () => errorRules.some((r) => evaluateTrigger(r, points, now).state === "breached"));
       mark("naive", () => zTestWorse(xc, nc, xb, nb));
-      const verdict = judge({ label: "Error rate", unit: "%", direction: "lower_is_better", canary: { kind: "counts", numerator: xc, denominator: nc }, baseline: { kind: "counts", numerator: xb, denominator: nb }, settings: FOR_COUNTS }).verdict;
+      const verdict = judge({
+        label: "Error rate",
+        unit: "%",
+        direction: "lower_is_better",
+        canary: { kind: "counts", numerator: xc, denominator: nc },
+        baseline: { kind: "counts", numerator: xb, denominator: nb },
+        settings: FOR_COUNTS,
+      }).verdict;
       mark("sequential", () => verdict === "fail");
       mark("sequentialAny", () => verdict === "fail" || verdict === "marginal");
     } else {
@@ -167,7 +208,13 @@ function simulate(s: Scenario, sampler: Sampler, buffer: Float64Array): Record<J
         const mw = mannWhitneyU(canaryP95, baselineP95);
         return mw.z > 0 && mw.pValue < 0.05;
       });
-      const input = { label: "p95 latency", unit: "ms", direction: "lower_is_better" as const, canary: { kind: "values" as const, values: canaryP95 }, baseline: { kind: "values" as const, values: baselineP95 } };
+      const input = {
+        label: "p95 latency",
+        unit: "ms",
+        direction: "lower_is_better" as const,
+        canary: { kind: "values" as const, values: canaryP95 },
+        baseline: { kind: "values" as const, values: baselineP95 },
+      };
       const verdict = judge({ ...input, settings: FOR_VALUES }).verdict;
       mark("sequential", () => verdict === "fail");
       mark("sequentialAny", () => verdict === "fail" || verdict === "marginal");
@@ -185,7 +232,10 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-interface Outcome { rate: number; medianMinutes: number | null }
+interface Outcome {
+  rate: number;
+  medianMinutes: number | null;
+}
 const started = performance.now();
 const results = new Map<string, Record<JudgeName, Outcome>>();
 scenarios.forEach((s, index) => {
@@ -196,14 +246,24 @@ scenarios.forEach((s, index) => {
     const first = simulate(s, sampler, buffer);
     for (const j of JUDGES) if (first[j] !== null) minutes[j].push(first[j]);
   }
-  results.set(s.name, Object.fromEntries(JUDGES.map((j) => [j, { rate: minutes[j].length / ROLLOUTS, medianMinutes: median(minutes[j]) }])) as Record<JudgeName, Outcome>);
+  results.set(
+    s.name,
+    Object.fromEntries(
+      JUDGES.map((j) => [j, { rate: minutes[j].length / ROLLOUTS, medianMinutes: median(minutes[j]) }]),
+    ) as Record<JudgeName, Outcome>,
+  );
 });
 const elapsed = (performance.now() - started) / 1000;
 
-const cell = (o: Outcome) => `${(o.rate * 100).toFixed(1).padStart(5)}%  ${o.medianMinutes === null ? "   –  " : `${String(o.medianMinutes).padStart(3)} min`}`;
+const cell = (o: Outcome) =>
+  `${(o.rate * 100).toFixed(1).padStart(5)}%  ${o.medianMinutes === null ? "   –  " : `${String(o.medianMinutes).padStart(3)} min`}`;
 const headers = ["(a) template triggers", "(b) naive, every minute", "(c) sequential judge"];
-console.log(`Canary judges on the same simulated rollouts: ${ROLLOUTS} per scenario, judged every minute for ${MINUTES} min,`);
-console.log(`${REQUESTS_PER_MINUTE} requests/min, ${CANARY_SHARE * 100}% canary (seed ${SEED}). Cells: rolled back %, median minute of rollback.\n`);
+console.log(
+  `Canary judges on the same simulated rollouts: ${ROLLOUTS} per scenario, judged every minute for ${MINUTES} min,`,
+);
+console.log(
+  `${REQUESTS_PER_MINUTE} requests/min, ${CANARY_SHARE * 100}% canary (seed ${SEED}). Cells: rolled back %, median minute of rollback.\n`,
+);
 console.log(`${"scenario".padEnd(28)}${headers.map((h) => h.padEnd(26)).join("")}`);
 for (const s of scenarios) {
   const r = results.get(s.name)!;
@@ -213,14 +273,28 @@ for (const s of scenarios) {
 // the plan page but rolls nothing back.
 console.log('\nThe sequential judge saying "marginal" or "fail" (shown on the plan page; only "fail" rolls back):');
 for (const s of scenarios) console.log(`${s.name.padEnd(28)}${cell(results.get(s.name)!.sequentialAny)}`);
-console.log(`\nSequential settings: alpha ${FOR_COUNTS.alpha}, smallest regression ${FOR_COUNTS.smallestRegression * 100}% (fails above ${1 + FOR_COUNTS.smallestRegression}×), minimum ${FOR_COUNTS.minSample} requests or ${FOR_VALUES.minSample} points per cohort.`);
+console.log(
+  `\nSequential settings: alpha ${FOR_COUNTS.alpha}, smallest regression ${FOR_COUNTS.smallestRegression * 100}% (fails above ${1 + FOR_COUNTS.smallestRegression}×), minimum ${FOR_COUNTS.minSample} requests or ${FOR_VALUES.minSample} points per cohort.`,
+);
 
 const aa = results.get(scenarios[0]!.name)!;
 const double = results.get(scenarios[1]!.name)!;
 const targets = [
-  { what: "A/A: sequential false rollbacks ≤ 5%", holds: aa.sequential.rate <= 0.05, seen: `${(aa.sequential.rate * 100).toFixed(1)}%` },
-  { what: "A/A: naive peeking rolls back more often than the sequential judge", holds: aa.naive.rate > aa.sequential.rate, seen: `${(aa.naive.rate * 100).toFixed(1)}% vs ${(aa.sequential.rate * 100).toFixed(1)}%` },
-  { what: "2× error rate: sequential detects in ≥ 95% of rollouts", holds: double.sequential.rate >= 0.95, seen: `${(double.sequential.rate * 100).toFixed(1)}%, median ${double.sequential.medianMinutes ?? "–"} min` },
+  {
+    what: "A/A: sequential false rollbacks ≤ 5%",
+    holds: aa.sequential.rate <= 0.05,
+    seen: `${(aa.sequential.rate * 100).toFixed(1)}%`,
+  },
+  {
+    what: "A/A: naive peeking rolls back more often than the sequential judge",
+    holds: aa.naive.rate > aa.sequential.rate,
+    seen: `${(aa.naive.rate * 100).toFixed(1)}% vs ${(aa.sequential.rate * 100).toFixed(1)}%`,
+  },
+  {
+    what: "2× error rate: sequential detects in ≥ 95% of rollouts",
+    holds: double.sequential.rate >= 0.95,
+    seen: `${(double.sequential.rate * 100).toFixed(1)}%, median ${double.sequential.medianMinutes ?? "–"} min`,
+  },
 ];
 console.log("\nTargets:");
 for (const t of targets) console.log(`  ${t.holds ? "✓" : "✗"} ${t.what}: ${t.seen}`);

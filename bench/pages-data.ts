@@ -51,32 +51,68 @@ export async function build(handle: DbHandle, size: Size): Promise<Built> {
   const started = Date.now();
   const projectRows = await db
     .insert(projects)
-    .values(Array.from({ length: size.projects }, (_, i) => ({ slug: `${size.name}-${i + 1}`, name: `Project ${i + 1}` })))
+    .values(
+      Array.from({ length: size.projects }, (_, i) => ({ slug: `${size.name}-${i + 1}`, name: `Project ${i + 1}` })),
+    )
     .returning({ id: projects.id, slug: projects.slug });
-  const [me] = await db.insert(users).values({ email: EMAIL, name: "Rilis Manajer", passwordHash: await hashPassword(PASSWORD) }).returning({ id: users.id });
-  await db.insert(memberships).values(projectRows.flatMap((p) => (["release_manager", "engineer", "approver"] as const).map((role) => ({ projectId: p.id, userId: me!.id, role }))));
+  const [me] = await db
+    .insert(users)
+    .values({ email: EMAIL, name: "Rilis Manajer", passwordHash: await hashPassword(PASSWORD) })
+    .returning({ id: users.id });
+  await db.insert(memberships).values(
+    projectRows.flatMap((p) =>
+      (["release_manager", "engineer", "approver"] as const).map((role) => ({
+        projectId: p.id,
+        userId: me!.id,
+        role,
+      })),
+    ),
+  );
   const people = await db
     .insert(users)
-    .values(Array.from({ length: size.people }, (_, i) => ({ email: `person-${i + 1}@bench.local`, name: `Person ${i + 1}` })))
+    .values(
+      Array.from({ length: size.people }, (_, i) => ({
+        email: `person-${i + 1}@bench.local`,
+        name: `Person ${i + 1}`,
+      })),
+    )
     .returning({ id: users.id });
-  await db.insert(memberships).values(people.map((p, i) => ({ projectId: projectRows[i % projectRows.length]!.id, userId: p.id, role: roles[i % roles.length]! })));
+  await db.insert(memberships).values(
+    people.map((p, i) => ({
+      projectId: projectRows[i % projectRows.length]!.id,
+      userId: p.id,
+      role: roles[i % roles.length]!,
+    })),
+  );
   const actor = (await loadUserActor(db, me!.id))!;
   const ctx = { db, actor, requestId: null };
 
   const running: string[] = [];
   for (let i = 0; i < size.plans; i++) {
     const project = projectRows[i % projectRows.length]!;
-    const { planId } = await createPlan(ctx, { projectId: project.id, template: templates[i % templates.length], name: `Release ${i + 1}`, releaseVersion: `2.${i}.0` });
+    const { planId } = await createPlan(ctx, {
+      projectId: project.id,
+      template: templates[i % templates.length],
+      name: `Release ${i + 1}`,
+      releaseVersion: `2.${i}.0`,
+    });
     if (i < size.running) {
       await transitionPlan(ctx, { planId, version: 1, action: "start" });
       running.push(planId);
     }
-    if ((i + 1) % 250 === 0) console.log(`bench:pages: ${size.name}: ${i + 1} of ${size.plans} plans (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if ((i + 1) % 250 === 0)
+      console.log(
+        `bench:pages: ${size.name}: ${i + 1} of ${size.plans} plans (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
   }
 
   // The running plans started 30 days ago, so their pages chart the whole month.
-  await db.execute(sql`update plans set started_at = now() - interval '30 days' where id in (select (jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))::uuid)`);
-  await db.execute(sql`update phases set actual_start_at = now() - interval '30 days' where status = 'active' and plan_id in (select (jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))::uuid)`);
+  await db.execute(
+    sql`update plans set started_at = now() - interval '30 days' where id in (select (jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))::uuid)`,
+  );
+  await db.execute(
+    sql`update phases set actual_start_at = now() - interval '30 days' where status = 'active' and plan_id in (select (jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))::uuid)`,
+  );
 
   // Four KPIs of every running plan, a canary sample a minute for the last 30 days, near target.
   const kpis = await db
@@ -93,9 +129,16 @@ export async function build(handle: DbHandle, size: Size): Promise<Built> {
       from generate_series(date_trunc('minute', now()) - interval '30 days', date_trunc('minute', now()), interval '1 minute') as g(ts)`);
   }
   for (let i = 0; i < watched.length; i += 40) {
-    await db.transaction((tx) => rebuildRollups(tx, watched.slice(i, i + 40).map((k) => k.id)));
+    await db.transaction((tx) =>
+      rebuildRollups(
+        tx,
+        watched.slice(i, i + 40).map((k) => k.id),
+      ),
+    );
   }
-  console.log(`bench:pages: ${size.name}: ${watched.length} KPIs × 30 days of minute samples (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `bench:pages: ${size.name}: ${watched.length} KPIs × 30 days of minute samples (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
 
   // The audit trail up to its size: ticks and sign-offs spread over the projects and their plans.
   const existing = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from audit_events`))[0]?.n ?? 0;
@@ -117,7 +160,6 @@ export async function build(handle: DbHandle, size: Size): Promise<Built> {
   const [first] = await db.select({ slug: projects.slug }).from(projects).where(eq(projects.id, projectRows[0]!.id));
   return { projectSlug: first!.slug, runningPlanId: running[0]! };
 }
-
 
 /** What build() returned, read back from a database it filled earlier. */
 export async function builtBefore(handle: DbHandle, size: Size): Promise<Built> {

@@ -36,7 +36,10 @@ interface Answer {
   location: string | undefined;
 }
 
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     let ttfb = 0;
@@ -108,7 +111,13 @@ async function pageScripts(base: string, pagePath: string, cookie: string): Prom
   const { chromium } = await import("@playwright/test");
   const browser = await chromium.launch({
     executablePath: process.env.E2E_CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -117,15 +126,30 @@ async function pageScripts(base: string, pagePath: string, cookie: string): Prom
     const page = await context.newPage();
     const scripts: { url: string; bytes: Promise<number> }[] = [];
     page.on("response", (res) => {
-      if (res.request().resourceType() === "script") scripts.push({ url: new URL(res.url()).pathname, bytes: res.body().then((b) => zlib.gzipSync(b).length, () => 0) });
+      if (res.request().resourceType() === "script")
+        scripts.push({
+          url: new URL(res.url()).pathname,
+          bytes: res.body().then(
+            (b) => zlib.gzipSync(b).length,
+            () => 0,
+          ),
+        });
     });
     const answer = await page.goto(`${base}${pagePath}`, { waitUntil: "networkidle" });
     // Until every chart has replaced its placeholder (they load after the page).
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 30_000 });
     await page.waitForLoadState("networkidle");
     const html = (await answer?.text()) ?? "";
-    const inHtml = new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => new URL(m[1]!.replaceAll("&amp;", "&"), base).pathname));
-    const kb = async (initial: boolean) => (await Promise.all(scripts.filter((s) => inHtml.has(s.url) === initial).map((s) => s.bytes))).reduce((a, b) => a + b, 0) / 1024;
+    const inHtml = new Set(
+      [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map(
+        (m) => new URL(m[1]!.replaceAll("&amp;", "&"), base).pathname,
+      ),
+    );
+    const kb = async (initial: boolean) =>
+      (await Promise.all(scripts.filter((s) => inHtml.has(s.url) === initial).map((s) => s.bytes))).reduce(
+        (a, b) => a + b,
+        0,
+      ) / 1024;
     return { initial: await kb(true), later: await kb(false) };
   } finally {
     await browser.close();
@@ -133,19 +157,23 @@ async function pageScripts(base: string, pagePath: string, cookie: string): Prom
 }
 
 function startServer(databaseUrl: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: "production",
-      PHASEGATE_DEMO_SEED: "0",
-      PHASEGATE_BACKGROUND: "0",
-      PHASEGATE_LOG_LEVEL: "warn",
-      AUTH_SECRET: "bench-only-session-secret-0123456789abcdef",
+  const child = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        NODE_ENV: "production",
+        PHASEGATE_DEMO_SEED: "0",
+        PHASEGATE_BACKGROUND: "0",
+        PHASEGATE_LOG_LEVEL: "warn",
+        AUTH_SECRET: "bench-only-session-secret-0123456789abcdef",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   child.stderr!.on("data", (chunk: Buffer) => {
     const text = chunk.toString().trim();
     if (text) console.error(`[server ${port}] ${text.slice(0, 400)}`);
@@ -168,10 +196,15 @@ type SizeName = "small" | "large";
 const KEEP = process.env.BENCH_PAGES_KEEP === "1";
 
 /** The database of one size: fresh and dropped afterwards, or (BENCH_PAGES_KEEP=1) kept and reused. */
-function withSized<T>(size: (typeof sizeList)[number], fn: (handle: DbHandle, url: string, built: Built) => Promise<T>): Promise<T> {
+function withSized<T>(
+  size: (typeof sizeList)[number],
+  fn: (handle: DbHandle, url: string, built: Built) => Promise<T>,
+): Promise<T> {
   if (!KEEP) return withBenchDatabase(async (handle, url) => fn(handle, url, await build(handle, size)));
   const name = `phasegate_bench_pages_${size.name}_${size.plans}`;
-  return withKeptDatabase(name, async (handle, url, created) => fn(handle, url, created ? await build(handle, size) : await builtBefore(handle, size)));
+  return withKeptDatabase(name, async (handle, url, created) =>
+    fn(handle, url, created ? await build(handle, size) : await builtBefore(handle, size)),
+  );
 }
 
 await withSized(sizeList[0]!, async (_small, smallUrl, smallBuilt) => {
@@ -196,7 +229,8 @@ await withSized(sizeList[0]!, async (_small, smallUrl, smallBuilt) => {
         for (const page of pages) {
           for (const s of round % 2 ? (["large", "small"] as const) : (["small", "large"] as const)) {
             const res = await request(`${bases[s]}${page.path(s)}`, { headers: { cookie: cookies[s] } });
-            if (res.status !== 200) throw new Error(`${page.name} (${s}) answered ${res.status}${res.location ? ` → ${res.location}` : ""}`);
+            if (res.status !== 200)
+              throw new Error(`${page.name} (${s}) answered ${res.status}${res.location ? ` → ${res.location}` : ""}`);
             if (round < WARMUP) {
               continue;
             }
@@ -213,26 +247,38 @@ await withSized(sizeList[0]!, async (_small, smallUrl, smallBuilt) => {
       for (const page of pages) js.set(page.name, await pageScripts(bases.large, page.path("large"), cookies.large));
 
       const fmt = (ms: number) => `${ms.toFixed(0).padStart(5)} ms`;
-      console.log(`\nPages, signed in as a release manager of every project; ${ROUNDS} rounds alternated, after ${WARMUP} warm-ups (loopback, PostgreSQL):`);
-      console.log(`  small: ${sizeList[0]!.plans} plans, ${sizeList[0]!.running} running; large: ${sizeList[1]!.plans} plans in ${sizeList[1]!.projects} projects, ${sizeList[1]!.running} running, ${sizeList[1]!.people} people, ${sizeList[1]!.auditRows.toLocaleString("en-US")} audit rows`);
-      console.log(`  ${"page".padEnd(11)} ${"size".padEnd(6)} ${"TTFB p50".padStart(9)} ${"TTFB p95".padStart(9)} ${"done p50".padStart(9)} ${"done p95".padStart(9)} ${"HTML".padStart(9)}`);
+      console.log(
+        `\nPages, signed in as a release manager of every project; ${ROUNDS} rounds alternated, after ${WARMUP} warm-ups (loopback, PostgreSQL):`,
+      );
+      console.log(
+        `  small: ${sizeList[0]!.plans} plans, ${sizeList[0]!.running} running; large: ${sizeList[1]!.plans} plans in ${sizeList[1]!.projects} projects, ${sizeList[1]!.running} running, ${sizeList[1]!.people} people, ${sizeList[1]!.auditRows.toLocaleString("en-US")} audit rows`,
+      );
+      console.log(
+        `  ${"page".padEnd(11)} ${"size".padEnd(6)} ${"TTFB p50".padStart(9)} ${"TTFB p95".padStart(9)} ${"done p50".padStart(9)} ${"done p95".padStart(9)} ${"HTML".padStart(9)}`,
+      );
       const verdicts: string[] = [];
       for (const page of pages) {
         for (const s of ["small", "large"] as const) {
           const st = stats.get(`${page.name}|${s}`)!;
-          console.log(`  ${page.name.padEnd(11)} ${s.padEnd(6)} ${fmt(percentile(st.ttfb, 50))} ${fmt(percentile(st.ttfb, 95))} ${fmt(percentile(st.total, 50))} ${fmt(percentile(st.total, 95))} ${`${(st.html / 1024).toFixed(0)} KB`.padStart(9)}`);
+          console.log(
+            `  ${page.name.padEnd(11)} ${s.padEnd(6)} ${fmt(percentile(st.ttfb, 50))} ${fmt(percentile(st.ttfb, 95))} ${fmt(percentile(st.total, 50))} ${fmt(percentile(st.total, 95))} ${`${(st.html / 1024).toFixed(0)} KB`.padStart(9)}`,
+          );
         }
         const small = stats.get(`${page.name}|small`)!;
         const large = stats.get(`${page.name}|large`)!;
         const r50 = percentile(large.total, 50) / percentile(small.total, 50);
         const r95 = percentile(large.total, 95) / percentile(small.total, 95);
-        verdicts.push(`  ${page.name.padEnd(11)} large ÷ small: p50 ${r50.toFixed(2)}×, p95 ${r95.toFixed(2)}× (target ≤ 2×: ${r50 <= 2 && r95 <= 2 ? "met" : "NOT met"}); JavaScript ${js.get(page.name)!.initial.toFixed(0)} KB gzip, then ${js.get(page.name)!.later.toFixed(0)} KB of charts`);
+        verdicts.push(
+          `  ${page.name.padEnd(11)} large ÷ small: p50 ${r50.toFixed(2)}×, p95 ${r95.toFixed(2)}× (target ≤ 2×: ${r50 <= 2 && r95 <= 2 ? "met" : "NOT met"}); JavaScript ${js.get(page.name)!.initial.toFixed(0)} KB gzip, then ${js.get(page.name)!.later.toFixed(0)} KB of charts`,
+        );
       }
       console.log("");
       for (const v of verdicts) console.log(v);
       const planP95 = percentile(stats.get("plan page|large")!.total, 95);
       const planJs = js.get("plan page")!.initial;
-      console.log(`  plan page p95 at large: ${planP95.toFixed(0)} ms (target ≤ 300 ms: ${planP95 <= 300 ? "met" : "NOT met"}); its JavaScript before it is interactive ${planJs.toFixed(0)} KB gzip (target < 250 KB: ${planJs < 250 ? "met" : "NOT met"}; the charts follow, ${js.get("plan page")!.later.toFixed(0)} KB)`);
+      console.log(
+        `  plan page p95 at large: ${planP95.toFixed(0)} ms (target ≤ 300 ms: ${planP95 <= 300 ? "met" : "NOT met"}); its JavaScript before it is interactive ${planJs.toFixed(0)} KB gzip (target < 250 KB: ${planJs < 250 ? "met" : "NOT met"}; the charts follow, ${js.get("plan page")!.later.toFixed(0)} KB)`,
+      );
     } finally {
       await Promise.all([stop(servers.small), stop(servers.large)]);
     }

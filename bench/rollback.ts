@@ -24,7 +24,10 @@ const POLL_MS = 2;
 const BATCH = 10;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-function call(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+function call(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent }, (res) => {
       let body = "";
@@ -58,33 +61,66 @@ await withBenchDatabase(async (handle, databaseUrl) => {
   const project = await makeProject(db, "rollback-bench");
   const rm = await makeUser(db, { projectId: project.id, roles: ["release_manager"] });
   const ctx = { db, actor: rm, requestId: null };
-  const metricsToken = (await createApiToken(ctx, { projectId: project.id, name: "pipeline", scopes: ["metrics:write"] })).token;
-  const flagsToken = (await createApiToken(ctx, { projectId: project.id, name: "sdk", scopes: ["flags:evaluate"] })).token;
+  const metricsToken = (
+    await createApiToken(ctx, { projectId: project.id, name: "pipeline", scopes: ["metrics:write"] })
+  ).token;
+  const flagsToken = (await createApiToken(ctx, { projectId: project.id, name: "sdk", scopes: ["flags:evaluate"] }))
+    .token;
 
   const [appPort, edgePort] = [await freePort(), await freePort()];
-  const env = { DATABASE_URL: databaseUrl, PHASEGATE_DEMO_SEED: "0", PHASEGATE_LOG_LEVEL: "warn", OFREP_RATE_LIMIT: "0" };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    PHASEGATE_DEMO_SEED: "0",
+    PHASEGATE_LOG_LEVEL: "warn",
+    OFREP_RATE_LIMIT: "0",
+  };
   // No trigger timer: the closing sample's own evaluation at ingest is what is measured.
-  const app = startNext("app", appPort, { ...env, PHASEGATE_BACKGROUND: "0", AUTH_SECRET: "bench-only-session-secret-0123456789abcdef" });
+  const app = startNext("app", appPort, {
+    ...env,
+    PHASEGATE_BACKGROUND: "0",
+    AUTH_SECRET: "bench-only-session-secret-0123456789abcdef",
+  });
   const edge = startEdge("edge", edgePort, env);
   try {
     await waitUntilHealthy(app, "/api/health");
     await waitUntilHealthy(edge, "/health");
     /** A running canary with its flag, and the breach pushed up to just short of the window. */
     async function prepare(run: number) {
-      const { planId } = await createPlan(ctx, { projectId: project.id, template: "canary", name: `Breach ${run}`, releaseVersion: `1.${run}.0` });
+      const { planId } = await createPlan(ctx, {
+        projectId: project.id,
+        template: "canary",
+        name: `Breach ${run}`,
+        releaseVersion: `1.${run}.0`,
+      });
       await transitionPlan(ctx, { planId, version: 1, action: "start" });
       // The phase has been running for an hour, so the trigger's five minutes fit inside it.
-      await db.update(phases).set({ actualStartAt: new Date(Date.now() - 3600_000) }).where(and(eq(phases.planId, planId), eq(phases.status, "active")));
+      await db
+        .update(phases)
+        .set({ actualStartAt: new Date(Date.now() - 3600_000) })
+        .where(and(eq(phases.planId, planId), eq(phases.status, "active")));
       const key = `rollback.run-${run}`;
       await db.transaction(async (tx) => {
-        await tx.insert(flags).values({ projectId: project.id, key, type: "boolean", variants: { on: true, off: false }, defaultVariant: "off", rolloutVariant: "on", planId });
-        await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "flags.changed", projectId: project.id })})`);
+        await tx.insert(flags).values({
+          projectId: project.id,
+          key,
+          type: "boolean",
+          variants: { on: true, off: false },
+          defaultVariant: "off",
+          rolloutVariant: "on",
+          planId,
+        });
+        await tx.execute(
+          sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: "flags.changed", projectId: project.id })})`,
+        );
       });
       const push = (samples: { at: number; value: number }[]) =>
         call(`http://127.0.0.1:${appPort}/api/v1/metrics`, {
           method: "POST",
           headers: { authorization: `Bearer ${metricsToken}`, "content-type": "application/json" },
-          body: JSON.stringify({ plan: planId, samples: samples.map((x) => ({ metric: "error_rate", ts: new Date(x.at).toISOString(), value: x.value })) }),
+          body: JSON.stringify({
+            plan: planId,
+            samples: samples.map((x) => ({ metric: "error_rate", ts: new Date(x.at).toISOString(), value: x.value })),
+          }),
         });
       // Healthy ten minutes ago, then 7.8% for the last 2 min 55 s: with the evaluator's 2 minutes of
       // coverage slack that is 4 min 55 s of the trigger's 5, so the window is still open.
@@ -104,7 +140,9 @@ await withBenchDatabase(async (handle, databaseUrl) => {
           headers: { authorization: `Bearer ${flagsToken}`, "content-type": "application/json" },
           body: JSON.stringify({ context: { targetingKey: `user-${run}` } }),
         });
-        return res.status === 200 ? (JSON.parse(res.body) as { metadata?: { rolloutPercent?: number } }).metadata?.rolloutPercent : undefined;
+        return res.status === 200
+          ? (JSON.parse(res.body) as { metadata?: { rolloutPercent?: number } }).metadata?.rolloutPercent
+          : undefined;
       };
       await until(`the edge to serve ${key} at 5%`, async () => ((await evaluate()) === 5 ? true : undefined));
       return { run, planId, push, evaluate, closesAt: breachFrom + 181_000 };
@@ -127,10 +165,13 @@ await withBenchDatabase(async (handle, databaseUrl) => {
             const [row] = await db.select({ status: plans.status }).from(plans).where(eq(plans.id, r.planId));
             return row?.status === "rolled_back" ? performance.now() - started : undefined;
           }),
-          until("the edge to answer 0%", async () => ((await r.evaluate()) === 0 ? performance.now() - started : undefined)),
+          until("the edge to answer 0%", async () =>
+            (await r.evaluate()) === 0 ? performance.now() - started : undefined,
+          ),
         ]);
         const answer = await closing;
-        if (answer.status !== 200) throw new Error(`run ${r.run}: the closing sample answered ${answer.status} ${answer.body}`);
+        if (answer.status !== 200)
+          throw new Error(`run ${r.run}: the closing sample answered ${answer.status} ${answer.body}`);
         rolledBack.push(plan);
         edgeAtZero.push(edgeZero);
       }
@@ -138,9 +179,15 @@ await withBenchDatabase(async (handle, databaseUrl) => {
     }
     const line = (name: string, xs: number[]) => {
       const p95 = percentile(xs, 95);
-      return `  ${name.padEnd(12)}: p50 ${percentile(xs, 50).toFixed(0).padStart(4)} ms, p95 ${p95.toFixed(0).padStart(4)} ms, max ${Math.max(...xs).toFixed(0).padStart(4)} ms (target p95 ≤ 1,000 ms: ${p95 <= 1000 ? "met" : "NOT met"})`;
+      return `  ${name.padEnd(12)}: p50 ${percentile(xs, 50).toFixed(0).padStart(4)} ms, p95 ${p95.toFixed(0).padStart(4)} ms, max ${Math.max(
+        ...xs,
+      )
+        .toFixed(0)
+        .padStart(4)} ms (target p95 ≤ 1,000 ms: ${p95 <= 1000 ? "met" : "NOT met"})`;
     };
-    console.log(`\nFrom the sample that closes an automatic trigger's window, ${RUNS} runs (app and edge on one PostgreSQL database):`);
+    console.log(
+      `\nFrom the sample that closes an automatic trigger's window, ${RUNS} runs (app and edge on one PostgreSQL database):`,
+    );
     console.log(line("rolled back", rolledBack));
     console.log(line("edge at 0%", edgeAtZero));
   } finally {

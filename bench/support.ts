@@ -5,7 +5,8 @@ import { type DbHandle, openDatabase } from "../db/client";
 // Benchmarks run against a real PostgreSQL server (BENCH_DATABASE_URL, else TEST_DATABASE_URL,
 // else the local server), in a database of their own that is dropped afterwards.
 
-export const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const serverUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export async function withBenchDatabase<T>(fn: (handle: DbHandle, url: string) => Promise<T>): Promise<T> {
   const name = `phasegate_bench_${randomBytes(5).toString("hex")}`;
@@ -34,7 +35,10 @@ export function median(values: number[]): number {
  * Like withBenchDatabase, but the database keeps its name and is not dropped: `fill` runs only
  * when it was just created (BENCH_PAGES_KEEP=1 reuses a slow-to-build database between runs).
  */
-export async function withKeptDatabase<T>(name: string, fn: (handle: DbHandle, url: string, created: boolean) => Promise<T>): Promise<T> {
+export async function withKeptDatabase<T>(
+  name: string,
+  fn: (handle: DbHandle, url: string, created: boolean) => Promise<T>,
+): Promise<T> {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
   if (!exists) await admin.unsafe(`create database ${name}`);

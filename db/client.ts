@@ -83,7 +83,10 @@ export function describePostgresUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError("config:database", "DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database");
+    throw new AppError(
+      "config:database",
+      "DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database",
+    );
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new AppError("config:database", `DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
@@ -101,7 +104,13 @@ export async function openDatabase(config: DbConfig): Promise<DbHandle> {
     throw new AppError("config:database", `Migrations not found in ${migrationsFolder}; run from the project folder`);
   }
   return config.databaseUrl
-    ? openPostgres(config.databaseUrl, migrationsFolder, config.maxConnections ?? 10, config.migrationUrl, config.onQuery)
+    ? openPostgres(
+        config.databaseUrl,
+        migrationsFolder,
+        config.maxConnections ?? 10,
+        config.migrationUrl,
+        config.onQuery,
+      )
     : openPglite(config.pgliteDir ?? DEFAULT_PGLITE_DIR, migrationsFolder, config.onQuery);
 }
 
@@ -112,7 +121,9 @@ async function countMigrations(db: Database): Promise<number> {
 
 /** Migrations in the folder's journal: what a database that is up to date has applied. */
 function journalLength(migrationsFolder: string): number {
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries?: unknown[] };
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
+    entries?: unknown[];
+  };
   return journal.entries?.length ?? 0;
 }
 
@@ -170,7 +181,10 @@ function lockFolder(dir: string): () => void {
       if ((error as { code?: string }).code !== "EEXIST") throw error;
       const holder = Number(fs.readFileSync(lock, "utf8"));
       if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new AppError("config:database", `PGlite folder "${dir}" is in use by process ${holder}; PGlite allows one process per folder — stop it, or use DATABASE_URL for several`);
+        throw new AppError(
+          "config:database",
+          `PGlite folder "${dir}" is in use by process ${holder}; PGlite allows one process per folder — stop it, or use DATABASE_URL for several`,
+        );
       }
       fs.rmSync(lock, { force: true }); // stale: its process is gone
     }
@@ -230,7 +244,10 @@ async function openPglite(dir: string, migrationsFolder: string, onQuery?: (quer
  */
 export async function restorePgliteFolder(dir: string, dump: Blob): Promise<void> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f !== ".phasegate.pid")) {
-    throw new AppError("config:database", `PGlite folder "${dir}" is not empty: restore into a new folder (set PGLITE_DIR)`);
+    throw new AppError(
+      "config:database",
+      `PGlite folder "${dir}" is not empty: restore into a new folder (set PGLITE_DIR)`,
+    );
   }
   prepareFolder(dir);
   const unlock = lockFolder(dir);
@@ -249,10 +266,19 @@ export function applicationName(): string {
   return `phasegate:${process.pid}`;
 }
 
-async function openPostgres(url: string, migrationsFolder: string, max: number, migrationUrl: string | undefined, onQuery?: (query: string) => void): Promise<DbHandle> {
+async function openPostgres(
+  url: string,
+  migrationsFolder: string,
+  max: number,
+  migrationUrl: string | undefined,
+  onQuery?: (query: string) => void,
+): Promise<DbHandle> {
   const target = describePostgresUrl(url);
   if (migrationUrl && describePostgresUrl(migrationUrl) !== target) {
-    throw new AppError("config:database", `MIGRATION_DATABASE_URL points at ${describePostgresUrl(migrationUrl)} but DATABASE_URL at ${target}: both must name the same database`);
+    throw new AppError(
+      "config:database",
+      `MIGRATION_DATABASE_URL points at ${describePostgresUrl(migrationUrl)} but DATABASE_URL at ${target}: both must name the same database`,
+    );
   }
   const options = {
     max,
@@ -316,7 +342,8 @@ async function openPostgres(url: string, migrationsFolder: string, max: number, 
 // several bundles (instrumentation, routes); PGlite must never be opened twice on one folder.
 type Slot = { handle?: Promise<DbHandle>; shutDown?: boolean };
 const slotKey = Symbol.for("phasegate.db");
-const slot: Slot = ((globalThis as Record<symbol, unknown>)[slotKey] as Slot | undefined) ??
+const slot: Slot =
+  ((globalThis as Record<symbol, unknown>)[slotKey] as Slot | undefined) ??
   ((globalThis as Record<symbol, unknown>)[slotKey] = {} as Slot);
 
 /** The process-wide database, opened and migrated on first use. A failed open is retried next call. */

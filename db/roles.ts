@@ -19,10 +19,17 @@ export function loginFromUrl(url: string, setting: string): RoleLogin {
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError("config:database", `${setting} is not a valid URL; expected postgres://user:password@host:5432/database`);
+    throw new AppError(
+      "config:database",
+      `${setting} is not a valid URL; expected postgres://user:password@host:5432/database`,
+    );
   }
   const user = decodeURIComponent(parsed.username);
-  if (!ROLE_NAME.test(user)) throw new AppError("config:database", `${setting} must name its role in lower case letters, digits and _ (got “${user || "no user"}”)`);
+  if (!ROLE_NAME.test(user))
+    throw new AppError(
+      "config:database",
+      `${setting} must name its role in lower case letters, digits and _ (got “${user || "no user"}”)`,
+    );
   return { user, password: parsed.password ? decodeURIComponent(parsed.password) : null };
 }
 
@@ -41,27 +48,49 @@ export async function setUpRoles(plan: RolesPlan): Promise<string[]> {
       select current_user as owner, current_database() as database, rolsuper as superuser from pg_roles where rolname = current_user`;
     const { owner, database } = me!;
     for (const role of [plan.runtime, plan.edge].filter((r): r is RoleLogin => r !== null)) {
-      if (role.user === owner) throw new AppError("config:database", `the role “${role.user}” is the owner (MIGRATION_DATABASE_URL's role); the runtime and edge roles must be other roles`);
+      if (role.user === owner)
+        throw new AppError(
+          "config:database",
+          `the role “${role.user}” is the owner (MIGRATION_DATABASE_URL's role); the runtime and edge roles must be other roles`,
+        );
     }
-    if (plan.edge && plan.edge.user === plan.runtime.user) throw new AppError("config:database", "DATABASE_URL and EDGE_DATABASE_URL must name different roles");
+    if (plan.edge && plan.edge.user === plan.runtime.user)
+      throw new AppError("config:database", "DATABASE_URL and EDGE_DATABASE_URL must name different roles");
 
     const run = async (statement: string, say?: string) => {
       await sql.unsafe(statement);
       if (say) done.push(say);
     };
     const quoted = async (template: string, ...args: (string | null)[]) => {
-      const [row] = await sql<{ statement: string }[]>`select format(${template}, variadic ${sql.array(args.map((a) => a ?? ""))}::text[]) as statement`;
+      const [row] = await sql<
+        { statement: string }[]
+      >`select format(${template}, variadic ${sql.array(args.map((a) => a ?? ""))}::text[]) as statement`;
       return row!.statement;
     };
     const ident = async (name: string) => (await sql<{ q: string }[]>`select quote_ident(${name}) as q`)[0]!.q;
 
-    for (const [label, role] of [["runtime", plan.runtime], ["edge", plan.edge]] as const) {
+    for (const [label, role] of [
+      ["runtime", plan.runtime],
+      ["edge", plan.edge],
+    ] as const) {
       if (!role) continue;
       const [exists] = await sql`select 1 from pg_roles where rolname = ${role.user}`;
       const attributes = "login nosuperuser nocreatedb nocreaterole noreplication nobypassrls";
-      if (!exists) await run(await quoted(`create role %I with ${attributes}`, role.user), `created the ${label} role ${role.user}`);
-      else await run(await quoted(`alter role %I with ${attributes}`, role.user), `the ${label} role ${role.user} exists; set it to log in without special powers`);
-      if (role.password) await run(await quoted("alter role %I with password %L", role.user, role.password), `set the ${label} role's password`);
+      if (!exists)
+        await run(
+          await quoted(`create role %I with ${attributes}`, role.user),
+          `created the ${label} role ${role.user}`,
+        );
+      else
+        await run(
+          await quoted(`alter role %I with ${attributes}`, role.user),
+          `the ${label} role ${role.user} exists; set it to log in without special powers`,
+        );
+      if (role.password)
+        await run(
+          await quoted("alter role %I with password %L", role.user, role.password),
+          `set the ${label} role's password`,
+        );
     }
 
     const db = await ident(database);
@@ -77,8 +106,12 @@ export async function setUpRoles(plan: RolesPlan): Promise<string[]> {
     await run(`grant select, insert, update, delete on all tables in schema public to ${runtime}`);
     await run(`revoke update, delete, truncate, references, trigger on audit_events from ${runtime}`);
     await run(`grant usage, select on all sequences in schema public to ${runtime}`);
-    await run(`alter default privileges for role ${ownerId} in schema public grant select, insert, update, delete on tables to ${runtime}`);
-    await run(`alter default privileges for role ${ownerId} in schema public grant usage, select on sequences to ${runtime}`);
+    await run(
+      `alter default privileges for role ${ownerId} in schema public grant select, insert, update, delete on tables to ${runtime}`,
+    );
+    await run(
+      `alter default privileges for role ${ownerId} in schema public grant usage, select on sequences to ${runtime}`,
+    );
     done.push(`granted ${plan.runtime.user} read and write on every table, and only INSERT and SELECT on audit_events`);
     if (edge) {
       await run(`grant select on all tables in schema public to ${edge}`);

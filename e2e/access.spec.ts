@@ -16,13 +16,21 @@ function routesIn(dir: string, prefix = ""): { path: string; kind: "page" | "rou
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      const segment = entry.name.startsWith("(") ? "" : entry.name.startsWith("[...") ? "/x" : entry.name.startsWith("[") ? `/${SAMPLE[entry.name.slice(1, -1)] ?? "x"}` : `/${entry.name}`;
+      const segment = entry.name.startsWith("(")
+        ? ""
+        : entry.name.startsWith("[...")
+          ? "/x"
+          : entry.name.startsWith("[")
+            ? `/${SAMPLE[entry.name.slice(1, -1)] ?? "x"}`
+            : `/${entry.name}`;
       out.push(...routesIn(full, prefix + segment));
     } else if (entry.name === "page.tsx") {
       out.push({ path: prefix || "/", kind: "page", methods: ["GET"] });
     } else if (entry.name === "route.ts") {
       const source = fs.readFileSync(full, "utf8");
-      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => new RegExp(`export (const|async function|function) ${m}\\b|export const \\{[^}]*\\b${m}\\b`).test(source));
+      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) =>
+        new RegExp(`export (const|async function|function) ${m}\\b|export const \\{[^}]*\\b${m}\\b`).test(source),
+      );
       out.push({ path: prefix, kind: "route", methods });
     }
   }
@@ -36,7 +44,12 @@ test.describe("anonymous visitors", () => {
   const apis = routes.filter((r) => r.kind === "route" && !PUBLIC_ROUTES.some((p) => p.test(r.path)));
 
   test("an unknown API or OFREP path is a JSON 404, never an HTML page", async ({ request }) => {
-    for (const route of ["/api/v1/nothing-here", "/api/v1/plans/%2e%2e/status", "/ofrep/v1/evaluate", "/ofrep/v1/evaluate/flags/%2e%2e/x"]) {
+    for (const route of [
+      "/api/v1/nothing-here",
+      "/api/v1/plans/%2e%2e/status",
+      "/ofrep/v1/evaluate",
+      "/ofrep/v1/evaluate/flags/%2e%2e/x",
+    ]) {
       const res = await request.post(route, { maxRedirects: 0, data: {} });
       expect(res.status(), route).toBe(404);
       expect(res.headers()["content-type"], route).toContain("application/json");
@@ -44,7 +57,9 @@ test.describe("anonymous visitors", () => {
   });
 
   test("the route list is not empty (the walk over app/ works)", () => {
-    expect(pages.map((p) => p.path)).toEqual(expect.arrayContaining(["/", "/admin", "/projects", `/plans/${SAMPLE.planId}`]));
+    expect(pages.map((p) => p.path)).toEqual(
+      expect.arrayContaining(["/", "/admin", "/projects", `/plans/${SAMPLE.planId}`]),
+    );
     expect(apis.map((p) => p.path)).toEqual(expect.arrayContaining(["/api/v1/plans"]));
   });
 
@@ -78,7 +93,9 @@ test.describe("sign-in", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("not the password");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toHaveText("That email and password do not match an account.");
+      await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toHaveText(
+        "That email and password do not match an account.",
+      );
       await expect(page.getByLabel("Email")).toHaveValue(email);
     }
   });
@@ -128,7 +145,10 @@ test.describe("each role sees its controls", () => {
       if (sees.audit) await expect(page.getByTestId("audit-row").first()).toBeVisible();
 
       await page.goto("/");
-      await page.getByRole("link", { name: /One-page checkout/ }).first().click();
+      await page
+        .getByRole("link", { name: /One-page checkout/ })
+        .first()
+        .click();
       await expect(page.getByTestId("plan-audit-link")).toHaveCount(sees.audit ? 1 : 0);
     });
   }
@@ -203,10 +223,18 @@ test.describe("security", () => {
     const html = await (await request.get("/", { headers: { cookie } })).text();
     const field = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(html)?.[1];
     expect(field, "the sign-out form's action id").toBeTruthy();
-    const foreign = await request.post("/", { multipart: { [field!]: "" }, headers: { cookie, origin: "https://evil.example" }, maxRedirects: 0 });
+    const foreign = await request.post("/", {
+      multipart: { [field!]: "" },
+      headers: { cookie, origin: "https://evil.example" },
+      maxRedirects: 0,
+    });
     expect(foreign.status()).toBeGreaterThanOrEqual(400);
     expect(foreign.headers()["set-cookie"] ?? "").not.toContain("session-token");
-    const same = await request.post("/", { multipart: { [field!]: "" }, headers: { cookie, origin: baseURL! }, maxRedirects: 0 });
+    const same = await request.post("/", {
+      multipart: { [field!]: "" },
+      headers: { cookie, origin: baseURL! },
+      maxRedirects: 0,
+    });
     expect(same.status()).toBe(303);
   });
 
@@ -222,6 +250,7 @@ test.describe("security", () => {
     const scripts = await Promise.all([...urls].map(async (url) => (await page.request.get(url)).text()));
     const all = scripts.join("\n");
     expect(all.length).toBeGreaterThan(1000);
-    for (const needle of ["DATABASE_URL", "AUTH_SECRET", "argon2", "postgres://", "OIDC_CLIENT_SECRET"]) expect(all).not.toContain(needle);
+    for (const needle of ["DATABASE_URL", "AUTH_SECRET", "argon2", "postgres://", "OIDC_CLIENT_SECRET"])
+      expect(all).not.toContain(needle);
   });
 });

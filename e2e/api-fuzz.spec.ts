@@ -11,11 +11,17 @@ import { DEFAULT_RUNS, type FuzzResult, formatReport, randomSeed, runFuzz, summa
 // FUZZ_SEED reproduces a run (the seed is printed); FUZZ_RUNS changes the request count;
 // E2E_FUZZ_PORT picks the first port to try (3400–3499 by default).
 
-const SKIP_REASON = "needs TEST_DATABASE_URL: the API fuzz creates and drops its own PostgreSQL database on that server";
+const SKIP_REASON =
+  "needs TEST_DATABASE_URL: the API fuzz creates and drops its own PostgreSQL database on that server";
 if (!process.env.TEST_DATABASE_URL) console.warn(`api-fuzz e2e: skipped, ${SKIP_REASON}`);
 
 function offendingRequests(result: FuzzResult, limit = 200): string {
-  const lines = result.failures.slice(0, limit).map((f) => `  #${f.index} ${f.request.method} ${f.request.path.slice(0, 160)} → ${f.status ?? "no answer"} [${f.symptom}] ${f.message.slice(0, 200)}`);
+  const lines = result.failures
+    .slice(0, limit)
+    .map(
+      (f) =>
+        `  #${f.index} ${f.request.method} ${f.request.path.slice(0, 160)} → ${f.status ?? "no answer"} [${f.symptom}] ${f.message.slice(0, 200)}`,
+    );
   if (result.failures.length > limit) lines.push(`  … and ${result.failures.length - limit} more`);
   return lines.join("\n");
 }
@@ -40,7 +46,9 @@ test.describe("API fuzz", () => {
     const report = formatReport(result);
     console.log(report);
     console.log(summaryLine(result));
-    await test.info().attach("api-fuzz-report.txt", { body: `${report}\n\n${summaryLine(result)}\n`, contentType: "text/plain" });
+    await test
+      .info()
+      .attach("api-fuzz-report.txt", { body: `${report}\n\n${summaryLine(result)}\n`, contentType: "text/plain" });
 
     expect(result.requests, `${summaryLine(result)} (the run stopped early)`).toBe(runs);
     expect(

@@ -23,7 +23,10 @@ async function createRunningCanary(page: Page, name: string): Promise<string> {
 
 test("the demo's Pilot shows the judge's Pass verdict, both cohorts and the effect over time", async ({ page }) => {
   await signIn(page, "viewer");
-  await page.getByRole("link", { name: /One-page checkout/ }).first().click();
+  await page
+    .getByRole("link", { name: /One-page checkout/ })
+    .first()
+    .click();
   const panel = page.getByTestId("canary-panel");
   await expect(panel).toContainText("Canary against baseline · Pilot");
 
@@ -32,13 +35,19 @@ test("the demo's Pilot shows the judge's Pass verdict, both cohorts and the effe
   await expect(verdict).toHaveText("Pass");
   await expect(verdict).toHaveAttribute("data-verdict", "pass");
   // The judge's sentence, and both cohorts as rates of requests.
-  await expect(kpi).toContainText(/Error rate is .* on the canary \(95% interval [\d.]+–[\d.]+×\): within the 1\.25× tolerated/);
+  await expect(kpi).toContainText(
+    /Error rate is .* on the canary \(95% interval [\d.]+–[\d.]+×\): within the 1\.25× tolerated/,
+  );
   await expect(kpi.getByRole("definition")).toHaveCount(2);
-  for (const cohort of await kpi.getByRole("definition").all()) await expect(cohort).toContainText(/[\d,]+ of [\d,]+ requests/);
+  for (const cohort of await kpi.getByRole("definition").all())
+    await expect(cohort).toContainText(/[\d,]+ of [\d,]+ requests/);
 
   const chart = kpi.getByTestId("effect-chart-error_rate");
   await expect(chart).toHaveAttribute("role", "img");
-  await expect(chart).toHaveAttribute("aria-label", /canary ÷ baseline over the phase.*pass.*fails above 1\.1× and passes below 1\.25×/i);
+  await expect(chart).toHaveAttribute(
+    "aria-label",
+    /canary ÷ baseline over the phase.*pass.*fails above 1\.1× and passes below 1\.25×/i,
+  );
   // The estimate as a line over its interval band, against no difference, the fail line and the pass line.
   await expect(chart.locator("path.recharts-line-curve")).toHaveCount(1);
   await expect(chart.locator("path.recharts-area-area")).toHaveCount(1);
@@ -47,7 +56,10 @@ test("the demo's Pilot shows the judge's Pass verdict, both cohorts and the effe
   await expect(chart).toContainText("passes below 1.25×");
 });
 
-test("a canary-worse trigger made in the editor rolls back a real regression, and its incident shows the judgement", async ({ page, request }) => {
+test("a canary-worse trigger made in the editor rolls back a real regression, and its incident shows the judgement", async ({
+  page,
+  request,
+}) => {
   await signIn(page, "releaseManager");
   const token = await createToken(page, "e2e judge", ["metrics:write"]);
   const planId = await createRunningCanary(page, `Judged ${Date.now().toString(36)}`);
@@ -78,7 +90,9 @@ test("a canary-worse trigger made in the editor rolls back a real regression, an
   await alpha.fill("");
   await form.getByRole("button", { name: "Add trigger" }).click();
   const described = "Error rate worse on the canary than the baseline (sequential test)";
-  await expect(page.getByTestId("edit-trigger").filter({ hasText: described })).toContainText("sequential test, 5% false alarms, ≥ 150 per cohort, fails above 1.1×, passes below 1.25×");
+  await expect(page.getByTestId("edit-trigger").filter({ hasText: described })).toContainText(
+    "sequential test, 5% false alarms, ≥ 150 per cohort, fails above 1.1×, passes below 1.25×",
+  );
 
   await page.goto(`/plans/${planId}`);
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
@@ -104,7 +118,9 @@ test("a canary-worse trigger made in the editor rolls back a real regression, an
   await expect(page.getByTestId("plan-traffic")).toHaveText("0%", { timeout: 20_000 });
   const judgement = page.locator("#incidents").getByTestId("incident-judgement");
   await expect(judgement).toContainText("Fail");
-  await expect(judgement).toContainText(/Error rate is [\d.]+× higher on the canary \(95% interval [\d.]+–[\d.]+×\); rolls back above 1\.1×/);
+  await expect(judgement).toContainText(
+    /Error rate is [\d.]+× higher on the canary \(95% interval [\d.]+–[\d.]+×\); rolls back above 1\.1×/,
+  );
   await expect(judgement).toContainText("canary 4,000 · baseline 36,000");
   // The panel keeps the phase's judgement as it stood at its end.
   await expect(kpi.getByTestId("canary-verdict-error_rate")).toHaveAttribute("data-verdict", "fail");

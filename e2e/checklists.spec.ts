@@ -9,7 +9,10 @@ async function openList(page: Page, title: string) {
 
 test.setTimeout(120_000);
 
-test("an engineer ticks (one item from CI with a token), an approver signs, a change voids the sign-off, the gate turns ready", async ({ browser, request }) => {
+test("an engineer ticks (one item from CI with a token), an approver signs, a change voids the sign-off, the gate turns ready", async ({
+  browser,
+  request,
+}) => {
   const rm = await (await browser.newContext()).newPage();
   await signIn(rm, "releaseManager");
   await rm.goto("/plans/new");
@@ -33,24 +36,39 @@ test("an engineer ticks (one item from CI with a token), an approver signs, a ch
   const token = (await rm.getByTestId("new-token").textContent())!.trim();
   const auth = { authorization: `Bearer ${token}` };
 
-  const plan = (await (await request.get(`/api/v1/plans/${planId}`, { headers: auth })).json()) as { checklists: { id: string; title: string; items: { key: string }[] }[] };
+  const plan = (await (await request.get(`/api/v1/plans/${planId}`, { headers: auth })).json()) as {
+    checklists: { id: string; title: string; items: { key: string }[] }[];
+  };
   const internal = plan.checklists.find((c) => c.title === "Internal go/no-go")!;
   expect(internal.items.map((i) => i.key)).toContain("critical-paths");
 
-  const bad = await request.patch(`/api/v1/checklists/${internal.id}/items/critical-paths`, { headers: auth, data: { state: "not_applicable" } });
+  const bad = await request.patch(`/api/v1/checklists/${internal.id}/items/critical-paths`, {
+    headers: auth,
+    data: { state: "not_applicable" },
+  });
   expect(bad.status()).toBe(400);
-  expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("reason: Say why the item is not applicable");
-  const ticked = await request.patch(`/api/v1/checklists/${internal.id}/items/critical-paths`, { headers: auth, data: { state: "done", evidenceUrl: "https://ci.example.com/runs/5512" } });
+  expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+    "reason: Say why the item is not applicable",
+  );
+  const ticked = await request.patch(`/api/v1/checklists/${internal.id}/items/critical-paths`, {
+    headers: auth,
+    data: { state: "done", evidenceUrl: "https://ci.example.com/runs/5512" },
+  });
   expect(ticked.status()).toBe(200);
 
   // The engineer sees it in My work, then ticks the rest in the browser.
   const engineer = await (await browser.newContext()).newPage();
   await signIn(engineer, "engineer");
   await engineer.getByRole("link", { name: "My work" }).click();
-  await expect(engineer.getByTestId("work-item").filter({ hasText: name }).filter({ hasText: "No P0 bugs open" })).toBeVisible();
+  await expect(
+    engineer.getByTestId("work-item").filter({ hasText: name }).filter({ hasText: "No P0 bugs open" }),
+  ).toBeVisible();
   await engineer.goto(planUrl);
   const list = await openList(engineer, "Internal go/no-go");
-  await expect(list.getByRole("link", { name: "Evidence" })).toHaveAttribute("href", "https://ci.example.com/runs/5512");
+  await expect(list.getByRole("link", { name: "Evidence" })).toHaveAttribute(
+    "href",
+    "https://ci.example.com/runs/5512",
+  );
   for (const text of ["No P0 bugs open", "Monitoring confirmed working", "Rollback tested"]) {
     await list.getByRole("button", { name: `Mark done: ${text}` }).click();
     await expect(list.getByRole("button", { name: `Reopen: ${text}` })).toBeVisible();

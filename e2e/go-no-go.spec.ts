@@ -19,7 +19,9 @@ async function tickAll(page: Page, listTitle: string) {
 
 test.setTimeout(120_000);
 
-test("create from the staged template, start, approve, advance Internal → Pilot, blocked gate explains itself, no-go; the executive sees it", async ({ browser }) => {
+test("create from the staged template, start, approve, advance Internal → Pilot, blocked gate explains itself, no-go; the executive sees it", async ({
+  browser,
+}) => {
   const rm = await (await browser.newContext()).newPage();
   await signIn(rm, "releaseManager");
   await rm.getByRole("link", { name: "New plan" }).click();
@@ -46,7 +48,9 @@ test("create from the staged template, start, approve, advance Internal → Pilo
   await rm.getByRole("radio", { name: /^Go/ }).check();
   await rm.getByLabel("Rationale").fill("Trying early");
   await rm.getByRole("button", { name: "Record go" }).click();
-  await expect(rm.getByRole("alert").filter({ hasText: "The gate does not hold" })).toContainText("0 of 1 approvals given");
+  await expect(rm.getByRole("alert").filter({ hasText: "The gate does not hold" })).toContainText(
+    "0 of 1 approvals given",
+  );
 
   // An engineer ticks the items; the approver signs and approves.
   const engineer = await (await browser.newContext()).newPage();
@@ -93,8 +97,14 @@ test("create from the staged template, start, approve, advance Internal → Pilo
   await expect(row).toContainText("Pilot");
   await expect(row).toContainText("10%");
   await row.getByRole("link", { name: new RegExp(name) }).click();
-  await expect(exec.getByTestId("phase-timeline").getByRole("img").first()).toHaveAttribute("aria-label", /Internal, Passed/);
-  await expect(exec.getByTestId("phase-timeline").getByRole("img").nth(1)).toHaveAttribute("aria-label", /Pilot, Active/);
+  await expect(exec.getByTestId("phase-timeline").getByRole("img").first()).toHaveAttribute(
+    "aria-label",
+    /Internal, Passed/,
+  );
+  await expect(exec.getByTestId("phase-timeline").getByRole("img").nth(1)).toHaveAttribute(
+    "aria-label",
+    /Pilot, Active/,
+  );
   await expect(exec.locator("#actions")).toHaveCount(0);
   await expect(exec.getByRole("button", { name: /Mark done/ })).toHaveCount(0);
 
@@ -105,7 +115,9 @@ test("create from the staged template, start, approve, advance Internal → Pilo
   await expect(rm.getByTestId("audit-row")).toHaveCount(2);
 });
 
-test("a phase set to advance by itself waits for its gate, then advances while the page is open", async ({ browser }) => {
+test("a phase set to advance by itself waits for its gate, then advances while the page is open", async ({
+  browser,
+}) => {
   const rm = await (await browser.newContext()).newPage();
   await signIn(rm, "releaseManager");
   await rm.goto("/plans/new");

@@ -53,7 +53,9 @@ Durasi: 1 minggu
 3. Engineering Manager — setelah 30 menit
 `;
 
-test("an Indonesian plan with Target lines imports, saves and starts with its stages on the timeline", async ({ page }) => {
+test("an Indonesian plan with Target lines imports, saves and starts with its stages on the timeline", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await signIn(page, "releaseManager");
   await page.goto("/plans/import");
@@ -65,7 +67,9 @@ test("an Indonesian plan with Target lines imports, saves and starts with its st
   await expect(counts).toContainText("KPIs2");
   await expect(counts).toContainText("Rollback triggers2");
   await expect(counts).toContainText("Escalation levels3");
-  const traffic = await page.getByTestId("import-traffic").evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
+  const traffic = await page
+    .getByTestId("import-traffic")
+    .evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
   expect(traffic).toEqual([1, 10, 40, 100]);
   await expect(page.getByTestId("import-traffic-problem")).toHaveCount(0);
 
@@ -79,7 +83,12 @@ test("an Indonesian plan with Target lines imports, saves and starts with its st
   await expect(page.getByTestId("plan-traffic")).toHaveText("1%");
   const timeline = page.getByTestId("phase-timeline");
   await expect(timeline.getByRole("img")).toHaveCount(4);
-  for (const [stage, share] of [["Karyawan", "1%"], ["Pilot Jakarta", "10%"], ["Jawa", "40%"], ["Nasional", "100%"]] as const) {
+  for (const [stage, share] of [
+    ["Karyawan", "1%"],
+    ["Pilot Jakarta", "10%"],
+    ["Jawa", "40%"],
+    ["Nasional", "100%"],
+  ] as const) {
     await expect(timeline.locator("li", { hasText: stage }).first()).toContainText(share);
   }
   await expect(timeline.getByRole("img", { name: /^Karyawan, Active/ })).toBeVisible();

@@ -10,7 +10,9 @@ const fixture = path.join(process.cwd(), "..", "shared", "fixtures", "plans", "s
 const present = fs.existsSync(fixture);
 if (!present) console.warn(`import e2e: skipped, the fixture document ${fixture} is not here`);
 
-test("a release manager imports a fixture document, fixes the preview, saves, and exports it back", async ({ page }) => {
+test("a release manager imports a fixture document, fixes the preview, saves, and exports it back", async ({
+  page,
+}) => {
   test.skip(!present, "needs ../shared/fixtures/plans/staged-rollout-template.md");
   test.setTimeout(120_000);
   await signIn(page, "releaseManager");
@@ -22,7 +24,9 @@ test("a release manager imports a fixture document, fixes the preview, saves, an
   await page.getByRole("button", { name: "Preview" }).click();
   const phases = page.getByTestId("import-phase");
   await expect(phases).toHaveCount(4);
-  const traffic = await page.getByTestId("import-traffic").evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
+  const traffic = await page
+    .getByTestId("import-traffic")
+    .evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
   expect(traffic).toEqual([traffic[0], 10, 25, 100]);
 
   // Fix the preview: a real name and version, and a smaller pilot than the document says.

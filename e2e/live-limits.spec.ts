@@ -54,7 +54,10 @@ async function openStream(url: string, cookie: string) {
   return state;
 }
 
-test("a person's oldest live stream makes room for the newest; losing the role stops the stream", async ({ browser, page }) => {
+test("a person's oldest live stream makes room for the newest; losing the role stops the stream", async ({
+  browser,
+  page,
+}) => {
   test.setTimeout(120_000);
   const email = `live-${Date.now()}@phasegate.local`;
   await signIn(page, "admin");
@@ -72,7 +75,10 @@ test("a person's oldest live stream makes room for the newest; losing the role s
   await expect(page.getByRole("button", { name: "Remove Viewer role from Lina Live" })).toBeVisible();
 
   const viewer = await signInAs(browser, email);
-  await viewer.getByRole("link", { name: /One-page checkout/ }).first().click();
+  await viewer
+    .getByRole("link", { name: /One-page checkout/ })
+    .first()
+    .click();
   await expect(viewer.getByTestId("live-status")).toHaveAttribute("data-status", "live");
   const planPath = new URL(viewer.url()).pathname;
 

@@ -25,7 +25,10 @@ test("samples pushed through the API appear on the open chart without a reload",
   await page.goto("/");
   const planId = await createRunningCanary(page, `Live chart ${Date.now().toString(36)}`);
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
-  const errorCard = page.locator("section", { has: page.getByRole("heading", { name: "KPIs against thresholds" }) }).locator("div", { hasText: /^Error rate/ }).first();
+  const errorCard = page
+    .locator("section", { has: page.getByRole("heading", { name: "KPIs against thresholds" }) })
+    .locator("div", { hasText: /^Error rate/ })
+    .first();
   await expect(page.getByTestId("kpi-chart")).toHaveCount(0);
   await expect(page.getByText("No samples yet").first()).toBeVisible();
   // A mark on the window: a reload would wipe it.
@@ -39,7 +42,11 @@ test("samples pushed through the API appear on the open chart without a reload",
       plan: planId,
       // From now on, inside the phase that just started (earlier data would be history and refused;
       // a pipeline's clock may run a little ahead).
-      samples: Array.from({ length: 6 }, (_, i) => ({ metric: "error_rate", ts: now + i * 100, value: 0.4 + i * 0.05 })),
+      samples: Array.from({ length: 6 }, (_, i) => ({
+        metric: "error_rate",
+        ts: now + i * 100,
+        value: 0.4 + i * 0.05,
+      })),
     },
   });
   expect(res.status()).toBe(200);
@@ -50,7 +57,10 @@ test("samples pushed through the API appear on the open chart without a reload",
   await expect(errorCard).toBeVisible();
 });
 
-test("a trigger breach rolls the plan back while the page is open, and the page shows the incident", async ({ page, request }) => {
+test("a trigger breach rolls the plan back while the page is open, and the page shows the incident", async ({
+  page,
+  request,
+}) => {
   await signIn(page, "releaseManager");
   const token = await createToken(page, "e2e metrics", ["metrics:write"]);
   await page.goto("/");

@@ -16,7 +16,10 @@ interface ProbeWindow {
     OpenFeature: {
       setContext(context: object): Promise<void>;
       setProviderAndWait(provider: unknown): Promise<void>;
-      getClient(): { addHandler(event: string, handler: () => void): void; getBooleanDetails(key: string, fallback: boolean): { reason: string } };
+      getClient(): {
+        addHandler(event: string, handler: () => void): void;
+        getBooleanDetails(key: string, fallback: boolean): { reason: string };
+      };
     };
     OFREPWebProvider: new (options: object) => unknown;
     ProviderEvents: { ConfigurationChanged: string };
@@ -46,7 +49,10 @@ async function providerBundle(): Promise<string> {
 /** Pulls (or releases) the demo's kill switch; returns when the switch's button was clicked. */
 async function killSwitch(page: Page, on: boolean): Promise<number> {
   await page.goto("/");
-  await page.getByRole("link", { name: /One-page checkout/ }).first().click();
+  await page
+    .getByRole("link", { name: /One-page checkout/ })
+    .first()
+    .click();
   const kill = page.getByTestId("kill-switch").first();
   await kill.evaluate((el) => ((el as HTMLDetailsElement).open = true));
   if (on) {
@@ -61,7 +67,11 @@ async function killSwitch(page: Page, on: boolean): Promise<number> {
   return clicked;
 }
 
-test("the OpenFeature web provider in Chromium follows the app's event stream: a kill switch arrives without polling", async ({ page, browser, baseURL }) => {
+test("the OpenFeature web provider in Chromium follows the app's event stream: a kill switch arrives without polling", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await signIn(page, "releaseManager");
   const token = await createToken(page, "e2e event stream", ["flags:evaluate"]);
   const bundle = await providerBundle();
@@ -76,13 +86,22 @@ test("the OpenFeature web provider in Chromium follows the app's event stream: a
     if (r.url().includes("/ofrep/v1/event-stream")) streams.push(r.url());
   });
   await app.route(`${baseURL}/__provider-probe`, (route) =>
-    route.fulfill({ contentType: "text/html", body: `<!doctype html><title>probe</title><script>${bundle.replaceAll("</script", "<\\/script")}</script>` }),
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><title>probe</title><script>${bundle.replaceAll("</script", "<\\/script")}</script>`,
+    }),
   );
   await app.goto(`${baseURL}/__provider-probe`);
   await app.evaluate(async (bearer) => {
     const w = window as unknown as ProbeWindow;
     const { OpenFeature, OFREPWebProvider, ProviderEvents } = w.OF;
-    const provider = new OFREPWebProvider({ baseUrl: location.origin, headers: [["Authorization", `Bearer ${bearer}`]], pollInterval: 0, cacheMode: "disabled", changeDetection: "sse" });
+    const provider = new OFREPWebProvider({
+      baseUrl: location.origin,
+      headers: [["Authorization", `Bearer ${bearer}`]],
+      pollInterval: 0,
+      cacheMode: "disabled",
+      changeDetection: "sse",
+    });
     await OpenFeature.setContext({ targetingKey: "rina" });
     await OpenFeature.setProviderAndWait(provider);
     const client = OpenFeature.getClient();
@@ -98,15 +117,21 @@ test("the OpenFeature web provider in Chromium follows the app's event stream: a
 
   try {
     const pulled = await killSwitch(page, false);
-    await expect.poll(() => app.evaluate(() => (window as unknown as ProbeWindow).reason()), { timeout: 10_000, intervals: [20] }).toBe("DISABLED");
+    await expect
+      .poll(() => app.evaluate(() => (window as unknown as ProbeWindow).reason()), { timeout: 10_000, intervals: [20] })
+      .toBe("DISABLED");
     const changedAt = (await app.evaluate(() => (window as unknown as ProbeWindow).changes))[0]!;
-    console.log(`ofrep event streams: the browser's provider served the kill switch ${changedAt - pulled} ms after the click (the server action included)`);
+    console.log(
+      `ofrep event streams: the browser's provider served the kill switch ${changedAt - pulled} ms after the click (the server action included)`,
+    );
     // One more bulk fetch, made because of the event and naming the configuration it announced.
     expect(bulks).toHaveLength(2);
     expect(new URL(bulks[1]!).searchParams.get("flagConfigEtag")).toMatch(/^"[A-Za-z0-9_-]+"$/);
   } finally {
     await killSwitch(page, true);
-    await expect.poll(() => app.evaluate(() => (window as unknown as ProbeWindow).reason()), { timeout: 10_000 }).toBe("TARGETING_MATCH");
+    await expect
+      .poll(() => app.evaluate(() => (window as unknown as ProbeWindow).reason()), { timeout: 10_000 })
+      .toBe("TARGETING_MATCH");
     await app.close();
   }
 });

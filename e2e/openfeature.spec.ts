@@ -24,7 +24,10 @@ const run = promisify(execFile);
 const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 
 test.describe("OpenFeature clients against the app and the edge evaluator", () => {
-  test.skip(!process.env.TEST_DATABASE_URL, "needs TEST_DATABASE_URL: the app and the edge evaluator share a PostgreSQL database");
+  test.skip(
+    !process.env.TEST_DATABASE_URL,
+    "needs TEST_DATABASE_URL: the app and the edge evaluator share a PostgreSQL database",
+  );
   test.setTimeout(180_000);
 
   let db: TestDatabase;
@@ -39,19 +42,58 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
     db = await createTestDatabase("postgres", { migrate: false });
     const env = { ...process.env, DATABASE_URL: db.url!, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: E2E_AUTH_SECRET };
     processes.push(
-      spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(appPort)], { env: { ...env, PHASEGATE_DEMO_SEED: "1" }, stdio: "ignore" }),
+      spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(appPort)], {
+        env: { ...env, PHASEGATE_DEMO_SEED: "1" },
+        stdio: "ignore",
+      }),
     );
     // The demo is loaded once the sign-in page answers after startup.
-    await expect.poll(async () => (await fetch(`${app}/api/health`).catch(() => null))?.status ?? 0, { timeout: 90_000 }).toBe(200);
-    processes.push(spawn(tsx, ["scripts/edge.ts"], { env: { ...env, EDGE_PORT: String(edgePort), EDGE_HOST: "127.0.0.1" }, stdio: "ignore" }));
-    await expect.poll(async () => (await fetch(`${edgeUrl}/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
-    const issued = await run(tsx, ["scripts/token.ts", "--project", "checkout", "--scopes", "flags:evaluate,plans:read,decisions:write", "--name", "openfeature e2e"], { env });
+    await expect
+      .poll(async () => (await fetch(`${app}/api/health`).catch(() => null))?.status ?? 0, { timeout: 90_000 })
+      .toBe(200);
+    processes.push(
+      spawn(tsx, ["scripts/edge.ts"], {
+        env: { ...env, EDGE_PORT: String(edgePort), EDGE_HOST: "127.0.0.1" },
+        stdio: "ignore",
+      }),
+    );
+    await expect
+      .poll(async () => (await fetch(`${edgeUrl}/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 })
+      .toBe(200);
+    const issued = await run(
+      tsx,
+      [
+        "scripts/token.ts",
+        "--project",
+        "checkout",
+        "--scopes",
+        "flags:evaluate,plans:read,decisions:write",
+        "--name",
+        "openfeature e2e",
+      ],
+      { env },
+    );
     token = /pgt_[A-Za-z0-9_-]{43}/.exec(issued.stdout)![0];
-    for (const [name, baseUrl] of [["app", app], ["edge", edgeUrl]] as const) {
-      await OpenFeature.setProviderAndWait(name, new OFREPProvider({ baseUrl, headers: { Authorization: `Bearer ${token}` } }));
+    for (const [name, baseUrl] of [
+      ["app", app],
+      ["edge", edgeUrl],
+    ] as const) {
+      await OpenFeature.setProviderAndWait(
+        name,
+        new OFREPProvider({ baseUrl, headers: { Authorization: `Bearer ${token}` } }),
+      );
       clients[name] = OpenFeature.getClient(name);
       await WebFeature.setContext(name, { targetingKey: "rina" });
-      await WebFeature.setProviderAndWait(name, new OFREPWebProvider({ baseUrl, headers: [["Authorization", `Bearer ${token}`]], pollInterval: 100, cacheMode: "disabled", changeDetection: "polling" }));
+      await WebFeature.setProviderAndWait(
+        name,
+        new OFREPWebProvider({
+          baseUrl,
+          headers: [["Authorization", `Bearer ${token}`]],
+          pollInterval: 100,
+          cacheMode: "disabled",
+          changeDetection: "polling",
+        }),
+      );
       webClients[name] = WebFeature.getClient(name);
     }
   });
@@ -76,25 +118,50 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
   async function bothWithin(ms: number, check: (c: Client) => Promise<unknown>, expected: unknown) {
     const started = Date.now();
     for (const name of ["app", "edge"] as const) {
-      await expect.poll(() => check(clients[name]), { timeout: ms, intervals: [20], message: `${name} within ${ms} ms` }).toEqual(expected);
+      await expect
+        .poll(() => check(clients[name]), { timeout: ms, intervals: [20], message: `${name} within ${ms} ms` })
+        .toEqual(expected);
     }
     return Date.now() - started;
   }
 
   test("targeting, a string flag, a kill switch and a phase change, seen alike by both servers", async ({ page }) => {
-    const onePage = (c: Client, targetingKey: string, region?: string) => c.getBooleanDetails("checkout.one-page", false, { targetingKey, ...(region ? { region } : {}) });
+    const onePage = (c: Client, targetingKey: string, region?: string) =>
+      c.getBooleanDetails("checkout.one-page", false, { targetingKey, ...(region ? { region } : {}) });
     for (const name of ["app", "edge"] as const) {
       const c = clients[name];
-      expect(await onePage(c, "rina")).toMatchObject({ value: true, reason: "TARGETING_MATCH", flagMetadata: { segment: "internal-team", phase: "Pilot" } });
-      expect(await onePage(c, "shopper-1", "Medan")).toMatchObject({ value: false, reason: "TARGETING_MATCH", flagMetadata: { segment: "outside-pilot-regions" } });
-      expect(await onePage(c, "shopper-1", "Jakarta")).toMatchObject({ reason: "SPLIT", flagMetadata: { rolloutPercent: 10 } });
-      expect(await c.getBooleanDetails("no.such.flag", true, { targetingKey: "x" })).toMatchObject({ value: true, errorCode: "FLAG_NOT_FOUND" });
-      expect(webClients[name].getBooleanDetails("checkout.one-page", false)).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
-      expect(webClients[name].getBooleanDetails("no.such.flag", true)).toMatchObject({ value: true, errorCode: "FLAG_NOT_FOUND" });
+      expect(await onePage(c, "rina")).toMatchObject({
+        value: true,
+        reason: "TARGETING_MATCH",
+        flagMetadata: { segment: "internal-team", phase: "Pilot" },
+      });
+      expect(await onePage(c, "shopper-1", "Medan")).toMatchObject({
+        value: false,
+        reason: "TARGETING_MATCH",
+        flagMetadata: { segment: "outside-pilot-regions" },
+      });
+      expect(await onePage(c, "shopper-1", "Jakarta")).toMatchObject({
+        reason: "SPLIT",
+        flagMetadata: { rolloutPercent: 10 },
+      });
+      expect(await c.getBooleanDetails("no.such.flag", true, { targetingKey: "x" })).toMatchObject({
+        value: true,
+        errorCode: "FLAG_NOT_FOUND",
+      });
+      expect(webClients[name].getBooleanDetails("checkout.one-page", false)).toMatchObject({
+        value: true,
+        reason: "TARGETING_MATCH",
+      });
+      expect(webClients[name].getBooleanDetails("no.such.flag", true)).toMatchObject({
+        value: true,
+        errorCode: "FLAG_NOT_FOUND",
+      });
     }
     // The same person gets the same answer from either server.
     for (let i = 0; i < 50; i++) {
-      expect((await onePage(clients.app, `shopper-${i}`, "Jakarta")).value).toBe((await onePage(clients.edge, `shopper-${i}`, "Jakarta")).value);
+      expect((await onePage(clients.app, `shopper-${i}`, "Jakarta")).value).toBe(
+        (await onePage(clients.edge, `shopper-${i}`, "Jakarta")).value,
+      );
     }
 
     // A string flag created in the browser, set by hand to 100%.
@@ -108,12 +175,19 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
     await form.getByLabel("Rollout variant").fill("new");
     await form.getByLabel("Share set by hand (%)").fill("100");
     await form.getByRole("button", { name: "Create flag" }).click();
-    const elapsed = await bothWithin(1_000, async (c) => (await c.getStringDetails("checkout.button-text", "?", { targetingKey: "anyone" })).value, "Place order");
+    const elapsed = await bothWithin(
+      1_000,
+      async (c) => (await c.getStringDetails("checkout.button-text", "?", { targetingKey: "anyone" })).value,
+      "Place order",
+    );
     console.log(`openfeature: a new flag served by app and edge ${elapsed} ms after the form answered`);
 
     // The kill switch, pulled on the plan page.
     await page.goto(`${app}/`);
-    await page.getByRole("link", { name: /One-page checkout/ }).first().click();
+    await page
+      .getByRole("link", { name: /One-page checkout/ })
+      .first()
+      .click();
     const kill = page.getByTestId("kill-switch").first();
     await kill.locator("summary").click();
     await kill.getByLabel("Why switch it off?").fill("Payment errors in the pilot");
@@ -123,7 +197,12 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
     console.log(`openfeature: kill switch seen by app and edge within ${killed} ms`);
     // The web clients' next poll brings the change (a 304 until then).
     for (const name of ["app", "edge"] as const) {
-      await expect.poll(() => webClients[name].getBooleanDetails("checkout.one-page", true).reason, { timeout: 2_000, message: `web client on ${name}` }).toBe("DISABLED");
+      await expect
+        .poll(() => webClients[name].getBooleanDetails("checkout.one-page", true).reason, {
+          timeout: 2_000,
+          message: `web client on ${name}`,
+        })
+        .toBe("DISABLED");
     }
     const back = page.getByTestId("kill-switch").first();
     // The same disclosure, now offering to turn the flag back on; it may still be open.
@@ -133,19 +212,28 @@ test.describe("OpenFeature clients against the app and the edge evaluator", () =
 
     // A phase change: the plan is rolled back through the API, so the rollout share drops to 0%.
     const auth = { authorization: `Bearer ${token}` };
-    const plans = (await (await fetch(`${app}/api/v1/plans`, { headers: auth })).json()) as { plans: { id: string; name: string }[] };
+    const plans = (await (await fetch(`${app}/api/v1/plans`, { headers: auth })).json()) as {
+      plans: { id: string; name: string }[];
+    };
     const planId = plans.plans.find((p) => p.name === "One-page checkout")!.id;
-    const plan = (await (await fetch(`${app}/api/v1/plans/${planId}/status`, { headers: auth })).json()) as { id: string; version: number };
+    const plan = (await (await fetch(`${app}/api/v1/plans/${planId}/status`, { headers: auth })).json()) as {
+      id: string;
+      version: number;
+    };
     const decided = await fetch(`${app}/api/v1/plans/${planId}/decisions`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ kind: "rollback", rationale: "OpenFeature e2e: payment errors", version: plan.version }),
     });
     expect(decided.status).toBe(200);
-    const rolledBack = await bothWithin(1_000, async (c) => {
-      const d = await onePage(c, "shopper-1", "Jakarta");
-      return [d.value, d.reason, d.flagMetadata.rolloutPercent];
-    }, [false, "STATIC", 0]);
+    const rolledBack = await bothWithin(
+      1_000,
+      async (c) => {
+        const d = await onePage(c, "shopper-1", "Jakarta");
+        return [d.value, d.reason, d.flagMetadata.rolloutPercent];
+      },
+      [false, "STATIC", 0],
+    );
     console.log(`openfeature: rollback seen by app and edge within ${rolledBack} ms`);
   });
 });

@@ -28,10 +28,20 @@ test.describe("database outage", () => {
     proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
     target.hostname = "127.0.0.1";
     target.port = String(proxy.port);
-    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, DATABASE_URL: target.toString(), PHASEGATE_DEMO_SEED: "0", NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: E2E_AUTH_SECRET },
-      stdio: "ignore",
-    });
+    server = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: target.toString(),
+          PHASEGATE_DEMO_SEED: "0",
+          NEXT_TELEMETRY_DISABLED: "1",
+          AUTH_SECRET: E2E_AUTH_SECRET,
+        },
+        stdio: "ignore",
+      },
+    );
     await expect
       .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 })
       .toBe(200);
@@ -63,9 +73,7 @@ test.describe("database outage", () => {
     expect(((await down.json()) as { reason: string }).reason).toMatch(/^database unavailable/);
 
     await proxy.restore();
-    await expect
-      .poll(async () => (await request.get(`${base}/api/health`)).status(), { timeout: 15_000 })
-      .toBe(200);
+    await expect.poll(async () => (await request.get(`${base}/api/health`)).status(), { timeout: 15_000 }).toBe(200);
     await page.goto(`${base}/`);
     await expect(page.getByText("No rollout plans yet")).toBeVisible();
   });

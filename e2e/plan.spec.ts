@@ -4,7 +4,10 @@ import { signIn } from "./fixtures";
 test.describe("plan page", () => {
   test("shows the active phase, what blocks its gate, the timeline and a chart per KPI", async ({ page }) => {
     await signIn(page, "releaseManager");
-    await page.getByRole("link", { name: /One-page checkout/ }).first().click();
+    await page
+      .getByRole("link", { name: /One-page checkout/ })
+      .first()
+      .click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("One-page checkout");
     await expect(page.getByTestId("plan-traffic")).toHaveText("10%");
 
@@ -31,7 +34,10 @@ test.describe("plan page", () => {
 
   test("a rolled-back plan shows its incident against the rollback targets", async ({ page }) => {
     await signIn(page, "viewer");
-    await page.getByRole("link", { name: /Rich push notifications/ }).first().click();
+    await page
+      .getByRole("link", { name: /Rich push notifications/ })
+      .first()
+      .click();
     await expect(page.getByTestId("plan-traffic")).toHaveText("0%");
     const incident = page.getByTestId("incident");
     await expect(incident).toContainText("Send errors above 5% at 25% canary");

@@ -7,7 +7,12 @@ test.describe("portfolio", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Releases" })).toBeVisible();
     const rows = page.getByTestId("plan-row");
     // Other specs create plans in the same database: check the four seeded ones by name.
-    for (const name of ["One-page checkout", "Saved cards vault", "Rich push notifications", "Search backend migration"]) {
+    for (const name of [
+      "One-page checkout",
+      "Saved cards vault",
+      "Rich push notifications",
+      "Search backend migration",
+    ]) {
       await expect(rows.filter({ hasText: name })).toHaveCount(1);
     }
 

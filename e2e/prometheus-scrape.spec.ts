@@ -53,16 +53,29 @@ test.describe("Prometheus scrapes the app and the edge", () => {
       db = await createTestDatabase("postgres");
       edgePort = await freePort();
       edge = spawn(tsx, ["scripts/edge.ts"], {
-        env: { ...process.env, DATABASE_URL: db.url!, EDGE_PORT: String(edgePort), EDGE_HOST: "127.0.0.1", PHASEGATE_METRICS_TOKEN: token, NEXT_TELEMETRY_DISABLED: "1" },
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url!,
+          EDGE_PORT: String(edgePort),
+          EDGE_HOST: "127.0.0.1",
+          PHASEGATE_METRICS_TOKEN: token,
+          NEXT_TELEMETRY_DISABLED: "1",
+        },
         stdio: "ignore",
       });
-      await expect.poll(async () => (await fetch(`http://127.0.0.1:${edgePort}/health`).catch(() => null))?.status ?? 0, { timeout: 90_000 }).toBe(200);
+      await expect
+        .poll(async () => (await fetch(`http://127.0.0.1:${edgePort}/health`).catch(() => null))?.status ?? 0, {
+          timeout: 90_000,
+        })
+        .toBe(200);
     }
 
     const target = (job: string, port: number, withToken: boolean) => [
       `  - job_name: ${job}`,
       "    metrics_path: /metrics",
-      ...(withToken ? ["    authorization:", "      type: Bearer", `      credentials_file: ${path.join(dir, "token")}`] : []),
+      ...(withToken
+        ? ["    authorization:", "      type: Bearer", `      credentials_file: ${path.join(dir, "token")}`]
+        : []),
       "    static_configs:",
       `      - targets: ["127.0.0.1:${port}"]`,
     ];
@@ -85,9 +98,18 @@ test.describe("Prometheus scrapes the app and the edge", () => {
       const port = await freePort();
       prometheusUrl = `http://127.0.0.1:${port}`;
       log = "";
-      const child = spawn(PROMETHEUS, [`--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        PROMETHEUS,
+        [
+          `--config.file=${path.join(dir, "prometheus.yml")}`,
+          `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          "--log.level=warn",
+        ],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       prometheus = child;
       child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
       child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
@@ -120,8 +142,16 @@ test.describe("Prometheus scrapes the app and the edge", () => {
     for (let i = 0; i < 3; i++) expect((await request.get("/api/health")).status()).toBe(200);
     await request.get("/sign-in");
 
-    await expect.poll(() => valueOf('up{job="app"}'), { timeout: 60_000, message: `Prometheus log:\n${log.slice(-1_000)}` }).toBe(1);
-    await expect.poll(() => valueOf('sum(phasegate_http_request_duration_seconds_count{job="app", route="/api/health", status="200"})'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => valueOf('up{job="app"}'), { timeout: 60_000, message: `Prometheus log:\n${log.slice(-1_000)}` })
+      .toBe(1);
+    await expect
+      .poll(
+        () =>
+          valueOf('sum(phasegate_http_request_duration_seconds_count{job="app", route="/api/health", status="200"})'),
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThanOrEqual(3);
     const series = await query('phasegate_db_pool_max{job="app"}');
     expect(series[0]?.metric.service).toBe("phasegate-app");
     await expect.poll(() => valueOf('up{job="app_without_token"}'), { timeout: 60_000 }).toBe(0);
@@ -130,11 +160,19 @@ test.describe("Prometheus scrapes the app and the edge", () => {
   test("the edge's series reach Prometheus", async () => {
     test.skip(!edge, "needs TEST_DATABASE_URL: the edge evaluator runs on PostgreSQL");
     // One evaluation with no token: refused, and counted.
-    const refused = await fetch(`http://127.0.0.1:${edgePort}/ofrep/v1/evaluate/flags/anything`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const refused = await fetch(`http://127.0.0.1:${edgePort}/ofrep/v1/evaluate/flags/anything`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(refused.status).toBe(401);
 
-    await expect.poll(() => valueOf('up{job="edge"}'), { timeout: 60_000, message: `Prometheus log:\n${log.slice(-1_000)}` }).toBe(1);
-    await expect.poll(async () => (await query('{job="edge", __name__=~"phasegate_edge_.+"}')).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => valueOf('up{job="edge"}'), { timeout: 60_000, message: `Prometheus log:\n${log.slice(-1_000)}` })
+      .toBe(1);
+    await expect
+      .poll(async () => (await query('{job="edge", __name__=~"phasegate_edge_.+"}')).length, { timeout: 60_000 })
+      .toBeGreaterThan(0);
     const services = new Set((await query('{job="edge", __name__=~"phasegate_edge_.+"}')).map((s) => s.metric.service));
     expect([...services]).toEqual(["phasegate-edge"]);
   });

@@ -24,7 +24,10 @@ async function expectSignedOut(page: Page, path: string) {
   await expect(page.getByRole("heading", { level: 1, name: "Sign in to Phasegate" })).toBeVisible();
 }
 
-test("a new password and “sign out everywhere” end every session; an admin can end someone's sessions", async ({ browser, page }) => {
+test("a new password and “sign out everywhere” end every session; an admin can end someone's sessions", async ({
+  browser,
+  page,
+}) => {
   // Seven sign-ins, each a password hash: room for a loaded 2-core machine.
   test.setTimeout(180_000);
   const email = `sessions-${Date.now()}@phasegate.local`;

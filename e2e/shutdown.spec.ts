@@ -64,27 +64,41 @@ test("SIGTERM drains the server: streams told to reconnect, exit 0 within the gr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-shutdown-"));
   let child: ChildProcess | null = null;
   try {
-    child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: "",
-        PGLITE_DIR: dir,
-        PHASEGATE_DEMO_SEED: "1",
-        PHASEGATE_LOG_FORMAT: "json",
-        PHASEGATE_SHUTDOWN_GRACE_MS: String(GRACE_MS),
-        // Long enough to see the health check turn "draining" before the server stops listening.
-        PHASEGATE_SHUTDOWN_DELAY_MS: "2000",
+    child = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+      {
+        env: {
+          ...process.env,
+          NEXT_TELEMETRY_DISABLED: "1",
+          DATABASE_URL: "",
+          PGLITE_DIR: dir,
+          PHASEGATE_DEMO_SEED: "1",
+          PHASEGATE_LOG_FORMAT: "json",
+          PHASEGATE_SHUTDOWN_GRACE_MS: String(GRACE_MS),
+          // Long enough to see the health check turn "draining" before the server stops listening.
+          PHASEGATE_SHUTDOWN_DELAY_MS: "2000",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let stdout = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child!.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })));
-    await expect.poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 90_000, intervals: [500] }).toBe(200);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+      child!.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+    );
+    await expect
+      .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, {
+        timeout: 90_000,
+        intervals: [500],
+      })
+      .toBe(200);
 
     await signIn(page, "releaseManager", base);
-    await page.getByRole("link", { name: /One-page checkout/ }).first().click();
+    await page
+      .getByRole("link", { name: /One-page checkout/ })
+      .first()
+      .click();
     await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
     const planPath = new URL(page.url()).pathname;
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");

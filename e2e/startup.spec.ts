@@ -31,7 +31,10 @@ function startServer(env: Record<string, string>): Promise<{ code: number | null
 
 test.describe("startup with bad configuration", () => {
   test("an unreachable DATABASE_URL", async () => {
-    const result = await startServer({ DATABASE_URL: "postgres://app:secret@127.0.0.1:1/phasegate", AUTH_SECRET: E2E_AUTH_SECRET });
+    const result = await startServer({
+      DATABASE_URL: "postgres://app:secret@127.0.0.1:1/phasegate",
+      AUTH_SECRET: E2E_AUTH_SECRET,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
       "phasegate: cannot start: Cannot reach PostgreSQL at 127.0.0.1:1/phasegate: connect ECONNREFUSED 127.0.0.1:1",
@@ -55,7 +58,9 @@ test.describe("startup with bad configuration", () => {
       expect(result.code).toBe(1);
       const lines = result.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^phasegate: cannot start: PGlite folder ".*" is not writable \(ENOTDIR\); set PGLITE_DIR/);
+      expect(lines[0]).toMatch(
+        /^phasegate: cannot start: PGlite folder ".*" is not writable \(ENOTDIR\); set PGLITE_DIR/,
+      );
     } finally {
       fs.rmSync(file);
     }
@@ -67,10 +72,20 @@ test.describe("first run on an empty production database", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phasegate-setup-"));
     const port = Number(process.env.E2E_SETUP_PORT ?? 3215);
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", PGLITE_DIR: dir, PHASEGATE_DEMO_SEED: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+      {
+        env: {
+          ...process.env,
+          NEXT_TELEMETRY_DISABLED: "1",
+          DATABASE_URL: "",
+          PGLITE_DIR: dir,
+          PHASEGATE_DEMO_SEED: "0",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     try {

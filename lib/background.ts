@@ -112,14 +112,30 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
       const sweep = await sweepTriggers(db);
       // After the triggers, so a breach rolls back (or holds back) before a phase could advance.
       const advance = await sweepAutoAdvance(db);
-      for (const a of advance.advanced) log().info({ planId: a.planId, decisionId: a.decisionId }, `${a.phase} advanced by itself`);
-      for (const f of [...sweep.failed, ...advance.failed]) log().error({ planId: f.planId, error: f.error }, "evaluating a plan failed");
-      const changed = sweep.fired.length + sweep.announced.length + advance.advanced.length + sweep.failed.length + advance.failed.length;
-      return changed ? { plans: sweep.plans, rolledBack: sweep.fired.length, announced: sweep.announced.length, advanced: advance.advanced.length } : null;
+      for (const a of advance.advanced)
+        log().info({ planId: a.planId, decisionId: a.decisionId }, `${a.phase} advanced by itself`);
+      for (const f of [...sweep.failed, ...advance.failed])
+        log().error({ planId: f.planId, error: f.error }, "evaluating a plan failed");
+      const changed =
+        sweep.fired.length +
+        sweep.announced.length +
+        advance.advanced.length +
+        sweep.failed.length +
+        advance.failed.length;
+      return changed
+        ? {
+            plans: sweep.plans,
+            rolledBack: sweep.fired.length,
+            announced: sweep.announced.length,
+            advanced: advance.advanced.length,
+          }
+        : null;
     }),
   ];
   if (env.PHASEGATE_DEMO_TRAFFIC === "1") {
-    log().info("demo traffic on: the canary judge's KPIs get a simulated minute of errors and requests per cohort every minute");
+    log().info(
+      "demo traffic on: the canary judge's KPIs get a simulated minute of errors and requests per cohort every minute",
+    );
     stops.push(
       every("demo traffic", 60_000, async () => {
         const { db } = await getDb();

@@ -44,7 +44,9 @@ export class AppError extends Error {
   }
 
   toJSON() {
-    return { error: { code: this.code, message: this.message, ...(this.fieldErrors ? { fields: this.fieldErrors } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.fieldErrors ? { fields: this.fieldErrors } : {}) },
+    };
   }
 }
 

@@ -9,7 +9,15 @@ import { processHub } from "./live/process-hub";
 import { closeFlagEventStreams } from "@/lib/flags/process";
 import { processStreams } from "./live/stream-registry";
 import { log } from "./observability/log";
-import { createShutdown, finishRequests, handleShutdownSignals, isDraining, type ShutdownStep, shutdownDelayMs, shutdownGraceMs } from "./ops/shutdown";
+import {
+  createShutdown,
+  finishRequests,
+  handleShutdownSignals,
+  isDraining,
+  type ShutdownStep,
+  shutdownDelayMs,
+  shutdownGraceMs,
+} from "./ops/shutdown";
 
 // Runs once per server process before it takes requests: open the database, apply migrations,
 // load the demo into an empty database when allowed. Bad configuration ends the process with
@@ -35,7 +43,15 @@ export function shutdownSteps(env: NodeJS.ProcessEnv, background: () => Backgrou
   const delay = Math.min(shutdownDelayMs(env), Math.floor(grace / 2));
   const share = (part: number) => Math.max(100, Math.floor((grace - delay) * part));
   return [
-    ...(delay ? [{ name: "let load balancers notice", timeoutMs: delay + 100, run: () => new Promise((resolve) => setTimeout(resolve, delay)) }] : []),
+    ...(delay
+      ? [
+          {
+            name: "let load balancers notice",
+            timeoutMs: delay + 100,
+            run: () => new Promise((resolve) => setTimeout(resolve, delay)),
+          },
+        ]
+      : []),
     { name: "close live streams", timeoutMs: share(0.05), run: () => processStreams().closeAll() },
     { name: "close flag event streams", timeoutMs: share(0.02), run: closeFlagEventStreams },
     { name: "finish background jobs", timeoutMs: share(0.35), run: () => background()?.stop() },
@@ -49,7 +65,12 @@ export async function startServer(): Promise<void> {
   let background: BackgroundWork | null = null;
   // Production only: `next dev` keeps its own handler, which also cleans up its bundler.
   if (process.env.NODE_ENV === "production") {
-    handleShutdownSignals(createShutdown({ graceMs: shutdownGraceMs(process.env), steps: () => shutdownSteps(process.env, () => background) }));
+    handleShutdownSignals(
+      createShutdown({
+        graceMs: shutdownGraceMs(process.env),
+        steps: () => shutdownSteps(process.env, () => background),
+      }),
+    );
   }
   try {
     const problem = configurationProblems(process.env).at(0);
@@ -65,7 +86,9 @@ export async function startServer(): Promise<void> {
     }
     const setupToken = await issueSetupToken(handle.db);
     if (setupToken) {
-      console.log(`phasegate: no users yet: open ${baseUrl()}/setup and create the first admin with the one-time setup token:`);
+      console.log(
+        `phasegate: no users yet: open ${baseUrl()}/setup and create the first admin with the one-time setup token:`,
+      );
       console.log(`phasegate: setup token ${setupToken}`);
     }
     if (process.env.PHASEGATE_BACKGROUND !== "0" && !isDraining()) background = startBackgroundWork();

@@ -12,10 +12,15 @@ runCli(async () => {
   try {
     const report = await verifyAuditChain(handle.db);
     if (report.ok) {
-      console.log(`audit: ${report.events} events, chain intact${report.head ? ` (head: event ${report.head.seq}, ${report.head.hash})` : ""}`);
+      console.log(
+        `audit: ${report.events} events, chain intact${report.head ? ` (head: event ${report.head.seq}, ${report.head.hash})` : ""}`,
+      );
       return 0;
     }
-    const where = report.broken.seq === null ? `event #${report.broken.id}` : `event #${report.broken.id} (number ${report.broken.seq} in the chain)`;
+    const where =
+      report.broken.seq === null
+        ? `event #${report.broken.id}`
+        : `event #${report.broken.id} (number ${report.broken.seq} in the chain)`;
     console.error(`audit: chain broken at ${where}: ${report.broken.reason}`);
     return 1;
   } finally {

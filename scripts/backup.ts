@@ -9,8 +9,15 @@ import { runCli } from "./cli";
 runCli(async () => {
   const config = configFromEnv();
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const file = path.resolve(process.argv[2] ?? `phasegate-${config.databaseUrl ? "postgres" : "pglite"}-${stamp}.${config.databaseUrl ? "dump" : "tar.gz"}`);
+  const file = path.resolve(
+    process.argv[2] ??
+      `phasegate-${config.databaseUrl ? "postgres" : "pglite"}-${stamp}.${config.databaseUrl ? "dump" : "tar.gz"}`,
+  );
   const result = await backupDatabase(config, file);
-  console.log(`backup: ${result.target} → ${result.file} (${result.kind === "postgres" ? "pg_dump custom format" : "PGlite dump"}, ${(result.bytes / 1024).toFixed(0)} KiB)`);
-  console.log(`restore it into an empty database with: npm run restore -- ${path.relative(process.cwd(), result.file)}`);
+  console.log(
+    `backup: ${result.target} → ${result.file} (${result.kind === "postgres" ? "pg_dump custom format" : "PGlite dump"}, ${(result.bytes / 1024).toFixed(0)} KiB)`,
+  );
+  console.log(
+    `restore it into an empty database with: npm run restore -- ${path.relative(process.cwd(), result.file)}`,
+  );
 });

@@ -13,7 +13,10 @@ runCli(async () => {
   const runtimeUrl = process.env.DATABASE_URL?.trim();
   const edgeUrl = process.env.EDGE_DATABASE_URL?.trim();
   if (!ownerUrl || !runtimeUrl) {
-    throw new AppError("config:database", "set MIGRATION_DATABASE_URL (the owner, who may create roles) and DATABASE_URL (the app's runtime role, user and password); EDGE_DATABASE_URL adds the edge's read-only role");
+    throw new AppError(
+      "config:database",
+      "set MIGRATION_DATABASE_URL (the owner, who may create roles) and DATABASE_URL (the app's runtime role, user and password); EDGE_DATABASE_URL adds the edge's read-only role",
+    );
   }
   const handle = await openDatabase({ databaseUrl: ownerUrl });
   try {
@@ -22,6 +25,10 @@ runCli(async () => {
   } finally {
     await handle.close();
   }
-  const done = await setUpRoles({ ownerUrl, runtime: loginFromUrl(runtimeUrl, "DATABASE_URL"), edge: edgeUrl ? loginFromUrl(edgeUrl, "EDGE_DATABASE_URL") : null });
+  const done = await setUpRoles({
+    ownerUrl,
+    runtime: loginFromUrl(runtimeUrl, "DATABASE_URL"),
+    edge: edgeUrl ? loginFromUrl(edgeUrl, "EDGE_DATABASE_URL") : null,
+  });
   for (const line of done) console.log(`phasegate: ${line}`);
 });

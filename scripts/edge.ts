@@ -17,7 +17,9 @@ import { RateLimiter } from "../lib/ofrep/rate-limit";
 
 const url = process.env.EDGE_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim();
 if (!url) {
-  console.error("phasegate edge: cannot start: set EDGE_DATABASE_URL (a read-only role) or DATABASE_URL to the app's PostgreSQL database (the embedded PGlite serves one process only)");
+  console.error(
+    "phasegate edge: cannot start: set EDGE_DATABASE_URL (a read-only role) or DATABASE_URL to the app's PostgreSQL database (the embedded PGlite serves one process only)",
+  );
   process.exit(1);
 }
 const port = Number(process.env.EDGE_PORT ?? 3100);
@@ -54,7 +56,10 @@ try {
     metricsToken: process.env.PHASEGATE_METRICS_TOKEN,
     watch: { intervalMs: positive(process.env.EDGE_DB_CHECK_MS, 5_000) },
   });
-  logger.info({ target: handle.target, migrations: applied, graceMs }, `evaluating flags over OFREP on http://${host}:${edge.port}/ofrep/v1/evaluate/flags`);
+  logger.info(
+    { target: handle.target, migrations: applied, graceMs },
+    `evaluating flags over OFREP on http://${host}:${edge.port}/ofrep/v1/evaluate/flags`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -33,9 +33,13 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log("npm run fuzz -- [--runs N] [--seed S] [--port-from P] [--port-to Q] [--stall-ms MS] [--keep-db] [--json FILE] [--trace FILE]");
+    console.log(
+      "npm run fuzz -- [--runs N] [--seed S] [--port-from P] [--port-to Q] [--stall-ms MS] [--keep-db] [--json FILE] [--trace FILE]",
+    );
     console.log("  --json FILE   the whole result (failures, groups, statuses per operation) as JSON");
-    console.log("  --trace FILE  one JSON line per request: what was sent, the status, the first 300 characters of the answer");
+    console.log(
+      "  --trace FILE  one JSON line per request: what was sent, the status, the first 300 characters of the answer",
+    );
     return 0;
   }
   const runs = int("runs", values.runs, DEFAULT_RUNS);
@@ -55,7 +59,20 @@ async function main(): Promise<number> {
   console.log("");
   console.log(formatReport(result));
   if (values.json) {
-    fs.writeFileSync(values.json, JSON.stringify({ ...result, coverage: { ...result.coverage, operations: result.coverage.operations.map((o) => `${o.method} ${o.template}`) } }, null, 2));
+    fs.writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          ...result,
+          coverage: {
+            ...result.coverage,
+            operations: result.coverage.operations.map((o) => `${o.method} ${o.template}`),
+          },
+        },
+        null,
+        2,
+      ),
+    );
     console.log(`fuzz: report written to ${values.json}`);
   }
   console.log(summaryLine(result));

@@ -5,7 +5,11 @@ import { runCli } from "./cli";
 
 runCli(async () => {
   const config = configFromEnv();
-  const handle = await openDatabase({ ...config, databaseUrl: config.migrationUrl ?? config.databaseUrl, migrationUrl: undefined });
+  const handle = await openDatabase({
+    ...config,
+    databaseUrl: config.migrationUrl ?? config.databaseUrl,
+    migrationUrl: undefined,
+  });
   try {
     const n = await handle.migrate();
     console.log(`phasegate: ${handle.target} is at migration ${n}`);

@@ -12,7 +12,12 @@ runCli(async () => {
     return 1;
   }
   const result = await restoreDatabase(configFromEnv(), file);
-  console.log(`restore: ${file} → ${result.target}: ${result.migrations} migrations, ${result.auditEvents} audit events, chain ${result.auditIntact ? "intact" : "BROKEN (run npm run audit:verify)"}`);
-  if (result.kind === "postgres") console.log("roles and grants are not in the backup: run npm run db:roles against the new database if the app uses separate roles");
+  console.log(
+    `restore: ${file} → ${result.target}: ${result.migrations} migrations, ${result.auditEvents} audit events, chain ${result.auditIntact ? "intact" : "BROKEN (run npm run audit:verify)"}`,
+  );
+  if (result.kind === "postgres")
+    console.log(
+      "roles and grants are not in the backup: run npm run db:roles against the new database if the app uses separate roles",
+    );
   return result.auditIntact ? 0 : 1;
 });

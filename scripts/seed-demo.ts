@@ -13,7 +13,9 @@ runCli(async () => {
       console.error(`phasegate: ${handle.target} already holds data; the demo loads only into an empty database`);
       return 1;
     }
-    console.log(`phasegate: demo loaded into ${handle.target}: ${result.plans} plans, ${result.projects} projects, ${result.users} people`);
+    console.log(
+      `phasegate: demo loaded into ${handle.target}: ${result.plans} plans, ${result.projects} projects, ${result.users} people`,
+    );
     console.log(`phasegate: every demo person signs in with the password ${DEMO_PASSWORD}`);
     for (const u of DEMO_USERS) console.log(`  ${u.email}  ${u.description}`);
   } finally {

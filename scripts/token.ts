@@ -14,9 +14,18 @@ import { runCli } from "./cli";
 
 runCli(async () => {
   const { values } = parseArgs({
-    options: { project: { type: "string" }, scopes: { type: "string" }, name: { type: "string" }, "expires-days": { type: "string" } },
+    options: {
+      project: { type: "string" },
+      scopes: { type: "string" },
+      name: { type: "string" },
+      "expires-days": { type: "string" },
+    },
   });
-  if (!values.project) throw new AppError("bad_request:validation", `--project <slug> is required; --scopes takes a comma list of: ${TOKEN_SCOPES.join(", ")}`);
+  if (!values.project)
+    throw new AppError(
+      "bad_request:validation",
+      `--project <slug> is required; --scopes takes a comma list of: ${TOKEN_SCOPES.join(", ")}`,
+    );
   const handle = await openDatabase(configFromEnv());
   try {
     await handle.migrate();
@@ -25,16 +34,37 @@ runCli(async () => {
     const data = parseInput(createTokenSchema, {
       projectId: project.id,
       name: values.name ?? `cli ${new Date().toISOString().slice(0, 16)}`,
-      scopes: (values.scopes ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      scopes: (values.scopes ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
       expiresInDays: values["expires-days"],
     });
     const { token, prefix, hash } = generateApiToken();
     await handle.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(apiTokens)
-        .values({ projectId: project.id, name: data.name, prefix, tokenHash: hash, scopes: data.scopes, expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null })
+        .values({
+          projectId: project.id,
+          name: data.name,
+          prefix,
+          tokenHash: hash,
+          scopes: data.scopes,
+          expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+        })
         .returning();
-      await writeAudit(tx, { kind: "system" }, { action: "token.created", entityType: "api_token", entityId: row!.id, projectId: project.id, after: { name: data.name, prefix, scopes: data.scopes, via: "cli" } }, null);
+      await writeAudit(
+        tx,
+        { kind: "system" },
+        {
+          action: "token.created",
+          entityType: "api_token",
+          entityId: row!.id,
+          projectId: project.id,
+          after: { name: data.name, prefix, scopes: data.scopes, via: "cli" },
+        },
+        null,
+      );
     });
     console.error(`phasegate: token "${data.name}" for ${project.slug} with ${data.scopes.join(", ")} (shown once):`);
     console.log(token);

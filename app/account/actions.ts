@@ -20,7 +20,9 @@ export async function changeOwnPasswordAction(_prev: State, form: FormData): Pro
 }
 
 export async function endMySessionsAction(): Promise<ActionResult<unknown>> {
-  const result = await runAction((ctx) => endUserSessions(ctx, { userId: ctx.actor.kind === "user" ? ctx.actor.userId : "" }));
+  const result = await runAction((ctx) =>
+    endUserSessions(ctx, { userId: ctx.actor.kind === "user" ? ctx.actor.userId : "" }),
+  );
   if (!result.ok) return result;
   await signOut({ redirectTo: "/sign-in?notice=signed-out-everywhere" });
   return result;

@@ -17,7 +17,10 @@ export const metadata = { title: "Your account" };
 export default async function AccountPage() {
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
-    const [row] = await db.select({ hasPassword: users.passwordHash, createdAt: users.createdAt }).from(users).where(eq(users.id, user.userId));
+    const [row] = await db
+      .select({ hasPassword: users.passwordHash, createdAt: users.createdAt })
+      .from(users)
+      .where(eq(users.id, user.userId));
     const projects = await listProjects(db, [...user.roles.keys()]);
     return { user, hasPassword: Boolean(row?.hasPassword), projects };
   });
@@ -40,7 +43,9 @@ export default async function AccountPage() {
       <Card title="Your roles" id="roles">
         {projects.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            {user.isAdmin ? "You hold no project role; as an admin you can read and manage every project." : "You hold no role in any project yet. Ask a project's admin to add you."}
+            {user.isAdmin
+              ? "You hold no project role; as an admin you can read and manage every project."
+              : "You hold no role in any project yet. Ask a project's admin to add you."}
           </p>
         ) : (
           <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800" data-testid="account-roles">
@@ -70,12 +75,15 @@ export default async function AccountPage() {
             <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
           </>
         ) : (
-          <p className="text-sm text-slate-600 dark:text-slate-400">You sign in through single sign-on; your password is kept there.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            You sign in through single sign-on; your password is kept there.
+          </p>
         )}
       </Card>
       <Card title="Sessions" id="sessions">
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-          Lost a laptop, or signed in on a shared computer? “Sign out everywhere” ends every session of yours at its next request, on every device and every Phasegate instance, this one included.
+          Lost a laptop, or signed in on a shared computer? “Sign out everywhere” ends every session of yours at its
+          next request, on every device and every Phasegate instance, this one included.
         </p>
         <EndSessionsForm />
       </Card>

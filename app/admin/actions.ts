@@ -16,11 +16,17 @@ function done(result: ActionResult<unknown>, message: string): ActionResult<unkn
 export async function createUserAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
   const input = formToObject(form);
   const result = await runAction((ctx) => createUser(ctx, { ...input, isAdmin: input.isAdmin === "on" }));
-  return keepValues(done(result, "User created. Give them their password through a safe channel."), form, ["name", "email"]);
+  return keepValues(done(result, "User created. Give them their password through a safe channel."), form, [
+    "name",
+    "email",
+  ]);
 }
 
 export async function setPasswordAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
-  return done(await runAction((ctx) => setUserPassword(ctx, formToObject(form))), "Password set. Every session signed in with the old one has ended.");
+  return done(
+    await runAction((ctx) => setUserPassword(ctx, formToObject(form))),
+    "Password set. Every session signed in with the old one has ended.",
+  );
 }
 
 export async function endSessionsAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
@@ -39,5 +45,9 @@ export async function setUserFlagsAction(_prev: State, form: FormData): Promise<
 
 export async function createProjectAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => createProject(ctx, formToObject(form)));
-  return keepValues(done(result, "Project created. Add its members from the project page."), form, ["name", "slug", "description"]);
+  return keepValues(done(result, "Project created. Add its members from the project page."), form, [
+    "name",
+    "slug",
+    "description",
+  ]);
 }

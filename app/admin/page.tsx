@@ -1,6 +1,12 @@
 import Link from "next/link";
 import { forbidden } from "next/navigation";
-import { CreateProjectForm, CreateUserForm, EndSessionsButton, SetPasswordForm, UserFlagButton } from "@/components/admin/admin-forms";
+import {
+  CreateProjectForm,
+  CreateUserForm,
+  EndSessionsButton,
+  SetPasswordForm,
+  UserFlagButton,
+} from "@/components/admin/admin-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
@@ -34,7 +40,9 @@ export default async function AdminPage() {
                 {u.disabledAt ? <Badge tone="red">Disabled</Badge> : null}
               </div>
               <details className="mt-2">
-                <summary className="cursor-pointer text-sm text-accent-700 dark:text-accent-300">Manage {u.name}</summary>
+                <summary className="cursor-pointer text-sm text-accent-700 dark:text-accent-300">
+                  Manage {u.name}
+                </summary>
                 <div className="mt-2 flex flex-col gap-3 pl-2">
                   <SetPasswordForm userId={u.id} name={u.name} />
                   {u.id === user.userId ? (
@@ -48,8 +56,18 @@ export default async function AdminPage() {
                   ) : (
                     <div className="flex flex-wrap items-start gap-2">
                       <EndSessionsButton userId={u.id} name={u.name} />
-                      <UserFlagButton userId={u.id} field="isAdmin" value={!u.isAdmin} label={u.isAdmin ? "Remove admin rights" : "Make admin"} />
-                      <UserFlagButton userId={u.id} field="disabled" value={!u.disabledAt} label={u.disabledAt ? "Enable" : "Disable sign-in"} />
+                      <UserFlagButton
+                        userId={u.id}
+                        field="isAdmin"
+                        value={!u.isAdmin}
+                        label={u.isAdmin ? "Remove admin rights" : "Make admin"}
+                      />
+                      <UserFlagButton
+                        userId={u.id}
+                        field="disabled"
+                        value={!u.disabledAt}
+                        label={u.disabledAt ? "Enable" : "Disable sign-in"}
+                      />
                     </div>
                   )}
                 </div>

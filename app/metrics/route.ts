@@ -9,12 +9,26 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const expected = process.env.PHASEGATE_METRICS_TOKEN?.trim();
   const headers = { "cache-control": "no-store" };
-  if (!expected) return Response.json({ error: { code: "not_found:entity", message: "Metrics are off: set PHASEGATE_METRICS_TOKEN and scrape with it as a bearer token" } }, { status: 404, headers });
+  if (!expected)
+    return Response.json(
+      {
+        error: {
+          code: "not_found:entity",
+          message: "Metrics are off: set PHASEGATE_METRICS_TOKEN and scrape with it as a bearer token",
+        },
+      },
+      { status: 404, headers },
+    );
   if (!metricsTokenMatches(expected, request.headers.get("authorization"))) {
-    return Response.json({ error: { code: "unauthorized:token", message: "Send the metrics token as Authorization: Bearer …" } }, { status: 401, headers: { ...headers, "www-authenticate": 'Bearer realm="phasegate-metrics"' } });
+    return Response.json(
+      { error: { code: "unauthorized:token", message: "Send the metrics token as Authorization: Bearer …" } },
+      { status: 401, headers: { ...headers, "www-authenticate": 'Bearer realm="phasegate-metrics"' } },
+    );
   }
   const metrics = appMetrics();
   // Gauges read at scrape time; a database that does not answer leaves them as they were.
   await refreshScrapeGauges(metrics, await getDb().catch(() => null));
-  return new Response(await metrics.registry.metrics(), { headers: { ...headers, "content-type": metrics.registry.contentType } });
+  return new Response(await metrics.registry.metrics(), {
+    headers: { ...headers, "content-type": metrics.registry.contentType },
+  });
 }

@@ -12,7 +12,9 @@ const revalidatePlan = (form: FormData) => revalidatePath(`/plans/${String(form.
 
 /** Names the placeholders Phasegate does not know, so the editor can say so after saving too. */
 const saved = (verb: string, unknown: string[]) =>
-  unknown.length ? `${verb}. Not filled in from the plan: ${unknown.map((name) => `{${name}}`).join(", ")}.` : `${verb}.`;
+  unknown.length
+    ? `${verb}. Not filled in from the plan: ${unknown.map((name) => `{${name}}`).join(", ")}.`
+    : `${verb}.`;
 
 export async function addCommsEntryAction(_prev: CommsFormState, form: FormData): Promise<CommsFormState> {
   const result = await runAction((ctx) => addCommsEntry(ctx, formToObject(form)));

@@ -5,10 +5,16 @@ import { type ActionResult, runAction } from "@/lib/actions/run";
 import { getDb } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
 import { creatableProjects } from "@/lib/queries/projects";
-import { DocumentTooDeep, MAX_DOCUMENT_CHARS, parsePlanMarkdown, type PlanImportPreview } from "@/lib/domain/plan-markdown";
+import {
+  DocumentTooDeep,
+  MAX_DOCUMENT_CHARS,
+  parsePlanMarkdown,
+  type PlanImportPreview,
+} from "@/lib/domain/plan-markdown";
 import { importPlan } from "@/lib/services/plan-import";
 
-export type PreviewState = { ok: true; preview: PlanImportPreview; at: number } | { ok: false; error: string; markdown: string } | null;
+export type PreviewState =
+  { ok: true; preview: PlanImportPreview; at: number } | { ok: false; error: string; markdown: string } | null;
 export type SaveState = ActionResult<unknown> | null;
 
 /**
@@ -20,13 +26,24 @@ export async function previewImportAction(_prev: PreviewState, form: FormData): 
   const user = await currentUser();
   if (!user) return { ok: false, error: "Your session has ended: sign in again.", markdown };
   const { db } = await getDb();
-  if ((await creatableProjects(db, user)).length === 0) return { ok: false, error: "Your role does not allow creating plans in any project, so documents cannot be imported.", markdown };
+  if ((await creatableProjects(db, user)).length === 0)
+    return {
+      ok: false,
+      error: "Your role does not allow creating plans in any project, so documents cannot be imported.",
+      markdown,
+    };
   if (!markdown.trim()) return { ok: false, error: "Paste a Markdown plan or choose a .md file first.", markdown };
-  if (markdown.length > MAX_DOCUMENT_CHARS) return { ok: false, error: `The document is longer than ${MAX_DOCUMENT_CHARS.toLocaleString("en")} characters.`, markdown };
+  if (markdown.length > MAX_DOCUMENT_CHARS)
+    return {
+      ok: false,
+      error: `The document is longer than ${MAX_DOCUMENT_CHARS.toLocaleString("en")} characters.`,
+      markdown,
+    };
   try {
     return { ok: true, preview: parsePlanMarkdown(markdown), at: Date.now() };
   } catch (error) {
-    if (error instanceof DocumentTooDeep) return { ok: false, error: `${error.message}: flatten the deepest lists or quotes and try again.`, markdown };
+    if (error instanceof DocumentTooDeep)
+      return { ok: false, error: `${error.message}: flatten the deepest lists or quotes and try again.`, markdown };
     throw error;
   }
 }

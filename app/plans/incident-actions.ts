@@ -2,7 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
-import { correctDetectionTime, editIncidentSummary, markVerified, reopenIncident, resolveIncident, updatePostmortem } from "@/lib/services/incidents";
+import {
+  correctDetectionTime,
+  editIncidentSummary,
+  markVerified,
+  reopenIncident,
+  resolveIncident,
+  updatePostmortem,
+} from "@/lib/services/incidents";
 
 export type IncidentFormState = ActionResult<unknown> | null;
 
@@ -31,7 +38,9 @@ export async function postmortemAction(_prev: IncidentFormState, form: FormData)
   const result = await runAction((ctx) => updatePostmortem(ctx, formToObject(form)));
   const changed = result.ok && (result.data as { changed: boolean }).changed;
   // A refused save hands the text back so nothing typed is lost.
-  return keepValues(refreshed(form, result, changed ? "Post-mortem saved." : "No changes to save."), form, ["postmortem"]);
+  return keepValues(refreshed(form, result, changed ? "Post-mortem saved." : "No changes to save."), form, [
+    "postmortem",
+  ]);
 }
 
 export async function summaryAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {

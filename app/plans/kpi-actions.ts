@@ -4,7 +4,19 @@ import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { JUDGE_FORM_FIELDS } from "@/lib/domain/judge-settings";
 import type { ServiceContext } from "@/lib/services/context";
-import { addCriterion, addMetric, addTrigger, moveMetric, removeCriterion, removeMetric, removeTrigger, setTriggerEnabled, updateCriterion, updateMetric, updateTrigger } from "@/lib/services/kpis";
+import {
+  addCriterion,
+  addMetric,
+  addTrigger,
+  moveMetric,
+  removeCriterion,
+  removeMetric,
+  removeTrigger,
+  setTriggerEnabled,
+  updateCriterion,
+  updateMetric,
+  updateTrigger,
+} from "@/lib/services/kpis";
 import type { PlanFormState } from "./actions";
 
 // Server actions of the plan editor's "KPIs and rollback" section: each calls one service of
@@ -12,11 +24,40 @@ import type { PlanFormState } from "./actions";
 
 type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
-const metricFields = ["key", "label", "unit", "direction", "target", "alertThreshold", "criticalThreshold", "sourceKind", "sourceId", "promql", "denominatorPromql", "catalogueKey"] as const;
+const metricFields = [
+  "key",
+  "label",
+  "unit",
+  "direction",
+  "target",
+  "alertThreshold",
+  "criticalThreshold",
+  "sourceKind",
+  "sourceId",
+  "promql",
+  "denominatorPromql",
+  "catalogueKey",
+] as const;
 const criterionFields = ["metricId", "kind", "comparison", "value", "sustainedMinutes", ...JUDGE_FORM_FIELDS] as const;
-const triggerFields = ["metricId", "phaseId", "description", "mode", "comparison", "value", "durationMinutes", "action", "enabled", ...JUDGE_FORM_FIELDS] as const;
+const triggerFields = [
+  "metricId",
+  "phaseId",
+  "description",
+  "mode",
+  "comparison",
+  "value",
+  "durationMinutes",
+  "action",
+  "enabled",
+  ...JUDGE_FORM_FIELDS,
+] as const;
 
-async function run(service: Service, form: FormData, message: string, keep: readonly string[] = []): Promise<ActionResult<unknown>> {
+async function run(
+  service: Service,
+  form: FormData,
+  message: string,
+  keep: readonly string[] = [],
+): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => service(ctx, formToObject(form)));
   if (!result.ok) return keepValues(result, form, keep);
   const planId = String(form.get("planId"));
@@ -68,5 +109,11 @@ export async function removeTriggerAction(_prev: PlanFormState, form: FormData):
 }
 
 export async function triggerEnabledAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
-  return run(setTriggerEnabled, form, form.get("enabled") === "true" ? "Trigger enabled: it is evaluated again." : "Trigger disabled: it is no longer evaluated.");
+  return run(
+    setTriggerEnabled,
+    form,
+    form.get("enabled") === "true"
+      ? "Trigger enabled: it is evaluated again."
+      : "Trigger disabled: it is no longer evaluated.",
+  );
 }

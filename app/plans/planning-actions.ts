@@ -4,7 +4,13 @@ import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
 import { addEscalationLevel, removeEscalationLevel, updateEscalationLevel } from "@/lib/services/escalation";
-import { addMigrationStep, moveMigrationStep, removeMigrationStep, transitionMigrationStep, updateMigrationStep } from "@/lib/services/migration-steps";
+import {
+  addMigrationStep,
+  moveMigrationStep,
+  removeMigrationStep,
+  transitionMigrationStep,
+  updateMigrationStep,
+} from "@/lib/services/migration-steps";
 import { addRisk, removeRisk, setRiskStatus, updateRisk } from "@/lib/services/risks";
 import type { PlanFormState } from "./actions";
 
@@ -13,11 +19,24 @@ import type { PlanFormState } from "./actions";
 
 type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
-const stepFields = ["kind", "action", "reversible", "expectedDurationMinutes", "risk", "validation", "position"] as const;
+const stepFields = [
+  "kind",
+  "action",
+  "reversible",
+  "expectedDurationMinutes",
+  "risk",
+  "validation",
+  "position",
+] as const;
 const riskFields = ["description", "likelihood", "impact", "mitigation", "ownerId", "ownerLabel", "status"] as const;
 const levelFields = ["level", "who", "afterMinutes", "contact"] as const;
 
-async function run(service: Service, form: FormData, message: string, keep: readonly string[] = []): Promise<ActionResult<unknown>> {
+async function run(
+  service: Service,
+  form: FormData,
+  message: string,
+  keep: readonly string[] = [],
+): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => service(ctx, formToObject(form)));
   if (!result.ok) return keepValues(result, form, keep);
   revalidatePath(`/plans/${String(form.get("planId"))}`);

@@ -7,7 +7,10 @@ import { createApiToken, revokeApiToken } from "@/lib/services/tokens";
 
 export type CreatedToken = { name: string; token: string; scopes: string[] };
 
-export async function createTokenAction(_prev: ActionResult<CreatedToken> | null, form: FormData): Promise<ActionResult<CreatedToken>> {
+export async function createTokenAction(
+  _prev: ActionResult<CreatedToken> | null,
+  form: FormData,
+): Promise<ActionResult<CreatedToken>> {
   const input = formToObject(form, ["scopes"]);
   const result = await runAction(async (ctx) => {
     // "never" and an empty choice mean no expiry; the service validates any number sent.
@@ -24,7 +27,10 @@ export async function revokeTokenAction(form: FormData): Promise<void> {
   revalidatePath("/projects/[slug]", "page");
 }
 
-export async function addMemberAction(_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<unknown>> {
+export async function addMemberAction(
+  _prev: ActionResult<unknown> | null,
+  form: FormData,
+): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => addMembership(ctx, formToObject(form)));
   if (result.ok) {
     revalidatePath("/projects/[slug]", "page");

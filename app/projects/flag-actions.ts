@@ -3,7 +3,16 @@
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
-import { createFlag, createSegment, deleteFlag, deleteSegment, setFlagEnabled, setFlagRules, updateFlag, updateSegment } from "@/lib/services/flags";
+import {
+  createFlag,
+  createSegment,
+  deleteFlag,
+  deleteSegment,
+  setFlagEnabled,
+  setFlagRules,
+  updateFlag,
+  updateSegment,
+} from "@/lib/services/flags";
 
 // Server actions of the project page's "Feature flags" section and the plan page's flags panel:
 // each calls one service of lib/services/flags.ts, which authorises, validates, writes with its
@@ -13,10 +22,24 @@ export type FlagFormState = ActionResult<unknown> | null;
 
 type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
-const flagFields = ["key", "description", "type", "variants", "defaultVariant", "rolloutVariant", "planId", "manualRolloutPercent"] as const;
+const flagFields = [
+  "key",
+  "description",
+  "type",
+  "variants",
+  "defaultVariant",
+  "rolloutVariant",
+  "planId",
+  "manualRolloutPercent",
+] as const;
 const segmentFields = ["key", "name", "kind", "userKeys", "attribute", "operator", "values"] as const;
 
-async function run(service: Service, form: FormData, message: (data: unknown) => string, keep: readonly string[] = []): Promise<FlagFormState> {
+async function run(
+  service: Service,
+  form: FormData,
+  message: (data: unknown) => string,
+  keep: readonly string[] = [],
+): Promise<FlagFormState> {
   const result = await runAction((ctx) => service(ctx, formToObject(form)));
   if (!result.ok) return keepValues(result, form, keep);
   revalidatePath("/projects/[slug]", "page");
@@ -41,7 +64,9 @@ export async function setFlagEnabledAction(_prev: FlagFormState, form: FormData)
     (data) => {
       const changed = (data as { changed: boolean }).changed;
       if (!changed) return on ? "The flag was already on." : "The flag was already off.";
-      return on ? "Flag back on: the rollout and segment rules apply again." : "Flag killed: everyone gets the default variant.";
+      return on
+        ? "Flag back on: the rollout and segment rules apply again."
+        : "Flag killed: everyone gets the default variant.";
     },
     ["reason"],
   );
@@ -52,7 +77,9 @@ export async function deleteFlagAction(_prev: FlagFormState, form: FormData): Pr
 }
 
 export async function setFlagRulesAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
-  return run(setFlagRules, form, (data) => ((data as { changed: boolean }).changed ? "Segment rules saved." : "The rules were already so."));
+  return run(setFlagRules, form, (data) =>
+    (data as { changed: boolean }).changed ? "Segment rules saved." : "The rules were already so.",
+  );
 }
 
 export async function createSegmentAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
@@ -65,7 +92,9 @@ export async function updateSegmentAction(_prev: FlagFormState, form: FormData):
     form,
     (data) => {
       const keys = (data as { flagKeys: string[] }).flagKeys;
-      return keys.length ? `Segment saved; ${keys.join(", ")} now use${keys.length === 1 ? "s" : ""} it.` : "Segment saved.";
+      return keys.length
+        ? `Segment saved; ${keys.join(", ")} now use${keys.length === 1 ? "s" : ""} it.`
+        : "Segment saved.";
     },
     segmentFields,
   );

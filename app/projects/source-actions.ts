@@ -13,7 +13,10 @@ function sourceInput(form: FormData) {
   return { ...formToObject(form), enabled: form.get("enabled") === "on" };
 }
 
-export async function createMetricSourceAction(_prev: SourceActionResult | null, form: FormData): Promise<SourceActionResult> {
+export async function createMetricSourceAction(
+  _prev: SourceActionResult | null,
+  form: FormData,
+): Promise<SourceActionResult> {
   const result = await runAction(async (ctx) => ({ name: (await createMetricSource(ctx, sourceInput(form))).name }));
   if (result.ok) {
     revalidatePath("/projects/[slug]", "page");
@@ -22,7 +25,10 @@ export async function createMetricSourceAction(_prev: SourceActionResult | null,
   return keepValues(result, form, KEPT);
 }
 
-export async function updateMetricSourceAction(_prev: SourceActionResult | null, form: FormData): Promise<SourceActionResult> {
+export async function updateMetricSourceAction(
+  _prev: SourceActionResult | null,
+  form: FormData,
+): Promise<SourceActionResult> {
   const result = await runAction(async (ctx) => ({ name: (await updateMetricSource(ctx, sourceInput(form))).name }));
   if (result.ok) {
     revalidatePath("/projects/[slug]", "page");
@@ -31,7 +37,10 @@ export async function updateMetricSourceAction(_prev: SourceActionResult | null,
   return keepValues(result, form, KEPT);
 }
 
-export async function deleteMetricSourceAction(_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<unknown>> {
+export async function deleteMetricSourceAction(
+  _prev: ActionResult<unknown> | null,
+  form: FormData,
+): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => deleteMetricSource(ctx, formToObject(form)));
   if (result.ok) revalidatePath("/projects/[slug]", "page");
   return result;

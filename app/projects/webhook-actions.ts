@@ -2,7 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
-import { type DeliveryOutcome, createWebhook, deleteWebhook, retryDelivery, rotateWebhookSecret, sendTestEvent, updateWebhook } from "@/lib/services/webhooks";
+import {
+  type DeliveryOutcome,
+  createWebhook,
+  deleteWebhook,
+  retryDelivery,
+  rotateWebhookSecret,
+  sendTestEvent,
+  updateWebhook,
+} from "@/lib/services/webhooks";
 
 export type WebhookActionResult = ActionResult<{ name: string }>;
 export type WebhookSendResult = ActionResult<DeliveryOutcome>;
@@ -16,27 +24,42 @@ function webhookInput(form: FormData) {
   return { ...formToObject(form, ["events"]), enabled: form.get("enabled") === "on" };
 }
 
-export async function createWebhookAction(_prev: WebhookActionResult | null, form: FormData): Promise<WebhookActionResult> {
+export async function createWebhookAction(
+  _prev: WebhookActionResult | null,
+  form: FormData,
+): Promise<WebhookActionResult> {
   const result = await runAction(async (ctx) => ({ name: (await createWebhook(ctx, webhookInput(form))).name }));
   if (!result.ok) return keepValues(result, form, KEPT);
   revalidateProject();
-  return { ...result, message: `Webhook “${result.data.name}” added: give its secret to the receiver so it can check signatures.` };
+  return {
+    ...result,
+    message: `Webhook “${result.data.name}” added: give its secret to the receiver so it can check signatures.`,
+  };
 }
 
-export async function updateWebhookAction(_prev: WebhookActionResult | null, form: FormData): Promise<WebhookActionResult> {
+export async function updateWebhookAction(
+  _prev: WebhookActionResult | null,
+  form: FormData,
+): Promise<WebhookActionResult> {
   const result = await runAction(async (ctx) => ({ name: (await updateWebhook(ctx, webhookInput(form))).name }));
   if (!result.ok) return keepValues(result, form, KEPT);
   revalidateProject();
   return { ...result, message: `Webhook “${result.data.name}” saved.` };
 }
 
-export async function deleteWebhookAction(_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<unknown>> {
+export async function deleteWebhookAction(
+  _prev: ActionResult<unknown> | null,
+  form: FormData,
+): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => deleteWebhook(ctx, formToObject(form)));
   if (result.ok) revalidateProject();
   return result;
 }
 
-export async function rotateWebhookSecretAction(_prev: WebhookActionResult | null, form: FormData): Promise<WebhookActionResult> {
+export async function rotateWebhookSecretAction(
+  _prev: WebhookActionResult | null,
+  form: FormData,
+): Promise<WebhookActionResult> {
   const result = await runAction(async (ctx) => ({ name: (await rotateWebhookSecret(ctx, formToObject(form))).name }));
   if (!result.ok) return result;
   revalidateProject();
@@ -47,7 +70,9 @@ export async function rotateWebhookSecretAction(_prev: WebhookActionResult | nul
 function outcomeMessage(outcome: DeliveryOutcome): string {
   if (outcome.status === "delivered") return `Delivered: the receiver answered ${outcome.statusCode ?? "OK"}.`;
   const why = `${outcome.error ?? "It was not sent."}${outcome.responseExcerpt ? ` (answer, shown to administrators only: ${outcome.responseExcerpt})` : ""}`;
-  return outcome.status === "failed" ? `Not delivered: ${why} No more attempts are made.` : `Not delivered yet: ${why} It is tried again shortly.`;
+  return outcome.status === "failed"
+    ? `Not delivered: ${why} No more attempts are made.`
+    : `Not delivered yet: ${why} It is tried again shortly.`;
 }
 
 export async function sendTestEventAction(_prev: WebhookSendResult | null, form: FormData): Promise<WebhookSendResult> {

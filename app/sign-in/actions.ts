@@ -32,7 +32,10 @@ async function attemptSignIn(form: FormData): Promise<SignInState> {
     if (error instanceof CredentialsSignin) {
       const throttled = /^throttled:(\d+)$/.exec(error.code);
       return throttled
-        ? { ok: false, error: `Too many failed attempts from here. ${waitInWords(Number(throttled[1]) * 1000)}, then try again.` }
+        ? {
+            ok: false,
+            error: `Too many failed attempts from here. ${waitInWords(Number(throttled[1]) * 1000)}, then try again.`,
+          }
         : { ok: false, error: "That email and password do not match an account." };
     }
     if (isDatabaseUnavailable(error) || isDatabaseUnavailable((error as { cause?: { err?: unknown } }).cause?.err)) {

@@ -24,18 +24,29 @@ export default async function SignInPage({ searchParams }: Props) {
     <div className="mx-auto max-w-sm py-10">
       <h1 className="text-2xl font-semibold tracking-tight">Sign in to Phasegate</h1>
       {params.setup === "done" ? (
-        <p role="status" className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200">
+        <p
+          role="status"
+          className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200"
+        >
           Your admin account is ready. Sign in with it.
         </p>
       ) : null}
       {params.notice && notices[params.notice] ? (
-        <p role="status" className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200">
+        <p
+          role="status"
+          className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200"
+        >
           {notices[params.notice]}
         </p>
       ) : null}
       {params.error && params.error !== "CredentialsSignin" ? (
-        <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/50 dark:text-red-200">
-          {params.error === "AccessDenied" ? "Your company account has no Phasegate user. Ask an admin to add your email." : "Sign-in failed. Try again."}
+        <p
+          role="alert"
+          className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/50 dark:text-red-200"
+        >
+          {params.error === "AccessDenied"
+            ? "Your company account has no Phasegate user. Ask an admin to add your email."
+            : "Sign-in failed. Try again."}
         </p>
       ) : null}
       <div className="mt-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">

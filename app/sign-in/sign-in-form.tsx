@@ -9,7 +9,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus defaultValue={state?.email} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        required
+        autoFocus
+        defaultValue={state?.email}
+      />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <FormMessage state={state} />
       <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>

@@ -13,9 +13,31 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={action} className="grid max-w-md gap-3" noValidate>
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={errors?.currentPassword} />
-      <Field label="New password" name="password" type="password" autoComplete="new-password" required errors={errors?.password} hint={`At least ${minLength} characters`} />
-      <Field label="New password again" name="confirm" type="password" autoComplete="new-password" required errors={errors?.confirm} />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={errors?.currentPassword}
+      />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors?.password}
+        hint={`At least ${minLength} characters`}
+      />
+      <Field
+        label="New password again"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors?.confirm}
+      />
       <div className="space-y-2">
         <FormMessage state={state && !state.ok && !errors ? state : null} />
         <SubmitButton>Change password and sign out everywhere</SubmitButton>

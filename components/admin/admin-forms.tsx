@@ -1,7 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
-import { createProjectAction, createUserAction, endSessionsAction, setPasswordAction, setUserFlagsAction } from "@/app/admin/actions";
+import {
+  createProjectAction,
+  createUserAction,
+  endSessionsAction,
+  setPasswordAction,
+  setUserFlagsAction,
+} from "@/app/admin/actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 
@@ -15,7 +21,15 @@ export function CreateUserForm() {
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
       <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} />
       <Field label="Email" name="email" type="email" required errors={errors?.email} defaultValue={values?.email} />
-      <Field label="Initial password" name="password" type="password" autoComplete="new-password" required errors={errors?.password} hint="At least 12 characters" />
+      <Field
+        label="Initial password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors?.password}
+        hint="At least 12 characters"
+      />
       <label className="flex items-center gap-2 self-center text-sm">
         <input type="checkbox" name="isAdmin" /> Global admin
       </label>
@@ -33,14 +47,30 @@ export function SetPasswordForm({ userId, name }: { userId: string; name: string
   return (
     <form action={action} className="flex flex-col gap-2 sm:flex-row sm:items-end" noValidate>
       <input type="hidden" name="userId" value={userId} />
-      <Field label={`New password for ${name}`} name="password" type="password" autoComplete="new-password" errors={errors?.password} />
+      <Field
+        label={`New password for ${name}`}
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        errors={errors?.password}
+      />
       <SubmitButton variant="secondary">Set password</SubmitButton>
       <FormMessage state={state && !state.ok && !errors ? state : state?.ok ? state : null} />
     </form>
   );
 }
 
-export function UserFlagButton({ userId, field, value, label }: { userId: string; field: "isAdmin" | "disabled"; value: boolean; label: string }) {
+export function UserFlagButton({
+  userId,
+  field,
+  value,
+  label,
+}: {
+  userId: string;
+  field: "isAdmin" | "disabled";
+  value: boolean;
+  label: string;
+}) {
   const [state, action] = useActionState<State, FormData>(setUserFlagsAction, null);
   return (
     <form action={action} className="inline-flex flex-col">
@@ -72,7 +102,14 @@ export function CreateProjectForm() {
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
       <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} />
-      <Field label="Slug" name="slug" required errors={errors?.slug} defaultValue={values?.slug} hint="Lowercase letters, digits, dashes; used in URLs and the token command" />
+      <Field
+        label="Slug"
+        name="slug"
+        required
+        errors={errors?.slug}
+        defaultValue={values?.slug}
+        hint="Lowercase letters, digits, dashes; used in URLs and the token command"
+      />
       <div className="sm:col-span-2">
         <Field label="Description" name="description" errors={errors?.description} defaultValue={values?.description} />
       </div>

@@ -15,19 +15,29 @@ export function AuditTable({ rows, now }: { rows: AuditRow[]; now: Date }) {
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Audit events, newest first</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:text-slate-400">
+        <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
           <tr>
-            <th scope="col" className="px-3 py-2 font-medium">When</th>
-            <th scope="col" className="px-3 py-2 font-medium">Who</th>
-            <th scope="col" className="px-3 py-2 font-medium">What</th>
-            <th scope="col" className="px-3 py-2 font-medium">Plan</th>
-            <th scope="col" className="px-3 py-2 font-medium">Change</th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              When
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Who
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              What
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Plan
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Change
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {rows.map((r) => (
             <tr key={r.id} data-testid="audit-row" className="align-top">
-              <td className="whitespace-nowrap px-3 py-2 text-xs">
+              <td className="px-3 py-2 text-xs whitespace-nowrap">
                 <RelativeTime date={r.createdAt} now={now} />
               </td>
               <td className="px-3 py-2">

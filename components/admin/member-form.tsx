@@ -13,7 +13,14 @@ export function MemberForm({ projectId }: { projectId: string }) {
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end" noValidate>
       <input type="hidden" name="projectId" value={projectId} />
-      <Field label="Person’s email" name="email" type="email" required errors={errors?.email} defaultValue={values?.email} />
+      <Field
+        label="Person’s email"
+        name="email"
+        type="email"
+        required
+        errors={errors?.email}
+        defaultValue={values?.email}
+      />
       <div className="space-y-1">
         <label htmlFor="member-role" className="block text-sm font-medium">
           Role

@@ -2,7 +2,12 @@
 
 import { AnswerExcerpt } from "@/components/ui/answer-excerpt";
 import { useActionState } from "react";
-import { createMetricSourceAction, deleteMetricSourceAction, type SourceActionResult, updateMetricSourceAction } from "@/app/projects/source-actions";
+import {
+  createMetricSourceAction,
+  deleteMetricSourceAction,
+  type SourceActionResult,
+  updateMetricSourceAction,
+} from "@/app/projects/source-actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -23,12 +28,23 @@ export interface MetricSourceRow {
 }
 
 /** The project's Prometheus servers with how their last poll went; forms only for those who may edit. */
-export function MetricSources({ projectId, sources, canEdit, now }: { projectId: string; sources: MetricSourceRow[]; canEdit: boolean; now: Date }) {
+export function MetricSources({
+  projectId,
+  sources,
+  canEdit,
+  now,
+}: {
+  projectId: string;
+  sources: MetricSourceRow[];
+  canEdit: boolean;
+  now: Date;
+}) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Prometheus servers this project’s metrics can be polled from. A metric with a PromQL query against a source is polled while its plan is
-        running; the query should return one series per cohort (label <code className="text-xs">cohort=&quot;baseline&quot;</code> for the baseline).
+        Prometheus servers this project’s metrics can be polled from. A metric with a PromQL query against a source is
+        polled while its plan is running; the query should return one series per cohort (label{" "}
+        <code className="text-xs">cohort=&quot;baseline&quot;</code> for the baseline).
       </p>
       {sources.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">No metric sources yet.</p>
@@ -42,22 +58,28 @@ export function MetricSources({ projectId, sources, canEdit, now }: { projectId:
                     <span className="font-medium">{source.name}</span>
                     <SourceStatus source={source} />
                   </div>
-                  <code className="block break-all text-xs text-slate-600 dark:text-slate-400">{source.baseUrl}</code>
+                  <code className="block text-xs break-all text-slate-600 dark:text-slate-400">{source.baseUrl}</code>
                   <p className="text-xs text-slate-600 dark:text-slate-400">
-                    Every {source.pollIntervalSeconds} s · used by {source.metrics} metric{source.metrics === 1 ? "" : "s"} · last polled{" "}
+                    Every {source.pollIntervalSeconds} s · used by {source.metrics} metric
+                    {source.metrics === 1 ? "" : "s"} · last polled{" "}
                     {source.lastPolledAt ? <RelativeTime date={source.lastPolledAt} now={now} /> : "never"}
                   </p>
                   {source.lastError ? (
-                    <p className="break-words rounded-md bg-red-50 px-2 py-1 text-xs text-red-800 dark:bg-red-950/50 dark:text-red-200">
+                    <p className="rounded-md bg-red-50 px-2 py-1 text-xs break-words text-red-800 dark:bg-red-950/50 dark:text-red-200">
                       <span className="font-medium">Last error:</span> {source.lastError}
                     </p>
                   ) : null}
-                  {source.lastError && source.lastResponseExcerpt ? <AnswerExcerpt text={source.lastResponseExcerpt} /> : null}
+                  {source.lastError && source.lastResponseExcerpt ? (
+                    <AnswerExcerpt text={source.lastResponseExcerpt} />
+                  ) : null}
                 </div>
                 {canEdit ? (
                   <div className="flex shrink-0 gap-3">
                     <details className="relative">
-                      <summary className="cursor-pointer list-none text-sm underline" aria-label={`Edit metric source ${source.name}`}>
+                      <summary
+                        className="cursor-pointer list-none text-sm underline"
+                        aria-label={`Edit metric source ${source.name}`}
+                      >
                         Edit
                       </summary>
                       <div className="absolute right-0 z-10 mt-1 w-80 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900">
@@ -65,7 +87,10 @@ export function MetricSources({ projectId, sources, canEdit, now }: { projectId:
                       </div>
                     </details>
                     <details className="relative">
-                      <summary className="cursor-pointer list-none text-sm text-red-700 underline dark:text-red-300" aria-label={`Delete metric source ${source.name}`}>
+                      <summary
+                        className="cursor-pointer list-none text-sm text-red-700 underline dark:text-red-300"
+                        aria-label={`Delete metric source ${source.name}`}
+                      >
                         Delete…
                       </summary>
                       <div className="absolute right-0 z-10 mt-1 w-72 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900">
@@ -98,14 +123,28 @@ function SourceStatus({ source }: { source: MetricSourceRow }) {
 
 /** Adds a source (with `projectId`) or edits one (with `source`). */
 function SourceForm({ projectId, source }: { projectId?: string; source?: MetricSourceRow }) {
-  const [state, action] = useActionState<SourceActionResult | null, FormData>(source ? updateMetricSourceAction : createMetricSourceAction, null);
+  const [state, action] = useActionState<SourceActionResult | null, FormData>(
+    source ? updateMetricSourceAction : createMetricSourceAction,
+    null,
+  );
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   const enabled = values ? values.enabled === "on" : (source?.enabled ?? true);
   return (
     <form action={action} className="space-y-3" noValidate>
-      {source ? <input type="hidden" name="sourceId" value={source.id} /> : <input type="hidden" name="projectId" value={projectId} />}
-      <Field label="Name" name="name" required placeholder="e.g. Production Prometheus" errors={errors?.name} defaultValue={values?.name ?? source?.name} />
+      {source ? (
+        <input type="hidden" name="sourceId" value={source.id} />
+      ) : (
+        <input type="hidden" name="projectId" value={projectId} />
+      )}
+      <Field
+        label="Name"
+        name="name"
+        required
+        placeholder="e.g. Production Prometheus"
+        errors={errors?.name}
+        defaultValue={values?.name ?? source?.name}
+      />
       <Field
         label="Prometheus URL"
         name="baseUrl"

@@ -20,9 +20,15 @@ export function TokenForm({ projectId }: { projectId: string }) {
   return (
     <div className="space-y-4">
       {state?.ok ? (
-        <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/40">
+        <div
+          role="status"
+          className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/40"
+        >
           <p className="font-medium">Token “{state.data.name}” created. Copy it now: it is shown only this once.</p>
-          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900">
+          <code
+            data-testid="new-token"
+            className="mt-2 block rounded bg-white px-2 py-1 font-mono text-xs break-all dark:bg-slate-900"
+          >
             {state.data.token}
           </code>
           <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Scopes: {state.data.scopes.join(", ")}</p>
@@ -30,14 +36,26 @@ export function TokenForm({ projectId }: { projectId: string }) {
       ) : null}
       <form action={action} className="space-y-3" noValidate>
         <input type="hidden" name="projectId" value={projectId} />
-        <Field label="Token name" name="name" placeholder="e.g. GitHub Actions deploy" required errors={errors?.name} defaultValue={values?.name} />
-        <fieldset className="space-y-1" aria-describedby={errors?.scopes ? `token-scopes-${projectId}-error` : undefined} aria-invalid={errors?.scopes ? true : undefined}>
+        <Field
+          label="Token name"
+          name="name"
+          placeholder="e.g. GitHub Actions deploy"
+          required
+          errors={errors?.name}
+          defaultValue={values?.name}
+        />
+        <fieldset
+          className="space-y-1"
+          aria-describedby={errors?.scopes ? `token-scopes-${projectId}-error` : undefined}
+          aria-invalid={errors?.scopes ? true : undefined}
+        >
           <legend className="text-sm font-medium">Scopes</legend>
           {TOKEN_SCOPES.map((scope) => (
             <label key={scope} className="flex items-start gap-2 text-sm">
               <input type="checkbox" name="scopes" value={scope} className="mt-1" />
               <span>
-                <code className="text-xs">{scope}</code> <span className="text-slate-600 dark:text-slate-400">— {scopeDescriptions[scope]}</span>
+                <code className="text-xs">{scope}</code>{" "}
+                <span className="text-slate-600 dark:text-slate-400">— {scopeDescriptions[scope]}</span>
               </span>
             </label>
           ))}

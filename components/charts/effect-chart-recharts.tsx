@@ -1,6 +1,19 @@
 "use client";
 
-import { Area, CartesianGrid, ComposedChart, ErrorBar, type LabelProps, Line, ReferenceLine, ResponsiveContainer, Tooltip, type TooltipContentProps, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  ErrorBar,
+  type LabelProps,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  type TooltipContentProps,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { timeAxisProps, timeFormat } from "./time-axis";
 
 type LabelPosition = NonNullable<LabelProps["position"]>;
@@ -50,7 +63,10 @@ const STEPS = [0.05, 0.1, 0.2, 0.25, 0.5, 1];
  * edges rather than flatten everything that matters.
  */
 function yAxisOf(points: EffectChartPoint[], lines: number[]): { min: number; max: number; ticks: number[] } {
-  const seen = [...points.map((p) => p.estimate), ...points.filter((p) => p.decided).flatMap((p) => [p.lower, p.upper])].filter((v): v is number => v !== null && Number.isFinite(v));
+  const seen = [
+    ...points.map((p) => p.estimate),
+    ...points.filter((p) => p.decided).flatMap((p) => [p.lower, p.upper]),
+  ].filter((v): v is number => v !== null && Number.isFinite(v));
   const lo = Math.max(0, Math.min(1, ...lines, ...seen));
   const hi = Math.min(CAP, Math.max(1, ...lines, ...seen));
   const pad = (hi - lo) * 0.1;
@@ -83,13 +99,29 @@ function EffectTooltip({ active, payload }: TooltipContentProps) {
 
 // The canary judge over a phase: canary ÷ baseline with its interval as a band, against the line
 // where it fails (and may roll back) and the line within which it passes.
-export function EffectChart({ kpiKey, from, to, points, failLine, passLine, failWord, summary, intervalName, ongoing }: EffectChartProps) {
+export function EffectChart({
+  kpiKey,
+  from,
+  to,
+  points,
+  failLine,
+  passLine,
+  failWord,
+  summary,
+  intervalName,
+  ongoing,
+}: EffectChartProps) {
   const { min, max, ticks } = yAxisOf(points, [failLine, passLine]);
   const clip = (v: number | null) => (v === null ? null : Math.min(Math.max(v, min), max));
   const rows = points.map((p) => {
     const [estimate, lower, upper] = [clip(p.estimate), clip(p.lower), clip(p.upper)];
     const band = lower !== null && upper !== null ? [lower, upper] : null;
-    return { ...p, estimate, band, whisker: band && estimate !== null ? [estimate - band[0]!, band[1]! - estimate] : null };
+    return {
+      ...p,
+      estimate,
+      band,
+      whisker: band && estimate !== null ? [estimate - band[0]!, band[1]! - estimate] : null,
+    };
   });
   // A phase a few minutes old has too few instants for a band: each is a dot with its interval.
   const few = rows.length <= 3;
@@ -104,7 +136,15 @@ export function EffectChart({ kpiKey, from, to, points, failLine, passLine, fail
   // the left, so lines close together never stack their labels; a halo in the card's colour keeps
   // them legible where the band or the estimate crosses.
   const worseUp = failLine >= 1;
-  const label = (value: string, position: LabelPosition) => ({ value, position, fontSize: 10, fill: "var(--chart-axis)", stroke: "var(--chart-surface)", strokeWidth: 3, paintOrder: "stroke" });
+  const label = (value: string, position: LabelPosition) => ({
+    value,
+    position,
+    fontSize: 10,
+    fill: "var(--chart-axis)",
+    stroke: "var(--chart-surface)",
+    strokeWidth: 3,
+    paintOrder: "stroke",
+  });
   // On a horizontal line "insideBottom…" is drawn above it and "insideTop…" below it.
   const [above, below] = ["insideBottom", "insideTop"] as const;
   const worse = worseUp ? above : below;
@@ -117,14 +157,56 @@ export function EffectChart({ kpiKey, from, to, points, failLine, passLine, fail
           <ComposedChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
             <XAxis {...timeAxisProps(x0, x1)} />
-            <YAxis domain={[min, max]} ticks={ticks} allowDataOverflow width={40} stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} tickFormatter={ratioTick} />
+            <YAxis
+              domain={[min, max]}
+              ticks={ticks}
+              allowDataOverflow
+              width={40}
+              stroke="var(--chart-axis)"
+              tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
+              tickFormatter={ratioTick}
+            />
             <Tooltip content={EffectTooltip} />
-            <ReferenceLine y={1} stroke="var(--chart-axis)" strokeDasharray="3 3" label={label("no difference", `${better}Left`)} />
-            <ReferenceLine y={failLine} stroke="var(--chart-critical)" strokeDasharray="5 3" label={label(`${failWord} ${worseUp ? "above" : "below"} ${ratioTick(failLine)}`, `${worse}Right`)} />
-            <ReferenceLine y={passLine} stroke="var(--chart-target)" strokeDasharray="2 2" label={label(`passes ${worseUp ? "below" : "above"} ${ratioTick(passLine)}`, `${worse}Left`)} />
-            <Area type="linear" dataKey="band" name={intervalName} stroke="none" fill="var(--chart-canary)" fillOpacity={0.18} isAnimationActive={false} activeDot={false} />
-            <Line type="linear" dataKey="estimate" name="Canary ÷ baseline" stroke="var(--chart-canary)" strokeWidth={2} dot={few ? { r: 3, fill: "var(--chart-canary)" } : false} isAnimationActive={false}>
-              {few ? <ErrorBar dataKey="whisker" direction="y" width={6} strokeWidth={1.5} stroke="var(--chart-canary)" /> : null}
+            <ReferenceLine
+              y={1}
+              stroke="var(--chart-axis)"
+              strokeDasharray="3 3"
+              label={label("no difference", `${better}Left`)}
+            />
+            <ReferenceLine
+              y={failLine}
+              stroke="var(--chart-critical)"
+              strokeDasharray="5 3"
+              label={label(`${failWord} ${worseUp ? "above" : "below"} ${ratioTick(failLine)}`, `${worse}Right`)}
+            />
+            <ReferenceLine
+              y={passLine}
+              stroke="var(--chart-target)"
+              strokeDasharray="2 2"
+              label={label(`passes ${worseUp ? "below" : "above"} ${ratioTick(passLine)}`, `${worse}Left`)}
+            />
+            <Area
+              type="linear"
+              dataKey="band"
+              name={intervalName}
+              stroke="none"
+              fill="var(--chart-canary)"
+              fillOpacity={0.18}
+              isAnimationActive={false}
+              activeDot={false}
+            />
+            <Line
+              type="linear"
+              dataKey="estimate"
+              name="Canary ÷ baseline"
+              stroke="var(--chart-canary)"
+              strokeWidth={2}
+              dot={few ? { r: 3, fill: "var(--chart-canary)" } : false}
+              isAnimationActive={false}
+            >
+              {few ? (
+                <ErrorBar dataKey="whisker" direction="y" width={6} strokeWidth={1.5} stroke="var(--chart-canary)" />
+              ) : null}
             </Line>
           </ComposedChart>
         </ResponsiveContainer>
@@ -142,16 +224,28 @@ export function EffectChart({ kpiKey, from, to, points, failLine, passLine, fail
       <details className="text-xs">
         <summary className="cursor-pointer text-slate-700 dark:text-slate-300">Numbers behind the chart</summary>
         <div className="mt-2 max-h-64 overflow-auto rounded-md border border-slate-200 dark:border-slate-800">
-          <table className="w-full whitespace-nowrap text-left tabular-nums">
+          <table className="w-full text-left whitespace-nowrap tabular-nums">
             <caption className="sr-only">The canary judge at each instant of the phase, oldest first</caption>
             <thead className="sticky top-0 bg-slate-50 dark:bg-slate-900">
               <tr>
-                <th scope="col" className="px-2 py-1 font-medium">Time (UTC)</th>
-                <th scope="col" className="px-2 py-1 font-medium">Canary ÷ baseline</th>
-                <th scope="col" className="px-2 py-1 font-medium">{intervalName}</th>
-                <th scope="col" className="px-2 py-1 font-medium">Verdict</th>
-                <th scope="col" className="px-2 py-1 font-medium">Canary</th>
-                <th scope="col" className="px-2 py-1 font-medium">Baseline</th>
+                <th scope="col" className="px-2 py-1 font-medium">
+                  Time (UTC)
+                </th>
+                <th scope="col" className="px-2 py-1 font-medium">
+                  Canary ÷ baseline
+                </th>
+                <th scope="col" className="px-2 py-1 font-medium">
+                  {intervalName}
+                </th>
+                <th scope="col" className="px-2 py-1 font-medium">
+                  Verdict
+                </th>
+                <th scope="col" className="px-2 py-1 font-medium">
+                  Canary
+                </th>
+                <th scope="col" className="px-2 py-1 font-medium">
+                  Baseline
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">

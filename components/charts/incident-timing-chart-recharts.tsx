@@ -27,7 +27,12 @@ function labelOf(s: StageTiming): string {
   return s.state === "missed" ? `${length} · over` : length;
 }
 
-const stateWords = { met: "Within target", missed: "Over target", in_progress: "In progress", not_started: "Not started" } as const;
+const stateWords = {
+  met: "Within target",
+  missed: "Over target",
+  in_progress: "In progress",
+  not_started: "Not started",
+} as const;
 
 export function IncidentTimingChart({ stages, sentence }: IncidentTimingChartProps) {
   const rows = stages.map((s) => ({
@@ -41,7 +46,11 @@ export function IncidentTimingChart({ stages, sentence }: IncidentTimingChartPro
   const domainMax = Math.ceil((widest * 1.6) / 50) * 50;
 
   return (
-    <figure className="h-36 w-full" aria-label="Rollback timing against the plan's targets" data-testid="incident-timing-chart">
+    <figure
+      className="h-36 w-full"
+      aria-label="Rollback timing against the plan's targets"
+      data-testid="incident-timing-chart"
+    >
       <figcaption className="sr-only">{sentence}</figcaption>
       <table className="sr-only">
         <caption>Rollback timing by stage</caption>
@@ -60,14 +69,27 @@ export function IncidentTimingChart({ stages, sentence }: IncidentTimingChartPro
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={rows} layout="vertical" margin={{ top: 14, right: 4, bottom: 0, left: 0 }} barCategoryGap={6}>
             <XAxis type="number" domain={[0, domainMax]} hide />
-            <YAxis type="category" dataKey="label" width={56} stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} tickLine={false} axisLine={false} />
+            <YAxis
+              type="category"
+              dataKey="label"
+              width={56}
+              stroke="var(--chart-axis)"
+              tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
+              tickLine={false}
+              axisLine={false}
+            />
             <Bar dataKey="share" isAnimationActive={false} radius={[0, 3, 3, 0]}>
               {rows.map((r) => (
                 <Cell key={r.label} fill={r.fill} />
               ))}
               <LabelList dataKey="text" position="right" fontSize={11} fill="var(--chart-axis)" />
             </Bar>
-            <ReferenceLine x={TARGET} stroke="var(--chart-axis)" strokeDasharray="3 3" label={{ value: "target", position: "top", fontSize: 10, fill: "var(--chart-axis)" }} />
+            <ReferenceLine
+              x={TARGET}
+              stroke="var(--chart-axis)"
+              strokeDasharray="3 3"
+              label={{ value: "target", position: "top", fontSize: 10, fill: "var(--chart-axis)" }}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>

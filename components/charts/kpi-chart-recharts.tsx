@@ -54,7 +54,13 @@ export function KpiChart(props: KpiChartProps) {
             />
           ) : null}
           {critical !== null ? (
-            <ReferenceArea y1={worseAbove ? critical : yMin} y2={worseAbove ? yMax : critical} fill="var(--chart-critical)" fillOpacity={0.12} ifOverflow="hidden" />
+            <ReferenceArea
+              y1={worseAbove ? critical : yMin}
+              y2={worseAbove ? yMax : critical}
+              fill="var(--chart-critical)"
+              fillOpacity={0.12}
+              ifOverflow="hidden"
+            />
           ) : null}
           <XAxis {...timeAxisProps(from, to)} />
           <YAxis
@@ -70,17 +76,55 @@ export function KpiChart(props: KpiChartProps) {
             contentStyle={{ fontSize: 12, borderRadius: 6 }}
           />
           {target !== null ? (
-            <ReferenceLine y={target} stroke="var(--chart-target)" strokeDasharray="4 4" label={{ value: `target ${fmt(target)}`, position: "insideTopLeft", fontSize: 10, fill: "var(--chart-target)" }} />
+            <ReferenceLine
+              y={target}
+              stroke="var(--chart-target)"
+              strokeDasharray="4 4"
+              label={{
+                value: `target ${fmt(target)}`,
+                position: "insideTopLeft",
+                fontSize: 10,
+                fill: "var(--chart-target)",
+              }}
+            />
           ) : null}
           {alert !== null ? <ReferenceLine y={alert} stroke="var(--chart-alert)" strokeDasharray="2 2" /> : null}
-          {critical !== null ? <ReferenceLine y={critical} stroke="var(--chart-critical)" strokeDasharray="2 2" /> : null}
+          {critical !== null ? (
+            <ReferenceLine y={critical} stroke="var(--chart-critical)" strokeDasharray="2 2" />
+          ) : null}
           {/* A phase that starts with the chart needs no line: the axis already marks it. */}
-          {props.phaseStarts.filter((p) => p.t > from + (to - from) * 0.02).map((p) => (
-            <ReferenceLine key={p.t} x={p.t} stroke="var(--chart-phase)" label={{ value: p.name, position: "insideTopRight", fontSize: 10, fill: "var(--chart-axis)" }} />
-          ))}
+          {props.phaseStarts
+            .filter((p) => p.t > from + (to - from) * 0.02)
+            .map((p) => (
+              <ReferenceLine
+                key={p.t}
+                x={p.t}
+                stroke="var(--chart-phase)"
+                label={{ value: p.name, position: "insideTopRight", fontSize: 10, fill: "var(--chart-axis)" }}
+              />
+            ))}
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line type="monotone" dataKey="canary" name="Canary" stroke="var(--chart-canary)" strokeWidth={1.75} dot={false} isAnimationActive={false} connectNulls />
-          <Line type="monotone" dataKey="baseline" name="Baseline" stroke="var(--chart-baseline)" strokeWidth={1.25} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            type="monotone"
+            dataKey="canary"
+            name="Canary"
+            stroke="var(--chart-canary)"
+            strokeWidth={1.75}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
+          <Line
+            type="monotone"
+            dataKey="baseline"
+            name="Baseline"
+            stroke="var(--chart-baseline)"
+            strokeWidth={1.25}
+            strokeDasharray="5 3"
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>

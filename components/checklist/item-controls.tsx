@@ -1,7 +1,14 @@
 "use client";
 
 import { startTransition, useActionState, useOptimistic } from "react";
-import { addItemAction, editItemAction, moveItemAction, signChecklistAction, updateItemAction, type ChecklistFormState } from "@/app/plans/checklist-actions";
+import {
+  addItemAction,
+  editItemAction,
+  moveItemAction,
+  signChecklistAction,
+  updateItemAction,
+  type ChecklistFormState,
+} from "@/app/plans/checklist-actions";
 import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 
@@ -16,7 +23,17 @@ const stateBadge: Record<string, { tone: "green" | "grey" | "amber" | "accent"; 
  * Ticking shows the new state at once; if the server refuses, the state falls back and the
  * reason is shown next to the item.
  */
-export function ItemControls({ planId, itemId, state, text }: { planId: string; itemId: string; state: string; text: string }) {
+export function ItemControls({
+  planId,
+  itemId,
+  state,
+  text,
+}: {
+  planId: string;
+  itemId: string;
+  state: string;
+  text: string;
+}) {
   const [quick, quickAction] = useActionState<ChecklistFormState, FormData>(updateItemAction, null);
   const [other, otherAction] = useActionState<ChecklistFormState, FormData>(updateItemAction, null);
   const [shown, setShown] = useOptimistic(state);
@@ -48,10 +65,16 @@ export function ItemControls({ planId, itemId, state, text }: { planId: string; 
         </form>
         {shown === "open" ? (
           <details className="relative">
-            <summary className="cursor-pointer list-none rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400" aria-label={`Mark not applicable or blocked: ${text}`}>
+            <summary
+              className="cursor-pointer list-none rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400"
+              aria-label={`Mark not applicable or blocked: ${text}`}
+            >
               N/A or blocked…
             </summary>
-            <form action={otherAction} className="absolute right-0 z-10 mt-1 w-72 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+            <form
+              action={otherAction}
+              className="absolute right-0 z-10 mt-1 w-72 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+            >
               <input type="hidden" name="planId" value={planId} />
               <input type="hidden" name="itemId" value={itemId} />
               <label className="block text-xs font-medium" htmlFor={`state-${itemId}`}>
@@ -64,7 +87,13 @@ export function ItemControls({ planId, itemId, state, text }: { planId: string; 
               <label className="block text-xs font-medium" htmlFor={`reason-${itemId}`}>
                 Reason (required)
               </label>
-              <input id={`reason-${itemId}`} name="reason" className={inputClass} aria-invalid={errors?.reason ? true : undefined} aria-describedby={errors?.reason ? `reason-${itemId}-error` : undefined} />
+              <input
+                id={`reason-${itemId}`}
+                name="reason"
+                className={inputClass}
+                aria-invalid={errors?.reason ? true : undefined}
+                aria-describedby={errors?.reason ? `reason-${itemId}-error` : undefined}
+              />
               <FieldErrors id={`reason-${itemId}`} errors={errors?.reason} />
               <SubmitButton variant="secondary">Save</SubmitButton>
             </form>
@@ -99,7 +128,27 @@ const roles = [
 ] as const;
 
 /** Release managers shape a list while it is unsigned: add, edit, reorder. */
-export function ItemEditor({ planId, itemId, text, required, assigneeRole, assigneeUserId, members, first, last }: { planId: string; itemId: string; text: string; required: boolean; assigneeRole: string | null; assigneeUserId: string | null; members: { id: string; name: string }[]; first: boolean; last: boolean }) {
+export function ItemEditor({
+  planId,
+  itemId,
+  text,
+  required,
+  assigneeRole,
+  assigneeUserId,
+  members,
+  first,
+  last,
+}: {
+  planId: string;
+  itemId: string;
+  text: string;
+  required: boolean;
+  assigneeRole: string | null;
+  assigneeUserId: string | null;
+  members: { id: string; name: string }[];
+  first: boolean;
+  last: boolean;
+}) {
   const [edit, editAction] = useActionState<ChecklistFormState, FormData>(editItemAction, null);
   const [move, moveAction] = useActionState<ChecklistFormState, FormData>(moveItemAction, null);
   return (
@@ -110,7 +159,11 @@ export function ItemEditor({ planId, itemId, text, required, assigneeRole, assig
             <input type="hidden" name="planId" value={planId} />
             <input type="hidden" name="itemId" value={itemId} />
             <input type="hidden" name="direction" value={direction} />
-            <button type="submit" className="rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label={`Move ${direction}: ${text}`}>
+            <button
+              type="submit"
+              className="rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
+              aria-label={`Move ${direction}: ${text}`}
+            >
               {direction === "up" ? "↑" : "↓"}
             </button>
           </form>
@@ -120,7 +173,10 @@ export function ItemEditor({ planId, itemId, text, required, assigneeRole, assig
         <summary className="cursor-pointer list-none rounded px-1 py-0.5 underline" aria-label={`Edit item: ${text}`}>
           Edit
         </summary>
-        <form action={editAction} className="absolute right-0 z-10 mt-1 w-80 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+        <form
+          action={editAction}
+          className="absolute right-0 z-10 mt-1 w-80 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+        >
           <input type="hidden" name="planId" value={planId} />
           <input type="hidden" name="itemId" value={itemId} />
           <label className="block font-medium" htmlFor={`text-${itemId}`}>
@@ -143,7 +199,12 @@ export function ItemEditor({ planId, itemId, text, required, assigneeRole, assig
           <label className="block font-medium" htmlFor={`person-${itemId}`}>
             Person (optional)
           </label>
-          <select id={`person-${itemId}`} name="assigneeUserId" defaultValue={assigneeUserId ?? ""} className={inputClass}>
+          <select
+            id={`person-${itemId}`}
+            name="assigneeUserId"
+            defaultValue={assigneeUserId ?? ""}
+            className={inputClass}
+          >
             <option value="">Nobody in particular</option>
             {members.map((m) => (
               <option key={m.id} value={m.id}>
@@ -172,7 +233,15 @@ export function AddItemForm({ planId, checklistId }: { planId: string; checklist
         <label className="block text-xs font-medium" htmlFor={`new-item-${checklistId}`}>
           New item
         </label>
-        <input id={`new-item-${checklistId}`} name="text" defaultValue={values?.text} className={inputClass} placeholder="e.g. Feature flag working as expected" aria-invalid={errors?.text ? true : undefined} aria-describedby={errors?.text ? `new-item-${checklistId}-error` : undefined} />
+        <input
+          id={`new-item-${checklistId}`}
+          name="text"
+          defaultValue={values?.text}
+          className={inputClass}
+          placeholder="e.g. Feature flag working as expected"
+          aria-invalid={errors?.text ? true : undefined}
+          aria-describedby={errors?.text ? `new-item-${checklistId}-error` : undefined}
+        />
         <FieldErrors id={`new-item-${checklistId}`} errors={errors?.text} />
       </div>
       <select name="assigneeRole" aria-label="Assigned to" defaultValue="engineer" className={`${inputClass} sm:w-40`}>

@@ -1,13 +1,21 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { addCommsEntryAction, type CommsFormState, moveCommsEntryAction, removeCommsEntryAction, updateCommsEntryAction } from "@/app/plans/comms-actions";
+import {
+  addCommsEntryAction,
+  type CommsFormState,
+  moveCommsEntryAction,
+  removeCommsEntryAction,
+  updateCommsEntryAction,
+} from "@/app/plans/comms-actions";
 import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { COMMS_PLACEHOLDERS, placeholderDescriptions, unknownPlaceholders } from "@/lib/domain/comms";
 import type { CommsEntryView } from "./comms-panel";
 
-
-const failed = (state: CommsFormState) => ({ errors: state && !state.ok ? state.fieldErrors : undefined, values: state && !state.ok ? state.values : undefined });
+const failed = (state: CommsFormState) => ({
+  errors: state && !state.ok ? state.fieldErrors : undefined,
+  values: state && !state.ok ? state.values : undefined,
+});
 
 const summaryClass =
   "inline-flex cursor-pointer list-none items-center rounded-md border px-2 py-1 text-xs font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-accent-500/50";
@@ -19,7 +27,9 @@ function TemplateField({ defaultValue, errors }: { defaultValue: string; errors:
   const id = `comms-template-${useId().replace(/:/g, "")}`;
   const [template, setTemplate] = useState(defaultValue);
   const unknown = unknownPlaceholders(template);
-  const describedBy = [`${id}-hint`, unknown.length ? `${id}-warning` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ");
+  const describedBy = [`${id}-hint`, unknown.length ? `${id}-warning` : null, errors?.length ? `${id}-error` : null]
+    .filter(Boolean)
+    .join(" ");
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
@@ -65,13 +75,44 @@ function EntryFields({ entry, state }: { entry?: CommsEntryView; state: CommsFor
   return (
     <>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Stage or event" name="event" required placeholder="e.g. Phase advanced" defaultValue={pick("event")} errors={errors?.event} />
-        <Field label="When" name="timing" placeholder="e.g. At each go decision" defaultValue={pick("timing")} errors={errors?.timing} />
-        <Field label="Channel" name="channel" required placeholder="e.g. #releases or Email" defaultValue={pick("channel")} errors={errors?.channel} />
-        <Field label="Audience" name="audience" required placeholder="e.g. Engineering and support" defaultValue={pick("audience")} errors={errors?.audience} />
+        <Field
+          label="Stage or event"
+          name="event"
+          required
+          placeholder="e.g. Phase advanced"
+          defaultValue={pick("event")}
+          errors={errors?.event}
+        />
+        <Field
+          label="When"
+          name="timing"
+          placeholder="e.g. At each go decision"
+          defaultValue={pick("timing")}
+          errors={errors?.timing}
+        />
+        <Field
+          label="Channel"
+          name="channel"
+          required
+          placeholder="e.g. #releases or Email"
+          defaultValue={pick("channel")}
+          errors={errors?.channel}
+        />
+        <Field
+          label="Audience"
+          name="audience"
+          required
+          placeholder="e.g. Engineering and support"
+          defaultValue={pick("audience")}
+          errors={errors?.audience}
+        />
       </div>
       {/* Keyed on what was sent back, so a refused form shows what the person typed. */}
-      <TemplateField key={values?.template ?? entry?.template ?? ""} defaultValue={pick("template")} errors={errors?.template} />
+      <TemplateField
+        key={values?.template ?? entry?.template ?? ""}
+        defaultValue={pick("template")}
+        errors={errors?.template}
+      />
     </>
   );
 }
@@ -81,7 +122,12 @@ export function AddCommsEntryForm({ planId }: { planId: string }) {
   return (
     <details>
       <summary className={plainSummary}>Add a message</summary>
-      <form action={action} className="mt-2 space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800" noValidate aria-label="Add a message to the communication plan">
+      <form
+        action={action}
+        className="mt-2 space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800"
+        noValidate
+        aria-label="Add a message to the communication plan"
+      >
         <input type="hidden" name="planId" value={planId} />
         <EntryFields state={state} />
         <FormMessage state={state} />
@@ -92,7 +138,17 @@ export function AddCommsEntryForm({ planId }: { planId: string }) {
 }
 
 /** Edit, move and remove for one entry (release managers, plan not finished). */
-export function CommsEntryControls({ planId, entry, first, last }: { planId: string; entry: CommsEntryView; first: boolean; last: boolean }) {
+export function CommsEntryControls({
+  planId,
+  entry,
+  first,
+  last,
+}: {
+  planId: string;
+  entry: CommsEntryView;
+  first: boolean;
+  last: boolean;
+}) {
   return (
     <>
       <details className="w-full sm:w-auto">
@@ -116,7 +172,12 @@ export function CommsEntryControls({ planId, entry, first, last }: { planId: str
 function EditForm({ planId, entry }: { planId: string; entry: CommsEntryView }) {
   const [state, action] = useActionState<CommsFormState, FormData>(updateCommsEntryAction, null);
   return (
-    <form action={action} className="mt-2 space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800" noValidate aria-label={`Edit the message for ${entry.event}`}>
+    <form
+      action={action}
+      className="mt-2 space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800"
+      noValidate
+      aria-label={`Edit the message for ${entry.event}`}
+    >
       <input type="hidden" name="planId" value={planId} />
       <input type="hidden" name="entryId" value={entry.id} />
       <EntryFields entry={entry} state={state} />
@@ -147,10 +208,15 @@ function MoveButton({ planId, entry, direction }: { planId: string; entry: Comms
 function RemoveForm({ planId, entry }: { planId: string; entry: CommsEntryView }) {
   const [state, action] = useActionState<CommsFormState, FormData>(removeCommsEntryAction, null);
   return (
-    <form action={action} className="mt-2 space-y-2 rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800">
+    <form
+      action={action}
+      className="mt-2 space-y-2 rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800"
+    >
       <input type="hidden" name="planId" value={planId} />
       <input type="hidden" name="entryId" value={entry.id} />
-      <p>Remove the message for “{entry.event}” ({entry.channel}) from the communication plan?</p>
+      <p>
+        Remove the message for “{entry.event}” ({entry.channel}) from the communication plan?
+      </p>
       {state && !state.ok ? <FormMessage state={state} /> : null}
       <SubmitButton variant="danger" pendingText="Removing…">
         Remove message

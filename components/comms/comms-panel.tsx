@@ -14,12 +14,25 @@ export interface CommsEntryView {
 
 // The communication plan: who is told what, where and when; each message rendered with what the
 // plan shows right now, ready to copy. Release managers edit it while the plan is not finished.
-export function CommsPanel({ planId, entries, data, canEdit }: { planId: string; entries: CommsEntryView[]; data: CommsData; canEdit: boolean }) {
+export function CommsPanel({
+  planId,
+  entries,
+  data,
+  canEdit,
+}: {
+  planId: string;
+  entries: CommsEntryView[];
+  data: CommsData;
+  canEdit: boolean;
+}) {
   return (
     <Card title="Communication plan" id="comms">
       {entries.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          No messages planned. {canEdit ? "Add who is told what at each stage, and the message with placeholders such as {plan} and {phase}." : "A release manager can add them."}
+          No messages planned.{" "}
+          {canEdit
+            ? "Add who is told what at each stage, and the message with placeholders such as {plan} and {phase}."
+            : "A release manager can add them."}
         </p>
       ) : (
         <ol className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -29,7 +42,9 @@ export function CommsPanel({ planId, entries, data, canEdit }: { planId: string;
               <li key={entry.id} className="space-y-2 py-3 first:pt-0" data-testid="comms-entry">
                 <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
                   <h3 className="text-sm font-medium">{entry.event}</h3>
-                  {entry.timing ? <span className="text-xs text-slate-600 dark:text-slate-400">{entry.timing}</span> : null}
+                  {entry.timing ? (
+                    <span className="text-xs text-slate-600 dark:text-slate-400">{entry.timing}</span>
+                  ) : null}
                 </div>
                 <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-600 dark:text-slate-400">
                   <dt>Channel</dt>
@@ -37,7 +52,10 @@ export function CommsPanel({ planId, entries, data, canEdit }: { planId: string;
                   <dt>Audience</dt>
                   <dd className="break-words text-slate-800 dark:text-slate-200">{entry.audience}</dd>
                 </dl>
-                <p className="whitespace-pre-wrap break-words rounded-md bg-slate-50 px-3 py-2 text-sm dark:bg-slate-800/60" data-testid="comms-message">
+                <p
+                  className="rounded-md bg-slate-50 px-3 py-2 text-sm break-words whitespace-pre-wrap dark:bg-slate-800/60"
+                  data-testid="comms-message"
+                >
                   {rendered.parts.map((part, i) => (
                     <Part key={i} part={part} />
                   ))}
@@ -55,7 +73,14 @@ export function CommsPanel({ planId, entries, data, canEdit }: { planId: string;
                 ) : null}
                 <div className="flex flex-wrap items-center gap-2">
                   <CopyButton text={rendered.text} label={`the message for ${entry.event}`} />
-                  {canEdit ? <CommsEntryControls planId={planId} entry={entry} first={index === 0} last={index === entries.length - 1} /> : null}
+                  {canEdit ? (
+                    <CommsEntryControls
+                      planId={planId}
+                      entry={entry}
+                      first={index === 0}
+                      last={index === entries.length - 1}
+                    />
+                  ) : null}
                 </div>
               </li>
             );
@@ -80,13 +105,19 @@ function Part({ part }: { part: RenderedPart }) {
       return <>{part.text}</>;
     case "missing":
       return (
-        <mark className="rounded bg-slate-200 px-0.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100" title="Not known yet: fill it in when you send">
+        <mark
+          className="rounded bg-slate-200 px-0.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100"
+          title="Not known yet: fill it in when you send"
+        >
           {part.text}
         </mark>
       );
     case "unknown":
       return (
-        <mark className="rounded bg-amber-100 px-0.5 text-amber-900 underline decoration-wavy dark:bg-amber-950 dark:text-amber-200" title="Not a placeholder Phasegate fills in">
+        <mark
+          className="rounded bg-amber-100 px-0.5 text-amber-900 underline decoration-wavy dark:bg-amber-950 dark:text-amber-200"
+          title="Not a placeholder Phasegate fills in"
+        >
           {part.text}
         </mark>
       );

@@ -10,9 +10,12 @@ import { useEffect, useRef, useState } from "react";
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   async function copy() {
     let ok = false;
@@ -41,7 +44,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       </button>
       <span role="status" aria-live="polite" className="text-xs">
         {state === "copied" ? <span className="text-emerald-700 dark:text-emerald-300">✓ Copied</span> : null}
-        {state === "failed" ? <span className="text-amber-800 dark:text-amber-300">Copy blocked by the browser: select the text and copy it by hand</span> : null}
+        {state === "failed" ? (
+          <span className="text-amber-800 dark:text-amber-300">
+            Copy blocked by the browser: select the text and copy it by hand
+          </span>
+        ) : null}
       </span>
     </span>
   );

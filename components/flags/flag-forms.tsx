@@ -2,7 +2,15 @@
 
 import { useActionState, useState } from "react";
 import { createFlagAction, deleteFlagAction, type FlagFormState, updateFlagAction } from "@/app/projects/flag-actions";
-import { Field, FormMessage, inputClass, type Option, SelectField, SubmitButton, TextAreaField } from "@/components/forms/fields";
+import {
+  Field,
+  FormMessage,
+  inputClass,
+  type Option,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+} from "@/components/forms/fields";
 import type { FlagType } from "@/db/schema/enums";
 import { type FlagData, typeLabels, variantsHint, variantsToText } from "./flag-words";
 
@@ -15,7 +23,10 @@ export interface PlanOption {
   releaseVersion: string;
 }
 
-const failed = (state: FlagFormState) => ({ errors: state && !state.ok ? state.fieldErrors : undefined, values: state && !state.ok ? state.values : undefined });
+const failed = (state: FlagFormState) => ({
+  errors: state && !state.ok ? state.fieldErrors : undefined,
+  values: state && !state.ok ? state.values : undefined,
+});
 
 /** A labelled textarea whose hint and errors describe it, like Field. */
 
@@ -24,7 +35,11 @@ const starterVariants: Record<FlagType, { text: string; defaultVariant: string; 
   boolean: { text: "on = true\noff = false", defaultVariant: "off", rolloutVariant: "on" },
   string: { text: "old = classic\nnew = one-page", defaultVariant: "old", rolloutVariant: "new" },
   number: { text: "current = 10\nraised = 25", defaultVariant: "current", rolloutVariant: "raised" },
-  object: { text: 'old = {"layout": "classic"}\nnew = {"layout": "one-page"}', defaultVariant: "old", rolloutVariant: "new" },
+  object: {
+    text: 'old = {"layout": "classic"}\nnew = {"layout": "one-page"}',
+    defaultVariant: "old",
+    rolloutVariant: "new",
+  },
 };
 
 /** Creates a flag (with `projectId`) or edits one (with `flag`). */
@@ -33,19 +48,49 @@ export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?
   const { errors, values } = failed(state);
   const [type, setType] = useState<FlagType>((values?.type as FlagType | undefined) ?? flag?.type ?? "boolean");
   const starter = starterVariants[type];
-  const planOptions: Option[] = [{ value: "", label: "Nothing: I set the share by hand" }, ...plans.map((p) => ({ value: p.id, label: `${p.name} v${p.releaseVersion}` }))];
+  const planOptions: Option[] = [
+    { value: "", label: "Nothing: I set the share by hand" },
+    ...plans.map((p) => ({ value: p.id, label: `${p.name} v${p.releaseVersion}` })),
+  ];
   const pick = (name: string, fallback: string) => values?.[name] ?? fallback;
   return (
-    <form action={action} className="space-y-3" noValidate aria-label={flag ? `Edit flag ${flag.key}` : "New feature flag"}>
-      {flag ? <input type="hidden" name="flagId" value={flag.id} /> : <input type="hidden" name="projectId" value={projectId} />}
+    <form
+      action={action}
+      className="space-y-3"
+      noValidate
+      aria-label={flag ? `Edit flag ${flag.key}` : "New feature flag"}
+    >
+      {flag ? (
+        <input type="hidden" name="flagId" value={flag.id} />
+      ) : (
+        <input type="hidden" name="projectId" value={projectId} />
+      )}
       {flag ? null : (
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Key" name="key" required placeholder="e.g. checkout.one-page" autoComplete="off" spellCheck={false} hint="What applications ask for; it cannot change later." errors={errors?.key} defaultValue={values?.key} />
+          <Field
+            label="Key"
+            name="key"
+            required
+            placeholder="e.g. checkout.one-page"
+            autoComplete="off"
+            spellCheck={false}
+            hint="What applications ask for; it cannot change later."
+            errors={errors?.key}
+            defaultValue={values?.key}
+          />
           <div className="space-y-1">
             <label htmlFor={`flag-type-${projectId}`} className="block text-sm font-medium">
               Type
             </label>
-            <select id={`flag-type-${projectId}`} name="type" value={type} onChange={(e) => setType(e.target.value as FlagType)} aria-invalid={errors?.type ? true : undefined} aria-describedby={errors?.type ? `flag-type-${projectId}-error` : undefined} className={inputClass}>
+            <select
+              id={`flag-type-${projectId}`}
+              name="type"
+              value={type}
+              onChange={(e) => setType(e.target.value as FlagType)}
+              aria-invalid={errors?.type ? true : undefined}
+              aria-describedby={errors?.type ? `flag-type-${projectId}-error` : undefined}
+              className={inputClass}
+            >
               {typeOptions.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
@@ -60,14 +105,52 @@ export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?
           </div>
         </div>
       )}
-      <Field label="Description" name="description" placeholder="What the flag switches" errors={errors?.description} defaultValue={pick("description", flag?.description ?? "")} />
-      <TextAreaField key={flag ? "variants" : type} label="Variants" name="variants" mono spellCheck={false} hint={variantsHint[type]} errors={errors?.variants} defaultValue={pick("variants", flag ? variantsToText(flag) : starter.text)} />
+      <Field
+        label="Description"
+        name="description"
+        placeholder="What the flag switches"
+        errors={errors?.description}
+        defaultValue={pick("description", flag?.description ?? "")}
+      />
+      <TextAreaField
+        key={flag ? "variants" : type}
+        label="Variants"
+        name="variants"
+        mono
+        spellCheck={false}
+        hint={variantsHint[type]}
+        errors={errors?.variants}
+        defaultValue={pick("variants", flag ? variantsToText(flag) : starter.text)}
+      />
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field key={`d-${type}`} label="Default variant" name="defaultVariant" hint="Everyone outside the rollout, and everyone when killed." autoComplete="off" errors={errors?.defaultVariant} defaultValue={pick("defaultVariant", flag?.defaultVariant ?? starter.defaultVariant)} />
-        <Field key={`r-${type}`} label="Rollout variant" name="rolloutVariant" hint="Those inside the rollout %." autoComplete="off" errors={errors?.rolloutVariant} defaultValue={pick("rolloutVariant", flag?.rolloutVariant ?? starter.rolloutVariant)} />
+        <Field
+          key={`d-${type}`}
+          label="Default variant"
+          name="defaultVariant"
+          hint="Everyone outside the rollout, and everyone when killed."
+          autoComplete="off"
+          errors={errors?.defaultVariant}
+          defaultValue={pick("defaultVariant", flag?.defaultVariant ?? starter.defaultVariant)}
+        />
+        <Field
+          key={`r-${type}`}
+          label="Rollout variant"
+          name="rolloutVariant"
+          hint="Those inside the rollout %."
+          autoComplete="off"
+          errors={errors?.rolloutVariant}
+          defaultValue={pick("rolloutVariant", flag?.rolloutVariant ?? starter.rolloutVariant)}
+        />
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
-        <SelectField label="Rollout % follows" name="planId" options={planOptions} hint="A plan: the share follows its active phase." errors={errors?.planId} defaultValue={pick("planId", flag?.planId ?? "")} />
+        <SelectField
+          label="Rollout % follows"
+          name="planId"
+          options={planOptions}
+          hint="A plan: the share follows its active phase."
+          errors={errors?.planId}
+          defaultValue={pick("planId", flag?.planId ?? "")}
+        />
         <Field
           label="Share set by hand (%)"
           name="manualRolloutPercent"
@@ -78,7 +161,10 @@ export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?
           inputMode="decimal"
           hint="Used only when the flag follows no plan."
           errors={errors?.manualRolloutPercent}
-          defaultValue={pick("manualRolloutPercent", flag ? (flag.manualRolloutPercent === null ? "" : String(flag.manualRolloutPercent)) : "0")}
+          defaultValue={pick(
+            "manualRolloutPercent",
+            flag ? (flag.manualRolloutPercent === null ? "" : String(flag.manualRolloutPercent)) : "0",
+          )}
         />
       </div>
       <FormMessage state={state} />
@@ -95,8 +181,10 @@ export function DeleteFlagForm({ flag }: { flag: Pick<FlagData, "id" | "key" | "
     <form action={action} className="space-y-2 text-sm" aria-label={`Delete flag ${flag.key}`}>
       <input type="hidden" name="flagId" value={flag.id} />
       <p>
-        Delete <code className="text-xs">{flag.key}</code>? Applications asking for it get their own fallback value from then on
-        {flag.source.kind === "plan" ? `, and it stops following ${flag.source.planName}` : ""}. The audit trail keeps its history.
+        Delete <code className="text-xs">{flag.key}</code>? Applications asking for it get their own fallback value from
+        then on
+        {flag.source.kind === "plan" ? `, and it stops following ${flag.source.planName}` : ""}. The audit trail keeps
+        its history.
       </p>
       {state && !state.ok ? <FormMessage state={state} /> : null}
       <SubmitButton variant="danger" pendingText="Deleting…">

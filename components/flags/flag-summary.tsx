@@ -2,7 +2,14 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { formatPercent } from "@/lib/domain/milestones";
-import { type FlagData, formatValue, orderedVariants, segmentInWords, servingInWords, sourceInWords } from "./flag-words";
+import {
+  type FlagData,
+  formatValue,
+  orderedVariants,
+  segmentInWords,
+  servingInWords,
+  sourceInWords,
+} from "./flag-words";
 import { KillSwitch } from "./kill-switch";
 
 // What a flag does right now, shared by the project page and the plan page: its state, its
@@ -13,12 +20,22 @@ export function FlagStateBadge({ enabled }: { enabled: boolean }) {
 }
 
 /** The key, state, share and source; with the kill switch for those who may edit. */
-export function FlagHeader({ flag, canEdit, now, linkPlan = true }: { flag: FlagData; canEdit: boolean; now: Date; linkPlan?: boolean }) {
+export function FlagHeader({
+  flag,
+  canEdit,
+  now,
+  linkPlan = true,
+}: {
+  flag: FlagData;
+  canEdit: boolean;
+  now: Date;
+  linkPlan?: boolean;
+}) {
   return (
     <div className="flex flex-col gap-2 sm:flex-row sm:items-start sm:justify-between">
       <div className="min-w-0 space-y-1">
         <div className="flex flex-wrap items-center gap-2">
-          <code className="break-all text-sm font-semibold">{flag.key}</code>
+          <code className="text-sm font-semibold break-all">{flag.key}</code>
           <FlagStateBadge enabled={flag.enabled} />
           <Badge tone="grey">{flag.type}</Badge>
         </div>
@@ -45,14 +62,17 @@ export function FlagHeader({ flag, canEdit, now, linkPlan = true }: { flag: Flag
         <p className="text-xs text-slate-600 dark:text-slate-400">{servingInWords(flag)}</p>
         {flag.lastSwitch ? (
           <p className="text-xs text-slate-600 dark:text-slate-400">
-            {flag.lastSwitch.enabled ? "Turned back on" : "Killed"} by {flag.lastSwitch.by} <RelativeTime date={flag.lastSwitch.at} now={now} />
+            {flag.lastSwitch.enabled ? "Turned back on" : "Killed"} by {flag.lastSwitch.by}{" "}
+            <RelativeTime date={flag.lastSwitch.at} now={now} />
             {flag.lastSwitch.reason ? `: “${flag.lastSwitch.reason}”` : ""}
           </p>
         ) : null}
       </div>
       {canEdit ? (
         <div className="shrink-0">
-          <KillSwitch flag={{ id: flag.id, key: flag.key, enabled: flag.enabled, defaultVariant: flag.defaultVariant }} />
+          <KillSwitch
+            flag={{ id: flag.id, key: flag.key, enabled: flag.enabled, defaultVariant: flag.defaultVariant }}
+          />
         </div>
       ) : null}
     </div>
@@ -66,8 +86,12 @@ export function VariantList({ flag }: { flag: FlagData }) {
         <div key={name} className="flex min-w-0 items-baseline gap-1">
           <dt className="font-medium">
             {name}
-            {name === flag.defaultVariant ? <span className="text-slate-600 dark:text-slate-400"> (default)</span> : null}
-            {name === flag.rolloutVariant ? <span className="text-slate-600 dark:text-slate-400"> (rollout)</span> : null}
+            {name === flag.defaultVariant ? (
+              <span className="text-slate-600 dark:text-slate-400"> (default)</span>
+            ) : null}
+            {name === flag.rolloutVariant ? (
+              <span className="text-slate-600 dark:text-slate-400"> (rollout)</span>
+            ) : null}
           </dt>
           <dd className="min-w-0 break-all">
             <code>{formatValue(value)}</code>
@@ -80,13 +104,18 @@ export function VariantList({ flag }: { flag: FlagData }) {
 
 /** The ordered rules: "Internal team (4 people) → on", "region not in Jakarta, Surabaya → off". */
 export function RulesInWords({ flag }: { flag: FlagData }) {
-  if (flag.rules.length === 0) return <p className="text-xs text-slate-600 dark:text-slate-400">No segment rules: everyone follows the rollout %.</p>;
+  if (flag.rules.length === 0)
+    return (
+      <p className="text-xs text-slate-600 dark:text-slate-400">No segment rules: everyone follows the rollout %.</p>
+    );
   return (
     <ol className="list-decimal space-y-0.5 pl-5 text-sm" data-testid="flag-rules">
       {flag.rules.map((rule) => (
         <li key={rule.segmentId}>
           <span>{segmentInWords(rule.segment)}</span> → <code className="text-xs">{rule.variant}</code>
-          {rule.segment.kind === "attribute_rule" ? <span className="text-xs text-slate-600 dark:text-slate-400"> ({rule.segment.name})</span> : null}
+          {rule.segment.kind === "attribute_rule" ? (
+            <span className="text-xs text-slate-600 dark:text-slate-400"> ({rule.segment.name})</span>
+          ) : null}
         </li>
       ))}
     </ol>

@@ -23,7 +23,8 @@ export interface RuleData {
   segment: SegmentData;
 }
 
-export type RolloutSourceData = { kind: "plan"; planId: string; planName: string; phaseName: string | null } | { kind: "manual" };
+export type RolloutSourceData =
+  { kind: "plan"; planId: string; planName: string; phaseName: string | null } | { kind: "manual" };
 
 export interface FlagData {
   id: string;
@@ -68,7 +69,8 @@ export function segmentInWords(segment: SegmentData): string {
 /** A variant's value as written in the variants box: text is quoted only where reading it back needs quotes. */
 export function formatValue(value: FlagValue): string {
   if (typeof value !== "string") return JSON.stringify(value);
-  const needsQuotes = value === "" || value.trim() !== value || (value.startsWith('"') && value.endsWith('"')) || value.includes("\n");
+  const needsQuotes =
+    value === "" || value.trim() !== value || (value.startsWith('"') && value.endsWith('"')) || value.includes("\n");
   return needsQuotes ? JSON.stringify(value) : value;
 }
 
@@ -80,7 +82,9 @@ export function variantsToText(flag: Pick<FlagData, "variants" | "defaultVariant
 }
 
 /** Default variant first, then the rollout variant, then the rest by name (storage keeps no order). */
-export function orderedVariants(flag: Pick<FlagData, "variants" | "defaultVariant" | "rolloutVariant">): [string, FlagValue][] {
+export function orderedVariants(
+  flag: Pick<FlagData, "variants" | "defaultVariant" | "rolloutVariant">,
+): [string, FlagValue][] {
   const rank = (name: string) => (name === flag.defaultVariant ? 0 : name === flag.rolloutVariant ? 1 : 2);
   return Object.entries(flag.variants).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -98,7 +102,12 @@ export function servingInWords(flag: FlagData): string {
   return `${rules}${formatPercent(flag.rolloutPercent)} get ${flag.rolloutVariant}, everyone else ${flag.defaultVariant}.`;
 }
 
-export const typeLabels: Record<FlagType, string> = { boolean: "Boolean", string: "String", number: "Number", object: "Object (JSON)" };
+export const typeLabels: Record<FlagType, string> = {
+  boolean: "Boolean",
+  string: "String",
+  number: "Number",
+  object: "Object (JSON)",
+};
 
 export const variantsHint: Record<FlagType, string> = {
   boolean: "One per line: name = true or false, e.g. on = true",

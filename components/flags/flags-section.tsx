@@ -13,17 +13,34 @@ export type SegmentRow = SegmentData & { usedBy: string[] };
 /** Members shown before the list folds away behind a count. */
 const SHOWN_MEMBERS = 20;
 
-export function FlagsSection({ projectId, flags, segments, plans, canEdit, now }: { projectId: string; flags: FlagData[]; segments: SegmentRow[]; plans: PlanOption[]; canEdit: boolean; now: Date }) {
+export function FlagsSection({
+  projectId,
+  flags,
+  segments,
+  plans,
+  canEdit,
+  now,
+}: {
+  projectId: string;
+  flags: FlagData[];
+  segments: SegmentRow[];
+  plans: PlanOption[];
+  canEdit: boolean;
+  now: Date;
+}) {
   return (
     <div className="space-y-6">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Applications read these over OpenFeature (OFREP) with a token holding the flags:evaluate scope. A flag bound to a plan serves its rollout
-        variant to the share of the plan’s active phase; segment rules come first, in order; a killed flag serves its default to everyone.
+        Applications read these over OpenFeature (OFREP) with a token holding the flags:evaluate scope. A flag bound to
+        a plan serves its rollout variant to the share of the plan’s active phase; segment rules come first, in order; a
+        killed flag serves its default to everyone.
       </p>
       {flags.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
           No feature flags yet.{" "}
-          {canEdit ? "Create one below and bind it to a plan, so advancing a phase changes who gets the new code." : "A release manager creates them here."}
+          {canEdit
+            ? "Create one below and bind it to a plan, so advancing a phase changes who gets the new code."
+            : "A release manager creates them here."}
         </p>
       ) : (
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -32,18 +49,48 @@ export function FlagsSection({ projectId, flags, segments, plans, canEdit, now }
               <FlagHeader flag={flag} canEdit={canEdit} now={now} />
               <VariantList flag={flag} />
               <div className="space-y-1">
-                <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">Segment rules, first match wins</h4>
+                <h4 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">
+                  Segment rules, first match wins
+                </h4>
                 <RulesInWords flag={flag} />
               </div>
               {canEdit ? (
                 <div className="flex flex-wrap items-start gap-2">
-                  <Disclosure summary={<>Edit<span className="sr-only"> {flag.key}</span></>}>
+                  <Disclosure
+                    summary={
+                      <>
+                        Edit<span className="sr-only"> {flag.key}</span>
+                      </>
+                    }
+                  >
                     <FlagForm flag={flag} plans={plans} />
                   </Disclosure>
-                  <Disclosure summary={<>Rules<span className="sr-only"> of {flag.key}</span></>}>
-                    <RulesEditor flag={{ id: flag.id, key: flag.key, version: flag.version, variants: Object.keys(flag.variants).sort(), rules: flag.rules.map((r) => ({ segmentId: r.segmentId, variant: r.variant })) }} segments={segments} />
+                  <Disclosure
+                    summary={
+                      <>
+                        Rules<span className="sr-only"> of {flag.key}</span>
+                      </>
+                    }
+                  >
+                    <RulesEditor
+                      flag={{
+                        id: flag.id,
+                        key: flag.key,
+                        version: flag.version,
+                        variants: Object.keys(flag.variants).sort(),
+                        rules: flag.rules.map((r) => ({ segmentId: r.segmentId, variant: r.variant })),
+                      }}
+                      segments={segments}
+                    />
                   </Disclosure>
-                  <Disclosure summary={<>Delete<span className="sr-only"> {flag.key}</span>…</>} danger>
+                  <Disclosure
+                    summary={
+                      <>
+                        Delete<span className="sr-only"> {flag.key}</span>…
+                      </>
+                    }
+                    danger
+                  >
                     <DeleteFlagForm flag={flag} />
                   </Disclosure>
                 </div>
@@ -59,13 +106,19 @@ export function FlagsSection({ projectId, flags, segments, plans, canEdit, now }
         </div>
       ) : null}
 
-      <section aria-labelledby="segments-title" className="space-y-3 border-t border-slate-200 pt-4 dark:border-slate-800">
+      <section
+        aria-labelledby="segments-title"
+        className="space-y-3 border-t border-slate-200 pt-4 dark:border-slate-800"
+      >
         <h3 id="segments-title" className="text-sm font-semibold">
           Segments
         </h3>
         {segments.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            No segments yet. {canEdit ? "Create a list of people (internal team, beta users) or an attribute rule (region in Jakarta, Surabaya), then add it to a flag’s rules." : ""}
+            No segments yet.{" "}
+            {canEdit
+              ? "Create a list of people (internal team, beta users) or an attribute rule (region in Jakarta, Surabaya), then add it to a flag’s rules."
+              : ""}
           </p>
         ) : (
           <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
@@ -81,10 +134,23 @@ export function FlagsSection({ projectId, flags, segments, plans, canEdit, now }
                 {segment.kind === "user_list" ? <Members keys={segment.userKeys} /> : <p>{segmentInWords(segment)}</p>}
                 {canEdit ? (
                   <div className="flex flex-wrap items-start gap-2">
-                    <Disclosure summary={<>Edit<span className="sr-only"> segment {segment.name}</span></>}>
+                    <Disclosure
+                      summary={
+                        <>
+                          Edit<span className="sr-only"> segment {segment.name}</span>
+                        </>
+                      }
+                    >
                       <SegmentForm segment={segment} />
                     </Disclosure>
-                    <Disclosure summary={<>Delete<span className="sr-only"> segment {segment.name}</span>…</>} danger>
+                    <Disclosure
+                      summary={
+                        <>
+                          Delete<span className="sr-only"> segment {segment.name}</span>…
+                        </>
+                      }
+                      danger
+                    >
                       <DeleteSegmentForm segment={segment} />
                     </Disclosure>
                   </div>
@@ -119,7 +185,9 @@ function Members({ keys }: { keys: string[] }) {
       </ul>
       {keys.length > SHOWN_MEMBERS ? (
         <details>
-          <summary className="cursor-pointer text-xs underline">Show {(keys.length - SHOWN_MEMBERS).toLocaleString("en")} more</summary>
+          <summary className="cursor-pointer text-xs underline">
+            Show {(keys.length - SHOWN_MEMBERS).toLocaleString("en")} more
+          </summary>
           <ul className="mt-1 flex max-h-64 flex-wrap gap-1 overflow-y-auto" aria-label="More targeting keys">
             {keys.slice(SHOWN_MEMBERS).map(chip)}
           </ul>

@@ -26,7 +26,12 @@ export function KillSwitch({ flag }: { flag: { id: string; key: string; enabled:
         {flag.enabled ? "Kill switch…" : "Turn back on…"}
         <span className="sr-only"> {flag.key}</span>
       </summary>
-      <form action={action} className="mt-2 space-y-2 rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800" noValidate aria-label={`${flag.enabled ? "Kill" : "Turn back on"} ${flag.key}`}>
+      <form
+        action={action}
+        className="mt-2 space-y-2 rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800"
+        noValidate
+        aria-label={`${flag.enabled ? "Kill" : "Turn back on"} ${flag.key}`}
+      >
         <input type="hidden" name="flagId" value={flag.id} />
         <input type="hidden" name="enabled" value={flag.enabled ? "false" : "true"} />
         {flag.enabled ? (
@@ -67,7 +72,13 @@ export function KillSwitch({ flag }: { flag: { id: string; key: string; enabled:
               <label htmlFor={reasonId} className="block text-sm font-medium">
                 Note (optional)
               </label>
-              <input id={reasonId} name="reason" maxLength={500} aria-describedby={`${reasonId}-hint`} className={inputClass} />
+              <input
+                id={reasonId}
+                name="reason"
+                maxLength={500}
+                aria-describedby={`${reasonId}-hint`}
+                className={inputClass}
+              />
               <p id={`${reasonId}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
                 Kept in the audit trail.
               </p>

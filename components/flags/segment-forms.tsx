@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { createSegmentAction, deleteSegmentAction, type FlagFormState, updateSegmentAction } from "@/app/projects/flag-actions";
+import {
+  createSegmentAction,
+  deleteSegmentAction,
+  type FlagFormState,
+  updateSegmentAction,
+} from "@/app/projects/flag-actions";
 import { Field, FormMessage, SelectField, SubmitButton, TextAreaField } from "@/components/forms/fields";
 import { operatorLabels, type SegmentData } from "./flag-words";
 
@@ -11,25 +16,66 @@ import { operatorLabels, type SegmentData } from "./flag-words";
 type Kind = SegmentData["kind"];
 
 /** Creates a segment (with `projectId`) or edits one (with `segment`). */
-export function SegmentForm({ projectId, segment }: { projectId?: string; segment?: SegmentData & { usedBy: string[] } }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(segment ? updateSegmentAction : createSegmentAction, null);
+export function SegmentForm({
+  projectId,
+  segment,
+}: {
+  projectId?: string;
+  segment?: SegmentData & { usedBy: string[] };
+}) {
+  const [state, action] = useActionState<FlagFormState, FormData>(
+    segment ? updateSegmentAction : createSegmentAction,
+    null,
+  );
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   const [kind, setKind] = useState<Kind>((values?.kind as Kind | undefined) ?? segment?.kind ?? "user_list");
   const radioName = `${segment?.id ?? projectId}-kind`;
   return (
-    <form action={action} className="space-y-3" noValidate aria-label={segment ? `Edit segment ${segment.name}` : "New segment"}>
-      {segment ? <input type="hidden" name="segmentId" value={segment.id} /> : <input type="hidden" name="projectId" value={projectId} />}
+    <form
+      action={action}
+      className="space-y-3"
+      noValidate
+      aria-label={segment ? `Edit segment ${segment.name}` : "New segment"}
+    >
+      {segment ? (
+        <input type="hidden" name="segmentId" value={segment.id} />
+      ) : (
+        <input type="hidden" name="projectId" value={projectId} />
+      )}
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Name" name="name" required placeholder="e.g. Internal team" errors={errors?.name} defaultValue={values?.name ?? segment?.name} />
-        <Field label="Key" name="key" required placeholder="e.g. internal-team" autoComplete="off" spellCheck={false} errors={errors?.key} defaultValue={values?.key ?? segment?.key} />
+        <Field
+          label="Name"
+          name="name"
+          required
+          placeholder="e.g. Internal team"
+          errors={errors?.name}
+          defaultValue={values?.name ?? segment?.name}
+        />
+        <Field
+          label="Key"
+          name="key"
+          required
+          placeholder="e.g. internal-team"
+          autoComplete="off"
+          spellCheck={false}
+          errors={errors?.key}
+          defaultValue={values?.key ?? segment?.key}
+        />
       </div>
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium">Who is in it</legend>
         <div className="flex flex-wrap gap-4 text-sm">
           {(["user_list", "attribute_rule"] as const).map((k) => (
             <label key={k} className="flex items-center gap-2">
-              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} id={`${radioName}-${k}`} />
+              <input
+                type="radio"
+                name="kind"
+                value={k}
+                checked={kind === k}
+                onChange={() => setKind(k)}
+                id={`${radioName}-${k}`}
+              />
               {k === "user_list" ? "A list of people" : "An attribute rule"}
             </label>
           ))}
@@ -49,13 +95,38 @@ export function SegmentForm({ projectId, segment }: { projectId?: string; segmen
         />
       ) : (
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field label="Attribute" name="attribute" placeholder="e.g. region" autoComplete="off" spellCheck={false} hint="As sent in the evaluation context" errors={errors?.attribute} defaultValue={values?.attribute ?? segment?.attribute ?? ""} />
-          <SelectField label="Operator" name="operator" options={operatorLabels} errors={errors?.operator} defaultValue={values?.operator ?? segment?.operator ?? "in"} />
-          <Field label="Values" name="values" placeholder="Jakarta, Surabaya" hint="Comma-separated" errors={errors?.values} defaultValue={values?.values ?? segment?.values.join(", ")} />
+          <Field
+            label="Attribute"
+            name="attribute"
+            placeholder="e.g. region"
+            autoComplete="off"
+            spellCheck={false}
+            hint="As sent in the evaluation context"
+            errors={errors?.attribute}
+            defaultValue={values?.attribute ?? segment?.attribute ?? ""}
+          />
+          <SelectField
+            label="Operator"
+            name="operator"
+            options={operatorLabels}
+            errors={errors?.operator}
+            defaultValue={values?.operator ?? segment?.operator ?? "in"}
+          />
+          <Field
+            label="Values"
+            name="values"
+            placeholder="Jakarta, Surabaya"
+            hint="Comma-separated"
+            errors={errors?.values}
+            defaultValue={values?.values ?? segment?.values.join(", ")}
+          />
         </div>
       )}
       {segment && segment.usedBy.length ? (
-        <p className="text-xs text-slate-600 dark:text-slate-400">Saving changes what {segment.usedBy.join(", ")} serve{segment.usedBy.length === 1 ? "s" : ""}, on every instance within a second.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          Saving changes what {segment.usedBy.join(", ")} serve{segment.usedBy.length === 1 ? "s" : ""}, on every
+          instance within a second.
+        </p>
       ) : null}
       <FormMessage state={state} />
       <SubmitButton variant={segment ? "secondary" : "primary"} pendingText="Saving…">

@@ -8,7 +8,19 @@ export const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-500/30 dark:border-slate-700 dark:bg-slate-950";
 
 /** Label, control, hint and errors: the control is described by the hint and announced with its errors. */
-function Labelled({ id, label, hint, errors, children }: { id: string; label: string; hint?: string | undefined; errors?: string[] | undefined; children: React.ReactNode }) {
+function Labelled({
+  id,
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  errors?: string[] | undefined;
+  children: React.ReactNode;
+}) {
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
@@ -26,7 +38,15 @@ function Labelled({ id, label, hint, errors, children }: { id: string; label: st
 }
 
 /** A field's errors, under it; the field points at them with aria-describedby="<id>-error". */
-export function FieldErrors({ id, errors, className }: { id: string; errors?: readonly string[] | undefined; className?: string }) {
+export function FieldErrors({
+  id,
+  errors,
+  className,
+}: {
+  id: string;
+  errors?: readonly string[] | undefined;
+  className?: string;
+}) {
   if (!errors?.length) return null;
   return (
     <p id={`${id}-error`} className={clsx("text-xs text-red-700 dark:text-red-300", className)}>
@@ -38,7 +58,8 @@ export function FieldErrors({ id, errors, className }: { id: string; errors?: re
 /** A unique id per instance (a page may show several forms with the same field names) and what describes it. */
 function useFieldId(prefix: string, name: string, hint: string | undefined, errors: string[] | undefined) {
   const id = `${prefix}-${name}-${useId().replace(/:/g, "")}`;
-  const describedBy = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return { id, describedBy, invalid: errors?.length ? true : undefined };
 }
 
@@ -59,7 +80,15 @@ export function Field({
   const { id, describedBy, invalid } = useFieldId("field", name, hint, errors);
   return (
     <Labelled id={id} label={label} hint={hint} errors={errors}>
-      <input id={id} name={name} type={type} aria-invalid={invalid} aria-describedby={describedBy} className={inputClass} {...rest} />
+      <input
+        id={id}
+        name={name}
+        type={type}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        className={inputClass}
+        {...rest}
+      />
     </Labelled>
   );
 }
@@ -84,7 +113,15 @@ export function TextAreaField({
   const { id, describedBy, invalid } = useFieldId("textarea", name, hint, errors);
   return (
     <Labelled id={id} label={label} hint={hint} errors={errors}>
-      <textarea id={id} name={name} rows={rows} aria-invalid={invalid} aria-describedby={describedBy} className={mono ? `${inputClass} font-mono` : inputClass} {...rest} />
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        className={mono ? `${inputClass} font-mono` : inputClass}
+        {...rest}
+      />
     </Labelled>
   );
 }
@@ -104,7 +141,25 @@ export interface Option {
  * one keeps the mark on its value (the reset leaves it where its state is, and the fields that
  * depend on it stay right).
  */
-export function SelectField({ label, name, options, defaultValue, value, onChange, errors, hint }: { label: string; name: string; options: Option[]; defaultValue?: string | undefined; value?: string; onChange?: (value: string) => void; errors?: string[] | undefined; hint?: string | undefined }) {
+export function SelectField({
+  label,
+  name,
+  options,
+  defaultValue,
+  value,
+  onChange,
+  errors,
+  hint,
+}: {
+  label: string;
+  name: string;
+  options: Option[];
+  defaultValue?: string | undefined;
+  value?: string;
+  onChange?: (value: string) => void;
+  errors?: string[] | undefined;
+  hint?: string | undefined;
+}) {
   const { id, describedBy, invalid } = useFieldId("select", name, hint, errors);
   const ref = useRef<HTMLSelectElement>(null);
   const controlled = onChange !== undefined;
@@ -112,10 +167,21 @@ export function SelectField({ label, name, options, defaultValue, value, onChang
     if (!controlled || !ref.current) return;
     for (const option of ref.current.options) option.defaultSelected = option.value === value;
   }, [controlled, value]);
-  const control = onChange ? { value, onChange: (e: React.ChangeEvent<HTMLSelectElement>) => onChange(e.target.value) } : { defaultValue };
+  const control = onChange
+    ? { value, onChange: (e: React.ChangeEvent<HTMLSelectElement>) => onChange(e.target.value) }
+    : { defaultValue };
   return (
     <Labelled id={id} label={label} hint={hint} errors={errors}>
-      <select key={controlled ? "controlled" : (defaultValue ?? "")} ref={ref} id={id} name={name} {...control} aria-invalid={invalid} aria-describedby={describedBy} className={inputClass}>
+      <select
+        key={controlled ? "controlled" : (defaultValue ?? "")}
+        ref={ref}
+        id={id}
+        name={name}
+        {...control}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        className={inputClass}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -126,7 +192,15 @@ export function SelectField({ label, name, options, defaultValue, value, onChang
   );
 }
 
-export function SubmitButton({ children, variant = "primary", pendingText }: { children: React.ReactNode; variant?: "primary" | "secondary" | "danger"; pendingText?: string }) {
+export function SubmitButton({
+  children,
+  variant = "primary",
+  pendingText,
+}: {
+  children: React.ReactNode;
+  variant?: "primary" | "secondary" | "danger";
+  pendingText?: string;
+}) {
   const { pending } = useFormStatus();
   return (
     <button
@@ -136,8 +210,10 @@ export function SubmitButton({ children, variant = "primary", pendingText }: { c
       className={clsx(
         "inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium shadow-sm disabled:opacity-60",
         variant === "primary" && "bg-accent-600 text-white hover:bg-accent-700",
-        variant === "secondary" && "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
-        variant === "danger" && "border border-red-300 bg-white text-red-700 hover:bg-red-50 dark:border-red-800 dark:bg-slate-900 dark:text-red-300",
+        variant === "secondary" &&
+          "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
+        variant === "danger" &&
+          "border border-red-300 bg-white text-red-700 hover:bg-red-50 dark:border-red-800 dark:bg-slate-900 dark:text-red-300",
       )}
     >
       {pending ? (pendingText ?? "Working…") : children}
@@ -149,14 +225,20 @@ export function FormMessage({ state }: { state: { ok: boolean; error?: string; m
   if (!state) return null;
   if (!state.ok && state.error) {
     return (
-      <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/50 dark:text-red-200">
+      <p
+        role="alert"
+        className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/50 dark:text-red-200"
+      >
         {state.error}
       </p>
     );
   }
   if (state.ok && state.message) {
     return (
-      <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200">
+      <p
+        role="status"
+        className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-200"
+      >
         {state.message}
       </p>
     );

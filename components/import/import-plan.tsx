@@ -6,7 +6,13 @@ import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields
 import { PreviewEditor } from "./preview-editor";
 
 /** Paste or upload a Markdown plan, preview what was understood, then edit and save it. */
-export function ImportPlan({ projects, defaultProjectId }: { projects: { id: string; name: string }[]; defaultProjectId: string }) {
+export function ImportPlan({
+  projects,
+  defaultProjectId,
+}: {
+  projects: { id: string; name: string }[];
+  defaultProjectId: string;
+}) {
   const [state, action] = useActionState<PreviewState, FormData>(previewImportAction, null);
   const [markdown, setMarkdown] = useState("");
   const [fileNote, setFileNote] = useState<string | null>(null);
@@ -24,7 +30,10 @@ export function ImportPlan({ projects, defaultProjectId }: { projects: { id: str
 
   return (
     <div className="space-y-6">
-      <form action={action} className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <form
+        action={action}
+        className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      >
         <div className="space-y-1">
           <label htmlFor={`${id}-file`} className="block text-sm font-medium">
             Markdown file
@@ -61,7 +70,9 @@ export function ImportPlan({ projects, defaultProjectId }: { projects: { id: str
         {state && !state.ok ? <FormMessage state={state} /> : null}
         <SubmitButton pendingText="Reading…">Preview</SubmitButton>
       </form>
-      {state?.ok ? <PreviewEditor key={state.at} preview={state.preview} projects={projects} defaultProjectId={defaultProjectId} /> : null}
+      {state?.ok ? (
+        <PreviewEditor key={state.at} preview={state.preview} projects={projects} defaultProjectId={defaultProjectId} />
+      ) : null}
     </div>
   );
 }

@@ -7,7 +7,14 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { PlanImportPreview } from "@/lib/domain/plan-markdown/schema";
 import { savingProblems } from "@/lib/domain/plan-markdown/draft";
-import { ChecklistsPreview, NotesPreview, removeButton, RowsPreview, TriggersPreview, type Update } from "./preview-lists";
+import {
+  ChecklistsPreview,
+  NotesPreview,
+  removeButton,
+  RowsPreview,
+  TriggersPreview,
+  type Update,
+} from "./preview-lists";
 import { Understood } from "./understood";
 
 type Doc = PlanImportPreview;
@@ -24,7 +31,15 @@ const small = `${inputClass} !px-2 !py-1`;
 const numberOrNull = (value: string) => (value.trim() === "" || !Number.isFinite(Number(value)) ? null : Number(value));
 
 /** The preview as an editor: what was understood, editable, and what was kept as notes. */
-export function PreviewEditor({ preview, projects, defaultProjectId }: { preview: Doc; projects: { id: string; name: string }[]; defaultProjectId: string }) {
+export function PreviewEditor({
+  preview,
+  projects,
+  defaultProjectId,
+}: {
+  preview: Doc;
+  projects: { id: string; name: string }[];
+  defaultProjectId: string;
+}) {
   const [doc, setDoc] = useState<Doc>(preview);
   const [projectId, setProjectId] = useState(defaultProjectId);
   const [state, action] = useActionState<SaveState, FormData>(saveImportAction, null);
@@ -39,15 +54,23 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
       ...d,
       phases: d.phases.filter((_, j) => j !== i),
       // A phase's checklists go with it; later phases' lists keep pointing at their phase.
-      checklists: d.checklists.filter((c) => c.phase !== i).map((c) => (c.phase !== null && c.phase > i ? { ...c, phase: c.phase - 1 } : c)),
+      checklists: d.checklists
+        .filter((c) => c.phase !== i)
+        .map((c) => (c.phase !== null && c.phase > i ? { ...c, phase: c.phase - 1 } : c)),
     }));
   const removeMetric = (i: number) =>
     update((d) => {
       const key = d.metrics[i]!.key;
-      return { ...d, metrics: d.metrics.filter((_, j) => j !== i), triggers: d.triggers.map((t) => (t.metric === key ? { ...t, metric: null, action: "alert_only" as const } : t)) };
+      return {
+        ...d,
+        metrics: d.metrics.filter((_, j) => j !== i),
+        triggers: d.triggers.map((t) => (t.metric === key ? { ...t, metric: null, action: "alert_only" as const } : t)),
+      };
     });
-  const setMetric = (i: number, patch: Partial<Doc["metrics"][number]>) => update((d) => ({ ...d, metrics: d.metrics.map((m, j) => (j === i ? { ...m, ...patch } : m)) }));
-  const setPhase = (i: number, patch: Partial<Doc["phases"][number]>) => update((d) => ({ ...d, phases: d.phases.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
+  const setMetric = (i: number, patch: Partial<Doc["metrics"][number]>) =>
+    update((d) => ({ ...d, metrics: d.metrics.map((m, j) => (j === i ? { ...m, ...patch } : m)) }));
+  const setPhase = (i: number, patch: Partial<Doc["phases"][number]>) =>
+    update((d) => ({ ...d, phases: d.phases.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
 
   return (
     <form action={action} className="space-y-4" data-testid="import-preview">
@@ -55,13 +78,34 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
       <Understood doc={doc} update={update} />
       <Card title="Plan">
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextInput id={`${id}-name`} label="Name" value={doc.name} onChange={(name) => update((d) => ({ ...d, name }))} errors={errors?.["preview.name"]} testId="import-name" />
-          <TextInput id={`${id}-version`} label="Release version" value={doc.version} onChange={(version) => update((d) => ({ ...d, version }))} errors={errors?.version ?? errors?.["preview.version"]} testId="import-version" placeholder="e.g. 2.4.0" />
+          <TextInput
+            id={`${id}-name`}
+            label="Name"
+            value={doc.name}
+            onChange={(name) => update((d) => ({ ...d, name }))}
+            errors={errors?.["preview.name"]}
+            testId="import-name"
+          />
+          <TextInput
+            id={`${id}-version`}
+            label="Release version"
+            value={doc.version}
+            onChange={(version) => update((d) => ({ ...d, version }))}
+            errors={errors?.version ?? errors?.["preview.version"]}
+            testId="import-version"
+            placeholder="e.g. 2.4.0"
+          />
           <div className="space-y-1">
             <label htmlFor={`${id}-project`} className="block text-sm font-medium">
               Project
             </label>
-            <select id={`${id}-project`} name="projectId" value={projectId} onChange={(e) => setProjectId(e.target.value)} className={inputClass}>
+            <select
+              id={`${id}-project`}
+              name="projectId"
+              value={projectId}
+              onChange={(e) => setProjectId(e.target.value)}
+              className={inputClass}
+            >
               {projects.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
@@ -73,7 +117,12 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
             <label htmlFor={`${id}-strategy`} className="block text-sm font-medium">
               Strategy (a guess from the document)
             </label>
-            <select id={`${id}-strategy`} value={doc.strategy} onChange={(e) => update((d) => ({ ...d, strategy: e.target.value as Doc["strategy"] }))} className={inputClass}>
+            <select
+              id={`${id}-strategy`}
+              value={doc.strategy}
+              onChange={(e) => update((d) => ({ ...d, strategy: e.target.value as Doc["strategy"] }))}
+              className={inputClass}
+            >
               {strategies.map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
@@ -85,17 +134,42 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
             <label htmlFor={`${id}-summary`} className="block text-sm font-medium">
               Summary
             </label>
-            <textarea id={`${id}-summary`} rows={2} value={doc.summary} onChange={(e) => update((d) => ({ ...d, summary: e.target.value }))} className={inputClass} />
+            <textarea
+              id={`${id}-summary`}
+              rows={2}
+              value={doc.summary}
+              onChange={(e) => update((d) => ({ ...d, summary: e.target.value }))}
+              className={inputClass}
+            />
           </div>
         </div>
       </Card>
 
-      <Card title={doc.kind === "rollback_runbook" ? `Runbook steps (${doc.phases.length})` : `Phases (${doc.phases.length})`}>
-        {doc.phases.length === 0 ? <p className="text-sm text-amber-800 dark:text-amber-300">No phases were found. A plan needs at least one: add “## Stage 1: …” sections or a stages table and preview again.</p> : null}
+      <Card
+        title={
+          doc.kind === "rollback_runbook" ? `Runbook steps (${doc.phases.length})` : `Phases (${doc.phases.length})`
+        }
+      >
+        {doc.phases.length === 0 ? (
+          <p className="text-sm text-amber-800 dark:text-amber-300">
+            No phases were found. A plan needs at least one: add “## Stage 1: …” sections or a stages table and preview
+            again.
+          </p>
+        ) : null}
         <ol className="space-y-3">
           {doc.phases.map((p, i) => (
-            <li key={i} className="grid gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-[1fr_7rem_auto] dark:border-slate-800" data-testid="import-phase">
-              <TextInput id={`${id}-phase-${i}`} label={`Phase ${i + 1} name`} value={p.name} onChange={(name) => setPhase(i, { name })} errors={errors?.[`preview.phases.${i}.name`]} />
+            <li
+              key={i}
+              className="grid gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-[1fr_7rem_auto] dark:border-slate-800"
+              data-testid="import-phase"
+            >
+              <TextInput
+                id={`${id}-phase-${i}`}
+                label={`Phase ${i + 1} name`}
+                value={p.name}
+                onChange={(name) => setPhase(i, { name })}
+                errors={errors?.[`preview.phases.${i}.name`]}
+              />
               <div className="space-y-1">
                 <label htmlFor={`${id}-traffic-${i}`} className="block text-sm font-medium">
                   Traffic %
@@ -116,18 +190,35 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
                 />
               </div>
               {problems[`phases.${i}.trafficPercent`] ? (
-                <p id={`${id}-traffic-${i}-problem`} className="text-xs text-amber-800 sm:col-span-3 dark:text-amber-300" data-testid="import-traffic-problem">
+                <p
+                  id={`${id}-traffic-${i}-problem`}
+                  className="text-xs text-amber-800 sm:col-span-3 dark:text-amber-300"
+                  data-testid="import-traffic-problem"
+                >
                   {problems[`phases.${i}.trafficPercent`]!.join(" ")}
                 </p>
               ) : null}
               <div className="flex items-end">
-                <button type="button" className={removeButton} onClick={() => removePhase(i)} aria-label={`Remove phase ${p.name} and its checklists`}>
+                <button
+                  type="button"
+                  className={removeButton}
+                  onClick={() => removePhase(i)}
+                  aria-label={`Remove phase ${p.name} and its checklists`}
+                >
                   Remove
                 </button>
               </div>
               <p className="text-xs text-slate-600 sm:col-span-3 dark:text-slate-400">
                 {p.audience ? <>Audience: {p.audience}. </> : null}
-                {p.durationText ? <>Duration: {p.durationText}{p.plannedDays !== null ? ` (planned ${p.plannedDays} ${p.plannedDays === 1 ? "day" : "days"})` : " (no planned length)"}. </> : null}
+                {p.durationText ? (
+                  <>
+                    Duration: {p.durationText}
+                    {p.plannedDays !== null
+                      ? ` (planned ${p.plannedDays} ${p.plannedDays === 1 ? "day" : "days"})`
+                      : " (no planned length)"}
+                    .{" "}
+                  </>
+                ) : null}
                 {p.goal ? <>Goal: {p.goal}.</> : null}
               </p>
             </li>
@@ -138,15 +229,27 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
       <ChecklistsPreview doc={doc} update={update} />
 
       <Card title={`KPIs with thresholds (${doc.metrics.length})`}>
-        {doc.metrics.length === 0 ? <p className="text-sm text-slate-600 dark:text-slate-400">No KPI table or list was found.</p> : null}
+        {doc.metrics.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No KPI table or list was found.</p>
+        ) : null}
         <ul className="space-y-3">
           {doc.metrics.map((m, i) => (
-            <li key={m.key} className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="import-metric">
+            <li
+              key={m.key}
+              className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+              data-testid="import-metric"
+            >
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <span className="text-sm font-medium">
-                  {m.label} <code className="text-xs text-slate-500 dark:text-slate-400">{m.key}</code> {m.unit ? <span className="text-xs text-slate-500 dark:text-slate-400">({m.unit})</span> : null}
+                  {m.label} <code className="text-xs text-slate-500 dark:text-slate-400">{m.key}</code>{" "}
+                  {m.unit ? <span className="text-xs text-slate-500 dark:text-slate-400">({m.unit})</span> : null}
                 </span>
-                <button type="button" className={removeButton} onClick={() => removeMetric(i)} aria-label={`Remove KPI ${m.label}`}>
+                <button
+                  type="button"
+                  className={removeButton}
+                  onClick={() => removeMetric(i)}
+                  aria-label={`Remove KPI ${m.label}`}
+                >
                   Remove
                 </button>
               </div>
@@ -155,7 +258,12 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
                   <label htmlFor={`${id}-dir-${i}`} className="block text-xs font-medium">
                     Direction
                   </label>
-                  <select id={`${id}-dir-${i}`} value={m.direction} onChange={(e) => setMetric(i, { direction: e.target.value as typeof m.direction })} className={small}>
+                  <select
+                    id={`${id}-dir-${i}`}
+                    value={m.direction}
+                    onChange={(e) => setMetric(i, { direction: e.target.value as typeof m.direction })}
+                    className={small}
+                  >
                     <option value="lower_is_better">Lower is better</option>
                     <option value="higher_is_better">Higher is better</option>
                   </select>
@@ -165,15 +273,26 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
                     <label htmlFor={`${id}-${field}-${i}`} className="block text-xs font-medium capitalize">
                       {field}
                     </label>
-                    <input id={`${id}-${field}-${i}`} type="number" step="any" value={m[field] ?? ""} onChange={(e) => setMetric(i, { [field]: numberOrNull(e.target.value) })} className={small} placeholder="none" aria-invalid={errors?.[`preview.metrics.${i}.${field}`] ? true : undefined} />
+                    <input
+                      id={`${id}-${field}-${i}`}
+                      type="number"
+                      step="any"
+                      value={m[field] ?? ""}
+                      onChange={(e) => setMetric(i, { [field]: numberOrNull(e.target.value) })}
+                      className={small}
+                      placeholder="none"
+                      aria-invalid={errors?.[`preview.metrics.${i}.${field}`] ? true : undefined}
+                    />
                   </div>
                 ))}
               </div>
-              {(["target", "alert", "critical", "key"] as const).flatMap((f) => errors?.[`preview.metrics.${i}.${f}`] ?? []).map((message) => (
-                <p key={message} className="mt-1 text-xs text-red-700 dark:text-red-300">
-                  {message}
-                </p>
-              ))}
+              {(["target", "alert", "critical", "key"] as const)
+                .flatMap((f) => errors?.[`preview.metrics.${i}.${f}`] ?? [])
+                .map((message) => (
+                  <p key={message} className="mt-1 text-xs text-red-700 dark:text-red-300">
+                    {message}
+                  </p>
+                ))}
             </li>
           ))}
         </ul>
@@ -197,7 +316,8 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
         <div className="flex flex-wrap items-center gap-3">
           <SubmitButton pendingText="Saving…">Save plan</SubmitButton>
           <Badge tone="grey">
-            {doc.phases.length} phases · {doc.checklists.length} checklists · {doc.metrics.length} KPIs · {doc.notes.length} notes
+            {doc.phases.length} phases · {doc.checklists.length} checklists · {doc.metrics.length} KPIs ·{" "}
+            {doc.notes.length} notes
           </Badge>
         </div>
       </div>
@@ -205,13 +325,38 @@ export function PreviewEditor({ preview, projects, defaultProjectId }: { preview
   );
 }
 
-function TextInput({ id, label, value, onChange, errors, testId, placeholder }: { id: string; label: string; value: string; onChange: (value: string) => void; errors?: string[] | undefined; testId?: string; placeholder?: string }) {
+function TextInput({
+  id,
+  label,
+  value,
+  onChange,
+  errors,
+  testId,
+  placeholder,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  errors?: string[] | undefined;
+  testId?: string;
+  placeholder?: string;
+}) {
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
-      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? `${id}-error` : undefined} data-testid={testId} placeholder={placeholder} />
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={inputClass}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={errors?.length ? `${id}-error` : undefined}
+        data-testid={testId}
+        placeholder={placeholder}
+      />
       <FieldErrors id={id} errors={errors} />
     </div>
   );

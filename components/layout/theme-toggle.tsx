@@ -20,7 +20,7 @@ export function ThemeToggle() {
         document.documentElement.classList.toggle("dark", next === "dark");
         localStorage.setItem("phasegate-theme", next);
       }}
-      className="shrink-0 rounded-md border border-slate-200 px-2 py-1.5 sm:px-2.5 text-sm text-slate-700 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
+      className="shrink-0 rounded-md border border-slate-200 px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:px-2.5 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
       aria-label={`Switch to ${next} theme`}
     >
       <span aria-hidden="true">{dark ? "☀" : "☾"}</span>

@@ -5,7 +5,12 @@ import type { UserActor } from "@/lib/auth/actor";
 export function UserMenu({ user }: { user: UserActor }) {
   return (
     <div className="flex items-center gap-2 text-sm sm:gap-3">
-      <Link href="/account" className="whitespace-nowrap rounded-md px-1 py-1.5 text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white" data-testid="signed-in-as" title="Your account">
+      <Link
+        href="/account"
+        className="rounded-md px-1 py-1.5 whitespace-nowrap text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+        data-testid="signed-in-as"
+        title="Your account"
+      >
         <span className="sm:hidden">Account</span>
         <span className="hidden sm:inline">
           {user.name}
@@ -14,7 +19,10 @@ export function UserMenu({ user }: { user: UserActor }) {
       </Link>
       {/* On a phone, signing out is on the account page: the header keeps room for the nav. */}
       <form action={signOutAction} className="hidden sm:block">
-        <button type="submit" className="whitespace-nowrap rounded-md px-2 py-1.5 text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800">
+        <button
+          type="submit"
+          className="rounded-md px-2 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
+        >
           Sign out
         </button>
       </form>

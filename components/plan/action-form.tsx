@@ -8,7 +8,19 @@ import type { ActionResult } from "@/lib/actions/run";
 type Action = (prev: PlanFormState, form: FormData) => Promise<PlanFormState>;
 
 /** A one-button form carrying the plan id and version; shows the outcome next to the button. */
-export function ActionButton({ action, fields, label, variant = "secondary", pendingText }: { action: Action; fields: Record<string, string | number>; label: React.ReactNode; variant?: "primary" | "secondary" | "danger"; pendingText?: string }) {
+export function ActionButton({
+  action,
+  fields,
+  label,
+  variant = "secondary",
+  pendingText,
+}: {
+  action: Action;
+  fields: Record<string, string | number>;
+  label: React.ReactNode;
+  variant?: "primary" | "secondary" | "danger";
+  pendingText?: string;
+}) {
   const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
   return (
     <form action={formAction} className="flex flex-col gap-1">
@@ -30,7 +42,10 @@ export function ActionButton({ action, fields, label, variant = "secondary", pen
 export function ReloadableMessage({ state, stale }: { state: ActionResult<unknown> | null; stale: RegExp }) {
   if (state && !state.ok && stale.test(state.error)) {
     return (
-      <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
+      <p
+        role="alert"
+        className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-200"
+      >
         {state.error}.{" "}
         <button type="button" className="underline" onClick={() => window.location.reload()}>
           Reload

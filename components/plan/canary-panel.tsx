@@ -7,7 +7,15 @@ import type { DataForm } from "@/lib/domain/canary-data";
 import { formatInterval, formatRatio } from "@/lib/domain/judge";
 import { describeJudgeSettings, likelyForm } from "@/lib/domain/judge-settings";
 import type { CanaryPanel as CanaryPanelData, CanaryPanelKpi } from "@/lib/queries/canary";
-import { confidenceWords, effectWords, judgeLines, sampleWords, valueWords, VerdictBadge, verdictLabel } from "./judgement";
+import {
+  confidenceWords,
+  effectWords,
+  judgeLines,
+  sampleWords,
+  valueWords,
+  VerdictBadge,
+  verdictLabel,
+} from "./judgement";
 
 // The canary judge on the plan page: for each KPI a canary trigger or criterion judges, the verdict
 // and its sentence, both cohorts side by side, and canary ÷ baseline over the phase.
@@ -23,7 +31,8 @@ export function CanaryPanel({ canary, now }: { canary: CanaryPanelData; now: Dat
         <p className="text-xs text-slate-600 dark:text-slate-400">
           {phase.active ? (
             <>
-              Judged on everything both cohorts sent since {phase.name} started <RelativeTime date={phase.from} now={now} />.
+              Judged on everything both cohorts sent since {phase.name} started{" "}
+              <RelativeTime date={phase.from} now={now} />.
             </>
           ) : (
             <>{phase.name} has ended: the judgement as it stood at its end.</>
@@ -40,7 +49,15 @@ export function CanaryPanel({ canary, now }: { canary: CanaryPanelData; now: Dat
 }
 
 const usesInWords = (uses: CanaryPanelKpi["uses"], phase: string) =>
-  uses.map((u) => (u === "automatic rollback" ? "an automatic rollback" : u === "alert" ? "an alert" : `${phase}’s success criterion`)).join(" and ");
+  uses
+    .map((u) =>
+      u === "automatic rollback"
+        ? "an automatic rollback"
+        : u === "alert"
+          ? "an alert"
+          : `${phase}’s success criterion`,
+    )
+    .join(" and ");
 
 function CanaryKpiCard({ kpi, phase, now }: { kpi: CanaryPanelKpi; phase: CanaryPanelData["phase"]; now: Date }) {
   const { judgement, newest } = kpi.reading;
@@ -54,16 +71,38 @@ function CanaryKpiCard({ kpi, phase, now }: { kpi: CanaryPanelKpi; phase: Canary
   const failWord = kpi.uses.includes("automatic rollback") ? "rolls back" : "fails";
   return (
     <div data-testid={`canary-kpi-${kpi.key}`} className="min-w-0">
-      <Card title={kpi.label} action={<VerdictBadge verdict={judgement.verdict} testId={`canary-verdict-${kpi.key}`} />}>
+      <Card
+        title={kpi.label}
+        action={<VerdictBadge verdict={judgement.verdict} testId={`canary-verdict-${kpi.key}`} />}
+      >
         <div className="grid gap-4 lg:grid-cols-5">
           <div className="min-w-0 space-y-3 lg:col-span-2">
             <p className="text-sm font-medium">{judgement.sentence}</p>
             <dl className="grid grid-cols-2 gap-2">
-              <CohortStat cohort="canary" value={judgement.canaryValue} samples={judgement.samples.canary} needs={needs?.canary ?? 0} kpi={kpi} form={form} newest={newest.canary} now={now} />
-              <CohortStat cohort="baseline" value={judgement.baselineValue} samples={judgement.samples.baseline} needs={needs?.baseline ?? 0} kpi={kpi} form={form} newest={newest.baseline} now={now} />
+              <CohortStat
+                cohort="canary"
+                value={judgement.canaryValue}
+                samples={judgement.samples.canary}
+                needs={needs?.canary ?? 0}
+                kpi={kpi}
+                form={form}
+                newest={newest.canary}
+                now={now}
+              />
+              <CohortStat
+                cohort="baseline"
+                value={judgement.baselineValue}
+                samples={judgement.samples.baseline}
+                needs={needs?.baseline ?? 0}
+                kpi={kpi}
+                form={form}
+                newest={newest.baseline}
+                now={now}
+              />
             </dl>
             <p className="text-xs text-slate-600 dark:text-slate-400">
-              <span className="font-medium text-slate-700 dark:text-slate-300">Canary judge:</span> {describeJudgeSettings(kpi.settings, kpi.direction)}.
+              <span className="font-medium text-slate-700 dark:text-slate-300">Canary judge:</span>{" "}
+              {describeJudgeSettings(kpi.settings, kpi.direction)}.
               {kpi.uses.length ? ` Used by ${usesInWords(kpi.uses, phase.name)}.` : ""}
             </p>
           </div>
@@ -91,7 +130,25 @@ function CanaryKpiCard({ kpi, phase, now }: { kpi: CanaryPanelKpi; phase: Canary
   );
 }
 
-function CohortStat({ cohort, value, samples, needs, kpi, form, newest, now }: { cohort: Cohort; value: number | null; samples: number; needs: number; kpi: CanaryPanelKpi; form: DataForm; newest: number | null; now: Date }) {
+function CohortStat({
+  cohort,
+  value,
+  samples,
+  needs,
+  kpi,
+  form,
+  newest,
+  now,
+}: {
+  cohort: Cohort;
+  value: number | null;
+  samples: number;
+  needs: number;
+  kpi: CanaryPanelKpi;
+  form: DataForm;
+  newest: number | null;
+  now: Date;
+}) {
   // A rate pushed as counts shows what it is made of: "4,392 of 833,296 requests".
   const counted = form === "counts" ? kpi.counts?.[cohort] : undefined;
   return (
@@ -102,9 +159,16 @@ function CohortStat({ cohort, value, samples, needs, kpi, form, newest, now }: {
       </dt>
       <dd>
         <span className="block text-xl font-semibold tabular-nums">{valueWords(value, kpi.unit)}</span>
-        <span className="block text-xs tabular-nums text-slate-700 dark:text-slate-300">{counted ? `${counted.numerator.toLocaleString("en-US")} of ${sampleWords(counted.denominator, "counts")}` : sampleWords(samples, form)}</span>
+        <span className="block text-xs text-slate-700 tabular-nums dark:text-slate-300">
+          {counted
+            ? `${counted.numerator.toLocaleString("en-US")} of ${sampleWords(counted.denominator, "counts")}`
+            : sampleWords(samples, form)}
+        </span>
         {needs > 0 ? (
-          <span className="block text-xs font-medium text-amber-800 dark:text-amber-300" data-testid={`canary-needs-${kpi.key}-${cohort}`}>
+          <span
+            className="block text-xs font-medium text-amber-800 dark:text-amber-300"
+            data-testid={`canary-needs-${kpi.key}-${cohort}`}
+          >
             needs {needs.toLocaleString("en-US")} more {form === "counts" ? "request" : "point"}
             {needs === 1 ? "" : "s"}
           </span>
@@ -119,12 +183,25 @@ function CohortStat({ cohort, value, samples, needs, kpi, form, newest, now }: {
   );
 }
 
-function EmptyEffect({ kpi, phase, missing, form }: { kpi: CanaryPanelKpi; phase: string; missing: Cohort[]; form: DataForm }) {
+function EmptyEffect({
+  kpi,
+  phase,
+  missing,
+  form,
+}: {
+  kpi: CanaryPanelKpi;
+  phase: string;
+  missing: Cohort[];
+  form: DataForm;
+}) {
   const what = form === "counts" || kpi.unit.trim() === "%" ? "errors and requests per minute" : "one value per minute";
   const which = missing.length === 1 ? `No ${missing[0]} samples` : "No samples from both cohorts";
   const push = missing.length === 1 ? `Push ${missing[0]} samples` : "Push canary and baseline samples";
   return (
-    <div className="flex h-full min-h-40 items-center justify-center rounded-md border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid={`effect-empty-${kpi.key}`}>
+    <div
+      className="flex h-full min-h-40 items-center justify-center rounded-md border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400"
+      data-testid={`effect-empty-${kpi.key}`}
+    >
       <p className="max-w-prose">
         {which} since {phase} started. {push} ({what}) to <code className="break-all">/api/v1/metrics</code>.
       </p>
@@ -155,6 +232,11 @@ function chartSummary(kpi: CanaryPanelKpi, lines: { fail: number; pass: number }
   const head = `${kpi.label}, canary ÷ baseline over the phase`;
   const rule = `It fails ${worse[0]} ${formatRatio(lines.fail)}× and passes ${worse[1]} ${formatRatio(lines.pass)}×.`;
   if (!last) return `${head}: no data yet. ${rule}`;
-  const effect = effectWords({ estimate: last.estimate, lower: last.lower, upper: last.upper, confidence: kpi.reading.judgement.effect.confidence });
+  const effect = effectWords({
+    estimate: last.estimate,
+    lower: last.lower,
+    upper: last.upper,
+    confidence: kpi.reading.judgement.effect.confidence,
+  });
   return `${head}. At ${timeFormat.format(last.t)} UTC: ${effect}, ${verdictLabel[last.verdict].toLowerCase()}. ${rule}`;
 }

@@ -11,7 +11,21 @@ const kinds = [
   { value: "rollback", label: "Roll back", hint: "Traffic to 0% and open an incident" },
 ] as const;
 
-export function DecisionForm({ planId, version, gateHolds, overridable, canOverride, nextPhase }: { planId: string; version: number; gateHolds: boolean; overridable: boolean; canOverride: boolean; nextPhase: string | null }) {
+export function DecisionForm({
+  planId,
+  version,
+  gateHolds,
+  overridable,
+  canOverride,
+  nextPhase,
+}: {
+  planId: string;
+  version: number;
+  gateHolds: boolean;
+  overridable: boolean;
+  canOverride: boolean;
+  nextPhase: string | null;
+}) {
   const [state, action] = useActionState<PlanFormState, FormData>(decisionAction, null);
   const values = state && !state.ok ? state.values : undefined;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
@@ -28,11 +42,23 @@ export function DecisionForm({ planId, version, gateHolds, overridable, canOverr
         <legend className="text-sm font-medium">Decision</legend>
         <div className="mt-1 grid gap-2 sm:grid-cols-3">
           {kinds.map((k) => (
-            <label key={k.value} className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-2 text-sm has-[:checked]:border-accent-500 has-[:checked]:bg-accent-50 dark:border-slate-700 dark:has-[:checked]:bg-accent-700/20">
-              <input type="radio" name="kind" value={k.value} defaultChecked={initialKind === k.value} onChange={() => setKind(k.value)} className="mt-1" />
+            <label
+              key={k.value}
+              className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-2 text-sm has-[:checked]:border-accent-500 has-[:checked]:bg-accent-50 dark:border-slate-700 dark:has-[:checked]:bg-accent-700/20"
+            >
+              <input
+                type="radio"
+                name="kind"
+                value={k.value}
+                defaultChecked={initialKind === k.value}
+                onChange={() => setKind(k.value)}
+                className="mt-1"
+              />
               <span>
                 <span className="font-medium">{k.label}</span>
-                <span className="block text-xs text-slate-600 dark:text-slate-400">{k.value === "go" && nextPhase ? `Advance to ${nextPhase}` : k.hint}</span>
+                <span className="block text-xs text-slate-600 dark:text-slate-400">
+                  {k.value === "go" && nextPhase ? `Advance to ${nextPhase}` : k.hint}
+                </span>
               </span>
             </label>
           ))}
@@ -41,14 +67,28 @@ export function DecisionForm({ planId, version, gateHolds, overridable, canOverr
       {kind === "go" && !gateHolds ? (
         <p className="text-sm text-amber-800 dark:text-amber-300">
           The gate does not hold (see what blocks it above).{" "}
-          {overridable ? (canOverride ? "Only success criteria are unmet: you may override them with a written reason." : "Only a release manager may override unmet success criteria.") : "Approvals, checklists and sign-offs cannot be overridden."}
+          {overridable
+            ? canOverride
+              ? "Only success criteria are unmet: you may override them with a written reason."
+              : "Only a release manager may override unmet success criteria."
+            : "Approvals, checklists and sign-offs cannot be overridden."}
         </p>
       ) : null}
       <div className="space-y-1">
         <label htmlFor="decision-rationale" className="block text-sm font-medium">
           Rationale
         </label>
-        <textarea id="decision-rationale" name="rationale" rows={2} required className={inputClass} defaultValue={values?.rationale} aria-invalid={errors?.rationale ? true : undefined} aria-describedby={errors?.rationale ? "decision-rationale-error" : undefined} placeholder="What you saw and why you decide this" />
+        <textarea
+          id="decision-rationale"
+          name="rationale"
+          rows={2}
+          required
+          className={inputClass}
+          defaultValue={values?.rationale}
+          aria-invalid={errors?.rationale ? true : undefined}
+          aria-describedby={errors?.rationale ? "decision-rationale-error" : undefined}
+          placeholder="What you saw and why you decide this"
+        />
         <FieldErrors id="decision-rationale" errors={errors?.rationale} />
       </div>
       {showOverride ? (
@@ -56,7 +96,16 @@ export function DecisionForm({ planId, version, gateHolds, overridable, canOverr
           <label htmlFor="decision-override" className="block text-sm font-medium">
             Override reason (audited and shown on the timeline)
           </label>
-          <textarea id="decision-override" name="overrideReason" rows={2} className={inputClass} defaultValue={values?.overrideReason} aria-invalid={errors?.overrideReason ? true : undefined} aria-describedby={errors?.overrideReason ? "decision-override-error" : undefined} placeholder="Why advancing is right although the criteria are not met" />
+          <textarea
+            id="decision-override"
+            name="overrideReason"
+            rows={2}
+            className={inputClass}
+            defaultValue={values?.overrideReason}
+            aria-invalid={errors?.overrideReason ? true : undefined}
+            aria-describedby={errors?.overrideReason ? "decision-override-error" : undefined}
+            placeholder="Why advancing is right although the criteria are not met"
+          />
           <FieldErrors id="decision-override" errors={errors?.overrideReason} />
         </div>
       ) : null}

@@ -38,12 +38,23 @@ function By({ edit, now }: { edit: IncidentEdit | undefined; now: Date }) {
   );
 }
 
-export function IncidentCard({ incident: i, targets, origin, judgedMetric, activity, now, canEdit }: IncidentCardProps) {
+export function IncidentCard({
+  incident: i,
+  targets,
+  origin,
+  judgedMetric,
+  activity,
+  now,
+  canEdit,
+}: IncidentCardProps) {
   const timing = incidentTiming(i, targets, now);
   const status = statusBadge[i.status];
   const running = timing.stages.some((s) => s.state === "in_progress");
   const verdict = timing.late.length
-    ? { tone: "red" as const, label: `Over target: ${timing.late.map((s) => STAGE_LABELS[s].toLowerCase()).join(", ")}` }
+    ? {
+        tone: "red" as const,
+        label: `Over target: ${timing.late.map((s) => STAGE_LABELS[s].toLowerCase()).join(", ")}`,
+      }
     : running
       ? { tone: "accent" as const, label: "Within targets so far" }
       : { tone: "green" as const, label: "Within targets" };
@@ -73,7 +84,7 @@ export function IncidentCard({ incident: i, targets, origin, judgedMetric, activ
         ) : null}
       </header>
 
-      {i.summary ? <p className="whitespace-pre-wrap break-words text-sm">{i.summary}</p> : null}
+      {i.summary ? <p className="text-sm break-words whitespace-pre-wrap">{i.summary}</p> : null}
 
       <IncidentJudgement id={`incident-${i.id}-judgement`} stored={i.judgement} unit={judgedMetric?.unit ?? ""} />
 
@@ -99,8 +110,12 @@ export function IncidentCard({ incident: i, targets, origin, judgedMetric, activ
 
       {canEdit ? (
         <div className="flex flex-wrap items-start gap-3">
-          {i.status === "open" && i.executedAt ? <MarkVerifiedForm {...ids} executedAt={i.executedAt.toISOString()} /> : null}
-          {i.status === "open" && !i.executedAt ? <p className="text-sm text-slate-600 dark:text-slate-400">Verify once the rollback has been executed.</p> : null}
+          {i.status === "open" && i.executedAt ? (
+            <MarkVerifiedForm {...ids} executedAt={i.executedAt.toISOString()} />
+          ) : null}
+          {i.status === "open" && !i.executedAt ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">Verify once the rollback has been executed.</p>
+          ) : null}
           {i.status === "mitigated" ? <ResolveButton {...ids} /> : null}
           {i.status === "resolved" ? <ReopenForm {...ids} /> : null}
         </div>
@@ -114,7 +129,9 @@ export function IncidentCard({ incident: i, targets, origin, judgedMetric, activ
             <h4 className="text-sm font-medium">Post-mortem</h4>
             {i.postmortem ? (
               // Shown as text: whatever was typed, markup included, is never interpreted.
-              <div className="whitespace-pre-wrap break-words rounded-md bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">{i.postmortem}</div>
+              <div className="rounded-md bg-slate-50 p-2 font-mono text-xs break-words whitespace-pre-wrap dark:bg-slate-950">
+                {i.postmortem}
+              </div>
             ) : (
               <p className="text-sm text-slate-600 dark:text-slate-400">Not written yet.</p>
             )}
@@ -128,7 +145,15 @@ export function IncidentCard({ incident: i, targets, origin, judgedMetric, activ
         ) : null}
       </section>
 
-      {canEdit ? <IncidentDetailsForms {...ids} summary={i.summary} fingerprint={notesFingerprint(i.summary)} manual={i.origin === "manual"} detectedAt={i.detectedAt.toISOString()} /> : null}
+      {canEdit ? (
+        <IncidentDetailsForms
+          {...ids}
+          summary={i.summary}
+          fingerprint={notesFingerprint(i.summary)}
+          manual={i.origin === "manual"}
+          detectedAt={i.detectedAt.toISOString()}
+        />
+      ) : null}
     </article>
   );
 }
@@ -144,13 +169,25 @@ function IncidentJudgement({ id, stored, unit }: { id: string; stored: unknown; 
   if (!j) return null;
   const facts = [
     { label: "Effect (canary ÷ baseline)", value: effectWords(j.effect) },
-    { label: "Canary vs baseline", value: `${valueWords(j.canaryValue, unit)} vs ${valueWords(j.baselineValue, unit)}` },
-    { label: "Sample size", value: `canary ${j.samples.canary.toLocaleString("en-US")} · baseline ${j.samples.baseline.toLocaleString("en-US")}` },
+    {
+      label: "Canary vs baseline",
+      value: `${valueWords(j.canaryValue, unit)} vs ${valueWords(j.baselineValue, unit)}`,
+    },
+    {
+      label: "Sample size",
+      value: `canary ${j.samples.canary.toLocaleString("en-US")} · baseline ${j.samples.baseline.toLocaleString("en-US")}`,
+    },
     { label: "Method", value: methodLabel[j.method] },
-    ...(j.pValue === null ? [] : [{ label: j.method === "sequential" ? "Always-valid p" : "p-value", value: pWords(j.pValue) }]),
+    ...(j.pValue === null
+      ? []
+      : [{ label: j.method === "sequential" ? "Always-valid p" : "p-value", value: pWords(j.pValue) }]),
   ];
   return (
-    <section aria-labelledby={id} className="space-y-2 rounded-md border border-slate-200 p-2.5 dark:border-slate-700" data-testid="incident-judgement">
+    <section
+      aria-labelledby={id}
+      className="space-y-2 rounded-md border border-slate-200 p-2.5 dark:border-slate-700"
+      data-testid="incident-judgement"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <h4 id={id} className="text-xs font-medium text-slate-700 dark:text-slate-300">
           Judgement that rolled it back

@@ -1,7 +1,15 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { detectionAction, type IncidentFormState, markVerifiedAction, postmortemAction, reopenIncidentAction, resolveIncidentAction, summaryAction } from "@/app/plans/incident-actions";
+import {
+  detectionAction,
+  type IncidentFormState,
+  markVerifiedAction,
+  postmortemAction,
+  reopenIncidentAction,
+  resolveIncidentAction,
+  summaryAction,
+} from "@/app/plans/incident-actions";
 import { Field, FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
 import { ReloadableMessage } from "./action-form";
 
@@ -44,7 +52,17 @@ export function MarkVerifiedForm({ planId, incidentId, executedAt }: Ids & { exe
   );
 }
 
-function OneButton({ action, fields, label, variant = "secondary" }: { action: Action; fields: Record<string, string>; label: string; variant?: "primary" | "secondary" }) {
+function OneButton({
+  action,
+  fields,
+  label,
+  variant = "secondary",
+}: {
+  action: Action;
+  fields: Record<string, string>;
+  label: string;
+  variant?: "primary" | "secondary";
+}) {
   const [state, formAction] = useActionState<IncidentFormState, FormData>(action, null);
   return (
     <form action={formAction} className="flex flex-col gap-1">
@@ -66,7 +84,12 @@ export function ReopenForm({ planId, incidentId }: Ids) {
       <summary className="cursor-pointer text-slate-700 dark:text-slate-300">Reopen</summary>
       <form action={action} className="mt-2 space-y-2" noValidate>
         <Hidden fields={{ planId, incidentId }} />
-        <Field label="Why reopen?" name="reason" defaultValue={valuesOf(state)?.reason} errors={errorsOf(state)?.reason} />
+        <Field
+          label="Why reopen?"
+          name="reason"
+          defaultValue={valuesOf(state)?.reason}
+          errors={errorsOf(state)?.reason}
+        />
         <OutcomeMessage state={state} />
         <SubmitButton variant="secondary">Reopen incident</SubmitButton>
       </form>
@@ -75,7 +98,12 @@ export function ReopenForm({ planId, incidentId }: Ids) {
 }
 
 /** Post-mortem notes as plain text; the fingerprint is of the text this editor started from. */
-export function PostmortemEditor({ planId, incidentId, text, fingerprint }: Ids & { text: string; fingerprint: string }) {
+export function PostmortemEditor({
+  planId,
+  incidentId,
+  text,
+  fingerprint,
+}: Ids & { text: string; fingerprint: string }) {
   const [state, action] = useActionState<IncidentFormState, FormData>(postmortemAction, null);
   const [draft, setDraft] = useState(valuesOf(state)?.postmortem ?? text);
   const id = `postmortem-${useId().replace(/:/g, "")}`;
@@ -99,7 +127,8 @@ export function PostmortemEditor({ planId, incidentId, text, fingerprint }: Ids 
         placeholder={"## What happened\n## Why\n## What we change\n- [ ] follow-up"}
       />
       <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
-        Plain text; Markdown-style headings and lists are kept as typed. {draft.length.toLocaleString("en")} / {POSTMORTEM_MAX.toLocaleString("en")} characters.
+        Plain text; Markdown-style headings and lists are kept as typed. {draft.length.toLocaleString("en")} /{" "}
+        {POSTMORTEM_MAX.toLocaleString("en")} characters.
       </p>
       <FieldErrors id={id} errors={errors} />
       <OutcomeMessage state={state} />
@@ -111,21 +140,38 @@ export function PostmortemEditor({ planId, incidentId, text, fingerprint }: Ids 
 }
 
 /** Summary, and for a rollback decided by hand, when the problem was first noticed. */
-export function IncidentDetailsForms({ planId, incidentId, summary, fingerprint, manual, detectedAt }: Ids & { summary: string; fingerprint: string; manual: boolean; detectedAt: string }) {
+export function IncidentDetailsForms({
+  planId,
+  incidentId,
+  summary,
+  fingerprint,
+  manual,
+  detectedAt,
+}: Ids & { summary: string; fingerprint: string; manual: boolean; detectedAt: string }) {
   const [summaryState, saveSummary] = useActionState<IncidentFormState, FormData>(summaryAction, null);
   const [detectionState, saveDetection] = useActionState<IncidentFormState, FormData>(detectionAction, null);
   const summaryId = `summary-${useId().replace(/:/g, "")}`;
   const summaryErrors = errorsOf(summaryState)?.summary;
   return (
     <details className="text-sm">
-      <summary className="cursor-pointer text-slate-700 dark:text-slate-300">Edit summary{manual ? " or detection time" : ""}</summary>
+      <summary className="cursor-pointer text-slate-700 dark:text-slate-300">
+        Edit summary{manual ? " or detection time" : ""}
+      </summary>
       <div className="mt-2 space-y-4">
         <form action={saveSummary} className="space-y-2" noValidate>
           <Hidden fields={{ planId, incidentId, baseFingerprint: fingerprint }} />
           <label htmlFor={summaryId} className="block text-sm font-medium">
             Summary
           </label>
-          <textarea id={summaryId} name="summary" rows={3} className={inputClass} defaultValue={valuesOf(summaryState)?.summary ?? summary} aria-invalid={summaryErrors ? true : undefined} aria-describedby={summaryErrors ? `${summaryId}-error` : undefined} />
+          <textarea
+            id={summaryId}
+            name="summary"
+            rows={3}
+            className={inputClass}
+            defaultValue={valuesOf(summaryState)?.summary ?? summary}
+            aria-invalid={summaryErrors ? true : undefined}
+            aria-describedby={summaryErrors ? `${summaryId}-error` : undefined}
+          />
           <FieldErrors id={summaryId} errors={summaryErrors} />
           <OutcomeMessage state={summaryState} />
           <SubmitButton variant="secondary">Save summary</SubmitButton>

@@ -37,26 +37,99 @@ function asFields(s: JudgeSettings): Record<string, string> {
 }
 
 /** Shown (and sent) only while `active`: the rule or criterion is the canary judge's. */
-export function JudgeFields({ active, metric, stored, errors, values }: { active: boolean; metric: MetricChoice | undefined; stored: JudgeSettings | null; errors: Errors; values: Values }) {
+export function JudgeFields({
+  active,
+  metric,
+  stored,
+  errors,
+  values,
+}: {
+  active: boolean;
+  metric: MetricChoice | undefined;
+  stored: JudgeSettings | null;
+  errors: Errors;
+  values: Values;
+}) {
   const initial = stored ? asFields(stored) : {};
   const pick = (name: string) => values?.[name] ?? initial[name] ?? "";
-  const [method, setMethod] = useState<JudgeMethod>(pick("judgeMethod") === "mann_whitney" ? "mann_whitney" : "sequential");
+  const [method, setMethod] = useState<JudgeMethod>(
+    pick("judgeMethod") === "mann_whitney" ? "mann_whitney" : "sequential",
+  );
   const form = likelyForm(metric?.unit ?? "");
   const defaults = defaultJudgeSettings(method, form);
   const placeholder = (v: string) => `${v} (default)`;
   return (
-    <fieldset hidden={!active} disabled={!active} className="min-w-0 rounded-md border border-slate-200 p-3 pt-1 dark:border-slate-700">
+    <fieldset
+      hidden={!active}
+      disabled={!active}
+      className="min-w-0 rounded-md border border-slate-200 p-3 pt-1 dark:border-slate-700"
+    >
       <legend className="px-1 text-sm font-medium">Canary judge</legend>
       <p className="mb-3 text-xs text-slate-600 dark:text-slate-400">
-        Compares canary with baseline on everything both cohorts sent since the phase started. An empty box takes the default{metric ? ` for ${metric.label}` : ""}, shown in it
-        {metric ? (form === "counts" ? " (a rate pushed as counts: errors and requests)" : " (per-minute values)") : ""}.
+        Compares canary with baseline on everything both cohorts sent since the phase started. An empty box takes the
+        default{metric ? ` for ${metric.label}` : ""}, shown in it
+        {metric ? (form === "counts" ? " (a rate pushed as counts: errors and requests)" : " (per-minute values)") : ""}
+        .
       </p>
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        <SelectField label="Method" name="judgeMethod" options={methodOptions} value={method} onChange={(v) => setMethod(v === "mann_whitney" ? "mann_whitney" : "sequential")} errors={errors?.judgeMethod} hint={JUDGE_SETTING_HELP.judgeMethod} />
-        <Field label="False-alarm rate (%)" name="judgeAlphaPercent" type="number" min={0.1} max={20} step="any" inputMode="decimal" placeholder={placeholder(percent(defaults.alpha))} defaultValue={pick("judgeAlphaPercent")} errors={errors?.judgeAlphaPercent} hint={JUDGE_SETTING_HELP.judgeAlphaPercent} />
-        <Field label="Minimum sample per cohort" name="judgeMinSample" type="number" min={1} step={1} inputMode="numeric" placeholder={placeholder(String(defaults.minSample))} defaultValue={pick("judgeMinSample")} errors={errors?.judgeMinSample} hint={JUDGE_SETTING_HELP.judgeMinSample} />
-        <Field label="Tolerance (%)" name="judgeTolerancePercent" type="number" min={0} step="any" inputMode="decimal" placeholder={placeholder(percent(defaults.tolerance))} defaultValue={pick("judgeTolerancePercent")} errors={errors?.judgeTolerancePercent} hint={JUDGE_SETTING_HELP.judgeTolerancePercent} />
-        <Field label="Smallest regression (%)" name="judgeSmallestRegressionPercent" type="number" min={1} step="any" inputMode="decimal" placeholder={placeholder(percent(defaults.smallestRegression))} defaultValue={pick("judgeSmallestRegressionPercent")} errors={errors?.judgeSmallestRegressionPercent} hint={JUDGE_SETTING_HELP.judgeSmallestRegressionPercent} />
+        <SelectField
+          label="Method"
+          name="judgeMethod"
+          options={methodOptions}
+          value={method}
+          onChange={(v) => setMethod(v === "mann_whitney" ? "mann_whitney" : "sequential")}
+          errors={errors?.judgeMethod}
+          hint={JUDGE_SETTING_HELP.judgeMethod}
+        />
+        <Field
+          label="False-alarm rate (%)"
+          name="judgeAlphaPercent"
+          type="number"
+          min={0.1}
+          max={20}
+          step="any"
+          inputMode="decimal"
+          placeholder={placeholder(percent(defaults.alpha))}
+          defaultValue={pick("judgeAlphaPercent")}
+          errors={errors?.judgeAlphaPercent}
+          hint={JUDGE_SETTING_HELP.judgeAlphaPercent}
+        />
+        <Field
+          label="Minimum sample per cohort"
+          name="judgeMinSample"
+          type="number"
+          min={1}
+          step={1}
+          inputMode="numeric"
+          placeholder={placeholder(String(defaults.minSample))}
+          defaultValue={pick("judgeMinSample")}
+          errors={errors?.judgeMinSample}
+          hint={JUDGE_SETTING_HELP.judgeMinSample}
+        />
+        <Field
+          label="Tolerance (%)"
+          name="judgeTolerancePercent"
+          type="number"
+          min={0}
+          step="any"
+          inputMode="decimal"
+          placeholder={placeholder(percent(defaults.tolerance))}
+          defaultValue={pick("judgeTolerancePercent")}
+          errors={errors?.judgeTolerancePercent}
+          hint={JUDGE_SETTING_HELP.judgeTolerancePercent}
+        />
+        <Field
+          label="Smallest regression (%)"
+          name="judgeSmallestRegressionPercent"
+          type="number"
+          min={1}
+          step="any"
+          inputMode="decimal"
+          placeholder={placeholder(percent(defaults.smallestRegression))}
+          defaultValue={pick("judgeSmallestRegressionPercent")}
+          errors={errors?.judgeSmallestRegressionPercent}
+          hint={JUDGE_SETTING_HELP.judgeSmallestRegressionPercent}
+        />
       </div>
     </fieldset>
   );

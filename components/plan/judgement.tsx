@@ -6,10 +6,18 @@ import { formatInterval, formatRatio, type Judgement, type JudgeMethod, type Ver
 // The canary judge's findings in the words and badges the plan page, the triggers and the
 // incidents share.
 
-export const verdictLabel: Record<Verdict, string> = { pass: "Pass", marginal: "Marginal", fail: "Fail", not_enough_data: "Not enough data" };
+export const verdictLabel: Record<Verdict, string> = {
+  pass: "Pass",
+  marginal: "Marginal",
+  fail: "Fail",
+  not_enough_data: "Not enough data",
+};
 // Marginal is amber like an alert: worse, but not surely by enough to roll back.
 const verdictTone: Record<Verdict, Tone> = { pass: "green", marginal: "amber", fail: "red", not_enough_data: "grey" };
-export const methodLabel: Record<JudgeMethod, string> = { sequential: "Sequential test", mann_whitney: "Mann–Whitney (Kayenta)" };
+export const methodLabel: Record<JudgeMethod, string> = {
+  sequential: "Sequential test",
+  mann_whitney: "Mann–Whitney (Kayenta)",
+};
 
 export function VerdictBadge({ verdict, testId }: { verdict: Verdict; testId?: string }) {
   return (
@@ -26,7 +34,14 @@ export const confidenceWords = (confidence: number) => `${Number((confidence * 1
 export function valueWords(value: number | null, unit: string): string {
   if (value === null) return "no data";
   const abs = Math.abs(value);
-  const shown = abs >= 100 ? Math.round(value).toLocaleString("en-US") : abs >= 10 ? value.toFixed(1) : value === 0 ? "0" : value.toPrecision(3);
+  const shown =
+    abs >= 100
+      ? Math.round(value).toLocaleString("en-US")
+      : abs >= 10
+        ? value.toFixed(1)
+        : value === 0
+          ? "0"
+          : value.toPrecision(3);
   return `${shown}${unit === "%" ? "%" : unit ? ` ${unit}` : ""}`;
 }
 
@@ -39,12 +54,18 @@ export function sampleWords(n: number, form: DataForm): string {
 /** "1.05× (95% interval 0.9–1.22×)", or why there is no estimate yet. */
 export function effectWords(effect: Judgement["effect"]): string {
   if (effect.estimate === null) return "no estimate yet";
-  const interval = effect.lower !== null && effect.upper !== null ? `${confidenceWords(effect.confidence)} interval ${formatInterval(effect.lower, effect.upper)}` : `${confidenceWords(effect.confidence)} interval not yet bounded`;
+  const interval =
+    effect.lower !== null && effect.upper !== null
+      ? `${confidenceWords(effect.confidence)} interval ${formatInterval(effect.lower, effect.upper)}`
+      : `${confidenceWords(effect.confidence)} interval not yet bounded`;
   return `${formatRatio(effect.estimate)}× (${interval})`;
 }
 
 /** The ratios where the judge fails the canary and where it passes it, for the KPI's direction. */
-export function judgeLines(settings: { tolerance: number; smallestRegression: number }, direction: "lower_is_better" | "higher_is_better") {
+export function judgeLines(
+  settings: { tolerance: number; smallestRegression: number },
+  direction: "lower_is_better" | "higher_is_better",
+) {
   const line = (margin: number) => (direction === "lower_is_better" ? 1 + margin : 1 / (1 + margin));
   return { fail: line(settings.smallestRegression), pass: line(settings.tolerance) };
 }

@@ -2,7 +2,15 @@
 
 import { useActionState, useId, useState } from "react";
 import type { PlanFormState } from "@/app/plans/actions";
-import { addCriterionAction, addMetricAction, moveMetricAction, removeCriterionAction, removeMetricAction, updateCriterionAction, updateMetricAction } from "@/app/plans/kpi-actions";
+import {
+  addCriterionAction,
+  addMetricAction,
+  moveMetricAction,
+  removeCriterionAction,
+  removeMetricAction,
+  updateCriterionAction,
+  updateMetricAction,
+} from "@/app/plans/kpi-actions";
 import { Field, FieldErrors, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { Comparison, CriterionKind, MetricDirection } from "@/db/schema/enums";
 import type { JudgeSettings } from "@/lib/domain/judge-defaults";
@@ -47,7 +55,6 @@ export interface KpiCriterion {
   judgeWords: string | null;
 }
 
-
 export const comparisonOptions: Option[] = [
   { value: "lt", label: "< below" },
   { value: "lte", label: "≤ at most" },
@@ -64,11 +71,15 @@ const sourceKindOptions: Option[] = [
 ];
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? "" : String(v));
-export const failed = (state: PlanFormState) => ({ errors: state && !state.ok ? state.fieldErrors : undefined, values: state && !state.ok ? state.values : undefined });
-
+export const failed = (state: PlanFormState) => ({
+  errors: state && !state.ok ? state.fieldErrors : undefined,
+  values: state && !state.ok ? state.values : undefined,
+});
 
 export function Hidden({ fields }: { fields: Record<string, string | number> }) {
-  return Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={String(value)} />);
+  return Object.entries(fields).map(([name, value]) => (
+    <input key={name} type="hidden" name={name} value={String(value)} />
+  ));
 }
 
 /** A disclosure (keyboard-operable without script) holding a form: inline edits and confirmations. */
@@ -82,7 +93,15 @@ export function Named({ verb, name }: { verb: string; name: string }) {
   );
 }
 
-export function Disclosure({ summary, children, danger = false }: { summary: React.ReactNode; children: React.ReactNode; danger?: boolean }) {
+export function Disclosure({
+  summary,
+  children,
+  danger = false,
+}: {
+  summary: React.ReactNode;
+  children: React.ReactNode;
+  danger?: boolean;
+}) {
   return (
     <details className="group">
       <summary
@@ -99,15 +118,44 @@ export function Disclosure({ summary, children, danger = false }: { summary: Rea
  * Removal behind a second step. With `confirmKey`, the key must be typed to go ahead; the box also
  * appears when the server asks for it (samples may have arrived since the page was rendered).
  */
-export function ConfirmRemove({ action, fields, name, consequence, confirmKey, confirmRequired = false }: { action: Action; fields: Record<string, string | number>; name: string; consequence: string; confirmKey?: string; confirmRequired?: boolean }) {
+export function ConfirmRemove({
+  action,
+  fields,
+  name,
+  consequence,
+  confirmKey,
+  confirmRequired = false,
+}: {
+  action: Action;
+  fields: Record<string, string | number>;
+  name: string;
+  consequence: string;
+  confirmKey?: string;
+  confirmRequired?: boolean;
+}) {
   const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
   const { errors } = failed(state);
   return (
-    <Disclosure summary={<><Named verb="Remove" name={name} />…</>} danger>
+    <Disclosure
+      summary={
+        <>
+          <Named verb="Remove" name={name} />…
+        </>
+      }
+      danger
+    >
       <form action={formAction} className="space-y-2" noValidate aria-label={`Remove ${name}`}>
         <Hidden fields={fields} />
         <p className="text-sm">{consequence}</p>
-        {confirmKey && (confirmRequired || errors?.confirm) ? <Field label={`Type ${confirmKey} to confirm`} name="confirm" autoComplete="off" spellCheck={false} errors={errors?.confirm} /> : null}
+        {confirmKey && (confirmRequired || errors?.confirm) ? (
+          <Field
+            label={`Type ${confirmKey} to confirm`}
+            name="confirm"
+            autoComplete="off"
+            spellCheck={false}
+            errors={errors?.confirm}
+          />
+        ) : null}
         <StaleAwareMessage state={state} />
         <SubmitButton variant="danger">Remove {name}</SubmitButton>
       </form>
@@ -115,8 +163,19 @@ export function ConfirmRemove({ action, fields, name, consequence, confirmKey, c
   );
 }
 
-function MetricFields({ metric, sources, errors, values }: { metric?: KpiMetric; sources: Option[]; errors: Errors; values: Values }) {
-  const pick = (name: keyof KpiMetric & string, fallback = "") => values?.[name] ?? (metric ? text(metric[name] as string | number | null) : fallback);
+function MetricFields({
+  metric,
+  sources,
+  errors,
+  values,
+}: {
+  metric?: KpiMetric;
+  sources: Option[];
+  errors: Errors;
+  values: Values;
+}) {
+  const pick = (name: keyof KpiMetric & string, fallback = "") =>
+    values?.[name] ?? (metric ? text(metric[name] as string | number | null) : fallback);
   // A query and its source only matter when samples are polled.
   const [sourceKind, setSourceKind] = useState(pick("sourceKind", "push"));
   const polled = sourceKind === "prometheus";
@@ -124,28 +183,98 @@ function MetricFields({ metric, sources, errors, values }: { metric?: KpiMetric;
     <div className="grid gap-3 sm:grid-cols-3">
       <Field label="Label" name="label" defaultValue={pick("label")} errors={errors?.label} />
       <Field label="Unit" name="unit" defaultValue={pick("unit")} errors={errors?.unit} hint="%, ms, jobs…" />
-      <SelectField label="Direction" name="direction" options={directionOptions} defaultValue={pick("direction", "lower_is_better")} errors={errors?.direction} />
-      <Field label="Target" name="target" type="number" step="any" inputMode="decimal" defaultValue={pick("target")} errors={errors?.target} />
-      <Field label="Alert threshold" name="alertThreshold" type="number" step="any" inputMode="decimal" defaultValue={pick("alertThreshold")} errors={errors?.alertThreshold} />
-      <Field label="Critical threshold" name="criticalThreshold" type="number" step="any" inputMode="decimal" defaultValue={pick("criticalThreshold")} errors={errors?.criticalThreshold} />
-      <SelectField label="Samples arrive" name="sourceKind" options={sourceKindOptions} value={sourceKind} onChange={setSourceKind} errors={errors?.sourceKind} />
+      <SelectField
+        label="Direction"
+        name="direction"
+        options={directionOptions}
+        defaultValue={pick("direction", "lower_is_better")}
+        errors={errors?.direction}
+      />
+      <Field
+        label="Target"
+        name="target"
+        type="number"
+        step="any"
+        inputMode="decimal"
+        defaultValue={pick("target")}
+        errors={errors?.target}
+      />
+      <Field
+        label="Alert threshold"
+        name="alertThreshold"
+        type="number"
+        step="any"
+        inputMode="decimal"
+        defaultValue={pick("alertThreshold")}
+        errors={errors?.alertThreshold}
+      />
+      <Field
+        label="Critical threshold"
+        name="criticalThreshold"
+        type="number"
+        step="any"
+        inputMode="decimal"
+        defaultValue={pick("criticalThreshold")}
+        errors={errors?.criticalThreshold}
+      />
+      <SelectField
+        label="Samples arrive"
+        name="sourceKind"
+        options={sourceKindOptions}
+        value={sourceKind}
+        onChange={setSourceKind}
+        errors={errors?.sourceKind}
+      />
       <fieldset hidden={!polled} disabled={!polled} className="grid min-w-0 gap-3 sm:col-span-3 sm:grid-cols-3">
         <legend className="sr-only">Prometheus query</legend>
-        <SelectField label="Prometheus source" name="sourceId" options={[{ value: "", label: sources.length ? "— none —" : "No sources in this project" }, ...sources]} defaultValue={pick("sourceId")} errors={errors?.sourceId} />
-        <Field label="PromQL query" name="promql" defaultValue={pick("promql")} errors={errors?.promql} hint="For a rate as counts: the errors, per cohort" spellCheck={false} />
-        <Field label="Denominator query (rate as counts)" name="denominatorPromql" defaultValue={pick("denominatorPromql")} errors={errors?.denominatorPromql} hint="Give errors in the query above and requests here, per cohort: the canary judge then tests counts, not averaged percentages." spellCheck={false} />
+        <SelectField
+          label="Prometheus source"
+          name="sourceId"
+          options={[{ value: "", label: sources.length ? "— none —" : "No sources in this project" }, ...sources]}
+          defaultValue={pick("sourceId")}
+          errors={errors?.sourceId}
+        />
+        <Field
+          label="PromQL query"
+          name="promql"
+          defaultValue={pick("promql")}
+          errors={errors?.promql}
+          hint="For a rate as counts: the errors, per cohort"
+          spellCheck={false}
+        />
+        <Field
+          label="Denominator query (rate as counts)"
+          name="denominatorPromql"
+          defaultValue={pick("denominatorPromql")}
+          errors={errors?.denominatorPromql}
+          hint="Give errors in the query above and requests here, per cohort: the canary judge then tests counts, not averaged percentages."
+          spellCheck={false}
+        />
       </fieldset>
     </div>
   );
 }
 
-function UpdateMetricForm({ planId, version, metric, sources }: { planId: string; version: number; metric: KpiMetric; sources: Option[] }) {
+function UpdateMetricForm({
+  planId,
+  version,
+  metric,
+  sources,
+}: {
+  planId: string;
+  version: number;
+  metric: KpiMetric;
+  sources: Option[];
+}) {
   const [state, action] = useActionState<PlanFormState, FormData>(updateMetricAction, null);
   return (
     <form action={action} className="space-y-2" noValidate aria-label={`Edit KPI ${metric.label}`}>
       <Hidden fields={{ planId, version, metricId: metric.id }} />
       <MetricFields metric={metric} sources={sources} {...failed(state)} />
-      <p className="text-xs text-slate-600 dark:text-slate-400">Thresholds run target → alert → critical in the direction things get worse. The key {metric.key} stays: pipelines push by it.</p>
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        Thresholds run target → alert → critical in the direction things get worse. The key {metric.key} stays:
+        pipelines push by it.
+      </p>
       <StaleAwareMessage state={state} />
       <SubmitButton variant="secondary">Save {metric.label}</SubmitButton>
     </form>
@@ -157,11 +286,31 @@ const thresholdWords = (m: KpiMetric) => {
   return `target ${fmt(m.target)} · alert ${fmt(m.alertThreshold)} · critical ${fmt(m.criticalThreshold)}`;
 };
 
-export function MetricEditor({ planId, version, metric, sources, first, last }: { planId: string; version: number; metric: KpiMetric; sources: Option[]; first: boolean; last: boolean }) {
+export function MetricEditor({
+  planId,
+  version,
+  metric,
+  sources,
+  first,
+  last,
+}: {
+  planId: string;
+  version: number;
+  metric: KpiMetric;
+  sources: Option[];
+  first: boolean;
+  last: boolean;
+}) {
   const fields = { planId, version, metricId: metric.id };
   const consequence = [
-    metric.samples ? `Its ${metric.samples.toLocaleString("en")} sample${metric.samples === 1 ? "" : "s"} go with it.` : "It has no samples yet.",
-    metric.uses ? metric.uses === 1 ? "The success criterion or rollback trigger that uses it is removed too." : `The ${metric.uses} success criteria and rollback triggers that use it are removed too.` : "",
+    metric.samples
+      ? `Its ${metric.samples.toLocaleString("en")} sample${metric.samples === 1 ? "" : "s"} go with it.`
+      : "It has no samples yet.",
+    metric.uses
+      ? metric.uses === 1
+        ? "The success criterion or rollback trigger that uses it is removed too."
+        : `The ${metric.uses} success criteria and rollback triggers that use it are removed too.`
+      : "",
   ].join(" ");
   return (
     <div className="space-y-2">
@@ -169,30 +318,73 @@ export function MetricEditor({ planId, version, metric, sources, first, last }: 
         <span className="font-medium">{metric.label}</span>
         <code className="text-xs text-slate-600 dark:text-slate-400">{metric.key}</code>
         <span className="text-sm text-slate-600 dark:text-slate-400">
-          {metric.direction === "lower_is_better" ? "lower is better" : "higher is better"} · {thresholdWords(metric)} · {metric.sourceKind === "push" ? "pushed" : "polled from Prometheus"}
+          {metric.direction === "lower_is_better" ? "lower is better" : "higher is better"} · {thresholdWords(metric)} ·{" "}
+          {metric.sourceKind === "push" ? "pushed" : "polled from Prometheus"}
         </span>
       </div>
       <div className="flex flex-wrap items-start gap-2">
         <Disclosure summary={<Named verb="Edit" name={metric.label} />}>
           <UpdateMetricForm planId={planId} version={version} metric={metric} sources={sources} />
         </Disclosure>
-        {!first ? <ActionButton action={moveMetricAction} fields={{ ...fields, direction: "up" }} label={<Named verb="Move up" name={metric.label} />} /> : null}
-        {!last ? <ActionButton action={moveMetricAction} fields={{ ...fields, direction: "down" }} label={<Named verb="Move down" name={metric.label} />} /> : null}
-        <ConfirmRemove action={removeMetricAction} fields={fields} name={metric.label} consequence={consequence} confirmKey={metric.key} confirmRequired={metric.samples > 0} />
+        {!first ? (
+          <ActionButton
+            action={moveMetricAction}
+            fields={{ ...fields, direction: "up" }}
+            label={<Named verb="Move up" name={metric.label} />}
+          />
+        ) : null}
+        {!last ? (
+          <ActionButton
+            action={moveMetricAction}
+            fields={{ ...fields, direction: "down" }}
+            label={<Named verb="Move down" name={metric.label} />}
+          />
+        ) : null}
+        <ConfirmRemove
+          action={removeMetricAction}
+          fields={fields}
+          name={metric.label}
+          consequence={consequence}
+          confirmKey={metric.key}
+          confirmRequired={metric.samples > 0}
+        />
       </div>
     </div>
   );
 }
 
-export function AddCatalogueMetricForm({ planId, version, available }: { planId: string; version: number; available: Option[] }) {
+export function AddCatalogueMetricForm({
+  planId,
+  version,
+  available,
+}: {
+  planId: string;
+  version: number;
+  available: Option[];
+}) {
   const [state, action] = useActionState<PlanFormState, FormData>(addMetricAction, null);
   const { errors, values } = failed(state);
-  if (!available.length) return <p className="text-sm text-slate-600 dark:text-slate-400">Every KPI of the catalogue is already in this plan.</p>;
+  if (!available.length)
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">Every KPI of the catalogue is already in this plan.</p>
+    );
   return (
-    <form action={action} className="flex flex-wrap items-end gap-2" noValidate aria-label="Add a KPI from the catalogue">
+    <form
+      action={action}
+      className="flex flex-wrap items-end gap-2"
+      noValidate
+      aria-label="Add a KPI from the catalogue"
+    >
       <Hidden fields={{ planId, version, from: "catalogue" }} />
       <div className="min-w-48 flex-1">
-        <SelectField label="KPI from the catalogue" name="catalogueKey" options={available} defaultValue={values?.catalogueKey} errors={errors?.catalogueKey} hint="Comes with the template's unit, direction and thresholds" />
+        <SelectField
+          label="KPI from the catalogue"
+          name="catalogueKey"
+          options={available}
+          defaultValue={values?.catalogueKey}
+          errors={errors?.catalogueKey}
+          hint="Comes with the template's unit, direction and thresholds"
+        />
       </div>
       <SubmitButton>Add KPI</SubmitButton>
       <div className="basis-full">
@@ -202,13 +394,29 @@ export function AddCatalogueMetricForm({ planId, version, available }: { planId:
   );
 }
 
-export function AddCustomMetricForm({ planId, version, sources }: { planId: string; version: number; sources: Option[] }) {
+export function AddCustomMetricForm({
+  planId,
+  version,
+  sources,
+}: {
+  planId: string;
+  version: number;
+  sources: Option[];
+}) {
   const [state, action] = useActionState<PlanFormState, FormData>(addMetricAction, null);
   const { errors, values } = failed(state);
   return (
     <form action={action} className="space-y-2" noValidate aria-label="Add a custom KPI">
       <Hidden fields={{ planId, version, from: "custom" }} />
-      <Field label="Key" name="key" defaultValue={values?.key ?? ""} errors={errors?.key} hint="What pipelines push by, e.g. checkout_success; leave empty to derive it from the label" spellCheck={false} autoComplete="off" />
+      <Field
+        label="Key"
+        name="key"
+        defaultValue={values?.key ?? ""}
+        errors={errors?.key}
+        hint="What pipelines push by, e.g. checkout_success; leave empty to derive it from the label"
+        spellCheck={false}
+        autoComplete="off"
+      />
       <MetricFields sources={sources} errors={errors} values={values} />
       <StaleAwareMessage state={state} />
       <SubmitButton>Add custom KPI</SubmitButton>
@@ -218,26 +426,57 @@ export function AddCustomMetricForm({ planId, version, sources }: { planId: stri
 
 const kindOptions: { value: CriterionKind; label: string; hint: string }[] = [
   { value: "threshold", label: "Threshold on the canary", hint: "e.g. error rate < 1% for 3 days" },
-  { value: "canary_not_worse", label: "Canary not worse than baseline (canary judge)", hint: "passes once the judge is sure the canary is within the tolerance" },
+  {
+    value: "canary_not_worse",
+    label: "Canary not worse than baseline (canary judge)",
+    hint: "passes once the judge is sure the canary is within the tolerance",
+  },
 ];
 
-function CriterionFields({ criterion, metrics, errors, values }: { criterion?: KpiCriterion; metrics: MetricChoice[]; errors: Errors; values: Values }) {
+function CriterionFields({
+  criterion,
+  metrics,
+  errors,
+  values,
+}: {
+  criterion?: KpiCriterion;
+  metrics: MetricChoice[];
+  errors: Errors;
+  values: Values;
+}) {
   const [metricId, setMetricId] = useState(values?.metricId ?? criterion?.metricId ?? metrics[0]?.value ?? "");
   // The radios are uncontrolled, their default following `kind`: React resets a form after its
   // action runs, and a reset puts radios back on their default (a controlled radio has none).
-  const [kind, setKind] = useState<CriterionKind>((values?.kind ?? criterion?.kind) === "canary_not_worse" ? "canary_not_worse" : "threshold");
+  const [kind, setKind] = useState<CriterionKind>(
+    (values?.kind ?? criterion?.kind) === "canary_not_worse" ? "canary_not_worse" : "threshold",
+  );
   const judged = kind === "canary_not_worse";
   const threshold = criterion?.kind === "canary_not_worse" ? undefined : criterion;
   const name = useId();
   return (
     <div className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-2">
-        <SelectField label="KPI" name="metricId" options={metrics} value={metricId} onChange={setMetricId} errors={errors?.metricId} />
+        <SelectField
+          label="KPI"
+          name="metricId"
+          options={metrics}
+          value={metricId}
+          onChange={setMetricId}
+          errors={errors?.metricId}
+        />
         <fieldset className="min-w-0 space-y-1" aria-describedby={errors?.kind ? `${name}-kind-error` : undefined}>
           <legend className="mb-1 block text-sm font-medium">Judged by</legend>
           {kindOptions.map((o) => (
             <label key={o.value} className="flex items-start gap-2 text-sm">
-              <input type="radio" name="kind" value={o.value} defaultChecked={kind === o.value} onChange={() => setKind(o.value)} className="mt-0.5 h-4 w-4 border-slate-300 dark:border-slate-700" aria-describedby={`${name}-${o.value}`} />
+              <input
+                type="radio"
+                name="kind"
+                value={o.value}
+                defaultChecked={kind === o.value}
+                onChange={() => setKind(o.value)}
+                className="mt-0.5 h-4 w-4 border-slate-300 dark:border-slate-700"
+                aria-describedby={`${name}-${o.value}`}
+              />
               <span>
                 {o.label}
                 <span id={`${name}-${o.value}`} className="block text-xs text-slate-600 dark:text-slate-400">
@@ -251,16 +490,59 @@ function CriterionFields({ criterion, metrics, errors, values }: { criterion?: K
       </div>
       <fieldset hidden={judged} disabled={judged} className="grid min-w-0 gap-3 sm:grid-cols-3">
         <legend className="sr-only">Threshold</legend>
-        <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={values?.comparison ?? threshold?.comparison ?? "lt"} errors={errors?.comparison} />
-        <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={values?.value ?? text(threshold?.value)} errors={errors?.value} />
-        <Field label="Sustained for (min)" name="sustainedMinutes" type="number" min={0} step={1} defaultValue={values?.sustainedMinutes ?? text(threshold?.sustainedMinutes ?? 0)} errors={errors?.sustainedMinutes} hint="0: judged on the last 15 min" />
+        <SelectField
+          label="Comparison"
+          name="comparison"
+          options={comparisonOptions}
+          defaultValue={values?.comparison ?? threshold?.comparison ?? "lt"}
+          errors={errors?.comparison}
+        />
+        <Field
+          label="Value"
+          name="value"
+          type="number"
+          step="any"
+          inputMode="decimal"
+          defaultValue={values?.value ?? text(threshold?.value)}
+          errors={errors?.value}
+        />
+        <Field
+          label="Sustained for (min)"
+          name="sustainedMinutes"
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={values?.sustainedMinutes ?? text(threshold?.sustainedMinutes ?? 0)}
+          errors={errors?.sustainedMinutes}
+          hint="0: judged on the last 15 min"
+        />
       </fieldset>
-      <JudgeFields active={judged} metric={metrics.find((m) => m.value === metricId)} stored={criterion?.kind === "canary_not_worse" ? criterion.judge : null} errors={errors} values={values} />
+      <JudgeFields
+        active={judged}
+        metric={metrics.find((m) => m.value === metricId)}
+        stored={criterion?.kind === "canary_not_worse" ? criterion.judge : null}
+        errors={errors}
+        values={values}
+      />
     </div>
   );
 }
 
-function CriterionForm({ action, fields, criterion, metrics, submit, label }: { action: Action; fields: Record<string, string | number>; criterion?: KpiCriterion; metrics: MetricChoice[]; submit: string; label: string }) {
+function CriterionForm({
+  action,
+  fields,
+  criterion,
+  metrics,
+  submit,
+  label,
+}: {
+  action: Action;
+  fields: Record<string, string | number>;
+  criterion?: KpiCriterion;
+  metrics: MetricChoice[];
+  submit: string;
+  label: string;
+}) {
   const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
   return (
     <form action={formAction} className="space-y-2" noValidate aria-label={label}>
@@ -273,7 +555,19 @@ function CriterionForm({ action, fields, criterion, metrics, submit, label }: { 
 }
 
 /** One phase's success criteria in words; editable while the phase is pending or active. */
-export function PhaseCriteriaEditor({ planId, version, phase, criteria, metrics }: { planId: string; version: number; phase: { id: string; name: string; open: boolean }; criteria: KpiCriterion[]; metrics: MetricChoice[] }) {
+export function PhaseCriteriaEditor({
+  planId,
+  version,
+  phase,
+  criteria,
+  metrics,
+}: {
+  planId: string;
+  version: number;
+  phase: { id: string; name: string; open: boolean };
+  criteria: KpiCriterion[];
+  metrics: MetricChoice[];
+}) {
   const base = { planId, version };
   return (
     <div className="space-y-2">
@@ -283,32 +577,58 @@ export function PhaseCriteriaEditor({ planId, version, phase, criteria, metrics 
             <li key={c.id} className="space-y-2">
               <div>
                 <p className="text-sm">{c.description}</p>
-                {c.judgeWords ? <p className="text-xs text-slate-600 dark:text-slate-400">Canary judge: {c.judgeWords}</p> : null}
+                {c.judgeWords ? (
+                  <p className="text-xs text-slate-600 dark:text-slate-400">Canary judge: {c.judgeWords}</p>
+                ) : null}
               </div>
               {phase.open ? (
                 <div className="flex flex-wrap items-start gap-2">
                   <Disclosure summary={<Named verb="Edit" name={`“${c.description}”`} />}>
-                    <CriterionForm action={updateCriterionAction} fields={{ ...base, criterionId: c.id }} criterion={c} metrics={metrics} submit="Save criterion" label={`Edit criterion ${c.description}`} />
+                    <CriterionForm
+                      action={updateCriterionAction}
+                      fields={{ ...base, criterionId: c.id }}
+                      criterion={c}
+                      metrics={metrics}
+                      submit="Save criterion"
+                      label={`Edit criterion ${c.description}`}
+                    />
                   </Disclosure>
-                  <ConfirmRemove action={removeCriterionAction} fields={{ ...base, criterionId: c.id }} name={`“${c.description}”`} consequence={`${phase.name}'s gate will no longer wait for it.`} />
+                  <ConfirmRemove
+                    action={removeCriterionAction}
+                    fields={{ ...base, criterionId: c.id }}
+                    name={`“${c.description}”`}
+                    consequence={`${phase.name}'s gate will no longer wait for it.`}
+                  />
                 </div>
               ) : null}
             </li>
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No success criteria: the gate waits on approvals and checklists only.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No success criteria: the gate waits on approvals and checklists only.
+        </p>
       )}
       {phase.open ? (
         metrics.length ? (
           <Disclosure summary={`Add a criterion to ${phase.name}`}>
-            <CriterionForm action={addCriterionAction} fields={{ ...base, phaseId: phase.id }} metrics={metrics} submit="Add criterion" label={`Add a success criterion to ${phase.name}`} />
+            <CriterionForm
+              action={addCriterionAction}
+              fields={{ ...base, phaseId: phase.id }}
+              metrics={metrics}
+              submit="Add criterion"
+              label={`Add a success criterion to ${phase.name}`}
+            />
           </Disclosure>
         ) : (
-          <p className="text-sm text-slate-600 dark:text-slate-400">Add a KPI first: criteria are judged on KPI samples.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Add a KPI first: criteria are judged on KPI samples.
+          </p>
         )
       ) : (
-        <p className="text-xs text-slate-600 dark:text-slate-400">{phase.name} has finished: its criteria are history.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          {phase.name} has finished: its criteria are history.
+        </p>
       )}
     </div>
   );

@@ -11,8 +11,8 @@ export function KpiPanel({ view }: { view: PlanView }) {
     return (
       <Card title="KPIs">
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          No KPIs defined. Add metrics with their target, alert and critical thresholds so the gate and rollback triggers have
-          something to watch.
+          No KPIs defined. Add metrics with their target, alert and critical thresholds so the gate and rollback
+          triggers have something to watch.
         </p>
       </Card>
     );
@@ -35,7 +35,12 @@ export function KpiPanel({ view }: { view: PlanView }) {
                 </span>
               </span>
             }
-            action={<HealthBadge health={m.health} title={m.recent === null ? "No samples" : `Last 15 min: ${m.recent.toFixed(2)}`} />}
+            action={
+              <HealthBadge
+                health={m.health}
+                title={m.recent === null ? "No samples" : `Last 15 min: ${m.recent.toFixed(2)}`}
+              />
+            }
           >
             {m.series.points.length === 0 ? (
               <p className="py-10 text-center text-sm text-slate-600 dark:text-slate-400">

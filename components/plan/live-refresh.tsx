@@ -92,7 +92,13 @@ export function LiveRefresh({ planId }: { planId: string }) {
     };
   }, [planId, router]);
 
-  const label = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", elsewhere: "Live in a newer tab", busy: "Live updates paused" }[status];
+  const label = {
+    live: "Live",
+    connecting: "Connecting…",
+    reconnecting: "Reconnecting…",
+    elsewhere: "Live in a newer tab",
+    busy: "Live updates paused",
+  }[status];
   const title = {
     live: "This page updates by itself as samples, decisions and checklist ticks arrive",
     connecting: "Live updates are starting",
@@ -101,8 +107,17 @@ export function LiveRefresh({ planId }: { planId: string }) {
     busy: "The server follows as many live pages as it can; this page still works and tries again in a minute",
   }[status];
   return (
-    <span role="status" title={title} data-testid="live-status" data-status={status} className="inline-flex items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
-      <span aria-hidden="true" className={`h-2 w-2 rounded-full ${status === "live" ? "bg-emerald-500" : "bg-amber-500"}`} />
+    <span
+      role="status"
+      title={title}
+      data-testid="live-status"
+      data-status={status}
+      className="inline-flex items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400"
+    >
+      <span
+        aria-hidden="true"
+        className={`h-2 w-2 rounded-full ${status === "live" ? "bg-emerald-500" : "bg-amber-500"}`}
+      />
       {label}
     </span>
   );

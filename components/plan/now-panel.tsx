@@ -17,7 +17,9 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
   if (!phase) {
     return (
       <Card title="Now">
-        <p className="text-sm text-slate-600 dark:text-slate-400">This plan has no phases yet. Phases are added when the plan is edited.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          This plan has no phases yet. Phases are added when the plan is edited.
+        </p>
       </Card>
     );
   }
@@ -28,19 +30,19 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
   const blockers = view.gate
     ? view.gate.verdict.unmet
     : gate && !finishedPhase
-    ? gateBlockers({
-        requiredApprovals: gate.requiredApprovals,
-        approverRoles: gate.approverRoles,
-        liveApprovals: liveApprovals.length,
-        lists: view.gateLists.map((l) => ({
-          title: l.title,
-          progress: l.progress,
-          requiredSignoffRoles: l.requiredSignoffRoles,
-          validSignoffRoles: l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
-          blockedItems: l.items.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
-        })),
-      })
-    : [];
+      ? gateBlockers({
+          requiredApprovals: gate.requiredApprovals,
+          approverRoles: gate.approverRoles,
+          liveApprovals: liveApprovals.length,
+          lists: view.gateLists.map((l) => ({
+            title: l.title,
+            progress: l.progress,
+            requiredSignoffRoles: l.requiredSignoffRoles,
+            validSignoffRoles: l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
+            blockedItems: l.items.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
+          })),
+        })
+      : [];
   const metricById = new Map(view.metrics.map((m) => [m.id, m]));
 
   return (
@@ -76,7 +78,9 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
               </div>
             </div>
           ) : null}
-          {!finishedPhase && !TERMINAL.includes(view.plan.status) ? <AutoAdvanceLine view={view} phase={phase} now={now} canEdit={canEdit} /> : null}
+          {!finishedPhase && !TERMINAL.includes(view.plan.status) ? (
+            <AutoAdvanceLine view={view} phase={phase} now={now} canEdit={canEdit} />
+          ) : null}
         </div>
 
         <div className="space-y-3">
@@ -104,16 +108,24 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
                   {l.progress.done + l.progress.notApplicable}/{l.progress.total}
                 </span>
               </div>
-              <ProgressBar value={l.progress.ratio} label={`${l.title} progress`} tone={l.progress.blocked > 0 ? "amber" : "accent"} />
+              <ProgressBar
+                value={l.progress.ratio}
+                label={`${l.title} progress`}
+                tone={l.progress.blocked > 0 ? "amber" : "accent"}
+              />
             </div>
           ))}
           {finishedPhase ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">This phase is history; its gate no longer applies.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              This phase is history; its gate no longer applies.
+            </p>
           ) : blockers.length === 0 ? (
             <p className="text-sm text-emerald-700 dark:text-emerald-300">Nothing blocks this gate.</p>
           ) : (
             <div>
-              <h4 className="text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-400">What blocks it</h4>
+              <h4 className="text-xs font-medium tracking-wide text-slate-600 uppercase dark:text-slate-400">
+                What blocks it
+              </h4>
               <ul className="mt-1 list-disc space-y-1 pl-5 text-sm" data-testid="gate-blockers">
                 {blockers.map((b) => (
                   <li key={b}>{b}</li>
@@ -138,11 +150,17 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
                   <li key={c.id}>
                     <div>{describeCriterion(m, c)}</div>
                     <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
-                      {judged ? <Badge tone={judged.met ? "green" : "amber"}>{judged.met ? "Met" : "Not met"}</Badge> : null}
+                      {judged ? (
+                        <Badge tone={judged.met ? "green" : "amber"}>{judged.met ? "Met" : "Not met"}</Badge>
+                      ) : null}
                       {canary ? (
                         // The judge's own sentence says why not; the panel below shows its evidence.
                         <span>
-                          {judged ? (judged.met ? "The canary judge passes it" : judged.reason) : "Judged by the canary judge"}
+                          {judged
+                            ? judged.met
+                              ? "The canary judge passes it"
+                              : judged.reason
+                            : "Judged by the canary judge"}
                           {view.canary ? (
                             <>
                               {" "}
@@ -155,7 +173,8 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
                         </span>
                       ) : (
                         <span>
-                          Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
+                          Now{" "}
+                          {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
                           {judged && !judged.met && judged.reason ? ` · ${judged.reason}` : ""}
                         </span>
                       )}
@@ -176,21 +195,47 @@ function round(v: number) {
 }
 
 /** Whether the phase advances by itself, what it waits for, and the switch for release managers. */
-function AutoAdvanceLine({ view, phase, now, canEdit }: { view: PlanView; phase: PlanView["plan"]["phases"][number]; now: Date; canEdit: boolean }) {
+function AutoAdvanceLine({
+  view,
+  phase,
+  now,
+  canEdit,
+}: {
+  view: PlanView;
+  phase: PlanView["plan"]["phases"][number];
+  now: Date;
+  canEdit: boolean;
+}) {
   const verdict = autoAdvanceVerdict({
     planStatus: view.plan.status,
     phase,
     gate: view.gate?.verdict ?? null,
-    breachedTriggers: view.plan.rollbackTriggers.filter((t) => t.enabled && t.state === "breached" && (!t.phaseId || t.phaseId === phase.id)).map((t) => t.description),
+    breachedTriggers: view.plan.rollbackTriggers
+      .filter((t) => t.enabled && t.state === "breached" && (!t.phaseId || t.phaseId === phase.id))
+      .map((t) => t.description),
     now,
   });
   const fields = { planId: view.plan.id, version: view.plan.version, phaseId: phase.id };
   return (
-    <div className="space-y-2 rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700" data-testid="auto-advance" data-on={phase.autoAdvance ? "true" : "false"}>
+    <div
+      className="space-y-2 rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700"
+      data-testid="auto-advance"
+      data-on={phase.autoAdvance ? "true" : "false"}
+    >
       <div className="flex flex-wrap items-center gap-2">
         {phase.autoAdvance ? <Badge tone="accent">Advances by itself</Badge> : null}
-        <span className={verdict.advance || verdict.waiting !== "trigger" ? "text-slate-700 dark:text-slate-300" : "font-medium text-amber-800 dark:text-amber-300"}>
-          {verdict.advance ? "now: the gate holds, the next check records the go within seconds" : verdict.waiting === "off" ? `Advances ${verdict.message}` : verdict.message}
+        <span
+          className={
+            verdict.advance || verdict.waiting !== "trigger"
+              ? "text-slate-700 dark:text-slate-300"
+              : "font-medium text-amber-800 dark:text-amber-300"
+          }
+        >
+          {verdict.advance
+            ? "now: the gate holds, the next check records the go within seconds"
+            : verdict.waiting === "off"
+              ? `Advances ${verdict.message}`
+              : verdict.message}
         </span>
       </div>
       {canEdit ? (

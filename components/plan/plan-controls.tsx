@@ -7,7 +7,11 @@ import type { PlanView } from "@/lib/queries/plan";
 import { ActionButton } from "./action-form";
 import { DecisionForm } from "./decision-form";
 
-const lifecycle: { type: Exclude<PlanCommandType, "go" | "no_go" | "rollback">; label: string; variant: "primary" | "secondary" | "danger" }[] = [
+const lifecycle: {
+  type: Exclude<PlanCommandType, "go" | "no_go" | "rollback">;
+  label: string;
+  variant: "primary" | "secondary" | "danger";
+}[] = [
   { type: "start", label: "Start rollout", variant: "primary" },
   { type: "schedule", label: "Schedule", variant: "secondary" },
   { type: "unschedule", label: "Back to draft", variant: "secondary" },
@@ -27,7 +31,13 @@ export function PlanControls({ view, user }: { view: PlanView; user: UserActor }
   const active = plan.phases.find((p) => p.status === "active");
   const next = active ? plan.phases[plan.phases.indexOf(active) + 1] : undefined;
   const approverRole = gate ? rolesIn(user, plan.projectId).some((r) => gate.approverRoles.includes(r)) : false;
-  const canApprove = running && gate !== null && gate.gateId !== null && userCan(user, "gate:approve", plan.projectId) && approverRole && !gate.approvals.some((a) => a.userId === user.userId);
+  const canApprove =
+    running &&
+    gate !== null &&
+    gate.gateId !== null &&
+    userCan(user, "gate:approve", plan.projectId) &&
+    approverRole &&
+    !gate.approvals.some((a) => a.userId === user.userId);
   const canDecide = running && userCan(user, "decision:record", plan.projectId);
   const canEdit = userCan(user, "plan:edit", plan.projectId) && !TERMINAL.includes(plan.status);
   if (transitions.length === 0 && !canApprove && !canDecide && !canEdit) return null;
@@ -39,10 +49,19 @@ export function PlanControls({ view, user }: { view: PlanView; user: UserActor }
         {transitions.length || canEdit ? (
           <div className="flex flex-wrap items-start gap-2">
             {transitions.map((t) => (
-              <ActionButton key={t.type} action={transitionAction} fields={{ ...fields, action: t.type }} label={t.label} variant={t.variant} />
+              <ActionButton
+                key={t.type}
+                action={transitionAction}
+                fields={{ ...fields, action: t.type }}
+                label={t.label}
+                variant={t.variant}
+              />
             ))}
             {canEdit ? (
-              <Link href={`/plans/${plan.id}/edit`} className="inline-flex items-center rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+              <Link
+                href={`/plans/${plan.id}/edit`}
+                className="inline-flex items-center rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+              >
                 Edit plan and phases
               </Link>
             ) : null}
@@ -51,9 +70,15 @@ export function PlanControls({ view, user }: { view: PlanView; user: UserActor }
         {canApprove && active ? (
           <div className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
             <p className="mb-2 text-sm">
-              The gate of <strong>{active.name}</strong> needs {gate!.requiredApprovals} approval{gate!.requiredApprovals === 1 ? "" : "s"}; {gate!.approvals.length} given.
+              The gate of <strong>{active.name}</strong> needs {gate!.requiredApprovals} approval
+              {gate!.requiredApprovals === 1 ? "" : "s"}; {gate!.approvals.length} given.
             </p>
-            <ActionButton action={approveAction} fields={fields} label={`Approve ${active.name} → ${next?.name ?? "completion"}`} variant="primary" />
+            <ActionButton
+              action={approveAction}
+              fields={fields}
+              label={`Approve ${active.name} → ${next?.name ?? "completion"}`}
+              variant="primary"
+            />
           </div>
         ) : null}
         {canDecide && gate ? (

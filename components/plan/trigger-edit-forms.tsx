@@ -2,7 +2,12 @@
 
 import { useActionState, useState } from "react";
 import type { PlanFormState } from "@/app/plans/actions";
-import { addTriggerAction, removeTriggerAction, triggerEnabledAction, updateTriggerAction } from "@/app/plans/kpi-actions";
+import {
+  addTriggerAction,
+  removeTriggerAction,
+  triggerEnabledAction,
+  updateTriggerAction,
+} from "@/app/plans/kpi-actions";
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { Comparison, TriggerAction, TriggerMode, TriggerState } from "@/db/schema/enums";
 import type { JudgeSettings } from "@/lib/domain/judge-defaults";
@@ -47,12 +52,34 @@ const actionOptions: Option[] = [
   { value: "automatic_rollback", label: "Roll back automatically" },
   { value: "alert_only", label: "Alert only (people decide)" },
 ];
-const stateWords: Partial<Record<TriggerState, string>> = { ok: "holding", breached: "breached", stale: "data stopped arriving", no_data: "no data yet" };
+const stateWords: Partial<Record<TriggerState, string>> = {
+  ok: "holding",
+  breached: "breached",
+  stale: "data stopped arriving",
+  no_data: "no data yet",
+};
 
-function TriggerForm({ action, fields, trigger, metrics, phases, submit, label }: { action: Action; fields: Record<string, string | number>; trigger?: KpiTrigger; metrics: MetricChoice[]; phases: Option[]; submit: string; label: string }) {
+function TriggerForm({
+  action,
+  fields,
+  trigger,
+  metrics,
+  phases,
+  submit,
+  label,
+}: {
+  action: Action;
+  fields: Record<string, string | number>;
+  trigger?: KpiTrigger;
+  metrics: MetricChoice[];
+  phases: Option[];
+  submit: string;
+  label: string;
+}) {
   const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
   const { errors, values } = failed(state);
-  const pick = (name: string, current: string | number | null | undefined, fallback = "") => values?.[name] ?? (current === null || current === undefined ? fallback : String(current));
+  const pick = (name: string, current: string | number | null | undefined, fallback = "") =>
+    values?.[name] ?? (current === null || current === undefined ? fallback : String(current));
   // The rule and the KPI decide which fields show and the judge's defaults.
   const [mode, setMode] = useState(pick("mode", trigger?.mode, "absolute"));
   const [metricId, setMetricId] = useState(pick("metricId", trigger?.metricId));
@@ -61,27 +88,94 @@ function TriggerForm({ action, fields, trigger, metrics, phases, submit, label }
     <form action={formAction} className="space-y-3" noValidate aria-label={label}>
       <Hidden fields={fields} />
       <div className="grid gap-3 sm:grid-cols-3">
-        <SelectField label="KPI watched" name="metricId" options={[{ value: "", label: "None: a condition people judge" }, ...metrics]} value={metricId} onChange={setMetricId} errors={errors?.metricId} />
-        <SelectField label="Rule" name="mode" options={modeOptions} value={mode} onChange={setMode} errors={errors?.mode} />
-        <SelectField label="When it holds" name="action" options={actionOptions} defaultValue={pick("action", trigger?.action, "alert_only")} errors={errors?.action} />
+        <SelectField
+          label="KPI watched"
+          name="metricId"
+          options={[{ value: "", label: "None: a condition people judge" }, ...metrics]}
+          value={metricId}
+          onChange={setMetricId}
+          errors={errors?.metricId}
+        />
+        <SelectField
+          label="Rule"
+          name="mode"
+          options={modeOptions}
+          value={mode}
+          onChange={setMode}
+          errors={errors?.mode}
+        />
+        <SelectField
+          label="When it holds"
+          name="action"
+          options={actionOptions}
+          defaultValue={pick("action", trigger?.action, "alert_only")}
+          errors={errors?.action}
+        />
       </div>
       <fieldset hidden={canary} disabled={canary} className="grid min-w-0 gap-3 sm:grid-cols-3">
         <legend className="sr-only">Threshold</legend>
-        <SelectField label="Comparison" name="comparison" options={comparisonOptions} defaultValue={pick("comparison", trigger?.comparison, "gt")} errors={errors?.comparison} />
-        <Field label="Value" name="value" type="number" step="any" inputMode="decimal" defaultValue={pick("value", trigger?.mode === "canary_worse" ? null : trigger?.value)} errors={errors?.value} hint="The KPI's unit, the factor of the baseline, or the degradation %" />
-        <Field label="Held for (min)" name="durationMinutes" type="number" min={0} step={1} defaultValue={pick("durationMinutes", trigger?.durationMinutes, "0")} errors={errors?.durationMinutes} />
+        <SelectField
+          label="Comparison"
+          name="comparison"
+          options={comparisonOptions}
+          defaultValue={pick("comparison", trigger?.comparison, "gt")}
+          errors={errors?.comparison}
+        />
+        <Field
+          label="Value"
+          name="value"
+          type="number"
+          step="any"
+          inputMode="decimal"
+          defaultValue={pick("value", trigger?.mode === "canary_worse" ? null : trigger?.value)}
+          errors={errors?.value}
+          hint="The KPI's unit, the factor of the baseline, or the degradation %"
+        />
+        <Field
+          label="Held for (min)"
+          name="durationMinutes"
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={pick("durationMinutes", trigger?.durationMinutes, "0")}
+          errors={errors?.durationMinutes}
+        />
       </fieldset>
-      <JudgeFields active={canary} metric={metrics.find((m) => m.value === metricId)} stored={trigger?.mode === "canary_worse" ? trigger.judge : null} errors={errors} values={values} />
+      <JudgeFields
+        active={canary}
+        metric={metrics.find((m) => m.value === metricId)}
+        stored={trigger?.mode === "canary_worse" ? trigger.judge : null}
+        errors={errors}
+        values={values}
+      />
       <div className="grid gap-3 sm:grid-cols-3">
-        <SelectField label="Applies to" name="phaseId" options={[{ value: "", label: "Every phase" }, ...phases]} defaultValue={pick("phaseId", trigger?.phaseId)} errors={errors?.phaseId} />
+        <SelectField
+          label="Applies to"
+          name="phaseId"
+          options={[{ value: "", label: "Every phase" }, ...phases]}
+          defaultValue={pick("phaseId", trigger?.phaseId)}
+          errors={errors?.phaseId}
+        />
         <div className="sm:col-span-2">
-          <Field label="Description" name="description" defaultValue={pick("description", trigger?.description)} errors={errors?.description} hint="Leave empty to describe the rule in words" />
+          <Field
+            label="Description"
+            name="description"
+            defaultValue={pick("description", trigger?.description)}
+            errors={errors?.description}
+            hint="Leave empty to describe the rule in words"
+          />
         </div>
       </div>
       {trigger ? null : (
         <label className="flex items-center gap-2 text-sm">
           {/* The box comes first: checked, its "true" is the value read; unchecked, the hidden "false" is. */}
-          <input type="checkbox" name="enabled" value="true" defaultChecked={values?.enabled !== "false"} className="h-4 w-4 rounded border-slate-300 dark:border-slate-700" />
+          <input
+            type="checkbox"
+            name="enabled"
+            value="true"
+            defaultChecked={values?.enabled !== "false"}
+            className="h-4 w-4 rounded border-slate-300 dark:border-slate-700"
+          />
           <input type="hidden" name="enabled" value="false" />
           Enabled: evaluated from now on
         </label>
@@ -92,20 +186,40 @@ function TriggerForm({ action, fields, trigger, metrics, phases, submit, label }
   );
 }
 
-export function TriggerEditor({ planId, version, trigger, metrics, phases }: { planId: string; version: number; trigger: KpiTrigger; metrics: MetricChoice[]; phases: Option[] }) {
+export function TriggerEditor({
+  planId,
+  version,
+  trigger,
+  metrics,
+  phases,
+}: {
+  planId: string;
+  version: number;
+  trigger: KpiTrigger;
+  metrics: MetricChoice[];
+  phases: Option[];
+}) {
   const fields = { planId, version, triggerId: trigger.id };
   const judged = stateWords[trigger.state];
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
         <span className="font-medium">{trigger.description}</span>
-        <span className={`rounded px-1.5 py-0.5 text-xs ${trigger.action === "automatic_rollback" ? "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-200" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}>
+        <span
+          className={`rounded px-1.5 py-0.5 text-xs ${trigger.action === "automatic_rollback" ? "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-200" : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}
+        >
           {trigger.action === "automatic_rollback" ? "Automatic rollback" : "Alert only"}
         </span>
-        {trigger.mode === "canary_worse" ? <span className="rounded bg-accent-50 px-1.5 py-0.5 text-xs text-accent-700 dark:bg-accent-700/20 dark:text-accent-300">Canary judge</span> : null}
+        {trigger.mode === "canary_worse" ? (
+          <span className="rounded bg-accent-50 px-1.5 py-0.5 text-xs text-accent-700 dark:bg-accent-700/20 dark:text-accent-300">
+            Canary judge
+          </span>
+        ) : null}
         <span className="text-sm text-slate-600 dark:text-slate-400">
           {trigger.scope} · {trigger.enabled ? "enabled" : "disabled"}
-          {trigger.enabled && judged ? ` · last check: ${judged}${trigger.stateReason ? ` (${trigger.stateReason})` : ""}` : ""}
+          {trigger.enabled && judged
+            ? ` · last check: ${judged}${trigger.stateReason ? ` (${trigger.stateReason})` : ""}`
+            : ""}
         </span>
       </div>
       {trigger.judgeWords ? <p className="text-xs text-slate-600 dark:text-slate-400">{trigger.judgeWords}</p> : null}
@@ -113,21 +227,59 @@ export function TriggerEditor({ planId, version, trigger, metrics, phases }: { p
         <p className="text-xs text-slate-600 dark:text-slate-400">Its phase has finished: this trigger is history.</p>
       ) : (
         <div className="flex flex-wrap items-start gap-2">
-          <ActionButton action={triggerEnabledAction} fields={{ ...fields, enabled: trigger.enabled ? "false" : "true" }} label={<Named verb={trigger.enabled ? "Disable" : "Enable"} name={`“${trigger.description}”`} />} />
+          <ActionButton
+            action={triggerEnabledAction}
+            fields={{ ...fields, enabled: trigger.enabled ? "false" : "true" }}
+            label={<Named verb={trigger.enabled ? "Disable" : "Enable"} name={`“${trigger.description}”`} />}
+          />
           <Disclosure summary={<Named verb="Edit" name={`“${trigger.description}”`} />}>
-            <TriggerForm action={updateTriggerAction} fields={fields} trigger={trigger} metrics={metrics} phases={phases} submit="Save trigger" label={`Edit trigger ${trigger.description}`} />
+            <TriggerForm
+              action={updateTriggerAction}
+              fields={fields}
+              trigger={trigger}
+              metrics={metrics}
+              phases={phases}
+              submit="Save trigger"
+              label={`Edit trigger ${trigger.description}`}
+            />
           </Disclosure>
-          <ConfirmRemove action={removeTriggerAction} fields={fields} name={`“${trigger.description}”`} consequence={trigger.action === "automatic_rollback" && trigger.enabled ? "This automatic rollback stops guarding the rollout." : "It will no longer be evaluated or shown."} />
+          <ConfirmRemove
+            action={removeTriggerAction}
+            fields={fields}
+            name={`“${trigger.description}”`}
+            consequence={
+              trigger.action === "automatic_rollback" && trigger.enabled
+                ? "This automatic rollback stops guarding the rollout."
+                : "It will no longer be evaluated or shown."
+            }
+          />
         </div>
       )}
     </div>
   );
 }
 
-export function AddTriggerForm({ planId, version, metrics, phases }: { planId: string; version: number; metrics: MetricChoice[]; phases: Option[] }) {
+export function AddTriggerForm({
+  planId,
+  version,
+  metrics,
+  phases,
+}: {
+  planId: string;
+  version: number;
+  metrics: MetricChoice[];
+  phases: Option[];
+}) {
   return (
     <Disclosure summary="Add a rollback trigger">
-      <TriggerForm action={addTriggerAction} fields={{ planId, version }} metrics={metrics} phases={phases} submit="Add trigger" label="Add a rollback trigger" />
+      <TriggerForm
+        action={addTriggerAction}
+        fields={{ planId, version }}
+        metrics={metrics}
+        phases={phases}
+        submit="Add trigger"
+        label="Add a rollback trigger"
+      />
     </Disclosure>
   );
 }

@@ -28,14 +28,21 @@ export function TriggersPanel({ view, now }: { view: PlanView; now: Date }) {
   return (
     <Card title="Rollback triggers" id="triggers">
       {plan.rollbackTriggers.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No rollback triggers. Add one on the edit page so a breach rolls the release back by itself.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No rollback triggers. Add one on the edit page so a breach rolls the release back by itself.
+        </p>
       ) : (
         <ul className="space-y-3 text-sm">
           {plan.rollbackTriggers.map((t) => {
             const state = stateBadge[t.state];
             const judge = judgeWords(t);
             // The judge's sentence says where it stands in every state, not only when it fired.
-            const reason = live && t.enabled && t.metricId && t.stateReason && (judge !== null || t.state === "breached" || t.state === "stale");
+            const reason =
+              live &&
+              t.enabled &&
+              t.metricId &&
+              t.stateReason &&
+              (judge !== null || t.state === "breached" || t.state === "stale");
             return (
               <li key={t.id} data-testid="trigger-row" data-state={t.state}>
                 <div className="flex items-start justify-between gap-2">

@@ -16,7 +16,19 @@ export interface OpenIncident {
 
 const after = (minutes: number) => (minutes === 0 ? "At once" : `After ${formatDuration(minutes * 60_000)}`);
 
-export function EscalationCard({ planId, levels, incident, now, canEdit }: { planId: string; levels: LevelValues[]; incident: OpenIncident | null; now: Date; canEdit: boolean }) {
+export function EscalationCard({
+  planId,
+  levels,
+  incident,
+  now,
+  canEdit,
+}: {
+  planId: string;
+  levels: LevelValues[];
+  incident: OpenIncident | null;
+  now: Date;
+  canEdit: boolean;
+}) {
   const ordered = byLevel(levels);
   const elapsed = incident ? Math.max(0, Math.floor((now.getTime() - incident.detectedAt.getTime()) / 60_000)) : null;
   const state = elapsed === null ? null : escalationAt(ordered, elapsed);
@@ -24,24 +36,45 @@ export function EscalationCard({ planId, levels, incident, now, canEdit }: { pla
   return (
     <Card title="Escalation" id="escalation">
       {incident && state && elapsed !== null && ordered.length ? (
-        <p className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 dark:bg-red-950/50 dark:text-red-200" data-testid="escalation-now">
+        <p
+          className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 dark:bg-red-950/50 dark:text-red-200"
+          data-testid="escalation-now"
+        >
           “{incident.title}” has been open {formatDuration(elapsed * 60_000)}:{" "}
           {state.current ? `level ${state.current.level}, ${state.current.who}, is called` : "no level is called yet"}
-          {state.next ? `; level ${state.next.level.level}, ${state.next.level.who}, in ${formatDuration(state.next.inMinutes * 60_000)}.` : "; this is the last level."}
+          {state.next
+            ? `; level ${state.next.level.level}, ${state.next.level.who}, in ${formatDuration(state.next.inMinutes * 60_000)}.`
+            : "; this is the last level."}
         </p>
       ) : null}
       {ordered.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{canEdit ? "No escalation levels. Add who is called, and after how many minutes, when an incident is not resolved." : "No escalation levels for this plan."}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {canEdit
+            ? "No escalation levels. Add who is called, and after how many minutes, when an incident is not resolved."
+            : "No escalation levels for this plan."}
+        </p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="escalation-table">
             <thead className="text-xs text-slate-600 dark:text-slate-400">
               <tr>
-                <th scope="col" className="py-1 pr-2 font-medium">Level</th>
-                <th scope="col" className="py-1 pr-2 font-medium">Who</th>
-                <th scope="col" className="py-1 pr-2 font-medium">When</th>
-                <th scope="col" className="py-1 pr-2 font-medium">Contact</th>
-                {canEdit ? <th scope="col" className="sr-only">Changes</th> : null}
+                <th scope="col" className="py-1 pr-2 font-medium">
+                  Level
+                </th>
+                <th scope="col" className="py-1 pr-2 font-medium">
+                  Who
+                </th>
+                <th scope="col" className="py-1 pr-2 font-medium">
+                  When
+                </th>
+                <th scope="col" className="py-1 pr-2 font-medium">
+                  Contact
+                </th>
+                {canEdit ? (
+                  <th scope="col" className="sr-only">
+                    Changes
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
@@ -64,7 +97,12 @@ export function EscalationCard({ planId, levels, incident, now, canEdit }: { pla
                       <Disclosure summary={<Named verb="Edit" name={`level ${l.level}`} />}>
                         <LevelForm planId={planId} level={l} />
                       </Disclosure>
-                      <ConfirmRemove action={removeLevelAction} fields={{ planId, levelId: l.id }} name={`level ${l.level}`} consequence={`${l.who} will no longer be called for this plan's incidents.`} />
+                      <ConfirmRemove
+                        action={removeLevelAction}
+                        fields={{ planId, levelId: l.id }}
+                        name={`level ${l.level}`}
+                        consequence={`${l.who} will no longer be called for this plan's incidents.`}
+                      />
                     </td>
                   ) : null}
                 </tr>
@@ -76,7 +114,10 @@ export function EscalationCard({ planId, levels, incident, now, canEdit }: { pla
       {canEdit ? (
         <div className="mt-3">
           <Disclosure summary="Add a level">
-            <LevelForm planId={planId} nextLevel={last ? { level: last.level + 1, afterMinutes: last.afterMinutes * 2 || 15 } : undefined} />
+            <LevelForm
+              planId={planId}
+              nextLevel={last ? { level: last.level + 1, afterMinutes: last.afterMinutes * 2 || 15 } : undefined}
+            />
           </Disclosure>
         </div>
       ) : null}

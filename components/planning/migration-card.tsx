@@ -6,7 +6,20 @@ import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { PlanStatus } from "@/db/schema/enums";
 import { TERMINAL } from "@/lib/domain/lifecycle";
-import { availableTransitions, canStartStep, checkMigrationOrder, describeStep, finishedPlanAllows, inRunOrder, MIGRATION_KINDS, migrationKindLabel, type MigrationStepStatus, migrationStatusLabel, type StepTransition, transitionLabel } from "@/lib/domain/migration-order";
+import {
+  availableTransitions,
+  canStartStep,
+  checkMigrationOrder,
+  describeStep,
+  finishedPlanAllows,
+  inRunOrder,
+  MIGRATION_KINDS,
+  migrationKindLabel,
+  type MigrationStepStatus,
+  migrationStatusLabel,
+  type StepTransition,
+  transitionLabel,
+} from "@/lib/domain/migration-order";
 import { levelLabel, severityTone } from "@/lib/domain/risk";
 import { describeStepTiming, stepTiming } from "@/lib/domain/step-timing";
 import { formatDuration } from "@/lib/domain/time";
@@ -24,7 +37,14 @@ export interface PlanMigrationStep extends StepValues {
   completedAt: Date | null;
 }
 
-const statusTone: Record<MigrationStepStatus, Tone> = { pending: "grey", running: "accent", validated: "green", done: "green", failed: "red", reverted: "amber" };
+const statusTone: Record<MigrationStepStatus, Tone> = {
+  pending: "grey",
+  running: "accent",
+  validated: "green",
+  done: "green",
+  failed: "red",
+  reverted: "amber",
+};
 const riskTone = { low: severityTone.low, medium: severityTone.medium, high: severityTone.high } as const;
 const primary: readonly StepTransition[] = ["start", "complete"];
 
@@ -37,11 +57,29 @@ function swapKeepsOrder(steps: readonly PlanMigrationStep[], index: number, to: 
   return checkMigrationOrder(order.map((s, i) => ({ ...s, position: i }))).ok;
 }
 
-function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }: { steps: PlanMigrationStep[]; index: number; planId: string; planStatus: PlanStatus; canEdit: boolean; orderHolds: boolean; now: Date }) {
+function StepRow({
+  steps,
+  index,
+  planId,
+  planStatus,
+  canEdit,
+  orderHolds,
+  now,
+}: {
+  steps: PlanMigrationStep[];
+  index: number;
+  planId: string;
+  planStatus: PlanStatus;
+  canEdit: boolean;
+  orderHolds: boolean;
+  now: Date;
+}) {
   const step = steps[index]!;
   const number = index + 1;
   const finished = TERMINAL.includes(planStatus);
-  const transitions = canEdit ? availableTransitions(steps, step.id).filter((t) => !finished || finishedPlanAllows(t).includes(planStatus)) : [];
+  const transitions = canEdit
+    ? availableTransitions(steps, step.id).filter((t) => !finished || finishedPlanAllows(t).includes(planStatus))
+    : [];
   const waiting = step.status === "pending" && !finished && orderHolds ? canStartStep(steps, step.id) : null;
   const fields = { planId, stepId: step.id };
   const timing = stepTiming(step, now);
@@ -51,7 +89,10 @@ function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }:
     <li className="space-y-2 py-3" data-testid="migration-step" data-kind={step.kind} data-status={step.status}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="flex items-start gap-2">
-          <span className="mt-0.5 inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold tabular-nums dark:bg-slate-800" aria-hidden="true">
+          <span
+            className="mt-0.5 inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold tabular-nums dark:bg-slate-800"
+            aria-hidden="true"
+          >
             {number}
           </span>
           <div>
@@ -60,7 +101,9 @@ function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }:
               {step.action}
             </p>
             <p className="text-xs text-slate-600 dark:text-slate-400">
-              <span className="font-medium text-slate-700 dark:text-slate-300">{migrationKindLabel[step.kind]}</span> · {step.reversible ? "Reversible" : "Irreversible"} · about {formatDuration(step.expectedDurationMinutes * 60_000)}
+              <span className="font-medium text-slate-700 dark:text-slate-300">{migrationKindLabel[step.kind]}</span> ·{" "}
+              {step.reversible ? "Reversible" : "Irreversible"} · about{" "}
+              {formatDuration(step.expectedDurationMinutes * 60_000)}
             </p>
           </div>
         </div>
@@ -88,7 +131,16 @@ function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }:
               {timingWords ? (
                 <>
                   {" "}
-                  · <span className={timing.kind !== "failed" && timing.overrunMs > 0 ? "font-medium text-amber-800 dark:text-amber-300" : undefined}>{timingWords}</span>
+                  ·{" "}
+                  <span
+                    className={
+                      timing.kind !== "failed" && timing.overrunMs > 0
+                        ? "font-medium text-amber-800 dark:text-amber-300"
+                        : undefined
+                    }
+                  >
+                    {timingWords}
+                  </span>
                 </>
               ) : null}
             </dd>
@@ -111,23 +163,60 @@ function StepRow({ steps, index, planId, planStatus, canEdit, orderHolds, now }:
       {canEdit ? (
         <div className="ml-8 flex flex-wrap items-start gap-2">
           {transitions.map((t) => (
-            <ActionButton key={t} action={stepTransitionAction} fields={{ ...fields, transition: t }} label={<Named verb={transitionLabel[t]} name={name} />} variant={primary.includes(t) ? "primary" : t === "fail" ? "danger" : "secondary"} />
+            <ActionButton
+              key={t}
+              action={stepTransitionAction}
+              fields={{ ...fields, transition: t }}
+              label={<Named verb={transitionLabel[t]} name={name} />}
+              variant={primary.includes(t) ? "primary" : t === "fail" ? "danger" : "secondary"}
+            />
           ))}
-          {!finished && swapKeepsOrder(steps, index, index - 1) ? <ActionButton action={moveStepAction} fields={{ ...fields, direction: "up" }} label={<Named verb="Move up" name={name} />} /> : null}
-          {!finished && swapKeepsOrder(steps, index, index + 1) ? <ActionButton action={moveStepAction} fields={{ ...fields, direction: "down" }} label={<Named verb="Move down" name={name} />} /> : null}
+          {!finished && swapKeepsOrder(steps, index, index - 1) ? (
+            <ActionButton
+              action={moveStepAction}
+              fields={{ ...fields, direction: "up" }}
+              label={<Named verb="Move up" name={name} />}
+            />
+          ) : null}
+          {!finished && swapKeepsOrder(steps, index, index + 1) ? (
+            <ActionButton
+              action={moveStepAction}
+              fields={{ ...fields, direction: "down" }}
+              label={<Named verb="Move down" name={name} />}
+            />
+          ) : null}
           {!finished && (step.status === "pending" || step.status === "failed" || step.status === "reverted") ? (
             <Disclosure summary={<Named verb="Edit" name={name} />}>
               <StepForm planId={planId} step={step} count={steps.length} />
             </Disclosure>
           ) : null}
-          {!finished && (step.status === "pending" || step.status === "reverted") ? <ConfirmRemove action={removeStepAction} fields={fields} name={`step ${number}`} consequence={`“${step.action}” leaves the migration plan; the steps after it move up.`} /> : null}
+          {!finished && (step.status === "pending" || step.status === "reverted") ? (
+            <ConfirmRemove
+              action={removeStepAction}
+              fields={fields}
+              name={`step ${number}`}
+              consequence={`“${step.action}” leaves the migration plan; the steps after it move up.`}
+            />
+          ) : null}
         </div>
       ) : null}
     </li>
   );
 }
 
-export function MigrationCard({ planId, planStatus, steps: unordered, canEdit, now }: { planId: string; planStatus: PlanStatus; steps: PlanMigrationStep[]; canEdit: boolean; now: Date }) {
+export function MigrationCard({
+  planId,
+  planStatus,
+  steps: unordered,
+  canEdit,
+  now,
+}: {
+  planId: string;
+  planStatus: PlanStatus;
+  steps: PlanMigrationStep[];
+  canEdit: boolean;
+  now: Date;
+}) {
   const steps = inRunOrder(unordered);
   const order = checkMigrationOrder(steps);
   const finished = TERMINAL.includes(planStatus);
@@ -136,20 +225,36 @@ export function MigrationCard({ planId, planStatus, steps: unordered, canEdit, n
   return (
     <Card title="Migration plan" id="migration">
       <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
-        Steps run in the order {MIGRATION_KINDS.join(" → ")}; an irreversible step starts only after the step before it is validated.
+        Steps run in the order {MIGRATION_KINDS.join(" → ")}; an irreversible step starts only after the step before it
+        is validated.
         {steps.length ? ` ${done} of ${steps.length} done; about ${formatDuration(total * 60_000)} in all.` : ""}
       </p>
       {!order.ok ? (
-        <p role="alert" className="mb-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/50 dark:text-red-200" data-testid="migration-order-problem">
+        <p
+          role="alert"
+          className="mb-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/50 dark:text-red-200"
+          data-testid="migration-order-problem"
+        >
           Out of order: {order.message}. Move or edit the step before running any.
         </p>
       ) : null}
       {steps.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No migration steps. Add the schema, code, backfill and cleanup steps this release needs.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No migration steps. Add the schema, code, backfill and cleanup steps this release needs.
+        </p>
       ) : (
         <ol className="divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Migration steps in order">
           {steps.map((s, i) => (
-            <StepRow key={s.id} steps={steps} index={i} planId={planId} planStatus={planStatus} canEdit={canEdit} orderHolds={order.ok} now={now} />
+            <StepRow
+              key={s.id}
+              steps={steps}
+              index={i}
+              planId={planId}
+              planStatus={planStatus}
+              canEdit={canEdit}
+              orderHolds={order.ok}
+              now={now}
+            />
           ))}
         </ol>
       )}

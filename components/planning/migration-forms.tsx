@@ -35,16 +35,55 @@ export function StepForm({ planId, step, count }: { planId: string; step?: StepV
   const { errors, values } = failed(state);
   const pick = (name: keyof StepValues, fallback = "") => values?.[name] ?? (step ? String(step[name]) : fallback);
   return (
-    <form action={action} className="space-y-3" noValidate aria-label={step ? `Edit step: ${step.action}` : "Add a migration step"} data-testid={step ? "step-edit-form" : "step-add-form"}>
+    <form
+      action={action}
+      className="space-y-3"
+      noValidate
+      aria-label={step ? `Edit step: ${step.action}` : "Add a migration step"}
+      data-testid={step ? "step-edit-form" : "step-add-form"}
+    >
       <Hidden fields={step ? { planId, stepId: step.id } : { planId }} />
-      <Field label="Action" name="action" defaultValue={pick("action")} errors={errors?.action} hint="What the step does, e.g. “Add the orders.status column”." />
+      <Field
+        label="Action"
+        name="action"
+        defaultValue={pick("action")}
+        errors={errors?.action}
+        hint="What the step does, e.g. “Add the orders.status column”."
+      />
       <div className="grid gap-3 sm:grid-cols-3">
-        <SelectField label="Kind" name="kind" options={kindOptions} defaultValue={pick("kind", "schema")} errors={errors?.kind} />
-        <SelectField label="Reversible?" name="reversible" options={reversibleOptions} defaultValue={pick("reversible", "true")} errors={errors?.reversible} hint="An irreversible step starts only after the step before it is validated." />
-        <SelectField label="Risk" name="risk" options={riskOptions} defaultValue={pick("risk", "low")} errors={errors?.risk} />
+        <SelectField
+          label="Kind"
+          name="kind"
+          options={kindOptions}
+          defaultValue={pick("kind", "schema")}
+          errors={errors?.kind}
+        />
+        <SelectField
+          label="Reversible?"
+          name="reversible"
+          options={reversibleOptions}
+          defaultValue={pick("reversible", "true")}
+          errors={errors?.reversible}
+          hint="An irreversible step starts only after the step before it is validated."
+        />
+        <SelectField
+          label="Risk"
+          name="risk"
+          options={riskOptions}
+          defaultValue={pick("risk", "low")}
+          errors={errors?.risk}
+        />
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Expected duration (minutes)" name="expectedDurationMinutes" type="number" min={0} inputMode="numeric" defaultValue={pick("expectedDurationMinutes", "0")} errors={errors?.expectedDurationMinutes} />
+        <Field
+          label="Expected duration (minutes)"
+          name="expectedDurationMinutes"
+          type="number"
+          min={0}
+          inputMode="numeric"
+          defaultValue={pick("expectedDurationMinutes", "0")}
+          errors={errors?.expectedDurationMinutes}
+        />
         {step ? null : (
           <Field
             label="Insert as step number"
@@ -59,7 +98,13 @@ export function StepForm({ planId, step, count }: { planId: string; step?: StepV
           />
         )}
       </div>
-      <Field label="Validation" name="validation" defaultValue={pick("validation")} errors={errors?.validation} hint="How you know it worked, e.g. “Row counts match”." />
+      <Field
+        label="Validation"
+        name="validation"
+        defaultValue={pick("validation")}
+        errors={errors?.validation}
+        hint="How you know it worked, e.g. “Row counts match”."
+      />
       <StaleAwareMessage state={state} />
       <SubmitButton pendingText="Saving…">{step ? "Save step" : "Add step"}</SubmitButton>
     </form>

@@ -27,19 +27,44 @@ export interface PlanningPerms {
 export function PlanningPanels({ plan, perms, now }: { plan: PlanningPlan; perms: PlanningPerms; now: Date }) {
   const finished = TERMINAL.includes(plan.status);
   // The incident escalating now: the longest-open one that is not yet mitigated.
-  const open = plan.incidents.filter((i) => i.status === "open").sort((a, b) => a.detectedAt.getTime() - b.detectedAt.getTime())[0] ?? null;
+  const open =
+    plan.incidents
+      .filter((i) => i.status === "open")
+      .sort((a, b) => a.detectedAt.getTime() - b.detectedAt.getTime())[0] ?? null;
   const showMigration = plan.migrationSteps.length > 0 || (perms.canEditMigration && !finished);
   return (
     <div className="space-y-6" data-testid="planning-panels">
       <div className="grid gap-6 lg:grid-cols-5">
         <div className="lg:col-span-3">
-          <RisksCard planId={plan.id} risks={plan.risks} perms={{ canEdit: perms.canEditRisks && !finished, canSetStatus: perms.canEditRisks, members: perms.members }} />
+          <RisksCard
+            planId={plan.id}
+            risks={plan.risks}
+            perms={{
+              canEdit: perms.canEditRisks && !finished,
+              canSetStatus: perms.canEditRisks,
+              members: perms.members,
+            }}
+          />
         </div>
         <div className="lg:col-span-2">
-          <EscalationCard planId={plan.id} levels={plan.escalationLevels} incident={open} now={now} canEdit={perms.canEditRisks && !finished} />
+          <EscalationCard
+            planId={plan.id}
+            levels={plan.escalationLevels}
+            incident={open}
+            now={now}
+            canEdit={perms.canEditRisks && !finished}
+          />
         </div>
       </div>
-      {showMigration ? <MigrationCard planId={plan.id} planStatus={plan.status} steps={plan.migrationSteps} canEdit={perms.canEditMigration} now={now} /> : null}
+      {showMigration ? (
+        <MigrationCard
+          planId={plan.id}
+          planStatus={plan.status}
+          steps={plan.migrationSteps}
+          canEdit={perms.canEditMigration}
+          now={now}
+        />
+      ) : null}
     </div>
   );
 }

@@ -34,36 +34,111 @@ const statusOptions: Option[] = RISK_STATUSES.map((s) => ({ value: s, label: ris
 export function RiskForm({ planId, risk, members }: { planId: string; risk?: RiskFormValues; members: Member[] }) {
   const [state, action] = useActionState<PlanFormState, FormData>(risk ? updateRiskAction : addRiskAction, null);
   const { errors, values } = failed(state);
-  const pick = (name: keyof RiskFormValues, fallback = "") => values?.[name] ?? (risk ? String(risk[name] ?? "") : fallback);
-  const ownerOptions: Option[] = [{ value: "", label: "Someone named below" }, ...members.map((m) => ({ value: m.id, label: m.name }))];
+  const pick = (name: keyof RiskFormValues, fallback = "") =>
+    values?.[name] ?? (risk ? String(risk[name] ?? "") : fallback);
+  const ownerOptions: Option[] = [
+    { value: "", label: "Someone named below" },
+    ...members.map((m) => ({ value: m.id, label: m.name })),
+  ];
   return (
-    <form action={action} className="space-y-3" noValidate aria-label={risk ? `Edit risk: ${risk.description}` : "Add a risk"} data-testid={risk ? "risk-edit-form" : "risk-add-form"}>
+    <form
+      action={action}
+      className="space-y-3"
+      noValidate
+      aria-label={risk ? `Edit risk: ${risk.description}` : "Add a risk"}
+      data-testid={risk ? "risk-edit-form" : "risk-add-form"}
+    >
       <Hidden fields={risk ? { planId, riskId: risk.id } : { planId }} />
-      <Field label="Risk" name="description" defaultValue={pick("description")} errors={errors?.description} hint="What could go wrong, in one sentence." />
+      <Field
+        label="Risk"
+        name="description"
+        defaultValue={pick("description")}
+        errors={errors?.description}
+        hint="What could go wrong, in one sentence."
+      />
       <div className="grid gap-3 sm:grid-cols-2">
-        <SelectField label="Likelihood" name="likelihood" options={levelOptions} defaultValue={pick("likelihood", "medium")} errors={errors?.likelihood} />
-        <SelectField label="Impact" name="impact" options={levelOptions} defaultValue={pick("impact", "medium")} errors={errors?.impact} />
+        <SelectField
+          label="Likelihood"
+          name="likelihood"
+          options={levelOptions}
+          defaultValue={pick("likelihood", "medium")}
+          errors={errors?.likelihood}
+        />
+        <SelectField
+          label="Impact"
+          name="impact"
+          options={levelOptions}
+          defaultValue={pick("impact", "medium")}
+          errors={errors?.impact}
+        />
       </div>
-      <Field label="Mitigation" name="mitigation" defaultValue={pick("mitigation")} errors={errors?.mitigation} hint="What lowers the likelihood or the impact." />
+      <Field
+        label="Mitigation"
+        name="mitigation"
+        defaultValue={pick("mitigation")}
+        errors={errors?.mitigation}
+        hint="What lowers the likelihood or the impact."
+      />
       <div className="grid gap-3 sm:grid-cols-2">
-        <SelectField label="Owner" name="ownerId" options={ownerOptions} defaultValue={pick("ownerId")} errors={errors?.ownerId} />
-        <Field label="Owner, if not a member" name="ownerLabel" defaultValue={risk?.ownerId ? "" : pick("ownerLabel")} errors={errors?.ownerLabel} hint="A team or a person outside the project." />
+        <SelectField
+          label="Owner"
+          name="ownerId"
+          options={ownerOptions}
+          defaultValue={pick("ownerId")}
+          errors={errors?.ownerId}
+        />
+        <Field
+          label="Owner, if not a member"
+          name="ownerLabel"
+          defaultValue={risk?.ownerId ? "" : pick("ownerLabel")}
+          errors={errors?.ownerLabel}
+          hint="A team or a person outside the project."
+        />
       </div>
-      {risk ? null : <SelectField label="Status" name="status" options={statusOptions} defaultValue={pick("status", "open")} errors={errors?.status} />}
+      {risk ? null : (
+        <SelectField
+          label="Status"
+          name="status"
+          options={statusOptions}
+          defaultValue={pick("status", "open")}
+          errors={errors?.status}
+        />
+      )}
       <StaleAwareMessage state={state} />
       <SubmitButton pendingText="Saving…">{risk ? "Save risk" : "Add risk"}</SubmitButton>
     </form>
   );
 }
 
-export function RiskStatusForm({ planId, riskId, status, description }: { planId: string; riskId: string; status: RiskStatus; description: string }) {
+export function RiskStatusForm({
+  planId,
+  riskId,
+  status,
+  description,
+}: {
+  planId: string;
+  riskId: string;
+  status: RiskStatus;
+  description: string;
+}) {
   const [state, action] = useActionState<PlanFormState, FormData>(riskStatusAction, null);
   const { errors } = failed(state);
   return (
-    <form action={action} className="flex flex-wrap items-end gap-2" noValidate aria-label={`Status of risk: ${description}`}>
+    <form
+      action={action}
+      className="flex flex-wrap items-end gap-2"
+      noValidate
+      aria-label={`Status of risk: ${description}`}
+    >
       <Hidden fields={{ planId, riskId }} />
       <div className="w-40">
-        <SelectField label="Status" name="status" options={statusOptions} defaultValue={status} errors={errors?.status} />
+        <SelectField
+          label="Status"
+          name="status"
+          options={statusOptions}
+          defaultValue={status}
+          errors={errors?.status}
+        />
       </div>
       <SubmitButton variant="secondary" pendingText="Saving…">
         Set status

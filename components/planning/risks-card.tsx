@@ -3,7 +3,19 @@ import { removeRiskAction } from "@/app/plans/planning-actions";
 import { ConfirmRemove, Disclosure, Named } from "@/components/plan/kpi-edit-forms";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { byExposure, levelLabel, type RiskGrid, riskGrid, riskScore, type RiskStatus, riskStatusLabel, type Severity, severityLabel, severityOf, severityTone } from "@/lib/domain/risk";
+import {
+  byExposure,
+  levelLabel,
+  type RiskGrid,
+  riskGrid,
+  riskScore,
+  type RiskStatus,
+  riskStatusLabel,
+  type Severity,
+  severityLabel,
+  severityOf,
+  severityTone,
+} from "@/lib/domain/risk";
 import { type Member, RiskForm, type RiskFormValues, RiskStatusForm } from "./risk-forms";
 
 // The risk register: a likelihood × impact grid of the risks that still count, and the list with
@@ -56,7 +68,11 @@ function RiskGridTable({ grid }: { grid: RiskGrid }) {
             {row.cells.map((c) => (
               <td
                 key={c.impact}
-                className={clsx("h-14 rounded-md align-middle", cellClass[c.severity], c.riskIds.length === 0 && "opacity-60")}
+                className={clsx(
+                  "h-14 rounded-md align-middle",
+                  cellClass[c.severity],
+                  c.riskIds.length === 0 && "opacity-60",
+                )}
                 data-testid="risk-cell"
                 data-likelihood={c.likelihood}
                 data-impact={c.impact}
@@ -82,9 +98,16 @@ function RiskRow({ risk, planId, perms }: { risk: RegisterRisk; planId: string; 
   return (
     <li className="space-y-1 py-3" data-testid="risk-row" data-status={risk.status}>
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <p className={clsx("font-medium", risk.status === "closed" && "text-slate-500 line-through dark:text-slate-500")}>{risk.description}</p>
+        <p
+          className={clsx("font-medium", risk.status === "closed" && "text-slate-500 line-through dark:text-slate-500")}
+        >
+          {risk.description}
+        </p>
         <div className="flex flex-wrap items-center gap-1.5">
-          <Badge tone={severityTone[severity]} title={`Likelihood ${risk.likelihood} × impact ${risk.impact} = ${score}`}>
+          <Badge
+            tone={severityTone[severity]}
+            title={`Likelihood ${risk.likelihood} × impact ${risk.impact} = ${score}`}
+          >
             {levelLabel[risk.likelihood]} × {levelLabel[risk.impact]} = {score} {severityLabel[severity].toLowerCase()}
           </Badge>
           <Badge tone={statusTone[risk.status]}>{riskStatusLabel[risk.status]}</Badge>
@@ -98,13 +121,20 @@ function RiskRow({ risk, planId, perms }: { risk: RegisterRisk; planId: string; 
       </dl>
       {perms.canEdit || perms.canSetStatus ? (
         <div className="flex flex-wrap items-start gap-2 pt-1">
-          {perms.canSetStatus ? <RiskStatusForm planId={planId} riskId={risk.id} status={risk.status} description={risk.description} /> : null}
+          {perms.canSetStatus ? (
+            <RiskStatusForm planId={planId} riskId={risk.id} status={risk.status} description={risk.description} />
+          ) : null}
           {perms.canEdit ? (
             <>
               <Disclosure summary={<Named verb="Edit" name={`risk: ${risk.description}`} />}>
                 <RiskForm planId={planId} risk={risk} members={perms.members} />
               </Disclosure>
-              <ConfirmRemove action={removeRiskAction} fields={{ planId, riskId: risk.id }} name="risk" consequence={`“${risk.description}” leaves the register; the audit trail keeps what it said.`} />
+              <ConfirmRemove
+                action={removeRiskAction}
+                fields={{ planId, riskId: risk.id }}
+                name="risk"
+                consequence={`“${risk.description}” leaves the register; the audit trail keeps what it said.`}
+              />
             </>
           ) : null}
         </div>
@@ -119,7 +149,11 @@ export function RisksCard({ planId, risks, perms }: { planId: string; risks: Reg
   return (
     <Card title="Risks" id="risks">
       {risks.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{perms.canEdit ? "No risks yet. Add what could go wrong, how likely it is and what it would cost, with its mitigation and owner." : "No risks recorded for this plan."}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {perms.canEdit
+            ? "No risks yet. Add what could go wrong, how likely it is and what it would cost, with its mitigation and owner."
+            : "No risks recorded for this plan."}
+        </p>
       ) : (
         <div className="space-y-4">
           <RiskGridTable grid={grid} />

@@ -25,7 +25,9 @@ function Milestone({ row, now }: { row: PortfolioRow; now: Date }) {
 function Blockers({ row }: { row: PortfolioRow }) {
   if (row.blockers.length === 0) {
     const running = row.status === "in_progress" || row.status === "paused";
-    return <span className="text-sm text-slate-500 dark:text-slate-400">{running ? "Nothing blocks the next go" : "—"}</span>;
+    return (
+      <span className="text-sm text-slate-500 dark:text-slate-400">{running ? "Nothing blocks the next go" : "—"}</span>
+    );
   }
   const [first, rest] = [row.blockers.slice(0, 2), row.blockers.slice(2)];
   return (
@@ -67,24 +69,46 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
       <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm md:block dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Every release with its phase, traffic, health and next milestone</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:text-slate-400">
+          <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
             <tr>
-              <th scope="col" className="px-4 py-3 font-medium">Release</th>
-              <th scope="col" className="px-4 py-3 font-medium">Status</th>
-              <th scope="col" className="px-4 py-3 font-medium">Phase</th>
-              <th scope="col" className="px-4 py-3 font-medium">Traffic</th>
-              <th scope="col" className="px-4 py-3 font-medium">Health</th>
-              <th scope="col" className="px-4 py-3 font-medium">Next milestone</th>
-              <th scope="col" className="px-4 py-3 font-medium">Open blockers</th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Release
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Phase
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Traffic
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Health
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Next milestone
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Open blockers
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {rows.map((row) => (
-              <tr key={row.planId} data-testid="plan-row" className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/50">
+              <tr
+                key={row.planId}
+                data-testid="plan-row"
+                className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/50"
+              >
                 <td className="px-4 py-3">
                   <div className="text-xs text-slate-600 dark:text-slate-400">{row.project.name}</div>
-                  <Link href={`/plans/${row.planId}`} className="font-medium text-slate-900 hover:text-accent-700 hover:underline dark:text-slate-100 dark:hover:text-accent-300">
-                    {row.name} <span className="font-normal text-slate-500 dark:text-slate-400">v{row.releaseVersion}</span>
+                  <Link
+                    href={`/plans/${row.planId}`}
+                    className="font-medium text-slate-900 hover:text-accent-700 hover:underline dark:text-slate-100 dark:hover:text-accent-300"
+                  >
+                    {row.name}{" "}
+                    <span className="font-normal text-slate-500 dark:text-slate-400">v{row.releaseVersion}</span>
                   </Link>
                   <div className="text-xs text-slate-600 dark:text-slate-400">
                     {strategyLabel[row.strategy]}
@@ -95,7 +119,9 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
                   <div className="flex flex-col items-start gap-1">
                     <PlanStatusBadge status={row.status} />
                     {row.openIncidents > 0 ? (
-                      <span className="text-xs text-red-700 dark:text-red-300">{row.openIncidents} open incident{row.openIncidents === 1 ? "" : "s"}</span>
+                      <span className="text-xs text-red-700 dark:text-red-300">
+                        {row.openIncidents} open incident{row.openIncidents === 1 ? "" : "s"}
+                      </span>
                     ) : null}
                   </div>
                 </td>
@@ -132,12 +158,17 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
       {/* Phones: one card per release. */}
       <ul className="space-y-3 md:hidden" aria-label="Releases">
         {rows.map((row) => (
-          <li key={row.planId} data-testid="plan-card" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <li
+            key={row.planId}
+            data-testid="plan-card"
+            className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          >
             <div className="flex items-start justify-between gap-3">
               <div>
                 <div className="text-xs text-slate-600 dark:text-slate-400">{row.project.name}</div>
                 <Link href={`/plans/${row.planId}`} className="font-medium hover:underline">
-                  {row.name} <span className="font-normal text-slate-500 dark:text-slate-400">v{row.releaseVersion}</span>
+                  {row.name}{" "}
+                  <span className="font-normal text-slate-500 dark:text-slate-400">v{row.releaseVersion}</span>
                 </Link>
               </div>
               <PlanStatusBadge status={row.status} />

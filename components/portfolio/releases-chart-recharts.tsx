@@ -12,13 +12,32 @@ export function ReleasesBars({ data }: { data: (ReleaseWeek & { label: string })
     <ResponsiveContainer width="100%" height="100%">
       <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="label" stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} minTickGap={16} />
-        <YAxis allowDecimals={false} stroke="var(--chart-axis)" tick={{ fontSize: 11, fill: "var(--chart-axis)" }} width={axisWidth} />
-        <Tooltip contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: "var(--chart-grid)", opacity: 0.4 }} />
+        <XAxis
+          dataKey="label"
+          stroke="var(--chart-axis)"
+          tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
+          minTickGap={16}
+        />
+        <YAxis
+          allowDecimals={false}
+          stroke="var(--chart-axis)"
+          tick={{ fontSize: 11, fill: "var(--chart-axis)" }}
+          width={axisWidth}
+        />
+        <Tooltip
+          contentStyle={{ fontSize: 12, borderRadius: 6 }}
+          cursor={{ fill: "var(--chart-grid)", opacity: 0.4 }}
+        />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Bar dataKey="started" name="Started" stackId="a" fill="var(--chart-canary)" isAnimationActive={false} />
         <Bar dataKey="completed" name="Completed" stackId="a" fill="#059669" isAnimationActive={false} />
-        <Bar dataKey="rolledBack" name="Rolled back" stackId="a" fill="var(--chart-critical)" isAnimationActive={false} />
+        <Bar
+          dataKey="rolledBack"
+          name="Rolled back"
+          stackId="a"
+          fill="var(--chart-critical)"
+          isAnimationActive={false}
+        />
       </BarChart>
     </ResponsiveContainer>
   );

@@ -17,7 +17,10 @@ const weekFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "sh
 export function ReleasesChart({ weeks }: { weeks: ReleaseWeek[] }) {
   const data = weeks.map((w) => ({ ...w, label: weekFormat.format(w.week) }));
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900" data-testid="releases-chart">
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      data-testid="releases-chart"
+    >
       <figcaption className="text-sm font-semibold">Releases over the last {weeks.length} weeks</figcaption>
       <div className="mt-2 h-40 w-full" aria-hidden="true">
         <ReleasesBars data={data} />

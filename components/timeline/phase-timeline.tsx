@@ -75,8 +75,14 @@ export function PhaseTimeline({
   /** The plan's migration steps in run order, shown as a row under the phases. */
   migration?: TimelineMigrationStep[];
 }) {
-  const instants = phases.flatMap((p) => [p.plannedStartAt, p.plannedEndAt, p.actualStartAt, p.actualEndAt]).filter((d): d is Date => d !== null);
-  instants.push(now, ...markers.map((m) => m.at), ...migration.flatMap((s) => [stepTime(s), s.startedAt]).filter((d): d is Date => d !== null));
+  const instants = phases
+    .flatMap((p) => [p.plannedStartAt, p.plannedEndAt, p.actualStartAt, p.actualEndAt])
+    .filter((d): d is Date => d !== null);
+  instants.push(
+    now,
+    ...markers.map((m) => m.at),
+    ...migration.flatMap((s) => [stepTime(s), s.startedAt]).filter((d): d is Date => d !== null),
+  );
   const min = Math.min(...instants.map((d) => d.getTime()));
   const max = Math.max(...instants.map((d) => d.getTime()));
   const span = Math.max(1, max - min);
@@ -88,7 +94,11 @@ export function PhaseTimeline({
     <div className="space-y-2" data-testid="phase-timeline">
       <div className="relative ml-0 h-5 text-[11px] text-slate-600 sm:ml-36 dark:text-slate-400" aria-hidden="true">
         {dayTicks.map((t) => (
-          <span key={t} className="absolute -translate-x-1/2 whitespace-nowrap" style={{ left: `${pos(new Date(t))}%` }}>
+          <span
+            key={t}
+            className="absolute -translate-x-1/2 whitespace-nowrap"
+            style={{ left: `${pos(new Date(t))}%` }}
+          >
             {new Date(t).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })}
           </span>
         ))}
@@ -96,7 +106,9 @@ export function PhaseTimeline({
       <ol className="space-y-2">
         {phases.map((p) => {
           const plannedLabel =
-            p.plannedStartAt && p.plannedEndAt ? `planned ${formatExact(p.plannedStartAt)} to ${formatExact(p.plannedEndAt)}` : "no planned dates";
+            p.plannedStartAt && p.plannedEndAt
+              ? `planned ${formatExact(p.plannedStartAt)} to ${formatExact(p.plannedEndAt)}`
+              : "no planned dates";
           const actualEnd = p.actualEndAt ?? (p.status === "active" ? now : null);
           const actualLabel = p.actualStartAt
             ? `actual ${formatExact(p.actualStartAt)} to ${p.actualEndAt ? formatExact(p.actualEndAt) : "now"}`
@@ -107,7 +119,10 @@ export function PhaseTimeline({
               <div className="flex w-36 shrink-0 items-baseline gap-2 pr-3 text-sm">
                 {health.get(p.id) ? (
                   <span
-                    className={clsx("inline-block h-2.5 w-2.5 shrink-0 self-center rounded-full", healthDot[health.get(p.id)!.health])}
+                    className={clsx(
+                      "inline-block h-2.5 w-2.5 shrink-0 self-center rounded-full",
+                      healthDot[health.get(p.id)!.health],
+                    )}
                     title={`${healthLabel[health.get(p.id)!.health]}: ${health.get(p.id)!.detail}`}
                     data-testid="phase-health"
                     data-health={health.get(p.id)!.health}
@@ -118,7 +133,9 @@ export function PhaseTimeline({
                   </span>
                 ) : null}
                 <span className="truncate font-medium">{p.name}</span>
-                <span className="text-xs tabular-nums text-slate-600 dark:text-slate-400">{formatPercent(p.trafficPercent)}</span>
+                <span className="text-xs text-slate-600 tabular-nums dark:text-slate-400">
+                  {formatPercent(p.trafficPercent)}
+                </span>
               </div>
               <div
                 className="relative h-7 w-full rounded bg-slate-100 sm:w-auto sm:flex-1 dark:bg-slate-800/60"
@@ -128,14 +145,20 @@ export function PhaseTimeline({
                 {p.plannedStartAt && p.plannedEndAt ? (
                   <div
                     className="absolute top-1 h-5 rounded border-2 border-dashed border-slate-400 dark:border-slate-500"
-                    style={{ left: `${pos(p.plannedStartAt)}%`, width: `${Math.max(0.5, pos(p.plannedEndAt) - pos(p.plannedStartAt))}%` }}
+                    style={{
+                      left: `${pos(p.plannedStartAt)}%`,
+                      width: `${Math.max(0.5, pos(p.plannedEndAt) - pos(p.plannedStartAt))}%`,
+                    }}
                     title={`Planned: ${plannedLabel}`}
                   />
                 ) : null}
                 {p.actualStartAt && actualEnd ? (
                   <div
                     className={clsx("absolute top-2 h-3 rounded", actualClass[p.status])}
-                    style={{ left: `${pos(p.actualStartAt)}%`, width: `${Math.max(0.5, pos(actualEnd) - pos(p.actualStartAt))}%` }}
+                    style={{
+                      left: `${pos(p.actualStartAt)}%`,
+                      width: `${Math.max(0.5, pos(actualEnd) - pos(p.actualStartAt))}%`,
+                    }}
                     title={`${phaseStatusLabel[p.status]}: ${actualLabel}`}
                   />
                 ) : null}
@@ -152,16 +175,24 @@ export function PhaseTimeline({
                     {markerGlyph[m.kind].glyph}
                   </span>
                 ))}
-                <div className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300" style={{ left: `${nowPos}%` }} aria-hidden="true" />
+                <div
+                  className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
+                  style={{ left: `${nowPos}%` }}
+                  aria-hidden="true"
+                />
               </div>
             </li>
           );
         })}
       </ol>
       {migration.length ? <MigrationRow steps={migration} pos={pos} nowPos={nowPos} now={now} /> : null}
-      <ul className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400" aria-label="Legend">
+      <ul
+        className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400"
+        aria-label="Legend"
+      >
         <li className="flex items-center gap-1.5">
-          <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" /> Planned
+          <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" />{" "}
+          Planned
         </li>
         <li className="flex items-center gap-1.5">
           <span className="inline-block h-2 w-5 rounded bg-emerald-600" aria-hidden="true" /> Actual
@@ -171,12 +202,16 @@ export function PhaseTimeline({
         </li>
         {health.size > 0 ? (
           <li className="flex items-center gap-1.5">
-            <span className="inline-block h-2.5 w-2.5 rounded-full bg-emerald-500" aria-hidden="true" /> Phase KPI health
+            <span className="inline-block h-2.5 w-2.5 rounded-full bg-emerald-500" aria-hidden="true" /> Phase KPI
+            health
           </li>
         ) : null}
         {migration.length ? (
           <li className="flex items-center gap-1.5">
-            <span className="inline-block h-3 w-3 rounded-sm bg-emerald-600/80 dark:bg-emerald-400/80" aria-hidden="true" />
+            <span
+              className="inline-block h-3 w-3 rounded-sm bg-emerald-600/80 dark:bg-emerald-400/80"
+              aria-hidden="true"
+            />
             Migration step (run; amber ring: over its expected time)
           </li>
         ) : null}
@@ -213,7 +248,17 @@ const spanTone: Record<string, string> = {
 };
 
 /** Steps that ran sit on the axis as bars (or marks, when only their end is known); the others follow in run order with their status. */
-function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationStep[]; pos: (d: Date) => number; nowPos: number; now: Date }) {
+function MigrationRow({
+  steps,
+  pos,
+  nowPos,
+  now,
+}: {
+  steps: TimelineMigrationStep[];
+  pos: (d: Date) => number;
+  nowPos: number;
+  now: Date;
+}) {
   const placed = steps.map((s) => {
     const timing = stepTiming(s, now);
     const span = stepSpan(timing, now);
@@ -225,14 +270,22 @@ function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationSte
   const waiting = drawn.filter((d) => !d.span && !d.at).map((d) => d.step);
   const words = drawn.map(({ step: s, timing, at }) => {
     const said = describeStepTiming(timing);
-    const when = timing ? ` started ${formatExact(timing.startedAt)}` : at ? ` ${s.completedAt ? "completed" : "validated"} ${formatExact(at)}` : "";
+    const when = timing
+      ? ` started ${formatExact(timing.startedAt)}`
+      : at
+        ? ` ${s.completedAt ? "completed" : "validated"} ${formatExact(at)}`
+        : "";
     return `step ${s.number} ${s.action} (${s.kind}), ${s.status}${when}${said ? `, ${said}` : ""}`;
   });
   return (
     <div className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0" data-testid="timeline-migration">
       <div className="w-36 shrink-0 pr-3 text-sm font-medium">Migration</div>
       <div className="w-full sm:w-auto sm:flex-1">
-        <div className="relative h-7 rounded bg-slate-100 dark:bg-slate-800/60" role="img" aria-label={`Migration: ${words.join("; ")}`}>
+        <div
+          className="relative h-7 rounded bg-slate-100 dark:bg-slate-800/60"
+          role="img"
+          aria-label={`Migration: ${words.join("; ")}`}
+        >
           {drawn.map(({ step: s, timing, span, at, labelled }, i) => {
             const title = words[i]!.replace(/^step/, "Step");
             if (span) {
@@ -246,7 +299,11 @@ function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationSte
                   style={{ left: `${left}%`, width: `${width}%` }}
                   title={title}
                 >
-                  {labelled ? <span className="absolute left-1/2 top-4 -translate-x-1/2 text-[10px] leading-none tabular-nums text-slate-700 dark:text-slate-200">{s.number}</span> : null}
+                  {labelled ? (
+                    <span className="absolute top-4 left-1/2 -translate-x-1/2 text-[10px] leading-none text-slate-700 tabular-nums dark:text-slate-200">
+                      {s.number}
+                    </span>
+                  ) : null}
                 </span>
               );
             }
@@ -258,14 +315,26 @@ function MigrationRow({ steps, pos, nowPos, now }: { steps: TimelineMigrationSte
                 style={{ left: `${pos(at)}%` }}
                 title={title}
               >
-                ■{labelled ? <span className="absolute left-1/2 top-5 -translate-x-1/2 text-[10px] leading-none tabular-nums">{s.number}</span> : null}
+                ■
+                {labelled ? (
+                  <span className="absolute top-5 left-1/2 -translate-x-1/2 text-[10px] leading-none tabular-nums">
+                    {s.number}
+                  </span>
+                ) : null}
               </span>
             );
           })}
-          <div className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300" style={{ left: `${nowPos}%` }} aria-hidden="true" />
+          <div
+            className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
+            style={{ left: `${nowPos}%` }}
+            aria-hidden="true"
+          />
         </div>
         {waiting.length ? (
-          <ol className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400" aria-hidden="true">
+          <ol
+            className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400"
+            aria-hidden="true"
+          >
             {waiting.map((s) => (
               <li key={s.id}>
                 {s.number}. {s.kind} · {s.status}

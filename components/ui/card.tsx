@@ -1,12 +1,27 @@
 import clsx from "clsx";
 
-export function Card({ title, action, children, className, id }: { title?: React.ReactNode; action?: React.ReactNode; children: React.ReactNode; className?: string; id?: string }) {
+export function Card({
+  title,
+  action,
+  children,
+  className,
+  id,
+}: {
+  title?: React.ReactNode;
+  action?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+  id?: string;
+}) {
   const headingId = id ? `${id}-title` : undefined;
   return (
     <section
       id={id}
       aria-labelledby={title ? headingId : undefined}
-      className={clsx("rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900", className)}
+      className={clsx(
+        "rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900",
+        className,
+      )}
     >
       {title ? (
         <div className="mb-3 flex items-center justify-between gap-2">

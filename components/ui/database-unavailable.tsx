@@ -1,6 +1,9 @@
 export function DatabaseUnavailable({ reason }: { reason: string }) {
   return (
-    <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-6 text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200">
+    <div
+      role="alert"
+      className="rounded-lg border border-red-300 bg-red-50 p-6 text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200"
+    >
       <h1 className="text-lg font-semibold">The database is not answering</h1>
       <p className="mt-2 text-sm">{reason}</p>
       <p className="mt-2 text-sm">

@@ -1,6 +1,14 @@
 import clsx from "clsx";
 
-export function ProgressBar({ value, label, tone = "accent" }: { value: number; label: string; tone?: "accent" | "green" | "amber" | "red" }) {
+export function ProgressBar({
+  value,
+  label,
+  tone = "accent",
+}: {
+  value: number;
+  label: string;
+  tone?: "accent" | "green" | "amber" | "red";
+}) {
   const pct = Math.round(Math.max(0, Math.min(1, value)) * 100);
   return (
     <div

@@ -4,7 +4,11 @@ import { formatExact, formatRelative } from "@/lib/domain/time";
 export function RelativeTime({ date, now }: { date: Date; now: Date }) {
   const exact = formatExact(date);
   return (
-    <time dateTime={date.toISOString()} title={exact} className="cursor-help underline decoration-dotted decoration-slate-400/60 underline-offset-2">
+    <time
+      dateTime={date.toISOString()}
+      title={exact}
+      className="cursor-help underline decoration-slate-400/60 decoration-dotted underline-offset-2"
+    >
       {formatRelative(date, now)}
       <span className="sr-only"> ({exact})</span>
     </time>

@@ -25,7 +25,12 @@ const milestoneTone: Record<MilestoneStatus, Tone> = { on_track: "green", at_ris
 
 export function HealthBadge({ health, title, live = true }: { health: Health; title?: string; live?: boolean }) {
   // Nothing of a rolled-back or cancelled release is exposed: its last readings are not its health.
-  if (!live) return <Badge tone="grey" title="No traffic reaches this release">Not live</Badge>;
+  if (!live)
+    return (
+      <Badge tone="grey" title="No traffic reaches this release">
+        Not live
+      </Badge>
+    );
   return (
     <Badge tone={healthTone[health]} {...(title ? { title } : {})}>
       {healthLabel[health]}

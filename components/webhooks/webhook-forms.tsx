@@ -13,7 +13,12 @@ import {
 } from "@/app/projects/webhook-actions";
 import { Field, FieldErrors, FormMessage, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
-import { WEBHOOK_EVENTS, webhookEventDescription, webhookEventLabel, type WebhookEvent } from "@/lib/domain/webhook-events";
+import {
+  WEBHOOK_EVENTS,
+  webhookEventDescription,
+  webhookEventLabel,
+  type WebhookEvent,
+} from "@/lib/domain/webhook-events";
 
 export interface WebhookFormValues {
   id: string;
@@ -25,14 +30,33 @@ export interface WebhookFormValues {
 
 /** Adds a webhook (with `projectId`) or edits one (with `webhook`). */
 export function WebhookForm({ projectId, webhook }: { projectId?: string; webhook?: WebhookFormValues }) {
-  const [state, action] = useActionState<WebhookActionResult | null, FormData>(webhook ? updateWebhookAction : createWebhookAction, null);
+  const [state, action] = useActionState<WebhookActionResult | null, FormData>(
+    webhook ? updateWebhookAction : createWebhookAction,
+    null,
+  );
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   const enabled = values ? values.enabled === "on" : (webhook?.enabled ?? true);
   return (
-    <form action={action} className="space-y-3" noValidate aria-label={webhook ? `Edit webhook ${webhook.name}` : "New webhook"}>
-      {webhook ? <input type="hidden" name="webhookId" value={webhook.id} /> : <input type="hidden" name="projectId" value={projectId} />}
-      <Field label="Name" name="name" required placeholder="e.g. #releases on Slack" errors={errors?.name} defaultValue={values?.name ?? webhook?.name} />
+    <form
+      action={action}
+      className="space-y-3"
+      noValidate
+      aria-label={webhook ? `Edit webhook ${webhook.name}` : "New webhook"}
+    >
+      {webhook ? (
+        <input type="hidden" name="webhookId" value={webhook.id} />
+      ) : (
+        <input type="hidden" name="projectId" value={projectId} />
+      )}
+      <Field
+        label="Name"
+        name="name"
+        required
+        placeholder="e.g. #releases on Slack"
+        errors={errors?.name}
+        defaultValue={values?.name ?? webhook?.name}
+      />
       <Field
         label="URL"
         name="url"
@@ -59,14 +83,24 @@ export function WebhookForm({ projectId, webhook }: { projectId?: string; webhoo
 function EventChoices({ defaults, errors }: { defaults: string[]; errors: string[] | undefined }) {
   const id = `webhook-events-${useId().replace(/:/g, "")}`;
   return (
-    <fieldset aria-describedby={errors?.length ? `${id}-error` : undefined} aria-invalid={errors?.length ? true : undefined}>
+    <fieldset
+      aria-describedby={errors?.length ? `${id}-error` : undefined}
+      aria-invalid={errors?.length ? true : undefined}
+    >
       <legend className="text-sm font-medium">Events</legend>
       <div className="mt-1 space-y-1">
         {WEBHOOK_EVENTS.map((event: WebhookEvent) => (
           <label key={event} className="flex items-start gap-2 text-sm">
-            <input type="checkbox" name="events" value={event} defaultChecked={defaults.includes(event)} className="mt-1" />
+            <input
+              type="checkbox"
+              name="events"
+              value={event}
+              defaultChecked={defaults.includes(event)}
+              className="mt-1"
+            />
             <span>
-              {webhookEventLabel[event]} <span className="text-xs text-slate-600 dark:text-slate-400">— {webhookEventDescription[event]}</span>
+              {webhookEventLabel[event]}{" "}
+              <span className="text-xs text-slate-600 dark:text-slate-400">— {webhookEventDescription[event]}</span>
             </span>
           </label>
         ))}
@@ -105,7 +139,10 @@ export function RotateSecretForm({ webhook }: { webhook: { id: string; name: str
 
 /** "Send test event" and "Retry now": one attempt at once, its outcome in words next to the button. */
 export function SendButton({ kind, id, name }: { kind: "test" | "retry"; id: string | number; name: string }) {
-  const [state, action] = useActionState<WebhookSendResult | null, FormData>(kind === "test" ? sendTestEventAction : retryDeliveryAction, null);
+  const [state, action] = useActionState<WebhookSendResult | null, FormData>(
+    kind === "test" ? sendTestEventAction : retryDeliveryAction,
+    null,
+  );
   const arrived = state?.ok && state.data.status === "delivered";
   return (
     <form action={action} className="flex flex-col items-start gap-1">
@@ -115,7 +152,12 @@ export function SendButton({ kind, id, name }: { kind: "test" | "retry"; id: str
         <span className="sr-only"> {name}</span>
       </SubmitButton>
       {state && state.ok ? (
-        <p role="status" className={arrived ? "text-xs text-emerald-800 dark:text-emerald-300" : "text-xs text-amber-900 dark:text-amber-300"}>
+        <p
+          role="status"
+          className={
+            arrived ? "text-xs text-emerald-800 dark:text-emerald-300" : "text-xs text-amber-900 dark:text-amber-300"
+          }
+        >
           <span aria-hidden="true">{arrived ? "✓ " : "⚠ "}</span>
           {state.message}
         </p>

@@ -41,17 +41,30 @@ const eventLabel = (event: string) => webhookEventLabel[event as DeliveryEvent] 
 const summaryClass = "cursor-pointer list-none text-sm underline";
 
 /** The project's webhooks, their secrets and the delivery log: for people who manage them. */
-export function WebhooksSection({ projectId, webhooks, deliveries, now }: { projectId: string; webhooks: WebhookRow[]; deliveries: DeliveryRow[]; now: Date }) {
+export function WebhooksSection({
+  projectId,
+  webhooks,
+  deliveries,
+  now,
+}: {
+  projectId: string;
+  webhooks: WebhookRow[];
+  deliveries: DeliveryRow[];
+  now: Date;
+}) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Phasegate POSTs Slack-compatible JSON when a phase advances, a decision is recorded, a trigger fires or a release rolls back. Each request is
-        signed: <code className="text-xs">X-Phasegate-Signature: sha256=…</code> is the HMAC-SHA256 of the raw body with the webhook’s secret (with{" "}
-        <code className="text-xs">X-Phasegate-Timestamp</code>, the time sent). A receiver that does not answer 2xx within 5 s is tried again after 10 s,
-        30 s, 2 min, 10 min and 30 min; then the delivery is marked failed.
+        Phasegate POSTs Slack-compatible JSON when a phase advances, a decision is recorded, a trigger fires or a
+        release rolls back. Each request is signed: <code className="text-xs">X-Phasegate-Signature: sha256=…</code> is
+        the HMAC-SHA256 of the raw body with the webhook’s secret (with{" "}
+        <code className="text-xs">X-Phasegate-Timestamp</code>, the time sent). A receiver that does not answer 2xx
+        within 5 s is tried again after 10 s, 30 s, 2 min, 10 min and 30 min; then the delivery is marked failed.
       </p>
       {webhooks.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No webhooks yet. Add one to post this project’s rollout news to a chat channel or another system.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No webhooks yet. Add one to post this project’s rollout news to a chat channel or another system.
+        </p>
       ) : (
         <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
           {webhooks.map((hook) => (
@@ -62,8 +75,10 @@ export function WebhooksSection({ projectId, webhooks, deliveries, now }: { proj
                     <span className="font-medium">{hook.name}</span>
                     {hook.enabled ? <Badge tone="green">Sending</Badge> : <Badge tone="grey">Switched off</Badge>}
                   </div>
-                  <code className="block break-all text-xs text-slate-600 dark:text-slate-400">{hook.url}</code>
-                  <p className="text-xs text-slate-600 dark:text-slate-400">{hook.events.map(eventLabel).join(" · ")}</p>
+                  <code className="block text-xs break-all text-slate-600 dark:text-slate-400">{hook.url}</code>
+                  <p className="text-xs text-slate-600 dark:text-slate-400">
+                    {hook.events.map(eventLabel).join(" · ")}
+                  </p>
                 </div>
                 <div className="flex shrink-0 flex-wrap gap-3">
                   <details className="relative">
@@ -89,9 +104,15 @@ export function WebhooksSection({ projectId, webhooks, deliveries, now }: { proj
                   Secret<span className="sr-only"> of {hook.name}</span>
                 </summary>
                 <div className="mt-2 space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-800">
-                  <p className="text-xs text-slate-600 dark:text-slate-400">Give this to the receiver so it can check each request’s signature. Rotating it makes a new one at once; the old one stops verifying.</p>
+                  <p className="text-xs text-slate-600 dark:text-slate-400">
+                    Give this to the receiver so it can check each request’s signature. Rotating it makes a new one at
+                    once; the old one stops verifying.
+                  </p>
                   <div className="flex flex-wrap items-center gap-2">
-                    <code className="break-all rounded bg-slate-100 px-2 py-1 text-xs dark:bg-slate-800" data-testid="webhook-secret">
+                    <code
+                      className="rounded bg-slate-100 px-2 py-1 text-xs break-all dark:bg-slate-800"
+                      data-testid="webhook-secret"
+                    >
                       {hook.secret}
                     </code>
                     <CopyButton text={hook.secret} label={`the secret of ${hook.name}`} />
@@ -117,19 +138,36 @@ export function WebhooksSection({ projectId, webhooks, deliveries, now }: { proj
 }
 
 function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date }) {
-  if (deliveries.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing sent yet. The next phase change, decision, trigger or rollback shows up here.</p>;
+  if (deliveries.length === 0)
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Nothing sent yet. The next phase change, decision, trigger or rollback shows up here.
+      </p>
+    );
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">The latest {deliveries.length} deliveries, newest first</caption>
         <thead className="text-xs text-slate-600 dark:text-slate-400">
           <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">Event</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Plan</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Status</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Attempts</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Last answer</th>
-            <th scope="col" className="py-2 font-medium">When</th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Event
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Plan
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Status
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Attempts
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Last answer
+            </th>
+            <th scope="col" className="py-2 font-medium">
+              When
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
@@ -152,7 +190,9 @@ function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date
                   {d.lastStatusCode !== null ? <div className="tabular-nums">HTTP {d.lastStatusCode}</div> : null}
                   {d.lastError ? <div className="break-words text-red-800 dark:text-red-300">{d.lastError}</div> : null}
                   {d.lastResponseExcerpt ? <AnswerExcerpt text={d.lastResponseExcerpt} /> : null}
-                  {d.lastStatusCode === null && !d.lastError ? <span className="text-slate-500">Not tried yet</span> : null}
+                  {d.lastStatusCode === null && !d.lastError ? (
+                    <span className="text-slate-500">Not tried yet</span>
+                  ) : null}
                 </td>
                 <td className="py-2 text-xs">
                   <div>
@@ -170,7 +210,11 @@ function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date
                   ) : null}
                   {d.status === "failed" ? (
                     <div className="mt-1">
-                      <SendButton kind="retry" id={d.id} name={`the ${eventLabel(d.event)} delivery to ${d.webhookName}`} />
+                      <SendButton
+                        kind="retry"
+                        id={d.id}
+                        name={`the ${eventLabel(d.event)} delivery to ${d.webhookName}`}
+                      />
                     </div>
                   ) : null}
                 </td>

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { checklistKind, itemState, projectRole, validationWindow } from "./enums";
 import { users } from "./identity";
 import { phases, plans } from "./plans";
@@ -19,7 +30,10 @@ export const checklists = pgTable(
     title: text("title").notNull(),
     // Post-deployment validation: immediate 0–30 min, short-term 30 min–4 h, long-term 4–24 h.
     window: validationWindow("window"),
-    requiredSignoffRoles: projectRole("required_signoff_roles").array().notNull().default(sql`'{}'::project_role[]`),
+    requiredSignoffRoles: projectRole("required_signoff_roles")
+      .array()
+      .notNull()
+      .default(sql`'{}'::project_role[]`),
     position: integer("position").notNull().default(0),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
@@ -83,7 +97,9 @@ export const signOffs = pgTable(
   (t) => [
     index("sign_offs_checklist_idx").on(t.checklistId),
     // One live sign-off per role and list: two approvers signing at once cannot both count.
-    uniqueIndex("sign_offs_one_live_per_role_idx").on(t.checklistId, t.role).where(sql`${t.voidedAt} is null`),
+    uniqueIndex("sign_offs_one_live_per_role_idx")
+      .on(t.checklistId, t.role)
+      .where(sql`${t.voidedAt} is null`),
   ],
 );
 

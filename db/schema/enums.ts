@@ -33,7 +33,12 @@ export const cohort = pgEnum("cohort", ["canary", "baseline"]);
 export const comparison = pgEnum("comparison", ["lt", "lte", "gt", "gte"]);
 // canary_worse: the canary judge finds the canary worse than the baseline (a sequential test or
 // Mann–Whitney, settings in the trigger's `judge`), not a threshold on one cohort's value.
-export const triggerMode = pgEnum("trigger_mode", ["absolute", "relative_to_baseline", "degradation_pct", "canary_worse"]);
+export const triggerMode = pgEnum("trigger_mode", [
+  "absolute",
+  "relative_to_baseline",
+  "degradation_pct",
+  "canary_worse",
+]);
 // canary_not_worse: the phase may advance only when the canary judge says pass.
 export const criterionKind = pgEnum("criterion_kind", ["threshold", "canary_not_worse"]);
 export const triggerAction = pgEnum("trigger_action", ["automatic_rollback", "alert_only"]);

@@ -67,10 +67,16 @@ export const segments = pgTable(
     key: text("key").notNull(),
     name: text("name").notNull(),
     kind: segmentKind("kind").notNull(),
-    userKeys: text("user_keys").array().notNull().default(sql`'{}'::text[]`),
+    userKeys: text("user_keys")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     attribute: text("attribute"),
     operator: segmentOperator("operator"),
-    values: text("values").array().notNull().default(sql`'{}'::text[]`),
+    values: text("values")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [
     unique("segments_project_key_uq").on(t.projectId, t.key),
@@ -94,7 +100,10 @@ export const flagSegmentRules = pgTable(
     position: integer("position").notNull(),
     variant: text("variant").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.flagId, t.segmentId] }), unique("flag_segment_rules_order_uq").on(t.flagId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.flagId, t.segmentId] }),
+    unique("flag_segment_rules_order_uq").on(t.flagId, t.position),
+  ],
 );
 
 export type Flag = typeof flags.$inferSelect;

@@ -13,33 +13,46 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { cohort, comparison, criterionKind, metricDirection, metricSourceKind, triggerAction, triggerMode, triggerState } from "./enums";
+import {
+  cohort,
+  comparison,
+  criterionKind,
+  metricDirection,
+  metricSourceKind,
+  triggerAction,
+  triggerMode,
+  triggerState,
+} from "./enums";
 import { projects } from "./identity";
 import { phases, plans } from "./plans";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 // A Prometheus HTTP API a project's metrics can be polled from.
-export const metricSources = pgTable("metric_sources", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  projectId: uuid("project_id")
-    .notNull()
-    .references(() => projects.id, { onDelete: "cascade" }),
-  name: text("name").notNull(),
-  baseUrl: text("base_url").notNull(),
-  enabled: boolean("enabled").notNull().default(true),
-  // How often the source's queries run (query_range over the time since the last sample).
-  pollIntervalSeconds: integer("poll_interval_seconds").notNull().default(15),
-  lastPolledAt: ts("last_polled_at"),
-  // The last poll's failure in words, cleared by the next success.
-  lastError: text("last_error"),
-  // The start of the last failing answer: a foreign body, shown to administrators only.
-  lastResponseExcerpt: text("last_response_excerpt"),
-  createdAt: ts("created_at").notNull().defaultNow(),
-}, (t) => [
-  unique("metric_sources_project_name_uq").on(t.projectId, t.name),
-  check("metric_sources_interval_range", sql`${t.pollIntervalSeconds} between 5 and 3600`),
-]);
+export const metricSources = pgTable(
+  "metric_sources",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    baseUrl: text("base_url").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    // How often the source's queries run (query_range over the time since the last sample).
+    pollIntervalSeconds: integer("poll_interval_seconds").notNull().default(15),
+    lastPolledAt: ts("last_polled_at"),
+    // The last poll's failure in words, cleared by the next success.
+    lastError: text("last_error"),
+    // The start of the last failing answer: a foreign body, shown to administrators only.
+    lastResponseExcerpt: text("last_response_excerpt"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("metric_sources_project_name_uq").on(t.projectId, t.name),
+    check("metric_sources_interval_range", sql`${t.pollIntervalSeconds} between 5 and 3600`),
+  ],
+);
 
 export const metrics = pgTable(
   "metrics",
@@ -97,8 +110,14 @@ export const samples = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.metricId, t.cohort, t.ts] }),
-    check("samples_value_finite", sql`${t.value} <> 'NaN'::float8 and ${t.value} <> 'Infinity'::float8 and ${t.value} <> '-Infinity'::float8`),
-    check("samples_counts_whole", sql`(${t.numerator} is null) = (${t.denominator} is null) and (${t.denominator} is null or (${t.denominator} > 0 and ${t.numerator} >= 0 and ${t.numerator} <= ${t.denominator}))`),
+    check(
+      "samples_value_finite",
+      sql`${t.value} <> 'NaN'::float8 and ${t.value} <> 'Infinity'::float8 and ${t.value} <> '-Infinity'::float8`,
+    ),
+    check(
+      "samples_counts_whole",
+      sql`(${t.numerator} is null) = (${t.denominator} is null) and (${t.denominator} is null or (${t.denominator} > 0 and ${t.numerator} >= 0 and ${t.numerator} <= ${t.denominator}))`,
+    ),
   ],
 );
 
@@ -153,7 +172,10 @@ export const phaseKpiExtremes = pgTable(
     // When the range was last read in full from the rollups (extensions keep this instant).
     computedAt: ts("computed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.phaseId, t.metricId] }), index("phase_kpi_extremes_metric_idx").on(t.metricId, t.through)],
+  (t) => [
+    primaryKey({ columns: [t.phaseId, t.metricId] }),
+    index("phase_kpi_extremes_metric_idx").on(t.metricId, t.through),
+  ],
 );
 
 export const successCriteria = pgTable(

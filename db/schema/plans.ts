@@ -12,7 +12,16 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { actorKind, decisionKind, downtimeMode, phaseStatus, planStatus, planKind, planStrategy, projectRole } from "./enums";
+import {
+  actorKind,
+  decisionKind,
+  downtimeMode,
+  phaseStatus,
+  planStatus,
+  planKind,
+  planStrategy,
+  projectRole,
+} from "./enums";
 import { projects, users } from "./identity";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -99,7 +108,9 @@ export const phases = pgTable(
       sql`${t.plannedStartAt} is null or ${t.plannedEndAt} is null or ${t.plannedStartAt} <= ${t.plannedEndAt}`,
     ),
     // At most one active phase per plan, whatever the application does.
-    uniqueIndex("phases_one_active_idx").on(t.planId).where(sql`${t.status} = 'active'`),
+    uniqueIndex("phases_one_active_idx")
+      .on(t.planId)
+      .where(sql`${t.status} = 'active'`),
   ],
 );
 
@@ -113,7 +124,10 @@ export const gates = pgTable(
       .unique()
       .references(() => phases.id, { onDelete: "cascade" }),
     requiredApprovals: integer("required_approvals").notNull().default(1),
-    approverRoles: projectRole("approver_roles").array().notNull().default(sql`'{approver}'::project_role[]`),
+    approverRoles: projectRole("approver_roles")
+      .array()
+      .notNull()
+      .default(sql`'{approver}'::project_role[]`),
     requireSuccessCriteria: boolean("require_success_criteria").notNull().default(true),
   },
   (t) => [check("gates_required_approvals_range", sql`${t.requiredApprovals} >= 0 and ${t.requiredApprovals} <= 20`)],
@@ -136,7 +150,9 @@ export const approvals = pgTable(
     voidedAt: ts("voided_at"),
   },
   (t) => [
-    uniqueIndex("approvals_one_live_per_user_idx").on(t.gateId, t.userId).where(sql`${t.voidedAt} is null`),
+    uniqueIndex("approvals_one_live_per_user_idx")
+      .on(t.gateId, t.userId)
+      .where(sql`${t.voidedAt} is null`),
   ],
 );
 

@@ -66,7 +66,14 @@ export interface PhaseSpec {
   requiredApprovals?: number;
   approvals?: { user: Actor; role: ProjectRole; at: Date; spent?: boolean }[];
   checklists?: ChecklistSpec[];
-  criteria?: { metric: string; comparison: Comparison; value: number; sustainedMinutes: number; kind?: CriterionKind; judge?: JudgeSettings }[];
+  criteria?: {
+    metric: string;
+    comparison: Comparison;
+    value: number;
+    sustainedMinutes: number;
+    kind?: CriterionKind;
+    judge?: JudgeSettings;
+  }[];
 }
 
 /** Same shape as a template's metrics. */
@@ -99,7 +106,15 @@ export class PlanBuilder {
    * An audit event of the demo's story. The database stamps every audit row with the time it is
    * written, so the story's own time travels in `after.at`.
    */
-  async audit(actor: Actor | "system", action: string, entityType: string, entityId: string, at: Date, after?: Record<string, unknown>, before?: unknown) {
+  async audit(
+    actor: Actor | "system",
+    action: string,
+    entityType: string,
+    entityId: string,
+    at: Date,
+    after?: Record<string, unknown>,
+    before?: unknown,
+  ) {
     await this.tx.insert(s.auditEvents).values({
       projectId: this.projectId,
       planId: this.planId,
@@ -170,7 +185,13 @@ export class PlanBuilder {
       for (const a of p.approvals ?? []) {
         const [row] = await this.tx
           .insert(s.approvals)
-          .values({ gateId: gate!.id, userId: a.user.id, role: a.role, createdAt: a.at, voidedAt: a.spent ? a.at : null })
+          .values({
+            gateId: gate!.id,
+            userId: a.user.id,
+            role: a.role,
+            createdAt: a.at,
+            voidedAt: a.spent ? a.at : null,
+          })
           .returning({ id: s.approvals.id });
         await this.audit(a.user, "gate.approved", "approval", row!.id, a.at, { phase: p.name, role: a.role });
       }
@@ -228,12 +249,20 @@ export class PlanBuilder {
         })
         .returning({ id: s.checklistItems.id });
       if (settled && item.by && item.at) {
-        await this.audit(item.by, "checklist_item.updated", "checklist_item", row!.id, item.at, {
-          key: item.key,
-          state: item.state,
-          ...(item.evidenceUrl ? { evidenceUrl: item.evidenceUrl } : {}),
-          ...(item.reason ? { reason: item.reason } : {}),
-        }, { key: item.key, state: "open" });
+        await this.audit(
+          item.by,
+          "checklist_item.updated",
+          "checklist_item",
+          row!.id,
+          item.at,
+          {
+            key: item.key,
+            state: item.state,
+            ...(item.evidenceUrl ? { evidenceUrl: item.evidenceUrl } : {}),
+            ...(item.reason ? { reason: item.reason } : {}),
+          },
+          { key: item.key, state: "open" },
+        );
       }
     }
     for (const so of spec.signedBy ?? []) {
@@ -241,7 +270,10 @@ export class PlanBuilder {
         .insert(s.signOffs)
         .values({ checklistId, userId: so.user.id, role: so.role, signedAt: so.at })
         .returning({ id: s.signOffs.id });
-      await this.audit(so.user, "checklist.signed", "sign_off", row!.id, so.at, { checklist: spec.title, role: so.role });
+      await this.audit(so.user, "checklist.signed", "sign_off", row!.id, so.at, {
+        checklist: spec.title,
+        role: so.role,
+      });
     }
     return checklistId;
   }
@@ -317,14 +349,29 @@ export class PlanBuilder {
    * A rate pushed as counts (errors of requests per step), as pipelines send it for the canary
    * judge: the value is their ratio, in percent when `percent`.
    */
-  async countSeries(metric: string, cohort: Cohort, from: Date, to: Date, stepMs: number, percent: boolean, fn: (t: number) => { numerator: number; denominator: number } | null) {
+  async countSeries(
+    metric: string,
+    cohort: Cohort,
+    from: Date,
+    to: Date,
+    stepMs: number,
+    percent: boolean,
+    fn: (t: number) => { numerator: number; denominator: number } | null,
+  ) {
     const metricId = this.metricId(metric);
     let batch: (typeof s.samples.$inferInsert)[] = [];
     for (let t = from.getTime(); t <= to.getTime(); t += stepMs) {
       const counts = fn(t);
       if (!counts || counts.denominator <= 0) continue;
       const numerator = Math.min(counts.numerator, counts.denominator);
-      batch.push({ metricId, cohort, ts: new Date(t), value: Math.round((numerator / counts.denominator) * (percent ? 100 : 1) * 1e6) / 1e6, numerator, denominator: counts.denominator });
+      batch.push({
+        metricId,
+        cohort,
+        ts: new Date(t),
+        value: Math.round((numerator / counts.denominator) * (percent ? 100 : 1) * 1e6) / 1e6,
+        numerator,
+        denominator: counts.denominator,
+      });
       if (batch.length === 2000) {
         await this.tx.insert(s.samples).values(batch);
         batch = [];

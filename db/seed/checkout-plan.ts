@@ -32,27 +32,91 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
     })
     .returning({ id: s.plans.id });
   const b = new PlanBuilder(tx, projects.checkout, plan!.id);
-  await b.audit(rina, "plan.created", "plan", plan!.id, new Date(t0.getTime() - 4 * DAY), { template: "staged-rollout" });
+  await b.audit(rina, "plan.created", "plan", plan!.id, new Date(t0.getTime() - 4 * DAY), {
+    template: "staged-rollout",
+  });
 
   await b.metrics([
-    { key: "error_rate", label: "Error rate", unit: "%", direction: "lower_is_better", target: 1, alert: 2, critical: 5 },
-    { key: "p95_latency", label: "Response time p95", unit: "ms", direction: "lower_is_better", target: 450, alert: 600, critical: 900 },
-    { key: "availability", label: "Availability", unit: "%", direction: "higher_is_better", target: 99.9, alert: 99.5, critical: 99 },
-    { key: "conversion", label: "Checkout conversion", unit: "%", direction: "higher_is_better", target: 3.2, alert: 2.8, critical: 2.4 },
+    {
+      key: "error_rate",
+      label: "Error rate",
+      unit: "%",
+      direction: "lower_is_better",
+      target: 1,
+      alert: 2,
+      critical: 5,
+    },
+    {
+      key: "p95_latency",
+      label: "Response time p95",
+      unit: "ms",
+      direction: "lower_is_better",
+      target: 450,
+      alert: 600,
+      critical: 900,
+    },
+    {
+      key: "availability",
+      label: "Availability",
+      unit: "%",
+      direction: "higher_is_better",
+      target: 99.9,
+      alert: 99.5,
+      critical: 99,
+    },
+    {
+      key: "conversion",
+      label: "Checkout conversion",
+      unit: "%",
+      direction: "higher_is_better",
+      target: 3.2,
+      alert: 2.8,
+      critical: 2.4,
+    },
   ]);
 
-  const done = (by: Actor, at: Date, evidenceUrl?: string) => ({ state: "done" as const, by, at, ...(evidenceUrl ? { evidenceUrl } : {}) });
+  const done = (by: Actor, at: Date, evidenceUrl?: string) => ({
+    state: "done" as const,
+    by,
+    at,
+    ...(evidenceUrl ? { evidenceUrl } : {}),
+  });
   await b.checklist(
     {
       kind: "pre_deployment",
       title: "Pre-deployment",
       signoffRoles: ["approver"],
       items: [
-        { key: "tests-passing", text: "All tests passing", assigneeRole: "engineer", ...done(eko, new Date(t0.getTime() - 6 * HOUR), "https://ci.example.com/checkout/runs/8812") },
-        { key: "flag-wired", text: "checkout.one-page flag wired with the old flow as default", assigneeRole: "engineer", ...done(eko, new Date(t0.getTime() - 5 * HOUR)) },
-        { key: "monitoring-ready", text: "Monitoring and alerts ready before deploy", assigneeRole: "engineer", ...done(sam, new Date(t0.getTime() - 4 * HOUR), "https://grafana.example.com/d/checkout") },
-        { key: "rollback-tested", text: "Rollback plan tested (flag off in under 1 minute)", assigneeRole: "engineer", ...done(sam, new Date(t0.getTime() - 3 * HOUR)) },
-        { key: "support-briefed", text: "Support team briefed on the new flow", assigneeRole: "release_manager", ...done(rina, new Date(t0.getTime() - 2 * HOUR)) },
+        {
+          key: "tests-passing",
+          text: "All tests passing",
+          assigneeRole: "engineer",
+          ...done(eko, new Date(t0.getTime() - 6 * HOUR), "https://ci.example.com/checkout/runs/8812"),
+        },
+        {
+          key: "flag-wired",
+          text: "checkout.one-page flag wired with the old flow as default",
+          assigneeRole: "engineer",
+          ...done(eko, new Date(t0.getTime() - 5 * HOUR)),
+        },
+        {
+          key: "monitoring-ready",
+          text: "Monitoring and alerts ready before deploy",
+          assigneeRole: "engineer",
+          ...done(sam, new Date(t0.getTime() - 4 * HOUR), "https://grafana.example.com/d/checkout"),
+        },
+        {
+          key: "rollback-tested",
+          text: "Rollback plan tested (flag off in under 1 minute)",
+          assigneeRole: "engineer",
+          ...done(sam, new Date(t0.getTime() - 3 * HOUR)),
+        },
+        {
+          key: "support-briefed",
+          text: "Support team briefed on the new flow",
+          assigneeRole: "release_manager",
+          ...done(rina, new Date(t0.getTime() - 2 * HOUR)),
+        },
       ],
       signedBy: [{ user: adi, role: "approver", at: new Date(t0.getTime() - HOUR) }],
     },
@@ -79,11 +143,40 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
           title: "Internal go/no-go",
           signoffRoles: ["approver"],
           items: [
-            { key: "critical-paths", text: "All critical paths tested", assigneeRole: "engineer", ...done(eko, new Date(t0.getTime() + 20 * HOUR)) },
-            { key: "no-p0", text: "No P0 bugs open", assigneeRole: "engineer", ...done(eko, new Date(t0.getTime() + 30 * HOUR)) },
-            { key: "monitoring-confirmed", text: "Monitoring confirmed working", assigneeRole: "engineer", ...done(sam, new Date(t0.getTime() + 26 * HOUR)) },
-            { key: "rollback-tested", text: "Rollback tested", assigneeRole: "engineer", ...done(sam, new Date(t0.getTime() + 27 * HOUR)) },
-            { key: "stakeholder-approved", text: "Client stakeholder approved", required: false, assigneeRole: "release_manager", state: "not_applicable", reason: "Internal product, no client stakeholder", by: rina, at: new Date(t0.getTime() + 28 * HOUR) },
+            {
+              key: "critical-paths",
+              text: "All critical paths tested",
+              assigneeRole: "engineer",
+              ...done(eko, new Date(t0.getTime() + 20 * HOUR)),
+            },
+            {
+              key: "no-p0",
+              text: "No P0 bugs open",
+              assigneeRole: "engineer",
+              ...done(eko, new Date(t0.getTime() + 30 * HOUR)),
+            },
+            {
+              key: "monitoring-confirmed",
+              text: "Monitoring confirmed working",
+              assigneeRole: "engineer",
+              ...done(sam, new Date(t0.getTime() + 26 * HOUR)),
+            },
+            {
+              key: "rollback-tested",
+              text: "Rollback tested",
+              assigneeRole: "engineer",
+              ...done(sam, new Date(t0.getTime() + 27 * HOUR)),
+            },
+            {
+              key: "stakeholder-approved",
+              text: "Client stakeholder approved",
+              required: false,
+              assigneeRole: "release_manager",
+              state: "not_applicable",
+              reason: "Internal product, no client stakeholder",
+              by: rina,
+              at: new Date(t0.getTime() + 28 * HOUR),
+            },
           ],
           signedBy: [{ user: adi, role: "approver", at: new Date(internalEnd.getTime() - 10 * MIN) }],
         },
@@ -104,7 +197,14 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
       criteria: [
         { metric: "error_rate", comparison: "lt", value: 1, sustainedMinutes: 3 * 24 * 60 },
         // The canary judge on errors of requests since the Pilot started: passes once sure the canary is not worse.
-        { metric: "error_rate", kind: "canary_not_worse", comparison: "lt", value: 1 + ERROR_JUDGE.tolerance, sustainedMinutes: 0, judge: ERROR_JUDGE },
+        {
+          metric: "error_rate",
+          kind: "canary_not_worse",
+          comparison: "lt",
+          value: 1 + ERROR_JUDGE.tolerance,
+          sustainedMinutes: 0,
+          judge: ERROR_JUDGE,
+        },
         { metric: "p95_latency", comparison: "lt", value: 600, sustainedMinutes: 60 },
         { metric: "availability", comparison: "gte", value: 99.9, sustainedMinutes: 24 * 60 },
       ],
@@ -114,11 +214,33 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
           title: "Pilot go/no-go",
           signoffRoles: ["approver", "release_manager"],
           items: [
-            { key: "error-rate-under-1", text: "Error rate < 1% for the whole pilot", assigneeRole: "engineer", ...done(eko, new Date(now.getTime() - 5 * HOUR)) },
-            { key: "no-critical-bugs", text: "No critical bugs reported", assigneeRole: "engineer", ...done(eko, new Date(now.getTime() - 4 * HOUR)) },
+            {
+              key: "error-rate-under-1",
+              text: "Error rate < 1% for the whole pilot",
+              assigneeRole: "engineer",
+              ...done(eko, new Date(now.getTime() - 5 * HOUR)),
+            },
+            {
+              key: "no-critical-bugs",
+              text: "No critical bugs reported",
+              assigneeRole: "engineer",
+              ...done(eko, new Date(now.getTime() - 4 * HOUR)),
+            },
             { key: "nps-above-7", text: "Positive user feedback (NPS > 7)", assigneeRole: "release_manager" },
-            { key: "performance-sla", text: "Performance within SLA", assigneeRole: "engineer", state: "blocked", reason: "p95 above 600 ms since this morning; investigating the payment-sheet bundle", by: sam, at: new Date(now.getTime() - 90 * MIN) },
-            { key: "support-load", text: "Support load manageable (< 5 tickets a day)", assigneeRole: "release_manager" },
+            {
+              key: "performance-sla",
+              text: "Performance within SLA",
+              assigneeRole: "engineer",
+              state: "blocked",
+              reason: "p95 above 600 ms since this morning; investigating the payment-sheet bundle",
+              by: sam,
+              at: new Date(now.getTime() - 90 * MIN),
+            },
+            {
+              key: "support-load",
+              text: "Support load manageable (< 5 tickets a day)",
+              assigneeRole: "release_manager",
+            },
           ],
         },
         {
@@ -126,8 +248,18 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
           window: "immediate",
           title: "Pilot validation: immediate",
           items: [
-            { key: "health-checks", text: "Health checks responding", assigneeRole: "engineer", ...done(eko, new Date(pilotStart.getTime() + 10 * MIN)) },
-            { key: "smoke-test", text: "Smoke test of the key flows (card, e-wallet, bank transfer)", assigneeRole: "engineer", ...done(eko, new Date(pilotStart.getTime() + 25 * MIN), "https://ci.example.com/checkout/smoke/412") },
+            {
+              key: "health-checks",
+              text: "Health checks responding",
+              assigneeRole: "engineer",
+              ...done(eko, new Date(pilotStart.getTime() + 10 * MIN)),
+            },
+            {
+              key: "smoke-test",
+              text: "Smoke test of the key flows (card, e-wallet, bank transfer)",
+              assigneeRole: "engineer",
+              ...done(eko, new Date(pilotStart.getTime() + 25 * MIN), "https://ci.example.com/checkout/smoke/412"),
+            },
           ],
         },
         {
@@ -135,8 +267,18 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
           window: "short_term",
           title: "Pilot validation: short-term",
           items: [
-            { key: "error-rate-normal", text: "Error rate normal against baseline", assigneeRole: "engineer", ...done(sam, new Date(pilotStart.getTime() + 2 * HOUR)) },
-            { key: "no-ticket-rise", text: "No rise in support tickets", assigneeRole: "release_manager", ...done(rina, new Date(pilotStart.getTime() + 3 * HOUR)) },
+            {
+              key: "error-rate-normal",
+              text: "Error rate normal against baseline",
+              assigneeRole: "engineer",
+              ...done(sam, new Date(pilotStart.getTime() + 2 * HOUR)),
+            },
+            {
+              key: "no-ticket-rise",
+              text: "No rise in support tickets",
+              assigneeRole: "release_manager",
+              ...done(rina, new Date(pilotStart.getTime() + 3 * HOUR)),
+            },
           ],
         },
         {
@@ -144,7 +286,12 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
           window: "long_term",
           title: "Pilot validation: long-term",
           items: [
-            { key: "conversion-steady", text: "Conversion steady or better than baseline", assigneeRole: "release_manager", ...done(rina, new Date(pilotStart.getTime() + 20 * HOUR)) },
+            {
+              key: "conversion-steady",
+              text: "Conversion steady or better than baseline",
+              assigneeRole: "release_manager",
+              ...done(rina, new Date(pilotStart.getTime() + 20 * HOUR)),
+            },
             { key: "no-memory-growth", text: "No memory growth on checkout pods", assigneeRole: "engineer" },
           ],
         },
@@ -173,9 +320,22 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
     },
   ]);
 
-  await b.decision({ phase: "Internal", kind: "go", rationale: "All critical paths pass, no P0 open; Adi approved. Advancing to Pilot at 10%.", by: rina, at: pilotStart, planVersion: 3 });
+  await b.decision({
+    phase: "Internal",
+    kind: "go",
+    rationale: "All critical paths pass, no P0 open; Adi approved. Advancing to Pilot at 10%.",
+    by: rina,
+    at: pilotStart,
+    planVersion: 3,
+  });
   await b.triggers([
-    { metric: "error_rate", description: "Error rate > 5% for 5 min", value: 5, durationMinutes: 5, action: "automatic_rollback" },
+    {
+      metric: "error_rate",
+      description: "Error rate > 5% for 5 min",
+      value: 5,
+      durationMinutes: 5,
+      action: "automatic_rollback",
+    },
     {
       metric: "error_rate",
       description: "Error rate worse on the canary than the baseline (canary judge)",
@@ -186,9 +346,30 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
       action: "automatic_rollback",
       judge: ERROR_JUDGE,
     },
-    { metric: "p95_latency", description: "p95 > 2× baseline for 10 min", mode: "relative_to_baseline", value: 2, durationMinutes: 10, action: "automatic_rollback" },
-    { metric: "availability", description: "Availability < 99% for 5 min", comparison: "lt", value: 99, durationMinutes: 5, action: "alert_only" },
-    { metric: "conversion", description: "Conversion degradation > 50% against baseline", mode: "degradation_pct", value: 50, durationMinutes: 30, action: "alert_only" },
+    {
+      metric: "p95_latency",
+      description: "p95 > 2× baseline for 10 min",
+      mode: "relative_to_baseline",
+      value: 2,
+      durationMinutes: 10,
+      action: "automatic_rollback",
+    },
+    {
+      metric: "availability",
+      description: "Availability < 99% for 5 min",
+      comparison: "lt",
+      value: 99,
+      durationMinutes: 5,
+      action: "alert_only",
+    },
+    {
+      metric: "conversion",
+      description: "Conversion degradation > 50% against baseline",
+      mode: "degradation_pct",
+      value: 50,
+      durationMinutes: 30,
+      action: "alert_only",
+    },
   ]);
 
   // Five days of KPIs every 5 minutes; p95 creeps past its alert threshold in the last hours.
@@ -204,7 +385,10 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
   const counts = (share: number) => (t: number) => {
     const denominator = Math.round(traffic(t) * share);
     const expected = (denominator * errorShare(t)) / 100;
-    return { numerator: Math.max(0, Math.round(expected + Math.sqrt(expected) * (rand() + rand() + rand() - 1.5) * 2)), denominator };
+    return {
+      numerator: Math.max(0, Math.round(expected + Math.sqrt(expected) * (rand() + rand() + rand() - 1.5) * 2)),
+      denominator,
+    };
   };
   await b.countSeries("error_rate", "canary", pilotStart, now, step, true, counts(0.1));
   await b.countSeries("error_rate", "baseline", pilotStart, now, step, true, counts(0.9));
@@ -235,11 +419,25 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
   await b.audit(rina, "flag.created", "flag", flag!.id, new Date(t0.getTime() - 3 * DAY), { key: "checkout.one-page" });
   const [internal] = await tx
     .insert(s.segments)
-    .values({ projectId: projects.checkout, key: "internal-team", name: "Internal team", kind: "user_list", userKeys: ["rina", "eko", "sam", "adi"] })
+    .values({
+      projectId: projects.checkout,
+      key: "internal-team",
+      name: "Internal team",
+      kind: "user_list",
+      userKeys: ["rina", "eko", "sam", "adi"],
+    })
     .returning({ id: s.segments.id });
   const [region] = await tx
     .insert(s.segments)
-    .values({ projectId: projects.checkout, key: "outside-pilot-regions", name: "Outside pilot regions", kind: "attribute_rule", attribute: "region", operator: "not_in", values: ["Jakarta", "Surabaya"] })
+    .values({
+      projectId: projects.checkout,
+      key: "outside-pilot-regions",
+      name: "Outside pilot regions",
+      kind: "attribute_rule",
+      attribute: "region",
+      operator: "not_in",
+      values: ["Jakarta", "Surabaya"],
+    })
     .returning({ id: s.segments.id });
   await tx.insert(s.flagSegmentRules).values([
     { flagId: flag!.id, segmentId: internal!.id, position: 0, variant: "on" },
@@ -247,14 +445,64 @@ export async function seedCheckoutPilot(ctx: DemoContext) {
   ]);
 
   await tx.insert(s.risks).values([
-    { planId: plan!.id, description: "Payment sheet slows first paint on low-end Android", likelihood: "medium", impact: "high", mitigation: "Lazy-load wallet SDKs; watch p95 and conversion per device", ownerLabel: "Sam Santoso", ownerId: sam.id },
-    { planId: plan!.id, description: "Double charge on retry after timeout", likelihood: "low", impact: "high", mitigation: "Idempotency keys on every payment call; reconciliation job hourly", ownerLabel: "Eko Prasetyo", ownerId: eko.id, status: "mitigated" },
-    { planId: plan!.id, description: "Support unfamiliar with the new flow", likelihood: "medium", impact: "low", mitigation: "Briefing and macro replies before Pilot", ownerLabel: "Rina Wijaya", ownerId: rina.id, status: "mitigated" },
+    {
+      planId: plan!.id,
+      description: "Payment sheet slows first paint on low-end Android",
+      likelihood: "medium",
+      impact: "high",
+      mitigation: "Lazy-load wallet SDKs; watch p95 and conversion per device",
+      ownerLabel: "Sam Santoso",
+      ownerId: sam.id,
+    },
+    {
+      planId: plan!.id,
+      description: "Double charge on retry after timeout",
+      likelihood: "low",
+      impact: "high",
+      mitigation: "Idempotency keys on every payment call; reconciliation job hourly",
+      ownerLabel: "Eko Prasetyo",
+      ownerId: eko.id,
+      status: "mitigated",
+    },
+    {
+      planId: plan!.id,
+      description: "Support unfamiliar with the new flow",
+      likelihood: "medium",
+      impact: "low",
+      mitigation: "Briefing and macro replies before Pilot",
+      ownerLabel: "Rina Wijaya",
+      ownerId: rina.id,
+      status: "mitigated",
+    },
   ]);
   await tx.insert(s.commsEntries).values([
-    { planId: plan!.id, position: 0, event: "Phase advanced", timing: "At each go decision", channel: "#checkout-releases", audience: "Engineering and support", template: "{plan} is now in {phase} ({traffic}% of shoppers). Next check: {eta}." },
-    { planId: plan!.id, position: 1, event: "Rollback", timing: "Immediately", channel: "#incidents", audience: "On-call, support leads", template: "{plan} rolled back from {phase}: {reason}. Traffic is back on the old checkout." },
-    { planId: plan!.id, position: 2, event: "GA announcement", timing: "GA + 1 day", channel: "Email", audience: "All staff", template: "The one-page checkout ({plan}) is live for everyone." },
+    {
+      planId: plan!.id,
+      position: 0,
+      event: "Phase advanced",
+      timing: "At each go decision",
+      channel: "#checkout-releases",
+      audience: "Engineering and support",
+      template: "{plan} is now in {phase} ({traffic}% of shoppers). Next check: {eta}.",
+    },
+    {
+      planId: plan!.id,
+      position: 1,
+      event: "Rollback",
+      timing: "Immediately",
+      channel: "#incidents",
+      audience: "On-call, support leads",
+      template: "{plan} rolled back from {phase}: {reason}. Traffic is back on the old checkout.",
+    },
+    {
+      planId: plan!.id,
+      position: 2,
+      event: "GA announcement",
+      timing: "GA + 1 day",
+      channel: "Email",
+      audience: "All staff",
+      template: "The one-page checkout ({plan}) is live for everyone.",
+    },
   ]);
   await tx.insert(s.escalationLevels).values([
     { planId: plan!.id, level: 1, who: "Automated rollback", afterMinutes: 0 },

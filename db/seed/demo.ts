@@ -20,7 +20,14 @@ export interface DemoUser {
 
 // Every role of SPEC section 1 is held by someone; Sam holds two roles in one project.
 export const DEMO_USERS: DemoUser[] = [
-  { key: "amelia", email: "admin@phasegate.local", name: "Amelia Hartono", isAdmin: true, roles: {}, description: "global admin" },
+  {
+    key: "amelia",
+    email: "admin@phasegate.local",
+    name: "Amelia Hartono",
+    isAdmin: true,
+    roles: {},
+    description: "global admin",
+  },
   {
     key: "rina",
     email: "rina@phasegate.local",
@@ -59,7 +66,12 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 const DEMO_PROJECTS = [
-  { key: "checkout", slug: "checkout", name: "Checkout", description: "Web and app checkout, payments and saved cards" },
+  {
+    key: "checkout",
+    slug: "checkout",
+    name: "Checkout",
+    description: "Web and app checkout, payments and saved cards",
+  },
   { key: "search", slug: "search-api", name: "Search API", description: "Product search backend and indexing" },
   { key: "mobile", slug: "mobile-app", name: "Mobile App", description: "iOS and Android shopping app" },
 ] as const;
@@ -106,7 +118,12 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
     for (const p of DEMO_PROJECTS) {
       const [row] = await tx
         .insert(s.projects)
-        .values({ slug: p.slug, name: p.name, description: p.description, createdAt: new Date(now.getTime() - 60 * 86400_000) })
+        .values({
+          slug: p.slug,
+          name: p.name,
+          description: p.description,
+          createdAt: new Date(now.getTime() - 60 * 86400_000),
+        })
         .returning({ id: s.projects.id });
       projects[p.key] = row!.id;
     }
@@ -114,11 +131,18 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
     for (const u of DEMO_USERS) {
       const [row] = await tx
         .insert(s.users)
-        .values({ email: u.email, name: u.name, isAdmin: u.isAdmin ?? false, passwordHash, createdAt: new Date(now.getTime() - 60 * 86400_000) })
+        .values({
+          email: u.email,
+          name: u.name,
+          isAdmin: u.isAdmin ?? false,
+          passwordHash,
+          createdAt: new Date(now.getTime() - 60 * 86400_000),
+        })
         .returning({ id: s.users.id });
       users[u.key] = { id: row!.id, name: u.name };
       for (const [project, roles] of Object.entries(u.roles) as [keyof DemoContext["projects"], ProjectRole[]][]) {
-        for (const role of roles) await tx.insert(s.memberships).values({ projectId: projects[project], userId: row!.id, role });
+        for (const role of roles)
+          await tx.insert(s.memberships).values({ projectId: projects[project], userId: row!.id, role });
       }
     }
 

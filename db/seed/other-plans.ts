@@ -28,10 +28,28 @@ export async function seedSearchCompleted(ctx: DemoContext) {
     })
     .returning({ id: s.plans.id });
   const b = new PlanBuilder(tx, projects.search, plan!.id);
-  await b.audit(rina, "plan.created", "plan", plan!.id, new Date(t0.getTime() - 5 * DAY), { template: "backend-migration" });
+  await b.audit(rina, "plan.created", "plan", plan!.id, new Date(t0.getTime() - 5 * DAY), {
+    template: "backend-migration",
+  });
   await b.metrics([
-    { key: "error_rate", label: "Error rate", unit: "%", direction: "lower_is_better", target: 1, alert: 2, critical: 5 },
-    { key: "response_time", label: "Response time p95", unit: "ms", direction: "lower_is_better", target: 500, alert: 800, critical: 1500 },
+    {
+      key: "error_rate",
+      label: "Error rate",
+      unit: "%",
+      direction: "lower_is_better",
+      target: 1,
+      alert: 2,
+      critical: 5,
+    },
+    {
+      key: "response_time",
+      label: "Response time p95",
+      unit: "ms",
+      direction: "lower_is_better",
+      target: 500,
+      alert: 800,
+      critical: 1500,
+    },
   ]);
   const stages: [string, string, number, number][] = [
     ["Staging", "Staging environment only", 0, 2],
@@ -60,8 +78,22 @@ export async function seedSearchCompleted(ctx: DemoContext) {
           title: `${name} go/no-go`,
           signoffRoles: ["approver" as const],
           items: [
-            { key: "services-healthy", text: "All services healthy", assigneeRole: "engineer" as const, state: "done" as const, by: eko, at: new Date(at - 3 * HOUR) },
-            { key: "no-critical-errors", text: "No critical errors", assigneeRole: "engineer" as const, state: "done" as const, by: eko, at: new Date(at - 2 * HOUR) },
+            {
+              key: "services-healthy",
+              text: "All services healthy",
+              assigneeRole: "engineer" as const,
+              state: "done" as const,
+              by: eko,
+              at: new Date(at - 3 * HOUR),
+            },
+            {
+              key: "no-critical-errors",
+              text: "No critical errors",
+              assigneeRole: "engineer" as const,
+              state: "done" as const,
+              by: eko,
+              at: new Date(at - 2 * HOUR),
+            },
           ],
           signedBy: [{ user: adi, role: "approver" as const, at: new Date(at - 90 * MIN) }],
         },
@@ -73,15 +105,31 @@ export async function seedSearchCompleted(ctx: DemoContext) {
     await b.decision({
       phase: spec.name,
       kind: "go",
-      rationale: i === specs.length - 1 ? "GA stable for 72 h; closing the rollout." : `${spec.name} met its criteria; advancing.`,
+      rationale:
+        i === specs.length - 1
+          ? "GA stable for 72 h; closing the rollout."
+          : `${spec.name} met its criteria; advancing.`,
       by: rina,
       at: spec.actualEnd,
       planVersion: 2 + i * 2,
     });
   }
   await b.triggers([
-    { metric: "error_rate", description: "Error rate > 5%", value: 5, durationMinutes: 5, action: "automatic_rollback" },
-    { metric: "response_time", description: "Performance degradation > 50%", mode: "degradation_pct", value: 50, durationMinutes: 15, action: "automatic_rollback" },
+    {
+      metric: "error_rate",
+      description: "Error rate > 5%",
+      value: 5,
+      durationMinutes: 5,
+      action: "automatic_rollback",
+    },
+    {
+      metric: "response_time",
+      description: "Performance degradation > 50%",
+      mode: "degradation_pct",
+      value: 50,
+      durationMinutes: 15,
+      action: "automatic_rollback",
+    },
     { metric: null, description: "Critical data loss", value: 0, durationMinutes: 0, action: "alert_only" },
   ]);
   const rand = prng(3000);
@@ -92,7 +140,7 @@ export async function seedSearchCompleted(ctx: DemoContext) {
   // Kind, action, reversible, expected minutes, minutes it took (the backfill ran over), and when
   // it started: the schema in Staging, the code as Internal began, the backfill as Beta began,
   // the cleanup once GA had held for a day.
-  const steps: [typeof s.migrationSteps.$inferInsert["kind"], string, boolean, number, number, number][] = [
+  const steps: [(typeof s.migrationSteps.$inferInsert)["kind"], string, boolean, number, number, number][] = [
     ["schema", "Add search_documents table and indexes", true, 20, 18, 2 * HOUR],
     ["code", "Deploy API v3 reading and writing both stores", true, 15, 22, 2 * DAY + 2 * HOUR],
     ["backfill", "Backfill search_documents from the legacy index", true, 240, 275, 7 * DAY + 3 * HOUR],
@@ -119,7 +167,16 @@ export async function seedSearchCompleted(ctx: DemoContext) {
     })),
   );
   await tx.insert(s.risks).values([
-    { planId: plan!.id, description: "Backfill overloads the primary database", likelihood: "medium", impact: "high", mitigation: "Throttle to 500 rows/s; run off-peak", ownerLabel: "Eko Prasetyo", ownerId: eko.id, status: "closed" },
+    {
+      planId: plan!.id,
+      description: "Backfill overloads the primary database",
+      likelihood: "medium",
+      impact: "high",
+      mitigation: "Throttle to 500 rows/s; run off-peak",
+      ownerLabel: "Eko Prasetyo",
+      ownerId: eko.id,
+      status: "closed",
+    },
   ]);
   return plan!.id;
 }
@@ -152,20 +209,89 @@ export async function seedMobileRolledBack(ctx: DemoContext) {
   const b = new PlanBuilder(tx, projects.mobile, plan!.id);
   await b.audit(rina, "plan.created", "plan", plan!.id, new Date(t0.getTime() - 2 * DAY), { template: "canary" });
   await b.metrics([
-    { key: "error_rate", label: "Notification send errors", unit: "%", direction: "lower_is_better", target: 1, alert: 2, critical: 5 },
-    { key: "p95_latency", label: "Send latency p95", unit: "ms", direction: "lower_is_better", target: 800, alert: 1200, critical: 2000 },
+    {
+      key: "error_rate",
+      label: "Notification send errors",
+      unit: "%",
+      direction: "lower_is_better",
+      target: 1,
+      alert: 2,
+      critical: 5,
+    },
+    {
+      key: "p95_latency",
+      label: "Send latency p95",
+      unit: "ms",
+      direction: "lower_is_better",
+      target: 800,
+      alert: 1200,
+      critical: 2000,
+    },
   ]);
   const p25Start = new Date(t0.getTime() + 2 * DAY);
   await b.phases([
-    { name: "Canary 5%", audience: "5% of devices", traffic: 5, status: "passed", plannedStart: t0, plannedEnd: p25Start, actualStart: t0, actualEnd: p25Start, approvals: [{ user: adi, role: "approver", at: new Date(p25Start.getTime() - HOUR), spent: true }] },
-    { name: "Canary 25%", audience: "25% of devices", traffic: 25, status: "rolled_back", plannedStart: p25Start, plannedEnd: new Date(p25Start.getTime() + 2 * DAY), actualStart: p25Start, actualEnd: new Date(detected.getTime() + 90 * 1000) },
-    { name: "Canary 75%", audience: "75% of devices", traffic: 75, status: "pending", plannedStart: new Date(p25Start.getTime() + 2 * DAY), plannedEnd: new Date(p25Start.getTime() + 4 * DAY) },
-    { name: "Full rollout", audience: "All devices", traffic: 100, status: "pending", plannedStart: new Date(p25Start.getTime() + 4 * DAY), plannedEnd: new Date(now.getTime() + 2 * DAY) },
+    {
+      name: "Canary 5%",
+      audience: "5% of devices",
+      traffic: 5,
+      status: "passed",
+      plannedStart: t0,
+      plannedEnd: p25Start,
+      actualStart: t0,
+      actualEnd: p25Start,
+      approvals: [{ user: adi, role: "approver", at: new Date(p25Start.getTime() - HOUR), spent: true }],
+    },
+    {
+      name: "Canary 25%",
+      audience: "25% of devices",
+      traffic: 25,
+      status: "rolled_back",
+      plannedStart: p25Start,
+      plannedEnd: new Date(p25Start.getTime() + 2 * DAY),
+      actualStart: p25Start,
+      actualEnd: new Date(detected.getTime() + 90 * 1000),
+    },
+    {
+      name: "Canary 75%",
+      audience: "75% of devices",
+      traffic: 75,
+      status: "pending",
+      plannedStart: new Date(p25Start.getTime() + 2 * DAY),
+      plannedEnd: new Date(p25Start.getTime() + 4 * DAY),
+    },
+    {
+      name: "Full rollout",
+      audience: "All devices",
+      traffic: 100,
+      status: "pending",
+      plannedStart: new Date(p25Start.getTime() + 4 * DAY),
+      plannedEnd: new Date(now.getTime() + 2 * DAY),
+    },
   ]);
-  await b.decision({ phase: "Canary 5%", kind: "go", rationale: "5% stable for 48 h.", by: rina, at: p25Start, planVersion: 3 });
+  await b.decision({
+    phase: "Canary 5%",
+    kind: "go",
+    rationale: "5% stable for 48 h.",
+    by: rina,
+    at: p25Start,
+    planVersion: 3,
+  });
   await b.triggers([
-    { metric: "error_rate", description: "Send errors > 5% for 5 min", value: 5, durationMinutes: 5, action: "automatic_rollback" },
-    { metric: "p95_latency", description: "p95 > 2× baseline for 10 min", mode: "relative_to_baseline", value: 2, durationMinutes: 10, action: "automatic_rollback" },
+    {
+      metric: "error_rate",
+      description: "Send errors > 5% for 5 min",
+      value: 5,
+      durationMinutes: 5,
+      action: "automatic_rollback",
+    },
+    {
+      metric: "p95_latency",
+      description: "p95 > 2× baseline for 10 min",
+      mode: "relative_to_baseline",
+      value: 2,
+      durationMinutes: 10,
+      action: "automatic_rollback",
+    },
   ]);
   const decisionId = await b.decision({
     phase: "Canary 25%",
@@ -194,16 +320,40 @@ export async function seedMobileRolledBack(ctx: DemoContext) {
         "Root cause: APNs HTTP/2 connection pool capped at 4 per pod. Fix: pool of 32 with back-pressure; load test at 50% before the next attempt.",
     })
     .returning({ id: s.incidents.id });
-  await b.audit("system", "incident.opened", "incident", incident!.id, detected, { origin: "automatic", trigger: "Send errors > 5% for 5 min" });
+  await b.audit("system", "incident.opened", "incident", incident!.id, detected, {
+    origin: "automatic",
+    trigger: "Send errors > 5% for 5 min",
+  });
   await b.checklist(
     {
       kind: "post_rollback",
       title: "Post-rollback",
       signoffRoles: ["release_manager"],
       items: [
-        { key: "traffic-zero", text: "Traffic back to the previous service", assigneeRole: "engineer", state: "done", by: eko, at: new Date(detected.getTime() + 3 * MIN) },
-        { key: "users-notified", text: "Affected users and support notified", assigneeRole: "release_manager", state: "done", by: rina, at: new Date(detected.getTime() + 30 * MIN) },
-        { key: "postmortem", text: "Post-mortem written", assigneeRole: "release_manager", state: "done", by: rina, at: new Date(detected.getTime() + DAY) },
+        {
+          key: "traffic-zero",
+          text: "Traffic back to the previous service",
+          assigneeRole: "engineer",
+          state: "done",
+          by: eko,
+          at: new Date(detected.getTime() + 3 * MIN),
+        },
+        {
+          key: "users-notified",
+          text: "Affected users and support notified",
+          assigneeRole: "release_manager",
+          state: "done",
+          by: rina,
+          at: new Date(detected.getTime() + 30 * MIN),
+        },
+        {
+          key: "postmortem",
+          text: "Post-mortem written",
+          assigneeRole: "release_manager",
+          state: "done",
+          by: rina,
+          at: new Date(detected.getTime() + DAY),
+        },
       ],
       signedBy: [{ user: rina, role: "release_manager", at: new Date(detected.getTime() + DAY + HOUR) }],
     },
@@ -211,7 +361,8 @@ export async function seedMobileRolledBack(ctx: DemoContext) {
   );
   const rand = prng(1800);
   const from = new Date(t0.getTime());
-  const spike = (t: number) => (t >= detected.getTime() - 12 * MIN && t <= detected.getTime() + 2 * MIN ? 7 + rand() * 1.5 : 0);
+  const spike = (t: number) =>
+    t >= detected.getTime() - 12 * MIN && t <= detected.getTime() + 2 * MIN ? 7 + rand() * 1.5 : 0;
   const until = new Date(detected.getTime() + 2 * HOUR);
   const err = wave(rand, 0.7, 0.2, 0.15);
   await b.series("error_rate", "canary", from, until, 5 * MIN, (t) => err(t) + spike(t));
@@ -246,14 +397,47 @@ export async function seedCheckoutScheduled(ctx: DemoContext) {
     })
     .returning({ id: s.plans.id });
   const b = new PlanBuilder(tx, projects.checkout, plan!.id);
-  await b.audit(users.rina, "plan.created", "plan", plan!.id, new Date(now.getTime() - DAY), { template: "blue-green" });
+  await b.audit(users.rina, "plan.created", "plan", plan!.id, new Date(now.getTime() - DAY), {
+    template: "blue-green",
+  });
   await b.metrics([
-    { key: "error_rate", label: "Error rate", unit: "%", direction: "lower_is_better", target: 1, alert: 2, critical: 5 },
+    {
+      key: "error_rate",
+      label: "Error rate",
+      unit: "%",
+      direction: "lower_is_better",
+      target: 1,
+      alert: 2,
+      critical: 5,
+    },
   ]);
   await b.phases([
-    { name: "Green warm-up", audience: "Synthetic traffic only", traffic: 0, status: "pending", plannedStart: start, plannedEnd: new Date(start.getTime() + 2 * HOUR) },
-    { name: "Switch", audience: "All shoppers on green", traffic: 100, status: "pending", plannedStart: new Date(start.getTime() + 2 * HOUR), plannedEnd: new Date(start.getTime() + 2 * DAY), requiredApprovals: 2 },
+    {
+      name: "Green warm-up",
+      audience: "Synthetic traffic only",
+      traffic: 0,
+      status: "pending",
+      plannedStart: start,
+      plannedEnd: new Date(start.getTime() + 2 * HOUR),
+    },
+    {
+      name: "Switch",
+      audience: "All shoppers on green",
+      traffic: 100,
+      status: "pending",
+      plannedStart: new Date(start.getTime() + 2 * HOUR),
+      plannedEnd: new Date(start.getTime() + 2 * DAY),
+      requiredApprovals: 2,
+    },
   ]);
-  await b.triggers([{ metric: "error_rate", description: "Error rate > 2% for 2 min: switch back to blue", value: 2, durationMinutes: 2, action: "automatic_rollback" }]);
+  await b.triggers([
+    {
+      metric: "error_rate",
+      description: "Error rate > 2% for 2 min: switch back to blue",
+      value: 2,
+      durationMinutes: 2,
+      action: "automatic_rollback",
+    },
+  ]);
   return plan!.id;
 }

@@ -17,7 +17,12 @@ export interface CallOptions {
 }
 
 /** One call; rejects only when no answer came (connection refused or reset, or the deadline). */
-export async function callApi(base: string, method: string, path: string, { token, body, requestId, timeoutMs = 30_000 }: CallOptions): Promise<ApiAnswer> {
+export async function callApi(
+  base: string,
+  method: string,
+  path: string,
+  { token, body, requestId, timeoutMs = 30_000 }: CallOptions,
+): Promise<ApiAnswer> {
   const started = Date.now();
   const res = await fetch(`${base}${path}`, {
     method,
@@ -40,7 +45,12 @@ export async function callApi(base: string, method: string, path: string, { toke
 }
 
 /** Resolves once `done()` holds, polling every `everyMs`; rejects after `timeoutMs` with `what`. */
-export async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs: number, everyMs = 100): Promise<void> {
+export async function until(
+  done: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}`);

@@ -59,12 +59,32 @@ export function startBurst(token: string, chains: Chain[]): Burst {
   let stopped = false;
   let counter = 0;
 
-  async function call(chain: Chain, extra: Partial<BurstCall>, method: string, path: string, body: unknown): Promise<BurstCall> {
+  async function call(
+    chain: Chain,
+    extra: Partial<BurstCall>,
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<BurstCall> {
     const server = chain.via();
     const requestId = `burst-${runTag}-${chain.kind[0]}${++counter}`;
-    const record: BurstCall = { kind: chain.kind, via: server.name, requestId, planId: chain.planId, sentAt: Date.now(), doneAt: 0, status: null, answer: null, ...extra };
+    const record: BurstCall = {
+      kind: chain.kind,
+      via: server.name,
+      requestId,
+      planId: chain.planId,
+      sentAt: Date.now(),
+      doneAt: 0,
+      status: null,
+      answer: null,
+      ...extra,
+    };
     try {
-      const answer = await callApi(server.base, method, path, { token, requestId, body: typeof body === "function" ? (body as (id: string) => unknown)(requestId) : body });
+      const answer = await callApi(server.base, method, path, {
+        token,
+        requestId,
+        body: typeof body === "function" ? (body as (id: string) => unknown)(requestId) : body,
+      });
       record.status = answer.status;
       record.answer = answer.body;
     } catch (error) {
@@ -79,7 +99,13 @@ export function startBurst(token: string, chains: Chain[]): Burst {
     let version = await chain.reload();
     while (!stopped) {
       const sent = version;
-      const record = await call(chain, { sentVersion: sent }, "POST", `/api/v1/plans/${chain.planId}/decisions`, (id: string) => ({ kind: "no_go", rationale: `Hold: burst ${id}`, version: sent }));
+      const record = await call(
+        chain,
+        { sentVersion: sent },
+        "POST",
+        `/api/v1/plans/${chain.planId}/decisions`,
+        (id: string) => ({ kind: "no_go", rationale: `Hold: burst ${id}`, version: sent }),
+      );
       const answered = record.answer as { version?: number } | null;
       if (record.status === 200 && typeof answered?.version === "number") version = answered.version;
       else version = await chain.reload();
@@ -91,7 +117,13 @@ export function startBurst(token: string, chains: Chain[]): Burst {
     while (!stopped) {
       const state = n++ % 2 === 0 ? "done" : "open";
       const evidenceUrl = `https://ci.example/burst/${runTag}/${chain.itemKey}/${n}`;
-      await call(chain, { itemKey: chain.itemKey, state, evidenceUrl }, "PATCH", `/api/v1/checklists/${chain.checklistId}/items/${chain.itemKey}`, { state, evidenceUrl });
+      await call(
+        chain,
+        { itemKey: chain.itemKey, state, evidenceUrl },
+        "PATCH",
+        `/api/v1/checklists/${chain.checklistId}/items/${chain.itemKey}`,
+        { state, evidenceUrl },
+      );
     }
   }
 

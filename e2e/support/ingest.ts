@@ -24,17 +24,44 @@ export interface Ingest {
   done: Promise<void>;
 }
 
-export function startIngest(base: string, token: string, plan: string, { origin, size, pipelines, timeoutMs = 30_000 }: { origin: number; size: number; pipelines: number; timeoutMs?: number }): Ingest {
+export function startIngest(
+  base: string,
+  token: string,
+  plan: string,
+  {
+    origin,
+    size,
+    pipelines,
+    timeoutMs = 30_000,
+  }: { origin: number; size: number; pipelines: number; timeoutMs?: number },
+): Ingest {
   const calls: IngestCall[] = [];
   let next = 0;
   let stopped = false;
   const pipeline = async () => {
     while (!stopped) {
       const n = next++;
-      const call: IngestCall = { n, requestId: `ingest-${process.pid}-${n}`, sentAt: Date.now(), doneAt: 0, status: null, retryAfter: null, code: null };
-      const samples = Array.from({ length: size }, (_, k) => ({ metric: "error_rate", ts: origin + n * 1000 + k, value: 0.4 }));
+      const call: IngestCall = {
+        n,
+        requestId: `ingest-${process.pid}-${n}`,
+        sentAt: Date.now(),
+        doneAt: 0,
+        status: null,
+        retryAfter: null,
+        code: null,
+      };
+      const samples = Array.from({ length: size }, (_, k) => ({
+        metric: "error_rate",
+        ts: origin + n * 1000 + k,
+        value: 0.4,
+      }));
       try {
-        const answer = await callApi(base, "POST", "/api/v1/metrics", { token, requestId: call.requestId, body: { plan, samples }, timeoutMs });
+        const answer = await callApi(base, "POST", "/api/v1/metrics", {
+          token,
+          requestId: call.requestId,
+          body: { plan, samples },
+          timeoutMs,
+        });
         call.status = answer.status;
         call.retryAfter = answer.headers.get("retry-after");
         call.code = (answer.body as { error?: { code?: string } } | null)?.error?.code ?? null;

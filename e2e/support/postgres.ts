@@ -67,7 +67,9 @@ function newestPostgresBin(): string | null {
   if (!fs.existsSync(root)) return null;
   const versions = fs
     .readdirSync(root)
-    .filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")) && fs.existsSync(path.join(root, v, "bin", "pg_ctl")))
+    .filter(
+      (v) => fs.existsSync(path.join(root, v, "bin", "initdb")) && fs.existsSync(path.join(root, v, "bin", "pg_ctl")),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], "bin") : null;
 }
@@ -76,9 +78,11 @@ const RUNUSER = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].find(
 
 /** Null when this machine can run a cluster of the test's own, else why not. */
 export function whyNoLocalCluster(): string | null {
-  if (process.getuid?.() !== 0) return "starting a PostgreSQL cluster of its own needs root (it runs initdb and pg_ctl as the postgres user through runuser)";
+  if (process.getuid?.() !== 0)
+    return "starting a PostgreSQL cluster of its own needs root (it runs initdb and pg_ctl as the postgres user through runuser)";
   if (!RUNUSER) return "runuser is not installed";
-  if (!newestPostgresBin()) return "no PostgreSQL server binaries in /usr/lib/postgresql/<version>/bin (apt-get install postgresql)";
+  if (!newestPostgresBin())
+    return "no PostgreSQL server binaries in /usr/lib/postgresql/<version>/bin (apt-get install postgresql)";
   return null;
 }
 
@@ -107,7 +111,8 @@ export async function startLocalCluster(port: number): Promise<LocalCluster> {
   const uid = Number((await run("id", ["-u", "postgres"])).stdout.trim());
   const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());
   fs.chownSync(dir, uid, gid);
-  const asPostgres = (tool: string, args: string[]) => run(RUNUSER, ["-u", "postgres", "--", path.join(bin, tool), ...args], { timeout: 120_000 });
+  const asPostgres = (tool: string, args: string[]) =>
+    run(RUNUSER, ["-u", "postgres", "--", path.join(bin, tool), ...args], { timeout: 120_000 });
   await asPostgres("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   let running = false;
   const cluster: LocalCluster = {
@@ -123,7 +128,18 @@ export async function startLocalCluster(port: number): Promise<LocalCluster> {
       return cluster.url(name);
     },
     async start() {
-      await asPostgres("pg_ctl", ["-D", data, "-l", logFile, "-o", `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`, "-w", "-t", "120", "start"]);
+      await asPostgres("pg_ctl", [
+        "-D",
+        data,
+        "-l",
+        logFile,
+        "-o",
+        `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`,
+        "-w",
+        "-t",
+        "120",
+        "start",
+      ]);
       running = true;
     },
     async stop(mode) {

@@ -51,10 +51,14 @@ function track(name: string, port: number, child: ChildProcess): ServerProcess {
 
 /** A production Next.js server (`next start`, the build in .next) on 127.0.0.1:`port`. */
 export function startNext(name: string, port: number, env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return track(name, port, child);
 }
 
@@ -76,7 +80,9 @@ export async function waitUntilHealthy(server: ServerProcess, path: string, time
   let last = "no answer yet";
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(`${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before ${path} answered; it printed:\n${server.output()}`);
+      throw new Error(
+        `${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before ${path} answered; it printed:\n${server.output()}`,
+      );
     }
     try {
       const res = await fetch(`${server.base}${path}`, { signal: AbortSignal.timeout(5_000) });
@@ -87,7 +93,9 @@ export async function waitUntilHealthy(server: ServerProcess, path: string, time
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${server.name}: ${path} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}); it printed:\n${server.output()}`);
+  throw new Error(
+    `${server.name}: ${path} did not answer 200 within ${timeoutMs / 1000} s (last: ${last}); it printed:\n${server.output()}`,
+  );
 }
 
 /** SIGKILL, as a crash or the OOM killer would, and wait until the process is gone. */
@@ -100,7 +108,10 @@ export async function killNow(server: ServerProcess): Promise<void> {
 /** Runs `node --import tsx <script>` to the end; rejects with its output when it fails. */
 export function runScript(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));

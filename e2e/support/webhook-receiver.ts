@@ -37,7 +37,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         received.push({
           payload: JSON.parse(body) as WebhookPayload,
           deliveryId: header("x-phasegate-delivery"),
-          verified: secret === null ? null : verifySignature(secret, body, header("x-phasegate-signature"), header("x-phasegate-timestamp")),
+          verified:
+            secret === null
+              ? null
+              : verifySignature(secret, body, header("x-phasegate-signature"), header("x-phasegate-timestamp")),
           at: Date.now(),
         });
         res.writeHead(200, { "content-type": "text/plain" }).end("ok");

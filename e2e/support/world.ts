@@ -69,7 +69,12 @@ export async function issueToken(w: World, name: string, scopes: TokenScope[]): 
  * push samples from that far back (earlier ones would be history of no phase).
  */
 export async function startCanary(w: World, name: string, { startedMinutesAgo = 0 } = {}): Promise<string> {
-  const { planId, version } = await createPlan(w.ctx, { projectId: w.projectId, template: "canary", name, releaseVersion: "1.0.0" });
+  const { planId, version } = await createPlan(w.ctx, {
+    projectId: w.projectId,
+    template: "canary",
+    name,
+    releaseVersion: "1.0.0",
+  });
   await transitionPlan(w.ctx, { planId, version, action: "start" });
   if (startedMinutesAgo > 0) {
     await w.sql`update phases set actual_start_at = now() - make_interval(mins => ${startedMinutesAgo}) where plan_id = ${planId} and status = 'active'`;

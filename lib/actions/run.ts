@@ -41,13 +41,20 @@ export function toActionError(error: unknown): { ok: false; error: string; field
   if (error instanceof AppError) {
     // The API names fields by their keys (judgeAlphaPercent); a form marks the fields themselves,
     // so its summary says what is wrong in the words shown beside them.
-    const said = error.code === "bad_request:validation" && error.message.startsWith("Invalid input") && error.fieldErrors ? [...new Set(Object.values(error.fieldErrors).flat())] : [];
+    const said =
+      error.code === "bad_request:validation" && error.message.startsWith("Invalid input") && error.fieldErrors
+        ? [...new Set(Object.values(error.fieldErrors).flat())]
+        : [];
     const message = said.length ? `Nothing was saved: ${said.join("; ")}` : error.message;
     return { ok: false, error: message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
   }
-  if (isDatabaseUnavailable(error)) return { ok: false, error: "The database is not answering; nothing was changed. Try again shortly." };
+  if (isDatabaseUnavailable(error))
+    return { ok: false, error: "The database is not answering; nothing was changed. Try again shortly." };
   log().error(errorFields(error), "server action failed");
-  return { ok: false, error: "Something went wrong and nothing was changed. Try again; if it keeps failing, tell whoever runs Phasegate." };
+  return {
+    ok: false,
+    error: "Something went wrong and nothing was changed. Try again; if it keeps failing, tell whoever runs Phasegate.",
+  };
 }
 
 /** FormData → plain object; repeated names (checkbox groups) become arrays. */

@@ -2,13 +2,14 @@ import { type PlanDocument, planToJson, planToMarkdown } from "@/lib/domain/plan
 
 /** A file name from the plan's words: "One-page checkout" 2.4.0 → one-page-checkout-2.4.0.md */
 export function exportFileName(document: PlanDocument, format: "markdown" | "json"): string {
-  const base = `${document.name} ${document.version}`
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 80) || "plan";
+  const base =
+    `${document.name} ${document.version}`
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9.]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 80) || "plan";
   return `${base}.${format === "markdown" ? "md" : "json"}`;
 }
 

@@ -5,12 +5,16 @@ import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
 export async function readJson(request: Request, maxBytes: number = BODY_LIMITS.json): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type.trim())) {
-    throw new AppError("bad_request:validation", "Send the body as JSON with Content-Type: application/json", { body: ["Content-Type must be application/json"] });
+    throw new AppError("bad_request:validation", "Send the body as JSON with Content-Type: application/json", {
+      body: ["Content-Type must be application/json"],
+    });
   }
   const text = await readBodyText(request, maxBytes);
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new AppError("bad_request:validation", "The body is not valid JSON", { body: ["Send a valid JSON document"] });
+    throw new AppError("bad_request:validation", "The body is not valid JSON", {
+      body: ["Send a valid JSON document"],
+    });
   }
 }

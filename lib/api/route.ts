@@ -47,13 +47,20 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
 
 export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
   if (error instanceof AppError) {
-    const extra: Record<string, string> = error.status === 401 ? { "www-authenticate": 'Bearer realm="phasegate"' } : {};
+    const extra: Record<string, string> =
+      error.status === 401 ? { "www-authenticate": 'Bearer realm="phasegate"' } : {};
     return Response.json(error.toJSON(), { status: error.status, headers: { ...headers, ...extra } });
   }
   if (isDatabaseUnavailable(error)) {
     appMetrics().dbErrors.inc({ where: "api" });
-    return Response.json({ error: { code: "unavailable:database", message: "The database is not answering; retry shortly" } }, { status: 503, headers: { ...headers, "retry-after": "5" } });
+    return Response.json(
+      { error: { code: "unavailable:database", message: "The database is not answering; retry shortly" } },
+      { status: 503, headers: { ...headers, "retry-after": "5" } },
+    );
   }
   log().error(errorFields(error), "API request failed");
-  return Response.json({ error: { code: "internal", message: "Something went wrong; nothing was changed" } }, { status: 500, headers });
+  return Response.json(
+    { error: { code: "internal", message: "Something went wrong; nothing was changed" } },
+    { status: 500, headers },
+  );
 }

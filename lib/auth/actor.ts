@@ -45,7 +45,8 @@ export function assertUserCan(actor: UserActor, action: Action, projectId: strin
 
 /** Throws a 403 AppError unless the token belongs to the project and carries the scope. */
 export function assertTokenScope(actor: TokenActor, scope: TokenScope, projectId: string): void {
-  if (actor.projectId !== projectId) throw new AppError("forbidden:permission", "This token belongs to another project");
+  if (actor.projectId !== projectId)
+    throw new AppError("forbidden:permission", "This token belongs to another project");
   if (!actor.scopes.includes(scope)) throw new AppError("forbidden:permission", `This token lacks the ${scope} scope`);
 }
 

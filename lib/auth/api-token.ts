@@ -44,7 +44,8 @@ export interface TokenStanding {
 export function tokenRefusal(token: TokenStanding, now: Date): string | null {
   if (token.revokedAt) return "The API token was revoked";
   if (token.expiresAt && token.expiresAt <= now) return "The API token has expired";
-  if (token.creator?.disabled) return `The API token stopped working: ${token.creator.name}, who made it, was disabled. A release manager can make a new one`;
+  if (token.creator?.disabled)
+    return `The API token stopped working: ${token.creator.name}, who made it, was disabled. A release manager can make a new one`;
   if (token.creator && !token.creator.mayManageTokens) {
     return `The API token stopped working: ${token.creator.name}, who made it, no longer manages this project's tokens. A release manager can make a new one`;
   }

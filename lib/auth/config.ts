@@ -31,7 +31,10 @@ export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
 
 async function findUserByEmail(email: string) {
   const { db } = await getDb();
-  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${normaliseEmail(email)}`);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normaliseEmail(email)}`);
   return user;
 }
 

@@ -42,7 +42,11 @@ export function backoffDelayMs(failures: number, policy: ThrottlePolicy = DEFAUL
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** doublings);
 }
 
-export function evaluateThrottle(failures: RecentFailures, now: Date, policy: ThrottlePolicy = DEFAULT_THROTTLE): ThrottleVerdict {
+export function evaluateThrottle(
+  failures: RecentFailures,
+  now: Date,
+  policy: ThrottlePolicy = DEFAULT_THROTTLE,
+): ThrottleVerdict {
   if (failures.ip >= policy.maxFailuresPerIp) return { allowed: false, reason: "ip", retryAfterMs: policy.windowMs };
   const delay = backoffDelayMs(failures.pair, policy);
   if (delay > 0 && failures.lastPairFailureAt) {

@@ -3,7 +3,12 @@ import type { ProjectRole } from "@/db/schema/enums";
 // The one permission table. Every page, server action and API route asks `can()` on the server;
 // the UI asks the same question only to hide what a role cannot do.
 
-export const PROJECT_ROLES = ["viewer", "engineer", "release_manager", "approver"] as const satisfies readonly ProjectRole[];
+export const PROJECT_ROLES = [
+  "viewer",
+  "engineer",
+  "release_manager",
+  "approver",
+] as const satisfies readonly ProjectRole[];
 
 const R = {
   all: ["viewer", "engineer", "release_manager", "approver"],

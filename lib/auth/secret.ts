@@ -16,11 +16,18 @@ const cached = new Map<string, string>();
 export function resolveAuthSecret(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.AUTH_SECRET?.trim();
   if (configured) {
-    if (configured.length < MIN_AUTH_SECRET_LENGTH) throw new AppError("config:database", `AUTH_SECRET is too short; use at least ${MIN_AUTH_SECRET_LENGTH} random characters`);
+    if (configured.length < MIN_AUTH_SECRET_LENGTH)
+      throw new AppError(
+        "config:database",
+        `AUTH_SECRET is too short; use at least ${MIN_AUTH_SECRET_LENGTH} random characters`,
+      );
     return configured;
   }
   if (env.NODE_ENV === "production" && !usesEmbeddedDatabase(env)) {
-    throw new AppError("config:database", "set AUTH_SECRET (openssl rand -base64 32): it signs sessions, and every instance must share it");
+    throw new AppError(
+      "config:database",
+      "set AUTH_SECRET (openssl rand -base64 32): it signs sessions, and every instance must share it",
+    );
   }
   const dir = configFromEnv(env).pgliteDir ?? ".data/pglite";
   if (dir.startsWith("memory://")) return cachedOr("memory://", () => randomBytes(32).toString("base64url"));
@@ -46,6 +53,10 @@ function secretFromFile(file: string): string {
     if ((error as { code?: string }).code !== "EEXIST") throw error;
   }
   const secret = fs.readFileSync(file, "utf8").trim();
-  if (secret.length < MIN_AUTH_SECRET_LENGTH) throw new AppError("config:database", `${file} holds no usable secret; delete it to have a new one made (everyone signs in again)`);
+  if (secret.length < MIN_AUTH_SECRET_LENGTH)
+    throw new AppError(
+      "config:database",
+      `${file} holds no usable secret; delete it to have a new one made (everyone signs in again)`,
+    );
   return secret;
 }

@@ -27,13 +27,26 @@ async function loadToken(db: Database, where: SQL): Promise<CheckedToken | null>
         db
           .select({ one: sql`1` })
           .from(memberships)
-          .where(and(eq(memberships.projectId, apiTokens.projectId), eq(memberships.userId, apiTokens.createdById), eq(memberships.role, "release_manager"))),
+          .where(
+            and(
+              eq(memberships.projectId, apiTokens.projectId),
+              eq(memberships.userId, apiTokens.createdById),
+              eq(memberships.role, "release_manager"),
+            ),
+          ),
       )}`,
     })
     .from(apiTokens)
     .leftJoin(users, eq(users.id, apiTokens.createdById))
     .where(where);
   if (!row) return null;
-  const creator = row.token.createdById && row.creatorName !== null ? { name: row.creatorName, disabled: Boolean(row.creatorDisabled), mayManageTokens: Boolean(row.creatorMayManage) } : null;
+  const creator =
+    row.token.createdById && row.creatorName !== null
+      ? {
+          name: row.creatorName,
+          disabled: Boolean(row.creatorDisabled),
+          mayManageTokens: Boolean(row.creatorMayManage),
+        }
+      : null;
   return { ...row.token, creator };
 }

@@ -16,7 +16,10 @@ export async function loadUserActor(db: Database, userId: string, epoch?: number
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user || user.disabledAt) return null;
   if (epoch !== undefined && epoch !== user.sessionEpoch) return null;
-  const rows = await db.select({ projectId: memberships.projectId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId));
+  const rows = await db
+    .select({ projectId: memberships.projectId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
   const roles = new Map<string, ProjectRole[]>();
   for (const r of rows) roles.set(r.projectId, [...(roles.get(r.projectId) ?? []), r.role]);
   return { kind: "user", userId: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles };

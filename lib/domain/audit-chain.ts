@@ -31,7 +31,10 @@ export function chainHash(prevHash: string, content: string): string {
  * Checks rows that follow `head` (null: the start of the chain), in seq order. Returns the new
  * head, or the first row that breaks the chain.
  */
-export function checkChainSegment(head: ChainHead | null, rows: readonly SealedRow[]): { ok: true; head: ChainHead | null } | { ok: false; broken: ChainBreak } {
+export function checkChainSegment(
+  head: ChainHead | null,
+  rows: readonly SealedRow[],
+): { ok: true; head: ChainHead | null } | { ok: false; broken: ChainBreak } {
   let current = head;
   for (const row of rows) {
     const expectedSeq = (current?.seq ?? 0) + 1;
@@ -43,8 +46,24 @@ export function checkChainSegment(head: ChainHead | null, rows: readonly SealedR
           : `its sequence number ${row.seq} repeats or goes back (expected ${expectedSeq})`;
       return { ok: false, broken: { id: row.id, seq: row.seq, reason } };
     }
-    if (row.prevHash !== expectedPrev) return { ok: false, broken: { id: row.id, seq: row.seq, reason: "it does not link to the event sealed before it (its previous hash differs)" } };
-    if (row.hash !== chainHash(expectedPrev, row.content)) return { ok: false, broken: { id: row.id, seq: row.seq, reason: "its content does not match its hash (changed after it was written)" } };
+    if (row.prevHash !== expectedPrev)
+      return {
+        ok: false,
+        broken: {
+          id: row.id,
+          seq: row.seq,
+          reason: "it does not link to the event sealed before it (its previous hash differs)",
+        },
+      };
+    if (row.hash !== chainHash(expectedPrev, row.content))
+      return {
+        ok: false,
+        broken: {
+          id: row.id,
+          seq: row.seq,
+          reason: "its content does not match its hash (changed after it was written)",
+        },
+      };
     current = { seq: row.seq, hash: row.hash };
   }
   return { ok: true, head: current };

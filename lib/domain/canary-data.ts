@@ -43,7 +43,11 @@ export function formOf(rows: readonly MinuteRow[]): DataForm {
 }
 
 /** The cohorts as the judge takes them, from the rows up to `until` (epoch ms, inclusive). */
-export function cohortsFrom(rows: readonly MinuteRow[], form: DataForm = formOf(rows), until = Number.POSITIVE_INFINITY): { canary: CohortData; baseline: CohortData } {
+export function cohortsFrom(
+  rows: readonly MinuteRow[],
+  form: DataForm = formOf(rows),
+  until = Number.POSITIVE_INFINITY,
+): { canary: CohortData; baseline: CohortData } {
   if (form === "counts") {
     const sums = { canary: { numerator: 0, denominator: 0 }, baseline: { numerator: 0, denominator: 0 } };
     for (const r of rows) {
@@ -97,6 +101,14 @@ export function effectOverTime(rows: readonly MinuteRow[], input: CanaryInput, m
   const sorted = [...rows].sort((a, b) => a.t - b.t);
   return instants.map((t) => {
     const j = judge({ ...input, ...cohortsFrom(sorted, form, t) });
-    return { t, estimate: j.effect.estimate, lower: j.effect.lower, upper: j.effect.upper, verdict: j.verdict, canary: j.canaryValue, baseline: j.baselineValue };
+    return {
+      t,
+      estimate: j.effect.estimate,
+      lower: j.effect.lower,
+      upper: j.effect.upper,
+      verdict: j.verdict,
+      canary: j.canaryValue,
+      baseline: j.baselineValue,
+    };
   });
 }

@@ -8,7 +8,18 @@ import { formatExact } from "./time";
 // written, never expanded; and the result is text, never markup (the page shows it as text and
 // people paste it into Slack or email).
 
-export const COMMS_PLACEHOLDERS = ["plan", "version", "phase", "next_phase", "traffic", "reason", "eta", "status", "owner", "project"] as const;
+export const COMMS_PLACEHOLDERS = [
+  "plan",
+  "version",
+  "phase",
+  "next_phase",
+  "traffic",
+  "reason",
+  "eta",
+  "status",
+  "owner",
+  "project",
+] as const;
 export type CommsPlaceholder = (typeof COMMS_PLACEHOLDERS)[number];
 
 export const placeholderDescriptions: Record<CommsPlaceholder, string> = {
@@ -84,7 +95,21 @@ export function unknownPlaceholders(template: string): { name: string; suggestio
 function suggestPlaceholder(name: string): CommsPlaceholder | null {
   const simple = name.toLowerCase().replace(/[.-]/g, "_");
   if (isPlaceholder(simple)) return simple;
-  const aliases: Record<string, CommsPlaceholder> = { release: "version", release_version: "version", stage: "phase", next: "next_phase", next_stage: "next_phase", percent: "traffic", percentage: "traffic", rationale: "reason", due: "eta", when: "eta", state: "status", name: "plan", plan_name: "plan" };
+  const aliases: Record<string, CommsPlaceholder> = {
+    release: "version",
+    release_version: "version",
+    stage: "phase",
+    next: "next_phase",
+    next_stage: "next_phase",
+    percent: "traffic",
+    percentage: "traffic",
+    rationale: "reason",
+    due: "eta",
+    when: "eta",
+    state: "status",
+    name: "plan",
+    plan_name: "plan",
+  };
   return aliases[simple] ?? null;
 }
 
@@ -130,6 +155,17 @@ export function commsFactsOf(plan: {
   phases: CommsPlanFacts["phases"];
   decisions: readonly { rationale: string; decidedAt: Date }[];
 }): CommsPlanFacts {
-  const latest = plan.decisions.reduce<{ rationale: string; decidedAt: Date } | null>((newest, d) => (!newest || d.decidedAt > newest.decidedAt ? d : newest), null);
-  return { name: plan.name, releaseVersion: plan.releaseVersion, status: plan.status, projectName: plan.project.name, ownerName: plan.owner?.name ?? null, phases: plan.phases, latestReason: latest?.rationale ?? null };
+  const latest = plan.decisions.reduce<{ rationale: string; decidedAt: Date } | null>(
+    (newest, d) => (!newest || d.decidedAt > newest.decidedAt ? d : newest),
+    null,
+  );
+  return {
+    name: plan.name,
+    releaseVersion: plan.releaseVersion,
+    status: plan.status,
+    projectName: plan.project.name,
+    ownerName: plan.owner?.name ?? null,
+    phases: plan.phases,
+    latestReason: latest?.rationale ?? null,
+  };
 }

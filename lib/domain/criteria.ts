@@ -21,7 +21,11 @@ export interface WindowStats {
 export const CURRENT_WINDOW_MINUTES = 15;
 
 /** The window a criterion is judged over: its sustained duration, or the last 15 minutes for "now". */
-export function criterionWindow(criterion: Pick<CriterionInput, "sustainedMinutes">, phaseStartedAt: Date | null, now: Date): { from: Date; to: Date } {
+export function criterionWindow(
+  criterion: Pick<CriterionInput, "sustainedMinutes">,
+  phaseStartedAt: Date | null,
+  now: Date,
+): { from: Date; to: Date } {
   const minutes = criterion.sustainedMinutes > 0 ? criterion.sustainedMinutes : CURRENT_WINDOW_MINUTES;
   const from = new Date(now.getTime() - minutes * 60_000);
   return { from: phaseStartedAt && phaseStartedAt > from ? phaseStartedAt : from, to: now };
@@ -42,27 +46,40 @@ export function compare(comparison: Comparison, actual: number, limit: number): 
   }
 }
 
-export function evaluateCriterion(criterion: CriterionInput, stats: WindowStats, phaseStartedAt: Date | null, now: Date): CriterionVerdict {
+export function evaluateCriterion(
+  criterion: CriterionInput,
+  stats: WindowStats,
+  phaseStartedAt: Date | null,
+  now: Date,
+): CriterionVerdict {
   if (!phaseStartedAt) return { met: false, reason: "the phase has not started" };
   const ranMinutes = (now.getTime() - phaseStartedAt.getTime()) / 60_000;
   if (ranMinutes < criterion.sustainedMinutes) {
     const left = Math.ceil(criterion.sustainedMinutes - ranMinutes);
     return { met: false, reason: `needs ${left} more minute${left === 1 ? "" : "s"} of data` };
   }
-  if (stats.count === 0 || stats.min === null || stats.max === null || !stats.first || !stats.last) return { met: false, reason: "no samples in the window" };
+  if (stats.count === 0 || stats.min === null || stats.max === null || !stats.first || !stats.last)
+    return { met: false, reason: "no samples in the window" };
   // Samples must cover the window: a feed that was silent for most of it proves nothing.
   const windowMs = Math.max(criterion.sustainedMinutes, CURRENT_WINDOW_MINUTES) * 60_000;
   const slackMs = Math.max(CURRENT_WINDOW_MINUTES * 60_000, windowMs * 0.1);
   const windowStart = now.getTime() - windowMs;
   if (stats.first.getTime() - windowStart > slackMs) {
-    return { met: false, reason: `samples cover only the last ${Math.round((now.getTime() - stats.first.getTime()) / 60_000)} min of the window` };
+    return {
+      met: false,
+      reason: `samples cover only the last ${Math.round((now.getTime() - stats.first.getTime()) / 60_000)} min of the window`,
+    };
   }
   if (now.getTime() - stats.last.getTime() > slackMs) {
-    return { met: false, reason: `no samples in the last ${Math.round((now.getTime() - stats.last.getTime()) / 60_000)} min` };
+    return {
+      met: false,
+      reason: `no samples in the last ${Math.round((now.getTime() - stats.last.getTime()) / 60_000)} min`,
+    };
   }
   // For "<" every sample must be below the limit: the worst is the maximum; for ">" the minimum.
   const worst = criterion.comparison === "lt" || criterion.comparison === "lte" ? stats.max : stats.min;
-  if (!compare(criterion.comparison, worst, criterion.value)) return { met: false, reason: `reached ${round(worst)} in the window` };
+  if (!compare(criterion.comparison, worst, criterion.value))
+    return { met: false, reason: `reached ${round(worst)} in the window` };
   return { met: true };
 }
 

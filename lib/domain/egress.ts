@@ -57,7 +57,9 @@ export function parseEgressAllowlist(text: string | undefined): ParsedAllowlist 
 /** True when the host name is on the allowlist (exactly, or under a "*.suffix" entry). */
 export function hostAllowed(hostname: string, policy: EgressPolicy): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, "");
-  return policy.hosts.some((entry) => (entry.startsWith("*.") ? host.endsWith(entry.slice(1)) && host.length > entry.length - 1 : host === entry));
+  return policy.hosts.some((entry) =>
+    entry.startsWith("*.") ? host.endsWith(entry.slice(1)) && host.length > entry.length - 1 : host === entry,
+  );
 }
 
 const RANGE_WORDS: Record<string, string> = {
@@ -83,14 +85,18 @@ export function judgeAddress(address: string, policy: EgressPolicy): AddressVerd
   const bare = address.replace(/^\[(.*)\]$/, "$1");
   if (!ipaddr.isValid(bare)) return { allowed: false, reason: `“${address}” is not an IP address` };
   let parsed = ipaddr.parse(bare);
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   for (const cidr of policy.cidrs) {
     const [net, bits] = ipaddr.parseCIDR(cidr);
     if (net.kind() === parsed.kind() && parsed.match([net, bits] as [typeof parsed, number])) return { allowed: true };
   }
   const range = parsed.range();
   if (range === "unicast") return { allowed: true };
-  return { allowed: false, reason: `${parsed.toString()} is ${RANGE_WORDS[range] ?? `a special-purpose address (${range})`}` };
+  return {
+    allowed: false,
+    reason: `${parsed.toString()} is ${RANGE_WORDS[range] ?? `a special-purpose address (${range})`}`,
+  };
 }
 
 /** The words a person sees when a destination is refused, with what to do about it. */

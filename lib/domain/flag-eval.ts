@@ -15,7 +15,14 @@ export type SegmentOperator = "in" | "not_in" | "equals" | "not_equals";
 
 export type CompiledSegment =
   | { key: string; name: string; kind: "user_list"; userKeys: ReadonlySet<string> }
-  | { key: string; name: string; kind: "attribute_rule"; attribute: string; operator: SegmentOperator; values: readonly string[] };
+  | {
+      key: string;
+      name: string;
+      kind: "attribute_rule";
+      attribute: string;
+      operator: SegmentOperator;
+      values: readonly string[];
+    };
 
 export interface CompiledFlag {
   key: string;
@@ -32,7 +39,8 @@ export interface CompiledFlag {
 }
 
 export type EvaluationReason = "STATIC" | "TARGETING_MATCH" | "SPLIT" | "DISABLED";
-export type EvaluationErrorCode = "PARSE_ERROR" | "TARGETING_KEY_MISSING" | "INVALID_CONTEXT" | "FLAG_NOT_FOUND" | "GENERAL";
+export type EvaluationErrorCode =
+  "PARSE_ERROR" | "TARGETING_KEY_MISSING" | "INVALID_CONTEXT" | "FLAG_NOT_FOUND" | "GENERAL";
 export type FlagMetadata = Record<string, string | number | boolean>;
 
 export type Evaluation =
@@ -45,7 +53,8 @@ export type EvaluationContext = Readonly<Record<string, unknown>>;
 function targetingKeyOf(context: EvaluationContext): { key: string | null } | { error: string } {
   const raw = context.targetingKey;
   if (raw === undefined || raw === null || raw === "") return { key: null };
-  if (typeof raw !== "string") return { error: `targetingKey must be a string (got ${Array.isArray(raw) ? "array" : typeof raw})` };
+  if (typeof raw !== "string")
+    return { error: `targetingKey must be a string (got ${Array.isArray(raw) ? "array" : typeof raw})` };
   return { key: raw };
 }
 
@@ -56,7 +65,11 @@ function attributeText(value: unknown): string | null {
   return null;
 }
 
-export function segmentMatches(segment: CompiledSegment, targetingKey: string | null, context: EvaluationContext): boolean | "needs_key" {
+export function segmentMatches(
+  segment: CompiledSegment,
+  targetingKey: string | null,
+  context: EvaluationContext,
+): boolean | "needs_key" {
   if (segment.kind === "user_list") {
     if (targetingKey === null) return "needs_key";
     return segment.userKeys.has(targetingKey);
@@ -88,9 +101,21 @@ function metadataOf(flag: CompiledFlag, extra: FlagMetadata = {}): FlagMetadata 
 
 function served(flag: CompiledFlag, variant: string, reason: EvaluationReason, extra?: FlagMetadata): Evaluation {
   if (!(variant in flag.variants)) {
-    return { ok: false, key: flag.key, errorCode: "GENERAL", errorDetails: `variant "${variant}" is not defined on this flag` };
+    return {
+      ok: false,
+      key: flag.key,
+      errorCode: "GENERAL",
+      errorDetails: `variant "${variant}" is not defined on this flag`,
+    };
   }
-  return { ok: true, key: flag.key, value: flag.variants[variant]!, variant, reason, metadata: metadataOf(flag, extra) };
+  return {
+    ok: true,
+    key: flag.key,
+    value: flag.variants[variant]!,
+    variant,
+    reason,
+    metadata: metadataOf(flag, extra),
+  };
 }
 
 export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Evaluation {
@@ -100,7 +125,12 @@ export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Ev
   for (const rule of flag.rules) {
     const match = segmentMatches(rule.segment, tk.key, context);
     if (match === "needs_key") {
-      return { ok: false, key: flag.key, errorCode: "TARGETING_KEY_MISSING", errorDetails: `segment "${rule.segment.name}" lists people by targeting key; send context.targetingKey` };
+      return {
+        ok: false,
+        key: flag.key,
+        errorCode: "TARGETING_KEY_MISSING",
+        errorDetails: `segment "${rule.segment.name}" lists people by targeting key; send context.targetingKey`,
+      };
     }
     if (match) return served(flag, rule.variant, "TARGETING_MATCH", { segment: rule.segment.key });
   }
@@ -108,7 +138,12 @@ export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): Ev
   if (percent <= 0) return served(flag, flag.defaultVariant, "STATIC");
   if (percent >= 100) return served(flag, flag.rolloutVariant, "STATIC");
   if (tk.key === null) {
-    return { ok: false, key: flag.key, errorCode: "TARGETING_KEY_MISSING", errorDetails: `the flag is rolled out to ${percent}%; send context.targetingKey so each person gets a stable answer` };
+    return {
+      ok: false,
+      key: flag.key,
+      errorCode: "TARGETING_KEY_MISSING",
+      errorDetails: `the flag is rolled out to ${percent}%; send context.targetingKey so each person gets a stable answer`,
+    };
   }
   return served(flag, inRollout(flag.key, tk.key, percent) ? flag.rolloutVariant : flag.defaultVariant, "SPLIT");
 }

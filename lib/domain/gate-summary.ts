@@ -40,7 +40,9 @@ export function gateBlockers(input: GateSummaryInput): string[] {
   for (const list of input.lists) {
     const { requiredOutstanding } = list.progress;
     if (requiredOutstanding > 0) {
-      blockers.push(`${list.title}: ${requiredOutstanding} required item${requiredOutstanding === 1 ? "" : "s"} not done`);
+      blockers.push(
+        `${list.title}: ${requiredOutstanding} required item${requiredOutstanding === 1 ? "" : "s"} not done`,
+      );
     }
     for (const item of list.blockedItems) {
       blockers.push(`Blocked: ${item.text}${item.reason ? ` (${item.reason})` : ""}`);
@@ -61,14 +63,23 @@ export function formatMinutes(minutes: number): string {
 }
 
 /** "Error rate < 1% for 3 days". */
-export function describeCondition(label: string, comparison: Comparison, value: number, unit: string, minutes: number): string {
+export function describeCondition(
+  label: string,
+  comparison: Comparison,
+  value: number,
+  unit: string,
+  minutes: number,
+): string {
   const duration = formatMinutes(minutes);
   const spacer = unit === "%" || unit === "" ? "" : " ";
   return `${label} ${comparisonSymbol[comparison]} ${value}${spacer}${unit}${duration ? ` for ${duration}` : ""}`;
 }
 
 /** A success criterion in words: a threshold on the canary, or the canary judge's pass. */
-export function describeCriterion(metric: { label: string; unit: string }, c: { kind?: "threshold" | "canary_not_worse"; comparison: Comparison; value: number; sustainedMinutes: number }): string {
+export function describeCriterion(
+  metric: { label: string; unit: string },
+  c: { kind?: "threshold" | "canary_not_worse"; comparison: Comparison; value: number; sustainedMinutes: number },
+): string {
   if (c.kind === "canary_not_worse") return `${metric.label} not worse on the canary than the baseline`;
   return describeCondition(metric.label, c.comparison, c.value, metric.unit, c.sustainedMinutes);
 }
@@ -94,7 +105,13 @@ export interface GateVerdict {
 export function evaluateGate(input: GateInput): GateVerdict {
   const hard = gateBlockers(input);
   const soft = input.requireSuccessCriteria
-    ? input.criteria.filter((c) => !c.verdict.met).map((c) => `Success criterion not met: ${c.description} (${(c.verdict as { reason: string }).reason})`)
+    ? input.criteria
+        .filter((c) => !c.verdict.met)
+        .map((c) => `Success criterion not met: ${c.description} (${(c.verdict as { reason: string }).reason})`)
     : [];
-  return { holds: hard.length === 0 && soft.length === 0, unmet: [...hard, ...soft], overridable: hard.length === 0 && soft.length > 0 };
+  return {
+    holds: hard.length === 0 && soft.length === 0,
+    unmet: [...hard, ...soft],
+    overridable: hard.length === 0 && soft.length > 0,
+  };
 }

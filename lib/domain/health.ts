@@ -76,13 +76,21 @@ export function phaseHealth(metrics: readonly PhaseMetric[], readings: readonly 
     if (!metric) continue;
     const health = classifyReading(metric, reading.worst);
     if (health === "unknown") continue;
-    const worse = !worst || rank[health] > rank[worst.health] || (rank[health] === rank[worst.health] && health !== "green" && severity(metric, reading.worst) > severity(worst.metric, worst.value));
+    const worse =
+      !worst ||
+      rank[health] > rank[worst.health] ||
+      (rank[health] === rank[worst.health] &&
+        health !== "green" &&
+        severity(metric, reading.worst) > severity(worst.metric, worst.value));
     if (worse) worst = { health, metric, value: reading.worst };
   }
   if (!worst) return { health: "unknown", detail: "No KPI samples in this phase" };
   if (worst.health === "green") return { health: "green", detail: "Every KPI stayed within its alert threshold" };
   const value = `${Math.round(worst.value * 100) / 100}${worst.metric.unit === "%" ? "%" : worst.metric.unit ? ` ${worst.metric.unit}` : ""}`;
-  return { health: worst.health, detail: `${worst.metric.label} reached ${value} over 15 minutes (${healthLabel[worst.health].toLowerCase()})` };
+  return {
+    health: worst.health,
+    detail: `${worst.metric.label} reached ${value} over 15 minutes (${healthLabel[worst.health].toLowerCase()})`,
+  };
 }
 
 /** How far past its alert threshold a reading is, relative to the threshold (to pick the worst KPI). */

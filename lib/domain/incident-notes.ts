@@ -4,7 +4,10 @@
 
 /** Browsers send textarea line breaks as CRLF; the stored text uses LF only. */
 export function normaliseNotes(text: string): string {
-  return text.replace(/\r\n?/g, "\n").replace(/[ \t]+$/gm, "").replace(/\s+$/, "");
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\s+$/, "");
 }
 
 /** A short, stable fingerprint of a text (53-bit cyrb53, hex): equal texts, equal fingerprints. */

@@ -36,14 +36,20 @@ export interface IncidentTiming {
   sentence: string;
 }
 
-export const STAGE_LABELS: Record<IncidentStage, string> = { decide: "Decide", execute: "Execute", verify: "Verify", total: "Total" };
+export const STAGE_LABELS: Record<IncidentStage, string> = {
+  decide: "Decide",
+  execute: "Execute",
+  verify: "Verify",
+  total: "Total",
+};
 
 const SECOND = 1000;
 
 /** "40 s", "3 min 10 s", "2 h 5 min", "3 d 4 h": two units at most, whole seconds. */
 export function formatSpan(ms: number): string {
   const s = Math.max(0, Math.round(ms / SECOND));
-  const parts = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  const parts = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`;
   if (s < 60) return `${s} s`;
   if (s < 3600) return parts(Math.floor(s / 60), "min", s % 60, "s");
   if (s < 86_400) return parts(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
@@ -63,9 +69,24 @@ function measure(stage: IncidentStage, from: Date | null, to: Date | null, targe
   return { ...base, durationMs, state: durationMs <= targetMs ? "met" : "missed", overdue: false };
 }
 
-const done: Record<IncidentStage, string> = { decide: "Decided in", execute: "Executed in", verify: "Verified in", total: "Total" };
-const running: Record<IncidentStage, string> = { decide: "Deciding for", execute: "Executing for", verify: "Verifying for", total: "Total so far" };
-const waiting: Record<IncidentStage, string> = { decide: "Not decided yet", execute: "Not executed yet", verify: "Not verified yet", total: "Total not started" };
+const done: Record<IncidentStage, string> = {
+  decide: "Decided in",
+  execute: "Executed in",
+  verify: "Verified in",
+  total: "Total",
+};
+const running: Record<IncidentStage, string> = {
+  decide: "Deciding for",
+  execute: "Executing for",
+  verify: "Verifying for",
+  total: "Total so far",
+};
+const waiting: Record<IncidentStage, string> = {
+  decide: "Not decided yet",
+  execute: "Not executed yet",
+  verify: "Not verified yet",
+  total: "Total not started",
+};
 
 function describeStage(t: StageTiming): string {
   const target = formatSpan(t.targetMs);
@@ -73,10 +94,14 @@ function describeStage(t: StageTiming): string {
   const length = formatSpan(t.durationMs);
   if (t.state === "in_progress") {
     const head = t.stage === "total" ? `${running.total} ${length}` : `${running[t.stage]} ${length} so far`;
-    return t.overdue ? `${head} (target ${target}, over by ${formatSpan(t.durationMs - t.targetMs)})` : `${head} (target ${target})`;
+    return t.overdue
+      ? `${head} (target ${target}, over by ${formatSpan(t.durationMs - t.targetMs)})`
+      : `${head} (target ${target})`;
   }
   const head = `${done[t.stage]} ${length}`;
-  return t.state === "missed" ? `${head} (target ${target}, over by ${formatSpan(t.durationMs - t.targetMs)})` : `${head} (target ${target})`;
+  return t.state === "missed"
+    ? `${head} (target ${target}, over by ${formatSpan(t.durationMs - t.targetMs)})`
+    : `${head} (target ${target})`;
 }
 
 /** The four stages of a rollback against the plan's targets, and the same in one sentence. */

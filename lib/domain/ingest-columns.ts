@@ -75,7 +75,8 @@ export function metricKeysNamed(rows: readonly RawSample[]): string[] {
   for (const raw of rows) {
     // A key with an unpaired surrogate names no KPI (and PostgreSQL refuses it as text): it is
     // left to the row checks, which refuse it as an unknown metric.
-    if (typeof raw === "object" && raw !== null && typeof raw.metric === "string" && !LONE_SURROGATE.test(raw.metric)) keys.add(raw.metric);
+    if (typeof raw === "object" && raw !== null && typeof raw.metric === "string" && !LONE_SURROGATE.test(raw.metric))
+      keys.add(raw.metric);
   }
   return [...keys];
 }

@@ -61,9 +61,14 @@ function parseTimestamp(ts: unknown, now: Date): Date | string {
 function parseValue(value: unknown): number | string {
   // Prometheus writes infinities as +Inf / -Inf.
   if (typeof value === "string" && /^[+-]?inf(inity)?$/i.test(value.trim())) return "value is infinite";
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
-  if (typeof value !== "number" && typeof value !== "string") return `value has the wrong type (${value === null ? "null" : typeof value}); send a number`;
-  if (Number.isNaN(n)) return typeof value === "string" && !/^nan$/i.test(value.trim()) ? `value "${value.slice(0, 40)}" is not a number` : "value is NaN";
+  const n =
+    typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  if (typeof value !== "number" && typeof value !== "string")
+    return `value has the wrong type (${value === null ? "null" : typeof value}); send a number`;
+  if (Number.isNaN(n))
+    return typeof value === "string" && !/^nan$/i.test(value.trim())
+      ? `value "${value.slice(0, 40)}" is not a number`
+      : "value is NaN";
   if (!Number.isFinite(n)) return "value is infinite";
   return n;
 }
@@ -79,15 +84,28 @@ function parseCount(raw: unknown, name: "numerator" | "denominator"): number | s
  * The counts of a row, when it carries any: both or neither, errors never above requests, and a
  * minute without requests has no rate. The value is their ratio, in percent for a % KPI.
  */
-function parseCounts(raw: RawSample, percent: boolean, errors: RowError[], row: number): { numerator: number; denominator: number; value: number } | null {
+function parseCounts(
+  raw: RawSample,
+  percent: boolean,
+  errors: RowError[],
+  row: number,
+): { numerator: number; denominator: number; value: number } | null {
   const has = (v: unknown) => v !== undefined && v !== null;
   if (!has(raw.numerator) || !has(raw.denominator)) {
     const missing = has(raw.numerator) ? "denominator" : "numerator";
-    errors.push({ row, field: missing, reason: `${missing} is missing: send numerator and denominator together (e.g. errors and requests)` });
+    errors.push({
+      row,
+      field: missing,
+      reason: `${missing} is missing: send numerator and denominator together (e.g. errors and requests)`,
+    });
     return null;
   }
   if (has(raw.value)) {
-    errors.push({ row, field: "value", reason: "send either value, or numerator and denominator (the value is their ratio), not both" });
+    errors.push({
+      row,
+      field: "value",
+      reason: "send either value, or numerator and denominator (the value is their ratio), not both",
+    });
     return null;
   }
   const numerator = parseCount(raw.numerator, "numerator");
@@ -96,11 +114,19 @@ function parseCounts(raw: RawSample, percent: boolean, errors: RowError[], row: 
   if (typeof denominator === "string") errors.push({ row, field: "denominator", reason: denominator });
   if (typeof numerator === "string" || typeof denominator === "string") return null;
   if (denominator === 0) {
-    errors.push({ row, field: "denominator", reason: "denominator is 0: an interval without requests has no rate; leave the row out" });
+    errors.push({
+      row,
+      field: "denominator",
+      reason: "denominator is 0: an interval without requests has no rate; leave the row out",
+    });
     return null;
   }
   if (numerator > denominator) {
-    errors.push({ row, field: "numerator", reason: `numerator ${numerator} is above denominator ${denominator}: a rate's numerator counts some of the denominator's events` });
+    errors.push({
+      row,
+      field: "numerator",
+      reason: `numerator ${numerator} is above denominator ${denominator}: a rate's numerator counts some of the denominator's events`,
+    });
     return null;
   }
   return { numerator, denominator, value: (numerator / denominator) * (percent ? 100 : 1) };
@@ -125,7 +151,17 @@ export function validateBatch(
   percentMetrics: ReadonlySet<string> = new Set(),
 ): BatchVerdict {
   if (rows.length === 0) return { ok: false, errors: [{ row: 0, field: "batch", reason: "the batch has no samples" }] };
-  if (rows.length > policy.maxRows) return { ok: false, errors: [{ row: 0, field: "batch", reason: `the batch has ${rows.length} samples; send at most ${policy.maxRows} per request` }] };
+  if (rows.length > policy.maxRows)
+    return {
+      ok: false,
+      errors: [
+        {
+          row: 0,
+          field: "batch",
+          reason: `the batch has ${rows.length} samples; send at most ${policy.maxRows} per request`,
+        },
+      ],
+    };
   const errors: RowError[] = [];
   const samples: ValidSample[] = [];
   const seen = new Map<string, number>();
@@ -138,19 +174,36 @@ export function validateBatch(
     }
     const metric = typeof raw.metric === "string" ? raw.metric : null;
     if (metric === null) errors.push({ row, field: "metric", reason: "metric is missing or not a string" });
-    else if (!knownMetrics.has(metric)) errors.push({ row, field: "metric", reason: `unknown metric "${metric.slice(0, 64)}"` });
+    else if (!knownMetrics.has(metric))
+      errors.push({ row, field: "metric", reason: `unknown metric "${metric.slice(0, 64)}"` });
     const cohort = raw.cohort === undefined || raw.cohort === null ? "canary" : raw.cohort;
-    if (cohort !== "canary" && cohort !== "baseline") errors.push({ row, field: "cohort", reason: `cohort must be "canary" or "baseline"` });
+    if (cohort !== "canary" && cohort !== "baseline")
+      errors.push({ row, field: "cohort", reason: `cohort must be "canary" or "baseline"` });
     const counted = raw.numerator !== undefined || raw.denominator !== undefined;
     const counts = counted ? parseCounts(raw, metric !== null && percentMetrics.has(metric), errors, row) : null;
     const value = counted ? (counts?.value ?? null) : parseValue(raw.value);
-    if (typeof value === "string") errors.push({ row, field: "value", reason: raw.value === undefined ? "value is missing: send value, or numerator and denominator" : value });
+    if (typeof value === "string")
+      errors.push({
+        row,
+        field: "value",
+        reason: raw.value === undefined ? "value is missing: send value, or numerator and denominator" : value,
+      });
     const ts = parseTimestamp(raw.ts, now);
     if (typeof ts === "string") errors.push({ row, field: "ts", reason: ts });
-    else if (ts.getTime() - now.getTime() > policy.maxFutureMs) errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is in the future` });
-    else if (now.getTime() - ts.getTime() > policy.retentionMs) errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is older than the ${Math.round(policy.retentionMs / 86_400_000)}-day retention` });
+    else if (ts.getTime() - now.getTime() > policy.maxFutureMs)
+      errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is in the future` });
+    else if (now.getTime() - ts.getTime() > policy.retentionMs)
+      errors.push({
+        row,
+        field: "ts",
+        reason: `timestamp ${ts.toISOString()} is older than the ${Math.round(policy.retentionMs / 86_400_000)}-day retention`,
+      });
     else if (history && ts.getTime() < history.at.getTime()) {
-      errors.push({ row, field: "ts", reason: `timestamp ${ts.toISOString()} is before the active phase “${history.phase}” started (${history.at.toISOString()}): earlier data is history` });
+      errors.push({
+        row,
+        field: "ts",
+        reason: `timestamp ${ts.toISOString()} is before the active phase “${history.phase}” started (${history.at.toISOString()}): earlier data is history`,
+      });
     }
     if (errors.length > before) return;
     const key = `${metric}|${cohort}|${(ts as Date).getTime()}`;
@@ -160,12 +213,22 @@ export function validateBatch(
       return;
     }
     seen.set(key, row);
-    samples.push({ metric: metric!, ts: ts as Date, value: value as number, cohort: cohort as Cohort, numerator: counts?.numerator ?? null, denominator: counts?.denominator ?? null });
+    samples.push({
+      metric: metric!,
+      ts: ts as Date,
+      value: value as number,
+      cohort: cohort as Cohort,
+      numerator: counts?.numerator ?? null,
+      denominator: counts?.denominator ?? null,
+    });
   });
   return errors.length ? { ok: false, errors } : { ok: true, samples };
 }
 
-type ExpositionFamily = { name: string; metrics: readonly { value: string; labels?: Record<string, string>; timestamp_ms?: string }[] };
+type ExpositionFamily = {
+  name: string;
+  metrics: readonly { value: string; labels?: Record<string, string>; timestamp_ms?: string }[];
+};
 
 /**
  * Rows from Prometheus text exposition families (as parsed), in order; the `cohort` label picks

@@ -3,7 +3,13 @@
 
 export type JudgeMethod = "sequential" | "mann_whitney";
 export type Direction = "lower_is_better" | "higher_is_better";
-export interface JudgeSettings { method: JudgeMethod; alpha: number; minSample: number; tolerance: number; smallestRegression: number }
+export interface JudgeSettings {
+  method: JudgeMethod;
+  alpha: number;
+  minSample: number;
+  tolerance: number;
+  smallestRegression: number;
+}
 
 /**
  * The settings, per KPI:
@@ -15,9 +21,21 @@ export interface JudgeSettings { method: JudgeMethod; alpha: number; minSample: 
  * - tolerance: pass (may advance) once the interval's worse end lies within 1 + this (0.25: 1.25×).
  */
 /** GrowthBook's sequential defaults: alpha 0.05 and 150 per cohort (requests); Kayenta's tolerance 0.25. */
-export const DEFAULT_SEQUENTIAL: JudgeSettings = { method: "sequential", alpha: 0.05, minSample: 150, tolerance: 0.25, smallestRegression: 0.1 };
+export const DEFAULT_SEQUENTIAL: JudgeSettings = {
+  method: "sequential",
+  alpha: 0.05,
+  minSample: 150,
+  tolerance: 0.25,
+  smallestRegression: 0.1,
+};
 /** Kayenta's: confidence 0.98, tolerance 0.25, and at least 50 points per cohort. */
-export const DEFAULT_MANN_WHITNEY: JudgeSettings = { method: "mann_whitney", alpha: 0.02, minSample: 50, tolerance: 0.25, smallestRegression: 0.1 };
+export const DEFAULT_MANN_WHITNEY: JudgeSettings = {
+  method: "mann_whitney",
+  alpha: 0.02,
+  minSample: 50,
+  tolerance: 0.25,
+  smallestRegression: 0.1,
+};
 /** Kayenta's advice for values: at least 50 points per cohort (50 minutes of per-minute values). */
 export const MIN_POINTS_FOR_VALUES = 50;
 

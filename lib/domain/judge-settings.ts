@@ -38,7 +38,6 @@ export const judgeSettingsSchema = z.object({
     .max(LIMITS.smallestRegression.max, { error: "Use a smallest regression of at most 1,000%" }),
 });
 
-
 /** Stored settings, or the defaults for the KPI when none (or unreadable ones) are stored. */
 export function readJudgeSettings(stored: unknown, unit: string): JudgeSettings {
   const parsed = judgeSettingsSchema.safeParse(stored);
@@ -56,7 +55,6 @@ export interface JudgeFormFields {
   judgeSmallestRegressionPercent?: unknown;
 }
 
-
 const FIELD_OF: Record<keyof JudgeSettings, (typeof JUDGE_FORM_FIELDS)[number]> = {
   method: "judgeMethod",
   alpha: "judgeAlphaPercent",
@@ -69,9 +67,13 @@ const FIELD_OF: Record<keyof JudgeSettings, (typeof JUDGE_FORM_FIELDS)[number]> 
  * The editor's fields as settings: blanks take the defaults for the method and the KPI's likely
  * form; percentages become fractions. Problems are named by the form field.
  */
-export function judgeSettingsFromForm(fields: JudgeFormFields, unit: string): { ok: true; settings: JudgeSettings } | { ok: false; problems: Record<string, string[]> } {
+export function judgeSettingsFromForm(
+  fields: JudgeFormFields,
+  unit: string,
+): { ok: true; settings: JudgeSettings } | { ok: false; problems: Record<string, string[]> } {
   const method = blank(fields.judgeMethod) ? "sequential" : fields.judgeMethod;
-  if (method !== "sequential" && method !== "mann_whitney") return { ok: false, problems: { judgeMethod: ["Choose the sequential test or Mann–Whitney"] } };
+  if (method !== "sequential" && method !== "mann_whitney")
+    return { ok: false, problems: { judgeMethod: ["Choose the sequential test or Mann–Whitney"] } };
   const defaults = defaultJudgeSettings(method, likelyForm(unit));
   const problems: Record<string, string[]> = {};
   const number = (raw: unknown, field: string, fallback: number, scale: number): number => {
@@ -88,7 +90,12 @@ export function judgeSettingsFromForm(fields: JudgeFormFields, unit: string): { 
     alpha: number(fields.judgeAlphaPercent, "judgeAlphaPercent", defaults.alpha, 100),
     minSample: number(fields.judgeMinSample, "judgeMinSample", defaults.minSample, 1),
     tolerance: number(fields.judgeTolerancePercent, "judgeTolerancePercent", defaults.tolerance, 100),
-    smallestRegression: number(fields.judgeSmallestRegressionPercent, "judgeSmallestRegressionPercent", defaults.smallestRegression, 100),
+    smallestRegression: number(
+      fields.judgeSmallestRegressionPercent,
+      "judgeSmallestRegressionPercent",
+      defaults.smallestRegression,
+      100,
+    ),
   };
   // Every field is checked, so one answer names all of them (a field that is not a number took
   // its default above and is not named twice).
@@ -103,7 +110,6 @@ export function judgeSettingsFromForm(fields: JudgeFormFields, unit: string): { 
 
 const pct = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
 const ratio = (r: number) => `${Math.round(r * 100) / 100}×`;
-
 
 /** "sequential test, 5% false alarms, ≥ 150 per cohort, rolls back above 1.1×, passes within 1.25×" */
 export function describeJudgeSettings(s: JudgeSettings, direction: "lower_is_better" | "higher_is_better"): string {

@@ -3,7 +3,15 @@ import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { medianSorted, quantileSorted } from "simple-statistics";
 import type { Direction, JudgeMethod, JudgeSettings } from "./judge-defaults";
 
-export { DEFAULT_MANN_WHITNEY, DEFAULT_SEQUENTIAL, defaultJudgeSettings, type Direction, type JudgeMethod, type JudgeSettings, MIN_POINTS_FOR_VALUES } from "./judge-defaults";
+export {
+  DEFAULT_MANN_WHITNEY,
+  DEFAULT_SEQUENTIAL,
+  defaultJudgeSettings,
+  type Direction,
+  type JudgeMethod,
+  type JudgeSettings,
+  MIN_POINTS_FOR_VALUES,
+} from "./judge-defaults";
 
 // The canary judge: is the canary worse than the baseline, by more than matters?
 // - sequential: an always-valid confidence sequence (normal-mixture mSPRT; Johari et al. 2017,
@@ -16,9 +24,15 @@ export { DEFAULT_MANN_WHITNEY, DEFAULT_SEQUENTIAL, defaultJudgeSettings, type Di
 // Pure: nothing here throws on data, and no NaN or Infinity leaves `judge`.
 
 export type CohortData =
-  | { kind: "counts"; numerator: number; denominator: number }
-  | { kind: "values"; values: readonly number[] };
-export interface JudgeInput { label: string; unit: string; direction: Direction; canary: CohortData; baseline: CohortData; settings: JudgeSettings }
+  { kind: "counts"; numerator: number; denominator: number } | { kind: "values"; values: readonly number[] };
+export interface JudgeInput {
+  label: string;
+  unit: string;
+  direction: Direction;
+  canary: CohortData;
+  baseline: CohortData;
+  settings: JudgeSettings;
+}
 export type Verdict = "pass" | "marginal" | "fail" | "not_enough_data";
 export interface Judgement {
   verdict: Verdict;
@@ -34,7 +48,8 @@ export interface Judgement {
   sentence: string;
 }
 
-const finite = (x: number | null | undefined): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
+const finite = (x: number | null | undefined): number | null =>
+  typeof x === "number" && Number.isFinite(x) ? x : null;
 const num = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
@@ -76,7 +91,10 @@ export function alwaysValidP(theta: number, v: number, tau: number): number {
   return Math.min(1, Math.exp(-logLambda));
 }
 
-interface LogRatio { theta: number; variance: number }
+interface LogRatio {
+  theta: number;
+  variance: number;
+}
 
 /** Rates from counts; null while either cohort has no events (the log-ratio is undefined). */
 function countsLogRatio(c: Counts, b: Counts): LogRatio | null {
@@ -91,7 +109,10 @@ function valuesLogRatio(c: readonly number[], b: readonly number[]): LogRatio | 
   const mc = mean(c);
   const mb = mean(b);
   if (!(mc > 0) || !(mb > 0)) return null;
-  return { theta: Math.log(mc / mb), variance: variance(c, mc) / (c.length * mc * mc) + variance(b, mb) / (b.length * mb * mb) };
+  return {
+    theta: Math.log(mc / mb),
+    variance: variance(c, mc) / (c.length * mc * mc) + variance(b, mb) / (b.length * mb * mb),
+  };
 }
 
 /**
@@ -101,7 +122,13 @@ function valuesLogRatio(c: readonly number[], b: readonly number[]): LogRatio | 
  * rather than by the square law (h/target)², which overstates the wait while V is not small
  * against τ².
  */
-function extraToDecide(target: number, v: number, tau: number, alpha: number, sizes: { canary: number; baseline: number }) {
+function extraToDecide(
+  target: number,
+  v: number,
+  tau: number,
+  alpha: number,
+  sizes: { canary: number; baseline: number },
+) {
   let k = 1;
   if (target > 0 && sequenceHalfWidth(v, tau, alpha) > target) {
     let lo = 1;
@@ -123,7 +150,11 @@ function extraToDecide(target: number, v: number, tau: number, alpha: number, si
  * lies on the worse side of equal, pass when its worse end is within the tolerance; otherwise the
  * interval is still too wide to say.
  */
-export function decide(worseLow: number, worseHigh: number, s: Pick<JudgeSettings, "tolerance" | "smallestRegression">): Verdict | null {
+export function decide(
+  worseLow: number,
+  worseHigh: number,
+  s: Pick<JudgeSettings, "tolerance" | "smallestRegression">,
+): Verdict | null {
   if (worseLow > Math.log(1 + s.smallestRegression)) return "fail";
   if (worseLow > 0) return "marginal";
   if (worseHigh < Math.log(1 + s.tolerance)) return "pass";
@@ -137,18 +168,24 @@ function widthToDecide(worse: number, s: Pick<JudgeSettings, "tolerance" | "smal
 
 // ——— Mann–Whitney and Hodges–Lehmann ———
 
-export interface MannWhitneyResult { u: number; z: number; pValue: number }
+export interface MannWhitneyResult {
+  u: number;
+  z: number;
+  pValue: number;
+}
 
 /** Two-sided Mann–Whitney U (U of the canary) with tie correction and a continuity-corrected normal approximation. */
 export function mannWhitneyU(canary: readonly number[], baseline: readonly number[]): MannWhitneyResult {
   const n = canary.length;
   const m = baseline.length;
   if (n === 0 || m === 0) return { u: 0, z: 0, pValue: 1 };
-  const all = [...canary.map((v) => ({ v, c: true })), ...baseline.map((v) => ({ v, c: false }))].sort((a, b) => a.v - b.v);
+  const all = [...canary.map((v) => ({ v, c: true })), ...baseline.map((v) => ({ v, c: false }))].sort(
+    (a, b) => a.v - b.v,
+  );
   const total = n + m;
   let rankSum = 0;
   let ties = 0;
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < total;) {
     let j = i;
     while (j + 1 < total && all[j + 1]!.v === all[i]!.v) j++;
     const rank = (i + j) / 2 + 1;
@@ -189,12 +226,16 @@ export function kthPairwiseDifference(a: readonly number[], b: readonly number[]
       return rest[clamp(k - below, 0, rest.length - 1)]!;
     }
     const mids: { v: number; w: number }[] = [];
-    for (let i = 0; i < n; i++) if (hi[i]! > lo[i]!) mids.push({ v: at(i, (lo[i]! + hi[i]! - 1) >> 1), w: hi[i]! - lo[i]! });
+    for (let i = 0; i < n; i++)
+      if (hi[i]! > lo[i]!) mids.push({ v: at(i, (lo[i]! + hi[i]! - 1) >> 1), w: hi[i]! - lo[i]! });
     mids.sort((x, y) => x.v - y.v);
     let pivot = mids[0]!.v;
     for (let acc = 0, i = 0; i < mids.length; i++) {
       acc += mids[i]!.w;
-      if (acc * 2 >= candidates) { pivot = mids[i]!.v; break; }
+      if (acc * 2 >= candidates) {
+        pivot = mids[i]!.v;
+        break;
+      }
     }
     // Per row, how many differences are below the pivot and how many at most the pivot.
     for (let i = 0, jl = m, je = m; i < n; i++) {
@@ -205,10 +246,16 @@ export function kthPairwiseDifference(a: readonly number[], b: readonly number[]
     }
     let less = below;
     let equal = 0;
-    for (let i = 0; i < n; i++) { less += lt[i]! - lo[i]!; equal += le[i]! - lt[i]!; }
+    for (let i = 0; i < n; i++) {
+      less += lt[i]! - lo[i]!;
+      equal += le[i]! - lt[i]!;
+    }
     if (k < less) hi.set(lt);
     else if (k < less + equal) return pivot;
-    else { below = less + equal; lo.set(le); }
+    else {
+      below = less + equal;
+      lo.set(le);
+    }
   }
 }
 
@@ -239,14 +286,18 @@ export function withoutOutliers(values: readonly number[]): number[] {
 
 // ——— The judgement ———
 
-interface Counts { x: number; n: number }
+interface Counts {
+  x: number;
+  n: number;
+}
 
 function readCounts(d: CohortData): Counts | null {
   if (d.kind !== "counts") return null;
   const n = Math.max(0, num(d.denominator));
   return { x: clamp(num(d.numerator), 0, n), n };
 }
-const readValues = (d: CohortData): number[] => (d.kind === "values" && Array.isArray(d.values) ? d.values.filter((v) => Number.isFinite(v)) : []);
+const readValues = (d: CohortData): number[] =>
+  d.kind === "values" && Array.isArray(d.values) ? d.values.filter((v) => Number.isFinite(v)) : [];
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 function variance(v: readonly number[], m: number): number {
   return v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1);
@@ -259,7 +310,10 @@ export function judge(input: JudgeInput): Judgement {
   return sanitize(j);
 }
 
-type Draft = Omit<Judgement, "sentence" | "method" | "effect"> & { effect: Omit<Judgement["effect"], "confidence">; reason?: string };
+type Draft = Omit<Judgement, "sentence" | "method" | "effect"> & {
+  effect: Omit<Judgement["effect"], "confidence">;
+  reason?: string;
+};
 
 function judgeSequential(input: JudgeInput, s: JudgeSettings): Judgement {
   const tau = mixtureScale(s.smallestRegression);
@@ -272,7 +326,11 @@ function judgeSequential(input: JudgeInput, s: JudgeSettings): Judgement {
   let reason: string | undefined;
   if (counts) {
     const scale = input.unit === "%" ? 100 : 1;
-    draft = { samples: { canary: c.n, baseline: b.n }, canaryValue: c.n > 0 ? (c.x / c.n) * scale : null, baselineValue: b.n > 0 ? (b.x / b.n) * scale : null };
+    draft = {
+      samples: { canary: c.n, baseline: b.n },
+      canaryValue: c.n > 0 ? (c.x / c.n) * scale : null,
+      baselineValue: b.n > 0 ? (b.x / b.n) * scale : null,
+    };
     ratio = countsLogRatio(c, b);
     if (!ratio && c.n > 0 && b.n > 0) {
       // No events in a cohort yet: size the wait as if both ran at the pooled rate (half an event if none at all).
@@ -283,30 +341,69 @@ function judgeSequential(input: JudgeInput, s: JudgeSettings): Judgement {
   } else if (input.canary.kind === "values" && input.baseline.kind === "values") {
     const cv = readValues(input.canary);
     const bv = readValues(input.baseline);
-    draft = { samples: { canary: cv.length, baseline: bv.length }, canaryValue: medianOf(cv), baselineValue: medianOf(bv) };
+    draft = {
+      samples: { canary: cv.length, baseline: bv.length },
+      canaryValue: medianOf(cv),
+      baselineValue: medianOf(bv),
+    };
     ratio = valuesLogRatio(cv, bv);
     if (!ratio && cv.length >= 2 && bv.length >= 2) reason = "a cohort's mean is not above zero, so there is no ratio";
   } else {
-    return finish(input, s, { verdict: "not_enough_data", samples: { canary: 0, baseline: 0 }, canaryValue: null, baselineValue: null, needs: null, pValue: null, effect: { estimate: null, lower: null, upper: null }, reason: "the canary and baseline are given in different forms (counts and values)" });
+    return finish(input, s, {
+      verdict: "not_enough_data",
+      samples: { canary: 0, baseline: 0 },
+      canaryValue: null,
+      baselineValue: null,
+      needs: null,
+      pValue: null,
+      effect: { estimate: null, lower: null, upper: null },
+      reason: "the canary and baseline are given in different forms (counts and values)",
+    });
   }
   const minimum = Math.max(s.minSample, counts ? 1 : 2);
-  const shortfall = { canary: Math.max(0, Math.ceil(minimum - draft.samples.canary)), baseline: Math.max(0, Math.ceil(minimum - draft.samples.baseline)) };
+  const shortfall = {
+    canary: Math.max(0, Math.ceil(minimum - draft.samples.canary)),
+    baseline: Math.max(0, Math.ceil(minimum - draft.samples.baseline)),
+  };
   const short = shortfall.canary > 0 || shortfall.baseline > 0;
   const worseSign = input.direction === "lower_is_better" ? 1 : -1;
-  const atLeastShortfall = (x: { canary: number; baseline: number }) => ({ canary: Math.max(shortfall.canary, x.canary), baseline: Math.max(shortfall.baseline, x.baseline) });
+  const atLeastShortfall = (x: { canary: number; baseline: number }) => ({
+    canary: Math.max(shortfall.canary, x.canary),
+    baseline: Math.max(shortfall.baseline, x.baseline),
+  });
 
   if (!ratio) {
-    const needs = hypothetical ? atLeastShortfall(extraToDecide(widthToDecide(0, s), hypothetical.variance, tau, s.alpha, draft.samples)) : short ? shortfall : null;
-    return finish(input, s, { ...draft, verdict: "not_enough_data", needs, pValue: null, effect: { estimate: null, lower: null, upper: null }, reason });
+    const needs = hypothetical
+      ? atLeastShortfall(extraToDecide(widthToDecide(0, s), hypothetical.variance, tau, s.alpha, draft.samples))
+      : short
+        ? shortfall
+        : null;
+    return finish(input, s, {
+      ...draft,
+      verdict: "not_enough_data",
+      needs,
+      pValue: null,
+      effect: { estimate: null, lower: null, upper: null },
+      reason,
+    });
   }
   const h = sequenceHalfWidth(ratio.variance, tau, s.alpha);
-  const effect = { estimate: Math.exp(ratio.theta), lower: Math.exp(ratio.theta - h), upper: Math.exp(ratio.theta + h) };
+  const effect = {
+    estimate: Math.exp(ratio.theta),
+    lower: Math.exp(ratio.theta - h),
+    upper: Math.exp(ratio.theta + h),
+  };
   const pValue = alwaysValidP(ratio.theta, ratio.variance, tau);
   const worse = worseSign * ratio.theta;
   const decided = decide(worse - h, worse + h, s);
   if (short || decided === null) {
-    const extra = decided === null ? extraToDecide(widthToDecide(worse, s), ratio.variance, tau, s.alpha, draft.samples) : { canary: 0, baseline: 0 };
-    const needs = atLeastShortfall(decided === null ? { canary: Math.max(1, extra.canary), baseline: Math.max(1, extra.baseline) } : extra);
+    const extra =
+      decided === null
+        ? extraToDecide(widthToDecide(worse, s), ratio.variance, tau, s.alpha, draft.samples)
+        : { canary: 0, baseline: 0 };
+    const needs = atLeastShortfall(
+      decided === null ? { canary: Math.max(1, extra.canary), baseline: Math.max(1, extra.baseline) } : extra,
+    );
     return finish(input, s, { ...draft, verdict: "not_enough_data", needs, pValue, effect });
   }
   return finish(input, s, { ...draft, verdict: decided, needs: null, pValue, effect });
@@ -314,28 +411,54 @@ function judgeSequential(input: JudgeInput, s: JudgeSettings): Judgement {
 
 function judgeMannWhitney(input: JudgeInput, s: JudgeSettings): Judgement {
   if (input.canary.kind !== "values" || input.baseline.kind !== "values") {
-    return finish(input, s, { verdict: "not_enough_data", samples: { canary: 0, baseline: 0 }, canaryValue: null, baselineValue: null, needs: null, pValue: null, effect: { estimate: null, lower: null, upper: null }, reason: "Mann–Whitney compares per-minute values; use the sequential method for counts" });
+    return finish(input, s, {
+      verdict: "not_enough_data",
+      samples: { canary: 0, baseline: 0 },
+      canaryValue: null,
+      baselineValue: null,
+      needs: null,
+      pValue: null,
+      effect: { estimate: null, lower: null, upper: null },
+      reason: "Mann–Whitney compares per-minute values; use the sequential method for counts",
+    });
   }
   const cv = withoutOutliers(readValues(input.canary));
   const bv = withoutOutliers(readValues(input.baseline));
-  const draft = { samples: { canary: cv.length, baseline: bv.length }, canaryValue: medianOf(cv), baselineValue: medianOf(bv) };
+  const draft = {
+    samples: { canary: cv.length, baseline: bv.length },
+    canaryValue: medianOf(cv),
+    baselineValue: medianOf(bv),
+  };
   const minimum = Math.max(s.minSample, 1);
-  const shortfall = { canary: Math.max(0, Math.ceil(minimum - cv.length)), baseline: Math.max(0, Math.ceil(minimum - bv.length)) };
+  const shortfall = {
+    canary: Math.max(0, Math.ceil(minimum - cv.length)),
+    baseline: Math.max(0, Math.ceil(minimum - bv.length)),
+  };
   const short = shortfall.canary > 0 || shortfall.baseline > 0;
   const mw = cv.length && bv.length ? mannWhitneyU(cv, bv) : null;
   const hl = hodgesLehmann(cv, bv, 1 - s.alpha);
   const base = draft.baselineValue;
   const ratioOk = hl !== null && base !== null && base > 0;
-  const effect = ratioOk ? { estimate: 1 + hl.estimate / base, lower: 1 + hl.lower / base, upper: 1 + hl.upper / base } : { estimate: null, lower: null, upper: null };
+  const effect = ratioOk
+    ? { estimate: 1 + hl.estimate / base, lower: 1 + hl.lower / base, upper: 1 + hl.upper / base }
+    : { estimate: null, lower: null, upper: null };
   const pValue = mw?.pValue ?? null;
   if (short) return finish(input, s, { ...draft, verdict: "not_enough_data", needs: shortfall, pValue, effect });
   if (!ratioOk || effect.estimate === null) {
-    return finish(input, s, { ...draft, verdict: "not_enough_data", needs: null, pValue, effect, reason: "the baseline median is not above zero, so there is no ratio" });
+    return finish(input, s, {
+      ...draft,
+      verdict: "not_enough_data",
+      needs: null,
+      pValue,
+      effect,
+      reason: "the baseline median is not above zero, so there is no ratio",
+    });
   }
   // The same lines as the sequential judge, on the Hodges–Lehmann interval turned into a ratio.
   const sign = input.direction === "lower_is_better" ? 1 : -1;
   const log = (r: number | null) => (r !== null && r > 0 ? Math.log(r) : sign > 0 ? -Infinity : Infinity);
-  const [worseLow, worseHigh] = sign > 0 ? [log(effect.lower), log(effect.upper)] : [-log(effect.upper), -log(effect.lower)];
+  const [worseLow, worseHigh] =
+    sign > 0 ? [log(effect.lower), log(effect.upper)] : [-log(effect.upper), -log(effect.lower)];
   const decided = decide(worseLow, worseHigh, s);
   if (decided) return finish(input, s, { ...draft, verdict: decided, needs: null, pValue, effect });
   // Undecided: an interval's width shrinks with the square root of the sample.
@@ -343,7 +466,13 @@ function judgeMannWhitney(input: JudgeInput, s: JudgeSettings): Judgement {
   const target = widthToDecide((worseHigh + worseLow) / 2, s);
   const k = Number.isFinite(half) && target > 0 ? Math.min(1e9, (half / target) ** 2) : 4;
   const extra = (n: number) => Math.max(1, Math.ceil(n * (Math.max(k, 1.01) - 1)));
-  return finish(input, s, { ...draft, verdict: "not_enough_data", needs: { canary: extra(cv.length), baseline: extra(bv.length) }, pValue, effect });
+  return finish(input, s, {
+    ...draft,
+    verdict: "not_enough_data",
+    needs: { canary: extra(cv.length), baseline: extra(bv.length) },
+    pValue,
+    effect,
+  });
 }
 
 // ——— Words ———
@@ -379,15 +508,31 @@ function finish(input: JudgeInput, s: JudgeSettings, d: Draft): Judgement {
 
 function sentenceFor(input: JudgeInput, s: JudgeSettings, j: Judgement, reason?: string): string {
   const { estimate, lower, upper } = j.effect;
-  const interval = lower !== null && upper !== null && Number.isFinite(lower) && Number.isFinite(upper) ? `${percent(j.effect.confidence)} interval ${formatInterval(lower, upper)}` : `${percent(j.effect.confidence)} interval not yet bounded`;
-  const reading = estimate !== null && Number.isFinite(estimate) ? `${describeRatio(estimate)} on the canary (${interval})` : null;
+  const interval =
+    lower !== null && upper !== null && Number.isFinite(lower) && Number.isFinite(upper)
+      ? `${percent(j.effect.confidence)} interval ${formatInterval(lower, upper)}`
+      : `${percent(j.effect.confidence)} interval not yet bounded`;
+  const reading =
+    estimate !== null && Number.isFinite(estimate) ? `${describeRatio(estimate)} on the canary (${interval})` : null;
   const lowerBetter = input.direction === "lower_is_better";
   const lineAt = (margin: number) => formatRatio(lowerBetter ? 1 + margin : 1 / (1 + margin));
   const line = lineAt(s.smallestRegression);
   const side = lowerBetter ? "above" : "below";
   if (j.verdict === "not_enough_data") {
-    const wants = j.needs ? [j.needs.baseline > 0 ? plural(j.needs.baseline, `baseline ${input.canary.kind === "counts" ? "request" : "point"}`) : null, j.needs.canary > 0 ? plural(j.needs.canary, `canary ${input.canary.kind === "counts" ? "request" : "point"}`) : null].filter(Boolean) : [];
-    const head = reason && !j.needs ? `Cannot judge ${input.label}: ${reason}` : `Not enough data yet${reason ? ` (${reason})` : ""}`;
+    const wants = j.needs
+      ? [
+          j.needs.baseline > 0
+            ? plural(j.needs.baseline, `baseline ${input.canary.kind === "counts" ? "request" : "point"}`)
+            : null,
+          j.needs.canary > 0
+            ? plural(j.needs.canary, `canary ${input.canary.kind === "counts" ? "request" : "point"}`)
+            : null,
+        ].filter(Boolean)
+      : [];
+    const head =
+      reason && !j.needs
+        ? `Cannot judge ${input.label}: ${reason}`
+        : `Not enough data yet${reason ? ` (${reason})` : ""}`;
     const need = wants.length ? `: needs ${wants.join(" and ")}` : "";
     return `${head}${need}${reading ? `; so far ${input.label} is ${reading}` : ""}`;
   }
@@ -407,7 +552,12 @@ function sanitize(j: Judgement): Judgement {
   const needs = j.needs ? { canary: finite(j.needs.canary) ?? 0, baseline: finite(j.needs.baseline) ?? 0 } : null;
   return {
     ...j,
-    effect: { estimate: finite(j.effect.estimate), lower: finite(j.effect.lower), upper: finite(j.effect.upper), confidence: j.effect.confidence },
+    effect: {
+      estimate: finite(j.effect.estimate),
+      lower: finite(j.effect.lower),
+      upper: finite(j.effect.upper),
+      confidence: j.effect.confidence,
+    },
     samples: { canary: finite(j.samples.canary) ?? 0, baseline: finite(j.samples.baseline) ?? 0 },
     canaryValue: finite(j.canaryValue),
     baselineValue: finite(j.baselineValue),

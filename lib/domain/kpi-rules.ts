@@ -57,16 +57,26 @@ export function thresholdProblems(input: ThresholdInput): Partial<Record<Thresho
   const words = worseWord[direction];
   const problems: Partial<Record<ThresholdField, string[]>> = {};
   const add = (field: ThresholdField, message: string) => (problems[field] ??= []).push(message);
-  for (const [field, value] of [["target", target], ["alertThreshold", alert], ["criticalThreshold", critical]] as const) {
+  for (const [field, value] of [
+    ["target", target],
+    ["alertThreshold", alert],
+    ["criticalThreshold", critical],
+  ] as const) {
     if (value !== null && !Number.isFinite(value)) add(field, "Enter a finite number");
   }
   if (Object.keys(problems).length) return problems;
   if (alert !== null && critical !== null && !atOrBetter(direction, alert, critical)) {
-    add("criticalThreshold", `Critical must be ${words.atOrWorse} the alert threshold (${alert}): ${words.worse} is worse for this metric`);
+    add(
+      "criticalThreshold",
+      `Critical must be ${words.atOrWorse} the alert threshold (${alert}): ${words.worse} is worse for this metric`,
+    );
   }
   const nearest = alert ?? critical;
   if (target !== null && nearest !== null && !atOrBetter(direction, target, nearest)) {
-    add("target", `The target must be ${words.atOrBetter} the ${alert !== null ? "alert" : "critical"} threshold (${nearest}): ${words.better} is better for this metric`);
+    add(
+      "target",
+      `The target must be ${words.atOrBetter} the ${alert !== null ? "alert" : "critical"} threshold (${nearest}): ${words.better} is better for this metric`,
+    );
   }
   return problems;
 }
@@ -85,7 +95,12 @@ const rising = (c: Comparison) => c === "gt" || c === "gte";
  * bad side ("error rate > 5%"); a degradation is measured in the bad direction already, so it is
  * always "more than". Anything else is a condition that holds when the release is healthy.
  */
-export function comparisonProblem(use: "criterion" | "trigger", direction: MetricDirection, comparison: Comparison, mode: TriggerMode = "absolute"): string | null {
+export function comparisonProblem(
+  use: "criterion" | "trigger",
+  direction: MetricDirection,
+  comparison: Comparison,
+  mode: TriggerMode = "absolute",
+): string | null {
   if (use === "trigger" && mode === "degradation_pct") {
     return rising(comparison) ? null : "A degradation is measured in the metric's bad direction: use > or ≥";
   }
@@ -114,7 +129,8 @@ export function triggerProblems(input: TriggerRuleInput): Partial<Record<Trigger
   const problems: Partial<Record<TriggerField, string[]>> = {};
   const add = (field: TriggerField, message: string) => (problems[field] ??= []).push(message);
   if (!input.metric) {
-    if (input.action === "automatic_rollback") add("action", "An automatic rollback needs a metric to watch; a condition people judge is alert only");
+    if (input.action === "automatic_rollback")
+      add("action", "An automatic rollback needs a metric to watch; a condition people judge is alert only");
     if (input.mode !== "absolute") add("mode", "Comparing against the baseline needs a metric");
     return problems;
   }
@@ -122,7 +138,8 @@ export function triggerProblems(input: TriggerRuleInput): Partial<Record<Trigger
   if (input.mode === "canary_worse") return problems;
   const comparison = comparisonProblem("trigger", input.metric.direction, input.comparison, input.mode);
   if (comparison) add("comparison", comparison);
-  if (input.mode === "relative_to_baseline" && !(input.value > 0)) add("value", "A factor of the baseline is above 0 (2 means twice the baseline)");
+  if (input.mode === "relative_to_baseline" && !(input.value > 0))
+    add("value", "A factor of the baseline is above 0 (2 means twice the baseline)");
   if (input.mode === "degradation_pct" && !(input.value > 0)) add("value", "A degradation is a percentage above 0");
   return problems;
 }
@@ -130,7 +147,12 @@ export function triggerProblems(input: TriggerRuleInput): Partial<Record<Trigger
 const symbol: Record<Comparison, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥" };
 
 /** "Error rate > 5% for 5 min", "Response time p95 > 2× baseline for 10 min", "Response time p95 degradation > 50%". */
-export function describeTriggerRule(input: Omit<TriggerRuleInput, "action"> & { metric: { label: string; unit: string } | null; judge?: JudgeSettings | null }): string {
+export function describeTriggerRule(
+  input: Omit<TriggerRuleInput, "action"> & {
+    metric: { label: string; unit: string } | null;
+    judge?: JudgeSettings | null;
+  },
+): string {
   const label = input.metric?.label ?? "Condition";
   const duration = formatMinutes(input.durationMinutes);
   const suffix = duration ? ` for ${duration}` : "";
@@ -149,6 +171,7 @@ export function describeTriggerRule(input: Omit<TriggerRuleInput, "action"> & { 
 /** Merges per-field problem maps into the shape AppError carries. */
 export function mergeProblems(...maps: Partial<Record<string, string[]>>[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const map of maps) for (const [field, messages] of Object.entries(map)) if (messages?.length) (out[field] ??= []).push(...messages);
+  for (const map of maps)
+    for (const [field, messages] of Object.entries(map)) if (messages?.length) (out[field] ??= []).push(...messages);
   return out;
 }

@@ -79,7 +79,10 @@ export function applyCommand(state: MachineState, command: PlanCommand): Command
   }
   const phases = state.phases.map((p) => ({ ...p }));
   const active = phases.findIndex((p) => p.status === "active");
-  const done = (status: PlanStatus, extra: Partial<Omit<Extract<CommandResult, { ok: true }>, "ok" | "state">> = {}): CommandResult => ({
+  const done = (
+    status: PlanStatus,
+    extra: Partial<Omit<Extract<CommandResult, { ok: true }>, "ok" | "state">> = {},
+  ): CommandResult => ({
     ok: true,
     state: { status, phases },
     activated: extra.activated ?? null,
@@ -110,7 +113,10 @@ export function applyCommand(state: MachineState, command: PlanCommand): Command
       const next = active + 1;
       if (next >= phases.length) return done("completed", { closed: active, completed: true });
       if (phases[next]!.trafficPercent < phases[active]!.trafficPercent) {
-        return { ok: false, error: `The next phase (${phases[next]!.trafficPercent}%) has less traffic than this one (${phases[active]!.trafficPercent}%); fix the plan before advancing` };
+        return {
+          ok: false,
+          error: `The next phase (${phases[next]!.trafficPercent}%) has less traffic than this one (${phases[active]!.trafficPercent}%); fix the plan before advancing`,
+        };
       }
       phases[next]!.status = "active";
       return done("in_progress", { activated: next, closed: active });
@@ -144,9 +150,12 @@ export function invariantViolations(state: MachineState): string[] {
   if (!running && activeCount !== 0) broken.push(`a ${state.status} plan has an active phase`);
   // Phases happen in order: nothing after a pending phase has started.
   const firstPending = state.phases.findIndex((p) => p.status === "pending");
-  if (firstPending >= 0 && state.phases.slice(firstPending).some((p) => p.status !== "pending")) broken.push("a phase after a pending one has started");
-  if (state.status === "completed" && state.phases.some((p) => p.status !== "passed")) broken.push("a completed plan has a phase that did not pass");
-  if ((state.status === "draft" || state.status === "scheduled") && state.phases.some((p) => p.status !== "pending")) broken.push("a plan that has not started has a started phase");
+  if (firstPending >= 0 && state.phases.slice(firstPending).some((p) => p.status !== "pending"))
+    broken.push("a phase after a pending one has started");
+  if (state.status === "completed" && state.phases.some((p) => p.status !== "passed"))
+    broken.push("a completed plan has a phase that did not pass");
+  if ((state.status === "draft" || state.status === "scheduled") && state.phases.some((p) => p.status !== "pending"))
+    broken.push("a plan that has not started has a started phase");
   return broken;
 }
 

@@ -47,7 +47,9 @@ export interface RunnableStep extends OrderedStep {
   validatedAt: Date | null;
 }
 
-export type OrderCheck = { ok: true } | { ok: false; message: string; stepId: string; number: number; before: { stepId: string; number: number } };
+export type OrderCheck =
+  | { ok: true }
+  | { ok: false; message: string; stepId: string; number: number; before: { stepId: string; number: number } };
 export type TransitionCheck = { ok: true; status: MigrationStepStatus } | { ok: false; message: string };
 
 export const kindRank = (kind: MigrationKind) => MIGRATION_KINDS.indexOf(kind);
@@ -121,7 +123,9 @@ function notAllowed(step: RunnableStep, number: number, transition: StepTransiti
     case "start":
       return `${name} is ${status}: only a pending, failed or reverted step can start`;
     case "validate":
-      return step.status === "done" ? `${name} is already validated` : `${name} is ${status}: start it before marking it validated`;
+      return step.status === "done"
+        ? `${name} is already validated`
+        : `${name} is ${status}: start it before marking it validated`;
     case "complete":
       return `${name} is ${status}: only a running or validated step can complete`;
     case "fail":
@@ -144,14 +148,20 @@ function irreversibleProblem(ordered: readonly RunnableStep[], index: number, ve
  * (every earlier step done first); an irreversible step starts and completes only after the step
  * before it is validated; a reverted step must be reversible and nothing after it may have started.
  */
-export function checkStepTransition(steps: readonly RunnableStep[], stepId: string, transition: StepTransition): TransitionCheck {
+export function checkStepTransition(
+  steps: readonly RunnableStep[],
+  stepId: string,
+  transition: StepTransition,
+): TransitionCheck {
   const ordered = inRunOrder(steps);
   const index = ordered.findIndex((s) => s.id === stepId);
   if (index < 0) return { ok: false, message: "No such step in this migration plan" };
   const step = ordered[index]!;
   const number = index + 1;
-  if (!allowedFrom[transition].includes(step.status)) return { ok: false, message: notAllowed(step, number, transition) };
-  if (transition === "validate" && step.validatedAt !== null) return { ok: false, message: `${describeStep(step, number)} is already validated` };
+  if (!allowedFrom[transition].includes(step.status))
+    return { ok: false, message: notAllowed(step, number, transition) };
+  if (transition === "validate" && step.validatedAt !== null)
+    return { ok: false, message: `${describeStep(step, number)} is already validated` };
 
   if (transition === "start") {
     const order = checkMigrationOrder(ordered);
@@ -159,7 +169,10 @@ export function checkStepTransition(steps: readonly RunnableStep[], stepId: stri
     const waiting = ordered.slice(0, index).findIndex((s) => s.status !== "done");
     if (waiting >= 0) {
       const earlier = ordered[waiting]!;
-      return { ok: false, message: `${describeStep(step, number)} cannot start yet: ${describeStep(earlier, waiting + 1).replace(/^Step/, "step")} is ${migrationStatusLabel[earlier.status].toLowerCase()}, and steps run in order` };
+      return {
+        ok: false,
+        message: `${describeStep(step, number)} cannot start yet: ${describeStep(earlier, waiting + 1).replace(/^Step/, "step")} is ${migrationStatusLabel[earlier.status].toLowerCase()}, and steps run in order`,
+      };
     }
   }
   if (transition === "start" || transition === "complete") {
@@ -167,10 +180,14 @@ export function checkStepTransition(steps: readonly RunnableStep[], stepId: stri
     if (problem) return { ok: false, message: problem };
   }
   if (transition === "revert") {
-    if (!step.reversible) return { ok: false, message: `${describeStep(step, number)} is irreversible: it cannot be reverted` };
+    if (!step.reversible)
+      return { ok: false, message: `${describeStep(step, number)} is irreversible: it cannot be reverted` };
     const laterIndex = ordered.findIndex((s, i) => i > index && s.status !== "pending" && s.status !== "reverted");
     if (laterIndex >= 0) {
-      return { ok: false, message: `${describeStep(step, number)} cannot be reverted while ${describeStep(ordered[laterIndex]!, laterIndex + 1).replace(/^Step/, "step")} has started: revert that one first` };
+      return {
+        ok: false,
+        message: `${describeStep(step, number)} cannot be reverted while ${describeStep(ordered[laterIndex]!, laterIndex + 1).replace(/^Step/, "step")} has started: revert that one first`,
+      };
     }
   }
   return { ok: true, status: transition === "validate" && step.status === "done" ? "done" : target[transition] };

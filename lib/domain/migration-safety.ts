@@ -12,7 +12,14 @@
 // exactly as the server reads them.
 
 export interface BreakingChange {
-  rule: "drop" | "rename" | "rename_enum_value" | "drop_column" | "column_type" | "not_null_without_default" | "set_not_null";
+  rule:
+    | "drop"
+    | "rename"
+    | "rename_enum_value"
+    | "drop_column"
+    | "column_type"
+    | "not_null_without_default"
+    | "set_not_null";
   message: string;
   /** The statement's text, as written. */
   statement: string;
@@ -48,7 +55,8 @@ function names(list: unknown): string {
   const items = (Array.isArray(list) ? list : []) as Node[];
   return items
     .map((item) => {
-      const inner = (item.List as { items?: Node[] } | undefined)?.items ?? (item.TypeName as { names?: Node[] } | undefined)?.names ?? [item];
+      const inner = (item.List as { items?: Node[] } | undefined)?.items ??
+        (item.TypeName as { names?: Node[] } | undefined)?.names ?? [item];
       return inner.map((n) => (n.String as { sval?: string } | undefined)?.sval ?? "?").join(".");
     })
     .join(", ");
@@ -56,7 +64,7 @@ function names(list: unknown): string {
 
 function constraintsOf(def: Node): string[] {
   const constraints = (def.constraints as Node[] | undefined) ?? [];
-  return constraints.map((c) => ((c.Constraint as { contype?: string } | undefined)?.contype ?? ""));
+  return constraints.map((c) => (c.Constraint as { contype?: string } | undefined)?.contype ?? "");
 }
 
 /** The changes in one migration that the previous release's code could not run beside. */
@@ -74,10 +82,21 @@ export function breakingChanges(parsed: ParseResult, sql: string): BreakingChang
       if (what) add("drop", `drops the ${what} ${names(body.objects)}, which the previous release may still use`);
     } else if (kind === "RenameStmt") {
       const type = String(body.renameType);
-      if (type === "OBJECT_COLUMN") add("rename", `renames the column ${relation(body)}.${String(body.subname)} to ${String(body.newname)}: the previous release still uses the old name`);
-      else if (type === "OBJECT_TABLE" || type === "OBJECT_VIEW" || type === "OBJECT_TYPE") add("rename", `renames ${relation(body) !== "?" ? relation(body) : names([body.object])} to ${String(body.newname)}: the previous release still uses the old name`);
+      if (type === "OBJECT_COLUMN")
+        add(
+          "rename",
+          `renames the column ${relation(body)}.${String(body.subname)} to ${String(body.newname)}: the previous release still uses the old name`,
+        );
+      else if (type === "OBJECT_TABLE" || type === "OBJECT_VIEW" || type === "OBJECT_TYPE")
+        add(
+          "rename",
+          `renames ${relation(body) !== "?" ? relation(body) : names([body.object])} to ${String(body.newname)}: the previous release still uses the old name`,
+        );
     } else if (kind === "AlterEnumStmt" && body.oldVal) {
-      add("rename_enum_value", `renames the value "${String(body.oldVal)}" of ${names([{ List: { items: body.typeName } }])}: the previous release still writes it`);
+      add(
+        "rename_enum_value",
+        `renames the value "${String(body.oldVal)}" of ${names([{ List: { items: body.typeName } }])}: the previous release still writes it`,
+      );
     } else if (kind === "AlterTableStmt") {
       for (const cmdNode of (body.cmds as Node[] | undefined) ?? []) {
         const cmd = cmdNode.AlterTableCmd as Node | undefined;
@@ -98,9 +117,17 @@ export function breakingChanges(parsed: ParseResult, sql: string): BreakingChang
             if (!def) break;
             const kinds = constraintsOf(def);
             const required = kinds.includes("CONSTR_NOTNULL") || kinds.includes("CONSTR_PRIMARY");
-            const filled = kinds.some((k) => k === "CONSTR_DEFAULT" || k === "CONSTR_IDENTITY" || k === "CONSTR_GENERATED");
-            const serial = ((def.typeName as { names?: Node[] } | undefined)?.names ?? []).some((n) => /^(small|big)?serial[248]?$/.test((n.String as { sval?: string } | undefined)?.sval ?? ""));
-            if (required && !filled && !serial) add("not_null_without_default", `adds ${relation(body)}.${String(def.colname)} as NOT NULL without a default: the previous release inserts rows without it`);
+            const filled = kinds.some(
+              (k) => k === "CONSTR_DEFAULT" || k === "CONSTR_IDENTITY" || k === "CONSTR_GENERATED",
+            );
+            const serial = ((def.typeName as { names?: Node[] } | undefined)?.names ?? []).some((n) =>
+              /^(small|big)?serial[248]?$/.test((n.String as { sval?: string } | undefined)?.sval ?? ""),
+            );
+            if (required && !filled && !serial)
+              add(
+                "not_null_without_default",
+                `adds ${relation(body)}.${String(def.colname)} as NOT NULL without a default: the previous release inserts rows without it`,
+              );
             break;
           }
         }
@@ -126,13 +153,16 @@ export interface MigrationVerdict {
 }
 
 /** Judges migrations in order: breaking changes are refused unless marked as a valid contract step. */
-export function judgeMigrations(migrations: readonly { tag: string; sql: string; parsed: ParseResult }[]): MigrationVerdict[] {
+export function judgeMigrations(
+  migrations: readonly { tag: string; sql: string; parsed: ParseResult }[],
+): MigrationVerdict[] {
   const seen: string[] = [];
   return migrations.map(({ tag, sql, parsed }) => {
     const changes = breakingChanges(parsed, sql);
     const marker = contractMarker(sql);
     let markerProblem: string | null = null;
-    if (marker && !seen.includes(marker)) markerProblem = `names ${marker} as its expand step, but no earlier migration is called that`;
+    if (marker && !seen.includes(marker))
+      markerProblem = `names ${marker} as its expand step, but no earlier migration is called that`;
     seen.push(tag);
     const contractOf = marker && !markerProblem ? marker : null;
     return { tag, changes, contractOf, markerProblem, refused: changes.length > 0 && contractOf === null };

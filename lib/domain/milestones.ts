@@ -55,7 +55,9 @@ export function nextMilestone(input: MilestoneInput): Milestone | null {
       dueAt = null;
     } else {
       const next = phases[activeIndex + 1];
-      label = next ? `Go/no-go: ${active.name} → ${next.name} (${formatPercent(next.trafficPercent)})` : `Complete rollout after ${active.name}`;
+      label = next
+        ? `Go/no-go: ${active.name} → ${next.name} (${formatPercent(next.trafficPercent)})`
+        : `Complete rollout after ${active.name}`;
       dueAt = active.plannedEndAt ?? next?.plannedStartAt ?? null;
     }
   }

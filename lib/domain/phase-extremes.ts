@@ -35,7 +35,12 @@ export interface KeptExtremes extends Extremes {
 }
 
 /** Whether a kept row may stand for the start of [start, …) at `now`. */
-export function keptUsable(kept: KeptExtremes | null | undefined, start: Date, until: Date | null, now: Date): kept is KeptExtremes {
+export function keptUsable(
+  kept: KeptExtremes | null | undefined,
+  start: Date,
+  until: Date | null,
+  now: Date,
+): kept is KeptExtremes {
   if (!kept || !until) return false;
   if (kept.fromAt.getTime() !== start.getTime()) return false;
   if (kept.through.getTime() > until.getTime() || kept.through.getTime() <= start.getTime()) return false;
@@ -45,9 +50,11 @@ export function keptUsable(kept: KeptExtremes | null | undefined, start: Date, u
 
 /** The extremes of two ranges side by side. */
 export function combineExtremes(a: Extremes, b: Extremes): Extremes {
-  const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number) => (x === null ? y : y === null ? x : f(x, y));
+  const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number) =>
+    x === null ? y : y === null ? x : f(x, y);
   return { hi: pick(a.hi, b.hi, Math.max), lo: pick(a.lo, b.lo, Math.min) };
 }
 
 /** The worst of the extremes for a KPI's direction. */
-export const worstOf = (e: Extremes, direction: "lower_is_better" | "higher_is_better") => (direction === "lower_is_better" ? e.hi : e.lo);
+export const worstOf = (e: Extremes, direction: "lower_is_better" | "higher_is_better") =>
+  direction === "lower_is_better" ? e.hi : e.lo;

@@ -3,7 +3,18 @@ import type { PlanStatus } from "@/db/schema/enums";
 // The executive portfolio's pure parts: filtering by project and status, and the releases-over-
 // time series (per week: rollouts started, completed and rolled back).
 
-export const STATUS_FILTERS = ["live", "upcoming", "finished", "in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const;
+export const STATUS_FILTERS = [
+  "live",
+  "upcoming",
+  "finished",
+  "in_progress",
+  "paused",
+  "scheduled",
+  "draft",
+  "completed",
+  "rolled_back",
+  "cancelled",
+] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 const groups: Record<"live" | "upcoming" | "finished", readonly PlanStatus[]> = {
@@ -21,7 +32,10 @@ export interface PortfolioFilter {
 export function parsePortfolioFilter(params: Record<string, string | string[] | undefined>): PortfolioFilter {
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || null;
   const status = one(params.status);
-  return { project: one(params.project), status: status && (STATUS_FILTERS as readonly string[]).includes(status) ? (status as StatusFilter) : null };
+  return {
+    project: one(params.project),
+    status: status && (STATUS_FILTERS as readonly string[]).includes(status) ? (status as StatusFilter) : null,
+  };
 }
 
 export function matchesStatus(filter: StatusFilter | null, status: PlanStatus): boolean {
@@ -30,8 +44,13 @@ export function matchesStatus(filter: StatusFilter | null, status: PlanStatus): 
   return filter === status;
 }
 
-export function filterPortfolio<T extends { status: PlanStatus; project: { slug: string } }>(rows: readonly T[], filter: PortfolioFilter): T[] {
-  return rows.filter((r) => (!filter.project || r.project.slug === filter.project) && matchesStatus(filter.status, r.status));
+export function filterPortfolio<T extends { status: PlanStatus; project: { slug: string } }>(
+  rows: readonly T[],
+  filter: PortfolioFilter,
+): T[] {
+  return rows.filter(
+    (r) => (!filter.project || r.project.slug === filter.project) && matchesStatus(filter.status, r.status),
+  );
 }
 
 export interface ReleaseWeek {
@@ -58,7 +77,12 @@ export function releasesOverTime(
   weeks = 12,
 ): ReleaseWeek[] {
   const last = weekStart(now.getTime());
-  const series: ReleaseWeek[] = Array.from({ length: weeks }, (_, i) => ({ week: last - (weeks - 1 - i) * 7 * DAY, started: 0, completed: 0, rolledBack: 0 }));
+  const series: ReleaseWeek[] = Array.from({ length: weeks }, (_, i) => ({
+    week: last - (weeks - 1 - i) * 7 * DAY,
+    started: 0,
+    completed: 0,
+    rolledBack: 0,
+  }));
   const at = (t: Date | null) => (t ? series.find((w) => w.week === weekStart(t.getTime())) : undefined);
   for (const p of plans) {
     const started = at(p.startedAt);

@@ -40,9 +40,20 @@ export function stepFor(windowMs: number, intervalSeconds: number): number {
  * lookback), never further back than the catch-up limit nor before `notBefore` (the active
  * phase's start: earlier data is history).
  */
-export function buildRangeQuery(opts: { baseUrl: string; promql: string; newestSample: Date | null; now: Date; intervalSeconds: number; notBefore?: Date | null }): RangeQuery | null {
+export function buildRangeQuery(opts: {
+  baseUrl: string;
+  promql: string;
+  newestSample: Date | null;
+  now: Date;
+  intervalSeconds: number;
+  notBefore?: Date | null;
+}): RangeQuery | null {
   const end = opts.now.getTime();
-  const from = Math.max(opts.newestSample ? opts.newestSample.getTime() + 1 : end - FIRST_POLL_LOOKBACK_MS, end - MAX_CATCH_UP_MS, opts.notBefore?.getTime() ?? Number.NEGATIVE_INFINITY);
+  const from = Math.max(
+    opts.newestSample ? opts.newestSample.getTime() + 1 : end - FIRST_POLL_LOOKBACK_MS,
+    end - MAX_CATCH_UP_MS,
+    opts.notBefore?.getTime() ?? Number.NEGATIVE_INFINITY,
+  );
   const stepSeconds = stepFor(end - from, opts.intervalSeconds);
   const stepMs = stepSeconds * 1000;
   const start = Math.ceil(from / stepMs) * stepMs;
@@ -65,7 +76,9 @@ const COHORT_LABELS = ["cohort", "track", "deployment"] as const;
 
 /** A series labelled cohort, track or deployment = baseline or stable is the baseline; anything else the canary. */
 export function cohortOf(labels: Readonly<Record<string, string>>): Cohort {
-  return COHORT_LABELS.some((name) => BASELINE_WORDS.has((labels[name] ?? "").trim().toLowerCase())) ? "baseline" : "canary";
+  return COHORT_LABELS.some((name) => BASELINE_WORDS.has((labels[name] ?? "").trim().toLowerCase()))
+    ? "baseline"
+    : "canary";
 }
 
 const matrixSeries = z.object({
@@ -124,20 +137,38 @@ export function interpretRangeAnswer(status: number, statusText: string, body: s
   // The answer's own text is a foreign service's words: it goes to administrators only (as an
   // excerpt, kept by the caller), never into the error every project member reads.
   if (refused.success) {
-    const hint = refused.data.errorType === "bad_data" ? "; check the PromQL query (an administrator can see Prometheus's answer)" : "";
-    return { ok: false, error: `Prometheus refused the query (${refused.data.errorType}${status >= 400 ? `, HTTP ${status}` : ""})${hint}` };
+    const hint =
+      refused.data.errorType === "bad_data"
+        ? "; check the PromQL query (an administrator can see Prometheus's answer)"
+        : "";
+    return {
+      ok: false,
+      error: `Prometheus refused the query (${refused.data.errorType}${status >= 400 ? `, HTTP ${status}` : ""})${hint}`,
+    };
   }
   if (status < 200 || status >= 300) {
     return { ok: false, error: `HTTP ${status}${statusText ? ` ${statusText}` : ""} from the query_range API` };
   }
-  if (json === undefined) return { ok: false, error: "The answer is not JSON: is the base URL a Prometheus server (the part before /api/v1)?" };
+  if (json === undefined)
+    return {
+      ok: false,
+      error: "The answer is not JSON: is the base URL a Prometheus server (the part before /api/v1)?",
+    };
   const answer = successBody.safeParse(json);
-  if (!answer.success) return { ok: false, error: "The answer is not a Prometheus API response (no status \"success\" with data)" };
+  if (!answer.success)
+    return { ok: false, error: 'The answer is not a Prometheus API response (no status "success" with data)' };
   if (answer.data.data.resultType !== "matrix") {
-    return { ok: false, error: `Expected a range vector (matrix) but Prometheus answered with a ${answer.data.data.resultType}` };
+    return {
+      ok: false,
+      error: `Expected a range vector (matrix) but Prometheus answered with a ${answer.data.data.resultType}`,
+    };
   }
   const result = z.array(matrixSeries).safeParse(answer.data.data.result);
-  if (!result.success) return { ok: false, error: "The matrix in Prometheus's answer is malformed (expected series of [unix seconds, \"value\"] pairs)" };
+  if (!result.success)
+    return {
+      ok: false,
+      error: 'The matrix in Prometheus\'s answer is malformed (expected series of [unix seconds, "value"] pairs)',
+    };
 
   const byCohort = new Map<Cohort, z.output<typeof matrixSeries>[]>();
   for (const series of result.data) {
@@ -182,7 +213,10 @@ export interface PolledCounts {
  * query answered, a step without requests, or more errors than requests (extrapolated counters
  * can overshoot) is dropped and counted, never guessed.
  */
-export function pairCounts(numerators: readonly PolledSample[], denominators: readonly PolledSample[]): { counts: PolledCounts[]; dropped: number } {
+export function pairCounts(
+  numerators: readonly PolledSample[],
+  denominators: readonly PolledSample[],
+): { counts: PolledCounts[]; dropped: number } {
   const key = (s: PolledSample) => `${s.cohort}|${s.ts.getTime()}`;
   const below = new Map(denominators.map((d) => [key(d), d.value]));
   const counts: PolledCounts[] = [];

@@ -19,8 +19,18 @@ export const riskStatusLabel: Record<RiskStatus, string> = {
   closed: "Closed",
 };
 
-export const severityLabel: Record<Severity, string> = { low: "Low", medium: "Medium", high: "High", critical: "Critical" };
-export const severityTone: Record<Severity, SeverityTone> = { low: "green", medium: "amber", high: "red", critical: "red" };
+export const severityLabel: Record<Severity, string> = {
+  low: "Low",
+  medium: "Medium",
+  high: "High",
+  critical: "Critical",
+};
+export const severityTone: Record<Severity, SeverityTone> = {
+  low: "green",
+  medium: "amber",
+  high: "red",
+  critical: "red",
+};
 
 /** Likelihood × impact, each low 1, medium 2, high 3: from 1 to 9. */
 export function riskScore(likelihood: RiskLevel, impact: RiskLevel): number {
@@ -66,7 +76,15 @@ export function riskGrid(risks: readonly GridRisk[]): RiskGrid {
     likelihood,
     cells: RISK_LEVELS.map((impact) => {
       const score = riskScore(likelihood, impact);
-      return { likelihood, impact, score, severity: severityOf(score), riskIds: risks.filter((r) => countsOnGrid(r.status) && r.likelihood === likelihood && r.impact === impact).map((r) => r.id) };
+      return {
+        likelihood,
+        impact,
+        score,
+        severity: severityOf(score),
+        riskIds: risks
+          .filter((r) => countsOnGrid(r.status) && r.likelihood === likelihood && r.impact === impact)
+          .map((r) => r.id),
+      };
     }),
   }));
   const counted = risks.filter((r) => countsOnGrid(r.status)).length;
@@ -75,7 +93,11 @@ export function riskGrid(risks: readonly GridRisk[]): RiskGrid {
 
 /** The register's order: the risks that count first, highest score first, then closed ones. */
 export function byExposure<R extends GridRisk>(risks: readonly R[]): R[] {
-  return [...risks].sort((a, b) => Number(countsOnGrid(b.status)) - Number(countsOnGrid(a.status)) || riskScore(b.likelihood, b.impact) - riskScore(a.likelihood, a.impact));
+  return [...risks].sort(
+    (a, b) =>
+      Number(countsOnGrid(b.status)) - Number(countsOnGrid(a.status)) ||
+      riskScore(b.likelihood, b.impact) - riskScore(a.likelihood, a.impact),
+  );
 }
 
 export interface EscalationStep {
@@ -93,12 +115,15 @@ export function byLevel<E extends EscalationStep>(levels: readonly E[]): E[] {
  * Problems of a matrix in words, by the field at fault: level numbers are unique, and a higher
  * level is reached strictly later than a lower one.
  */
-export function escalationProblems(levels: readonly EscalationStep[]): { field: "level" | "afterMinutes"; message: string } | null {
+export function escalationProblems(
+  levels: readonly EscalationStep[],
+): { field: "level" | "afterMinutes"; message: string } | null {
   const ordered = byLevel(levels);
   for (let i = 0; i + 1 < ordered.length; i++) {
     const a = ordered[i]!;
     const b = ordered[i + 1]!;
-    if (a.level === b.level) return { field: "level", message: `Level ${a.level} is already ${a.who}: choose another level number` };
+    if (a.level === b.level)
+      return { field: "level", message: `Level ${a.level} is already ${a.who}: choose another level number` };
     if (b.afterMinutes <= a.afterMinutes) {
       return {
         field: "afterMinutes",

@@ -57,6 +57,7 @@ export function describeStepTiming(timing: StepTiming | null): string | null {
   const spent = timing.kind === "running" ? timing.elapsedMs : timing.tookMs;
   const head = timing.kind === "running" ? `running for ${formatDuration(spent)}` : `took ${formatDuration(spent)}`;
   if (timing.expectedMs === 0) return head;
-  if (timing.overrunMs > 0) return `${head}, ${formatDuration(timing.overrunMs)} over the ${formatDuration(timing.expectedMs)} expected`;
+  if (timing.overrunMs > 0)
+    return `${head}, ${formatDuration(timing.overrunMs)} over the ${formatDuration(timing.expectedMs)} expected`;
   return `${head} (about ${formatDuration(timing.expectedMs)} expected)`;
 }

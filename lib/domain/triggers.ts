@@ -40,7 +40,8 @@ export function observed(rule: TriggerRule, point: TriggerPoint): number | null 
       return point.baseline === null || point.baseline === 0 ? null : point.canary / point.baseline;
     case "degradation_pct": {
       if (point.baseline === null || point.baseline === 0) return null;
-      const worse = rule.direction === "lower_is_better" ? point.canary - point.baseline : point.baseline - point.canary;
+      const worse =
+        rule.direction === "lower_is_better" ? point.canary - point.baseline : point.baseline - point.canary;
       return (worse / Math.abs(point.baseline)) * 100;
     }
     case "canary_worse":
@@ -54,12 +55,21 @@ export function staleAfterMs(rule: Pick<TriggerRule, "durationMinutes">): number
   return Math.max(10 * 60_000, 2 * rule.durationMinutes * 60_000);
 }
 
-export function evaluateTrigger(rule: TriggerRule, points: readonly TriggerPoint[], now: Date, staleAfter = staleAfterMs(rule)): TriggerVerdict {
+export function evaluateTrigger(
+  rule: TriggerRule,
+  points: readonly TriggerPoint[],
+  now: Date,
+  staleAfter = staleAfterMs(rule),
+): TriggerVerdict {
   const usable = points.filter((p) => p.t <= now.getTime() && observed(rule, p) !== null);
   if (usable.length === 0) return { state: "no_data", reason: "no samples to judge" };
   const last = usable.at(-1)!;
   if (now.getTime() - last.t > staleAfter) {
-    return { state: "stale", lastSampleAt: new Date(last.t), reason: `no samples for ${Math.round((now.getTime() - last.t) / 60_000)} min` };
+    return {
+      state: "stale",
+      lastSampleAt: new Date(last.t),
+      reason: `no samples for ${Math.round((now.getTime() - last.t) / 60_000)} min`,
+    };
   }
   // Walk back from the newest point while the condition holds.
   let since: number | null = null;
@@ -73,21 +83,40 @@ export function evaluateTrigger(rule: TriggerRule, points: readonly TriggerPoint
   if (since === null) return { state: "ok" };
   const heldMs = now.getTime() - since;
   if (heldMs + COVERAGE_SLACK_MS < rule.durationMinutes * 60_000) return { state: "ok" };
-  const unit = rule.mode === "relative_to_baseline" ? "× baseline" : rule.mode === "degradation_pct" ? "% degradation" : "";
-  return { state: "breached", since: new Date(since), observed: worst, reason: `held for ${Math.round(heldMs / 60_000)} min (worst ${Math.round(worst * 100) / 100}${unit})` };
+  const unit =
+    rule.mode === "relative_to_baseline" ? "× baseline" : rule.mode === "degradation_pct" ? "% degradation" : "";
+  return {
+    state: "breached",
+    since: new Date(since),
+    observed: worst,
+    reason: `held for ${Math.round(heldMs / 60_000)} min (worst ${Math.round(worst * 100) / 100}${unit})`,
+  };
 }
 
 /**
  * When the evaluation window holds nothing usable: the data stopped arriving (stale) once the
  * phase has run longer than the stale limit, otherwise there is simply nothing to judge yet.
  */
-export function judgeMissingData(lastSampleAt: Date | null, activeSince: Date | null, now: Date, staleAfter: number): TriggerVerdict {
+export function judgeMissingData(
+  lastSampleAt: Date | null,
+  activeSince: Date | null,
+  now: Date,
+  staleAfter: number,
+): TriggerVerdict {
   const minutes = (from: Date) => Math.round((now.getTime() - from.getTime()) / 60_000);
-  if (lastSampleAt && now.getTime() - lastSampleAt.getTime() > staleAfter && (!activeSince || now.getTime() - activeSince.getTime() > staleAfter)) {
+  if (
+    lastSampleAt &&
+    now.getTime() - lastSampleAt.getTime() > staleAfter &&
+    (!activeSince || now.getTime() - activeSince.getTime() > staleAfter)
+  ) {
     return { state: "stale", lastSampleAt, reason: `no samples for ${minutes(lastSampleAt)} min` };
   }
   if (!lastSampleAt && activeSince && now.getTime() - activeSince.getTime() > staleAfter) {
-    return { state: "stale", lastSampleAt: activeSince, reason: `no samples since the phase started ${minutes(activeSince)} min ago` };
+    return {
+      state: "stale",
+      lastSampleAt: activeSince,
+      reason: `no samples since the phase started ${minutes(activeSince)} min ago`,
+    };
   }
   return { state: "no_data", reason: lastSampleAt ? "no recent samples to judge yet" : "no samples yet" };
 }

@@ -20,11 +20,19 @@ export interface WindowTiming {
 
 export function windowTiming(window: ValidationWindow, phaseStartedAt: Date): WindowTiming {
   const b = WINDOW_BOUNDS[window];
-  return { opensAt: new Date(phaseStartedAt.getTime() + b.opensAfterMs), dueAt: new Date(phaseStartedAt.getTime() + b.dueAfterMs) };
+  return {
+    opensAt: new Date(phaseStartedAt.getTime() + b.opensAfterMs),
+    dueAt: new Date(phaseStartedAt.getTime() + b.dueAfterMs),
+  };
 }
 
 /** Where an item of a validation window stands at `now`. */
-export function dueStatus(window: ValidationWindow, phaseStartedAt: Date | null, state: ItemState, now: Date): DueStatus {
+export function dueStatus(
+  window: ValidationWindow,
+  phaseStartedAt: Date | null,
+  state: ItemState,
+  now: Date,
+): DueStatus {
   if (state === "done" || state === "not_applicable") return "settled";
   if (!phaseStartedAt) return "not_started";
   const { opensAt, dueAt } = windowTiming(window, phaseStartedAt);

@@ -34,7 +34,13 @@ export const webhookEventDescription: Record<WebhookEvent, string> = {
  * Anything else (edits, approvals, incidents opened with the rollback, recoveries) sends nothing.
  */
 /** The audit actions any webhook event comes from (the collector reads only these). */
-export const WEBHOOK_SOURCE_ACTIONS = ["plan.start", "decision.go", "decision.no_go", "decision.rollback", "trigger.breached"] as const;
+export const WEBHOOK_SOURCE_ACTIONS = [
+  "plan.start",
+  "decision.go",
+  "decision.no_go",
+  "decision.rollback",
+  "trigger.breached",
+] as const;
 
 export function webhookEventsFor(action: string): WebhookEvent[] {
   switch (action) {

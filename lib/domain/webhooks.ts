@@ -51,7 +51,8 @@ export function slackEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const str = (value: unknown): string | null => (typeof value === "string" && value.trim() ? value : null);
 const num = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
 
@@ -66,16 +67,36 @@ export function buildWebhookPayload(events: readonly WebhookEvent[], source: Web
   const traffic = num(after.traffic);
   const status = str(after.status);
   const isTrigger = source.action === "trigger.breached";
-  const reason = isTrigger ? str(after.reason) : (str(after.overrideReason) ? `${str(after.rationale) ?? ""} (override: ${str(after.overrideReason)})`.trim() : str(after.rationale));
+  const reason = isTrigger
+    ? str(after.reason)
+    : str(after.overrideReason)
+      ? `${str(after.rationale) ?? ""} (override: ${str(after.overrideReason)})`.trim()
+      : str(after.rationale);
   const phase = isTrigger ? str(after.phase) : (toPhase ?? fromPhase);
 
-  const headline = headlineFor(source.action, { planLabel, fromPhase, toPhase, traffic, status, trigger: str(after.description) });
+  const headline = headlineFor(source.action, {
+    planLabel,
+    fromPhase,
+    toPhase,
+    traffic,
+    status,
+    trigger: str(after.description),
+  });
   const lines = [headline, ...(reason ? [`Reason: ${reason}`] : [])];
   const context = [source.project.name, `by ${source.actorLabel}`, source.at.toISOString()];
   return {
     text: slackEscape(lines.join("\n")),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: lines.map(slackEscape).map((line, i) => (i === 0 ? `*${line}*` : line)).join("\n") } },
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: lines
+            .map(slackEscape)
+            .map((line, i) => (i === 0 ? `*${line}*` : line))
+            .join("\n"),
+        },
+      },
       { type: "context", elements: [{ type: "mrkdwn", text: context.map(slackEscape).join(" · ") }] },
     ],
     phasegate: {
@@ -96,14 +117,27 @@ export function buildWebhookPayload(events: readonly WebhookEvent[], source: Web
   };
 }
 
-const pct = (traffic: number | null) => (traffic === null ? "" : ` (${Number.isInteger(traffic) ? traffic : traffic.toFixed(1)}% of traffic)`);
+const pct = (traffic: number | null) =>
+  traffic === null ? "" : ` (${Number.isInteger(traffic) ? traffic : traffic.toFixed(1)}% of traffic)`;
 
-function headlineFor(action: string, f: { planLabel: string; fromPhase: string | null; toPhase: string | null; traffic: number | null; status: string | null; trigger: string | null }): string {
+function headlineFor(
+  action: string,
+  f: {
+    planLabel: string;
+    fromPhase: string | null;
+    toPhase: string | null;
+    traffic: number | null;
+    status: string | null;
+    trigger: string | null;
+  },
+): string {
   switch (action) {
     case "plan.start":
       return `${f.planLabel} started: ${f.toPhase ?? "the first phase"} is live${pct(f.traffic)}`;
     case "decision.go":
-      return f.status === "completed" ? `Go: ${f.planLabel} completed after ${f.fromPhase ?? "its last phase"}${pct(f.traffic)}` : `Go: ${f.planLabel} advanced from ${f.fromPhase ?? "its phase"} to ${f.toPhase ?? "the next phase"}${pct(f.traffic)}`;
+      return f.status === "completed"
+        ? `Go: ${f.planLabel} completed after ${f.fromPhase ?? "its last phase"}${pct(f.traffic)}`
+        : `Go: ${f.planLabel} advanced from ${f.fromPhase ?? "its phase"} to ${f.toPhase ?? "the next phase"}${pct(f.traffic)}`;
     case "decision.no_go":
       return `No-go: ${f.planLabel} stays in ${f.fromPhase ?? "its phase"}${pct(f.traffic)}`;
     case "decision.rollback":
@@ -116,15 +150,45 @@ function headlineFor(action: string, f: { planLabel: string; fromPhase: string |
 }
 
 /** The body sent by "send a test event", so a receiver can be checked before anything happens. */
-export function buildTestPayload(source: { auditEventId: number; webhookName: string; project: { id: string; name: string }; actorLabel: string; at: Date }): WebhookPayload {
+export function buildTestPayload(source: {
+  auditEventId: number;
+  webhookName: string;
+  project: { id: string; name: string };
+  actorLabel: string;
+  at: Date;
+}): WebhookPayload {
   const text = `Test from Phasegate: webhook “${source.webhookName}” of ${source.project.name} is set up`;
   return {
     text: slackEscape(text),
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `*${slackEscape(text)}*` } },
-      { type: "context", elements: [{ type: "mrkdwn", text: [source.project.name, `by ${source.actorLabel}`, source.at.toISOString()].map(slackEscape).join(" · ") }] },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: [source.project.name, `by ${source.actorLabel}`, source.at.toISOString()]
+              .map(slackEscape)
+              .join(" · "),
+          },
+        ],
+      },
     ],
-    phasegate: { event: "test", events: ["test"], id: source.auditEventId, action: "webhook.tested", project: source.project, plan: null, phase: null, fromPhase: null, status: null, trafficPercent: null, reason: null, actor: source.actorLabel, at: source.at.toISOString() },
+    phasegate: {
+      event: "test",
+      events: ["test"],
+      id: source.auditEventId,
+      action: "webhook.tested",
+      project: source.project,
+      plan: null,
+      phase: null,
+      fromPhase: null,
+      status: null,
+      trafficPercent: null,
+      reason: null,
+      actor: source.actorLabel,
+      at: source.at.toISOString(),
+    },
   };
 }
 
@@ -166,7 +230,11 @@ export function verifySignature(
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-export function deliveryHeaders(secret: string, body: string, meta: { event: string; deliveryId: number; sentAt: Date }): Record<string, string> {
+export function deliveryHeaders(
+  secret: string,
+  body: string,
+  meta: { event: string; deliveryId: number; sentAt: Date },
+): Record<string, string> {
   const timestamp = String(Math.floor(meta.sentAt.getTime() / 1000));
   return {
     "content-type": "application/json",

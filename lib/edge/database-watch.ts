@@ -106,9 +106,15 @@ export class DatabaseWatch {
 
   private schedule() {
     if (this.stopped) return;
-    const delay = this.condition.state === "connected" ? this.intervalMs : Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.max(0, this.failures - 1));
+    const delay =
+      this.condition.state === "connected"
+        ? this.intervalMs
+        : Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.max(0, this.failures - 1));
     // A little jitter, so edges that lost the same database do not come back in step.
-    this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), delay * (0.9 + Math.random() * 0.2));
+    this.timer = setTimeout(
+      () => void this.check().finally(() => this.schedule()),
+      delay * (0.9 + Math.random() * 0.2),
+    );
     this.timer.unref();
   }
 
@@ -129,10 +135,22 @@ export class DatabaseWatch {
       const latencyMs = Math.round(performance.now() - started);
       const listening = this.unlistenProbe !== null && (await this.probe());
       this.failures = 0;
-      next = { state: "connected", since: before.state === "connected" ? before.since : new Date(), reason: null, latencyMs, listening };
+      next = {
+        state: "connected",
+        since: before.state === "connected" ? before.since : new Date(),
+        reason: null,
+        latencyMs,
+        listening,
+      };
     } catch (error) {
       this.failures++;
-      next = { state: "unreachable", since: before.state === "unreachable" ? before.since : new Date(), reason: rootCause(error), latencyMs: null, listening: false };
+      next = {
+        state: "unreachable",
+        since: before.state === "unreachable" ? before.since : new Date(),
+        reason: rootCause(error),
+        latencyMs: null,
+        listening: false,
+      };
     }
     this.condition = next;
     if (this.stopped || !this.started) return next;
@@ -146,7 +164,9 @@ export class DatabaseWatch {
     const nonce = randomBytes(8).toString("hex");
     const heard = new Promise<void>((resolve) => this.waiting.set(nonce, resolve));
     try {
-      await this.deadline(Promise.all([heard, this.handle.db.execute(sql`select pg_notify(${this.channel}, ${nonce})`)]));
+      await this.deadline(
+        Promise.all([heard, this.handle.db.execute(sql`select pg_notify(${this.channel}, ${nonce})`)]),
+      );
       return true;
     } catch {
       return false;

@@ -30,13 +30,31 @@ export interface EdgeHealth {
   uptimeSeconds: number;
 }
 
-export function healthReport(input: { condition: DatabaseCondition; listening: boolean; held: FlagStoreStatus; kind: DbKind; startedAt: number; stopping: boolean }): { status: number; body: EdgeHealth } {
+export function healthReport(input: {
+  condition: DatabaseCondition;
+  listening: boolean;
+  held: FlagStoreStatus;
+  kind: DbKind;
+  startedAt: number;
+  stopping: boolean;
+}): { status: number; body: EdgeHealth } {
   const { condition, listening, held, stopping } = input;
   const now = Date.now();
-  const oldest = held.snapshots.reduce<number | null>((min, s) => (min === null ? s.loadedAt : Math.min(min, s.loadedAt)), null);
+  const oldest = held.snapshots.reduce<number | null>(
+    (min, s) => (min === null ? s.loadedAt : Math.min(min, s.loadedAt)),
+    null,
+  );
   const snapshotAgeSeconds = oldest === null ? null : Math.round((now - oldest) / 100) / 10;
   const up = condition.state === "connected";
-  const status: EdgeHealthStatus = stopping ? "stopping" : up ? (listening && held.servedFromMemory.length === 0 ? "ok" : "degraded") : held.projects > 0 ? "degraded" : "unavailable";
+  const status: EdgeHealthStatus = stopping
+    ? "stopping"
+    : up
+      ? listening && held.servedFromMemory.length === 0
+        ? "ok"
+        : "degraded"
+      : held.projects > 0
+        ? "degraded"
+        : "unavailable";
   const message =
     status === "stopping"
       ? "Shutting down: finishing the requests under way"
@@ -62,7 +80,11 @@ export function healthReport(input: { condition: DatabaseCondition; listening: b
       listening,
       projects: held.projects,
       snapshotAgeSeconds,
-      servedFromMemory: held.servedFromMemory.map((p) => ({ projectId: p.projectId, since: p.since.toISOString(), reason: p.reason })),
+      servedFromMemory: held.servedFromMemory.map((p) => ({
+        projectId: p.projectId,
+        since: p.since.toISOString(),
+        reason: p.reason,
+      })),
       reloads: held.reloads,
       uptimeSeconds: Math.round((now - input.startedAt) / 1000),
     },

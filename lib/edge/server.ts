@@ -7,7 +7,12 @@ import type { DbHandle } from "@/db/client";
 import { FlagStore } from "@/lib/flags/store";
 import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { EventHub } from "@/lib/live/hub";
-import { createEdgeMetrics, countEvaluations, type EdgeMetrics, edgeRouteLabel } from "@/lib/observability/edge-metrics";
+import {
+  createEdgeMetrics,
+  countEvaluations,
+  type EdgeMetrics,
+  edgeRouteLabel,
+} from "@/lib/observability/edge-metrics";
 import { createLogger, errorFields } from "@/lib/observability/log";
 import { metricsTokenMatches } from "@/lib/observability/scrape";
 import { EVENT_STREAM_HEADERS, EVENT_STREAM_PATH, OfrepEventStreams } from "@/lib/ofrep/event-streams";
@@ -92,7 +97,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   // An edge writes nothing (its role may be read-only): a token's use is announced, and the app
   // records it.
   const tokens = new ObservedTokens(handle.db, { ...options.timing, staleAfterMs: STALE_AFTER_MS }, (token, at) =>
-    handle.db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${eventPayload({ type: "token.used", projectId: token.projectId, tokenId: token.id, at: at.toISOString() })})`),
+    handle.db.execute(
+      sql`select pg_notify(${EVENTS_CHANNEL}, ${eventPayload({ type: "token.used", projectId: token.projectId, tokenId: token.id, at: at.toISOString() })})`,
+    ),
   );
   const subscribe = (fn: Parameters<EventHub["subscribe"]>[1]) => hub.subscribe("*", fn);
   await flags.follow(subscribe);
@@ -105,12 +112,22 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     onChange(now, before) {
       if (now.state !== before.state) metrics.databaseTransitions.inc({ state: now.state });
       if (now.state === "unreachable") {
-        logger.warn({ reason: now.reason, projectsHeld: flags.status().projects }, "database unreachable: answering from the flags held in memory, checking again with back-off");
+        logger.warn(
+          { reason: now.reason, projectsHeld: flags.status().projects },
+          "database unreachable: answering from the flags held in memory, checking again with back-off",
+        );
         return;
       }
-      if (before.state === "unreachable") logger.info({ downSeconds: Math.round((Date.now() - before.since.getTime()) / 1000), listening: now.listening }, "database answers again: reloading flags");
+      if (before.state === "unreachable")
+        logger.info(
+          { downSeconds: Math.round((Date.now() - before.since.getTime()) / 1000), listening: now.listening },
+          "database answers again: reloading flags",
+        );
       if (!now.listening) {
-        logger.warn({ reloadEverySeconds: watchInterval / 1000 }, "change notifications do not arrive: reloading flags on every check until they do");
+        logger.warn(
+          { reloadEverySeconds: watchInterval / 1000 },
+          "change notifications do not arrive: reloading flags on every check until they do",
+        );
         return;
       }
       if (before.state === "connected") logger.info("change notifications arrive again: reloading flags");
@@ -120,7 +137,11 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     onDeaf: () => flags.invalidateAll(),
   });
   await watch.start();
-  metrics.observeWith(() => ({ snapshots: flags.status().snapshots, databaseUp: watch.current.state === "connected", listening: watch.current.listening && hub.listening }));
+  metrics.observeWith(() => ({
+    snapshots: flags.status().snapshots,
+    databaseUp: watch.current.state === "connected",
+    listening: watch.current.listening && hub.listening,
+  }));
   // The driver re-established LISTEN after a dropped connection (followers reload by themselves);
   // it may say so several times in a row.
   let resyncLoggedAt = 0;
@@ -138,21 +159,45 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
 
   async function health() {
     const condition = await watch.check();
-    return healthReport({ condition, listening: condition.listening && hub.listening, held: flags.status(), kind: handle.kind, startedAt, stopping });
+    return healthReport({
+      condition,
+      listening: condition.listening && hub.listening,
+      held: flags.status(),
+      kind: handle.kind,
+      startedAt,
+      stopping,
+    });
   }
 
   async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse) {
     const expected = options.metricsToken?.trim();
-    if (!expected) return send(res, 404, JSON_NO_STORE, JSON.stringify({ error: "Metrics are off: set PHASEGATE_METRICS_TOKEN and scrape with it as a bearer token" }));
+    if (!expected)
+      return send(
+        res,
+        404,
+        JSON_NO_STORE,
+        JSON.stringify({ error: "Metrics are off: set PHASEGATE_METRICS_TOKEN and scrape with it as a bearer token" }),
+      );
     if (!metricsTokenMatches(expected, headersOf(req).get("authorization"))) {
-      return send(res, 401, { ...JSON_NO_STORE, "www-authenticate": 'Bearer realm="phasegate-metrics"' }, JSON.stringify({ error: "Send the metrics token as Authorization: Bearer …" }));
+      return send(
+        res,
+        401,
+        { ...JSON_NO_STORE, "www-authenticate": 'Bearer realm="phasegate-metrics"' },
+        JSON.stringify({ error: "Send the metrics token as Authorization: Bearer …" }),
+      );
     }
-    send(res, 200, { "content-type": metrics.registry.contentType, "cache-control": "no-store" }, await metrics.registry.metrics());
+    send(
+      res,
+      200,
+      { "content-type": metrics.registry.contentType, "cache-control": "no-store" },
+      await metrics.registry.metrics(),
+    );
   }
 
   /** GET /ofrep/v1/event-stream: held open, written to as the project's flags change. */
   function stream(req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {
-    if (req.method !== "GET") return send(res, 405, { ...JSON_NO_STORE, allow: "GET" }, JSON.stringify({ errorDetails: "Use GET" }));
+    if (req.method !== "GET")
+      return send(res, 405, { ...JSON_NO_STORE, allow: "GET" }, JSON.stringify({ errorDetails: "Use GET" }));
     const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
     const sink = {
       write(chunk: string) {
@@ -177,7 +222,13 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   function evaluate(req: http.IncomingMessage, res: http.ServerResponse, path: string, requestId: string) {
     // The token is checked before the body is read; a body is read only up to the cap.
     const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
-    handleOfrep(deps, { method: req.method ?? "GET", path, query, headers: headersOf(req), body: (maxBytes) => readCapped(req, maxBytes) })
+    handleOfrep(deps, {
+      method: req.method ?? "GET",
+      path,
+      query,
+      headers: headersOf(req),
+      body: (maxBytes) => readCapped(req, maxBytes),
+    })
       .then((r) => {
         if (r.status === 429) metrics.rateLimited.inc();
         else countEvaluations(metrics, r.outcomes);
@@ -188,13 +239,20 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       .catch((error: unknown) => {
         logger.error({ requestId, ...errorFields(error) }, "flag evaluation failed");
         metrics.evaluations.inc({ reason: "ERROR", error_code: "GENERAL" });
-        send(res, 500, JSON_NO_STORE, JSON.stringify({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated" }));
+        send(
+          res,
+          500,
+          JSON_NO_STORE,
+          JSON.stringify({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated" }),
+        );
       });
   }
 
   const server = http.createServer((req, res) => {
     const started = process.hrtime.bigint();
-    const requestId = acceptRequestId(typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : null);
+    const requestId = acceptRequestId(
+      typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : null,
+    );
     res.setHeader("x-request-id", requestId);
     // While stopping, every answer is the connection's last.
     if (stopping) res.shouldKeepAlive = false;
@@ -205,7 +263,14 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.headersSent ? res.statusCode : 499;
       metrics.httpDuration.observe({ route, method: req.method ?? "GET", status: String(status) }, seconds);
-      const line = { requestId, method: req.method, route, status, ms: Math.round(seconds * 1_000_000) / 1000, ...(scope.projectId ? { projectId: scope.projectId } : {}) };
+      const line = {
+        requestId,
+        method: req.method,
+        route,
+        status,
+        ms: Math.round(seconds * 1_000_000) / 1000,
+        ...(scope.projectId ? { projectId: scope.projectId } : {}),
+      };
       // Load balancers and scrapers call every few seconds: kept out of the info stream.
       if (route === "/health" || route === "/metrics") logger.debug(line, "request");
       else logger.info(line, "request");
@@ -266,7 +331,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     streams,
     metrics,
     close({ graceMs = 10_000 } = {}) {
-      closing ??= drainThenStop(graceMs).catch((error: unknown) => logger.error(errorFields(error), "edge shutdown step failed"));
+      closing ??= drainThenStop(graceMs).catch((error: unknown) =>
+        logger.error(errorFields(error), "edge shutdown step failed"),
+      );
       return closing;
     },
   };

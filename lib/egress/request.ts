@@ -2,7 +2,13 @@ import dns from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
-import { type EgressPolicy, hostAllowed, judgeAddress, parseEgressAllowlist, refusalMessage } from "@/lib/domain/egress";
+import {
+  type EgressPolicy,
+  hostAllowed,
+  judgeAddress,
+  parseEgressAllowlist,
+  refusalMessage,
+} from "@/lib/domain/egress";
 
 // The one way out of the server: every outbound HTTP request (webhook deliveries, Prometheus
 // polls) goes through `egressRequest`. The address a host name resolves to is checked on the
@@ -60,7 +66,12 @@ function agentFor(url: URL, policy: EgressPolicy): http.Agent {
   const trusted = hostAllowed(url.hostname.replace(/^\[(.*)\]$/, "$1"), policy);
   // A host the operator named is trusted wherever it resolves; anything else must land on a
   // public address or inside an allowed range.
-  const options = { keepAlive: false, allowPrivateIPAddress: trusted, allowMetaIPAddress: trusted, allowIPAddressList: [...policy.cidrs] };
+  const options = {
+    keepAlive: false,
+    allowPrivateIPAddress: trusted,
+    allowMetaIPAddress: trusted,
+    allowIPAddressList: [...policy.cidrs],
+  };
   return url.protocol === "https:" ? new RequestFilteringHttpsAgent(options) : new RequestFilteringHttpAgent(options);
 }
 
@@ -71,7 +82,10 @@ function worded(error: unknown, policy: EgressPolicy): unknown {
   if (!match && !/is not allowed/.test(message)) return error;
   const address = match?.[1] ?? match?.[2];
   const verdict = address ? judgeAddress(address, policy) : null;
-  return new EgressError("refused", refusalMessage(verdict && !verdict.allowed ? verdict.reason : "the address is not public"));
+  return new EgressError(
+    "refused",
+    refusalMessage(verdict && !verdict.allowed ? verdict.reason : "the address is not public"),
+  );
 }
 
 export const egressRequest: Egress = (target, options) => {
@@ -82,7 +96,8 @@ export const egressRequest: Egress = (target, options) => {
   } catch {
     return Promise.reject(new EgressError("refused", "Refused: not a valid URL"));
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new EgressError("refused", "Refused: only http:// and https:// are allowed"));
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return Promise.reject(new EgressError("refused", "Refused: only http:// and https:// are allowed"));
   const agent = agentFor(url, policy);
   const client = url.protocol === "https:" ? https : http;
   return new Promise<EgressResponse>((resolve, reject) => {
@@ -94,31 +109,47 @@ export const egressRequest: Egress = (target, options) => {
       agent.destroy();
       fn();
     };
-    const request = client.request(url, { method: options.method ?? "GET", headers: options.headers, agent }, (response) => {
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      let truncated = false;
-      response.on("data", (chunk: Buffer) => {
-        const room = options.maxResponseBytes - kept;
-        if (chunk.length > room) {
-          truncated = true;
-          if (room > 0) chunks.push(chunk.subarray(0, room));
-          kept = options.maxResponseBytes;
-          response.destroy();
-          if (options.refuseLarger) {
-            finish(() => reject(new EgressError("too_large", `The answer is larger than ${formatBytes(options.maxResponseBytes)}`)));
+    const request = client.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        let truncated = false;
+        response.on("data", (chunk: Buffer) => {
+          const room = options.maxResponseBytes - kept;
+          if (chunk.length > room) {
+            truncated = true;
+            if (room > 0) chunks.push(chunk.subarray(0, room));
+            kept = options.maxResponseBytes;
+            response.destroy();
+            if (options.refuseLarger) {
+              finish(() =>
+                reject(
+                  new EgressError("too_large", `The answer is larger than ${formatBytes(options.maxResponseBytes)}`),
+                ),
+              );
+              return;
+            }
+            done();
             return;
           }
-          done();
-          return;
-        }
-        chunks.push(chunk);
-        kept += chunk.length;
-      });
-      const done = () => finish(() => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? "", body: Buffer.concat(chunks).toString("utf8"), truncated }));
-      response.on("end", done);
-      response.on("error", (error) => finish(() => reject(error)));
-    });
+          chunks.push(chunk);
+          kept += chunk.length;
+        });
+        const done = () =>
+          finish(() =>
+            resolve({
+              status: response.statusCode ?? 0,
+              statusText: response.statusMessage ?? "",
+              body: Buffer.concat(chunks).toString("utf8"),
+              truncated,
+            }),
+          );
+        response.on("end", done);
+        response.on("error", (error) => finish(() => reject(error)));
+      },
+    );
     const deadline = setTimeout(() => {
       request.destroy();
       finish(() => reject(new EgressError("timeout", `No answer within ${options.timeoutMs} ms`)));
@@ -133,7 +164,10 @@ export const egressRequest: Egress = (target, options) => {
  * limits (the connection is checked again at every request). Null when allowed; a host that does
  * not resolve now is allowed here and reported when it is used.
  */
-export async function destinationProblem(target: string, policy: EgressPolicy = egressPolicy()): Promise<string | null> {
+export async function destinationProblem(
+  target: string,
+  policy: EgressPolicy = egressPolicy(),
+): Promise<string | null> {
   let url: URL;
   try {
     url = new URL(target);
@@ -156,5 +190,9 @@ export async function destinationProblem(target: string, policy: EgressPolicy = 
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes >= 1_048_576 ? `${Math.round(bytes / 104_857.6) / 10} MiB` : bytes >= 1024 ? `${Math.round(bytes / 102.4) / 10} KiB` : `${bytes} bytes`;
+  return bytes >= 1_048_576
+    ? `${Math.round(bytes / 104_857.6) / 10} MiB`
+    : bytes >= 1024
+      ? `${Math.round(bytes / 102.4) / 10} KiB`
+      : `${bytes} bytes`;
 }

@@ -14,7 +14,12 @@ export async function loadProjectFlags(db: Database, projectId: string): Promise
     where: eq(flags.projectId, projectId),
     with: {
       segmentRules: { orderBy: asc(flagSegmentRules.position), with: { segment: true } },
-      plan: { columns: { name: true, status: true }, with: { phases: { columns: { name: true, status: true, trafficPercent: true }, orderBy: asc(phases.position) } } },
+      plan: {
+        columns: { name: true, status: true },
+        with: {
+          phases: { columns: { name: true, status: true, trafficPercent: true }, orderBy: asc(phases.position) },
+        },
+      },
     },
   });
   const compiled = new Map<string, CompiledFlag>();
@@ -38,5 +43,12 @@ export async function loadProjectFlags(db: Database, projectId: string): Promise
 
 function compileSegment(s: Segment): CompiledSegment {
   if (s.kind === "user_list") return { key: s.key, name: s.name, kind: "user_list", userKeys: new Set(s.userKeys) };
-  return { key: s.key, name: s.name, kind: "attribute_rule", attribute: s.attribute ?? "", operator: s.operator ?? "in", values: s.values };
+  return {
+    key: s.key,
+    name: s.name,
+    kind: "attribute_rule",
+    attribute: s.attribute ?? "",
+    operator: s.operator ?? "in",
+    values: s.values,
+  };
 }

@@ -125,7 +125,9 @@ export class FlagStore {
   status(): FlagStoreStatus {
     return {
       projects: this.lastGood.size,
-      servedFromMemory: [...this.failing.entries()].filter(([id]) => this.lastGood.has(id)).map(([projectId, f]) => ({ projectId, ...f })),
+      servedFromMemory: [...this.failing.entries()]
+        .filter(([id]) => this.lastGood.has(id))
+        .map(([projectId, f]) => ({ projectId, ...f })),
       reloads: this.reloads,
       snapshots: [...this.lastGood.entries()].map(([projectId, s]) => ({ projectId, loadedAt: s.loadedAt })),
     };
@@ -156,7 +158,8 @@ export class FlagStore {
     const generation = this.generationOf(projectId);
     const cached = this.cache.get(projectId);
     if (cached && cached.generation === generation) {
-      if (Date.now() - cached.loadedAt < this.maxAgeMs) return cached.settled ? cached.flags : this.boundedWait(projectId, cached.flags);
+      if (Date.now() - cached.loadedAt < this.maxAgeMs)
+        return cached.settled ? cached.flags : this.boundedWait(projectId, cached.flags);
       // Aged out with no change heard: answer from the snapshot while a fresh one loads.
       const good = this.lastGood.get(projectId);
       if (good && good.generation === generation) {
@@ -201,7 +204,11 @@ export class FlagStore {
     } catch (error) {
       this.onLoad?.("failed", projectId);
       const good = this.lastGood.get(projectId);
-      if (!this.failing.has(projectId)) this.failing.set(projectId, { since: new Date(), reason: error instanceof Error ? error.message : String(error) });
+      if (!this.failing.has(projectId))
+        this.failing.set(projectId, {
+          since: new Date(),
+          reason: error instanceof Error ? error.message : String(error),
+        });
       if (!good) throw error;
       const entry = this.cache.get(projectId);
       if (entry && entry.generation === generation) entry.loadedAt = Date.now() - this.maxAgeMs + this.retryMs;
@@ -217,7 +224,12 @@ export class FlagStore {
       .then((flags) => {
         const entry = this.cache.get(projectId);
         // Kept only if no change was heard meanwhile and it really is new (not the fallback).
-        if (entry && entry.generation === generation && this.generationOf(projectId) === generation && !this.failing.has(projectId)) {
+        if (
+          entry &&
+          entry.generation === generation &&
+          this.generationOf(projectId) === generation &&
+          !this.failing.has(projectId)
+        ) {
           this.cache.set(projectId, { generation, loadedAt: started, flags: Promise.resolve(flags), settled: true });
         }
       })

@@ -65,7 +65,8 @@ export class TokenVerifier {
     this.knownTtlMs = timing.knownTtlMs ?? KNOWN_TTL_MS;
     this.retryMs = timing.retryMs ?? RETRY_MS;
     this.staleAfterMs = timing.staleAfterMs;
-    this.recordUse = recordUse ?? ((token, at) => this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, token.id)));
+    this.recordUse =
+      recordUse ?? ((token, at) => this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, token.id)));
   }
 
   async follow(subscribe: Subscribe): Promise<void> {
@@ -96,8 +97,17 @@ export class TokenVerifier {
    * Checks an OFREP event stream's credential: the token's id and the key derived from it (see
    * stream-key.ts), with the same standing and scope rules as `check`.
    */
-  async checkStream(tokenId: string | null, key: string | null, scope: string, now: Date = new Date()): Promise<TokenCheck> {
-    const refused = { ok: false as const, status: 401 as const, reason: "The event stream's token or key is not valid; take the URL from a bulk evaluation answer" };
+  async checkStream(
+    tokenId: string | null,
+    key: string | null,
+    scope: string,
+    now: Date = new Date(),
+  ): Promise<TokenCheck> {
+    const refused = {
+      ok: false as const,
+      status: 401 as const,
+      reason: "The event stream's token or key is not valid; take the URL from a bulk evaluation answer",
+    };
     if (!tokenId || !key || !/^[0-9a-f-]{36}$/i.test(tokenId) || key.length > 100) return refused;
     let token = this.knownById.get(tokenId);
     if (!token || now.getTime() - token.readAt > this.knownTtlMs) {
@@ -107,7 +117,17 @@ export class TokenVerifier {
           this.knownById.delete(tokenId);
           return refused;
         }
-        token = { id: row.id, tokenHash: row.tokenHash, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, creator: row.creator, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+        token = {
+          id: row.id,
+          tokenHash: row.tokenHash,
+          projectId: row.projectId,
+          scopes: row.scopes,
+          revokedAt: row.revokedAt,
+          expiresAt: row.expiresAt,
+          creator: row.creator,
+          lastUsedAt: row.lastUsedAt,
+          readAt: now.getTime(),
+        };
         if (this.knownById.size > 10_000) this.knownById.clear();
         this.knownById.set(tokenId, token);
       } catch (error) {
@@ -119,12 +139,14 @@ export class TokenVerifier {
     if (!streamKeyMatches(token.tokenHash, token.id, key)) return refused;
     const refusal = tokenRefusal(token, now);
     if (refusal) return { ok: false, status: 401, reason: refusal };
-    if (!token.scopes.includes(scope)) return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
+    if (!token.scopes.includes(scope))
+      return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
     return { ok: true, tokenId: token.id, projectId: token.projectId, scopes: token.scopes };
   }
 
   async check(presented: string | null, scope: string, now: Date = new Date()): Promise<TokenCheck> {
-    if (!presented) return { ok: false, status: 401, reason: "Send an API token as `Authorization: Bearer <token>` or `X-API-Key`" };
+    if (!presented)
+      return { ok: false, status: 401, reason: "Send an API token as `Authorization: Bearer <token>` or `X-API-Key`" };
     // Keyed by the presented token itself, so a cached token costs no hashing per request.
     if (!looksLikeApiToken(presented)) return { ok: false, status: 401, reason: "The API token is not valid" };
     let token = this.known.get(presented);
@@ -139,7 +161,8 @@ export class TokenVerifier {
     }
     const refusal = tokenRefusal(token, now);
     if (refusal) return { ok: false, status: 401, reason: refusal };
-    if (!token.scopes.includes(scope)) return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
+    if (!token.scopes.includes(scope))
+      return { ok: false, status: 403, reason: `The API token lacks the ${scope} scope` };
     // Last use to the minute, written in the background: never on the request's path.
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       token.lastUsedAt = now;
@@ -167,7 +190,17 @@ export class TokenVerifier {
       this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
       return null;
     }
-    const token: Known = { id: row.id, tokenHash: row.tokenHash, projectId: row.projectId, scopes: row.scopes, revokedAt: row.revokedAt, expiresAt: row.expiresAt, creator: row.creator, lastUsedAt: row.lastUsedAt, readAt: now.getTime() };
+    const token: Known = {
+      id: row.id,
+      tokenHash: row.tokenHash,
+      projectId: row.projectId,
+      scopes: row.scopes,
+      revokedAt: row.revokedAt,
+      expiresAt: row.expiresAt,
+      creator: row.creator,
+      lastUsedAt: row.lastUsedAt,
+      readAt: now.getTime(),
+    };
     if (this.known.size > 10_000) this.known.clear();
     this.known.set(presented, token);
     return token;

@@ -28,7 +28,9 @@ export function subjectOf(url: string): { planId?: string; project?: string } {
 
 function watch(request: http.IncomingMessage, response: http.ServerResponse) {
   const started = process.hrtime.bigint();
-  const id = acceptRequestId(typeof request.headers["x-request-id"] === "string" ? request.headers["x-request-id"] : null);
+  const id = acceptRequestId(
+    typeof request.headers["x-request-id"] === "string" ? request.headers["x-request-id"] : null,
+  );
   request.headers["x-request-id"] = id;
   response.setHeader("x-request-id", id);
   response.once("close", () => {
@@ -38,7 +40,14 @@ function watch(request: http.IncomingMessage, response: http.ServerResponse) {
     const status = response.headersSent ? response.statusCode : 499;
     appMetrics().httpDuration.observe({ route, method: request.method ?? "GET", status: String(status) }, seconds);
     if (route === "/_next/*" || route === "/favicon.ico") return;
-    const line = { requestId: id, method: request.method, route, status, ms: Math.round(seconds * 1000), ...subjectOf(url) };
+    const line = {
+      requestId: id,
+      method: request.method,
+      route,
+      status,
+      ms: Math.round(seconds * 1000),
+      ...subjectOf(url),
+    };
     // Health checks come every few seconds from every load balancer: kept out of the info stream.
     if (route === "/api/health") log().debug(line, "request");
     else log().info(line, "request");
@@ -58,8 +67,17 @@ export function pathDecodes(url: string): boolean {
 
 function refuseUndecodable(res: http.ServerResponse, ofrep: boolean) {
   const message = "The path is not valid percent-encoded UTF-8";
-  const body = JSON.stringify(ofrep ? { errorCode: "PARSE_ERROR", errorDetails: message } : { error: { code: "bad_request:validation", message, fields: { path: [message] } } });
-  res.writeHead(400, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(body), connection: "close" });
+  const body = JSON.stringify(
+    ofrep
+      ? { errorCode: "PARSE_ERROR", errorDetails: message }
+      : { error: { code: "bad_request:validation", message, fields: { path: [message] } } },
+  );
+  res.writeHead(400, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
   res.end(body);
 }
 

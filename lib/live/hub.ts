@@ -50,7 +50,11 @@ export class EventHub {
   private ensureListening(): Promise<void> {
     this.started ??= (async () => {
       const handle = await this.handle();
-      this.stop = await handle.listen(EVENTS_CHANNEL, (payload) => this.dispatch(payload), () => this.reconnected());
+      this.stop = await handle.listen(
+        EVENTS_CHANNEL,
+        (payload) => this.dispatch(payload),
+        () => this.reconnected(),
+      );
       this.established = true;
     })().catch((error: unknown) => {
       this.started = null; // the next subscriber tries again
@@ -109,7 +113,8 @@ export class EventHub {
       });
       try {
         const outcome = await Promise.race([stop().then(() => "done" as const), late]);
-        if (outcome === "late") log().warn({ timeoutMs }, "UNLISTEN got no answer in time; left to the connection's close");
+        if (outcome === "late")
+          log().warn({ timeoutMs }, "UNLISTEN got no answer in time; left to the connection's close");
       } catch (error) {
         log().warn(errorFields(error), "UNLISTEN failed; left to the connection's close");
       } finally {

@@ -45,14 +45,23 @@ export function createEdgeMetrics(options: EdgeMetricsOptions = {}) {
       labelNames: ["reason", "error_code"] as const,
       ...on,
     }),
-    rateLimited: new Counter({ name: "phasegate_edge_rate_limited_total", help: "Evaluation requests refused with 429 (per-token rate limit)", ...on }),
+    rateLimited: new Counter({
+      name: "phasegate_edge_rate_limited_total",
+      help: "Evaluation requests refused with 429 (per-token rate limit)",
+      ...on,
+    }),
     reloads: new Counter({
       name: "phasegate_edge_snapshot_reloads_total",
       help: "Loads of a project's flags from the database, by outcome (ok, or failed: the last snapshot kept serving)",
       labelNames: ["outcome"] as const,
       ...on,
     }),
-    databaseTransitions: new Counter({ name: "phasegate_edge_database_transitions_total", help: "Changes of the database's state as the edge sees it, by the state entered", labelNames: ["state"] as const, ...on }),
+    databaseTransitions: new Counter({
+      name: "phasegate_edge_database_transitions_total",
+      help: "Changes of the database's state as the edge sees it, by the state entered",
+      labelNames: ["state"] as const,
+      ...on,
+    }),
   };
   new Gauge({
     name: "phasegate_edge_snapshot_age_seconds",

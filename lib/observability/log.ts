@@ -13,7 +13,12 @@ export function logSettings(env: NodeJS.ProcessEnv): { level: string; format: Lo
   const wanted = env.PHASEGATE_LOG_LEVEL?.trim().toLowerCase();
   // Tests read their own output: only warnings and worse unless asked.
   const level = wanted && levels.includes(wanted) ? wanted : env.VITEST ? "warn" : "info";
-  const format = env.PHASEGATE_LOG_FORMAT === "json" || env.PHASEGATE_LOG_FORMAT === "pretty" ? env.PHASEGATE_LOG_FORMAT : env.NODE_ENV === "production" ? "json" : "pretty";
+  const format =
+    env.PHASEGATE_LOG_FORMAT === "json" || env.PHASEGATE_LOG_FORMAT === "pretty"
+      ? env.PHASEGATE_LOG_FORMAT
+      : env.NODE_ENV === "production"
+        ? "json"
+        : "pretty";
   return { level, format };
 }
 
@@ -33,12 +38,31 @@ export const REDACTED_PATHS = [
   "headers['x-api-key']",
 ];
 
-export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
+  destination?: NodeJS.WritableStream,
+): Logger {
   const { level, format } = logSettings(env);
-  const options = { level, base: { service, pid: process.pid }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = {
+    level,
+    base: { service, pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
   if (destination) return pino(options, destination);
   // pino-pretty as a stream in this thread (no worker): bundlers and short-lived scripts keep working.
-  return format === "pretty" ? pino(options, pretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" })) : pino(options);
+  return format === "pretty"
+    ? pino(
+        options,
+        pretty({
+          sync: true,
+          colorize: Boolean(process.stdout.isTTY),
+          translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname,service",
+        }),
+      )
+    : pino(options);
 }
 
 const holder = globalThis as typeof globalThis & { __phasegateLog?: Logger };
@@ -52,5 +76,10 @@ export function log(): Logger {
 export function errorFields(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) };
   const code = (error as { code?: unknown }).code;
-  return { error: error.message, errorName: error.name, ...(typeof code === "string" ? { code } : {}), stack: error.stack };
+  return {
+    error: error.message,
+    errorName: error.name,
+    ...(typeof code === "string" ? { code } : {}),
+    stack: error.stack,
+  };
 }

@@ -29,7 +29,9 @@ export async function refreshScrapeGauges(metrics: AppMetrics, handle: DbHandle 
   }
   try {
     const rows = rowsOf<{ state: string | null; n: number }>(
-      await handle.db.execute(sql`select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${applicationName()} group by 1`),
+      await handle.db.execute(
+        sql`select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${applicationName()} group by 1`,
+      ),
     );
     metrics.dbConnections.reset();
     for (const r of rows) metrics.dbConnections.set({ state: r.state ?? "unknown" }, Number(r.n));

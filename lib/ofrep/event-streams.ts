@@ -22,7 +22,11 @@ import { streamKeyForToken } from "./stream-key";
 //   missed at least one change, and one refetch brings it up to date (on any instance).
 
 export const EVENT_STREAM_PATH = "/ofrep/v1/event-stream";
-export const EVENT_STREAM_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
+export const EVENT_STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
 
 /** Where the events go: an HTTP response's body, however the server writes it. */
 export interface StreamSink {
@@ -56,7 +60,8 @@ export interface AdvertisedStream {
   inactivityDelaySec: number;
 }
 
-export type OpenResult = { ok: true; close: () => void } | { ok: false; status: number; body: string; headers?: Record<string, string> };
+export type OpenResult =
+  { ok: true; close: () => void } | { ok: false; status: number; body: string; headers?: Record<string, string> };
 
 interface Client {
   projectId: string;
@@ -74,7 +79,14 @@ export function configHash(flags: ProjectFlags): string {
   if (tag) return tag;
   const canonical = [...flags.values()]
     .sort((a, b) => a.key.localeCompare(b.key))
-    .map((f) => ({ ...f, rules: f.rules.map((r) => ({ variant: r.variant, segment: r.segment.kind === "user_list" ? { ...r.segment, userKeys: [...r.segment.userKeys].sort() } : r.segment })) }));
+    .map((f) => ({
+      ...f,
+      rules: f.rules.map((r) => ({
+        variant: r.variant,
+        segment:
+          r.segment.kind === "user_list" ? { ...r.segment, userKeys: [...r.segment.userKeys].sort() } : r.segment,
+      })),
+    }));
   tag = createHash("sha256").update(JSON.stringify(canonical)).digest("base64url").slice(0, 27);
   tags.set(flags, tag);
   return tag;
@@ -120,7 +132,10 @@ export class OfrepEventStreams {
   }
 
   private async recheckTokens() {
-    const byCredential = groupBy([...this.clients.values()].flatMap((set) => [...set]), (c) => `${c.tokenId} ${c.key}`);
+    const byCredential = groupBy(
+      [...this.clients.values()].flatMap((set) => [...set]),
+      (c) => `${c.tokenId} ${c.key}`,
+    );
     for (const held of byCredential.values()) {
       const { tokenId, key } = held[0]!;
       let ok = true;
@@ -149,7 +164,13 @@ export class OfrepEventStreams {
   /** What a bulk evaluation answer lists under `eventStreams` for this token. */
   advertise(presentedToken: string, tokenId: string): AdvertisedStream[] {
     const query = new URLSearchParams({ token: tokenId, key: streamKeyForToken(presentedToken, tokenId) });
-    return [{ type: "sse", endpoint: { requestUri: `${EVENT_STREAM_PATH}?${query}` }, inactivityDelaySec: this.inactivityDelaySec }];
+    return [
+      {
+        type: "sse",
+        endpoint: { requestUri: `${EVENT_STREAM_PATH}?${query}` },
+        inactivityDelaySec: this.inactivityDelaySec,
+      },
+    ];
   }
 
   /** The version of these flags (a tag not announced yet is dated now). */
@@ -164,8 +185,22 @@ export class OfrepEventStreams {
    * writes to `sink` until the client goes (call `close`) or the process stops.
    */
   async open(query: URLSearchParams, lastEventId: string | null, sink: StreamSink): Promise<OpenResult> {
-    if (this.closing) return { ok: false, status: 503, body: JSON.stringify({ errorDetails: "This server is shutting down; connect again" }), headers: { "retry-after": "1" } };
-    if (this.openCount >= this.maxStreams) return { ok: false, status: 503, body: JSON.stringify({ errorDetails: "This server holds as many event streams as it may; poll, or connect again later" }), headers: { "retry-after": "30" } };
+    if (this.closing)
+      return {
+        ok: false,
+        status: 503,
+        body: JSON.stringify({ errorDetails: "This server is shutting down; connect again" }),
+        headers: { "retry-after": "1" },
+      };
+    if (this.openCount >= this.maxStreams)
+      return {
+        ok: false,
+        status: 503,
+        body: JSON.stringify({
+          errorDetails: "This server holds as many event streams as it may; poll, or connect again later",
+        }),
+        headers: { "retry-after": "30" },
+      };
     let projectId: string;
     let version: ConfigVersion;
     try {
@@ -182,9 +217,22 @@ export class OfrepEventStreams {
       }
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      return { ok: false, status: 503, body: JSON.stringify({ errorDetails: "Flags cannot be read right now (the database is not answering); connect again shortly" }), headers: { "retry-after": "5" } };
+      return {
+        ok: false,
+        status: 503,
+        body: JSON.stringify({
+          errorDetails: "Flags cannot be read right now (the database is not answering); connect again shortly",
+        }),
+        headers: { "retry-after": "5" },
+      };
     }
-    const client: Client = { projectId, tokenId: query.get("token")!, key: query.get("key")!, sink, heartbeat: setInterval(() => this.write(client, ": keep-alive\n\n"), this.heartbeatMs) };
+    const client: Client = {
+      projectId,
+      tokenId: query.get("token")!,
+      key: query.get("key")!,
+      sink,
+      heartbeat: setInterval(() => this.write(client, ": keep-alive\n\n"), this.heartbeatMs),
+    };
     client.heartbeat.unref?.();
     this.clients.get(projectId)!.add(client);
     this.openCount++;

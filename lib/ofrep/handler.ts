@@ -65,7 +65,9 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return { status, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) };
 }
 
-type Parsed = { ok: true; context: Record<string, unknown> } | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
+type Parsed =
+  | { ok: true; context: Record<string, unknown> }
+  | { ok: false; errorCode: "PARSE_ERROR" | "INVALID_CONTEXT"; errorDetails: string };
 
 /** The evaluation context from the body; an absent body or context counts as an empty one. */
 export function parseEvaluationRequest(body: string): Parsed {
@@ -77,7 +79,11 @@ export function parseEvaluationRequest(body: string): Parsed {
     return { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid JSON" };
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, errorCode: "PARSE_ERROR", errorDetails: 'The request body must be a JSON object such as {"context":{"targetingKey":"user-1"}}' };
+    return {
+      ok: false,
+      errorCode: "PARSE_ERROR",
+      errorDetails: 'The request body must be a JSON object such as {"context":{"targetingKey":"user-1"}}',
+    };
   }
   const context = (parsed as { context?: unknown }).context;
   if (context === undefined || context === null) return { ok: true, context: {} };
@@ -116,10 +122,17 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     try {
       key = decodeURIComponent(request.path.slice(OFREP_PREFIX.length + 1));
     } catch {
-      return json(400, { key: request.path.slice(OFREP_PREFIX.length + 1), errorCode: "PARSE_ERROR", errorDetails: "The flag key in the path is not valid URL encoding" });
+      return json(400, {
+        key: request.path.slice(OFREP_PREFIX.length + 1),
+        errorCode: "PARSE_ERROR",
+        errorDetails: "The flag key in the path is not valid URL encoding",
+      });
     }
   }
-  if (!single && !bulk) return json(404, { errorDetails: "Not an OFREP endpoint: POST /ofrep/v1/evaluate/flags or /ofrep/v1/evaluate/flags/{key}" });
+  if (!single && !bulk)
+    return json(404, {
+      errorDetails: "Not an OFREP endpoint: POST /ofrep/v1/evaluate/flags or /ofrep/v1/evaluate/flags/{key}",
+    });
   if (request.method !== "POST") return json(405, { errorDetails: "Use POST" }, { allow: "POST" });
 
   try {
@@ -128,7 +141,12 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
     if (!token.ok) return json(token.status, { errorDetails: token.reason });
 
     const wait = deps.limiter?.take(token.tokenId);
-    if (wait) return json(429, { errorDetails: `Too many evaluations for this token; retry in ${wait} s` }, { "retry-after": String(wait) });
+    if (wait)
+      return json(
+        429,
+        { errorDetails: `Too many evaluations for this token; retry in ${wait} s` },
+        { "retry-after": String(wait) },
+      );
 
     const read: BodyRead = declaredTooLarge(request.headers, MAX_BODY_BYTES)
       ? { ok: false, reason: "too_large" }
@@ -137,38 +155,65 @@ export async function handleOfrep(deps: OfrepDeps, request: OfrepRequest): Promi
           ? { ok: false, reason: "too_large" }
           : { ok: true, text: request.body }
         : await request.body(MAX_BODY_BYTES);
-    if (!read.ok && read.reason === "too_large") return json(413, { errorDetails: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` }, { connection: "close" });
-    const parsed: Parsed = read.ok ? parseEvaluationRequest(read.text) : { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid UTF-8" };
-    if (!parsed.ok) return json(400, bulk ? { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails } : { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails });
+    if (!read.ok && read.reason === "too_large")
+      return json(
+        413,
+        { errorDetails: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` },
+        { connection: "close" },
+      );
+    const parsed: Parsed = read.ok
+      ? parseEvaluationRequest(read.text)
+      : { ok: false, errorCode: "PARSE_ERROR", errorDetails: "The request body is not valid UTF-8" };
+    if (!parsed.ok)
+      return json(
+        400,
+        bulk
+          ? { errorCode: parsed.errorCode, errorDetails: parsed.errorDetails }
+          : { key, errorCode: parsed.errorCode, errorDetails: parsed.errorDetails },
+      );
 
     let flags = await deps.flags.flagsFor(token.projectId);
     if (bulk) {
       // A refetch after an event names the configuration it was told of. Another instance may have
       // announced it before this one heard of the change: then the flags are read again now.
       const told = request.query?.get("flagConfigEtag");
-      if (told && deps.streams && deps.streams.versionOf(token.projectId, flags).etag !== told) flags = await deps.flags.reload(token.projectId);
+      if (told && deps.streams && deps.streams.versionOf(token.projectId, flags).etag !== told)
+        flags = await deps.flags.reload(token.projectId);
       const outcomes: EvaluationOutcome[] = [];
-      const results = [...flags.values()].sort((a, b) => a.key.localeCompare(b.key)).map((flag) => {
-        const e = evaluateFlag(flag, parsed.context);
-        outcomes.push(e.ok ? { reason: e.reason } : { errorCode: e.errorCode });
-        return e.ok ? success(e) : failure(e);
-      });
-      const body = JSON.stringify(deps.streams && presented ? { flags: results, eventStreams: deps.streams.advertise(presented, token.tokenId) } : { flags: results });
+      const results = [...flags.values()]
+        .sort((a, b) => a.key.localeCompare(b.key))
+        .map((flag) => {
+          const e = evaluateFlag(flag, parsed.context);
+          outcomes.push(e.ok ? { reason: e.reason } : { errorCode: e.errorCode });
+          return e.ok ? success(e) : failure(e);
+        });
+      const body = JSON.stringify(
+        deps.streams && presented
+          ? { flags: results, eventStreams: deps.streams.advertise(presented, token.tokenId) }
+          : { flags: results },
+      );
       const etag = etagOf(body);
-      if (ifNoneMatchHas(request.headers.get("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": "no-cache" }, body: null };
+      if (ifNoneMatchHas(request.headers.get("if-none-match"), etag))
+        return { status: 304, headers: { etag, "cache-control": "no-cache" }, body: null };
       return { status: 200, headers: { ...JSON_TYPE, "cache-control": "no-cache", etag }, body, outcomes };
     }
 
     const flag = flags.get(key);
-    if (!flag) return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `No flag "${key}" in this token's project` });
+    if (!flag)
+      return json(404, { key, errorCode: "FLAG_NOT_FOUND", errorDetails: `No flag "${key}" in this token's project` });
     const e = evaluateFlag(flag, parsed.context);
-    return e.ok ? { ...json(200, success(e)), outcomes: [{ reason: e.reason }] } : { ...json(400, failure(e)), outcomes: [{ errorCode: e.errorCode }] };
+    return e.ok
+      ? { ...json(200, success(e)), outcomes: [{ reason: e.reason }] }
+      : { ...json(400, failure(e)), outcomes: [{ errorCode: e.errorCode }] };
   } catch (error) {
     // A token or project never held in memory, with the database away: try again shortly.
     if (isDatabaseUnavailable(error)) {
       log().warn(errorFields(error), "flag evaluation needs the database, which is not answering");
-      const errorDetails = "Flags cannot be read right now (the database is not answering); try again shortly, the client keeps its defaults meanwhile";
-      return json(503, bulk ? { errorCode: "GENERAL", errorDetails } : { key, errorCode: "GENERAL", errorDetails }, { "retry-after": "5" });
+      const errorDetails =
+        "Flags cannot be read right now (the database is not answering); try again shortly, the client keeps its defaults meanwhile";
+      return json(503, bulk ? { errorCode: "GENERAL", errorDetails } : { key, errorCode: "GENERAL", errorDetails }, {
+        "retry-after": "5",
+      });
     }
     // Something unexpected happened: a general error, never a stack.
     log().error(errorFields(error), "flag evaluation failed");

@@ -29,7 +29,10 @@ export async function serveOfrep(request: Request): Promise<Response> {
     return new Response(result.body, { status: result.status, headers: result.headers });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) log().error(errorFields(error), "OFREP request failed");
-    return Response.json({ errorCode: "GENERAL", errorDetails: "Flags could not be evaluated right now" }, { status: 500 });
+    return Response.json(
+      { errorCode: "GENERAL", errorDetails: "Flags could not be evaluated right now" },
+      { status: 500 },
+    );
   }
 }
 
@@ -60,7 +63,11 @@ export async function serveOfrepEventStream(request: Request): Promise<Response>
       },
     };
     const opened = await streams.open(new URL(request.url).searchParams, request.headers.get("last-event-id"), sink);
-    if (!opened.ok) return new Response(opened.body, { status: opened.status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...opened.headers } });
+    if (!opened.ok)
+      return new Response(opened.body, {
+        status: opened.status,
+        headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...opened.headers },
+      });
     close = opened.close;
     request.signal.addEventListener("abort", () => {
       opened.close();
@@ -69,6 +76,9 @@ export async function serveOfrepEventStream(request: Request): Promise<Response>
     return new Response(body, { headers: EVENT_STREAM_HEADERS });
   } catch (error) {
     if (!isDatabaseUnavailable(error)) log().error(errorFields(error), "OFREP event stream failed to open");
-    return Response.json({ errorDetails: "The event stream could not be opened" }, { status: isDatabaseUnavailable(error) ? 503 : 500 });
+    return Response.json(
+      { errorDetails: "The event stream could not be opened" },
+      { status: isDatabaseUnavailable(error) ? 503 : 500 },
+    );
   }
 }

@@ -16,7 +16,9 @@ export function streamKeyForToken(presented: string, tokenId: string): string {
 
 /** The key for a token, from its stored hash (what the stream endpoint checks against). */
 export function streamKeyForHash(tokenHash: string, tokenId: string): string {
-  return createHmac("sha256", tokenHash).update(LABEL + tokenId).digest("base64url");
+  return createHmac("sha256", tokenHash)
+    .update(LABEL + tokenId)
+    .digest("base64url");
 }
 
 export function streamKeyMatches(tokenHash: string, tokenId: string, presented: string): boolean {

@@ -30,13 +30,32 @@ function splitPassword(url: string): { url: string; password: string | undefined
 
 function run(command: string, args: string[], password: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", (error: NodeJS.ErrnoException) =>
-      reject(new AppError("config:database", error.code === "ENOENT" ? `${command} is not installed (Debian: apt-get install postgresql-client)` : `${command} failed to start: ${error.message}`)),
+      reject(
+        new AppError(
+          "config:database",
+          error.code === "ENOENT"
+            ? `${command} is not installed (Debian: apt-get install postgresql-client)`
+            : `${command} failed to start: ${error.message}`,
+        ),
+      ),
     );
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new AppError("config:database", `${command} failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new AppError(
+              "config:database",
+              `${command} failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -50,7 +69,11 @@ export async function backupDatabase(config: DbConfig, file: string): Promise<Ba
   if (url) {
     const { url: bare, password } = splitPassword(url);
     // Without owners and grants: the target's roles are made by `npm run db:roles` afterwards.
-    await run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", `--file=${file}`, `--dbname=${bare}`], password);
+    await run(
+      "pg_dump",
+      ["--format=custom", "--no-owner", "--no-privileges", `--file=${file}`, `--dbname=${bare}`],
+      password,
+    );
     return { kind: "postgres", file, bytes: fs.statSync(file).size, target: describePostgresUrl(url) };
   }
   // PGlite: the folder is locked while it is read, so the dashboard must not be running on it.
@@ -91,19 +114,37 @@ export async function restoreDatabase(config: DbConfig, file: string): Promise<R
   if (!fs.existsSync(file)) throw new AppError("bad_request:validation", `No backup at ${file}`);
   const kind = backupKindOf(file);
   const url = postgresUrl(config);
-  if (kind === "postgres" && !url) throw new AppError("config:database", "This is a PostgreSQL backup (pg_dump): set DATABASE_URL (or MIGRATION_DATABASE_URL) to the empty database to restore it into");
-  if (kind === "pglite" && url) throw new AppError("config:database", "This is a PGlite backup: unset DATABASE_URL and set PGLITE_DIR to a new folder to restore it into");
+  if (kind === "postgres" && !url)
+    throw new AppError(
+      "config:database",
+      "This is a PostgreSQL backup (pg_dump): set DATABASE_URL (or MIGRATION_DATABASE_URL) to the empty database to restore it into",
+    );
+  if (kind === "pglite" && url)
+    throw new AppError(
+      "config:database",
+      "This is a PGlite backup: unset DATABASE_URL and set PGLITE_DIR to a new folder to restore it into",
+    );
   if (kind === "postgres") {
     const sql = postgres(url!, { max: 1, onnotice: () => {} });
     try {
-      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
+      const [row] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
       const n = row?.n ?? 0;
-      if (n > 0) throw new AppError("config:database", `${describePostgresUrl(url!)} is not empty (${n} tables): restore into a new, empty database`);
+      if (n > 0)
+        throw new AppError(
+          "config:database",
+          `${describePostgresUrl(url!)} is not empty (${n} tables): restore into a new, empty database`,
+        );
     } finally {
       await sql.end();
     }
     const { url: bare, password } = splitPassword(url!);
-    await run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${bare}`, file], password);
+    await run(
+      "pg_restore",
+      ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${bare}`, file],
+      password,
+    );
   } else {
     await restorePgliteFolder(config.pgliteDir!, new Blob([fs.readFileSync(file)]));
   }

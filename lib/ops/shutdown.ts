@@ -175,7 +175,12 @@ export interface Coordinator {
  * Runs `steps` in order within `graceMs`: each step gets its own timeout, cut short by what is left
  * of the grace period, and a step past the deadline is skipped. Failures are reported, never thrown.
  */
-export function createShutdown(options: { steps: () => ShutdownStep[]; graceMs: number; logger?: ShutdownLog; now?: () => number }): Coordinator {
+export function createShutdown(options: {
+  steps: () => ShutdownStep[];
+  graceMs: number;
+  logger?: ShutdownLog;
+  now?: () => number;
+}): Coordinator {
   const now = options.now ?? Date.now;
   let running: Promise<ShutdownReport> | null = null;
   let repeated = false;
@@ -238,7 +243,10 @@ function isNextCleanup(listener: (...args: unknown[]) => void): boolean {
  * Once per process. While shutting down, a stray rejected promise (a driver failing as its
  * connection goes) is logged instead of ending the process.
  */
-export function handleShutdownSignals(coordinator: Coordinator, exit: (code: number) => void = (code) => process.exit(code)): void {
+export function handleShutdownSignals(
+  coordinator: Coordinator,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
   const slot = globalThis as Record<symbol, true | undefined>;
   if (slot[signalsKey]) return;
   slot[signalsKey] = true;
@@ -249,7 +257,9 @@ export function handleShutdownSignals(coordinator: Coordinator, exit: (code: num
     if (exiting) return;
     exiting = true;
     if (process.listenerCount("unhandledRejection") === 0) {
-      process.on("unhandledRejection", (reason) => log().warn({ error: describeError(reason) }, "ignored during shutdown"));
+      process.on("unhandledRejection", (reason) =>
+        log().warn({ error: describeError(reason) }, "ignored during shutdown"),
+      );
     }
     void run
       .catch(() => undefined)

@@ -13,7 +13,8 @@ function conditions(projectId: string, filter: AuditFilter): SQL[] {
   if (filter.actor) where.push(ilike(auditEvents.actorLabel, `%${escapeLike(filter.actor)}%`));
   if (filter.action) where.push(ilike(auditEvents.action, `${escapeLike(filter.action)}%`));
   if (filter.from) where.push(gte(auditEvents.createdAt, new Date(`${filter.from}T00:00:00Z`)));
-  if (filter.to) where.push(lt(auditEvents.createdAt, new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000)));
+  if (filter.to)
+    where.push(lt(auditEvents.createdAt, new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000)));
   return where;
 }
 

@@ -1,7 +1,14 @@
 import { sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/db/client";
 import { sampleRollups } from "@/db/schema";
-import { type CanaryReading, cohortsFrom, effectOverTime, type EffectPoint, type MinuteRow, readCanary } from "@/lib/domain/canary-data";
+import {
+  type CanaryReading,
+  cohortsFrom,
+  effectOverTime,
+  type EffectPoint,
+  type MinuteRow,
+  readCanary,
+} from "@/lib/domain/canary-data";
 import type { JudgeSettings } from "@/lib/domain/judge";
 import { readJudgeSettings } from "@/lib/domain/judge-settings";
 import type { Tx } from "@/lib/services/context";
@@ -18,16 +25,30 @@ export async function canaryMinutes(db: Database | Tx, metricId: string, from: D
  * canaryMinutes for many KPIs at once (the gates of every running plan), in one query: keyed by
  * `${metricId}|${from in ms}`, each list oldest first.
  */
-export async function canaryMinutesOf(db: Database | Tx, windows: readonly { metricId: string; from: Date }[], to: Date): Promise<Map<string, MinuteRow[]>> {
+export async function canaryMinutesOf(
+  db: Database | Tx,
+  windows: readonly { metricId: string; from: Date }[],
+  to: Date,
+): Promise<Map<string, MinuteRow[]>> {
   const result = new Map<string, MinuteRow[]>();
   if (windows.length === 0) return result;
-  const keyed = [...new Map(windows.map((w) => [`${w.metricId}|${w.from.getTime()}`, w])).entries()].map(([key, w]) => ({
-    key,
-    metricId: w.metricId,
-    // The minute a phase started in counts from its start.
-    from: new Date(Math.floor(w.from.getTime() / 60_000) * 60_000).toISOString(),
-  }));
-  const rows = rowsOf<{ key: string; start: string | Date; cohort: MinuteRow["cohort"]; n: number | string; total: number | string; numerator: number | string; denominator: number | string }>(
+  const keyed = [...new Map(windows.map((w) => [`${w.metricId}|${w.from.getTime()}`, w])).entries()].map(
+    ([key, w]) => ({
+      key,
+      metricId: w.metricId,
+      // The minute a phase started in counts from its start.
+      from: new Date(Math.floor(w.from.getTime() / 60_000) * 60_000).toISOString(),
+    }),
+  );
+  const rows = rowsOf<{
+    key: string;
+    start: string | Date;
+    cohort: MinuteRow["cohort"];
+    n: number | string;
+    total: number | string;
+    numerator: number | string;
+    denominator: number | string;
+  }>(
     await db.execute(sql`
       select w.key, r.start, r.cohort, r.n, r.total, r.numerator, r.denominator
       from jsonb_to_recordset(${JSON.stringify(keyed)}::jsonb) as w(key text, "metricId" uuid, "from" timestamptz)
@@ -41,7 +62,14 @@ export async function canaryMinutesOf(db: Database | Tx, windows: readonly { met
   );
   for (const { key } of keyed) result.set(key, []);
   for (const r of rows) {
-    result.get(r.key)!.push({ t: new Date(r.start).getTime(), cohort: r.cohort, n: Number(r.n), total: Number(r.total), numerator: Number(r.numerator), denominator: Number(r.denominator) });
+    result.get(r.key)!.push({
+      t: new Date(r.start).getTime(),
+      cohort: r.cohort,
+      n: Number(r.n),
+      total: Number(r.total),
+      numerator: Number(r.numerator),
+      denominator: Number(r.denominator),
+    });
   }
   return result;
 }
@@ -69,9 +97,29 @@ export interface CanaryPanel {
 
 type PanelPlan = {
   status: string;
-  phases: readonly { id: string; name: string; status: string; actualStartAt: Date | null; actualEndAt: Date | null; successCriteria: readonly { metricId: string; kind: string; judge: unknown }[] }[];
-  metrics: readonly { id: string; key: string; label: string; unit: string; direction: "lower_is_better" | "higher_is_better" }[];
-  rollbackTriggers: readonly { metricId: string | null; phaseId: string | null; mode: string; enabled: boolean; action: string; judge: unknown }[];
+  phases: readonly {
+    id: string;
+    name: string;
+    status: string;
+    actualStartAt: Date | null;
+    actualEndAt: Date | null;
+    successCriteria: readonly { metricId: string; kind: string; judge: unknown }[];
+  }[];
+  metrics: readonly {
+    id: string;
+    key: string;
+    label: string;
+    unit: string;
+    direction: "lower_is_better" | "higher_is_better";
+  }[];
+  rollbackTriggers: readonly {
+    metricId: string | null;
+    phaseId: string | null;
+    mode: string;
+    enabled: boolean;
+    action: string;
+    judge: unknown;
+  }[];
 };
 
 /**
@@ -80,7 +128,11 @@ type PanelPlan = {
  * over the phase. Null when nothing is judged.
  */
 export async function canaryPanel(db: Database, plan: PanelPlan, now: Date): Promise<CanaryPanel | null> {
-  const phase = plan.phases.find((p) => p.status === "active") ?? [...plan.phases].filter((p) => p.actualStartAt).sort((a, b) => b.actualStartAt!.getTime() - a.actualStartAt!.getTime())[0];
+  const phase =
+    plan.phases.find((p) => p.status === "active") ??
+    [...plan.phases]
+      .filter((p) => p.actualStartAt)
+      .sort((a, b) => b.actualStartAt!.getTime() - a.actualStartAt!.getTime())[0];
   if (!phase?.actualStartAt) return null;
   const uses = new Map<string, { settings: unknown; uses: Set<CanaryPanelKpi["uses"][number]> }>();
   const judgedBy = (metricId: string, settings: unknown, what: CanaryPanelKpi["uses"][number]) => {
@@ -89,9 +141,11 @@ export async function canaryPanel(db: Database, plan: PanelPlan, now: Date): Pro
     uses.set(metricId, entry);
   };
   for (const t of plan.rollbackTriggers) {
-    if (t.mode === "canary_worse" && t.enabled && t.metricId && (t.phaseId === null || t.phaseId === phase.id)) judgedBy(t.metricId, t.judge, t.action === "automatic_rollback" ? "automatic rollback" : "alert");
+    if (t.mode === "canary_worse" && t.enabled && t.metricId && (t.phaseId === null || t.phaseId === phase.id))
+      judgedBy(t.metricId, t.judge, t.action === "automatic_rollback" ? "automatic rollback" : "alert");
   }
-  for (const c of phase.successCriteria) if (c.kind === "canary_not_worse") judgedBy(c.metricId, c.judge, "success criterion");
+  for (const c of phase.successCriteria)
+    if (c.kind === "canary_not_worse") judgedBy(c.metricId, c.judge, "success criterion");
   if (uses.size === 0) return null;
   const active = phase.status === "active";
   const to = active ? now : (phase.actualEndAt ?? now);
@@ -105,8 +159,25 @@ export async function canaryPanel(db: Database, plan: PanelPlan, now: Date): Pro
         const input = { label: m.label, unit: m.unit, direction: m.direction, settings };
         const reading = readCanary(rows, input);
         const { canary, baseline } = cohortsFrom(rows, reading.form);
-        const counts = canary.kind === "counts" && baseline.kind === "counts" ? { canary: { numerator: canary.numerator, denominator: canary.denominator }, baseline: { numerator: baseline.numerator, denominator: baseline.denominator } } : null;
-        return { metricId: m.id, key: m.key, label: m.label, unit: m.unit, direction: m.direction, settings, uses: [...entry.uses], reading, counts, series: effectOverTime(rows, input) };
+        const counts =
+          canary.kind === "counts" && baseline.kind === "counts"
+            ? {
+                canary: { numerator: canary.numerator, denominator: canary.denominator },
+                baseline: { numerator: baseline.numerator, denominator: baseline.denominator },
+              }
+            : null;
+        return {
+          metricId: m.id,
+          key: m.key,
+          label: m.label,
+          unit: m.unit,
+          direction: m.direction,
+          settings,
+          uses: [...entry.uses],
+          reading,
+          counts,
+          series: effectOverTime(rows, input),
+        };
       }),
   );
   return { phase: { id: phase.id, name: phase.name, from: phase.actualStartAt, to, active }, kpis };

@@ -14,7 +14,9 @@ export interface FlagRuleView {
   segment: Pick<Segment, "id" | "key" | "name" | "kind" | "userKeys" | "attribute" | "operator" | "values">;
 }
 
-export type RolloutSource = { kind: "plan"; planId: string; planName: string; planStatus: PlanStatus; phaseName: string | null } | { kind: "manual" };
+export type RolloutSource =
+  | { kind: "plan"; planId: string; planName: string; planStatus: PlanStatus; phaseName: string | null }
+  | { kind: "manual" };
 
 export interface FlagView extends Omit<Flag, "updatedAt"> {
   updatedAt: Date;
@@ -55,19 +57,50 @@ async function describeFlags(db: Database, rows: Flag[]): Promise<FlagView[]> {
   const planIds = [...new Set(rows.map((f) => f.planId).filter((id): id is string => id !== null))];
   const [rules, planRows, phaseRows, switches] = await Promise.all([
     db
-      .select({ flagId: flagSegmentRules.flagId, segmentId: flagSegmentRules.segmentId, variant: flagSegmentRules.variant, segment: segments })
+      .select({
+        flagId: flagSegmentRules.flagId,
+        segmentId: flagSegmentRules.segmentId,
+        variant: flagSegmentRules.variant,
+        segment: segments,
+      })
       .from(flagSegmentRules)
       .innerJoin(segments, eq(segments.id, flagSegmentRules.segmentId))
       .where(inArray(flagSegmentRules.flagId, flagIds))
       .orderBy(asc(flagSegmentRules.position)),
-    planIds.length ? db.select({ id: plans.id, name: plans.name, status: plans.status }).from(plans).where(inArray(plans.id, planIds)) : [],
     planIds.length
-      ? db.select({ planId: phases.planId, name: phases.name, status: phases.status, trafficPercent: phases.trafficPercent }).from(phases).where(inArray(phases.planId, planIds)).orderBy(asc(phases.position))
+      ? db
+          .select({ id: plans.id, name: plans.name, status: plans.status })
+          .from(plans)
+          .where(inArray(plans.id, planIds))
+      : [],
+    planIds.length
+      ? db
+          .select({
+            planId: phases.planId,
+            name: phases.name,
+            status: phases.status,
+            trafficPercent: phases.trafficPercent,
+          })
+          .from(phases)
+          .where(inArray(phases.planId, planIds))
+          .orderBy(asc(phases.position))
       : [],
     db
-      .select({ entityId: auditEvents.entityId, action: auditEvents.action, by: auditEvents.actorLabel, at: auditEvents.createdAt, after: auditEvents.after })
+      .select({
+        entityId: auditEvents.entityId,
+        action: auditEvents.action,
+        by: auditEvents.actorLabel,
+        at: auditEvents.createdAt,
+        after: auditEvents.after,
+      })
       .from(auditEvents)
-      .where(and(eq(auditEvents.entityType, "flag"), inArray(auditEvents.entityId, flagIds), inArray(auditEvents.action, ["flag.killed", "flag.enabled"])))
+      .where(
+        and(
+          eq(auditEvents.entityType, "flag"),
+          inArray(auditEvents.entityId, flagIds),
+          inArray(auditEvents.action, ["flag.killed", "flag.enabled"]),
+        ),
+      )
       .orderBy(desc(auditEvents.id)),
   ]);
   const planById = new Map(planRows.map((p) => [p.id, p]));
@@ -77,11 +110,26 @@ async function describeFlags(db: Database, rows: Flag[]): Promise<FlagView[]> {
     const lastSwitch = switches.find((s) => s.entityId === flag.id);
     return {
       ...flag,
-      rules: rules.filter((r) => r.flagId === flag.id).map(({ segmentId, variant, segment }) => ({ segmentId, variant, segment })),
+      rules: rules
+        .filter((r) => r.flagId === flag.id)
+        .map(({ segmentId, variant, segment }) => ({ segmentId, variant, segment })),
       rolloutPercent: plan ? currentTraffic(plan.status, planPhases) : (flag.manualRolloutPercent ?? 0),
-      source: plan ? { kind: "plan", planId: plan.id, planName: plan.name, planStatus: plan.status, phaseName: followedPhase(plan.status, planPhases) } : { kind: "manual" },
+      source: plan
+        ? {
+            kind: "plan",
+            planId: plan.id,
+            planName: plan.name,
+            planStatus: plan.status,
+            phaseName: followedPhase(plan.status, planPhases),
+          }
+        : { kind: "manual" },
       lastSwitch: lastSwitch
-        ? { enabled: lastSwitch.action === "flag.enabled", by: lastSwitch.by, at: lastSwitch.at, reason: ((lastSwitch.after as { reason?: string | null } | null)?.reason ?? null) || null }
+        ? {
+            enabled: lastSwitch.action === "flag.enabled",
+            by: lastSwitch.by,
+            at: lastSwitch.at,
+            reason: ((lastSwitch.after as { reason?: string | null } | null)?.reason ?? null) || null,
+          }
         : null,
     };
   });
@@ -113,5 +161,9 @@ export async function projectSegments(db: Database, projectId: string): Promise<
 
 /** Plans of the project a flag may follow, newest first. */
 export async function plansForBinding(db: Database, projectId: string) {
-  return db.select({ id: plans.id, name: plans.name, releaseVersion: plans.releaseVersion, status: plans.status }).from(plans).where(eq(plans.projectId, projectId)).orderBy(desc(plans.createdAt));
+  return db
+    .select({ id: plans.id, name: plans.name, releaseVersion: plans.releaseVersion, status: plans.status })
+    .from(plans)
+    .where(eq(plans.projectId, projectId))
+    .orderBy(desc(plans.createdAt));
 }

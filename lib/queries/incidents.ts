@@ -28,13 +28,29 @@ const actions = {
 } as const satisfies Record<string, keyof IncidentActivity>;
 
 /** The latest event of each kind per incident of the plan, keyed by incident id. */
-export async function incidentActivity(db: Database, planId: string, incidentIds: readonly string[]): Promise<Record<string, IncidentActivity>> {
+export async function incidentActivity(
+  db: Database,
+  planId: string,
+  incidentIds: readonly string[],
+): Promise<Record<string, IncidentActivity>> {
   const out: Record<string, IncidentActivity> = {};
   if (incidentIds.length === 0) return out;
   const rows = await db
-    .select({ incidentId: auditEvents.entityId, action: auditEvents.action, by: auditEvents.actorLabel, at: auditEvents.createdAt })
+    .select({
+      incidentId: auditEvents.entityId,
+      action: auditEvents.action,
+      by: auditEvents.actorLabel,
+      at: auditEvents.createdAt,
+    })
     .from(auditEvents)
-    .where(and(eq(auditEvents.planId, planId), eq(auditEvents.entityType, "incident"), inArray(auditEvents.entityId, [...incidentIds]), inArray(auditEvents.action, Object.keys(actions))))
+    .where(
+      and(
+        eq(auditEvents.planId, planId),
+        eq(auditEvents.entityType, "incident"),
+        inArray(auditEvents.entityId, [...incidentIds]),
+        inArray(auditEvents.action, Object.keys(actions)),
+      ),
+    )
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id));
   for (const row of rows) {
     const key = actions[row.action as keyof typeof actions];

@@ -13,7 +13,10 @@ const [MINUTE] = ROLLUP_LEVELS_SECONDS;
 
 // Mean of the canary samples in the 15 minutes before each metric's newest sample. Only KPIs with
 // samples are read (their newest instant is kept on the KPI): at a thousand plans, most have none.
-export async function recentCanaryValues(db: Database, planIds: string[] | SQLWrapper): Promise<Map<string, number | null>> {
+export async function recentCanaryValues(
+  db: Database,
+  planIds: string[] | SQLWrapper,
+): Promise<Map<string, number | null>> {
   if (Array.isArray(planIds) && planIds.length === 0) return new Map();
   const rows = await db
     .select({
@@ -61,12 +64,17 @@ export async function metricSeries(
 ): Promise<MetricSeries> {
   const bucket = bucketSeconds(from, to, maxPoints);
   const level = rollupLevelFor(bucket);
-  const bin = (column: AnyColumn) => sql`date_bin(make_interval(secs => ${bucket}), ${column}, timestamptz '2000-01-01 00:00:00+00')`;
+  const bin = (column: AnyColumn) =>
+    sql`date_bin(make_interval(secs => ${bucket}), ${column}, timestamptz '2000-01-01 00:00:00+00')`;
   const epochMs = (column: AnyColumn) => sql<string | number>`(extract(epoch from ${bin(column)}) * 1000)::float8`;
   const rows =
     level === null
       ? await db
-          .select({ t: epochMs(samples.ts), cohort: samples.cohort, value: sql<string | number>`avg(${samples.value})` })
+          .select({
+            t: epochMs(samples.ts),
+            cohort: samples.cohort,
+            value: sql<string | number>`avg(${samples.value})`,
+          })
           .from(samples)
           .where(and(eq(samples.metricId, metricId), gte(samples.ts, from), lte(samples.ts, to)))
           .groupBy(sql`1`, samples.cohort)
@@ -104,8 +112,23 @@ export async function metricSeries(
  * comes from phase_kpi_extremes and only the rest (about the last hour of a running phase) from
  * the minute rollups; what was read is kept for the next reader.
  */
-export async function phaseReadings(db: Database, planId: string, now: Date = new Date()): Promise<Map<string, { metricId: string; worst: number }[]>> {
-  type Pair = { phase_id: string; metric_id: string; direction: "lower_is_better" | "higher_is_better"; s: string | Date; e: string | Date; from_at: string | Date | null; through: string | Date | null; hi: number | string | null; lo: number | string | null; computed_at: string | Date | null };
+export async function phaseReadings(
+  db: Database,
+  planId: string,
+  now: Date = new Date(),
+): Promise<Map<string, { metricId: string; worst: number }[]>> {
+  type Pair = {
+    phase_id: string;
+    metric_id: string;
+    direction: "lower_is_better" | "higher_is_better";
+    s: string | Date;
+    e: string | Date;
+    from_at: string | Date | null;
+    through: string | Date | null;
+    hi: number | string | null;
+    lo: number | string | null;
+    computed_at: string | Date | null;
+  };
   const pairs = rowsOf<Pair>(
     await db.execute(sql`
       select ph.id as phase_id, m.id as metric_id, m.direction, ph.actual_start_at as s, coalesce(ph.actual_end_at, ${now.toISOString()}::timestamptz) as e,
@@ -120,14 +143,37 @@ export async function phaseReadings(db: Database, planId: string, now: Date = ne
     const start = new Date(p.s);
     const end = new Date(p.e);
     const until = settledUntil(start, end, now);
-    const kept = p.from_at && p.through && p.computed_at ? { fromAt: new Date(p.from_at), through: new Date(p.through), computedAt: new Date(p.computed_at), hi: num(p.hi), lo: num(p.lo) } : null;
+    const kept =
+      p.from_at && p.through && p.computed_at
+        ? {
+            fromAt: new Date(p.from_at),
+            through: new Date(p.through),
+            computedAt: new Date(p.computed_at),
+            hi: num(p.hi),
+            lo: num(p.lo),
+          }
+        : null;
     const usable = keptUsable(kept, start, until, now) ? kept : null;
     return { i, pair: p, start, end, until, kept: usable, from: usable ? usable.through : start };
   });
-  const windows = ranges.filter((w) => w.from < w.end).map((w) => ({ i: w.i, metricId: w.pair.metric_id, from: w.from.toISOString(), until: w.until?.toISOString() ?? null, to: w.end.toISOString() }));
+  const windows = ranges
+    .filter((w) => w.from < w.end)
+    .map((w) => ({
+      i: w.i,
+      metricId: w.pair.metric_id,
+      from: w.from.toISOString(),
+      until: w.until?.toISOString() ?? null,
+      to: w.end.toISOString(),
+    }));
   const read = new Map<number, { settled: Extremes; all: Extremes }>();
   if (windows.length > 0) {
-    const rows = rowsOf<{ i: number; hi_settled: number | string | null; lo_settled: number | string | null; hi: number | string | null; lo: number | string | null }>(
+    const rows = rowsOf<{
+      i: number;
+      hi_settled: number | string | null;
+      lo_settled: number | string | null;
+      hi: number | string | null;
+      lo: number | string | null;
+    }>(
       await db.execute(sql`
         select w.i, x.hi_settled, x.lo_settled, x.hi, x.lo
         from jsonb_to_recordset(${JSON.stringify(windows)}::jsonb) as w(i int, "metricId" uuid, "from" timestamptz, "until" timestamptz, "to" timestamptz)
@@ -143,7 +189,11 @@ export async function phaseReadings(db: Database, planId: string, now: Date = ne
           ) b
         ) x`),
     );
-    for (const r of rows) read.set(Number(r.i), { settled: { hi: num(r.hi_settled), lo: num(r.lo_settled) }, all: { hi: num(r.hi), lo: num(r.lo) } });
+    for (const r of rows)
+      read.set(Number(r.i), {
+        settled: { hi: num(r.hi_settled), lo: num(r.lo_settled) },
+        all: { hi: num(r.hi), lo: num(r.lo) },
+      });
   }
 
   const byPhase = new Map<string, { metricId: string; worst: number }[]>();
@@ -158,7 +208,14 @@ export async function phaseReadings(db: Database, planId: string, now: Date = ne
       byPhase.set(w.pair.phase_id, list);
     }
     if (w.until && (!w.kept || w.until > w.kept.through)) {
-      keep.push({ phaseId: w.pair.phase_id, metricId: w.pair.metric_id, fromAt: w.start, through: w.until, ...combineExtremes(before, fresh.settled), computedAt: w.kept?.computedAt ?? now });
+      keep.push({
+        phaseId: w.pair.phase_id,
+        metricId: w.pair.metric_id,
+        fromAt: w.start,
+        through: w.until,
+        ...combineExtremes(before, fresh.settled),
+        computedAt: w.kept?.computedAt ?? now,
+      });
     }
   }
   if (keep.length > 0) await keepExtremes(db, keep);
@@ -173,7 +230,13 @@ async function keepExtremes(db: Database, rows: (typeof phaseKpiExtremes.$inferI
       .values(rows)
       .onConflictDoUpdate({
         target: [phaseKpiExtremes.phaseId, phaseKpiExtremes.metricId],
-        set: { fromAt: sql`excluded.from_at`, through: sql`excluded.through`, hi: sql`excluded.hi`, lo: sql`excluded.lo`, computedAt: sql`excluded.computed_at` },
+        set: {
+          fromAt: sql`excluded.from_at`,
+          through: sql`excluded.through`,
+          hi: sql`excluded.hi`,
+          lo: sql`excluded.lo`,
+          computedAt: sql`excluded.computed_at`,
+        },
       });
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;

@@ -25,7 +25,14 @@ export interface WorkItem {
   detail: string;
 }
 
-const urgency: Record<DueStatus | "none", number> = { overdue: 0, due: 1, upcoming: 2, not_started: 3, settled: 4, none: 2 };
+const urgency: Record<DueStatus | "none", number> = {
+  overdue: 0,
+  due: 1,
+  upcoming: 2,
+  not_started: 3,
+  settled: 4,
+  none: 2,
+};
 
 /**
  * Everything waiting on a person across plans: items assigned to them or their roles, sign-offs
@@ -39,13 +46,31 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
 
   // The lists that are actionable now, as a subquery: the items and sign-offs are read beside the
   // lists, not after them with thousands of list ids bound as parameters.
-  const inScope = and(inArray(plans.projectId, projectIds), notInArray(plans.status, [...TERMINAL]), or(isNull(checklists.phaseId), eq(phases.status, "active")));
-  const actionable = db.select({ id: checklists.id }).from(checklists).innerJoin(plans, eq(plans.id, checklists.planId)).leftJoin(phases, eq(phases.id, checklists.phaseId)).where(inScope);
-  const openGates = and(inArray(plans.projectId, projectIds), inArray(plans.status, ["in_progress", "paused"]), eq(phases.status, "active"));
+  const inScope = and(
+    inArray(plans.projectId, projectIds),
+    notInArray(plans.status, [...TERMINAL]),
+    or(isNull(checklists.phaseId), eq(phases.status, "active")),
+  );
+  const actionable = db
+    .select({ id: checklists.id })
+    .from(checklists)
+    .innerJoin(plans, eq(plans.id, checklists.planId))
+    .leftJoin(phases, eq(phases.id, checklists.phaseId))
+    .where(inScope);
+  const openGates = and(
+    inArray(plans.projectId, projectIds),
+    inArray(plans.status, ["in_progress", "paused"]),
+    eq(phases.status, "active"),
+  );
   const [lists, items, signs, gateRows, live] = await Promise.all([
     db
       .select({
-        list: { id: checklists.id, title: checklists.title, window: checklists.window, requiredSignoffRoles: checklists.requiredSignoffRoles },
+        list: {
+          id: checklists.id,
+          title: checklists.title,
+          window: checklists.window,
+          requiredSignoffRoles: checklists.requiredSignoffRoles,
+        },
         plan: { id: plans.id, name: plans.name, projectId: plans.projectId },
         project: projects.name,
         phase: { name: phases.name, status: phases.status, startedAt: phases.actualStartAt },
@@ -62,7 +87,15 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
         sql`select checklist_id, text, state, reason, required, assignee_user_id, assignee_role from ${checklistItems} where ${inArray(checklistItems.checklistId, actionable)}`,
       )
       .then((result) =>
-        rowsOf<{ checklist_id: string; text: string; state: ItemState; reason: string | null; required: boolean; assignee_user_id: string | null; assignee_role: ProjectRole | null }>(result).map((r) => ({
+        rowsOf<{
+          checklist_id: string;
+          text: string;
+          state: ItemState;
+          reason: string | null;
+          required: boolean;
+          assignee_user_id: string | null;
+          assignee_role: ProjectRole | null;
+        }>(result).map((r) => ({
           checklistId: r.checklist_id,
           text: r.text,
           state: r.state,
@@ -77,7 +110,12 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
       .from(signOffs)
       .where(and(inArray(signOffs.checklistId, actionable), isNull(signOffs.voidedAt))),
     db
-      .select({ gate: { id: gates.id, requiredApprovals: gates.requiredApprovals, approverRoles: gates.approverRoles }, phase: { id: phases.id, name: phases.name }, plan: { id: plans.id, name: plans.name, projectId: plans.projectId }, project: projects.name })
+      .select({
+        gate: { id: gates.id, requiredApprovals: gates.requiredApprovals, approverRoles: gates.approverRoles },
+        phase: { id: phases.id, name: phases.name },
+        plan: { id: plans.id, name: plans.name, projectId: plans.projectId },
+        project: projects.name,
+      })
       .from(gates)
       .innerJoin(phases, eq(phases.id, gates.phaseId))
       .innerJoin(plans, eq(plans.id, phases.planId))
@@ -89,7 +127,15 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
       .where(
         and(
           isNull(approvals.voidedAt),
-          inArray(approvals.gateId, db.select({ id: gates.id }).from(gates).innerJoin(phases, eq(phases.id, gates.phaseId)).innerJoin(plans, eq(plans.id, phases.planId)).where(openGates)),
+          inArray(
+            approvals.gateId,
+            db
+              .select({ id: gates.id })
+              .from(gates)
+              .innerJoin(phases, eq(phases.id, gates.phaseId))
+              .innerJoin(plans, eq(plans.id, phases.planId))
+              .where(openGates),
+          ),
         ),
       ),
   ]);
@@ -104,7 +150,9 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
     const canTick = can({ isAdmin: false, roles: mine }, "checklist:tick");
     for (const item of own) {
       if (item.state === "done" || item.state === "not_applicable") continue;
-      const assigned = item.assigneeUserId === user.userId || (item.assigneeRole !== null && mine.includes(item.assigneeRole) && canTick);
+      const assigned =
+        item.assigneeUserId === user.userId ||
+        (item.assigneeRole !== null && mine.includes(item.assigneeRole) && canTick);
       if (!assigned) continue;
       const due = list.window ? dueStatus(list.window, phase?.startedAt ?? null, item.state, now) : null;
       work.push({
@@ -136,7 +184,9 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
         text: `Sign off “${list.title}” as ${owed[0]!.replace("_", " ")}`,
         due: null,
         dueAt: null,
-        detail: progress.complete ? "Ready to sign" : `Waiting on ${progress.requiredOutstanding} required item${progress.requiredOutstanding === 1 ? "" : "s"}`,
+        detail: progress.complete
+          ? "Ready to sign"
+          : `Waiting on ${progress.requiredOutstanding} required item${progress.requiredOutstanding === 1 ? "" : "s"}`,
       });
     }
   }
@@ -144,11 +194,27 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
   const approvalsByGate = groupBy(live, (a) => a.gateId);
   for (const { gate, phase, plan, project } of gateRows) {
     const mine = roleIn(plan.projectId);
-    if (!mine.some((r) => gate.approverRoles.includes(r)) || !can({ isAdmin: false, roles: mine }, "gate:approve")) continue;
+    if (!mine.some((r) => gate.approverRoles.includes(r)) || !can({ isAdmin: false, roles: mine }, "gate:approve"))
+      continue;
     const given = approvalsByGate.get(gate.id) ?? [];
     if (given.length >= gate.requiredApprovals || given.some((a) => a.userId === user.userId)) continue;
-    work.push({ kind: "approval", planId: plan.id, planName: plan.name, project, list: null, phase: phase.name, text: `Approve the go/no-go gate of ${phase.name}`, due: null, dueAt: null, detail: `${given.length} of ${gate.requiredApprovals} approvals given` });
+    work.push({
+      kind: "approval",
+      planId: plan.id,
+      planName: plan.name,
+      project,
+      list: null,
+      phase: phase.name,
+      text: `Approve the go/no-go gate of ${phase.name}`,
+      due: null,
+      dueAt: null,
+      detail: `${given.length} of ${gate.requiredApprovals} approvals given`,
+    });
   }
 
-  return work.sort((a, b) => urgency[a.due ?? "none"] - urgency[b.due ?? "none"] || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
+  return work.sort(
+    (a, b) =>
+      urgency[a.due ?? "none"] - urgency[b.due ?? "none"] ||
+      (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity),
+  );
 }

@@ -9,14 +9,26 @@ import type { z } from "zod";
 import type { planStatusResponseSchema } from "@/lib/validation/api";
 
 /** Is phase X go? The active phase, the next one, and the gate with every unmet condition. */
-export async function planStatus(db: Database, planId: string, now = new Date()): Promise<z.input<typeof planStatusResponseSchema> & { projectId: string }> {
+export async function planStatus(
+  db: Database,
+  planId: string,
+  now = new Date(),
+): Promise<z.input<typeof planStatusResponseSchema> & { projectId: string }> {
   const plan = await loadPlanForWrite(db, planId);
   const list = await loadPhases(db, planId);
   const index = list.findIndex((p) => p.status === "active");
   const active = list[index];
   const next = index >= 0 ? list[index + 1] : undefined;
   const gate = active ? await loadGateState(db, active, now) : null;
-  const auto = active ? autoAdvanceVerdict({ planStatus: plan.status, phase: active, gate: gate?.verdict ?? null, breachedTriggers: await breachedTriggers(db, plan.id, active.id), now }) : null;
+  const auto = active
+    ? autoAdvanceVerdict({
+        planStatus: plan.status,
+        phase: active,
+        gate: gate?.verdict ?? null,
+        breachedTriggers: await breachedTriggers(db, plan.id, active.id),
+        now,
+      })
+    : null;
   return {
     projectId: plan.projectId,
     planId: plan.id,
@@ -32,13 +44,30 @@ export async function planStatus(db: Database, planId: string, now = new Date())
             trafficPercent: active.trafficPercent,
             startedAt: active.actualStartAt?.toISOString() ?? null,
             autoAdvance: auto.advance
-              ? { on: true, ready: true, waitingFor: null, at: null, message: "the gate holds: the next check records the go" }
-              : { on: active.autoAdvance, ready: false, waitingFor: auto.waiting, at: auto.at?.toISOString() ?? null, message: auto.message },
+              ? {
+                  on: true,
+                  ready: true,
+                  waitingFor: null,
+                  at: null,
+                  message: "the gate holds: the next check records the go",
+                }
+              : {
+                  on: active.autoAdvance,
+                  ready: false,
+                  waitingFor: auto.waiting,
+                  at: auto.at?.toISOString() ?? null,
+                  message: auto.message,
+                },
           }
         : null,
     nextPhase: next ? { name: next.name, trafficPercent: next.trafficPercent } : null,
     gate: gate
-      ? { holds: gate.verdict.holds, unmet: gate.verdict.unmet, approvals: { given: gate.approvals.length, required: gate.requiredApprovals }, criteria: gate.criteria.map((c) => ({ description: c.description, met: c.met, reason: c.reason })) }
+      ? {
+          holds: gate.verdict.holds,
+          unmet: gate.verdict.unmet,
+          approvals: { given: gate.approvals.length, required: gate.requiredApprovals },
+          criteria: gate.criteria.map((c) => ({ description: c.description, met: c.met, reason: c.reason })),
+        }
       : null,
     isGo: Boolean(gate?.verdict.holds && plan.status === "in_progress"),
   };

@@ -2,7 +2,19 @@ import "server-only";
 import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { checklistItems, checklists, commsEntries, decisions, escalationLevels, incidents, metrics, migrationSteps, phases, plans, risks } from "@/db/schema";
+import {
+  checklistItems,
+  checklists,
+  commsEntries,
+  decisions,
+  escalationLevels,
+  incidents,
+  metrics,
+  migrationSteps,
+  phases,
+  plans,
+  risks,
+} from "@/db/schema";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/lib/domain/health";
 import { nextMilestone } from "@/lib/domain/milestones";
@@ -24,9 +36,15 @@ export async function planProjectId(db: Database, planId: string): Promise<strin
 }
 
 /** What a plan page's title needs: not the whole view, which the page itself loads. */
-export async function planTitle(db: Database, planId: string): Promise<{ name: string; releaseVersion: string; projectId: string } | null> {
+export async function planTitle(
+  db: Database,
+  planId: string,
+): Promise<{ name: string; releaseVersion: string; projectId: string } | null> {
   if (!planIdSchema.safeParse(planId).success) return null;
-  const [plan] = await db.select({ name: plans.name, releaseVersion: plans.releaseVersion, projectId: plans.projectId }).from(plans).where(eq(plans.id, planId));
+  const [plan] = await db
+    .select({ name: plans.name, releaseVersion: plans.releaseVersion, projectId: plans.projectId })
+    .from(plans)
+    .where(eq(plans.id, planId));
   return plan ?? null;
 }
 
@@ -96,10 +114,16 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   const chartTo = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR)) : now;
   const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
   const readings = await phaseReadings(db, plan.id, now);
-  const phaseHealthById = new Map<string, PhaseHealth>(plan.phases.filter((p) => p.actualStartAt).map((p) => [p.id, phaseHealth(plan.metrics, readings.get(p.id) ?? [])]));
+  const phaseHealthById = new Map<string, PhaseHealth>(
+    plan.phases.filter((p) => p.actualStartAt).map((p) => [p.id, phaseHealth(plan.metrics, readings.get(p.id) ?? [])]),
+  );
   // The same gate evaluation a go decision runs, so the page lists exactly what would refuse it.
   const gate = focus && focus.status === "active" ? await loadGateState(db, focus, now) : null;
-  const incidentEdits = await incidentActivity(db, plan.id, plan.incidents.map((i) => i.id));
+  const incidentEdits = await incidentActivity(
+    db,
+    plan.id,
+    plan.incidents.map((i) => i.id),
+  );
   const canary = await canaryPanel(db, plan, now);
 
   return {

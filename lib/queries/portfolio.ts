@@ -58,7 +58,13 @@ const planColumns = {
   projectName: projects.name,
   owner: users.name,
 };
-const selectPlans = (db: Database) => db.select(planColumns).from(plans).innerJoin(projects, eq(projects.id, plans.projectId)).leftJoin(users, eq(users.id, plans.ownerId)).$dynamic();
+const selectPlans = (db: Database) =>
+  db
+    .select(planColumns)
+    .from(plans)
+    .innerJoin(projects, eq(projects.id, plans.projectId))
+    .leftJoin(users, eq(users.id, plans.ownerId))
+    .$dynamic();
 type PlanRow = Awaited<ReturnType<typeof selectPlans>>[number];
 
 // The portfolio's two long reads (a row per plan, a row per phase) are plain SQL mapped here:
@@ -107,7 +113,11 @@ interface RawPhase {
 
 // Every plan with what an executive asks first: where it is, how much traffic, healthy or not, what's next.
 /** `projectIds` limits the portfolio to the projects a person may read; null means every project. */
-export async function loadPortfolio(db: Database, now: Date = new Date(), projectIds: string[] | null = null): Promise<PortfolioRow[]> {
+export async function loadPortfolio(
+  db: Database,
+  now: Date = new Date(),
+  projectIds: string[] | null = null,
+): Promise<PortfolioRow[]> {
   if (projectIds !== null && projectIds.length === 0) return [];
   const scope = projectIds === null ? undefined : inArray(plans.projectId, projectIds);
   const planRows = rowsOf<RawPlan>(
@@ -129,15 +139,30 @@ export async function loadPortfolio(db: Database, now: Date = new Date(), projec
  * previous page. The order (created, then id) never changes, so paging never skips or repeats
  * a plan. Null when `after` is not a plan of the project.
  */
-export async function loadPortfolioPage(db: Database, projectId: string, page: { limit: number; after: string | null }, now: Date = new Date()): Promise<{ rows: PortfolioRow[]; more: boolean } | null> {
+export async function loadPortfolioPage(
+  db: Database,
+  projectId: string,
+  page: { limit: number; after: string | null },
+  now: Date = new Date(),
+): Promise<{ rows: PortfolioRow[]; more: boolean } | null> {
   let after: { createdAt: Date; id: string } | null = null;
   if (page.after) {
-    const [anchor] = await db.select({ createdAt: plans.createdAt, id: plans.id }).from(plans).where(and(eq(plans.id, page.after), eq(plans.projectId, projectId)));
+    const [anchor] = await db
+      .select({ createdAt: plans.createdAt, id: plans.id })
+      .from(plans)
+      .where(and(eq(plans.id, page.after), eq(plans.projectId, projectId)));
     if (!anchor) return null;
     after = anchor;
   }
   const planRows = await selectPlans(db)
-    .where(and(eq(plans.projectId, projectId), after ? sql`(${plans.createdAt}, ${plans.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined))
+    .where(
+      and(
+        eq(plans.projectId, projectId),
+        after
+          ? sql`(${plans.createdAt}, ${plans.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
     .orderBy(desc(plans.createdAt), desc(plans.id))
     .limit(page.limit + 1);
   const rows = await withGateBlockers(db, await describePlans(db, planRows.slice(0, page.limit), now), now);
@@ -158,11 +183,18 @@ export async function withGateBlockers(db: Database, rows: PortfolioRow[], now: 
     .where(and(inArray(phases.planId, running), eq(phases.status, "active")));
   const gates = await loadGateStates(db, active, now);
   const unmet = new Map(active.map((p) => [p.planId, gates.get(p.id)!.verdict.unmet] as const));
-  return rows.map((r) => (unmet.get(r.planId)?.length ? { ...r, blockers: [...r.blockers, ...unmet.get(r.planId)!] } : r));
+  return rows.map((r) =>
+    unmet.get(r.planId)?.length ? { ...r, blockers: [...r.blockers, ...unmet.get(r.planId)!] } : r,
+  );
 }
 
 /** `ids`: the plans' ids, or a query selecting them (for many plans). */
-async function describePlans(db: Database, planRows: PlanRow[], now: Date, ids: string[] | SQLWrapper = planRows.map((p) => p.id)): Promise<PortfolioRow[]> {
+async function describePlans(
+  db: Database,
+  planRows: PlanRow[],
+  now: Date,
+  ids: string[] | SQLWrapper = planRows.map((p) => p.id),
+): Promise<PortfolioRow[]> {
   if (planRows.length === 0) return [];
 
   const [phaseRows, metricRows, recent, openIncidentRows, outstandingRows] = await Promise.all([
@@ -186,7 +218,14 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date, ids: 
         })),
       ),
     db
-      .select({ id: metrics.id, planId: metrics.planId, direction: metrics.direction, target: metrics.target, alertThreshold: metrics.alertThreshold, criticalThreshold: metrics.criticalThreshold })
+      .select({
+        id: metrics.id,
+        planId: metrics.planId,
+        direction: metrics.direction,
+        target: metrics.target,
+        alertThreshold: metrics.alertThreshold,
+        criticalThreshold: metrics.criticalThreshold,
+      })
       .from(metrics)
       // A KPI without samples reads as unknown, which never makes a plan's health worse.
       .where(and(inArray(metrics.planId, ids), isNotNull(metrics.lastSampleAt))),
@@ -223,7 +262,9 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date, ids: 
     const planPhases = phasesByPlan.get(plan.id) ?? [];
     const health = worstHealth((metricsByPlan.get(plan.id) ?? []).map((m) => classifyReading(m, recent.get(m.id))));
     const active = planPhases.find((p) => p.status === "active");
-    const shown = active ?? (plan.status === "completed" ? planPhases.at(-1) : undefined) ??
+    const shown =
+      active ??
+      (plan.status === "completed" ? planPhases.at(-1) : undefined) ??
       planPhases.find((p) => p.status === "rolled_back" || p.status === "failed");
     return {
       planId: plan.id,
@@ -246,12 +287,16 @@ async function describePlans(db: Database, planRows: PlanRow[], now: Date, ids: 
       }),
       openIncidents: incidentsByPlan.get(plan.id)?.length ?? 0,
       blockers: [
-        ...(incidentsByPlan.get(plan.id) ?? []).map((i) => `${i.status === "open" ? "Open" : "Mitigated, not resolved"} incident: ${i.title}`),
+        ...(incidentsByPlan.get(plan.id) ?? []).map(
+          (i) => `${i.status === "open" ? "Open" : "Mitigated, not resolved"} incident: ${i.title}`,
+        ),
       ],
       startedAt: plan.startedAt,
       endedAt: plan.endedAt,
       updatedAt: plan.updatedAt,
     };
   });
-  return rows.sort((a, b) => statusOrder[a.status] - statusOrder[b.status] || b.updatedAt.getTime() - a.updatedAt.getTime());
+  return rows.sort(
+    (a, b) => statusOrder[a.status] - statusOrder[b.status] || b.updatedAt.getTime() - a.updatedAt.getTime(),
+  );
 }

@@ -14,7 +14,13 @@ export async function projectBySlug(db: Database, slug: string) {
 export async function listProjects(db: Database, ids: string[] | null) {
   if (ids !== null && ids.length === 0) return [];
   const rows = await db
-    .select({ id: projects.id, slug: projects.slug, name: projects.name, description: projects.description, plans: count(plans.id) })
+    .select({
+      id: projects.id,
+      slug: projects.slug,
+      name: projects.name,
+      description: projects.description,
+      plans: count(plans.id),
+    })
     .from(projects)
     .leftJoin(plans, eq(plans.projectId, projects.id))
     .where(ids === null ? undefined : inArray(projects.id, ids))
@@ -25,14 +31,29 @@ export async function listProjects(db: Database, ids: string[] | null) {
 
 export async function projectMembers(db: Database, projectId: string) {
   const rows = await db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, disabledAt: users.disabledAt })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      disabledAt: users.disabledAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.projectId, projectId))
     .orderBy(asc(users.name));
-  const byUser = new Map<string, { userId: string; name: string; email: string; disabled: boolean; roles: ProjectRole[] }>();
+  const byUser = new Map<
+    string,
+    { userId: string; name: string; email: string; disabled: boolean; roles: ProjectRole[] }
+  >();
   for (const r of rows) {
-    const entry = byUser.get(r.userId) ?? { userId: r.userId, name: r.name, email: r.email, disabled: Boolean(r.disabledAt), roles: [] };
+    const entry = byUser.get(r.userId) ?? {
+      userId: r.userId,
+      name: r.name,
+      email: r.email,
+      disabled: Boolean(r.disabledAt),
+      roles: [],
+    };
     entry.roles.push(r.role);
     byUser.set(r.userId, entry);
   }
@@ -40,12 +61,23 @@ export async function projectMembers(db: Database, projectId: string) {
 }
 
 export async function projectPlans(db: Database, projectId: string) {
-  return db.select({ id: plans.id, name: plans.name, releaseVersion: plans.releaseVersion }).from(plans).where(eq(plans.projectId, projectId)).orderBy(asc(plans.name));
+  return db
+    .select({ id: plans.id, name: plans.name, releaseVersion: plans.releaseVersion })
+    .from(plans)
+    .where(eq(plans.projectId, projectId))
+    .orderBy(asc(plans.name));
 }
 
 export async function listUsers(db: Database) {
   return db
-    .select({ id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin, disabledAt: users.disabledAt, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      isAdmin: users.isAdmin,
+      disabledAt: users.disabledAt,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .orderBy(asc(users.name));
 }

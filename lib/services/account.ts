@@ -31,7 +31,17 @@ export async function endUserSessions(ctx: ServiceContext, input: unknown) {
       .where(eq(users.id, data.userId))
       .returning({ id: users.id, email: users.email, sessionEpoch: users.sessionEpoch });
     if (!user) throw new AppError("not_found:entity", "No such user");
-    await writeAudit(tx, actor, { action: "user.sessions_ended", entityType: "user", entityId: user.id, after: { email: user.email, self: user.id === actor.userId } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      actor,
+      {
+        action: "user.sessions_ended",
+        entityType: "user",
+        entityId: user.id,
+        after: { email: user.email, self: user.id === actor.userId },
+      },
+      ctx.requestId,
+    );
     return user;
   });
 }
@@ -46,11 +56,18 @@ export async function changeOwnPassword(ctx: ServiceContext, input: unknown, ip 
   const data = parseInput(changeOwnPasswordSchema, input);
   const [row] = await ctx.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
   if (!row) throw new AppError("not_found:entity", "No such user");
-  if (!row.passwordHash) throw new AppError("conflict:state", "You sign in through single sign-on; change your password there");
+  if (!row.passwordHash)
+    throw new AppError("conflict:state", "You sign in through single sign-on; change your password there");
   const check = await attemptLogin(ctx.db, { email: actor.email, password: data.currentPassword, ip });
   if (!check.ok) {
-    if (check.reason === "throttled") throw new AppError("rate_limited", `Too many wrong passwords. ${waitInWords(check.retryAfterMs ?? 1000)}, then try again.`);
-    throw new AppError("bad_request:validation", "currentPassword: that is not your current password", { currentPassword: ["That is not your current password"] });
+    if (check.reason === "throttled")
+      throw new AppError(
+        "rate_limited",
+        `Too many wrong passwords. ${waitInWords(check.retryAfterMs ?? 1000)}, then try again.`,
+      );
+    throw new AppError("bad_request:validation", "currentPassword: that is not your current password", {
+      currentPassword: ["That is not your current password"],
+    });
   }
   const passwordHash = await hashPassword(data.password);
   await ctx.db.transaction(async (tx) => {
@@ -58,6 +75,11 @@ export async function changeOwnPassword(ctx: ServiceContext, input: unknown, ip 
       .update(users)
       .set({ passwordHash, sessionEpoch: sql`${users.sessionEpoch} + 1` })
       .where(eq(users.id, actor.userId));
-    await writeAudit(tx, actor, { action: "user.password_changed", entityType: "user", entityId: actor.userId, after: { sessionsEnded: true } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      actor,
+      { action: "user.password_changed", entityType: "user", entityId: actor.userId, after: { sessionsEnded: true } },
+      ctx.requestId,
+    );
   });
 }

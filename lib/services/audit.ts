@@ -15,7 +15,12 @@ export interface AuditEntry {
 }
 
 /** Writes an audit event inside the caller's transaction: it lands with the change or not at all. */
-export async function writeAudit(tx: Tx | Database, actor: Actor, entry: AuditEntry, requestId: string | null): Promise<void> {
+export async function writeAudit(
+  tx: Tx | Database,
+  actor: Actor,
+  entry: AuditEntry,
+  requestId: string | null,
+): Promise<void> {
   await tx.insert(auditEvents).values({
     projectId: entry.projectId ?? null,
     planId: entry.planId ?? null,

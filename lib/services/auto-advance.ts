@@ -27,23 +27,48 @@ export async function breachedTriggers(db: Database, planId: string, phaseId: st
   const rows = await db
     .select({ description: rollbackTriggers.description })
     .from(rollbackTriggers)
-    .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), eq(rollbackTriggers.state, "breached"), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, phaseId))));
+    .where(
+      and(
+        eq(rollbackTriggers.planId, planId),
+        eq(rollbackTriggers.enabled, true),
+        eq(rollbackTriggers.state, "breached"),
+        or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, phaseId)),
+      ),
+    );
   return rows.map((r) => r.description);
 }
 
 /** The auto-advance verdict for a plan's active phase, as the plan page shows it; null when none applies. */
-export async function autoAdvanceState(db: Database, planId: string, now: Date = new Date()): Promise<{ plan: typeof plans.$inferSelect; phase: typeof phases.$inferSelect; verdict: AutoAdvanceVerdict } | null> {
+export async function autoAdvanceState(
+  db: Database,
+  planId: string,
+  now: Date = new Date(),
+): Promise<{ plan: typeof plans.$inferSelect; phase: typeof phases.$inferSelect; verdict: AutoAdvanceVerdict } | null> {
   const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!plan) return null;
-  const [phase] = await db.select().from(phases).where(and(eq(phases.planId, planId), eq(phases.status, "active"))).orderBy(asc(phases.position));
+  const [phase] = await db
+    .select()
+    .from(phases)
+    .where(and(eq(phases.planId, planId), eq(phases.status, "active")))
+    .orderBy(asc(phases.position));
   if (!phase || !phase.autoAdvance) return null;
   const gate = plan.status === "in_progress" ? (await loadGateState(db, phase, now)).verdict : null;
-  const verdict = autoAdvanceVerdict({ planStatus: plan.status, phase, gate, breachedTriggers: await breachedTriggers(db, planId, phase.id), now });
+  const verdict = autoAdvanceVerdict({
+    planStatus: plan.status,
+    phase,
+    gate,
+    breachedTriggers: await breachedTriggers(db, planId, phase.id),
+    now,
+  });
   return { plan, phase, verdict };
 }
 
 /** Advances the plan when its active phase may advance by itself now. Exactly once across instances. */
-export async function autoAdvancePlan(db: Database, planId: string, now: Date = new Date()): Promise<AutoAdvanceCheck | null> {
+export async function autoAdvancePlan(
+  db: Database,
+  planId: string,
+  now: Date = new Date(),
+): Promise<AutoAdvanceCheck | null> {
   const state = await autoAdvanceState(db, planId, now);
   if (!state) return null;
   const { plan, phase, verdict } = state;
@@ -51,12 +76,16 @@ export async function autoAdvancePlan(db: Database, planId: string, now: Date = 
   if (!verdict.advance) return check;
   try {
     // The decision service checks the gate again inside its transaction, on the version read here.
-    const result = await recordDecision({ db, actor: SYSTEM, requestId: null }, { planId, version: plan.version, kind: "go", rationale: verdict.rationale });
+    const result = await recordDecision(
+      { db, actor: SYSTEM, requestId: null },
+      { planId, version: plan.version, kind: "go", rationale: verdict.rationale },
+    );
     appMetrics().autoAdvances.inc();
     return { ...check, decisionId: result.decisionId };
   } catch (error) {
     // Someone (or another instance) changed the plan first, or the gate stopped holding: next time.
-    if (error instanceof AppError && (error.code === "conflict:stale_version" || error.code === "conflict:state")) return check;
+    if (error instanceof AppError && (error.code === "conflict:stale_version" || error.code === "conflict:state"))
+      return check;
     throw error;
   }
 }

@@ -20,7 +20,11 @@ import { notifyOnCommit } from "./events";
 export async function loadChecklistContext(tx: Tx, checklistId: string) {
   const [ref] = await tx.select({ planId: checklists.planId }).from(checklists).where(eq(checklists.id, checklistId));
   if (!ref) throw new AppError("not_found:entity", "No such checklist");
-  const [plan] = await tx.select({ status: plans.status, projectId: plans.projectId }).from(plans).where(eq(plans.id, ref.planId)).for("share");
+  const [plan] = await tx
+    .select({ status: plans.status, projectId: plans.projectId })
+    .from(plans)
+    .where(eq(plans.id, ref.planId))
+    .for("share");
   const [checklist] = await tx.select().from(checklists).where(eq(checklists.id, checklistId)).for("update");
   if (!plan || !checklist) throw new AppError("not_found:entity", "No such checklist");
   return { checklist, planStatus: plan.status, projectId: plan.projectId };
@@ -28,11 +32,18 @@ export async function loadChecklistContext(tx: Tx, checklistId: string) {
 
 /** A plan that is finished, or a go/no-go list whose phase is history, can no longer change. */
 export async function assertChecklistOpen(tx: Tx, checklist: typeof checklists.$inferSelect, planStatus: string) {
-  if ((TERMINAL as readonly string[]).includes(planStatus)) throw new AppError("conflict:state", "The plan is finished: its checklists are history");
+  if ((TERMINAL as readonly string[]).includes(planStatus))
+    throw new AppError("conflict:state", "The plan is finished: its checklists are history");
   if (checklist.kind === "go_no_go" && checklist.phaseId) {
-    const [phase] = await tx.select({ status: phases.status, name: phases.name }).from(phases).where(eq(phases.id, checklist.phaseId));
+    const [phase] = await tx
+      .select({ status: phases.status, name: phases.name })
+      .from(phases)
+      .where(eq(phases.id, checklist.phaseId));
     if (phase && phase.status !== "pending" && phase.status !== "active") {
-      throw new AppError("conflict:state", `${phase.name} is ${phase.status.replace("_", " ")}: its go/no-go list is history`);
+      throw new AppError(
+        "conflict:state",
+        `${phase.name} is ${phase.status.replace("_", " ")}: its go/no-go list is history`,
+      );
     }
   }
 }
@@ -42,7 +53,10 @@ export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
   const data = parseInput(updateItemSchema, input);
   const now = new Date();
   return ctx.db.transaction(async (tx) => {
-    const [ref] = await tx.select({ checklistId: checklistItems.checklistId }).from(checklistItems).where(eq(checklistItems.id, data.itemId));
+    const [ref] = await tx
+      .select({ checklistId: checklistItems.checklistId })
+      .from(checklistItems)
+      .where(eq(checklistItems.id, data.itemId));
     if (!ref) throw new AppError("not_found:entity", "No such checklist item");
     const { checklist, projectId, planStatus } = await loadChecklistContext(tx, ref.checklistId);
     authorize(ctx.actor, projectId, { action: "checklist:tick", scope: "checklists:write" });
@@ -51,7 +65,12 @@ export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
     if (!item) throw new AppError("not_found:entity", "No such checklist item");
     const reason = data.state === "not_applicable" || data.state === "blocked" ? data.reason! : null;
     // Re-sending the same state (a retried CI call) changes nothing and voids nothing.
-    if (item.state === data.state && item.reason === reason && (data.evidenceUrl === undefined || data.evidenceUrl === item.evidenceUrl) && (data.evidenceNote === undefined || data.evidenceNote === item.evidenceNote)) {
+    if (
+      item.state === data.state &&
+      item.reason === reason &&
+      (data.evidenceUrl === undefined || data.evidenceUrl === item.evidenceUrl) &&
+      (data.evidenceNote === undefined || data.evidenceNote === item.evidenceNote)
+    ) {
       return { id: item.id, key: item.key, state: item.state, signOffsVoided: 0 };
     }
     const [after] = await tx
@@ -62,14 +81,19 @@ export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
         evidenceUrl: data.evidenceUrl ?? (data.state === "open" ? null : item.evidenceUrl),
         evidenceNote: data.evidenceNote ?? (data.state === "open" ? null : item.evidenceNote),
         updatedById: ctx.actor.kind === "user" ? ctx.actor.userId : null,
-        updatedByLabel: ctx.actor.kind === "token" ? `token ${ctx.actor.tokenName}` : ctx.actor.kind === "system" ? "system" : null,
+        updatedByLabel:
+          ctx.actor.kind === "token" ? `token ${ctx.actor.tokenName}` : ctx.actor.kind === "system" ? "system" : null,
         updatedAt: now,
       })
       .where(eq(checklistItems.id, item.id))
       .returning();
     const voided = await tx
       .update(signOffs)
-      .set({ voidedAt: now, voidedByItemId: item.id, voidReason: `“${item.text}” changed from ${item.state} to ${data.state}` })
+      .set({
+        voidedAt: now,
+        voidedByItemId: item.id,
+        voidReason: `“${item.text}” changed from ${item.state} to ${data.state}`,
+      })
       .where(and(eq(signOffs.checklistId, checklist.id), isNull(signOffs.voidedAt)))
       .returning({ id: signOffs.id });
     await writeAudit(
@@ -82,11 +106,22 @@ export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
         projectId,
         planId: checklist.planId,
         before: { key: item.key, state: item.state, reason: item.reason, evidenceUrl: item.evidenceUrl },
-        after: { key: after!.key, state: after!.state, reason: after!.reason, evidenceUrl: after!.evidenceUrl, signOffsVoided: voided.length },
+        after: {
+          key: after!.key,
+          state: after!.state,
+          reason: after!.reason,
+          evidenceUrl: after!.evidenceUrl,
+          signOffsVoided: voided.length,
+        },
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, { type: "checklist_item.updated", projectId, planId: checklist.planId, checklistId: checklist.id });
+    await notifyOnCommit(tx, {
+      type: "checklist_item.updated",
+      projectId,
+      planId: checklist.planId,
+      checklistId: checklist.id,
+    });
     return { id: after!.id, key: after!.key, state: after!.state, signOffsVoided: voided.length };
   });
 }
@@ -100,19 +135,57 @@ export async function signChecklist(ctx: ServiceContext, input: unknown) {
     const { checklist, projectId, planStatus } = await loadChecklistContext(tx, data.checklistId);
     authorize(actor, projectId, { action: "checklist:sign" });
     await assertChecklistOpen(tx, checklist, planStatus);
-    const live = await tx.select().from(signOffs).where(and(eq(signOffs.checklistId, checklist.id), isNull(signOffs.voidedAt)));
-    if (live.some((s) => s.userId === actor.userId)) throw new AppError("conflict:state", "You have already signed this list; another person signs for the other roles");
-    const role = rolesIn(actor, projectId).find((r): r is ProjectRole => checklist.requiredSignoffRoles.includes(r) && !live.some((s) => s.role === r));
+    const live = await tx
+      .select()
+      .from(signOffs)
+      .where(and(eq(signOffs.checklistId, checklist.id), isNull(signOffs.voidedAt)));
+    if (live.some((s) => s.userId === actor.userId))
+      throw new AppError(
+        "conflict:state",
+        "You have already signed this list; another person signs for the other roles",
+      );
+    const role = rolesIn(actor, projectId).find(
+      (r): r is ProjectRole => checklist.requiredSignoffRoles.includes(r) && !live.some((s) => s.role === r),
+    );
     if (!role) {
       const needed = checklist.requiredSignoffRoles.filter((r) => !live.some((s) => s.role === r));
-      throw new AppError(needed.length ? "forbidden:permission" : "conflict:state", needed.length ? `This list needs a sign-off from ${needed.join(" or ")}; you hold none of those roles here` : "Every required sign-off is already given");
+      throw new AppError(
+        needed.length ? "forbidden:permission" : "conflict:state",
+        needed.length
+          ? `This list needs a sign-off from ${needed.join(" or ")}; you hold none of those roles here`
+          : "Every required sign-off is already given",
+      );
     }
     const items = await tx.select().from(checklistItems).where(eq(checklistItems.checklistId, checklist.id));
     const progress = checklistProgress(items);
-    if (!progress.complete) throw new AppError("conflict:state", `${progress.requiredOutstanding} required item${progress.requiredOutstanding === 1 ? " is" : "s are"} not done yet; sign when the list is complete`);
-    const [row] = await tx.insert(signOffs).values({ checklistId: checklist.id, userId: actor.userId, role }).returning();
-    await writeAudit(tx, actor, { action: "checklist.signed", entityType: "sign_off", entityId: row!.id, projectId, planId: checklist.planId, after: { checklist: checklist.title, role } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "checklist.signed", projectId, planId: checklist.planId, checklistId: checklist.id });
+    if (!progress.complete)
+      throw new AppError(
+        "conflict:state",
+        `${progress.requiredOutstanding} required item${progress.requiredOutstanding === 1 ? " is" : "s are"} not done yet; sign when the list is complete`,
+      );
+    const [row] = await tx
+      .insert(signOffs)
+      .values({ checklistId: checklist.id, userId: actor.userId, role })
+      .returning();
+    await writeAudit(
+      tx,
+      actor,
+      {
+        action: "checklist.signed",
+        entityType: "sign_off",
+        entityId: row!.id,
+        projectId,
+        planId: checklist.planId,
+        after: { checklist: checklist.title, role },
+      },
+      ctx.requestId,
+    );
+    await notifyOnCommit(tx, {
+      type: "checklist.signed",
+      projectId,
+      planId: checklist.planId,
+      checklistId: checklist.id,
+    });
     return { id: row!.id, role };
   });
 }

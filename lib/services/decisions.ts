@@ -12,7 +12,14 @@ import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { loadGateState } from "./gate";
-import { claimPlanVersion, loadPhases, loadPlanForWrite, type PhaseRow, type PlanRow, touchBoundFlags } from "./plan-state";
+import {
+  claimPlanVersion,
+  loadPhases,
+  loadPlanForWrite,
+  type PhaseRow,
+  type PlanRow,
+  touchBoundFlags,
+} from "./plan-state";
 import { appMetrics } from "@/lib/observability/metrics";
 
 // Go/no-go and the plan lifecycle. Each use-case: authorise → validate → claim the plan version →
@@ -21,18 +28,28 @@ import { appMetrics } from "@/lib/observability/metrics";
 type Applied = { plan: PlanRow; phases: PhaseRow[]; traffic: number };
 
 /** Runs the state machine and writes its effects on plan and phases. */
-async function applyToRows(tx: Tx, plan: PlanRow, list: PhaseRow[], type: PlanCommandType, now: Date): Promise<Applied> {
+async function applyToRows(
+  tx: Tx,
+  plan: PlanRow,
+  list: PhaseRow[],
+  type: PlanCommandType,
+  now: Date,
+): Promise<Applied> {
   const result = applyCommand({ status: plan.status, phases: list }, { type });
   if (!result.ok) throw new AppError("conflict:state", result.error);
   if (result.closed !== null) {
     const closed = list[result.closed]!;
-    await tx.update(phases).set({ status: result.state.phases[result.closed]!.status, actualEndAt: now }).where(eq(phases.id, closed.id));
+    await tx
+      .update(phases)
+      .set({ status: result.state.phases[result.closed]!.status, actualEndAt: now })
+      .where(eq(phases.id, closed.id));
   }
   if (result.activated !== null) {
     const opened = list[result.activated]!;
     await tx.update(phases).set({ status: "active", actualStartAt: now }).where(eq(phases.id, opened.id));
   }
-  const terminal = result.state.status === "completed" || result.state.status === "rolled_back" || result.state.status === "cancelled";
+  const terminal =
+    result.state.status === "completed" || result.state.status === "rolled_back" || result.state.status === "cancelled";
   const [updated] = await tx
     .update(plans)
     .set({
@@ -47,7 +64,11 @@ async function applyToRows(tx: Tx, plan: PlanRow, list: PhaseRow[], type: PlanCo
 
 function snapshot(plan: PlanRow, list: PhaseRow[]) {
   const active = list.find((p) => p.status === "active");
-  return { status: plan.status, phase: active?.name ?? null, traffic: trafficOf({ status: plan.status, phases: list }) };
+  return {
+    status: plan.status,
+    phase: active?.name ?? null,
+    traffic: trafficOf({ status: plan.status, phases: list }),
+  };
 }
 
 export async function transitionPlan(ctx: ServiceContext, input: unknown) {
@@ -60,7 +81,20 @@ export async function transitionPlan(ctx: ServiceContext, input: unknown) {
     const before = await loadPhases(tx, plan.id);
     const applied = await applyToRows(tx, claimed, before, data.action, now);
     if (data.action === "start" || data.action === "cancel") await touchBoundFlags(tx, plan.id);
-    await writeAudit(tx, ctx.actor, { action: `plan.${data.action}`, entityType: "plan", entityId: plan.id, projectId: plan.projectId, planId: plan.id, before: snapshot(plan, before), after: { ...snapshot(applied.plan, applied.phases), ...(data.reason ? { reason: data.reason } : {}) } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: `plan.${data.action}`,
+        entityType: "plan",
+        entityId: plan.id,
+        projectId: plan.projectId,
+        planId: plan.id,
+        before: snapshot(plan, before),
+        after: { ...snapshot(applied.plan, applied.phases), ...(data.reason ? { reason: data.reason } : {}) },
+      },
+      ctx.requestId,
+    );
     await notifyOnCommit(tx, { type: `plan.${data.action}`, projectId: plan.projectId, planId: plan.id });
     return { status: applied.plan.status, version: applied.plan.version, trafficPercent: applied.traffic };
   });
@@ -75,17 +109,44 @@ export async function approveGate(ctx: ServiceContext, input: unknown) {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(actor, plan.projectId, { action: "gate:approve" });
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
-    if (claimed.status !== "in_progress" && claimed.status !== "paused") throw new AppError("conflict:state", "Only a running plan's gate can be approved");
+    if (claimed.status !== "in_progress" && claimed.status !== "paused")
+      throw new AppError("conflict:state", "Only a running plan's gate can be approved");
     const list = await loadPhases(tx, plan.id);
     const active = list.find((p) => p.status === "active");
     if (!active) throw new AppError("conflict:state", "There is no active phase to approve");
     const gate = await loadGateState(tx, active, now);
     if (!gate.gateId) throw new AppError("conflict:state", "This phase has no gate to approve");
     const role = rolesIn(actor, plan.projectId).find((r): r is ProjectRole => gate.approverRoles.includes(r));
-    if (!role) throw new AppError("forbidden:permission", `This gate is approved by ${gate.approverRoles.join(" or ")}; you hold none of those roles here`);
-    if (gate.approvals.some((a) => a.userId === actor.userId)) throw new AppError("conflict:state", "You have already approved this gate");
-    const [row] = await tx.insert(approvals).values({ gateId: gate.gateId, userId: actor.userId, role, comment: data.comment, createdAt: now }).returning();
-    await writeAudit(tx, actor, { action: "gate.approved", entityType: "approval", entityId: row!.id, projectId: plan.projectId, planId: plan.id, after: { phase: active.name, role, comment: data.comment || undefined, approvals: gate.approvals.length + 1, required: gate.requiredApprovals } }, ctx.requestId);
+    if (!role)
+      throw new AppError(
+        "forbidden:permission",
+        `This gate is approved by ${gate.approverRoles.join(" or ")}; you hold none of those roles here`,
+      );
+    if (gate.approvals.some((a) => a.userId === actor.userId))
+      throw new AppError("conflict:state", "You have already approved this gate");
+    const [row] = await tx
+      .insert(approvals)
+      .values({ gateId: gate.gateId, userId: actor.userId, role, comment: data.comment, createdAt: now })
+      .returning();
+    await writeAudit(
+      tx,
+      actor,
+      {
+        action: "gate.approved",
+        entityType: "approval",
+        entityId: row!.id,
+        projectId: plan.projectId,
+        planId: plan.id,
+        after: {
+          phase: active.name,
+          role,
+          comment: data.comment || undefined,
+          approvals: gate.approvals.length + 1,
+          required: gate.requiredApprovals,
+        },
+      },
+      ctx.requestId,
+    );
     await notifyOnCommit(tx, { type: "gate.approved", projectId: plan.projectId, planId: plan.id });
     return { approvals: gate.approvals.length + 1, required: gate.requiredApprovals, version: claimed.version };
   });
@@ -108,19 +169,30 @@ export interface TriggerContext {
 export async function recordDecision(ctx: ServiceContext, input: unknown, trigger?: TriggerContext) {
   const data = parseInput(decisionSchema, input);
   const now = new Date();
-  if (trigger && ctx.actor.kind !== "system") throw new AppError("forbidden:permission", "Only the system rolls back on a trigger");
+  if (trigger && ctx.actor.kind !== "system")
+    throw new AppError("forbidden:permission", "Only the system rolls back on a trigger");
   const result = await ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
     authorize(ctx.actor, plan.projectId, { action: "decision:record", scope: "decisions:write" });
     if (data.overrideReason) {
-      if (data.kind !== "go") throw new AppError("bad_request:validation", "Only a go decision can override", { overrideReason: ["Only a go decision can override unmet criteria"] });
-      if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Overrides are made by a release manager, not a token");
+      if (data.kind !== "go")
+        throw new AppError("bad_request:validation", "Only a go decision can override", {
+          overrideReason: ["Only a go decision can override unmet criteria"],
+        });
+      if (ctx.actor.kind !== "user")
+        throw new AppError("forbidden:permission", "Overrides are made by a release manager, not a token");
       authorize(ctx.actor, plan.projectId, { action: "decision:override" });
     }
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
     const before = await loadPhases(tx, plan.id);
     const active = before.find((p) => p.status === "active");
-    if (!active) throw new AppError("conflict:state", applyCommand({ status: claimed.status, phases: before }, { type: data.kind }).ok ? "There is no active phase" : `Cannot decide on a plan that is ${claimed.status.replace("_", " ")}`);
+    if (!active)
+      throw new AppError(
+        "conflict:state",
+        applyCommand({ status: claimed.status, phases: before }, { type: data.kind }).ok
+          ? "There is no active phase"
+          : `Cannot decide on a plan that is ${claimed.status.replace("_", " ")}`,
+      );
 
     let overrideReason: string | null = null;
     let unmet: string[] = [];
@@ -128,8 +200,14 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
       const gate = await loadGateState(tx, active, now);
       unmet = gate.verdict.unmet;
       if (!gate.verdict.holds) {
-        if (!data.overrideReason) throw new AppError("conflict:state", `The gate does not hold: ${unmet.join("; ")}`, { gate: unmet });
-        if (!gate.verdict.overridable) throw new AppError("conflict:state", `Only unmet success criteria can be overridden; still open: ${unmet.filter((u) => !u.startsWith("Success criterion")).join("; ")}`, { gate: unmet });
+        if (!data.overrideReason)
+          throw new AppError("conflict:state", `The gate does not hold: ${unmet.join("; ")}`, { gate: unmet });
+        if (!gate.verdict.overridable)
+          throw new AppError(
+            "conflict:state",
+            `Only unmet success criteria can be overridden; still open: ${unmet.filter((u) => !u.startsWith("Success criterion")).join("; ")}`,
+            { gate: unmet },
+          );
         overrideReason = data.overrideReason;
       }
     }
@@ -152,7 +230,11 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
 
     // A go spends the approvals it used; a no-go or rollback withdraws them.
     const [gate] = await tx.select({ id: gates.id }).from(gates).where(eq(gates.phaseId, active.id));
-    if (gate) await tx.update(approvals).set({ voidedAt: now }).where(and(eq(approvals.gateId, gate.id), isNull(approvals.voidedAt)));
+    if (gate)
+      await tx
+        .update(approvals)
+        .set({ voidedAt: now })
+        .where(and(eq(approvals.gateId, gate.id), isNull(approvals.voidedAt)));
 
     let incidentId: string | null = null;
     if (data.kind === "rollback") {
@@ -175,8 +257,26 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
         })
         .returning();
       incidentId = incident!.id;
-      await writeAudit(tx, ctx.actor, { action: "incident.opened", entityType: "incident", entityId: incidentId, projectId: plan.projectId, planId: plan.id, after: { origin: incident!.origin, phase: active.name, ...(trigger ? { trigger: trigger.title } : {}), ...(trigger?.judgement ? { judgement: trigger.judgement.sentence } : {}) } }, ctx.requestId);
-      if (trigger) await tx.update(rollbackTriggers).set({ lastFiredAt: now }).where(eq(rollbackTriggers.id, trigger.triggerId));
+      await writeAudit(
+        tx,
+        ctx.actor,
+        {
+          action: "incident.opened",
+          entityType: "incident",
+          entityId: incidentId,
+          projectId: plan.projectId,
+          planId: plan.id,
+          after: {
+            origin: incident!.origin,
+            phase: active.name,
+            ...(trigger ? { trigger: trigger.title } : {}),
+            ...(trigger?.judgement ? { judgement: trigger.judgement.sentence } : {}),
+          },
+        },
+        ctx.requestId,
+      );
+      if (trigger)
+        await tx.update(rollbackTriggers).set({ lastFiredAt: now }).where(eq(rollbackTriggers.id, trigger.triggerId));
     }
     const flagsMoved = data.kind === "no_go" ? 0 : await touchBoundFlags(tx, plan.id);
 
@@ -190,11 +290,21 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
         projectId: plan.projectId,
         planId: plan.id,
         before: snapshot(plan, before),
-        after: { ...snapshot(applied.plan, applied.phases), rationale: data.rationale, ...(overrideReason ? { overrideReason, overridden: unmet } : {}), flagsMoved },
+        after: {
+          ...snapshot(applied.plan, applied.phases),
+          rationale: data.rationale,
+          ...(overrideReason ? { overrideReason, overridden: unmet } : {}),
+          flagsMoved,
+        },
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, { type: `decision.${data.kind}`, projectId: plan.projectId, planId: plan.id, decisionId: decision!.id });
+    await notifyOnCommit(tx, {
+      type: `decision.${data.kind}`,
+      projectId: plan.projectId,
+      planId: plan.id,
+      decisionId: decision!.id,
+    });
     return {
       decisionId: decision!.id,
       kind: data.kind,

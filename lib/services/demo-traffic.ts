@@ -25,20 +25,33 @@ function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-export async function feedDemoTraffic(db: Database, now: Date = new Date(), random: () => number = Math.random): Promise<DemoTrafficTick> {
+export async function feedDemoTraffic(
+  db: Database,
+  now: Date = new Date(),
+  random: () => number = Math.random,
+): Promise<DemoTrafficTick> {
   const tick: DemoTrafficTick = { plans: 0, samples: 0, triggersFired: [] };
   // The KPIs a canary trigger or the active phase's not-worse criterion judges.
   const triggered = await db
     .select({ planId: plans.id, projectId: plans.projectId, metricId: rollbackTriggers.metricId })
     .from(rollbackTriggers)
     .innerJoin(plans, eq(plans.id, rollbackTriggers.planId))
-    .where(and(eq(plans.status, "in_progress"), eq(rollbackTriggers.mode, "canary_worse"), eq(rollbackTriggers.enabled, true), isNotNull(rollbackTriggers.metricId)));
+    .where(
+      and(
+        eq(plans.status, "in_progress"),
+        eq(rollbackTriggers.mode, "canary_worse"),
+        eq(rollbackTriggers.enabled, true),
+        isNotNull(rollbackTriggers.metricId),
+      ),
+    );
   const criteria = await db
     .select({ planId: plans.id, projectId: plans.projectId, metricId: successCriteria.metricId })
     .from(successCriteria)
     .innerJoin(phases, eq(phases.id, successCriteria.phaseId))
     .innerJoin(plans, eq(plans.id, phases.planId))
-    .where(and(eq(plans.status, "in_progress"), eq(phases.status, "active"), eq(successCriteria.kind, "canary_not_worse")));
+    .where(
+      and(eq(plans.status, "in_progress"), eq(phases.status, "active"), eq(successCriteria.kind, "canary_not_worse")),
+    );
   const judged = new Map<string, { planId: string; projectId: string; metricIds: Set<string> }>();
   for (const r of [...triggered, ...criteria]) {
     const plan = judged.get(r.planId) ?? { planId: r.planId, projectId: r.projectId, metricIds: new Set<string>() };
@@ -48,7 +61,12 @@ export async function feedDemoTraffic(db: Database, now: Date = new Date(), rand
   if (judged.size === 0) return tick;
 
   const ids = [...judged.values()].flatMap((p) => [...p.metricIds]);
-  const keys = new Map((await db.select({ id: metrics.id, key: metrics.key }).from(metrics).where(inArray(metrics.id, ids))).map((m) => [m.id, m.key]));
+  const keys = new Map(
+    (await db.select({ id: metrics.id, key: metrics.key }).from(metrics).where(inArray(metrics.id, ids))).map((m) => [
+      m.id,
+      m.key,
+    ]),
+  );
   // What each cohort sent in the last hour, as counts.
   const recent = await db
     .select({
@@ -60,7 +78,13 @@ export async function feedDemoTraffic(db: Database, now: Date = new Date(), rand
       last: sql<number>`(extract(epoch from max(${sampleRollups.bucketStart})) * 1000)::float8`,
     })
     .from(sampleRollups)
-    .where(and(inArray(sampleRollups.metricId, ids), eq(sampleRollups.bucketSeconds, 60), gte(sampleRollups.bucketStart, new Date(now.getTime() - HOUR_MS))))
+    .where(
+      and(
+        inArray(sampleRollups.metricId, ids),
+        eq(sampleRollups.bucketSeconds, 60),
+        gte(sampleRollups.bucketStart, new Date(now.getTime() - HOUR_MS)),
+      ),
+    )
     .groupBy(sampleRollups.metricId, sampleRollups.cohort);
   const level = new Map(recent.map((r) => [`${r.metricId}|${r.cohort}`, r]));
   const minute = Math.floor(now.getTime() / 60_000) * 60_000;
@@ -79,12 +103,20 @@ export async function feedDemoTraffic(db: Database, now: Date = new Date(), rand
         const rate = Number(seen.numerator) / Number(seen.denominator);
         const denominator = Math.max(1, Math.round(perMinute * (1 + 0.05 * normal(random))));
         const expected = denominator * rate;
-        const numerator = Math.min(denominator, Math.max(0, Math.round(expected + Math.sqrt(expected) * normal(random))));
+        const numerator = Math.min(
+          denominator,
+          Math.max(0, Math.round(expected + Math.sqrt(expected) * normal(random))),
+        );
         rows.push({ metric: keys.get(metricId), cohort, ts: minute, numerator, denominator });
       }
     }
     if (rows.length === 0) continue;
-    const stored = await storeSampleBatch({ db, actor: SYSTEM, requestId: null }, { id: plan.planId, projectId: plan.projectId }, rows, { now, origin: { kind: "demo" } });
+    const stored = await storeSampleBatch(
+      { db, actor: SYSTEM, requestId: null },
+      { id: plan.planId, projectId: plan.projectId },
+      rows,
+      { now, origin: { kind: "demo" } },
+    );
     tick.plans++;
     tick.samples += stored.stored;
     tick.triggersFired.push(...stored.triggersFired);

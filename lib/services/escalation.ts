@@ -16,7 +16,12 @@ type LevelRow = typeof escalationLevels.$inferSelect;
 
 const NEED = { action: "risk:edit", what: "its escalation matrix" } as const;
 
-const levelView = (l: Pick<LevelRow, "level" | "who" | "afterMinutes" | "contact">) => ({ level: l.level, who: l.who, afterMinutes: l.afterMinutes, contact: l.contact });
+const levelView = (l: Pick<LevelRow, "level" | "who" | "afterMinutes" | "contact">) => ({
+  level: l.level,
+  who: l.who,
+  afterMinutes: l.afterMinutes,
+  contact: l.contact,
+});
 
 async function loadLevels(tx: Tx, planId: string): Promise<LevelRow[]> {
   return tx.select().from(escalationLevels).where(eq(escalationLevels.planId, planId));
@@ -32,8 +37,19 @@ export async function addEscalationLevel(ctx: ServiceContext, input: unknown) {
   const data = parseInput(addLevelSchema, input);
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     checkMatrix([...(await loadLevels(tx, plan.id)), data]);
-    const [row] = await tx.insert(escalationLevels).values({ planId: plan.id, ...levelView(data) }).returning();
-    return { result: { levelId: row!.id }, audit: { action: "escalation_level.added", entityType: "escalation_level", entityId: row!.id, after: levelView(row!) } };
+    const [row] = await tx
+      .insert(escalationLevels)
+      .values({ planId: plan.id, ...levelView(data) })
+      .returning();
+    return {
+      result: { levelId: row!.id },
+      audit: {
+        action: "escalation_level.added",
+        entityType: "escalation_level",
+        entityId: row!.id,
+        after: levelView(row!),
+      },
+    };
   });
 }
 
@@ -44,17 +60,41 @@ export async function updateEscalationLevel(ctx: ServiceContext, input: unknown)
     const level = levels.find((l) => l.id === data.levelId);
     if (!level) throw new AppError("not_found:entity", "No such escalation level in this plan");
     checkMatrix(levels.map((l) => (l.id === level.id ? { ...l, ...levelView(data) } : l)));
-    const [after] = await tx.update(escalationLevels).set(levelView(data)).where(eq(escalationLevels.id, level.id)).returning();
-    return { result: { levelId: level.id }, audit: { action: "escalation_level.updated", entityType: "escalation_level", entityId: level.id, before: levelView(level), after: levelView(after!) } };
+    const [after] = await tx
+      .update(escalationLevels)
+      .set(levelView(data))
+      .where(eq(escalationLevels.id, level.id))
+      .returning();
+    return {
+      result: { levelId: level.id },
+      audit: {
+        action: "escalation_level.updated",
+        entityType: "escalation_level",
+        entityId: level.id,
+        before: levelView(level),
+        after: levelView(after!),
+      },
+    };
   });
 }
 
 export async function removeEscalationLevel(ctx: ServiceContext, input: unknown) {
   const data = parseInput(removeLevelSchema, input);
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
-    const [level] = await tx.select().from(escalationLevels).where(and(eq(escalationLevels.id, data.levelId), eq(escalationLevels.planId, plan.id)));
+    const [level] = await tx
+      .select()
+      .from(escalationLevels)
+      .where(and(eq(escalationLevels.id, data.levelId), eq(escalationLevels.planId, plan.id)));
     if (!level) throw new AppError("not_found:entity", "No such escalation level in this plan");
     await tx.delete(escalationLevels).where(eq(escalationLevels.id, level.id));
-    return { result: { levelId: level.id }, audit: { action: "escalation_level.removed", entityType: "escalation_level", entityId: level.id, before: levelView(level) } };
+    return {
+      result: { levelId: level.id },
+      audit: {
+        action: "escalation_level.removed",
+        entityType: "escalation_level",
+        entityId: level.id,
+        before: levelView(level),
+      },
+    };
   });
 }

@@ -20,7 +20,12 @@ const MAX_PAYLOAD_BYTES = 7_500;
 export function eventPayload(event: DomainEvent): string {
   const text = JSON.stringify(event);
   if (Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES) return text;
-  return JSON.stringify({ type: event.type, projectId: event.projectId, ...(event.planId ? { planId: event.planId } : {}), truncated: true });
+  return JSON.stringify({
+    type: event.type,
+    projectId: event.projectId,
+    ...(event.planId ? { planId: event.planId } : {}),
+    truncated: true,
+  });
 }
 
 export async function notifyOnCommit(tx: Tx, event: DomainEvent): Promise<void> {

@@ -35,11 +35,23 @@ const flagSnapshot = (f: Flag) => ({
   planId: f.planId,
   manualRolloutPercent: f.manualRolloutPercent,
 });
-const segmentSnapshot = (s: Segment) => ({ key: s.key, name: s.name, kind: s.kind, userKeys: s.userKeys, attribute: s.attribute, operator: s.operator, values: s.values });
+const segmentSnapshot = (s: Segment) => ({
+  key: s.key,
+  name: s.name,
+  kind: s.kind,
+  userKeys: s.userKeys,
+  attribute: s.attribute,
+  operator: s.operator,
+  values: s.values,
+});
 
 /** JSON with object keys sorted: jsonb does not keep the order variants were written in. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 const variantList = (variants: Record<string, unknown>) => Object.keys(variants).sort().join(", ");
 
@@ -52,7 +64,8 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-const fieldError = (field: string, message: string) => new AppError("bad_request:validation", `${field}: ${message}`, { [field]: [message] });
+const fieldError = (field: string, message: string) =>
+  new AppError("bad_request:validation", `${field}: ${message}`, { [field]: [message] });
 const flagKeyTaken = (key: string) => fieldError("key", `Another flag in this project has the key “${key}”`);
 const segmentKeyTaken = (key: string) => fieldError("key", `Another segment in this project has the key “${key}”`);
 
@@ -73,7 +86,12 @@ async function keyGuard<T>(fn: () => Promise<T>, taken: () => AppError | null): 
 async function announce(tx: Tx, projectId: string, changed: readonly { key: string; planId: string | null }[]) {
   const planIds = [...new Set(changed.map((f) => f.planId).filter((id) => id !== null))];
   const planId = planIds.length === 1 ? { planId: planIds[0] } : {};
-  await notifyOnCommit(tx, { type: "flags.changed", projectId, ...planId, flagKeys: [...new Set(changed.map((f) => f.key))] });
+  await notifyOnCommit(tx, {
+    type: "flags.changed",
+    projectId,
+    ...planId,
+    flagKeys: [...new Set(changed.map((f) => f.key))],
+  });
 }
 
 async function assertProject(tx: Tx, projectId: string) {
@@ -112,10 +130,25 @@ export async function createFlag(ctx: ServiceContext, input: unknown) {
       ctx.db.transaction(async (tx) => {
         await assertProject(tx, data.projectId);
         await assertPlanOfProject(tx, data.projectId, data.planId);
-        const [clash] = await tx.select({ id: flags.id }).from(flags).where(and(eq(flags.projectId, data.projectId), eq(flags.key, data.key)));
+        const [clash] = await tx
+          .select({ id: flags.id })
+          .from(flags)
+          .where(and(eq(flags.projectId, data.projectId), eq(flags.key, data.key)));
         if (clash) throw flagKeyTaken(data.key);
         const [flag] = await tx.insert(flags).values(data).returning();
-        await writeAudit(tx, ctx.actor, { action: "flag.created", entityType: "flag", entityId: flag!.id, projectId: flag!.projectId, planId: flag!.planId, after: flagSnapshot(flag!) }, ctx.requestId);
+        await writeAudit(
+          tx,
+          ctx.actor,
+          {
+            action: "flag.created",
+            entityType: "flag",
+            entityId: flag!.id,
+            projectId: flag!.projectId,
+            planId: flag!.planId,
+            after: flagSnapshot(flag!),
+          },
+          ctx.requestId,
+        );
         await announce(tx, flag!.projectId, [flag!]);
         return flag!;
       }),
@@ -138,9 +171,15 @@ export async function updateFlag(ctx: ServiceContext, input: unknown) {
       rolloutVariant: data.rolloutVariant ?? before.rolloutVariant,
       planId,
       // A bound flag's share follows its plan; a share typed by hand would only mislead.
-      manualRolloutPercent: planId ? null : data.manualRolloutPercent === undefined ? before.manualRolloutPercent : data.manualRolloutPercent,
+      manualRolloutPercent: planId
+        ? null
+        : data.manualRolloutPercent === undefined
+          ? before.manualRolloutPercent
+          : data.manualRolloutPercent,
     };
-    const unchanged = (Object.keys(next) as (keyof typeof next)[]).every((k) => canonical(next[k]) === canonical(before[k]));
+    const unchanged = (Object.keys(next) as (keyof typeof next)[]).every(
+      (k) => canonical(next[k]) === canonical(before[k]),
+    );
     if (unchanged) return before;
     // Rules serving a variant that no longer exists are refused, not dropped silently.
     const orphaned = await tx
@@ -151,10 +190,30 @@ export async function updateFlag(ctx: ServiceContext, input: unknown) {
       .orderBy(asc(flagSegmentRules.position));
     const lost = orphaned.filter((r) => !(r.variant in next.variants));
     if (lost.length) {
-      throw fieldError("variants", `Keep ${lost.map((r) => `“${r.variant}” (served to ${r.name})`).join(", ")}, or change those segment rules first`);
+      throw fieldError(
+        "variants",
+        `Keep ${lost.map((r) => `“${r.variant}” (served to ${r.name})`).join(", ")}, or change those segment rules first`,
+      );
     }
-    const [after] = await tx.update(flags).set({ ...next, ...bumped() }).where(eq(flags.id, flagId)).returning();
-    await writeAudit(tx, ctx.actor, { action: "flag.updated", entityType: "flag", entityId: flagId, projectId: before.projectId, planId: after!.planId ?? before.planId, before: flagSnapshot(before), after: flagSnapshot(after!) }, ctx.requestId);
+    const [after] = await tx
+      .update(flags)
+      .set({ ...next, ...bumped() })
+      .where(eq(flags.id, flagId))
+      .returning();
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "flag.updated",
+        entityType: "flag",
+        entityId: flagId,
+        projectId: before.projectId,
+        planId: after!.planId ?? before.planId,
+        before: flagSnapshot(before),
+        after: flagSnapshot(after!),
+      },
+      ctx.requestId,
+    );
     await announce(tx, before.projectId, before.planId !== after!.planId ? [before, after!] : [after!]);
     return after!;
   });
@@ -168,11 +227,23 @@ export async function setFlagEnabled(ctx: ServiceContext, input: unknown) {
     const { enabled, reason } = parseInput(setFlagEnabledSchema, input);
     // Someone else flipped it first: nothing to change, nothing to announce.
     if (before.enabled === enabled) return { flag: before, changed: false };
-    const [after] = await tx.update(flags).set({ enabled, ...bumped() }).where(eq(flags.id, flagId)).returning();
+    const [after] = await tx
+      .update(flags)
+      .set({ enabled, ...bumped() })
+      .where(eq(flags.id, flagId))
+      .returning();
     await writeAudit(
       tx,
       ctx.actor,
-      { action: enabled ? "flag.enabled" : "flag.killed", entityType: "flag", entityId: flagId, projectId: before.projectId, planId: before.planId, before: { enabled: before.enabled }, after: { enabled, reason: reason || null, serving: enabled ? null : before.defaultVariant } },
+      {
+        action: enabled ? "flag.enabled" : "flag.killed",
+        entityType: "flag",
+        entityId: flagId,
+        projectId: before.projectId,
+        planId: before.planId,
+        before: { enabled: before.enabled },
+        after: { enabled, reason: reason || null, serving: enabled ? null : before.defaultVariant },
+      },
       ctx.requestId,
     );
     await announce(tx, before.projectId, [after!]);
@@ -184,9 +255,25 @@ export async function deleteFlag(ctx: ServiceContext, input: unknown) {
   const { flagId } = parseInput(flagRefSchema, input);
   return ctx.db.transaction(async (tx) => {
     const flag = await flagForWrite(tx, ctx, flagId);
-    const rules = await tx.select({ segmentId: flagSegmentRules.segmentId, variant: flagSegmentRules.variant }).from(flagSegmentRules).where(eq(flagSegmentRules.flagId, flagId)).orderBy(asc(flagSegmentRules.position));
+    const rules = await tx
+      .select({ segmentId: flagSegmentRules.segmentId, variant: flagSegmentRules.variant })
+      .from(flagSegmentRules)
+      .where(eq(flagSegmentRules.flagId, flagId))
+      .orderBy(asc(flagSegmentRules.position));
     await tx.delete(flags).where(eq(flags.id, flagId));
-    await writeAudit(tx, ctx.actor, { action: "flag.deleted", entityType: "flag", entityId: flagId, projectId: flag.projectId, planId: flag.planId, before: { ...flagSnapshot(flag), rules } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "flag.deleted",
+        entityType: "flag",
+        entityId: flagId,
+        projectId: flag.projectId,
+        planId: flag.planId,
+        before: { ...flagSnapshot(flag), rules },
+      },
+      ctx.requestId,
+    );
     await announce(tx, flag.projectId, [flag]);
     return { id: flagId, key: flag.key, planId: flag.planId };
   });
@@ -199,27 +286,59 @@ export async function setFlagRules(ctx: ServiceContext, input: unknown) {
     const flag = await flagForWrite(tx, ctx, flagId);
     const { rules } = parseInput(setFlagRulesSchema, input);
     const ids = [...new Set(rules.map((r) => r.segmentId))];
-    const known = ids.length ? await tx.select({ id: segments.id, projectId: segments.projectId }).from(segments).where(inArray(segments.id, ids)) : [];
+    const known = ids.length
+      ? await tx
+          .select({ id: segments.id, projectId: segments.projectId })
+          .from(segments)
+          .where(inArray(segments.id, ids))
+      : [];
     const ownIds = new Set(known.filter((s) => s.projectId === flag.projectId).map((s) => s.id));
     const fieldErrors: Record<string, string[]> = {};
     const seen = new Set<string>();
     rules.forEach((rule, i) => {
-      if (!ownIds.has(rule.segmentId)) (fieldErrors[`rules.${i}.segmentId`] ??= []).push("Choose a segment of this project");
-      else if (seen.has(rule.segmentId)) (fieldErrors[`rules.${i}.segmentId`] ??= []).push("This segment already has a rule above; one rule per segment");
+      if (!ownIds.has(rule.segmentId))
+        (fieldErrors[`rules.${i}.segmentId`] ??= []).push("Choose a segment of this project");
+      else if (seen.has(rule.segmentId))
+        (fieldErrors[`rules.${i}.segmentId`] ??= []).push(
+          "This segment already has a rule above; one rule per segment",
+        );
       seen.add(rule.segmentId);
-      if (!(rule.variant in flag.variants)) (fieldErrors[`rules.${i}.variant`] ??= []).push(`“${rule.variant}” is not one of the flag's variants (${variantList(flag.variants)})`);
+      if (!(rule.variant in flag.variants))
+        (fieldErrors[`rules.${i}.variant`] ??= []).push(
+          `“${rule.variant}” is not one of the flag's variants (${variantList(flag.variants)})`,
+        );
     });
     if (Object.keys(fieldErrors).length) {
-      const summary = Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join("; ")}`).join(", ");
+      const summary = Object.entries(fieldErrors)
+        .map(([field, messages]) => `${field}: ${messages.join("; ")}`)
+        .join(", ");
       throw new AppError("bad_request:validation", `Invalid input — ${summary}`, fieldErrors);
     }
-    const before = await tx.select({ segmentId: flagSegmentRules.segmentId, variant: flagSegmentRules.variant }).from(flagSegmentRules).where(eq(flagSegmentRules.flagId, flagId)).orderBy(asc(flagSegmentRules.position));
+    const before = await tx
+      .select({ segmentId: flagSegmentRules.segmentId, variant: flagSegmentRules.variant })
+      .from(flagSegmentRules)
+      .where(eq(flagSegmentRules.flagId, flagId))
+      .orderBy(asc(flagSegmentRules.position));
     const after = rules.map((r) => ({ segmentId: r.segmentId, variant: r.variant }));
     if (JSON.stringify(before) === JSON.stringify(after)) return { flag, rules: after, changed: false };
     await tx.delete(flagSegmentRules).where(eq(flagSegmentRules.flagId, flagId));
-    if (after.length) await tx.insert(flagSegmentRules).values(after.map((r, position) => ({ flagId, position, ...r })));
+    if (after.length)
+      await tx.insert(flagSegmentRules).values(after.map((r, position) => ({ flagId, position, ...r })));
     const [touched] = await tx.update(flags).set(bumped()).where(eq(flags.id, flagId)).returning();
-    await writeAudit(tx, ctx.actor, { action: "flag.rules_set", entityType: "flag", entityId: flagId, projectId: flag.projectId, planId: flag.planId, before: { rules: before }, after: { rules: after } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "flag.rules_set",
+        entityType: "flag",
+        entityId: flagId,
+        projectId: flag.projectId,
+        planId: flag.planId,
+        before: { rules: before },
+        after: { rules: after },
+      },
+      ctx.requestId,
+    );
     await announce(tx, flag.projectId, [flag]);
     return { flag: touched!, rules: after, changed: true };
   });
@@ -229,15 +348,24 @@ export async function setFlagRules(ctx: ServiceContext, input: unknown) {
 
 /** Bumps every flag with a rule on the segment: what they serve may change with it. */
 async function touchFlagsUsing(tx: Tx, segmentId: string) {
-  const using = tx.select({ id: flagSegmentRules.flagId }).from(flagSegmentRules).where(eq(flagSegmentRules.segmentId, segmentId));
-  return tx.update(flags).set(bumped()).where(inArray(flags.id, using)).returning({ key: flags.key, planId: flags.planId });
+  const using = tx
+    .select({ id: flagSegmentRules.flagId })
+    .from(flagSegmentRules)
+    .where(eq(flagSegmentRules.segmentId, segmentId));
+  return tx
+    .update(flags)
+    .set(bumped())
+    .where(inArray(flags.id, using))
+    .returning({ key: flags.key, planId: flags.planId });
 }
 
 async function assertSegmentKeyFree(tx: Tx, projectId: string, key: string, exceptId: string | null) {
   const [clash] = await tx
     .select({ id: segments.id })
     .from(segments)
-    .where(and(eq(segments.projectId, projectId), eq(segments.key, key), exceptId ? ne(segments.id, exceptId) : undefined));
+    .where(
+      and(eq(segments.projectId, projectId), eq(segments.key, key), exceptId ? ne(segments.id, exceptId) : undefined),
+    );
   if (clash) throw segmentKeyTaken(key);
 }
 
@@ -250,7 +378,18 @@ export async function createSegment(ctx: ServiceContext, input: unknown) {
         await assertProject(tx, data.projectId);
         await assertSegmentKeyFree(tx, data.projectId, data.key, null);
         const [segment] = await tx.insert(segments).values(data).returning();
-        await writeAudit(tx, ctx.actor, { action: "segment.created", entityType: "segment", entityId: segment!.id, projectId: data.projectId, after: segmentSnapshot(segment!) }, ctx.requestId);
+        await writeAudit(
+          tx,
+          ctx.actor,
+          {
+            action: "segment.created",
+            entityType: "segment",
+            entityId: segment!.id,
+            projectId: data.projectId,
+            after: segmentSnapshot(segment!),
+          },
+          ctx.requestId,
+        );
         // No flag uses it yet; evaluators that load segments with the project still hear of it.
         await announce(tx, data.projectId, []);
         return segment!;
@@ -267,15 +406,36 @@ export async function updateSegment(ctx: ServiceContext, input: unknown) {
     () =>
       ctx.db.transaction(async (tx) => {
         const before = await segmentForWrite(tx, ctx, segmentId);
-        const { key: newKey, name, kind, userKeys, attribute, operator, values } = parseInput(updateSegmentSchema, input);
+        const {
+          key: newKey,
+          name,
+          kind,
+          userKeys,
+          attribute,
+          operator,
+          values,
+        } = parseInput(updateSegmentSchema, input);
         const data = { key: newKey, name, kind, userKeys, attribute, operator, values };
         key = data.key;
-        if (JSON.stringify(segmentSnapshot({ ...before, ...data })) === JSON.stringify(segmentSnapshot(before))) return { segment: before, flagKeys: [] as string[] };
+        if (JSON.stringify(segmentSnapshot({ ...before, ...data })) === JSON.stringify(segmentSnapshot(before)))
+          return { segment: before, flagKeys: [] as string[] };
         await assertSegmentKeyFree(tx, before.projectId, data.key, before.id);
         const [after] = await tx.update(segments).set(data).where(eq(segments.id, segmentId)).returning();
         const touched = await touchFlagsUsing(tx, segmentId);
         const flagKeys = touched.map((f) => f.key).sort();
-        await writeAudit(tx, ctx.actor, { action: "segment.updated", entityType: "segment", entityId: segmentId, projectId: before.projectId, before: segmentSnapshot(before), after: { ...segmentSnapshot(after!), flags: flagKeys } }, ctx.requestId);
+        await writeAudit(
+          tx,
+          ctx.actor,
+          {
+            action: "segment.updated",
+            entityType: "segment",
+            entityId: segmentId,
+            projectId: before.projectId,
+            before: segmentSnapshot(before),
+            after: { ...segmentSnapshot(after!), flags: flagKeys },
+          },
+          ctx.requestId,
+        );
         await announce(tx, before.projectId, touched);
         return { segment: after!, flagKeys };
       }),
@@ -291,7 +451,18 @@ export async function deleteSegment(ctx: ServiceContext, input: unknown) {
     const touched = await touchFlagsUsing(tx, segmentId);
     await tx.delete(segments).where(eq(segments.id, segmentId));
     const flagKeys = touched.map((f) => f.key).sort();
-    await writeAudit(tx, ctx.actor, { action: "segment.deleted", entityType: "segment", entityId: segmentId, projectId: segment.projectId, before: { ...segmentSnapshot(segment), flags: flagKeys } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "segment.deleted",
+        entityType: "segment",
+        entityId: segmentId,
+        projectId: segment.projectId,
+        before: { ...segmentSnapshot(segment), flags: flagKeys },
+      },
+      ctx.requestId,
+    );
     await announce(tx, segment.projectId, touched);
     return { id: segmentId, name: segment.name, flagKeys };
   });

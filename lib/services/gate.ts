@@ -34,7 +34,11 @@ export interface GatePhase {
  * The gate states of many phases with a fixed number of queries, however many phases there are
  * (the portfolio reads every running plan's gate at once). Keyed by phase id.
  */
-export async function loadGateStates(db: Database | Tx, phaseList: readonly GatePhase[], now: Date): Promise<Map<string, GateState>> {
+export async function loadGateStates(
+  db: Database | Tx,
+  phaseList: readonly GatePhase[],
+  now: Date,
+): Promise<Map<string, GateState>> {
   const states = new Map<string, GateState>();
   if (phaseList.length === 0) return states;
   const phaseIds = [...new Set(phaseList.map((p) => p.id))];
@@ -78,10 +82,19 @@ export async function loadGateStates(db: Database | Tx, phaseList: readonly Gate
           .where(and(inArray(approvals.gateId, gateIds), isNull(approvals.voidedAt)))
       : [],
     listIds.length ? db.select().from(checklistItems).where(inArray(checklistItems.checklistId, listIds)) : [],
-    listIds.length ? db.select().from(signOffs).where(and(inArray(signOffs.checklistId, listIds), isNull(signOffs.voidedAt))) : [],
+    listIds.length
+      ? db
+          .select()
+          .from(signOffs)
+          .where(and(inArray(signOffs.checklistId, listIds), isNull(signOffs.voidedAt)))
+      : [],
     criterionStats(
       db,
-      thresholds.map((c) => ({ id: c.id, metricId: c.metricId, from: criterionWindow(c, phaseStart.get(c.phaseId) ?? null, now).from })),
+      thresholds.map((c) => ({
+        id: c.id,
+        metricId: c.metricId,
+        from: criterionWindow(c, phaseStart.get(c.phaseId) ?? null, now).from,
+      })),
       now,
     ),
     canaryMinutesOf(
@@ -94,13 +107,19 @@ export async function loadGateStates(db: Database | Tx, phaseList: readonly Gate
   for (const phase of phaseList) {
     if (states.has(phase.id)) continue;
     const gate = gateRows.find((g) => g.phaseId === phase.id);
-    const gateApprovals = gate ? live.filter((a) => a.gateId === gate.id).map(({ id, userId, role }) => ({ id, userId, role })) : [];
+    const gateApprovals = gate
+      ? live.filter((a) => a.gateId === gate.id).map(({ id, userId, role }) => ({ id, userId, role }))
+      : [];
     const phaseLists = lists.filter((l) => l.phaseId === phase.id);
     const criteria = criteriaRows
       .filter((c) => c.phaseId === phase.id)
       .map((c) => {
         if (c.kind === "canary_not_worse") {
-          return { id: c.id, description: describeCriterion(c, c), verdict: canaryPasses(c, phase, minutes.get(`${c.metricId}|${phase.actualStartAt?.getTime()}`) ?? []) };
+          return {
+            id: c.id,
+            description: describeCriterion(c, c),
+            verdict: canaryPasses(c, phase, minutes.get(`${c.metricId}|${phase.actualStartAt?.getTime()}`) ?? []),
+          };
         }
         const verdict = evaluateCriterion(c, stats.get(c.id) ?? EMPTY_STATS, phase.actualStartAt, now);
         return { id: c.id, description: describeCriterion(c, c), verdict };
@@ -129,7 +148,12 @@ export async function loadGateStates(db: Database | Tx, phaseList: readonly Gate
       requiredApprovals: gate?.requiredApprovals ?? 0,
       approverRoles: gate?.approverRoles ?? ["approver"],
       approvals: gateApprovals,
-      criteria: criteria.map((c) => ({ id: c.id, description: c.description, met: c.verdict.met, reason: c.verdict.met ? null : c.verdict.reason })),
+      criteria: criteria.map((c) => ({
+        id: c.id,
+        description: c.description,
+        met: c.verdict.met,
+        reason: c.verdict.met ? null : c.verdict.reason,
+      })),
       verdict,
     });
   }
@@ -140,10 +164,21 @@ type WindowStats = Parameters<typeof evaluateCriterion>[1];
 const EMPTY_STATS: WindowStats = { count: 0, min: null, max: null, first: null, last: null };
 
 /** Count, min, max, first and last canary sample of each criterion's window, in one query. */
-async function criterionStats(db: Database | Tx, windows: { id: string; metricId: string; from: Date }[], now: Date): Promise<Map<string, WindowStats>> {
+async function criterionStats(
+  db: Database | Tx,
+  windows: { id: string; metricId: string; from: Date }[],
+  now: Date,
+): Promise<Map<string, WindowStats>> {
   const result = new Map<string, WindowStats>();
   if (windows.length === 0) return result;
-  const rows = rowsOf<{ id: string; count: number; min: number | null; max: number | null; first: string | null; last: string | null }>(
+  const rows = rowsOf<{
+    id: string;
+    count: number;
+    min: number | null;
+    max: number | null;
+    first: string | null;
+    last: string | null;
+  }>(
     await db.execute(sql`
       select w.id, st.count, st.min, st.max, st.first, st.last
       from jsonb_to_recordset(${JSON.stringify(windows)}::jsonb) as w(id uuid, "metricId" uuid, "from" timestamptz)
@@ -176,6 +211,11 @@ function canaryPasses(
   rows: MinuteRow[],
 ): CriterionVerdict {
   if (!phase.actualStartAt) return { met: false, reason: "the phase has not started" };
-  const { judgement } = readCanary(rows, { label: c.label, unit: c.unit, direction: c.direction, settings: readJudgeSettings(c.judge, c.unit) });
+  const { judgement } = readCanary(rows, {
+    label: c.label,
+    unit: c.unit,
+    direction: c.direction,
+    settings: readJudgeSettings(c.judge, c.unit),
+  });
   return judgement.verdict === "pass" ? { met: true } : { met: false, reason: judgement.sentence };
 }

@@ -3,9 +3,20 @@ import type { Database } from "@/db/client";
 import { metricSources, metrics, phases, plans, projects, samples } from "@/db/schema";
 import type { SystemActor } from "@/lib/auth/actor";
 import { DEFAULT_INGEST_POLICY, type RawSample } from "@/lib/domain/ingest";
-import { buildRangeQuery, describePrometheusFailure, interpretRangeAnswer, pairCounts, type RangeAnswer, type RangeQuery } from "@/lib/domain/prometheus";
+import {
+  buildRangeQuery,
+  describePrometheusFailure,
+  interpretRangeAnswer,
+  pairCounts,
+  type RangeAnswer,
+  type RangeQuery,
+} from "@/lib/domain/prometheus";
 import { AppError } from "@/lib/errors";
-import { createMetricSourceSchema, deleteMetricSourceSchema, updateMetricSourceSchema } from "@/lib/validation/metric-sources";
+import {
+  createMetricSourceSchema,
+  deleteMetricSourceSchema,
+  updateMetricSourceSchema,
+} from "@/lib/validation/metric-sources";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
@@ -29,7 +40,12 @@ export const POLL_TIMEOUT_MS = 5_000;
 const POLL_CONCURRENCY = 4;
 const MAX_ERROR_LENGTH = 1_000;
 
-const audited = (s: typeof metricSources.$inferSelect) => ({ name: s.name, baseUrl: s.baseUrl, pollIntervalSeconds: s.pollIntervalSeconds, enabled: s.enabled });
+const audited = (s: typeof metricSources.$inferSelect) => ({
+  name: s.name,
+  baseUrl: s.baseUrl,
+  pollIntervalSeconds: s.pollIntervalSeconds,
+  enabled: s.enabled,
+});
 
 function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
@@ -38,13 +54,22 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-const nameTaken = (name: string) => new AppError("bad_request:validation", `name: another metric source in this project is called “${name}”`, { name: [`Another metric source in this project is called “${name}”`] });
+const nameTaken = (name: string) =>
+  new AppError("bad_request:validation", `name: another metric source in this project is called “${name}”`, {
+    name: [`Another metric source in this project is called “${name}”`],
+  });
 
 async function assertNameFree(tx: Tx, projectId: string, name: string, exceptId: string | null) {
   const [clash] = await tx
     .select({ id: metricSources.id })
     .from(metricSources)
-    .where(and(eq(metricSources.projectId, projectId), eq(metricSources.name, name), exceptId ? ne(metricSources.id, exceptId) : undefined));
+    .where(
+      and(
+        eq(metricSources.projectId, projectId),
+        eq(metricSources.name, name),
+        exceptId ? ne(metricSources.id, exceptId) : undefined,
+      ),
+    );
   if (clash) throw nameTaken(name);
 }
 
@@ -58,7 +83,11 @@ export async function listMetricSources(ctx: ServiceContext, projectId: string) 
     .where(eq(metricSources.projectId, projectId))
     .groupBy(metricSources.id)
     .orderBy(asc(metricSources.name));
-  return rows.map((r) => ({ ...r.source, lastResponseExcerpt: excerptFor(ctx.actor, r.source.lastResponseExcerpt), metrics: Number(r.metrics) }));
+  return rows.map((r) => ({
+    ...r.source,
+    lastResponseExcerpt: excerptFor(ctx.actor, r.source.lastResponseExcerpt),
+    metrics: Number(r.metrics),
+  }));
 }
 
 export async function createMetricSource(ctx: ServiceContext, input: unknown) {
@@ -71,7 +100,18 @@ export async function createMetricSource(ctx: ServiceContext, input: unknown) {
       if (!project) throw new AppError("not_found:entity", "No project with this id");
       await assertNameFree(tx, data.projectId, data.name, null);
       const [source] = await tx.insert(metricSources).values(data).returning();
-      await writeAudit(tx, ctx.actor, { action: "metric_source.created", entityType: "metric_source", entityId: source!.id, projectId: data.projectId, after: audited(source!) }, ctx.requestId);
+      await writeAudit(
+        tx,
+        ctx.actor,
+        {
+          action: "metric_source.created",
+          entityType: "metric_source",
+          entityId: source!.id,
+          projectId: data.projectId,
+          after: audited(source!),
+        },
+        ctx.requestId,
+      );
       await notifyOnCommit(tx, { type: "metric_source.created", projectId: data.projectId, sourceId: source!.id });
       return source!;
     });
@@ -89,7 +129,11 @@ export async function updateMetricSource(ctx: ServiceContext, input: unknown) {
       const [before] = await tx.select().from(metricSources).where(eq(metricSources.id, sourceId)).for("update");
       if (!before) throw new AppError("not_found:entity", "No metric source with this id");
       authorize(ctx.actor, before.projectId, { action: "metric:edit" });
-      const set = Object.fromEntries(Object.entries(changes).filter(([key, value]) => value !== undefined && value !== before[key as keyof typeof before])) as typeof changes;
+      const set = Object.fromEntries(
+        Object.entries(changes).filter(
+          ([key, value]) => value !== undefined && value !== before[key as keyof typeof before],
+        ),
+      ) as typeof changes;
       if (Object.keys(set).length === 0) return before;
       if (set.name !== undefined) await assertNameFree(tx, before.projectId, set.name, before.id);
       if (set.baseUrl !== undefined) await assertDestinationAllowed(set.baseUrl, "baseUrl");
@@ -99,7 +143,19 @@ export async function updateMetricSource(ctx: ServiceContext, input: unknown) {
         .set({ ...set, ...reset })
         .where(eq(metricSources.id, sourceId))
         .returning();
-      await writeAudit(tx, ctx.actor, { action: "metric_source.updated", entityType: "metric_source", entityId: sourceId, projectId: before.projectId, before: audited(before), after: audited(after!) }, ctx.requestId);
+      await writeAudit(
+        tx,
+        ctx.actor,
+        {
+          action: "metric_source.updated",
+          entityType: "metric_source",
+          entityId: sourceId,
+          projectId: before.projectId,
+          before: audited(before),
+          after: audited(after!),
+        },
+        ctx.requestId,
+      );
       await notifyOnCommit(tx, { type: "metric_source.updated", projectId: before.projectId, sourceId });
       return after!;
     });
@@ -119,7 +175,18 @@ export async function deleteMetricSource(ctx: ServiceContext, input: unknown) {
     const [used] = await tx.select({ n: count() }).from(metrics).where(eq(metrics.sourceId, sourceId));
     await tx.delete(metricSources).where(eq(metricSources.id, sourceId));
     const detached = Number(used?.n ?? 0);
-    await writeAudit(tx, ctx.actor, { action: "metric_source.deleted", entityType: "metric_source", entityId: sourceId, projectId: source.projectId, before: { ...audited(source), metrics: detached } }, ctx.requestId);
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "metric_source.deleted",
+        entityType: "metric_source",
+        entityId: sourceId,
+        projectId: source.projectId,
+        before: { ...audited(source), metrics: detached },
+      },
+      ctx.requestId,
+    );
     await notifyOnCommit(tx, { type: "metric_source.deleted", projectId: source.projectId, sourceId });
     return { id: sourceId, detachedMetrics: detached };
   });
@@ -140,18 +207,36 @@ export interface SourcePoll {
   triggersFired: string[];
 }
 
-const notClaimed = (sourceId: string): SourcePoll => ({ sourceId, claimed: false, queried: 0, stored: 0, dropped: 0, error: null, triggersFired: [] });
+const notClaimed = (sourceId: string): SourcePoll => ({
+  sourceId,
+  claimed: false,
+  queried: 0,
+  stored: 0,
+  dropped: 0,
+  error: null,
+  triggersFired: [],
+});
 
 /** True for a source whose interval has passed since its last poll (or that was never polled). */
 const dueAt = (now: Date) =>
   and(
     eq(metricSources.enabled, true),
-    or(isNull(metricSources.lastPolledAt), lte(metricSources.lastPolledAt, sql`${now.toISOString()}::timestamptz - make_interval(secs => ${metricSources.pollIntervalSeconds})`)),
+    or(
+      isNull(metricSources.lastPolledAt),
+      lte(
+        metricSources.lastPolledAt,
+        sql`${now.toISOString()}::timestamptz - make_interval(secs => ${metricSources.pollIntervalSeconds})`,
+      ),
+    ),
   );
 
 /** Polls every enabled source that is due, a few at a time. Meant for a timer in every instance. */
 export async function pollDueSources(db: Database, now: Date = new Date()): Promise<SourcePoll[]> {
-  const due = await db.select({ id: metricSources.id }).from(metricSources).where(dueAt(now)).orderBy(asc(metricSources.lastPolledAt));
+  const due = await db
+    .select({ id: metricSources.id })
+    .from(metricSources)
+    .where(dueAt(now))
+    .orderBy(asc(metricSources.lastPolledAt));
   const results: SourcePoll[] = [];
   for (let i = 0; i < due.length; i += POLL_CONCURRENCY) {
     const batch = due.slice(i, i + POLL_CONCURRENCY);
@@ -183,17 +268,38 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
   if (!source) return notClaimed(sourceId);
 
   const polled = await db
-    .select({ id: metrics.id, key: metrics.key, promql: metrics.promql, denominatorPromql: metrics.denominatorPromql, planId: metrics.planId, projectId: plans.projectId, phaseStartedAt: phases.actualStartAt })
+    .select({
+      id: metrics.id,
+      key: metrics.key,
+      promql: metrics.promql,
+      denominatorPromql: metrics.denominatorPromql,
+      planId: metrics.planId,
+      projectId: plans.projectId,
+      phaseStartedAt: phases.actualStartAt,
+    })
     .from(metrics)
     .innerJoin(plans, eq(plans.id, metrics.planId))
     .leftJoin(phases, and(eq(phases.planId, plans.id), eq(phases.status, "active")))
-    .where(and(eq(metrics.sourceId, source.id), eq(metrics.sourceKind, "prometheus"), isNotNull(metrics.promql), eq(plans.projectId, source.projectId), inArray(plans.status, [...RUNNING])))
+    .where(
+      and(
+        eq(metrics.sourceId, source.id),
+        eq(metrics.sourceKind, "prometheus"),
+        isNotNull(metrics.promql),
+        eq(plans.projectId, source.projectId),
+        inArray(plans.status, [...RUNNING]),
+      ),
+    )
     .orderBy(asc(metrics.planId), asc(metrics.position));
   const newest = polled.length
     ? await db
         .select({ metricId: samples.metricId, ts: max(samples.ts) })
         .from(samples)
-        .where(inArray(samples.metricId, polled.map((m) => m.id)))
+        .where(
+          inArray(
+            samples.metricId,
+            polled.map((m) => m.id),
+          ),
+        )
         .groupBy(samples.metricId)
     : [];
   const newestById = new Map(newest.map((n) => [n.metricId, n.ts]));
@@ -202,27 +308,68 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
     polled.map(async (metric) => {
       // Never before the active phase started: earlier data is history and would be refused.
       const range = (promql: string) =>
-        buildRangeQuery({ baseUrl: source.baseUrl, promql, newestSample: newestById.get(metric.id) ?? null, now, intervalSeconds: source.pollIntervalSeconds, notBefore: metric.phaseStartedAt });
+        buildRangeQuery({
+          baseUrl: source.baseUrl,
+          promql,
+          newestSample: newestById.get(metric.id) ?? null,
+          now,
+          intervalSeconds: source.pollIntervalSeconds,
+          notBefore: metric.phaseStartedAt,
+        });
       const ask = async (promql: string) => {
         const query = range(promql);
-        return query ? await fetchRange(query) : { ...({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer), excerpt: null };
+        return query
+          ? await fetchRange(query)
+          : {
+              ...({ ok: true, samples: [], series: 0, dropped: 0, warnings: [] } satisfies RangeAnswer),
+              excerpt: null,
+            };
       };
       if (!metric.denominatorPromql) {
         const answer = await ask(metric.promql!);
-        return { metric, answer: answer.ok ? { ...answer, rows: answer.samples.map((s): RawSample => ({ metric: metric.key, ts: s.ts.getTime(), value: s.value, cohort: s.cohort })) } : answer };
+        return {
+          metric,
+          answer: answer.ok
+            ? {
+                ...answer,
+                rows: answer.samples.map((s): RawSample => ({
+                  metric: metric.key,
+                  ts: s.ts.getTime(),
+                  value: s.value,
+                  cohort: s.cohort,
+                })),
+              }
+            : answer,
+        };
       }
       // A rate as counts: the numerator query and the denominator query, paired point by point.
       const [numerators, denominators] = await Promise.all([ask(metric.promql!), ask(metric.denominatorPromql)]);
       if (!numerators.ok) return { metric, answer: numerators };
-      if (!denominators.ok) return { metric, answer: { ...denominators, error: `denominator query: ${denominators.error}` } };
+      if (!denominators.ok)
+        return { metric, answer: { ...denominators, error: `denominator query: ${denominators.error}` } };
       const paired = pairCounts(numerators.samples, denominators.samples);
-      const rows = paired.counts.map((c): RawSample => ({ metric: metric.key, ts: c.ts.getTime(), numerator: c.numerator, denominator: c.denominator, cohort: c.cohort }));
-      return { metric, answer: { ok: true as const, rows, dropped: numerators.dropped + denominators.dropped + paired.dropped, excerpt: null } };
+      const rows = paired.counts.map((c): RawSample => ({
+        metric: metric.key,
+        ts: c.ts.getTime(),
+        numerator: c.numerator,
+        denominator: c.denominator,
+        cohort: c.cohort,
+      }));
+      return {
+        metric,
+        answer: {
+          ok: true as const,
+          rows,
+          dropped: numerators.dropped + denominators.dropped + paired.dropped,
+          excerpt: null,
+        },
+      };
     }),
   );
 
   const problems = new Map<string, string[]>(); // error text → metric keys
-  const problem = (text: string, keys: readonly string[]) => problems.set(text, [...(problems.get(text) ?? []), ...keys]);
+  const problem = (text: string, keys: readonly string[]) =>
+    problems.set(text, [...(problems.get(text) ?? []), ...keys]);
   const byPlan = new Map<string, { projectId: string; rows: RawSample[][]; keys: string[] }>();
   let dropped = 0;
   let excerpt: string | null = null;
@@ -247,13 +394,18 @@ export async function pollSource(db: Database, sourceId: string, now: Date = new
     // Whole metrics per batch, each batch within what one ingest accepts.
     for (const batch of batches(plan.rows, DEFAULT_INGEST_POLICY.maxRows)) {
       try {
-        const result = await storeSampleBatch(ctx, { id: planId, projectId: plan.projectId }, batch.flat(), { now, origin: { kind: "prometheus", sourceId: source.id, sourceName: source.name } });
+        const result = await storeSampleBatch(ctx, { id: planId, projectId: plan.projectId }, batch.flat(), {
+          now,
+          origin: { kind: "prometheus", sourceId: source.id, sourceName: source.name },
+        });
         stored += result.stored;
         triggersFired.push(...result.triggersFired);
       } catch (error) {
         // A refused batch is explained in words; anything else stays in the server log.
-        if (!(error instanceof AppError)) log().error({ planId, sourceId: source.id, ...errorFields(error) }, "storing polled samples failed");
-        const reason = error instanceof AppError ? error.message : "the database did not accept them (see the server log)";
+        if (!(error instanceof AppError))
+          log().error({ planId, sourceId: source.id, ...errorFields(error) }, "storing polled samples failed");
+        const reason =
+          error instanceof AppError ? error.message : "the database did not accept them (see the server log)";
         problem(`could not store the samples: ${reason}`, [...new Set(batch.map((rows) => String(rows[0]?.metric)))]);
       }
     }
@@ -290,7 +442,12 @@ const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
 async function fetchRange(query: RangeQuery): Promise<RangeAnswer & { excerpt: string | null }> {
   try {
     // Redirects are not followed: a source answers at its own address or not at all.
-    const response = await egressRequest(query.url.toString(), { headers: { accept: "application/json" }, timeoutMs: POLL_TIMEOUT_MS, maxResponseBytes: MAX_ANSWER_BYTES, refuseLarger: true });
+    const response = await egressRequest(query.url.toString(), {
+      headers: { accept: "application/json" },
+      timeoutMs: POLL_TIMEOUT_MS,
+      maxResponseBytes: MAX_ANSWER_BYTES,
+      refuseLarger: true,
+    });
     const answer = interpretRangeAnswer(response.status, response.statusText, response.body);
     return { ...answer, excerpt: answer.ok ? null : responseExcerpt(response.body) };
   } catch (error) {
@@ -302,20 +459,44 @@ async function fetchRange(query: RangeQuery): Promise<RangeAnswer & { excerpt: s
  * Keeps the last error in words. The change from working to failing and back is audited and
  * announced once; a source that keeps failing the same way is not re-announced at every poll.
  */
-async function recordOutcome(db: Database, source: typeof metricSources.$inferSelect, error: string | null, excerpt: string | null) {
+async function recordOutcome(
+  db: Database,
+  source: typeof metricSources.$inferSelect,
+  error: string | null,
+  excerpt: string | null,
+) {
   await db.transaction(async (tx) => {
-    const [current] = await tx.select({ lastError: metricSources.lastError, excerpt: metricSources.lastResponseExcerpt }).from(metricSources).where(eq(metricSources.id, source.id)).for("update");
+    const [current] = await tx
+      .select({ lastError: metricSources.lastError, excerpt: metricSources.lastResponseExcerpt })
+      .from(metricSources)
+      .where(eq(metricSources.id, source.id))
+      .for("update");
     if (!current || (current.lastError === error && current.excerpt === excerpt)) return;
-    await tx.update(metricSources).set({ lastError: error, lastResponseExcerpt: excerpt }).where(eq(metricSources.id, source.id));
+    await tx
+      .update(metricSources)
+      .set({ lastError: error, lastResponseExcerpt: excerpt })
+      .where(eq(metricSources.id, source.id));
     if (current.lastError === error) return;
     if ((current.lastError === null) !== (error === null)) {
       await writeAudit(
         tx,
         SYSTEM,
-        { action: error ? "metric_source.failing" : "metric_source.recovered", entityType: "metric_source", entityId: source.id, projectId: source.projectId, before: { lastError: current.lastError }, after: { lastError: error } },
+        {
+          action: error ? "metric_source.failing" : "metric_source.recovered",
+          entityType: "metric_source",
+          entityId: source.id,
+          projectId: source.projectId,
+          before: { lastError: current.lastError },
+          after: { lastError: error },
+        },
         null,
       );
     }
-    await notifyOnCommit(tx, { type: "metric_source.polled", projectId: source.projectId, sourceId: source.id, ok: error === null });
+    await notifyOnCommit(tx, {
+      type: "metric_source.polled",
+      projectId: source.projectId,
+      sourceId: source.id,
+      ok: error === null,
+    });
   });
 }

@@ -5,7 +5,13 @@ import { auditEvents, plans, ROLLUP_LEVELS_SECONDS } from "@/db/schema";
 import type { PlanStatus } from "@/db/schema/enums";
 import { type Actor, actorId, actorLabel } from "@/lib/auth/actor";
 import { planStatusLabel } from "@/lib/domain/labels";
-import { DEFAULT_INGEST_POLICY, type HistoryLine, type IngestPolicy, type RawSample, validateBatch } from "@/lib/domain/ingest";
+import {
+  DEFAULT_INGEST_POLICY,
+  type HistoryLine,
+  type IngestPolicy,
+  type RawSample,
+  validateBatch,
+} from "@/lib/domain/ingest";
 import { metricKeysNamed, type SampleColumns, sampleColumns } from "@/lib/domain/ingest-columns";
 import { AppError } from "@/lib/errors";
 import { authorize } from "./authorize";
@@ -32,7 +38,9 @@ interface PlanState {
   active: { name: string; startedMs: number | null } | null;
 }
 
-const activePhase = (planId: string) => sql`(select json_build_object('name', ph.name, 'startedMs', (extract(epoch from ph.actual_start_at) * 1000)::float8)
+const activePhase = (
+  planId: string,
+) => sql`(select json_build_object('name', ph.name, 'startedMs', (extract(epoch from ph.actual_start_at) * 1000)::float8)
   from phases ph where ph.plan_id = ${planId} and ph.status = 'active' limit 1)`;
 
 /**
@@ -57,15 +65,35 @@ async function holdPlan(tx: Tx, planId: string, keys: readonly string[]): Promis
   // The row changed between this statement's snapshot and the lock (a decision committed while
   // it waited): the phase read above is older than the plan row, so read it again.
   if (row.locked !== row.seen) {
-    const [fresh] = rowsOf<{ active: PlanState["active"] }>(await tx.execute(sql`select ${activePhase(planId)} as active`));
+    const [fresh] = rowsOf<{ active: PlanState["active"] }>(
+      await tx.execute(sql`select ${activePhase(planId)} as active`),
+    );
     row.active = fresh?.active ?? null;
   }
   return { status: row.status, metrics: row.metrics, active: row.active };
 }
 
 /** The audit event of a batch; its action and corrections are filled in by the statement storing it. */
-function auditRow(actor: Actor, requestId: string | null, plan: { id: string; projectId: string }, action: SQL, after: SQL) {
-  return { projectId: plan.projectId, planId: plan.id, actorKind: actor.kind, actorId: actorId(actor), actorLabel: actorLabel(actor), action, entityType: "plan", entityId: plan.id, before: null, after, requestId };
+function auditRow(
+  actor: Actor,
+  requestId: string | null,
+  plan: { id: string; projectId: string },
+  action: SQL,
+  after: SQL,
+) {
+  return {
+    projectId: plan.projectId,
+    planId: plan.id,
+    actorKind: actor.kind,
+    actorId: actorId(actor),
+    actorLabel: actorLabel(actor),
+    action,
+    entityType: "plan",
+    entityId: plan.id,
+    before: null,
+    after,
+    requestId,
+  };
 }
 
 interface BatchWrite {
@@ -190,9 +218,20 @@ export interface StoredBatch {
  * correction with both values. A finished plan takes no samples; a running one none from before
  * its active phase started.
  */
-export async function ingestSamples(ctx: ServiceContext, planId: string, rows: readonly RawSample[], policy: IngestPolicy = DEFAULT_INGEST_POLICY) {
-  if (!z.uuid().safeParse(planId).success) throw new AppError("bad_request:validation", "Name the plan the samples belong to", { plan: ["A plan id (uuid) is required"] });
-  const [plan] = await ctx.db.select({ id: plans.id, projectId: plans.projectId }).from(plans).where(eq(plans.id, planId));
+export async function ingestSamples(
+  ctx: ServiceContext,
+  planId: string,
+  rows: readonly RawSample[],
+  policy: IngestPolicy = DEFAULT_INGEST_POLICY,
+) {
+  if (!z.uuid().safeParse(planId).success)
+    throw new AppError("bad_request:validation", "Name the plan the samples belong to", {
+      plan: ["A plan id (uuid) is required"],
+    });
+  const [plan] = await ctx.db
+    .select({ id: plans.id, projectId: plans.projectId })
+    .from(plans)
+    .where(eq(plans.id, planId));
   if (!plan) throw new AppError("not_found:entity", "No plan with this id");
   authorize(ctx.actor, plan.projectId, { action: "metric:push", scope: "metrics:write" });
   return storeSampleBatch(ctx, plan, rows, { policy });
@@ -215,35 +254,55 @@ export async function storeSampleBatch(
     if (error instanceof AppError) appMetrics().refusedBatches.inc({ reason: error.code });
     throw error;
   };
-  const result = await ctx.db.transaction(async (tx) => {
-    const state = await holdPlan(tx, planId, metricKeysNamed(rows));
-    if (!state) throw new AppError("not_found:entity", "No plan with this id");
-    if (FINISHED.has(state.status)) {
-      throw new AppError("conflict:state", `The plan is ${planStatusLabel[state.status].toLowerCase()}: its KPIs are history and take no more samples`, { plan: ["The plan is finished"] });
-    }
-    const idByKey = new Map(state.metrics.map((m) => [m.key, m.id]));
-    const history: HistoryLine | null = RUNNING.has(state.status) && state.active?.startedMs != null ? { at: new Date(state.active.startedMs), phase: state.active.name } : null;
-    const verdict = validateBatch(rows, new Set(idByKey.keys()), now, opts.policy ?? DEFAULT_INGEST_POLICY, history, percentKeys(state.metrics));
-    if (!verdict.ok) {
-      const fields: Record<string, string[]> = {};
-      for (const e of verdict.errors) (fields[e.row ? `row ${e.row}` : "batch"] ??= []).push(e.reason);
-      const shown = verdict.errors.slice(0, 5).map((e) => (e.row ? `row ${e.row}: ${e.reason}` : e.reason));
-      throw new AppError("unprocessable:batch", `Nothing was stored: ${verdict.errors.length} problem${verdict.errors.length === 1 ? "" : "s"} — ${shown.join("; ")}${verdict.errors.length > 5 ? "; …" : ""}`, fields);
-    }
-    const perMetric: Record<string, number> = {};
-    for (const s of verdict.samples) perMetric[s.metric] = (perMetric[s.metric] ?? 0) + 1;
-    const via = opts.origin ? { via: opts.origin } : {};
-    const stored = verdict.samples.length;
-    await writeBatch(tx, {
-      columns: sampleColumns(verdict.samples, idByKey),
-      plan,
-      actor: ctx.actor,
-      requestId: ctx.requestId,
-      after: { samples: stored, perMetric, ...via },
-      event: { type: "samples.ingested", projectId: plan.projectId, planId, metrics: Object.keys(perMetric), ...via },
-    });
-    return { stored, metrics: perMetric };
-  }).catch(refused);
+  const result = await ctx.db
+    .transaction(async (tx) => {
+      const state = await holdPlan(tx, planId, metricKeysNamed(rows));
+      if (!state) throw new AppError("not_found:entity", "No plan with this id");
+      if (FINISHED.has(state.status)) {
+        throw new AppError(
+          "conflict:state",
+          `The plan is ${planStatusLabel[state.status].toLowerCase()}: its KPIs are history and take no more samples`,
+          { plan: ["The plan is finished"] },
+        );
+      }
+      const idByKey = new Map(state.metrics.map((m) => [m.key, m.id]));
+      const history: HistoryLine | null =
+        RUNNING.has(state.status) && state.active?.startedMs != null
+          ? { at: new Date(state.active.startedMs), phase: state.active.name }
+          : null;
+      const verdict = validateBatch(
+        rows,
+        new Set(idByKey.keys()),
+        now,
+        opts.policy ?? DEFAULT_INGEST_POLICY,
+        history,
+        percentKeys(state.metrics),
+      );
+      if (!verdict.ok) {
+        const fields: Record<string, string[]> = {};
+        for (const e of verdict.errors) (fields[e.row ? `row ${e.row}` : "batch"] ??= []).push(e.reason);
+        const shown = verdict.errors.slice(0, 5).map((e) => (e.row ? `row ${e.row}: ${e.reason}` : e.reason));
+        throw new AppError(
+          "unprocessable:batch",
+          `Nothing was stored: ${verdict.errors.length} problem${verdict.errors.length === 1 ? "" : "s"} — ${shown.join("; ")}${verdict.errors.length > 5 ? "; …" : ""}`,
+          fields,
+        );
+      }
+      const perMetric: Record<string, number> = {};
+      for (const s of verdict.samples) perMetric[s.metric] = (perMetric[s.metric] ?? 0) + 1;
+      const via = opts.origin ? { via: opts.origin } : {};
+      const stored = verdict.samples.length;
+      await writeBatch(tx, {
+        columns: sampleColumns(verdict.samples, idByKey),
+        plan,
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        after: { samples: stored, perMetric, ...via },
+        event: { type: "samples.ingested", projectId: plan.projectId, planId, metrics: Object.keys(perMetric), ...via },
+      });
+      return { stored, metrics: perMetric };
+    })
+    .catch(refused);
   appMetrics().ingestedRows.inc({ origin: opts.origin?.kind ?? "push" }, result.stored);
   // After the commit: samples are evaluated against the plan's rollback triggers as they arrive.
   // The samples are stored whatever happens here.

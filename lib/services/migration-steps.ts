@@ -1,8 +1,22 @@
 import { and, eq } from "drizzle-orm";
 import { migrationSteps } from "@/db/schema";
-import { checkMigrationOrder, checkStepTransition, describeStep, finishedPlanAllows, inRunOrder, insertionIndex, type StepTransition } from "@/lib/domain/migration-order";
+import {
+  checkMigrationOrder,
+  checkStepTransition,
+  describeStep,
+  finishedPlanAllows,
+  inRunOrder,
+  insertionIndex,
+  type StepTransition,
+} from "@/lib/domain/migration-order";
 import { AppError } from "@/lib/errors";
-import { addStepSchema, moveStepSchema, removeStepSchema, stepTransitionSchema, updateStepSchema } from "@/lib/validation/planning";
+import {
+  addStepSchema,
+  moveStepSchema,
+  removeStepSchema,
+  stepTransitionSchema,
+  updateStepSchema,
+} from "@/lib/validation/planning";
 import { parseInput } from "@/lib/validation/parse";
 import type { ServiceContext, Tx } from "./context";
 import { changePlanning, refuse } from "./planning";
@@ -16,7 +30,16 @@ type StepRow = typeof migrationSteps.$inferSelect;
 
 const NEED = { action: "migration:edit", what: "its migration plan" } as const;
 
-const stepView = (s: StepRow) => ({ position: s.position, kind: s.kind, action: s.action, reversible: s.reversible, expectedDurationMinutes: s.expectedDurationMinutes, risk: s.risk, validation: s.validation, status: s.status });
+const stepView = (s: StepRow) => ({
+  position: s.position,
+  kind: s.kind,
+  action: s.action,
+  reversible: s.reversible,
+  expectedDurationMinutes: s.expectedDurationMinutes,
+  risk: s.risk,
+  validation: s.validation,
+  status: s.status,
+});
 
 async function loadSteps(tx: Tx, planId: string): Promise<StepRow[]> {
   return inRunOrder(await tx.select().from(migrationSteps).where(eq(migrationSteps.planId, planId)));
@@ -34,8 +57,13 @@ function findStep(steps: readonly StepRow[], stepId: string) {
  */
 async function place(tx: Tx, moves: readonly { step: StepRow; to: number }[]) {
   const moving = moves.filter((m) => m.step.position !== m.to);
-  for (const [i, m] of moving.entries()) await tx.update(migrationSteps).set({ position: -(i + 1) }).where(eq(migrationSteps.id, m.step.id));
-  for (const m of moving) await tx.update(migrationSteps).set({ position: m.to }).where(eq(migrationSteps.id, m.step.id));
+  for (const [i, m] of moving.entries())
+    await tx
+      .update(migrationSteps)
+      .set({ position: -(i + 1) })
+      .where(eq(migrationSteps.id, m.step.id));
+  for (const m of moving)
+    await tx.update(migrationSteps).set({ position: m.to }).where(eq(migrationSteps.id, m.step.id));
 }
 
 /** New or moved steps go only where nothing has started yet: what ran keeps its place. */
@@ -49,19 +77,40 @@ export async function addMigrationStep(ctx: ServiceContext, input: unknown) {
   const field = data.position !== undefined ? "position" : "kind";
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     const steps = await loadSteps(tx, plan.id);
-    if (data.position !== undefined && data.position > steps.length + 1) refuse({ position: [`Choose a step number from 1 to ${steps.length + 1}`] });
+    if (data.position !== undefined && data.position > steps.length + 1)
+      refuse({ position: [`Choose a step number from 1 to ${steps.length + 1}`] });
     const index = data.position !== undefined ? data.position - 1 : insertionIndex(steps, data.kind);
     const draft = { id: "", position: index, kind: data.kind, action: data.action };
-    const check = checkMigrationOrder([...steps.slice(0, index), draft, ...steps.slice(index)].map((s, i) => ({ ...s, position: i })));
+    const check = checkMigrationOrder(
+      [...steps.slice(0, index), draft, ...steps.slice(index)].map((s, i) => ({ ...s, position: i })),
+    );
     if (!check.ok) refuse({ [field]: [check.message] });
     const started = startedFrom(steps, index);
-    if (started) refuse({ [field]: [`${describeStep(started.step, started.number)} has already started: a new step cannot go before it`] });
-    await place(tx, steps.map((step, i) => ({ step, to: i < index ? i : i + 1 })));
+    if (started)
+      refuse({
+        [field]: [`${describeStep(started.step, started.number)} has already started: a new step cannot go before it`],
+      });
+    await place(
+      tx,
+      steps.map((step, i) => ({ step, to: i < index ? i : i + 1 })),
+    );
     const [row] = await tx
       .insert(migrationSteps)
-      .values({ planId: plan.id, position: index, kind: data.kind, action: data.action, reversible: data.reversible, expectedDurationMinutes: data.expectedDurationMinutes, risk: data.risk, validation: data.validation })
+      .values({
+        planId: plan.id,
+        position: index,
+        kind: data.kind,
+        action: data.action,
+        reversible: data.reversible,
+        expectedDurationMinutes: data.expectedDurationMinutes,
+        risk: data.risk,
+        validation: data.validation,
+      })
       .returning();
-    return { result: { stepId: row!.id, number: index + 1 }, audit: { action: "migration_step.added", entityType: "migration_step", entityId: row!.id, after: stepView(row!) } };
+    return {
+      result: { stepId: row!.id, number: index + 1 },
+      audit: { action: "migration_step.added", entityType: "migration_step", entityId: row!.id, after: stepView(row!) },
+    };
   });
 }
 
@@ -73,17 +122,39 @@ export async function updateMigrationStep(ctx: ServiceContext, input: unknown) {
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     const steps = await loadSteps(tx, plan.id);
     const { step, index, number } = findStep(steps, data.stepId);
-    if (!EDITABLE.includes(step.status)) throw new AppError("conflict:state", `${describeStep(step, number)} is ${step.status}: only a pending, failed or reverted step can be edited`);
+    if (!EDITABLE.includes(step.status))
+      throw new AppError(
+        "conflict:state",
+        `${describeStep(step, number)} is ${step.status}: only a pending, failed or reverted step can be edited`,
+      );
     if (data.kind !== step.kind) {
-      const check = checkMigrationOrder(steps.map((s, i) => (i === index ? { ...s, kind: data.kind, action: data.action } : s)));
+      const check = checkMigrationOrder(
+        steps.map((s, i) => (i === index ? { ...s, kind: data.kind, action: data.action } : s)),
+      );
       if (!check.ok) refuse({ kind: [check.message] });
     }
     const [after] = await tx
       .update(migrationSteps)
-      .set({ kind: data.kind, action: data.action, reversible: data.reversible, expectedDurationMinutes: data.expectedDurationMinutes, risk: data.risk, validation: data.validation })
+      .set({
+        kind: data.kind,
+        action: data.action,
+        reversible: data.reversible,
+        expectedDurationMinutes: data.expectedDurationMinutes,
+        risk: data.risk,
+        validation: data.validation,
+      })
       .where(eq(migrationSteps.id, step.id))
       .returning();
-    return { result: { stepId: step.id }, audit: { action: "migration_step.updated", entityType: "migration_step", entityId: step.id, before: stepView(step), after: stepView(after!) } };
+    return {
+      result: { stepId: step.id },
+      audit: {
+        action: "migration_step.updated",
+        entityType: "migration_step",
+        entityId: step.id,
+        before: stepView(step),
+        after: stepView(after!),
+      },
+    };
   });
 }
 
@@ -93,10 +164,25 @@ export async function removeMigrationStep(ctx: ServiceContext, input: unknown) {
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     const steps = await loadSteps(tx, plan.id);
     const { step, index, number } = findStep(steps, data.stepId);
-    if (step.status !== "pending" && step.status !== "reverted") throw new AppError("conflict:state", `${describeStep(step, number)} is ${step.status}: only a pending or reverted step can be removed`);
+    if (step.status !== "pending" && step.status !== "reverted")
+      throw new AppError(
+        "conflict:state",
+        `${describeStep(step, number)} is ${step.status}: only a pending or reverted step can be removed`,
+      );
     await tx.delete(migrationSteps).where(and(eq(migrationSteps.id, step.id), eq(migrationSteps.planId, plan.id)));
-    await place(tx, steps.filter((s) => s.id !== step.id).map((s, i) => ({ step: s, to: i })));
-    return { result: { stepId: step.id }, audit: { action: "migration_step.removed", entityType: "migration_step", entityId: step.id, before: { ...stepView(step), number: index + 1 } } };
+    await place(
+      tx,
+      steps.filter((s) => s.id !== step.id).map((s, i) => ({ step: s, to: i })),
+    );
+    return {
+      result: { stepId: step.id },
+      audit: {
+        action: "migration_step.removed",
+        entityType: "migration_step",
+        entityId: step.id,
+        before: { ...stepView(step), number: index + 1 },
+      },
+    };
   });
 }
 
@@ -107,20 +193,50 @@ export async function moveMigrationStep(ctx: ServiceContext, input: unknown) {
     const steps = await loadSteps(tx, plan.id);
     const { step, index, number } = findStep(steps, data.stepId);
     const to = data.direction === "up" ? index - 1 : index + 1;
-    if (to < 0 || to >= steps.length) throw new AppError("conflict:state", `${describeStep(step, number)} is already ${data.direction === "up" ? "first" : "last"}`);
-    for (const [s, n] of [[step, number], [steps[to]!, to + 1]] as const) {
-      if (s.status !== "pending") throw new AppError("conflict:state", `${describeStep(s, n)} is ${s.status}: only pending steps change places`);
+    if (to < 0 || to >= steps.length)
+      throw new AppError(
+        "conflict:state",
+        `${describeStep(step, number)} is already ${data.direction === "up" ? "first" : "last"}`,
+      );
+    for (const [s, n] of [
+      [step, number],
+      [steps[to]!, to + 1],
+    ] as const) {
+      if (s.status !== "pending")
+        throw new AppError("conflict:state", `${describeStep(s, n)} is ${s.status}: only pending steps change places`);
     }
     const order = [...steps];
     [order[index], order[to]] = [order[to]!, order[index]!];
     const check = checkMigrationOrder(order.map((s, i) => ({ ...s, position: i })));
-    if (!check.ok) throw new AppError("conflict:state", `Moving ${describeStep(step, number).replace(/^Step/, "step")} ${data.direction} would break the order. ${check.message}`);
-    await place(tx, order.map((s, i) => ({ step: s, to: i })));
-    return { result: { stepId: step.id, number: to + 1 }, audit: { action: "migration_step.moved", entityType: "migration_step", entityId: step.id, before: { number, action: step.action }, after: { number: to + 1 } } };
+    if (!check.ok)
+      throw new AppError(
+        "conflict:state",
+        `Moving ${describeStep(step, number).replace(/^Step/, "step")} ${data.direction} would break the order. ${check.message}`,
+      );
+    await place(
+      tx,
+      order.map((s, i) => ({ step: s, to: i })),
+    );
+    return {
+      result: { stepId: step.id, number: to + 1 },
+      audit: {
+        action: "migration_step.moved",
+        entityType: "migration_step",
+        entityId: step.id,
+        before: { number, action: step.action },
+        after: { number: to + 1 },
+      },
+    };
   });
 }
 
-const pastTense: Record<StepTransition, string> = { start: "started", validate: "validated", complete: "completed", fail: "failed", revert: "reverted" };
+const pastTense: Record<StepTransition, string> = {
+  start: "started",
+  validate: "validated",
+  complete: "completed",
+  fail: "failed",
+  revert: "reverted",
+};
 
 /**
  * Start, mark validated, complete, mark failed or revert one step, as the pure rules allow: steps
@@ -129,23 +245,40 @@ const pastTense: Record<StepTransition, string> = { start: "started", validate: 
  */
 export async function transitionMigrationStep(ctx: ServiceContext, input: unknown) {
   const data = parseInput(stepTransitionSchema, input);
-  return changePlanning(ctx, data.planId, { ...NEED, allowWhen: finishedPlanAllows(data.transition) }, async ({ tx, plan }) => {
-    const steps = await loadSteps(tx, plan.id);
-    const { step, number } = findStep(steps, data.stepId);
-    const check = checkStepTransition(steps, step.id, data.transition);
-    if (!check.ok) throw new AppError("conflict:state", check.message);
-    const now = new Date();
-    const patch: Partial<typeof migrationSteps.$inferInsert> = { status: check.status };
-    if (data.transition === "validate") patch.validatedAt = now;
-    if (data.transition === "complete") patch.completedAt = now;
-    if (data.transition === "start" || data.transition === "fail" || data.transition === "revert") Object.assign(patch, { validatedAt: null, completedAt: null });
-    // A run's start is kept through a failure (how long it ran), and gone once the step is undone.
-    if (data.transition === "start") patch.startedAt = now;
-    if (data.transition === "revert") patch.startedAt = null;
-    const [after] = await tx.update(migrationSteps).set(patch).where(eq(migrationSteps.id, step.id)).returning();
-    return {
-      result: { stepId: step.id, status: after!.status },
-      audit: { action: `migration_step.${pastTense[data.transition]}`, entityType: "migration_step", entityId: step.id, before: { number, action: step.action, status: step.status }, after: { status: after!.status, startedAt: after!.startedAt, validatedAt: after!.validatedAt, completedAt: after!.completedAt } },
-    };
-  });
+  return changePlanning(
+    ctx,
+    data.planId,
+    { ...NEED, allowWhen: finishedPlanAllows(data.transition) },
+    async ({ tx, plan }) => {
+      const steps = await loadSteps(tx, plan.id);
+      const { step, number } = findStep(steps, data.stepId);
+      const check = checkStepTransition(steps, step.id, data.transition);
+      if (!check.ok) throw new AppError("conflict:state", check.message);
+      const now = new Date();
+      const patch: Partial<typeof migrationSteps.$inferInsert> = { status: check.status };
+      if (data.transition === "validate") patch.validatedAt = now;
+      if (data.transition === "complete") patch.completedAt = now;
+      if (data.transition === "start" || data.transition === "fail" || data.transition === "revert")
+        Object.assign(patch, { validatedAt: null, completedAt: null });
+      // A run's start is kept through a failure (how long it ran), and gone once the step is undone.
+      if (data.transition === "start") patch.startedAt = now;
+      if (data.transition === "revert") patch.startedAt = null;
+      const [after] = await tx.update(migrationSteps).set(patch).where(eq(migrationSteps.id, step.id)).returning();
+      return {
+        result: { stepId: step.id, status: after!.status },
+        audit: {
+          action: `migration_step.${pastTense[data.transition]}`,
+          entityType: "migration_step",
+          entityId: step.id,
+          before: { number, action: step.action, status: step.status },
+          after: {
+            status: after!.status,
+            startedAt: after!.startedAt,
+            validatedAt: after!.validatedAt,
+            completedAt: after!.completedAt,
+          },
+        },
+      };
+    },
+  );
 }

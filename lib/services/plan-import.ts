@@ -22,9 +22,20 @@ export async function importPlan(ctx: ServiceContext, input: unknown) {
   const { preview } = parseInput(importSchema, input);
   const problems = savingProblems(preview);
   if (Object.keys(problems).length) {
-    throw new AppError("unprocessable:batch", `The plan cannot be saved yet — ${Object.values(problems).flat().join("; ")}`, problems);
+    throw new AppError(
+      "unprocessable:batch",
+      `The plan cannot be saved yet — ${Object.values(problems).flat().join("; ")}`,
+      problems,
+    );
   }
-  const header = { projectId, name: preview.name, releaseVersion: preview.version, summary: preview.summary, notes: notesToMarkdown(preview), kind: preview.kind };
+  const header = {
+    projectId,
+    name: preview.name,
+    releaseVersion: preview.version,
+    summary: preview.summary,
+    notes: notesToMarkdown(preview),
+    kind: preview.kind,
+  };
   const created = await createPlanFromDraft(ctx, header, draftFromDocument(preview), {
     source: "markdown_import",
     kind: preview.kind,

@@ -20,7 +20,10 @@ export async function claimPlanVersion(tx: Tx, planId: string, version: number):
   if (claimed) return claimed;
   const [current] = await tx.select({ version: plans.version }).from(plans).where(eq(plans.id, planId));
   if (!current) throw new AppError("not_found:entity", "No such plan");
-  throw new AppError("conflict:stale_version", `The plan changed since you loaded it (you saw version ${version}, it is now ${current.version}) — reload and decide again`);
+  throw new AppError(
+    "conflict:stale_version",
+    `The plan changed since you loaded it (you saw version ${version}, it is now ${current.version}) — reload and decide again`,
+  );
 }
 
 export async function loadPlanForWrite(tx: Database | Tx, planId: string): Promise<PlanRow> {

@@ -43,14 +43,22 @@ export function refuse(fieldErrors: Record<string, string[]>): never {
   throw new AppError("bad_request:validation", `Invalid input — ${summary}`, fieldErrors);
 }
 
-export async function changePlanning<T extends object>(ctx: ServiceContext, planId: string, need: PlanningNeed, change: (scope: PlanningScope) => Promise<PlanningOutcome<T>>): Promise<T> {
+export async function changePlanning<T extends object>(
+  ctx: ServiceContext,
+  planId: string,
+  need: PlanningNeed,
+  change: (scope: PlanningScope) => Promise<PlanningOutcome<T>>,
+): Promise<T> {
   return ctx.db.transaction(async (tx) => {
     const [plan] = await tx.select().from(plans).where(eq(plans.id, planId)).for("no key update");
     if (!plan) throw new AppError("not_found:entity", "No such plan");
     // People only: these are edited on the plan page, not by pipelines.
     authorize(ctx.actor, plan.projectId, { action: need.action });
     if (TERMINAL.includes(plan.status) && !need.allowWhen?.includes(plan.status)) {
-      throw new AppError("conflict:state", `The plan is ${plan.status.replace("_", " ")}: ${need.what} is history and cannot change`);
+      throw new AppError(
+        "conflict:state",
+        `The plan is ${plan.status.replace("_", " ")}: ${need.what} is history and cannot change`,
+      );
     }
     const outcome = await change({ tx, plan });
     await writeAudit(tx, ctx.actor, { ...outcome.audit, projectId: plan.projectId, planId: plan.id }, ctx.requestId);

@@ -18,7 +18,16 @@ type RiskRow = typeof risks.$inferSelect;
 
 const NEED = { action: "risk:edit", what: "its risk register" } as const;
 
-const riskView = (r: RiskRow) => ({ description: r.description, likelihood: r.likelihood, impact: r.impact, score: riskScore(r.likelihood, r.impact), mitigation: r.mitigation, ownerId: r.ownerId, ownerLabel: r.ownerLabel, status: r.status });
+const riskView = (r: RiskRow) => ({
+  description: r.description,
+  likelihood: r.likelihood,
+  impact: r.impact,
+  score: riskScore(r.likelihood, r.impact),
+  mitigation: r.mitigation,
+  ownerId: r.ownerId,
+  ownerLabel: r.ownerLabel,
+  status: r.status,
+});
 
 /** The owner as stored: a member of the project (named by their name) or the free text given. */
 async function resolveOwner(tx: Tx, projectId: string, ownerId: string | null, ownerLabel: string) {
@@ -34,7 +43,10 @@ async function resolveOwner(tx: Tx, projectId: string, ownerId: string | null, o
 }
 
 async function loadRisk(tx: Tx, planId: string, riskId: string): Promise<RiskRow> {
-  const [row] = await tx.select().from(risks).where(and(eq(risks.id, riskId), eq(risks.planId, planId)));
+  const [row] = await tx
+    .select()
+    .from(risks)
+    .where(and(eq(risks.id, riskId), eq(risks.planId, planId)));
   if (!row) throw new AppError("not_found:entity", "No such risk in this plan");
   return row;
 }
@@ -43,8 +55,22 @@ export async function addRisk(ctx: ServiceContext, input: unknown) {
   const data = parseInput(addRiskSchema, input);
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     const owner = await resolveOwner(tx, plan.projectId, data.ownerId, data.ownerLabel);
-    const [row] = await tx.insert(risks).values({ planId: plan.id, description: data.description, likelihood: data.likelihood, impact: data.impact, mitigation: data.mitigation, status: data.status, ...owner }).returning();
-    return { result: { riskId: row!.id }, audit: { action: "risk.added", entityType: "risk", entityId: row!.id, after: riskView(row!) } };
+    const [row] = await tx
+      .insert(risks)
+      .values({
+        planId: plan.id,
+        description: data.description,
+        likelihood: data.likelihood,
+        impact: data.impact,
+        mitigation: data.mitigation,
+        status: data.status,
+        ...owner,
+      })
+      .returning();
+    return {
+      result: { riskId: row!.id },
+      audit: { action: "risk.added", entityType: "risk", entityId: row!.id, after: riskView(row!) },
+    };
   });
 }
 
@@ -53,19 +79,52 @@ export async function updateRisk(ctx: ServiceContext, input: unknown) {
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     const risk = await loadRisk(tx, plan.id, data.riskId);
     const owner = await resolveOwner(tx, plan.projectId, data.ownerId, data.ownerLabel);
-    const [after] = await tx.update(risks).set({ description: data.description, likelihood: data.likelihood, impact: data.impact, mitigation: data.mitigation, ...owner }).where(eq(risks.id, risk.id)).returning();
-    return { result: { riskId: risk.id }, audit: { action: "risk.updated", entityType: "risk", entityId: risk.id, before: riskView(risk), after: riskView(after!) } };
+    const [after] = await tx
+      .update(risks)
+      .set({
+        description: data.description,
+        likelihood: data.likelihood,
+        impact: data.impact,
+        mitigation: data.mitigation,
+        ...owner,
+      })
+      .where(eq(risks.id, risk.id))
+      .returning();
+    return {
+      result: { riskId: risk.id },
+      audit: {
+        action: "risk.updated",
+        entityType: "risk",
+        entityId: risk.id,
+        before: riskView(risk),
+        after: riskView(after!),
+      },
+    };
   });
 }
 
 export async function setRiskStatus(ctx: ServiceContext, input: unknown) {
   const data = parseInput(setRiskStatusSchema, input);
-  return changePlanning(ctx, data.planId, { ...NEED, allowWhen: ["completed", "rolled_back", "cancelled"] }, async ({ tx, plan }) => {
-    const risk = await loadRisk(tx, plan.id, data.riskId);
-    if (risk.status === data.status) refuse({ status: [`The risk is already ${data.status}`] });
-    await tx.update(risks).set({ status: data.status }).where(eq(risks.id, risk.id));
-    return { result: { riskId: risk.id, status: data.status }, audit: { action: "risk.status_changed", entityType: "risk", entityId: risk.id, before: { status: risk.status }, after: { status: data.status, description: risk.description } } };
-  });
+  return changePlanning(
+    ctx,
+    data.planId,
+    { ...NEED, allowWhen: ["completed", "rolled_back", "cancelled"] },
+    async ({ tx, plan }) => {
+      const risk = await loadRisk(tx, plan.id, data.riskId);
+      if (risk.status === data.status) refuse({ status: [`The risk is already ${data.status}`] });
+      await tx.update(risks).set({ status: data.status }).where(eq(risks.id, risk.id));
+      return {
+        result: { riskId: risk.id, status: data.status },
+        audit: {
+          action: "risk.status_changed",
+          entityType: "risk",
+          entityId: risk.id,
+          before: { status: risk.status },
+          after: { status: data.status, description: risk.description },
+        },
+      };
+    },
+  );
 }
 
 export async function removeRisk(ctx: ServiceContext, input: unknown) {
@@ -73,6 +132,9 @@ export async function removeRisk(ctx: ServiceContext, input: unknown) {
   return changePlanning(ctx, data.planId, NEED, async ({ tx, plan }) => {
     const risk = await loadRisk(tx, plan.id, data.riskId);
     await tx.delete(risks).where(eq(risks.id, risk.id));
-    return { result: { riskId: risk.id }, audit: { action: "risk.removed", entityType: "risk", entityId: risk.id, before: riskView(risk) } };
+    return {
+      result: { riskId: risk.id },
+      audit: { action: "risk.removed", entityType: "risk", entityId: risk.id, before: riskView(risk) },
+    };
   });
 }

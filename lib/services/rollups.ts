@@ -19,7 +19,9 @@ export async function rebuildRollups(tx: Tx, metricIds: readonly string[]): Prom
   );
   await tx.execute(sql`delete from sample_rollups where metric_id in (${ids})`);
   await tx.execute(sql`delete from phase_kpi_extremes where metric_id in (${ids})`);
-  await tx.execute(sql`update metrics m set last_sample_at = (select max(s.ts) from samples s where s.metric_id = m.id and s.cohort = 'canary') where m.id in (${ids})`);
+  await tx.execute(
+    sql`update metrics m set last_sample_at = (select max(s.ts) from samples s where s.metric_id = m.id and s.cohort = 'canary') where m.id in (${ids})`,
+  );
   for (const secs of ROLLUP_LEVELS_SECONDS) {
     await tx.execute(sql`
       insert into sample_rollups (metric_id, cohort, bucket_seconds, bucket_start, n, total, lo, hi, numerator_total, denominator_total)

@@ -25,12 +25,26 @@ export async function createApiToken(ctx: ServiceContext, input: unknown) {
   const row = await ctx.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(apiTokens)
-      .values({ projectId: data.projectId, name: data.name, prefix, tokenHash: hash, scopes: [...new Set(data.scopes)], createdById: actor.userId, expiresAt })
+      .values({
+        projectId: data.projectId,
+        name: data.name,
+        prefix,
+        tokenHash: hash,
+        scopes: [...new Set(data.scopes)],
+        createdById: actor.userId,
+        expiresAt,
+      })
       .returning();
     await writeAudit(
       tx,
       actor,
-      { action: "token.created", entityType: "api_token", entityId: created!.id, projectId: data.projectId, after: { name: data.name, prefix, scopes: created!.scopes, expiresAt } },
+      {
+        action: "token.created",
+        entityType: "api_token",
+        entityId: created!.id,
+        projectId: data.projectId,
+        after: { name: data.name, prefix, scopes: created!.scopes, expiresAt },
+      },
       ctx.requestId,
     );
     return created!;
@@ -54,7 +68,14 @@ export async function revokeApiToken(ctx: ServiceContext, input: unknown) {
     await writeAudit(
       tx,
       actor,
-      { action: "token.revoked", entityType: "api_token", entityId: token.id, projectId: token.projectId, before: { revokedAt: null }, after: { revokedAt: revoked!.revokedAt } },
+      {
+        action: "token.revoked",
+        entityType: "api_token",
+        entityId: token.id,
+        projectId: token.projectId,
+        before: { revokedAt: null },
+        after: { revokedAt: revoked!.revokedAt },
+      },
       ctx.requestId,
     );
     // Evaluators cache token lookups: they drop this one when they hear of it.
@@ -89,7 +110,14 @@ export async function listApiTokens(ctx: ServiceContext, projectId: string) {
       rows.map(({ createdById, creatorDisabled, creatorMayManage, ...row }) => ({
         ...row,
         // Why a token stopped with its creator, as the list says it (null: it works, or it was revoked or expired).
-        creatorStatus: createdById === null || row.createdBy === null ? null : creatorDisabled ? ("disabled" as const) : creatorMayManage ? ("active" as const) : ("no_longer_manages" as const),
+        creatorStatus:
+          createdById === null || row.createdBy === null
+            ? null
+            : creatorDisabled
+              ? ("disabled" as const)
+              : creatorMayManage
+                ? ("active" as const)
+                : ("no_longer_manages" as const),
       })),
     );
 }

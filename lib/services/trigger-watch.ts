@@ -46,27 +46,67 @@ export async function evaluatePlanTriggers(db: Database, planId: string, now: Da
   for (let attempt = 0; attempt < 3; attempt++) {
     const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
     if (!plan || !(RUNNING as readonly string[]).includes(plan.status)) return { fired: [], announced };
-    const [active] = await db.select().from(phases).where(and(eq(phases.planId, planId), eq(phases.status, "active"))).orderBy(asc(phases.position));
+    const [active] = await db
+      .select()
+      .from(phases)
+      .where(and(eq(phases.planId, planId), eq(phases.status, "active")))
+      .orderBy(asc(phases.position));
     if (!active) return { fired: [], announced };
     const triggers = await db
-      .select({ trigger: rollbackTriggers, direction: metrics.direction, metricId: metrics.id, label: metrics.label, unit: metrics.unit })
+      .select({
+        trigger: rollbackTriggers,
+        direction: metrics.direction,
+        metricId: metrics.id,
+        label: metrics.label,
+        unit: metrics.unit,
+      })
       .from(rollbackTriggers)
       .innerJoin(metrics, eq(metrics.id, rollbackTriggers.metricId))
-      .where(and(eq(rollbackTriggers.planId, planId), eq(rollbackTriggers.enabled, true), or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, active.id))));
+      .where(
+        and(
+          eq(rollbackTriggers.planId, planId),
+          eq(rollbackTriggers.enabled, true),
+          or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, active.id)),
+        ),
+      );
     let raced = false;
     for (const { trigger, direction, metricId, label, unit } of triggers) {
-      const { verdict, judgement, change } = await judgeAndRecord(db, plan, active, trigger, { id: metricId, direction, label, unit }, now);
+      const { verdict, judgement, change } = await judgeAndRecord(
+        db,
+        plan,
+        active,
+        trigger,
+        { id: metricId, direction, label, unit },
+        now,
+      );
       if (change) announced.push({ triggerId: trigger.id, state: change, description: trigger.description });
       if (verdict.state !== "breached" || trigger.action !== "automatic_rollback") continue;
       try {
         const result = await recordDecision(
           { db, actor: SYSTEM, requestId: null },
-          { planId, version: plan.version, kind: "rollback", rationale: `Automatic: ${trigger.description} — ${verdict.reason}` },
+          {
+            planId,
+            version: plan.version,
+            kind: "rollback",
+            rationale: `Automatic: ${trigger.description} — ${verdict.reason}`,
+          },
           { triggerId: trigger.id, title: `${trigger.description} in ${active.name}`, detectedAt: now, judgement },
         );
         appMetrics().automaticRollbacks.inc({ mode: trigger.mode });
-        log().warn({ planId, projectId: plan.projectId, triggerId: trigger.id, incidentId: result.incidentId, reason: verdict.reason }, `automatic rollback: ${trigger.description}`);
-        return { fired: [{ triggerId: trigger.id, incidentId: result.incidentId, description: trigger.description }], announced };
+        log().warn(
+          {
+            planId,
+            projectId: plan.projectId,
+            triggerId: trigger.id,
+            incidentId: result.incidentId,
+            reason: verdict.reason,
+          },
+          `automatic rollback: ${trigger.description}`,
+        );
+        return {
+          fired: [{ triggerId: trigger.id, incidentId: result.incidentId, description: trigger.description }],
+          announced,
+        };
       } catch (error) {
         // The plan changed meanwhile (another instance may have rolled it back): look again.
         if (error instanceof AppError && (error.code === "conflict:stale_version" || error.code === "conflict:state")) {
@@ -96,10 +136,27 @@ interface Judged {
   newestAt?: number | null;
 }
 
-async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetric, active: PhaseRow, now: Date): Promise<Judged> {
+async function judge(
+  db: Database | Tx,
+  trigger: TriggerRow,
+  metric: WatchedMetric,
+  active: PhaseRow,
+  now: Date,
+): Promise<Judged> {
   if (trigger.mode === "canary_worse") return judgeCanary(db, trigger, metric, active, now);
-  const rule = { mode: trigger.mode, comparison: trigger.comparison, value: trigger.value, durationMinutes: trigger.durationMinutes, direction: metric.direction };
-  const from = new Date(Math.max(now.getTime() - trigger.durationMinutes * 60_000 - LOOKBACK_EXTRA_MS, active.actualStartAt?.getTime() ?? 0));
+  const rule = {
+    mode: trigger.mode,
+    comparison: trigger.comparison,
+    value: trigger.value,
+    durationMinutes: trigger.durationMinutes,
+    direction: metric.direction,
+  };
+  const from = new Date(
+    Math.max(
+      now.getTime() - trigger.durationMinutes * 60_000 - LOOKBACK_EXTRA_MS,
+      active.actualStartAt?.getTime() ?? 0,
+    ),
+  );
   const series = await metricSeries(db, metric.id, from, now);
   const verdict = evaluateTrigger(rule, series.points, now);
   if (verdict.state !== "no_data") return { verdict, judgement: null, newestAt: series.points.at(-1)?.t ?? null };
@@ -117,7 +174,11 @@ async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetr
     newest.push(last?.ts ?? null);
   }
   const lastJudgeable = newest.includes(null) ? null : new Date(Math.min(...newest.map((t) => t!.getTime())));
-  return { verdict: judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule)), judgement: null, newestAt: lastJudgeable?.getTime() ?? null };
+  return {
+    verdict: judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfterMs(rule)),
+    judgement: null,
+    newestAt: lastJudgeable?.getTime() ?? null,
+  };
 }
 
 /**
@@ -125,17 +186,36 @@ async function judge(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetr
  * started. Fail is a breach (its sentence the reason); not enough data is said in words with what
  * it still needs; a feed that went quiet while undecided is stale, as for any trigger.
  */
-async function judgeCanary(db: Database | Tx, trigger: TriggerRow, metric: WatchedMetric, active: PhaseRow, now: Date): Promise<Judged> {
+async function judgeCanary(
+  db: Database | Tx,
+  trigger: TriggerRow,
+  metric: WatchedMetric,
+  active: PhaseRow,
+  now: Date,
+): Promise<Judged> {
   const settings = readJudgeSettings(trigger.judge, metric.unit);
   const rows = await canaryMinutes(db, metric.id, active.actualStartAt ?? now, now);
-  const { judgement, newest } = readCanary(rows, { label: metric.label, unit: metric.unit, direction: metric.direction, settings });
+  const { judgement, newest } = readCanary(rows, {
+    label: metric.label,
+    unit: metric.unit,
+    direction: metric.direction,
+    settings,
+  });
   const staleAfter = staleAfterMs({ durationMinutes: 0 });
   // A minute's row starts up to a minute before its newest sample.
-  const lastJudgeable = newest.canary === null || newest.baseline === null ? null : new Date(Math.min(newest.canary, newest.baseline) + 60_000);
+  const lastJudgeable =
+    newest.canary === null || newest.baseline === null
+      ? null
+      : new Date(Math.min(newest.canary, newest.baseline) + 60_000);
   // A fail is evidence that stays valid however late the data arrived (the interval holds at
   // every look); a feed gone quiet matters while nothing is decided.
   const newestAt = lastJudgeable?.getTime() ?? null;
-  if (judgement.verdict === "fail") return { verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence }, judgement, newestAt };
+  if (judgement.verdict === "fail")
+    return {
+      verdict: { state: "breached", since: now, observed: judgement.effect.estimate ?? 0, reason: judgement.sentence },
+      judgement,
+      newestAt,
+    };
   const missing = judgeMissingData(lastJudgeable, active.actualStartAt, now, staleAfter);
   if (missing.state === "stale") return { verdict: missing, judgement, newestAt };
   switch (judgement.verdict) {
@@ -165,7 +245,11 @@ async function judgeAndRecord(
 ): Promise<Judged & { change: TriggerState | null }> {
   let newestAt: number | null = null;
   const judged = await db.transaction(async (tx) => {
-    const [current] = await tx.select({ state: rollbackTriggers.state }).from(rollbackTriggers).where(eq(rollbackTriggers.id, trigger.id)).for("update");
+    const [current] = await tx
+      .select({ state: rollbackTriggers.state })
+      .from(rollbackTriggers)
+      .where(eq(rollbackTriggers.id, trigger.id))
+      .for("update");
     const found = await judge(tx, trigger, metric, active, now);
     const { verdict, judgement } = found;
     newestAt = found.newestAt ?? null;
@@ -173,16 +257,47 @@ async function judgeAndRecord(
     const reason = verdict.state === "ok" ? (judgement?.sentence ?? null) : verdict.reason;
     if (!current) return { verdict, judgement, change: null };
     if (current.state === verdict.state) {
-      await tx.update(rollbackTriggers).set({ stateReason: reason, checkedAt: now }).where(eq(rollbackTriggers.id, trigger.id));
+      await tx
+        .update(rollbackTriggers)
+        .set({ stateReason: reason, checkedAt: now })
+        .where(eq(rollbackTriggers.id, trigger.id));
       return { verdict, judgement, change: null };
     }
-    await tx.update(rollbackTriggers).set({ state: verdict.state, stateSince: now, stateReason: reason, checkedAt: now }).where(eq(rollbackTriggers.id, trigger.id));
+    await tx
+      .update(rollbackTriggers)
+      .set({ state: verdict.state, stateSince: now, stateReason: reason, checkedAt: now })
+      .where(eq(rollbackTriggers.id, trigger.id));
     const recovered = verdict.state === "ok" && (current.state === "breached" || current.state === "stale");
     const action = recovered ? "trigger.recovered" : ANNOUNCED[verdict.state];
     if (!action) return { verdict, judgement, change: null };
-    const after = { description: trigger.description, state: verdict.state, reason, phase: active.name, action: trigger.action };
-    await writeAudit(tx, SYSTEM, { action, entityType: "rollback_trigger", entityId: trigger.id, projectId: plan.projectId, planId: plan.id, before: { state: current.state }, after }, null);
-    await notifyOnCommit(tx, { type: "trigger.alert", projectId: plan.projectId, planId: plan.id, triggerId: trigger.id, ...after });
+    const after = {
+      description: trigger.description,
+      state: verdict.state,
+      reason,
+      phase: active.name,
+      action: trigger.action,
+    };
+    await writeAudit(
+      tx,
+      SYSTEM,
+      {
+        action,
+        entityType: "rollback_trigger",
+        entityId: trigger.id,
+        projectId: plan.projectId,
+        planId: plan.id,
+        before: { state: current.state },
+        after,
+      },
+      null,
+    );
+    await notifyOnCommit(tx, {
+      type: "trigger.alert",
+      projectId: plan.projectId,
+      planId: plan.id,
+      triggerId: trigger.id,
+      ...after,
+    });
     return { verdict, judgement, change: verdict.state };
   });
   const metrics = appMetrics();
@@ -207,7 +322,13 @@ export async function sweepTriggers(db: Database, now?: Date): Promise<SweepResu
     .selectDistinct({ id: plans.id })
     .from(plans)
     .innerJoin(rollbackTriggers, eq(rollbackTriggers.planId, plans.id))
-    .where(and(inArray(plans.status, [...RUNNING]), eq(rollbackTriggers.enabled, true), isNotNull(rollbackTriggers.metricId)));
+    .where(
+      and(
+        inArray(plans.status, [...RUNNING]),
+        eq(rollbackTriggers.enabled, true),
+        isNotNull(rollbackTriggers.metricId),
+      ),
+    );
   const result: SweepResult = { plans: watched.length, fired: [], announced: [], failed: [] };
   for (const { id } of watched) {
     try {

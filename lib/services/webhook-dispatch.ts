@@ -2,7 +2,16 @@ import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, plans, projects, webhookDeliveries, webhooks } from "@/db/schema";
 import { responseExcerpt } from "@/lib/domain/fetch-failure";
-import { type DeliveryEvent, buildWebhookPayload, deliveryHeaders, describeResponse, describeSendFailure, eventsToDeliver, isDelivered, retryDelayMs } from "@/lib/domain/webhooks";
+import {
+  type DeliveryEvent,
+  buildWebhookPayload,
+  deliveryHeaders,
+  describeResponse,
+  describeSendFailure,
+  eventsToDeliver,
+  isDelivered,
+  retryDelayMs,
+} from "@/lib/domain/webhooks";
 import { WEBHOOK_SOURCE_ACTIONS } from "@/lib/domain/webhook-events";
 import { type Egress, egressRequest } from "@/lib/egress/request";
 import { appMetrics } from "@/lib/observability/metrics";
@@ -57,12 +66,21 @@ async function collectFor(db: Database, webhookId: string, now: Date): Promise<n
       .where(and(eq(webhooks.id, webhookId), eq(webhooks.enabled, true)))
       .for("update", { skipLocked: true });
     if (!hook) return 0;
-    const [project] = await tx.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, hook.projectId));
+    const [project] = await tx
+      .select({ id: projects.id, name: projects.name })
+      .from(projects)
+      .where(eq(projects.id, hook.projectId));
     const events = await tx
       .select({ audit: auditEvents, planName: plans.name, releaseVersion: plans.releaseVersion })
       .from(auditEvents)
       .leftJoin(plans, eq(plans.id, auditEvents.planId))
-      .where(and(eq(auditEvents.projectId, hook.projectId), gt(auditEvents.id, hook.cursor), inArray(auditEvents.action, [...WEBHOOK_SOURCE_ACTIONS])))
+      .where(
+        and(
+          eq(auditEvents.projectId, hook.projectId),
+          gt(auditEvents.id, hook.cursor),
+          inArray(auditEvents.action, [...WEBHOOK_SOURCE_ACTIONS]),
+        ),
+      )
       .orderBy(asc(auditEvents.id))
       .limit(COLLECT_BATCH);
     const rows = events.flatMap(({ audit, planName, releaseVersion }) => {
@@ -74,7 +92,9 @@ async function collectFor(db: Database, webhookId: string, now: Date): Promise<n
         actorLabel: audit.actorLabel,
         at: audit.createdAt,
         project: project!,
-        plan: audit.planId ? { id: audit.planId, name: planName ?? "A deleted plan", releaseVersion: releaseVersion ?? "" } : null,
+        plan: audit.planId
+          ? { id: audit.planId, name: planName ?? "A deleted plan", releaseVersion: releaseVersion ?? "" }
+          : null,
         before: audit.before,
         after: audit.after,
       });
@@ -88,7 +108,10 @@ async function collectFor(db: Database, webhookId: string, now: Date): Promise<n
           .returning({ id: webhookDeliveries.id })
       : [];
     const settled = now.getTime() - CURSOR_GRACE_MS;
-    let cursor = events.reduce((at, { audit }) => (audit.createdAt.getTime() <= settled ? Math.max(at, audit.id) : at), hook.cursor);
+    let cursor = events.reduce(
+      (at, { audit }) => (audit.createdAt.getTime() <= settled ? Math.max(at, audit.id) : at),
+      hook.cursor,
+    );
     // Every relevant event after the cursor was read (the batch was not full): the cursor may also
     // pass the settled events that concern no webhook (sample batches, ticks), so the next pass
     // starts after them instead of reading past them again.
@@ -96,7 +119,13 @@ async function collectFor(db: Database, webhookId: string, now: Date): Promise<n
       const [latest] = await tx
         .select({ id: sql<number | null>`max(${auditEvents.id})` })
         .from(auditEvents)
-        .where(and(eq(auditEvents.projectId, hook.projectId), gt(auditEvents.id, hook.cursor), lte(auditEvents.createdAt, new Date(settled))));
+        .where(
+          and(
+            eq(auditEvents.projectId, hook.projectId),
+            gt(auditEvents.id, hook.cursor),
+            lte(auditEvents.createdAt, new Date(settled)),
+          ),
+        );
       const quiet = events.find((e) => e.audit.createdAt.getTime() > settled)?.audit.id ?? Number.POSITIVE_INFINITY;
       if (latest?.id != null) cursor = Math.max(cursor, Math.min(Number(latest.id), quiet - 1));
     }
@@ -110,7 +139,11 @@ async function collectFor(db: Database, webhookId: string, now: Date): Promise<n
  * the lease, in one statement that skips rows another instance is claiming.
  */
 async function claimDue(db: Database, now: Date, only: { deliveryId?: number } = {}): Promise<DeliveryRow[]> {
-  const due = and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), only.deliveryId === undefined ? undefined : eq(webhookDeliveries.id, only.deliveryId));
+  const due = and(
+    eq(webhookDeliveries.status, "pending"),
+    lte(webhookDeliveries.nextAttemptAt, now),
+    only.deliveryId === undefined ? undefined : eq(webhookDeliveries.id, only.deliveryId),
+  );
   const candidates = db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
@@ -138,36 +171,65 @@ export interface DeliveryOutcome {
   nextAttemptAt: Date | null;
 }
 
-
-const notAttempted = (deliveryId: number): DeliveryOutcome => ({ deliveryId, event: "", status: "pending", attempts: 0, statusCode: null, error: "Another server is sending it right now", responseExcerpt: null, nextAttemptAt: null });
+const notAttempted = (deliveryId: number): DeliveryOutcome => ({
+  deliveryId,
+  event: "",
+  status: "pending",
+  attempts: 0,
+  statusCode: null,
+  error: "Another server is sending it right now",
+  responseExcerpt: null,
+  nextAttemptAt: null,
+});
 
 /** One attempt at a due delivery right now ("send test", "retry now"), unless another instance holds it. */
-export async function deliverNow(db: Database, deliveryId: number, now: Date, egress: Egress): Promise<DeliveryOutcome> {
-  return (await deliverClaimed(db, await claimDue(db, now, { deliveryId }), now, egress))[0] ?? notAttempted(deliveryId);
+export async function deliverNow(
+  db: Database,
+  deliveryId: number,
+  now: Date,
+  egress: Egress,
+): Promise<DeliveryOutcome> {
+  return (
+    (await deliverClaimed(db, await claimDue(db, now, { deliveryId }), now, egress))[0] ?? notAttempted(deliveryId)
+  );
 }
 
 /** Sends the due deliveries, a few at a time, and records each outcome. */
-export async function deliverDueWebhooks(db: Database, now: Date = new Date(), egress: Egress = egressRequest): Promise<DeliveryOutcome[]> {
+export async function deliverDueWebhooks(
+  db: Database,
+  now: Date = new Date(),
+  egress: Egress = egressRequest,
+): Promise<DeliveryOutcome[]> {
   return deliverClaimed(db, await claimDue(db, now), now, egress);
 }
 
-async function deliverClaimed(db: Database, claimed: DeliveryRow[], now: Date, egress: Egress): Promise<DeliveryOutcome[]> {
+async function deliverClaimed(
+  db: Database,
+  claimed: DeliveryRow[],
+  now: Date,
+  egress: Egress,
+): Promise<DeliveryOutcome[]> {
   if (claimed.length === 0) return [];
-  const targets = await db.select({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret }).from(webhooks).where(inArray(webhooks.id, [...new Set(claimed.map((d) => d.webhookId))]));
+  const targets = await db
+    .select({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret })
+    .from(webhooks)
+    .where(inArray(webhooks.id, [...new Set(claimed.map((d) => d.webhookId))]));
   const byId = new Map(targets.map((t) => [t.id, t]));
   const outcomes: DeliveryOutcome[] = [];
   for (let i = 0; i < claimed.length; i += SEND_CONCURRENCY) {
     const batch = claimed.slice(i, i + SEND_CONCURRENCY);
     outcomes.push(
-      ...(await Promise.all(
-        batch.map(async (delivery) => {
-          const target = byId.get(delivery.webhookId);
-          // Deleted between claim and send: its deliveries went with it.
-          if (!target) return null;
-          const attempt = await send(target, delivery, egress);
-          return recordAttempt(db, delivery, attempt, now);
-        }),
-      )).filter((o): o is DeliveryOutcome => o !== null),
+      ...(
+        await Promise.all(
+          batch.map(async (delivery) => {
+            const target = byId.get(delivery.webhookId);
+            // Deleted between claim and send: its deliveries went with it.
+            if (!target) return null;
+            const attempt = await send(target, delivery, egress);
+            return recordAttempt(db, delivery, attempt, now);
+          }),
+        )
+      ).filter((o): o is DeliveryOutcome => o !== null),
     );
   }
   return outcomes;
@@ -186,29 +248,61 @@ async function send(target: { url: string; secret: string }, delivery: DeliveryR
   try {
     const response = await egress(target.url, {
       method: "POST",
-      headers: deliveryHeaders(target.secret, body, { event: delivery.event as DeliveryEvent, deliveryId: delivery.id, sentAt: new Date() }),
+      headers: deliveryHeaders(target.secret, body, {
+        event: delivery.event as DeliveryEvent,
+        deliveryId: delivery.id,
+        sentAt: new Date(),
+      }),
       body,
       timeoutMs: SEND_TIMEOUT_MS,
       maxResponseBytes: ANSWER_BYTES,
     });
     const excerpt = responseExcerpt(response.body);
     if (isDelivered(response.status)) return { ok: true, statusCode: response.status, error: null, excerpt };
-    return { ok: false, statusCode: response.status, error: describeResponse(response.status, response.statusText), excerpt };
+    return {
+      ok: false,
+      statusCode: response.status,
+      error: describeResponse(response.status, response.statusText),
+      excerpt,
+    };
   } catch (error) {
-    return { ok: false, statusCode: null, error: describeSendFailure(error, target.url, SEND_TIMEOUT_MS), excerpt: null };
+    return {
+      ok: false,
+      statusCode: null,
+      error: describeSendFailure(error, target.url, SEND_TIMEOUT_MS),
+      excerpt: null,
+    };
   }
 }
 
 /** Records an attempt made under this claim (a claim whose lease ran out and was taken over records nothing). */
-async function recordAttempt(db: Database, delivery: DeliveryRow, attempt: Attempt, now: Date): Promise<DeliveryOutcome> {
+async function recordAttempt(
+  db: Database,
+  delivery: DeliveryRow,
+  attempt: Attempt,
+  now: Date,
+): Promise<DeliveryOutcome> {
   const delay = attempt.ok ? null : retryDelayMs(delivery.attempts, Math.random());
   const status = attempt.ok ? "delivered" : delay === null ? "failed" : "pending";
   appMetrics().webhookDeliveries.inc({ outcome: status === "pending" ? "retrying" : status });
   const nextAttemptAt = delay === null ? now : new Date(now.getTime() + delay);
   await db
     .update(webhookDeliveries)
-    .set({ status, lastStatusCode: attempt.statusCode, lastError: attempt.error, lastResponseExcerpt: attempt.excerpt, nextAttemptAt, deliveredAt: attempt.ok ? now : null })
-    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempts), eq(webhookDeliveries.status, "pending")));
+    .set({
+      status,
+      lastStatusCode: attempt.statusCode,
+      lastError: attempt.error,
+      lastResponseExcerpt: attempt.excerpt,
+      nextAttemptAt,
+      deliveredAt: attempt.ok ? now : null,
+    })
+    .where(
+      and(
+        eq(webhookDeliveries.id, delivery.id),
+        eq(webhookDeliveries.attempts, delivery.attempts),
+        eq(webhookDeliveries.status, "pending"),
+      ),
+    );
   return {
     deliveryId: delivery.id,
     event: delivery.event,
@@ -229,7 +323,11 @@ export interface WebhookRun {
 }
 
 /** The timer's pass: new events become deliveries, then every due delivery is sent. */
-export async function runWebhooks(db: Database, now: Date = new Date(), egress: Egress = egressRequest): Promise<WebhookRun> {
+export async function runWebhooks(
+  db: Database,
+  now: Date = new Date(),
+  egress: Egress = egressRequest,
+): Promise<WebhookRun> {
   const collected = await collectWebhookEvents(db, now);
   const outcomes = await deliverDueWebhooks(db, now, egress);
   return {

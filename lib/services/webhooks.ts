@@ -13,7 +13,14 @@ import { assertDestinationAllowed, excerptFor } from "./destinations";
 import { deliverNow } from "./webhook-dispatch";
 import { type Egress, egressRequest } from "@/lib/egress/request";
 
-export { collectWebhookEvents, type DeliveryOutcome, deliverDueWebhooks, runWebhooks, SEND_TIMEOUT_MS, type WebhookRun } from "./webhook-dispatch";
+export {
+  collectWebhookEvents,
+  type DeliveryOutcome,
+  deliverDueWebhooks,
+  runWebhooks,
+  SEND_TIMEOUT_MS,
+  type WebhookRun,
+} from "./webhook-dispatch";
 
 // Outgoing webhooks of a project, managed by whoever manages its API tokens (release managers):
 // both hand the project's events to other systems. Sending is the dispatcher's (webhook-dispatch.ts),
@@ -26,7 +33,12 @@ export const DELIVERY_LOG_SIZE = 50;
 const newSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
 
 // A Slack webhook URL is itself a credential: the audit trail (read by approvers too) keeps the host only.
-const audited = (w: Pick<WebhookRow, "name" | "url" | "events" | "enabled">) => ({ name: w.name, destination: new URL(w.url).host, events: w.events, enabled: w.enabled });
+const audited = (w: Pick<WebhookRow, "name" | "url" | "events" | "enabled">) => ({
+  name: w.name,
+  destination: new URL(w.url).host,
+  events: w.events,
+  enabled: w.enabled,
+});
 
 function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
@@ -35,13 +47,18 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-const nameTaken = (name: string) => new AppError("bad_request:validation", `name: another webhook in this project is called “${name}”`, { name: [`Another webhook in this project is called “${name}”`] });
+const nameTaken = (name: string) =>
+  new AppError("bad_request:validation", `name: another webhook in this project is called “${name}”`, {
+    name: [`Another webhook in this project is called “${name}”`],
+  });
 
 async function assertNameFree(tx: Tx, projectId: string, name: string, exceptId: string | null) {
   const [clash] = await tx
     .select({ id: webhooks.id })
     .from(webhooks)
-    .where(and(eq(webhooks.projectId, projectId), eq(webhooks.name, name), exceptId ? ne(webhooks.id, exceptId) : undefined));
+    .where(
+      and(eq(webhooks.projectId, projectId), eq(webhooks.name, name), exceptId ? ne(webhooks.id, exceptId) : undefined),
+    );
   if (clash) throw nameTaken(name);
 }
 
@@ -61,7 +78,11 @@ async function lockWebhook(ctx: ServiceContext, tx: Tx, webhookId: string): Prom
 /** The project's webhooks (with their secrets) and the latest deliveries, for people who manage them. */
 export async function listWebhooks(ctx: ServiceContext, projectId: string) {
   authorize(ctx.actor, projectId, { action: "token:manage" });
-  const hooks = await ctx.db.select().from(webhooks).where(eq(webhooks.projectId, projectId)).orderBy(asc(webhooks.name));
+  const hooks = await ctx.db
+    .select()
+    .from(webhooks)
+    .where(eq(webhooks.projectId, projectId))
+    .orderBy(asc(webhooks.name));
   const deliveries = await ctx.db
     .select({
       id: webhookDeliveries.id,
@@ -84,7 +105,10 @@ export async function listWebhooks(ctx: ServiceContext, projectId: string) {
     .where(eq(webhooks.projectId, projectId))
     .orderBy(desc(webhookDeliveries.id))
     .limit(DELIVERY_LOG_SIZE);
-  return { webhooks: hooks, deliveries: deliveries.map((d) => ({ ...d, lastResponseExcerpt: excerptFor(ctx.actor, d.lastResponseExcerpt) })) };
+  return {
+    webhooks: hooks,
+    deliveries: deliveries.map((d) => ({ ...d, lastResponseExcerpt: excerptFor(ctx.actor, d.lastResponseExcerpt) })),
+  };
 }
 
 export async function createWebhook(ctx: ServiceContext, input: unknown) {
@@ -100,7 +124,18 @@ export async function createWebhook(ctx: ServiceContext, input: unknown) {
         .insert(webhooks)
         .values({ ...data, secret: newSecret(), cursor: await latestAuditId(tx) })
         .returning();
-      await writeAudit(tx, ctx.actor, { action: "webhook.created", entityType: "webhook", entityId: hook!.id, projectId: data.projectId, after: audited(hook!) }, ctx.requestId);
+      await writeAudit(
+        tx,
+        ctx.actor,
+        {
+          action: "webhook.created",
+          entityType: "webhook",
+          entityId: hook!.id,
+          projectId: data.projectId,
+          after: audited(hook!),
+        },
+        ctx.requestId,
+      );
       await notifyOnCommit(tx, { type: "webhook.created", projectId: data.projectId, webhookId: hook!.id });
       return hook!;
     });
@@ -128,7 +163,19 @@ export async function updateWebhook(ctx: ServiceContext, input: unknown) {
       if (set.name !== undefined) await assertNameFree(tx, before.projectId, set.name, before.id);
       if (set.enabled === true) set.cursor = await latestAuditId(tx);
       const [after] = await tx.update(webhooks).set(set).where(eq(webhooks.id, webhookId)).returning();
-      await writeAudit(tx, ctx.actor, { action: "webhook.updated", entityType: "webhook", entityId: webhookId, projectId: before.projectId, before: audited(before), after: audited(after!) }, ctx.requestId);
+      await writeAudit(
+        tx,
+        ctx.actor,
+        {
+          action: "webhook.updated",
+          entityType: "webhook",
+          entityId: webhookId,
+          projectId: before.projectId,
+          before: audited(before),
+          after: audited(after!),
+        },
+        ctx.requestId,
+      );
       await notifyOnCommit(tx, { type: "webhook.updated", projectId: before.projectId, webhookId });
       return after!;
     });
@@ -144,7 +191,18 @@ export async function deleteWebhook(ctx: ServiceContext, input: unknown) {
   return ctx.db.transaction(async (tx) => {
     const hook = await lockWebhook(ctx, tx, webhookId);
     await tx.delete(webhooks).where(eq(webhooks.id, webhookId));
-    await writeAudit(tx, ctx.actor, { action: "webhook.deleted", entityType: "webhook", entityId: webhookId, projectId: hook.projectId, before: audited(hook) }, ctx.requestId);
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "webhook.deleted",
+        entityType: "webhook",
+        entityId: webhookId,
+        projectId: hook.projectId,
+        before: audited(hook),
+      },
+      ctx.requestId,
+    );
     await notifyOnCommit(tx, { type: "webhook.deleted", projectId: hook.projectId, webhookId });
     return { id: webhookId, name: hook.name };
   });
@@ -155,8 +213,23 @@ export async function rotateWebhookSecret(ctx: ServiceContext, input: unknown) {
   const { webhookId } = parseInput(webhookIdSchema, input);
   return ctx.db.transaction(async (tx) => {
     const hook = await lockWebhook(ctx, tx, webhookId);
-    const [after] = await tx.update(webhooks).set({ secret: newSecret() }).where(eq(webhooks.id, webhookId)).returning();
-    await writeAudit(tx, ctx.actor, { action: "webhook.secret_rotated", entityType: "webhook", entityId: webhookId, projectId: hook.projectId, after: { name: hook.name } }, ctx.requestId);
+    const [after] = await tx
+      .update(webhooks)
+      .set({ secret: newSecret() })
+      .where(eq(webhooks.id, webhookId))
+      .returning();
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "webhook.secret_rotated",
+        entityType: "webhook",
+        entityId: webhookId,
+        projectId: hook.projectId,
+        after: { name: hook.name },
+      },
+      ctx.requestId,
+    );
     await notifyOnCommit(tx, { type: "webhook.updated", projectId: hook.projectId, webhookId });
     return after!;
   });
@@ -172,21 +245,49 @@ export interface SendOptions {
  * Sends a test message now (audited: its audit event is what the delivery is made from) and
  * returns how it went; a failure is retried on the usual schedule like any delivery.
  */
-export async function sendTestEvent(ctx: ServiceContext, input: unknown, { now = new Date(), egress = egressRequest }: SendOptions = {}) {
+export async function sendTestEvent(
+  ctx: ServiceContext,
+  input: unknown,
+  { now = new Date(), egress = egressRequest }: SendOptions = {},
+) {
   const { webhookId } = parseInput(webhookIdSchema, input);
   const deliveryId = await ctx.db.transaction(async (tx) => {
     const hook = await lockWebhook(ctx, tx, webhookId);
-    if (!hook.enabled) throw new AppError("conflict:state", `“${hook.name}” is switched off: switch it on to send a test event`);
-    const [project] = await tx.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, hook.projectId));
-    await writeAudit(tx, ctx.actor, { action: "webhook.tested", entityType: "webhook", entityId: hook.id, projectId: hook.projectId, after: { name: hook.name } }, ctx.requestId);
+    if (!hook.enabled)
+      throw new AppError("conflict:state", `“${hook.name}” is switched off: switch it on to send a test event`);
+    const [project] = await tx
+      .select({ id: projects.id, name: projects.name })
+      .from(projects)
+      .where(eq(projects.id, hook.projectId));
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "webhook.tested",
+        entityType: "webhook",
+        entityId: hook.id,
+        projectId: hook.projectId,
+        after: { name: hook.name },
+      },
+      ctx.requestId,
+    );
     const [audit] = await tx
       .select({ id: auditEvents.id, actorLabel: auditEvents.actorLabel })
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "webhook.tested"), eq(auditEvents.entityId, hook.id)))
       .orderBy(desc(auditEvents.id))
       .limit(1);
-    const payload = buildTestPayload({ auditEventId: audit!.id, webhookName: hook.name, project: project!, actorLabel: audit!.actorLabel, at: now });
-    const [delivery] = await tx.insert(webhookDeliveries).values({ webhookId: hook.id, auditEventId: audit!.id, event: "test", payload, nextAttemptAt: now }).returning({ id: webhookDeliveries.id });
+    const payload = buildTestPayload({
+      auditEventId: audit!.id,
+      webhookName: hook.name,
+      project: project!,
+      actorLabel: audit!.actorLabel,
+      at: now,
+    });
+    const [delivery] = await tx
+      .insert(webhookDeliveries)
+      .values({ webhookId: hook.id, auditEventId: audit!.id, event: "test", payload, nextAttemptAt: now })
+      .returning({ id: webhookDeliveries.id });
     await notifyOnCommit(tx, { type: "webhook.tested", projectId: hook.projectId, webhookId: hook.id });
     return delivery!.id;
   });
@@ -195,22 +296,55 @@ export async function sendTestEvent(ctx: ServiceContext, input: unknown, { now =
 }
 
 /** "Retry now" for a failed delivery: one more attempt at once; if it fails too it stays failed. */
-export async function retryDelivery(ctx: ServiceContext, input: unknown, { now = new Date(), egress = egressRequest }: SendOptions = {}) {
+export async function retryDelivery(
+  ctx: ServiceContext,
+  input: unknown,
+  { now = new Date(), egress = egressRequest }: SendOptions = {},
+) {
   const { deliveryId } = parseInput(deliveryIdSchema, input);
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ delivery: webhookDeliveries, projectId: webhooks.projectId, name: webhooks.name, enabled: webhooks.enabled })
+      .select({
+        delivery: webhookDeliveries,
+        projectId: webhooks.projectId,
+        name: webhooks.name,
+        enabled: webhooks.enabled,
+      })
       .from(webhookDeliveries)
       .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
       .where(eq(webhookDeliveries.id, deliveryId))
       .for("update", { of: webhookDeliveries });
     if (!row) throw new AppError("not_found:entity", "No delivery with this number");
     authorize(ctx.actor, row.projectId, { action: "token:manage" });
-    if (row.delivery.status !== "failed") throw new AppError("conflict:state", row.delivery.status === "delivered" ? "This delivery has already arrived" : "This delivery is still being tried; wait for its next attempt");
+    if (row.delivery.status !== "failed")
+      throw new AppError(
+        "conflict:state",
+        row.delivery.status === "delivered"
+          ? "This delivery has already arrived"
+          : "This delivery is still being tried; wait for its next attempt",
+      );
     if (!row.enabled) throw new AppError("conflict:state", `“${row.name}” is switched off: switch it on to retry`);
-    await tx.update(webhookDeliveries).set({ status: "pending", nextAttemptAt: now }).where(eq(webhookDeliveries.id, deliveryId));
-    await writeAudit(tx, ctx.actor, { action: "webhook_delivery.retried", entityType: "webhook_delivery", entityId: String(deliveryId), projectId: row.projectId, after: { webhook: row.name, event: row.delivery.event, attempts: row.delivery.attempts } }, ctx.requestId);
-    await notifyOnCommit(tx, { type: "webhook.delivery_retried", projectId: row.projectId, webhookId: row.delivery.webhookId });
+    await tx
+      .update(webhookDeliveries)
+      .set({ status: "pending", nextAttemptAt: now })
+      .where(eq(webhookDeliveries.id, deliveryId));
+    await writeAudit(
+      tx,
+      ctx.actor,
+      {
+        action: "webhook_delivery.retried",
+        entityType: "webhook_delivery",
+        entityId: String(deliveryId),
+        projectId: row.projectId,
+        after: { webhook: row.name, event: row.delivery.event, attempts: row.delivery.attempts },
+      },
+      ctx.requestId,
+    );
+    await notifyOnCommit(tx, {
+      type: "webhook.delivery_retried",
+      projectId: row.projectId,
+      webhookId: row.delivery.webhookId,
+    });
   });
   const outcome = await deliverNow(ctx.db, deliveryId, now, egress);
   return { ...outcome, responseExcerpt: excerptFor(ctx.actor, outcome.responseExcerpt) };

@@ -2,12 +2,20 @@ import { z } from "zod";
 import { PROJECT_ROLES, TOKEN_SCOPES } from "@/lib/auth/permissions";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address" }));
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address" }));
 export const passwordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, { error: `Use at least ${MIN_PASSWORD_LENGTH} characters` })
   .max(256, { error: "Use at most 256 characters" });
-export const nameSchema = z.string().trim().min(1, { error: "Enter a name" }).max(120, { error: "Use at most 120 characters" });
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter a name" })
+  .max(120, { error: "Use at most 120 characters" });
 
 export const createUserSchema = z.object({
   email: emailSchema,
@@ -18,14 +26,20 @@ export const createUserSchema = z.object({
 
 export const setPasswordSchema = z.object({ userId: z.uuid(), password: passwordSchema });
 export const endSessionsSchema = z.object({ userId: z.uuid({ error: "Name the person (their id)" }) });
-export const setUserFlagsSchema = z.object({ userId: z.uuid(), isAdmin: z.boolean().optional(), disabled: z.boolean().optional() });
+export const setUserFlagsSchema = z.object({
+  userId: z.uuid(),
+  isAdmin: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+});
 
 export const createProjectSchema = z.object({
   slug: z
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "Use lowercase letters, digits and dashes (up to 63), starting with a letter or digit" }),
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+      error: "Use lowercase letters, digits and dashes (up to 63), starting with a letter or digit",
+    }),
   name: nameSchema,
   description: z.string().trim().max(500).default(""),
 });
@@ -53,9 +67,15 @@ export const setupSchema = z.object({
 
 export const changeOwnPasswordSchema = z
   .object({
-    currentPassword: z.string().min(1, { error: "Enter your current password" }).max(256, { error: "Use at most 256 characters" }),
+    currentPassword: z
+      .string()
+      .min(1, { error: "Enter your current password" })
+      .max(256, { error: "Use at most 256 characters" }),
     password: passwordSchema,
     confirm: z.string().max(256),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "The two new passwords differ" })
-  .refine((v) => v.password !== v.currentPassword, { path: ["password"], error: "Choose a password different from the current one" });
+  .refine((v) => v.password !== v.currentPassword, {
+    path: ["password"],
+    error: "Choose a password different from the current one",
+  });

@@ -6,11 +6,18 @@ export const errorResponseSchema = z.object({
   error: z.object({
     code: z.string().meta({ description: "type:surface, e.g. conflict:stale_version" }),
     message: z.string(),
-    fields: z.record(z.string(), z.array(z.string())).optional().meta({ description: "Per-field problems for 400 responses" }),
+    fields: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .meta({ description: "Per-field problems for 400 responses" }),
   }),
 });
 
-const milestone = z.object({ label: z.string(), dueAt: z.iso.datetime().nullable(), status: z.enum(["on_track", "at_risk", "late"]) });
+const milestone = z.object({
+  label: z.string(),
+  dueAt: z.iso.datetime().nullable(),
+  status: z.enum(["on_track", "at_risk", "late"]),
+});
 const health = z.enum(["green", "amber", "red", "unknown"]);
 const planStatus = z.enum(["draft", "scheduled", "in_progress", "paused", "completed", "rolled_back", "cancelled"]);
 
@@ -54,7 +61,10 @@ export const planListQuerySchema = z.object({
       const decoded = Buffer.from(value, "base64url").toString("utf8");
       const id = /^plan:([0-9a-f-]{36})$/i.exec(decoded)?.[1];
       if (!id) {
-        ctx.addIssue({ code: "custom", message: "cursor is not one this API gave out: pass nextCursor from the previous page" });
+        ctx.addIssue({
+          code: "custom",
+          message: "cursor is not one this API gave out: pass nextCursor from the previous page",
+        });
         return z.NEVER;
       }
       return id.toLowerCase();
@@ -77,7 +87,14 @@ const checklist = z.object({
   title: z.string(),
   kind: z.enum(["pre_deployment", "go_no_go", "post_deployment", "post_rollback"]),
   phase: z.string().nullable(),
-  items: z.array(z.object({ key: z.string(), text: z.string(), required: z.boolean(), state: z.enum(["open", "done", "not_applicable", "blocked"]) })),
+  items: z.array(
+    z.object({
+      key: z.string(),
+      text: z.string(),
+      required: z.boolean(),
+      state: z.enum(["open", "done", "not_applicable", "blocked"]),
+    }),
+  ),
 });
 
 export const checklistItemResponseSchema = z.object({
@@ -114,9 +131,14 @@ export const planStatusResponseSchema = z.object({
       autoAdvance: z
         .object({
           on: z.boolean(),
-          ready: z.boolean().meta({ description: "The next check (every PHASEGATE_WATCH_SECONDS) records the go by itself" }),
+          ready: z
+            .boolean()
+            .meta({ description: "The next check (every PHASEGATE_WATCH_SECONDS) records the go by itself" }),
           waitingFor: z.enum(["off", "not_running", "min_duration", "trigger", "gate"]).nullable(),
-          at: z.iso.datetime().nullable().meta({ description: "When the minimum duration passes, while waiting for it" }),
+          at: z.iso
+            .datetime()
+            .nullable()
+            .meta({ description: "When the minimum duration passes, while waiting for it" }),
           message: z.string(),
         })
         .meta({ description: "Whether the phase advances by itself, and what it waits for" }),

@@ -9,11 +9,20 @@ const optionalText = z
 
 // Filters of the audit page and its CSV export (query string → typed filter).
 export const auditFilterSchema = z.object({
-  plan: z.union([z.uuid(), z.literal("")]).optional().transform((v) => v || undefined),
+  plan: z
+    .union([z.uuid(), z.literal("")])
+    .optional()
+    .transform((v) => v || undefined),
   actor: optionalText,
   action: optionalText,
-  from: z.union([z.iso.date(), z.literal("")]).optional().transform((v) => v || undefined),
-  to: z.union([z.iso.date(), z.literal("")]).optional().transform((v) => v || undefined),
+  from: z
+    .union([z.iso.date(), z.literal("")])
+    .optional()
+    .transform((v) => v || undefined),
+  to: z
+    .union([z.iso.date(), z.literal("")])
+    .optional()
+    .transform((v) => v || undefined),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

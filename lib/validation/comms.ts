@@ -20,7 +20,10 @@ const entryFields = {
 
 export const addCommsEntrySchema = z.object({ planId: z.uuid({ error: "Name the plan (its id)" }), ...entryFields });
 
-export const updateCommsEntrySchema = z.object({ entryId: z.uuid({ error: "Name the entry (its id)" }), ...entryFields });
+export const updateCommsEntrySchema = z.object({
+  entryId: z.uuid({ error: "Name the entry (its id)" }),
+  ...entryFields,
+});
 
 export const removeCommsEntrySchema = z.object({ entryId: z.uuid({ error: "Name the entry (its id)" }) });
 

@@ -24,12 +24,18 @@ const keySchema = (what: string) =>
     .string({ error: `Enter the ${what} key` })
     .trim()
     .min(1, { error: `Enter the ${what} key` })
-    .regex(FLAG_KEY_PATTERN, { error: "Start with a letter or digit; use letters, digits, _ . and - only (at most 128)" });
+    .regex(FLAG_KEY_PATTERN, {
+      error: "Start with a letter or digit; use letters, digits, _ . and - only (at most 128)",
+    });
 
 const description = z.string({ error: "Enter a description" }).trim().max(500, { error: "Use at most 500 characters" });
 const flagId = z.uuid({ error: "The page is missing the flag; reload" });
 const segmentId = z.uuid({ error: "The page is missing the segment; reload" });
-const variantName = (what: string) => z.string({ error: `Choose the ${what}` }).trim().min(1, { error: `Choose the ${what}` });
+const variantName = (what: string) =>
+  z
+    .string({ error: `Choose the ${what}` })
+    .trim()
+    .min(1, { error: `Choose the ${what}` });
 
 // ---- Variants -------------------------------------------------------------------------------
 
@@ -54,10 +60,14 @@ const rawVariantsSchema = z.preprocess(
   z.array(z.tuple([z.string(), z.unknown()]), { error: "List the variants, one “name = value” per line" }),
 );
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A variant's value read for the flag type, or why it cannot be one. */
-export function readVariantValue(type: FlagType, raw: unknown): { ok: true; value: FlagValue } | { ok: false; message: string } {
+export function readVariantValue(
+  type: FlagType,
+  raw: unknown,
+): { ok: true; value: FlagValue } | { ok: false; message: string } {
   if (raw === undefined) return { ok: false, message: "give a value after “=”" };
   switch (type) {
     case "boolean": {
@@ -68,7 +78,9 @@ export function readVariantValue(type: FlagType, raw: unknown): { ok: true; valu
     }
     case "number": {
       const n = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
-      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, message: "a number flag serves a number, e.g. 0.5" };
+      return Number.isFinite(n)
+        ? { ok: true, value: n }
+        : { ok: false, message: "a number flag serves a number, e.g. 0.5" };
     }
     case "string": {
       if (typeof raw !== "string") return { ok: false, message: "a string flag serves text" };
@@ -89,10 +101,12 @@ export function readVariantValue(type: FlagType, raw: unknown): { ok: true; valu
         try {
           value = JSON.parse(raw);
         } catch {
-          return { ok: false, message: "an object flag serves a JSON object, e.g. {\"layout\": \"compact\"}" };
+          return { ok: false, message: 'an object flag serves a JSON object, e.g. {"layout": "compact"}' };
         }
       }
-      return isPlainObject(value) ? { ok: true, value } : { ok: false, message: "an object flag serves a JSON object, e.g. {\"layout\": \"compact\"}" };
+      return isPlainObject(value)
+        ? { ok: true, value }
+        : { ok: false, message: 'an object flag serves a JSON object, e.g. {"layout": "compact"}' };
     }
   }
 }
@@ -101,16 +115,19 @@ export function readVariantValue(type: FlagType, raw: unknown): { ok: true; valu
 function variantProblems(type: FlagType, raw: RawVariants): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  if (raw.length < 2) problems.push("Give at least two variants: what everyone gets by default and what the rollout gets");
+  if (raw.length < 2)
+    problems.push("Give at least two variants: what everyone gets by default and what the rollout gets");
   if (raw.length > MAX_VARIANTS) problems.push(`Use at most ${MAX_VARIANTS} variants`);
   for (const [name, value] of raw) {
-    if (!VARIANT_NAME_PATTERN.test(name)) problems.push(`“${name}” is not a variant name: use letters, digits, _ . and - (at most 64)`);
+    if (!VARIANT_NAME_PATTERN.test(name))
+      problems.push(`“${name}” is not a variant name: use letters, digits, _ . and - (at most 64)`);
     else if (seen.has(name)) problems.push(`Variant “${name}” appears twice`);
     seen.add(name);
     const read = readVariantValue(type, value);
     if (!read.ok) problems.push(`Variant “${name}”: ${read.message}`);
   }
-  if (problems.length === 0 && JSON.stringify(toVariants(type, raw)).length > MAX_VARIANTS_JSON) problems.push("The variants are too large: keep them under 32 KB together");
+  if (problems.length === 0 && JSON.stringify(toVariants(type, raw)).length > MAX_VARIANTS_JSON)
+    problems.push("The variants are too large: keep them under 32 KB together");
   return problems;
 }
 
@@ -133,11 +150,17 @@ interface VariantChoice {
  * Checks variants against the type, and that the default and rollout variants are among them
  * (`current` gives what is stored for whatever an update leaves out).
  */
-function checkVariantChoice(type: FlagType | undefined, data: VariantChoice, ctx: z.RefinementCtx, current?: { variants: Record<string, FlagValue>; defaultVariant: string; rolloutVariant: string }) {
+function checkVariantChoice(
+  type: FlagType | undefined,
+  data: VariantChoice,
+  ctx: z.RefinementCtx,
+  current?: { variants: Record<string, FlagValue>; defaultVariant: string; rolloutVariant: string },
+) {
   if (!type) return;
   let names: string[];
   if (data.variants) {
-    for (const message of variantProblems(type, data.variants)) ctx.addIssue({ code: "custom", path: ["variants"], message });
+    for (const message of variantProblems(type, data.variants))
+      ctx.addIssue({ code: "custom", path: ["variants"], message });
     names = data.variants.map(([name]) => name);
   } else {
     names = Object.keys(current?.variants ?? {}).sort();
@@ -146,23 +169,45 @@ function checkVariantChoice(type: FlagType | undefined, data: VariantChoice, ctx
   const list = names.length ? names.join(", ") : "none yet";
   const defaultVariant = data.defaultVariant ?? current?.defaultVariant;
   const rolloutVariant = data.rolloutVariant ?? current?.rolloutVariant;
-  if (!known(defaultVariant)) ctx.addIssue({ code: "custom", path: ["defaultVariant"], message: `“${defaultVariant}” is not one of the variants (${list})` });
-  if (!known(rolloutVariant)) ctx.addIssue({ code: "custom", path: ["rolloutVariant"], message: `“${rolloutVariant}” is not one of the variants (${list})` });
+  if (!known(defaultVariant))
+    ctx.addIssue({
+      code: "custom",
+      path: ["defaultVariant"],
+      message: `“${defaultVariant}” is not one of the variants (${list})`,
+    });
+  if (!known(rolloutVariant))
+    ctx.addIssue({
+      code: "custom",
+      path: ["rolloutVariant"],
+      message: `“${rolloutVariant}” is not one of the variants (${list})`,
+    });
 }
 
 // ---- Rollout --------------------------------------------------------------------------------
 
 const PERCENT_MESSAGE = "Enter a share from 0 to 100";
-const percent = z.coerce.number({ error: PERCENT_MESSAGE }).refine(Number.isFinite, { error: PERCENT_MESSAGE }).min(0, { error: PERCENT_MESSAGE }).max(100, { error: PERCENT_MESSAGE });
+const percent = z.coerce
+  .number({ error: PERCENT_MESSAGE })
+  .refine(Number.isFinite, { error: PERCENT_MESSAGE })
+  .min(0, { error: PERCENT_MESSAGE })
+  .max(100, { error: PERCENT_MESSAGE });
 /** Blank: the rollout % is set by hand; a plan id: it follows the plan's active phase. */
 const boundPlan = z.preprocess(blankToNull, z.uuid({ error: "Choose a plan, or set the share by hand" }).nullable());
 const manualPercent = z.preprocess(blankToNull, percent.nullable());
 
-function checkRollout(data: { planId?: string | null | undefined; manualRolloutPercent?: number | null | undefined }, ctx: z.RefinementCtx, current?: { planId: string | null; manualRolloutPercent: number | null }) {
+function checkRollout(
+  data: { planId?: string | null | undefined; manualRolloutPercent?: number | null | undefined },
+  ctx: z.RefinementCtx,
+  current?: { planId: string | null; manualRolloutPercent: number | null },
+) {
   const planId = data.planId === undefined ? current?.planId : data.planId;
   const manual = data.manualRolloutPercent === undefined ? current?.manualRolloutPercent : data.manualRolloutPercent;
   if (!planId && (manual === null || manual === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["manualRolloutPercent"], message: "Set the share by hand (0 to 100), or bind the flag to a plan" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["manualRolloutPercent"],
+      message: "Set the share by hand (0 to 100), or bind the flag to a plan",
+    });
   }
 }
 
@@ -184,7 +229,11 @@ export const createFlagSchema = z
     checkVariantChoice(data.type, data, ctx);
     checkRollout(data, ctx);
   })
-  .transform(({ variants, ...data }) => ({ ...data, variants: toVariants(data.type, variants), manualRolloutPercent: data.planId ? null : data.manualRolloutPercent }));
+  .transform(({ variants, ...data }) => ({
+    ...data,
+    variants: toVariants(data.type, variants),
+    manualRolloutPercent: data.planId ? null : data.manualRolloutPercent,
+  }));
 
 export const flagRefSchema = z.object({ flagId });
 
@@ -207,26 +256,43 @@ export function updateFlagSchema(current: StoredFlagShape) {
       defaultVariant: z.preprocess(blankToUndefined, variantName("default variant").optional()),
       rolloutVariant: z.preprocess(blankToUndefined, variantName("rollout variant").optional()),
       // Left out: unchanged; blank: unbound (or no share by hand).
-      planId: z.preprocess((v) => (v === "" ? null : v), z.uuid({ error: "Choose a plan, or set the share by hand" }).nullable().optional()),
+      planId: z.preprocess(
+        (v) => (v === "" ? null : v),
+        z.uuid({ error: "Choose a plan, or set the share by hand" }).nullable().optional(),
+      ),
       manualRolloutPercent: z.preprocess((v) => (v === "" ? null : v), percent.nullable().optional()),
     })
     .superRefine((data, ctx) => {
       checkVariantChoice(current.type, data, ctx, current);
       checkRollout(data, ctx, current);
     })
-    .transform(({ variants, ...data }) => ({ ...data, variants: variants ? toVariants(current.type, variants) : undefined }));
+    .transform(({ variants, ...data }) => ({
+      ...data,
+      variants: variants ? toVariants(current.type, variants) : undefined,
+    }));
 }
 
-const onOff = z.preprocess((v) => (v === "true" || v === "on" ? true : v === "false" || v === "off" ? false : v), z.boolean({ error: "Say whether the flag is on or off" }));
+const onOff = z.preprocess(
+  (v) => (v === "true" || v === "on" ? true : v === "false" || v === "off" ? false : v),
+  z.boolean({ error: "Say whether the flag is on or off" }),
+);
 
 export const setFlagEnabledSchema = z
   .object({
     flagId,
     enabled: onOff,
-    reason: z.preprocess((v) => (v === null || v === undefined ? "" : v), z.string({ error: "Say why" }).trim().max(500, { error: "Use at most 500 characters" })),
+    reason: z.preprocess(
+      (v) => (v === null || v === undefined ? "" : v),
+      z.string({ error: "Say why" }).trim().max(500, { error: "Use at most 500 characters" }),
+    ),
   })
   .superRefine((data, ctx) => {
-    if (!data.enabled && data.reason === "") ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why the flag is switched off: everyone will be told" });
+    if (!data.enabled && data.reason === "")
+      ctx.addIssue({
+        code: "custom",
+        path: ["reason"],
+        message: "Say why the flag is switched off: everyone will be told",
+      });
   });
 
 // ---- Segments -------------------------------------------------------------------------------
@@ -235,34 +301,73 @@ export const setFlagEnabledSchema = z
 const list = (max: number, what: string, maxLength: number) =>
   z.preprocess(
     (v) => {
-      const items = typeof v === "string" ? v.split(/[\n,]/) : Array.isArray(v) ? v : v === undefined || v === null ? [] : v;
-      return Array.isArray(items) ? [...new Set(items.map((item) => (typeof item === "string" ? item.trim() : item)).filter((item) => item !== ""))] : items;
+      const items =
+        typeof v === "string" ? v.split(/[\n,]/) : Array.isArray(v) ? v : v === undefined || v === null ? [] : v;
+      return Array.isArray(items)
+        ? [
+            ...new Set(
+              items.map((item) => (typeof item === "string" ? item.trim() : item)).filter((item) => item !== ""),
+            ),
+          ]
+        : items;
     },
     z
-      .array(z.string({ error: `Each ${what} is text` }).max(maxLength, { error: `Keep each ${what} under ${maxLength} characters` }), { error: `List the ${what}s, one per line` })
+      .array(
+        z
+          .string({ error: `Each ${what} is text` })
+          .max(maxLength, { error: `Keep each ${what} under ${maxLength} characters` }),
+        { error: `List the ${what}s, one per line` },
+      )
       .max(max, { error: `Use at most ${max.toLocaleString("en")} ${what}s` }),
   );
 
 const segmentFields = {
   key: keySchema("segment"),
-  name: z.string({ error: "Enter a name" }).trim().min(1, { error: "Enter a name" }).max(80, { error: "Use at most 80 characters" }),
+  name: z
+    .string({ error: "Enter a name" })
+    .trim()
+    .min(1, { error: "Enter a name" })
+    .max(80, { error: "Use at most 80 characters" }),
   kind: z.enum(segmentKind.enumValues, { error: "Choose a list of people or an attribute rule" }),
   userKeys: list(MAX_USER_KEYS, "targeting key", 256),
-  attribute: z.preprocess(blankToNull, z.string({ error: "Enter the attribute, e.g. region" }).trim().regex(ATTRIBUTE_PATTERN, { error: "Start with a letter or _; use letters, digits, _ . and - (at most 64)" }).nullable()),
-  operator: z.preprocess(blankToNull, z.enum(segmentOperator.enumValues, { error: "Choose in, not in, equals or not equals" }).nullable()),
+  attribute: z.preprocess(
+    blankToNull,
+    z
+      .string({ error: "Enter the attribute, e.g. region" })
+      .trim()
+      .regex(ATTRIBUTE_PATTERN, { error: "Start with a letter or _; use letters, digits, _ . and - (at most 64)" })
+      .nullable(),
+  ),
+  operator: z.preprocess(
+    blankToNull,
+    z.enum(segmentOperator.enumValues, { error: "Choose in, not in, equals or not equals" }).nullable(),
+  ),
   values: list(MAX_RULE_VALUES, "value", 256),
 };
 
-type SegmentData = { kind: (typeof segmentKind.enumValues)[number]; userKeys: string[]; attribute: string | null; operator: (typeof segmentOperator.enumValues)[number] | null; values: string[] };
+type SegmentData = {
+  kind: (typeof segmentKind.enumValues)[number];
+  userKeys: string[];
+  attribute: string | null;
+  operator: (typeof segmentOperator.enumValues)[number] | null;
+  values: string[];
+};
 
 /** A segment holds either people or a rule: the other half is cleared so it cannot mislead. */
 function checkSegment(data: SegmentData, ctx: z.RefinementCtx) {
   if (data.kind === "user_list") {
-    if (data.userKeys.length === 0) ctx.addIssue({ code: "custom", path: ["userKeys"], message: "List at least one targeting key (user id, e-mail…)" });
+    if (data.userKeys.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["userKeys"],
+        message: "List at least one targeting key (user id, e-mail…)",
+      });
     return;
   }
-  if (!data.attribute) ctx.addIssue({ code: "custom", path: ["attribute"], message: "Enter the attribute, e.g. region" });
-  if (!data.operator) ctx.addIssue({ code: "custom", path: ["operator"], message: "Choose in, not in, equals or not equals" });
+  if (!data.attribute)
+    ctx.addIssue({ code: "custom", path: ["attribute"], message: "Enter the attribute, e.g. region" });
+  if (!data.operator)
+    ctx.addIssue({ code: "custom", path: ["operator"], message: "Choose in, not in, equals or not equals" });
   if (data.values.length === 0) ctx.addIssue({ code: "custom", path: ["values"], message: "Give at least one value" });
   if ((data.operator === "equals" || data.operator === "not_equals") && data.values.length > 1) {
     ctx.addIssue({ code: "custom", path: ["values"], message: "Equals compares with one value; use “in” for several" });

@@ -24,14 +24,43 @@ const notes = (max: number, what: string, required: boolean) =>
   z
     .string({ error: `Enter ${what}` })
     .transform(normaliseNotes)
-    .pipe(required ? z.string().min(1, { error: `Enter ${what}` }).max(max, { error: `Use at most ${max.toLocaleString("en")} characters` }) : z.string().max(max, { error: `Use at most ${max.toLocaleString("en")} characters` }));
+    .pipe(
+      required
+        ? z
+            .string()
+            .min(1, { error: `Enter ${what}` })
+            .max(max, { error: `Use at most ${max.toLocaleString("en")} characters` })
+        : z.string().max(max, { error: `Use at most ${max.toLocaleString("en")} characters` }),
+    );
 
-const fingerprint = z.string({ error: "The page is missing the text you started from; reload" }).regex(/^[0-9a-f]{14}$/, { error: "The page is missing the text you started from; reload" });
+const fingerprint = z
+  .string({ error: "The page is missing the text you started from; reload" })
+  .regex(/^[0-9a-f]{14}$/, { error: "The page is missing the text you started from; reload" });
 const incidentId = z.uuid({ error: "Unknown incident" });
 
 export const markVerifiedSchema = z.object({ incidentId, verifiedAt: instant("the verification time") });
 export const resolveIncidentSchema = z.object({ incidentId });
-export const reopenIncidentSchema = z.object({ incidentId, reason: z.string().trim().min(1, { error: "Say why the incident is reopened" }).max(2000, { error: "Use at most 2,000 characters" }) });
-export const postmortemSchema = z.object({ incidentId, postmortem: notes(POSTMORTEM_MAX, "the post-mortem", false), baseFingerprint: fingerprint });
-export const summarySchema = z.object({ incidentId, summary: notes(SUMMARY_MAX, "a summary", true), baseFingerprint: fingerprint });
-export const detectionSchema = z.object({ incidentId, detectedAt: instant("the detection time").refine((d) => d !== undefined, { error: "Enter when the problem was first noticed" }) });
+export const reopenIncidentSchema = z.object({
+  incidentId,
+  reason: z
+    .string()
+    .trim()
+    .min(1, { error: "Say why the incident is reopened" })
+    .max(2000, { error: "Use at most 2,000 characters" }),
+});
+export const postmortemSchema = z.object({
+  incidentId,
+  postmortem: notes(POSTMORTEM_MAX, "the post-mortem", false),
+  baseFingerprint: fingerprint,
+});
+export const summarySchema = z.object({
+  incidentId,
+  summary: notes(SUMMARY_MAX, "a summary", true),
+  baseFingerprint: fingerprint,
+});
+export const detectionSchema = z.object({
+  incidentId,
+  detectedAt: instant("the detection time").refine((d) => d !== undefined, {
+    error: "Enter when the problem was first noticed",
+  }),
+});

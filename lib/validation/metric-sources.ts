@@ -3,7 +3,11 @@ import { z } from "zod";
 // A metric source is a Prometheus HTTP API the server polls; its URL is shown to everyone who can
 // read the project, so credentials never go into it.
 
-export const sourceNameSchema = z.string({ error: "Enter a name" }).trim().min(1, { error: "Enter a name" }).max(80, { error: "Use at most 80 characters" });
+export const sourceNameSchema = z
+  .string({ error: "Enter a name" })
+  .trim()
+  .min(1, { error: "Enter a name" })
+  .max(80, { error: "Use at most 80 characters" });
 
 export const baseUrlSchema = z
   .string({ error: "Enter the Prometheus server's URL, e.g. http://prometheus:9090" })
@@ -15,7 +19,10 @@ export const baseUrlSchema = z
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: "custom", message: "Enter a full URL starting with http:// or https://, e.g. http://prometheus:9090" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Enter a full URL starting with http:// or https://, e.g. http://prometheus:9090",
+      });
       return z.NEVER;
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -23,11 +30,17 @@ export const baseUrlSchema = z
       return z.NEVER;
     }
     if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "Leave user name and password out of the URL: it is shown to everyone in the project" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Leave user name and password out of the URL: it is shown to everyone in the project",
+      });
       return z.NEVER;
     }
     if (url.search || url.hash) {
-      ctx.addIssue({ code: "custom", message: "Leave out the query string and fragment: give the address /api/v1 is under" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Leave out the query string and fragment: give the address /api/v1 is under",
+      });
       return z.NEVER;
     }
     // Stored without a trailing slash: /api/v1/… is appended to it.

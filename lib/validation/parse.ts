@@ -25,7 +25,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.success) {
     const nul: string[] = [];
     nulPaths(result.data, "", nul);
-    if (nul.length) throw new AppError("bad_request:validation", `Invalid input — ${nul.map((p) => `${p}: ${NUL_MESSAGE}`).join(", ")}`, Object.fromEntries(nul.map((p) => [p, [NUL_MESSAGE]])));
+    if (nul.length)
+      throw new AppError(
+        "bad_request:validation",
+        `Invalid input — ${nul.map((p) => `${p}: ${NUL_MESSAGE}`).join(", ")}`,
+        Object.fromEntries(nul.map((p) => [p, [NUL_MESSAGE]])),
+      );
     return result.data;
   }
   const fieldErrors: Record<string, string[]> = {};

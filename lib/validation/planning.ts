@@ -7,8 +7,20 @@ import { migrationKind, riskLevel, riskStatus } from "@/db/schema/enums";
 const blankToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
-const text = (max: number, what: string) => z.string({ error: `Enter ${what}` }).trim().min(1, { error: `Enter ${what}` }).max(max, { error: `Use at most ${max} characters` });
-const optionalText = (max: number) => z.preprocess((v) => (v === undefined || v === null ? "" : v), z.string().trim().max(max, { error: `Use at most ${max} characters` }));
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .min(1, { error: `Enter ${what}` })
+    .max(max, { error: `Use at most ${max} characters` });
+const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === null ? "" : v),
+    z
+      .string()
+      .trim()
+      .max(max, { error: `Use at most ${max} characters` }),
+  );
 const wholeNumber = (what: string, min: number, max: number, unit = "") =>
   z.coerce
     .number({ error: `Enter ${what} as a whole number` })
@@ -19,13 +31,19 @@ const wholeNumber = (what: string, min: number, max: number, unit = "") =>
 const planId = z.uuid({ error: "The page is missing the plan; reload" });
 const level = (what: string) => z.enum(riskLevel.enumValues, { error: `Choose the ${what}: low, medium or high` });
 // Absent means reversible (the safe assumption that asks nothing more); forms always send one.
-const reversible = z.preprocess((v) => (v === undefined ? true : v === true || v === "true" || v === "on"), z.boolean());
+const reversible = z.preprocess(
+  (v) => (v === undefined ? true : v === true || v === "true" || v === "on"),
+  z.boolean(),
+);
 
 const stepFields = {
   kind: z.enum(migrationKind.enumValues, { error: "Choose schema, code, backfill or cleanup" }),
   action: text(300, "what the step does"),
   reversible,
-  expectedDurationMinutes: z.preprocess((v) => (v === "" || v === undefined || v === null ? 0 : v), wholeNumber("the expected duration", 0, 60 * 24 * 30, " minutes")),
+  expectedDurationMinutes: z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? 0 : v),
+    wholeNumber("the expected duration", 0, 60 * 24 * 30, " minutes"),
+  ),
   risk: level("risk"),
   validation: optionalText(500),
 };
@@ -41,7 +59,12 @@ export const addStepSchema = z.object({
 export const updateStepSchema = z.object({ ...stepRef, ...stepFields });
 export const removeStepSchema = z.object(stepRef);
 export const moveStepSchema = z.object({ ...stepRef, direction: z.enum(["up", "down"], { error: "Move up or down" }) });
-export const stepTransitionSchema = z.object({ ...stepRef, transition: z.enum(["start", "validate", "complete", "fail", "revert"], { error: "Choose start, mark validated, complete, mark failed or revert" }) });
+export const stepTransitionSchema = z.object({
+  ...stepRef,
+  transition: z.enum(["start", "validate", "complete", "fail", "revert"], {
+    error: "Choose start, mark validated, complete, mark failed or revert",
+  }),
+});
 
 const riskFields = {
   description: text(500, "the risk"),
@@ -55,7 +78,11 @@ const riskFields = {
 const riskRef = { planId, riskId: z.uuid({ error: "Choose a risk" }) };
 const status = z.enum(riskStatus.enumValues, { error: "Choose open, mitigated, accepted or closed" });
 
-export const addRiskSchema = z.object({ planId, ...riskFields, status: z.preprocess(blankToUndefined, status.default("open")) });
+export const addRiskSchema = z.object({
+  planId,
+  ...riskFields,
+  status: z.preprocess(blankToUndefined, status.default("open")),
+});
 export const updateRiskSchema = z.object({ ...riskRef, ...riskFields });
 export const setRiskStatusSchema = z.object({ ...riskRef, status });
 export const removeRiskSchema = z.object(riskRef);

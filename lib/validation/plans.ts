@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { TEMPLATE_KEYS } from "@/lib/domain/templates";
 
-const text = (max: number, what: string) => z.string().trim().min(1, { error: `Enter ${what}` }).max(max, { error: `Use at most ${max} characters` });
+const text = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Enter ${what}` })
+    .max(max, { error: `Use at most ${max} characters` });
 const optionalDate = z
   .union([z.literal(""), z.null(), z.coerce.date({ error: "Enter a valid date" })])
   .optional()
@@ -41,19 +46,41 @@ const checkbox = z
 export const phaseFieldsSchema = z.object({
   name: text(80, "a phase name"),
   audience: z.string().trim().max(300).default(""),
-  trafficPercent: z.coerce.number({ error: "Enter a traffic share" }).min(0, { error: "Traffic is between 0 and 100%" }).max(100, { error: "Traffic is between 0 and 100%" }),
+  trafficPercent: z.coerce
+    .number({ error: "Enter a traffic share" })
+    .min(0, { error: "Traffic is between 0 and 100%" })
+    .max(100, { error: "Traffic is between 0 and 100%" }),
   plannedStartAt: optionalDate,
   plannedEndAt: optionalDate,
-  minDurationMinutes: z.coerce.number().int().min(0).max(60 * 24 * 90).default(0),
+  minDurationMinutes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 90)
+    .default(0),
   requiredApprovals: z.coerce.number().int().min(0).max(20).default(1),
   autoAdvance: checkbox,
 });
 
 export const addPhaseSchema = phaseFieldsSchema.extend({ planId: z.uuid(), version: planVersionSchema });
-export const updatePhaseSchema = phaseFieldsSchema.extend({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid() });
-export const phaseAutoAdvanceSchema = z.object({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid(), autoAdvance: checkbox });
+export const updatePhaseSchema = phaseFieldsSchema.extend({
+  planId: z.uuid(),
+  version: planVersionSchema,
+  phaseId: z.uuid(),
+});
+export const phaseAutoAdvanceSchema = z.object({
+  planId: z.uuid(),
+  version: planVersionSchema,
+  phaseId: z.uuid(),
+  autoAdvance: checkbox,
+});
 export const removePhaseSchema = z.object({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid() });
-export const movePhaseSchema = z.object({ planId: z.uuid(), version: planVersionSchema, phaseId: z.uuid(), direction: z.enum(["up", "down"]) });
+export const movePhaseSchema = z.object({
+  planId: z.uuid(),
+  version: planVersionSchema,
+  phaseId: z.uuid(),
+  direction: z.enum(["up", "down"]),
+});
 
 export const transitionSchema = z.object({
   planId: z.uuid(),
@@ -62,7 +89,11 @@ export const transitionSchema = z.object({
   reason: z.string().trim().max(2000).default(""),
 });
 
-export const approveSchema = z.object({ planId: z.uuid(), version: planVersionSchema, comment: z.string().trim().max(1000).default("") });
+export const approveSchema = z.object({
+  planId: z.uuid(),
+  version: planVersionSchema,
+  comment: z.string().trim().max(1000).default(""),
+});
 
 export const decisionSchema = z.object({
   planId: z.uuid(),

@@ -4,7 +4,11 @@ import { WEBHOOK_EVENTS } from "@/lib/domain/webhook-events";
 // A webhook's URL is shown to everyone who manages the project's webhooks and kept in the audit
 // trail, so credentials never go into it: the receiver checks the signature instead.
 
-export const webhookNameSchema = z.string({ error: "Enter a name" }).trim().min(1, { error: "Enter a name" }).max(80, { error: "Use at most 80 characters" });
+export const webhookNameSchema = z
+  .string({ error: "Enter a name" })
+  .trim()
+  .min(1, { error: "Enter a name" })
+  .max(80, { error: "Use at most 80 characters" });
 
 const URL_HINT = "Enter a full URL starting with http:// or https://, e.g. https://hooks.slack.com/services/…";
 
@@ -26,7 +30,10 @@ export const webhookUrlSchema = z
       return z.NEVER;
     }
     if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "Leave user name and password out of the URL: receivers check the signature instead" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Leave user name and password out of the URL: receivers check the signature instead",
+      });
       return z.NEVER;
     }
     if (url.hash) {
@@ -37,7 +44,9 @@ export const webhookUrlSchema = z
   });
 
 export const webhookEventsSchema = z
-  .array(z.enum(WEBHOOK_EVENTS, { error: `Events are ${WEBHOOK_EVENTS.join(", ")}` }), { error: "Choose the events to send" })
+  .array(z.enum(WEBHOOK_EVENTS, { error: `Events are ${WEBHOOK_EVENTS.join(", ")}` }), {
+    error: "Choose the events to send",
+  })
   .min(1, { error: "Choose at least one event" })
   .transform((events) => WEBHOOK_EVENTS.filter((e) => events.includes(e)));
 
@@ -59,4 +68,9 @@ export const updateWebhookSchema = z.object({
 
 export const webhookIdSchema = z.object({ webhookId: z.uuid({ error: "Name the webhook (its id)" }) });
 
-export const deliveryIdSchema = z.object({ deliveryId: z.coerce.number({ error: "Name the delivery (its number)" }).int().positive({ error: "Name the delivery (its number)" }) });
+export const deliveryIdSchema = z.object({
+  deliveryId: z.coerce
+    .number({ error: "Name the delivery (its number)" })
+    .int()
+    .positive({ error: "Name the delivery (its number)" }),
+});

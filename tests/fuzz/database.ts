@@ -80,7 +80,8 @@ export async function seedFuzzDatabase(url: string): Promise<SeededIds> {
     const [main] = await db.select().from(projects).where(eq(projects.slug, "checkout"));
     const [other] = await db.select().from(projects).where(eq(projects.slug, "search-api"));
     const [admin] = await db.select().from(users).where(eq(users.email, "admin@phasegate.local"));
-    if (!main || !other || !admin) throw new Error("the demo did not load the checkout and search-api projects and the admin");
+    if (!main || !other || !admin)
+      throw new Error("the demo did not load the checkout and search-api projects and the admin");
     const actor = await loadUserActor(db, admin.id);
     if (!actor) throw new Error("cannot load the demo admin");
     const ctx = { db, actor, requestId: null };
@@ -99,7 +100,11 @@ export async function seedFuzzDatabase(url: string): Promise<SeededIds> {
       .update(apiTokens)
       .set({ expiresAt: sql`now() - interval '1 hour'` })
       .where(eq(apiTokens.id, expiredToken.id));
-    return { mainProjectId: main.id, otherProjectId: other.id, tokens: { byScope, all, otherProject, revoked: revokedToken.token, expired: expiredToken.token } };
+    return {
+      mainProjectId: main.id,
+      otherProjectId: other.id,
+      tokens: { byScope, all, otherProject, revoked: revokedToken.token, expired: expiredToken.token },
+    };
   } finally {
     await handle.close();
   }
@@ -131,16 +136,27 @@ export class Observer {
   private tables: string[] | null = null;
 
   constructor(url: string) {
-    this.sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "phasegate-fuzz-observer" } });
+    this.sql = postgres(url, {
+      max: 1,
+      onnotice: () => {},
+      connect_timeout: 10,
+      connection: { application_name: "phasegate-fuzz-observer" },
+    });
   }
 
   /** Row count of every table in the public schema, in one statement. */
   async counts(): Promise<Map<string, number>> {
     this.tables ??= (
-      await this.sql<{ name: string }[]>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`
+      await this.sql<
+        { name: string }[]
+      >`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`
     ).map((r) => r.name);
     if (!this.tables.length) return new Map();
-    const query = this.tables.map((t) => `select '${t.replace(/'/g, "''")}' as t, count(*)::bigint as n from public."${t.replace(/"/g, '""')}"`).join(" union all ");
+    const query = this.tables
+      .map(
+        (t) => `select '${t.replace(/'/g, "''")}' as t, count(*)::bigint as n from public."${t.replace(/"/g, '""')}"`,
+      )
+      .join(" union all ");
     const rows = await this.sql.unsafe<{ t: string; n: string }[]>(query);
     return new Map(rows.map((r) => [r.t, Number(r.n)]));
   }

@@ -1,5 +1,14 @@
 import fc from "fast-check";
-import { declaredTypes, deref, isValid, type JsonPath, type JsonSchema, type JsonSchemaObject, type JsonType, patternRegex } from "./json-schema";
+import {
+  declaredTypes,
+  deref,
+  isValid,
+  type JsonPath,
+  type JsonSchema,
+  type JsonSchemaObject,
+  type JsonType,
+  patternRegex,
+} from "./json-schema";
 
 // JSON Schema → fast-check arbitrary of values that satisfy the schema ("valid-looking" requests).
 // zod-fast-check does not support zod 4 / fast-check 4, so requests are generated from the
@@ -86,7 +95,9 @@ function build(schemaIn: JsonSchema, path: JsonPath, ctx: Ctx, depth: number): f
         ...merged,
         ...d,
         ...(merged.properties || d.properties ? { properties: { ...merged.properties, ...d.properties } } : {}),
-        ...(merged.required || d.required ? { required: [...new Set([...(merged.required ?? []), ...(d.required ?? [])])] } : {}),
+        ...(merged.required || d.required
+          ? { required: [...new Set([...(merged.required ?? []), ...(d.required ?? [])])] }
+          : {}),
       };
     }
     return build(merged, path, ctx, depth).filter(valid);
@@ -113,12 +124,19 @@ function build(schemaIn: JsonSchema, path: JsonPath, ctx: Ctx, depth: number): f
 function inferTypes(schema: JsonSchemaObject): JsonType[] {
   if (schema.properties || schema.required || schema.additionalProperties !== undefined) return ["object"];
   if (schema.items || schema.prefixItems) return ["array"];
-  if (schema.minLength !== undefined || schema.maxLength !== undefined || schema.pattern || schema.format) return ["string"];
+  if (schema.minLength !== undefined || schema.maxLength !== undefined || schema.pattern || schema.format)
+    return ["string"];
   if (schema.minimum !== undefined || schema.maximum !== undefined) return ["number"];
   return ["null", "boolean", "number", "string", "array", "object"];
 }
 
-function byType(type: JsonType, schema: JsonSchemaObject, path: JsonPath, ctx: Ctx, depth: number): fc.Arbitrary<unknown> {
+function byType(
+  type: JsonType,
+  schema: JsonSchemaObject,
+  path: JsonPath,
+  ctx: Ctx,
+  depth: number,
+): fc.Arbitrary<unknown> {
   switch (type) {
     case "null":
       return fc.constant(null);
@@ -139,7 +157,10 @@ function byType(type: JsonType, schema: JsonSchemaObject, path: JsonPath, ctx: C
   }
 }
 
-function bounds(schema: JsonSchemaObject, integer: boolean): { min: number; max: number; minExcluded: boolean; maxExcluded: boolean } {
+function bounds(
+  schema: JsonSchemaObject,
+  integer: boolean,
+): { min: number; max: number; minExcluded: boolean; maxExcluded: boolean } {
   let min = schema.minimum ?? -Infinity;
   let max = schema.maximum ?? Infinity;
   let minExcluded = false;
@@ -170,21 +191,32 @@ function integerArb(schema: JsonSchemaObject): fc.Arbitrary<number> {
   if (small.min <= small.max) parts.push(fc.integer(small));
   parts.push(fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number));
   const arb = fc.oneof(...parts);
-  return schema.multipleOf ? arb.map((n) => Math.round(n / schema.multipleOf!) * schema.multipleOf!).filter((n) => n >= min && n <= max) : arb;
+  return schema.multipleOf
+    ? arb.map((n) => Math.round(n / schema.multipleOf!) * schema.multipleOf!).filter((n) => n >= min && n <= max)
+    : arb;
 }
 
 function numberArb(schema: JsonSchemaObject): fc.Arbitrary<number> {
   const { min, max, minExcluded, maxExcluded } = bounds(schema, false);
   const lo = Number.isFinite(min) ? min : -Number.MAX_VALUE;
   const hi = Number.isFinite(max) ? max : Number.MAX_VALUE;
-  const doubles = fc.double({ min: lo, max: hi, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
+  const doubles = fc
+    .double({ min: lo, max: hi, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true })
+    .map((n) => (Object.is(n, -0) ? 0 : n));
   const parts: fc.Arbitrary<number>[] = [doubles];
   // Everyday magnitudes too: most real payloads are small numbers.
   const smallLo = Math.max(lo, -1000);
   const smallHi = Math.min(hi, 1000);
-  if (smallLo < smallHi) parts.push(fc.double({ min: smallLo, max: smallHi, minExcluded, maxExcluded, noNaN: true }).map((n) => (Object.is(n, -0) ? 0 : n)));
+  if (smallLo < smallHi)
+    parts.push(
+      fc
+        .double({ min: smallLo, max: smallHi, minExcluded, maxExcluded, noNaN: true })
+        .map((n) => (Object.is(n, -0) ? 0 : n)),
+    );
   const arb = fc.oneof(...parts);
-  return schema.multipleOf ? arb.map((n) => Math.round(n / schema.multipleOf!) * schema.multipleOf!).filter((n) => isValid(schema, n)) : arb;
+  return schema.multipleOf
+    ? arb.map((n) => Math.round(n / schema.multipleOf!) * schema.multipleOf!).filter((n) => isValid(schema, n))
+    : arb;
 }
 
 /**
@@ -193,8 +225,20 @@ function numberArb(schema: JsonSchemaObject): fc.Arbitrary<number> {
  */
 export function urlArb(): fc.Arbitrary<string> {
   return cached("url", () => {
-    const word = fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-") });
-    const host = fc.tuple(fc.array(word.filter((w) => !w.startsWith("-") && !w.endsWith("-")), { minLength: 1, maxLength: 3 }), fc.constantFrom("com", "example", "internal", "io")).map(([parts, tld]) => [...parts, tld].join("."));
+    const word = fc.string({
+      minLength: 1,
+      maxLength: 8,
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-"),
+    });
+    const host = fc
+      .tuple(
+        fc.array(
+          word.filter((w) => !w.startsWith("-") && !w.endsWith("-")),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.constantFrom("com", "example", "internal", "io"),
+      )
+      .map(([parts, tld]) => [...parts, tld].join("."));
     return fc
       .record({
         scheme: fc.constantFrom("https", "http"),
@@ -204,7 +248,10 @@ export function urlArb(): fc.Arbitrary<string> {
         query: fc.option(fc.tuple(word, word), { freq: 3 }),
         fragment: fc.option(word, { freq: 5 }),
       })
-      .map((u) => `${u.scheme}://${u.host}${u.port === null ? "" : `:${u.port}`}/${u.path.join("/")}${u.query ? `?${u.query[0]}=${u.query[1]}` : ""}${u.fragment ? `#${u.fragment}` : ""}`);
+      .map(
+        (u) =>
+          `${u.scheme}://${u.host}${u.port === null ? "" : `:${u.port}`}/${u.path.join("/")}${u.query ? `?${u.query[0]}=${u.query[1]}` : ""}${u.fragment ? `#${u.fragment}` : ""}`,
+      );
   });
 }
 
@@ -236,14 +283,25 @@ function stringArb(schema: JsonSchemaObject, ctx: Ctx): fc.Arbitrary<string> {
   }
   if (!base && schema.pattern) {
     const pattern = schema.pattern;
-    base = cached(`pattern:${pattern}:${Math.min(max, 200)}`, () => fc.stringMatching(patternRegex(pattern), { maxLength: Math.min(max, 200) }));
+    base = cached(`pattern:${pattern}:${Math.min(max, 200)}`, () =>
+      fc.stringMatching(patternRegex(pattern), { maxLength: Math.min(max, 200) }),
+    );
   }
   if (base) return base.filter(fits);
-  const parts: fc.Arbitrary<string>[] = [cached(`string:${min}:${max}:ascii`, () => fc.string({ minLength: min, maxLength: max, unit: "grapheme-ascii" }))];
+  const parts: fc.Arbitrary<string>[] = [
+    cached(`string:${min}:${max}:ascii`, () => fc.string({ minLength: min, maxLength: max, unit: "grapheme-ascii" })),
+  ];
   // One code point is at most two UTF-16 units: stay within maxLength by either count.
   const half = Math.floor(max / 2);
-  if (half >= min) parts.push(cached(`string:${min}:${half}:composite`, () => fc.string({ minLength: min, maxLength: half, unit: "grapheme-composite" })));
-  return fc.oneof({ arbitrary: parts[0]!, weight: 3 }, ...parts.slice(1).map((arbitrary) => ({ arbitrary, weight: 1 }))).filter((s) => s.length <= max && fits(s));
+  if (half >= min)
+    parts.push(
+      cached(`string:${min}:${half}:composite`, () =>
+        fc.string({ minLength: min, maxLength: half, unit: "grapheme-composite" }),
+      ),
+    );
+  return fc
+    .oneof({ arbitrary: parts[0]!, weight: 3 }, ...parts.slice(1).map((arbitrary) => ({ arbitrary, weight: 1 })))
+    .filter((s) => s.length <= max && fits(s));
 }
 
 function arrayArb(schema: JsonSchemaObject, path: JsonPath, ctx: Ctx, depth: number): fc.Arbitrary<unknown[]> {
@@ -258,13 +316,23 @@ function arrayArb(schema: JsonSchemaObject, path: JsonPath, ctx: Ctx, depth: num
       ? schema.uniqueItems
         ? fc.uniqueArray(restArb, { minLength: minItems, maxLength: maxItems, selector: (v) => JSON.stringify(v) })
         : fc.array(restArb, { minLength: minItems, maxLength: maxItems })
-      : fc
-          .tuple(...prefix.map((p, i) => build(p, [...path, i], ctx, depth + 1)))
-          .chain((head) => fc.array(restArb, { minLength: Math.max(0, minItems - head.length), maxLength: Math.max(0, maxItems - head.length) }).map((tail) => [...head, ...tail]));
+      : fc.tuple(...prefix.map((p, i) => build(p, [...path, i], ctx, depth + 1))).chain((head) =>
+          fc
+            .array(restArb, {
+              minLength: Math.max(0, minItems - head.length),
+              maxLength: Math.max(0, maxItems - head.length),
+            })
+            .map((tail) => [...head, ...tail]),
+        );
   return schema.uniqueItems && prefix.length ? arb.filter((v) => isValid(schema, v, ctx.root)) : arb;
 }
 
-function objectArb(schema: JsonSchemaObject, path: JsonPath, ctx: Ctx, depth: number): fc.Arbitrary<Record<string, unknown>> {
+function objectArb(
+  schema: JsonSchemaObject,
+  path: JsonPath,
+  ctx: Ctx,
+  depth: number,
+): fc.Arbitrary<Record<string, unknown>> {
   const props = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const deep = depth >= ctx.maxDepth;
@@ -278,11 +346,14 @@ function objectArb(schema: JsonSchemaObject, path: JsonPath, ctx: Ctx, depth: nu
   const record = fc.record(model, { requiredKeys: [...required].filter((k) => k in model) });
 
   const additional = schema.additionalProperties;
-  const extrasAllowed = additional !== false && !deep && (additional !== undefined || ctx.extra) && !schema.patternProperties;
+  const extrasAllowed =
+    additional !== false && !deep && (additional !== undefined || ctx.extra) && !schema.patternProperties;
   if (!extrasAllowed) return record;
-  const keyArb = (schema.propertyNames !== undefined ? (build(schema.propertyNames, [...path, "{key}"], ctx, depth + 1) as fc.Arbitrary<string>) : cached("string:1:12:key", () => fc.string({ minLength: 1, maxLength: 12 }))).filter(
-    (k) => typeof k === "string" && !(k in props) && k !== "__proto__",
-  );
+  const keyArb = (
+    schema.propertyNames !== undefined
+      ? (build(schema.propertyNames, [...path, "{key}"], ctx, depth + 1) as fc.Arbitrary<string>)
+      : cached("string:1:12:key", () => fc.string({ minLength: 1, maxLength: 12 }))
+  ).filter((k) => typeof k === "string" && !(k in props) && k !== "__proto__");
   const valueArb = build(additional === undefined ? true : additional, [...path, "{value}"], ctx, depth + 1);
   const declaredAdditional = additional !== undefined && additional !== true;
   // Records meant as maps (additionalProperties: schema) get entries often; others rarely.
@@ -291,7 +362,9 @@ function objectArb(schema: JsonSchemaObject, path: JsonPath, ctx: Ctx, depth: nu
   const minProps = schema.minProperties ?? 0;
   const maxProps = schema.maxProperties ?? Infinity;
   const sized = (o: Record<string, unknown>) => Object.keys(o).length >= minProps && Object.keys(o).length <= maxProps;
-  return fc.oneof({ arbitrary: record, weight: declaredAdditional ? 1 : 4 }, { arbitrary: withExtras, weight: 1 }).filter(sized);
+  return fc
+    .oneof({ arbitrary: record, weight: declaredAdditional ? 1 : 4 }, { arbitrary: withExtras, weight: 1 })
+    .filter(sized);
 }
 
 function anyJson(depth: number): fc.Arbitrary<unknown> {

@@ -87,7 +87,14 @@ export function send(baseUrl: string, req: RawRequest): Promise<RawResponse | No
     });
     request.on("error", (error) => {
       // A server may answer (e.g. 413) and close before the whole body was sent: the answer counts.
-      setTimeout(() => finish({ error: `connection failed: ${(error as NodeJS.ErrnoException).code ?? error.message}`, ms: elapsed() }), 50);
+      setTimeout(
+        () =>
+          finish({
+            error: `connection failed: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+            ms: elapsed(),
+          }),
+        50,
+      );
     });
     if (req.stall) {
       if (req.body) request.write(req.body);

@@ -60,10 +60,12 @@ export function resolveRef(ref: string, root: unknown): JsonSchema {
   if (!ref.startsWith("#")) throw new Error(`Only local $ref is supported, got ${ref}`);
   let node: unknown = root;
   for (const token of ref.slice(1).split("/").filter(Boolean).map(unescapePointer)) {
-    if (node === null || typeof node !== "object" || !(token in (node as Record<string, unknown>))) throw new Error(`Unresolvable $ref ${ref}`);
+    if (node === null || typeof node !== "object" || !(token in (node as Record<string, unknown>)))
+      throw new Error(`Unresolvable $ref ${ref}`);
     node = (node as Record<string, unknown>)[token];
   }
-  if (typeof node !== "boolean" && (node === null || typeof node !== "object")) throw new Error(`$ref ${ref} does not point at a schema`);
+  if (typeof node !== "boolean" && (node === null || typeof node !== "object"))
+    throw new Error(`$ref ${ref} does not point at a schema`);
   return node as JsonSchema;
 }
 
@@ -124,7 +126,14 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) =>
+        Object.prototype.hasOwnProperty.call(b, k) &&
+        jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 /** Length as JSON Schema counts it: Unicode code points (a lone surrogate counts as one). */
@@ -146,7 +155,16 @@ export function checkFormat(format: string, value: string): boolean {
       if (!m) return false;
       const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
       const days = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
-      return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= days && h! <= 23 && mi! <= 59 && s! <= 60 && !Number.isNaN(Date.parse(value));
+      return (
+        mo! >= 1 &&
+        mo! <= 12 &&
+        d! >= 1 &&
+        d! <= days &&
+        h! <= 23 &&
+        mi! <= 59 &&
+        s! <= 60 &&
+        !Number.isNaN(Date.parse(value))
+      );
     }
     case "date":
       return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
@@ -221,17 +239,26 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: unkno
     const len = codePointLength(value);
     if (schema.minLength !== undefined && len < schema.minLength) fail(`shorter than ${schema.minLength}`);
     if (schema.maxLength !== undefined && len > schema.maxLength) fail(`longer than ${schema.maxLength}`);
-    if (schema.pattern !== undefined && !patternRegex(schema.pattern).test(value)) fail(`does not match ${schema.pattern}`);
+    if (schema.pattern !== undefined && !patternRegex(schema.pattern).test(value))
+      fail(`does not match ${schema.pattern}`);
     if (schema.format !== undefined && !checkFormat(schema.format, value)) fail(`not a valid ${schema.format}`);
   }
   if (typeof value === "number") {
     if (schema.minimum !== undefined && value < schema.minimum) fail(`less than ${schema.minimum}`);
     if (schema.maximum !== undefined && value > schema.maximum) fail(`greater than ${schema.maximum}`);
-    if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum) fail(`not greater than ${schema.exclusiveMinimum}`);
-    if (typeof schema.exclusiveMaximum === "number" && value >= schema.exclusiveMaximum) fail(`not less than ${schema.exclusiveMaximum}`);
-    if (schema.exclusiveMinimum === true && schema.minimum !== undefined && value <= schema.minimum) fail(`not greater than ${schema.minimum}`);
-    if (schema.exclusiveMaximum === true && schema.maximum !== undefined && value >= schema.maximum) fail(`not less than ${schema.maximum}`);
-    if (schema.multipleOf !== undefined && Math.abs(value / schema.multipleOf - Math.round(value / schema.multipleOf)) > 1e-9) fail(`not a multiple of ${schema.multipleOf}`);
+    if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum)
+      fail(`not greater than ${schema.exclusiveMinimum}`);
+    if (typeof schema.exclusiveMaximum === "number" && value >= schema.exclusiveMaximum)
+      fail(`not less than ${schema.exclusiveMaximum}`);
+    if (schema.exclusiveMinimum === true && schema.minimum !== undefined && value <= schema.minimum)
+      fail(`not greater than ${schema.minimum}`);
+    if (schema.exclusiveMaximum === true && schema.maximum !== undefined && value >= schema.maximum)
+      fail(`not less than ${schema.maximum}`);
+    if (
+      schema.multipleOf !== undefined &&
+      Math.abs(value / schema.multipleOf - Math.round(value / schema.multipleOf)) > 1e-9
+    )
+      fail(`not a multiple of ${schema.multipleOf}`);
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) fail(`fewer than ${schema.minItems} items`);
@@ -243,15 +270,20 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: unkno
       if (itemSchema !== undefined) check(itemSchema, item, [...path, i], root, errors);
     });
     if (schema.uniqueItems) {
-      for (let i = 0; i < value.length; i++) for (let j = i + 1; j < value.length; j++) if (jsonEqual(value[i], value[j])) fail(`items ${i} and ${j} are equal`);
+      for (let i = 0; i < value.length; i++)
+        for (let j = i + 1; j < value.length; j++)
+          if (jsonEqual(value[i], value[j])) fail(`items ${i} and ${j} are equal`);
     }
   }
   if (actual === "object") {
     const obj = value as Record<string, unknown>;
     const keys = Object.keys(obj);
-    for (const key of schema.required ?? []) if (!Object.prototype.hasOwnProperty.call(obj, key)) errors.push({ path: [...path, key], message: "required" });
-    if (schema.minProperties !== undefined && keys.length < schema.minProperties) fail(`fewer than ${schema.minProperties} properties`);
-    if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) fail(`more than ${schema.maxProperties} properties`);
+    for (const key of schema.required ?? [])
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) errors.push({ path: [...path, key], message: "required" });
+    if (schema.minProperties !== undefined && keys.length < schema.minProperties)
+      fail(`fewer than ${schema.minProperties} properties`);
+    if (schema.maxProperties !== undefined && keys.length > schema.maxProperties)
+      fail(`more than ${schema.maxProperties} properties`);
     for (const key of keys) {
       if (schema.propertyNames !== undefined) {
         const nameErrors: ValidationError[] = [];
@@ -270,7 +302,8 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: unkno
         }
       }
       if (!matched && schema.additionalProperties !== undefined) {
-        if (schema.additionalProperties === false) errors.push({ path: [...path, key], message: "additional property not allowed" });
+        if (schema.additionalProperties === false)
+          errors.push({ path: [...path, key], message: "additional property not allowed" });
         else check(schema.additionalProperties, obj[key], [...path, key], root, errors);
       }
     }

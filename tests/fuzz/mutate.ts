@@ -1,5 +1,13 @@
 import fc from "fast-check";
-import { declaredTypes, deref, isValid, type JsonPath, type JsonSchema, type JsonSchemaObject, jsonTypeOf } from "./json-schema";
+import {
+  declaredTypes,
+  deref,
+  isValid,
+  type JsonPath,
+  type JsonSchema,
+  type JsonSchemaObject,
+  jsonTypeOf,
+} from "./json-schema";
 
 // Hostile versions of a valid request body. Value mutations change one field (or the whole body)
 // and say whether the result still satisfies the documented schema (`violates`), so the oracle
@@ -71,9 +79,37 @@ export const NASTY_STRINGS: readonly string[] = [
   "__proto__",
 ];
 
-export const SPECIAL_NUMBER_STRINGS: readonly string[] = ["NaN", "Infinity", "-Infinity", "+Inf", "1e309", "-1e309", "0x1F", "1_000", " 7 ", "", "1e", "--1", "٣", "0.1.2", "9".repeat(400)];
+export const SPECIAL_NUMBER_STRINGS: readonly string[] = [
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "+Inf",
+  "1e309",
+  "-1e309",
+  "0x1F",
+  "1_000",
+  " 7 ",
+  "",
+  "1e",
+  "--1",
+  "٣",
+  "0.1.2",
+  "9".repeat(400),
+];
 
-export const HUGE_NUMBERS: readonly number[] = [1e308, -1e308, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53 + 2, -(2 ** 53) - 2, 1e21, 5e-324, 2 ** 31, -(2 ** 31) - 1, 2 ** 63];
+export const HUGE_NUMBERS: readonly number[] = [
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  2 ** 53 + 2,
+  -(2 ** 53) - 2,
+  1e21,
+  5e-324,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 63,
+];
 
 interface Node {
   path: JsonPath;
@@ -87,7 +123,14 @@ interface Node {
 }
 
 /** Every node of `value` with the schema describing it (when one is known). */
-function nodes(schemaIn: JsonSchema | null, value: unknown, root: unknown, path: JsonPath = [], out: Node[] = [], parent?: Node["parent"]): Node[] {
+function nodes(
+  schemaIn: JsonSchema | null,
+  value: unknown,
+  root: unknown,
+  path: JsonPath = [],
+  out: Node[] = [],
+  parent?: Node["parent"],
+): Node[] {
   let schema: JsonSchemaObject | null = null;
   if (schemaIn !== null) {
     const d = deref(schemaIn, root);
@@ -99,7 +142,9 @@ function nodes(schemaIn: JsonSchema | null, value: unknown, root: unknown, path:
     value.forEach((v, i) => nodes(items, v, root, [...path, i], out));
   } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
-      const sub = schema?.properties?.[k] ?? (schema && typeof schema.additionalProperties === "object" ? schema.additionalProperties : null);
+      const sub =
+        schema?.properties?.[k] ??
+        (schema && typeof schema.additionalProperties === "object" ? schema.additionalProperties : null);
       nodes(sub, v, root, [...path, k], out, schema ? { schema, key: k } : undefined);
     }
   }
@@ -112,7 +157,8 @@ function narrow(schema: JsonSchemaObject, value: unknown, root: unknown): JsonSc
   if (!branches) return schema;
   for (const b of branches) {
     const d = deref(b, root);
-    if (typeof d === "object" && isValid(d, value, root)) return { ...schema, ...d, anyOf: undefined, oneOf: undefined } as JsonSchemaObject;
+    if (typeof d === "object" && isValid(d, value, root))
+      return { ...schema, ...d, anyOf: undefined, oneOf: undefined } as JsonSchemaObject;
   }
   return schema;
 }
@@ -155,8 +201,12 @@ export interface MutationCandidate {
 /** Every candidate mutation of a valid body (deterministic order), not yet applied. */
 export function mutationCandidates(schema: JsonSchema, body: unknown, root: unknown = schema): MutationCandidate[] {
   const out: MutationCandidate[] = [];
-  const add = (kind: ValueMutationKind, path: JsonPath, apply: () => unknown, description: string) => out.push({ kind, path, description, apply });
-  const hasText = nodes(schema, body, root).some((n) => typeof n.value === "string" && n.path.length > 0 && !(n.schema?.enum || n.schema?.format || n.schema?.pattern));
+  const add = (kind: ValueMutationKind, path: JsonPath, apply: () => unknown, description: string) =>
+    out.push({ kind, path, description, apply });
+  const hasText = nodes(schema, body, root).some(
+    (n) =>
+      typeof n.value === "string" && n.path.length > 0 && !(n.schema?.enum || n.schema?.format || n.schema?.pattern),
+  );
   if (hasText) {
     for (const [label, text] of [
       ["NUL", "NUL\u0000inside"],
@@ -178,32 +228,100 @@ export function mutationCandidates(schema: JsonSchema, body: unknown, root: unkn
       if (type === t || (type === "number" && t === "integer") || (type === "integer" && t === "number")) continue;
       const replacement = samples[path.length % samples.length];
       if (isValid(original, replacement, root)) continue;
-      add(path.length ? "wrong-type" : "body-not-object", path, () => setAt(body, path, replacement), `${where}: ${type} ${JSON.stringify(replacement)} instead of ${t}`);
+      add(
+        path.length ? "wrong-type" : "body-not-object",
+        path,
+        () => setAt(body, path, replacement),
+        `${where}: ${type} ${JSON.stringify(replacement)} instead of ${t}`,
+      );
     }
     if (path.length && value !== null) add("null", path, () => setAt(body, path, null), `${where}: null`);
     if (node.parent && path.length && node.parent.schema.required?.includes(node.parent.key)) {
       add("missing-required", path, () => deleteAt(body, path), `${where}: required, left out`);
     }
     if (typeof value === "string") {
-      add("huge-string", path, () => setAt(body, path, "\u00e9x".repeat(60_000)), `${where}: a 120,000-character string`);
-      for (const [i, nasty] of NASTY_STRINGS.entries()) add("unicode", path, () => setAt(body, path, nasty), `${where}: nasty string #${i} ${JSON.stringify(nasty).slice(0, 40)}`);
-      if (s?.maxLength !== undefined) add("too-long", path, () => setAt(body, path, "y".repeat(s.maxLength! + 1)), `${where}: ${s.maxLength + 1} characters (maxLength ${s.maxLength})`);
-      if (s?.minLength !== undefined && s.minLength > 0) add("too-short", path, () => setAt(body, path, "z".repeat(s.minLength! - 1)), `${where}: ${s.minLength - 1} characters (minLength ${s.minLength})`);
+      add(
+        "huge-string",
+        path,
+        () => setAt(body, path, "\u00e9x".repeat(60_000)),
+        `${where}: a 120,000-character string`,
+      );
+      for (const [i, nasty] of NASTY_STRINGS.entries())
+        add(
+          "unicode",
+          path,
+          () => setAt(body, path, nasty),
+          `${where}: nasty string #${i} ${JSON.stringify(nasty).slice(0, 40)}`,
+        );
+      if (s?.maxLength !== undefined)
+        add(
+          "too-long",
+          path,
+          () => setAt(body, path, "y".repeat(s.maxLength! + 1)),
+          `${where}: ${s.maxLength + 1} characters (maxLength ${s.maxLength})`,
+        );
+      if (s?.minLength !== undefined && s.minLength > 0)
+        add(
+          "too-short",
+          path,
+          () => setAt(body, path, "z".repeat(s.minLength! - 1)),
+          `${where}: ${s.minLength - 1} characters (minLength ${s.minLength})`,
+        );
       if (s?.enum) {
-        for (const near of [String(s.enum[0]).toUpperCase(), `${String(s.enum[0])} `, `${String(s.enum[0])}\u0000`, "unknown_value"]) {
-          if (!s.enum.includes(near)) add("enum-violation", path, () => setAt(body, path, near), `${where}: ${JSON.stringify(near)} is not in the enum`);
+        for (const near of [
+          String(s.enum[0]).toUpperCase(),
+          `${String(s.enum[0])} `,
+          `${String(s.enum[0])}\u0000`,
+          "unknown_value",
+        ]) {
+          if (!s.enum.includes(near))
+            add(
+              "enum-violation",
+              path,
+              () => setAt(body, path, near),
+              `${where}: ${JSON.stringify(near)} is not in the enum`,
+            );
         }
       }
       if (s?.format) {
-        const bad = s.format === "uuid" ? ["not-a-uuid", "00000000-0000-0000-0000-00000000000g", "{" + "0".repeat(32) + "}"] : s.format === "date-time" ? ["2026-13-45T25:61:61Z", "yesterday", "1700000000000"] : ["ht tp://bad uri", "://no-scheme", "relative/path"];
-        for (const b of bad) add("format-violation", path, () => setAt(body, path, b), `${where}: ${JSON.stringify(b)} is not a ${s.format}`);
+        const bad =
+          s.format === "uuid"
+            ? ["not-a-uuid", "00000000-0000-0000-0000-00000000000g", "{" + "0".repeat(32) + "}"]
+            : s.format === "date-time"
+              ? ["2026-13-45T25:61:61Z", "yesterday", "1700000000000"]
+              : ["ht tp://bad uri", "://no-scheme", "relative/path"];
+        for (const b of bad)
+          add(
+            "format-violation",
+            path,
+            () => setAt(body, path, b),
+            `${where}: ${JSON.stringify(b)} is not a ${s.format}`,
+          );
       }
     }
     if (typeof value === "number") {
-      for (const special of SPECIAL_NUMBER_STRINGS) add("special-number-string", path, () => setAt(body, path, special), `${where}: the string ${JSON.stringify(special.slice(0, 20))}`);
+      for (const special of SPECIAL_NUMBER_STRINGS)
+        add(
+          "special-number-string",
+          path,
+          () => setAt(body, path, special),
+          `${where}: the string ${JSON.stringify(special.slice(0, 20))}`,
+        );
       for (const huge of HUGE_NUMBERS) add("huge-number", path, () => setAt(body, path, huge), `${where}: ${huge}`);
-      if (s?.minimum !== undefined) add("out-of-range", path, () => setAt(body, path, s.minimum! - 1), `${where}: ${s.minimum - 1} (minimum ${s.minimum})`);
-      if (s?.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER) add("out-of-range", path, () => setAt(body, path, s.maximum! + 1), `${where}: ${s.maximum + 1} (maximum ${s.maximum})`);
+      if (s?.minimum !== undefined)
+        add(
+          "out-of-range",
+          path,
+          () => setAt(body, path, s.minimum! - 1),
+          `${where}: ${s.minimum - 1} (minimum ${s.minimum})`,
+        );
+      if (s?.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER)
+        add(
+          "out-of-range",
+          path,
+          () => setAt(body, path, s.maximum! + 1),
+          `${where}: ${s.maximum + 1} (maximum ${s.maximum})`,
+        );
       if (types?.includes("integer") && !types.includes("number")) {
         // Beyond 2^52 a double has no fractions: use a small one there.
         const fraction = Math.abs(value) < 2 ** 51 ? value + 0.5 : 1.5;
@@ -214,15 +332,40 @@ export function mutationCandidates(schema: JsonSchema, body: unknown, root: unkn
       if (value.length) add("empty-array", path, () => setAt(body, path, []), `${where}: empty array`);
       const limit = s?.maxItems;
       if (limit !== undefined && limit < 20_000 && value.length) {
-        add("too-many-items", path, () => setAt(body, path, Array.from({ length: limit + 1 }, (_, i) => value[i % value.length])), `${where}: ${limit + 1} items (maxItems ${limit})`);
+        add(
+          "too-many-items",
+          path,
+          () =>
+            setAt(
+              body,
+              path,
+              Array.from({ length: limit + 1 }, (_, i) => value[i % value.length]),
+            ),
+          `${where}: ${limit + 1} items (maxItems ${limit})`,
+        );
       }
     }
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-      add("extra-field", path, () => setAt(body, path, { ...(value as object), unexpectedField: "surprise", "": 1 }), `${where}: undeclared properties`);
+      add(
+        "extra-field",
+        path,
+        () => setAt(body, path, { ...(value as object), unexpectedField: "surprise", "": 1 }),
+        `${where}: undeclared properties`,
+      );
       add(
         "proto-keys",
         path,
-        () => setAt(body, path, Object.assign(structuredClone(value as object), JSON.parse(`{"__proto__":{"isAdmin":true,"scopes":["plans:write"]},"constructor":{"prototype":{"polluted":true}}}`) as object)),
+        () =>
+          setAt(
+            body,
+            path,
+            Object.assign(
+              structuredClone(value as object),
+              JSON.parse(
+                `{"__proto__":{"isAdmin":true,"scopes":["plans:write"]},"constructor":{"prototype":{"polluted":true}}}`,
+              ) as object,
+            ),
+          ),
         `${where}: __proto__ and constructor keys`,
       );
     }
@@ -251,7 +394,13 @@ function setInPlace(body: unknown, path: JsonPath, value: unknown): void {
 /** Applies a candidate and checks whether the result still satisfies the schema. */
 export function applyMutation(candidate: MutationCandidate, schema: JsonSchema, root: unknown = schema): ValueMutation {
   const value = candidate.apply();
-  return { kind: candidate.kind, path: candidate.path, description: candidate.description, value, violates: !isValid(schema, value, root) };
+  return {
+    kind: candidate.kind,
+    path: candidate.path,
+    description: candidate.description,
+    value,
+    violates: !isValid(schema, value, root),
+  };
 }
 
 /** Every mutation of a valid body, applied (for tests; the fuzz applies only the one it picks). */
@@ -260,21 +409,41 @@ export function valueMutations(schema: JsonSchema, body: unknown, root: unknown 
 }
 
 /** How often each kind is picked relative to the others (the productive ones more often). */
-const KIND_WEIGHTS: Partial<Record<ValueMutationKind, number>> = { unicode: 3, "unicode-everywhere": 3, "wrong-type": 2, "missing-required": 2, "huge-string": 1, "too-long": 2 };
+const KIND_WEIGHTS: Partial<Record<ValueMutationKind, number>> = {
+  unicode: 3,
+  "unicode-everywhere": 3,
+  "wrong-type": 2,
+  "missing-required": 2,
+  "huge-string": 1,
+  "too-long": 2,
+};
 
 /**
  * One mutation of `body`, chosen by fast-check: a kind first (weighted, so rare kinds still come
  * up), then one of its candidates. `only` restricts the kinds.
  */
-export function valueMutationArb(schema: JsonSchema, body: unknown, root: unknown = schema, only?: ValueMutationKind[]): fc.Arbitrary<ValueMutation> {
+export function valueMutationArb(
+  schema: JsonSchema,
+  body: unknown,
+  root: unknown = schema,
+  only?: ValueMutationKind[],
+): fc.Arbitrary<ValueMutation> {
   const candidates = mutationCandidates(schema, body, root);
   // A body without the wanted kind (no free text for unicode-everywhere) gets any other kind.
-  const wanted = only && candidates.some((m) => only.includes(m.kind)) ? candidates.filter((m) => only.includes(m.kind)) : candidates;
+  const wanted =
+    only && candidates.some((m) => only.includes(m.kind))
+      ? candidates.filter((m) => only.includes(m.kind))
+      : candidates;
   const byKind = new Map<ValueMutationKind, MutationCandidate[]>();
   for (const m of wanted) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
   if (!byKind.size) throw new Error("no mutation applies to this body");
   return fc
-    .oneof(...[...byKind.entries()].map(([kind, list]) => ({ arbitrary: fc.constant(list), weight: KIND_WEIGHTS[kind] ?? 1 })))
+    .oneof(
+      ...[...byKind.entries()].map(([kind, list]) => ({
+        arbitrary: fc.constant(list),
+        weight: KIND_WEIGHTS[kind] ?? 1,
+      })),
+    )
     .chain((list) => fc.constantFrom(...list))
     .map((c) => applyMutation(c, schema, root));
 }
@@ -318,32 +487,91 @@ export function rawViolates(body: Buffer, schema: JsonSchema, root: unknown = sc
   return !isValid(schema, value, root);
 }
 
-const GARBAGE = ["{", "}", "[", "]", ",", ":", '"', "\\", "nul", "tru", "{{}}", "\u0000", "\ud800", "<xml/>", "a=b&c=d", "--boundary\r\n"];
+const GARBAGE = [
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  '"',
+  "\\",
+  "nul",
+  "tru",
+  "{{}}",
+  "\u0000",
+  "\ud800",
+  "<xml/>",
+  "a=b&c=d",
+  "--boundary\r\n",
+];
 
 /** Hostile variants of the JSON text of a (valid) body. */
 export function rawMutationArb(json: string): fc.Arbitrary<RawMutation> {
-  const text = (kind: RawMutationKind, body: string, description: string, violates: boolean | null = true): RawMutation => ({ kind, body: Buffer.from(body, "utf8"), description, violates });
+  const text = (
+    kind: RawMutationKind,
+    body: string,
+    description: string,
+    violates: boolean | null = true,
+  ): RawMutation => ({ kind, body: Buffer.from(body, "utf8"), description, violates });
   return fc.oneof(
-    fc.array(fc.constantFrom(...GARBAGE), { minLength: 1, maxLength: 12 }).map((parts) => text("malformed", parts.join(""), "random JSON-ish garbage")),
+    fc
+      .array(fc.constantFrom(...GARBAGE), { minLength: 1, maxLength: 12 })
+      .map((parts) => text("malformed", parts.join(""), "random JSON-ish garbage")),
     // At least one character kept: an empty body is the "empty" case (valid where a body is optional).
-    fc.integer({ min: Math.min(1, Math.max(0, json.length - 1)), max: Math.max(0, json.length - 1) }).map((cut) => text("truncated", json.slice(0, cut), `JSON cut after ${cut} of ${json.length} characters`)),
+    fc
+      .integer({ min: Math.min(1, Math.max(0, json.length - 1)), max: Math.max(0, json.length - 1) })
+      .map((cut) => text("truncated", json.slice(0, cut), `JSON cut after ${cut} of ${json.length} characters`)),
     fc.constant(text("empty", "", "empty body")),
     fc.constant(text("whitespace", " \n\t\r ", "whitespace only")),
     fc.constant(text("bom", `\ufeff${json}`, "UTF-8 byte order mark before the JSON", null)),
-    fc.constantFrom("x", "}", "]]", "\u0000", " // done", `${json}`).map((tail) => text("trailing-garbage", json + tail, `trailing ${JSON.stringify(tail.slice(0, 10))}`)),
+    fc
+      .constantFrom("x", "}", "]]", "\u0000", " // done", `${json}`)
+      .map((tail) => text("trailing-garbage", json + tail, `trailing ${JSON.stringify(tail.slice(0, 10))}`)),
     fc.constant(text("single-quotes", json.replace(/"/g, "'"), "single-quoted JSON")),
     fc.constantFrom("NaN", "Infinity", "-Infinity", "undefined", "0x10", "1e999999", "01", ".5", "+1").map((lit) => {
       const replaced = json.replace(/(:\s*)(-?\d[\d.eE+-]*|"[^"]*")/, `$1${lit}`);
-      return text("nan-literal", replaced === json ? `{"value":${lit}}` : replaced, `the literal ${lit} where a value goes`);
+      return text(
+        "nan-literal",
+        replaced === json ? `{"value":${lit}}` : replaced,
+        `the literal ${lit} where a value goes`,
+      );
     }),
     fc.constant(text("comments", `/* comment */${json}// trailing`, "JavaScript comments around the JSON")),
-    fc.integer({ min: 2_000, max: 20_000 }).map((depth) => text("deep-nesting", `${"[".repeat(depth)}${"]".repeat(depth)}`, `arrays nested ${depth} deep`)),
-    fc.integer({ min: 2_000, max: 20_000 }).map((depth) => text("deep-nesting", `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`, `objects nested ${depth} deep`)),
-    fc.constant(json.startsWith("{") && json.length > 2 ? text("duplicate-keys", `${json.slice(0, -1)},${json.slice(1)}`, "every key twice", null) : text("duplicate-keys", '{"a":1,"a":2}', "a duplicate key")),
-    fc.constantFrom(Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), Buffer.from([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]), Buffer.from([0xc0, 0xaf])).map(
-      (bytes): RawMutation => ({ kind: "invalid-utf8", body: bytes, description: `invalid UTF-8 bytes ${bytes.toString("hex")}`, violates: true }),
+    fc
+      .integer({ min: 2_000, max: 20_000 })
+      .map((depth) => text("deep-nesting", `${"[".repeat(depth)}${"]".repeat(depth)}`, `arrays nested ${depth} deep`)),
+    fc
+      .integer({ min: 2_000, max: 20_000 })
+      .map((depth) =>
+        text("deep-nesting", `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`, `objects nested ${depth} deep`),
+      ),
+    fc.constant(
+      json.startsWith("{") && json.length > 2
+        ? text("duplicate-keys", `${json.slice(0, -1)},${json.slice(1)}`, "every key twice", null)
+        : text("duplicate-keys", '{"a":1,"a":2}', "a duplicate key"),
     ),
-    fc.constant<RawMutation>({ kind: "utf16", body: Buffer.from(json, "utf16le"), description: "the JSON encoded as UTF-16LE", violates: true }),
-    fc.constantFrom("null", "true", "0", '"a string"', "[]", "[{}]", "-1", "1e400").map((scalar) => text("json-scalar", scalar, `the JSON ${scalar} instead of an object`)),
+    fc
+      .constantFrom(
+        Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
+        Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
+        Buffer.from([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]),
+        Buffer.from([0xc0, 0xaf]),
+      )
+      .map((bytes): RawMutation => ({
+        kind: "invalid-utf8",
+        body: bytes,
+        description: `invalid UTF-8 bytes ${bytes.toString("hex")}`,
+        violates: true,
+      })),
+    fc.constant<RawMutation>({
+      kind: "utf16",
+      body: Buffer.from(json, "utf16le"),
+      description: "the JSON encoded as UTF-16LE",
+      violates: true,
+    }),
+    fc
+      .constantFrom("null", "true", "0", '"a string"', "[]", "[{}]", "-1", "1e400")
+      .map((scalar) => text("json-scalar", scalar, `the JSON ${scalar} instead of an object`)),
   );
 }

@@ -71,10 +71,21 @@ export const API_ERROR_SCHEMA: JsonSchema = {
 
 // OFREP (https://openfeature.dev/specification/appendix-c, its OpenAPI document, and
 // lib/ofrep/handler.ts): errors are {errorCode?, errorDetails} (with the key on one-flag errors).
-const OFREP_ERROR_CODES = ["PARSE_ERROR", "TARGETING_KEY_MISSING", "INVALID_CONTEXT", "FLAG_NOT_FOUND", "TYPE_MISMATCH", "GENERAL"];
+const OFREP_ERROR_CODES = [
+  "PARSE_ERROR",
+  "TARGETING_KEY_MISSING",
+  "INVALID_CONTEXT",
+  "FLAG_NOT_FOUND",
+  "TYPE_MISMATCH",
+  "GENERAL",
+];
 export const OFREP_ERROR_SCHEMA: JsonSchema = {
   type: "object",
-  properties: { key: { type: "string" }, errorCode: { type: "string", enum: OFREP_ERROR_CODES }, errorDetails: { type: "string" } },
+  properties: {
+    key: { type: "string" },
+    errorCode: { type: "string", enum: OFREP_ERROR_CODES },
+    errorDetails: { type: "string" },
+  },
   required: ["errorDetails"],
   additionalProperties: false,
 };
@@ -96,7 +107,12 @@ const ofrepEventStream: JsonSchema = {
   properties: {
     type: { type: "string" },
     url: { type: "string" },
-    endpoint: { type: "object", properties: { origin: { type: "string" }, requestUri: { type: "string" } }, required: ["requestUri"], additionalProperties: false },
+    endpoint: {
+      type: "object",
+      properties: { origin: { type: "string" }, requestUri: { type: "string" } },
+      required: ["requestUri"],
+      additionalProperties: false,
+    },
     inactivityDelaySec: { type: "integer", minimum: 1 },
   },
   required: ["type"],
@@ -104,7 +120,11 @@ const ofrepEventStream: JsonSchema = {
 };
 const ofrepFlagError: JsonSchema = {
   type: "object",
-  properties: { key: { type: "string" }, errorCode: { type: "string", enum: OFREP_ERROR_CODES }, errorDetails: { type: "string" } },
+  properties: {
+    key: { type: "string" },
+    errorCode: { type: "string", enum: OFREP_ERROR_CODES },
+    errorDetails: { type: "string" },
+  },
   required: ["key", "errorCode"],
   additionalProperties: false,
 };
@@ -166,7 +186,17 @@ export const HAND_WRITTEN: FuzzOperation[] = [
     body: { kind: "json", schema: OFREP_REQUEST_SCHEMA, optional: true },
     altBodies: [],
     responses: {
-      "200": { json: { type: "object", properties: { flags: { type: "array", items: { anyOf: [ofrepSuccess, ofrepFlagError] } }, eventStreams: { type: "array", items: ofrepEventStream } }, required: ["flags"], additionalProperties: false } },
+      "200": {
+        json: {
+          type: "object",
+          properties: {
+            flags: { type: "array", items: { anyOf: [ofrepSuccess, ofrepFlagError] } },
+            eventStreams: { type: "array", items: ofrepEventStream },
+          },
+          required: ["flags"],
+          additionalProperties: false,
+        },
+      },
       "304": {},
       "400": { json: OFREP_ERROR_SCHEMA },
       "401": { json: OFREP_ERROR_SCHEMA },
@@ -209,7 +239,9 @@ export const HAND_WRITTEN: FuzzOperation[] = [
 /** What the document does not say about a route but the route reads (from its source and the README). */
 const EXTRA_BODIES: Record<string, BodySpec[]> = {
   // Prometheus text exposition format with ?plan= (the operation's summary says so; the document lists only JSON).
-  "POST /api/v1/metrics": [{ kind: "text", types: ["text/plain; version=0.0.4", "text/plain", "application/openmetrics-text; version=1.0.0"] }],
+  "POST /api/v1/metrics": [
+    { kind: "text", types: ["text/plain; version=0.0.4", "text/plain", "application/openmetrics-text; version=1.0.0"] },
+  ],
 };
 
 const CAPS: Record<string, BodyCap> = {
@@ -264,8 +296,12 @@ export function operationsFromDocument(doc: OpenApiDocument): FuzzOperation[] {
         template,
         family,
         scope: op.security?.[0]?.bearer?.[0] ?? null,
-        pathParams: params.filter((p) => p.in === "path").map((p) => ({ name: p.name, schema: p.schema ?? { type: "string" } })),
-        queryParams: params.filter((p) => p.in === "query").map((p) => ({ name: p.name, schema: p.schema ?? { type: "string" } })),
+        pathParams: params
+          .filter((p) => p.in === "path")
+          .map((p) => ({ name: p.name, schema: p.schema ?? { type: "string" } })),
+        queryParams: params
+          .filter((p) => p.in === "query")
+          .map((p) => ({ name: p.name, schema: p.schema ?? { type: "string" } })),
         body,
         altBodies: EXTRA_BODIES[key] ?? [],
         responses,
@@ -295,18 +331,26 @@ export function discoverRoutes(appDir: string): RouteFile[] {
       // the odd paths generated for every operation reach it.
       if (entry.isDirectory()) {
         if (!entry.name.startsWith("[...")) walk(full);
-      }
-      else if (/^route\.(ts|tsx|js|mjs)$/.test(entry.name)) {
+      } else if (/^route\.(ts|tsx|js|mjs)$/.test(entry.name)) {
         const rel = path.relative(appDir, path.dirname(full)).split(path.sep);
-        const segments = rel.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[\[?(?:\.\.\.)?(\w+)\]?\]$/, "{$1}"));
+        const segments = rel
+          .filter((s) => !/^\(.*\)$/.test(s))
+          .map((s) => s.replace(/^\[\[?(?:\.\.\.)?(\w+)\]?\]$/, "{$1}"));
         const template = `/${segments.join("/")}`;
         const source = fs.readFileSync(full, "utf8");
         const methods = new Set<string>();
-        for (const m of source.matchAll(/export\s+(?:const|let|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
-        for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) for (const name of m[1]!.split(",")) {
-          const exported = name.trim().split(/\s+as\s+/).pop()!;
-          if (METHODS.includes(exported.toLowerCase())) methods.add(exported);
-        }
+        for (const m of source.matchAll(
+          /export\s+(?:const|let|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g,
+        ))
+          methods.add(m[1]!);
+        for (const m of source.matchAll(/export\s*\{([^}]*)\}/g))
+          for (const name of m[1]!.split(",")) {
+            const exported = name
+              .trim()
+              .split(/\s+as\s+/)
+              .pop()!;
+            if (METHODS.includes(exported.toLowerCase())) methods.add(exported);
+          }
         for (const method of methods) out.push({ method, template, file: path.relative(path.dirname(appDir), full) });
       }
     }
@@ -326,7 +370,10 @@ function genericOperation(route: RouteFile): FuzzOperation {
     template: route.template,
     family,
     scope: "*",
-    pathParams: [...route.template.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, schema: { type: "string", maxLength: 80 } })),
+    pathParams: [...route.template.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1]!,
+      schema: { type: "string", maxLength: 80 },
+    })),
     queryParams: [],
     body: hasBody ? { kind: "json", schema: true } : null,
     altBodies: [],
@@ -371,6 +418,8 @@ export function planCoverage(doc: OpenApiDocument, appDir: string | null): Cover
   // Without app/ (fuzzing a deployed server), the hand-written OFREP operations are still covered.
   if (!appDir) for (const o of HAND_WRITTEN) if (!known.has(keyOf(o.method, o.template))) operations.push(o);
   const routeKeys = new Set(routes.map((r) => keyOf(r.method, r.template)));
-  const withoutRoute = appDir ? documented.filter((o) => !routeKeys.has(keyOf(o.method, o.template))).map((o) => keyOf(o.method, o.template)) : [];
+  const withoutRoute = appDir
+    ? documented.filter((o) => !routeKeys.has(keyOf(o.method, o.template))).map((o) => keyOf(o.method, o.template))
+    : [];
   return { operations, missingFromDocument, undescribed, withoutRoute };
 }

@@ -1,6 +1,13 @@
 import path from "node:path";
 import { buildCase, Draw, type FuzzCase, probesFor, type World } from "./cases";
-import { countDiff, createFuzzDatabase, DEFAULT_TEST_DATABASE_URL, type FuzzDatabase, Observer, seedFuzzDatabase } from "./database";
+import {
+  countDiff,
+  createFuzzDatabase,
+  DEFAULT_TEST_DATABASE_URL,
+  type FuzzDatabase,
+  Observer,
+  seedFuzzDatabase,
+} from "./database";
 import { closeAgent, isResponse, type NoResponse, type RawResponse, send } from "./http";
 import { type Coverage, type FuzzOperation, planCoverage } from "./operations";
 import { type Finding, judge, type Symptom } from "./oracle";
@@ -53,7 +60,14 @@ export interface FailureRecord {
   message: string;
   status: number | null;
   label: string;
-  request: { method: string; path: string; headers: Record<string, string>; body: string; bodyBytes: number; chunked: boolean };
+  request: {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body: string;
+    bodyBytes: number;
+    chunked: boolean;
+  };
   response: string;
   serverLog: string[];
 }
@@ -114,7 +128,10 @@ function redact(text: string, redactions: [string, string][]): string {
 
 function showBody(body: Buffer | null, limit = 300): string {
   if (!body || body.length === 0) return "";
-  const text = body.subarray(0, limit * 4).toString("utf8").slice(0, limit);
+  const text = body
+    .subarray(0, limit * 4)
+    .toString("utf8")
+    .slice(0, limit);
   // JSON-escaped so control characters, NUL and lone surrogates are visible.
   return JSON.stringify(text).slice(1, -1) + (body.length > Buffer.byteLength(text) ? "…" : "");
 }
@@ -136,7 +153,11 @@ export function errorSummary(lines: string[]): string | null {
   ];
   for (const pattern of patterns) {
     const m = pattern.exec(text);
-    if (m) return m[1]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").replace(/\d+/g, "N").trim();
+    if (m)
+      return m[1]!
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>")
+        .replace(/\d+/g, "N")
+        .trim();
   }
   return null;
 }
@@ -146,7 +167,8 @@ function record(c: FuzzCase, finding: Finding, outcome: RawResponse | NoResponse
   for (const [k, v] of Object.entries(c.request.headers)) {
     const shown = redact(v, c.redactions);
     // A token-looking value the run did not issue (a random one) is shown by its shape only.
-    headers[k] = shown.replace(/pgt_[A-Za-z0-9_-]{43}/g, "<random pgt_ token>").slice(0, 200) + (shown.length > 200 ? "…" : "");
+    headers[k] =
+      shown.replace(/pgt_[A-Za-z0-9_-]{43}/g, "<random pgt_ token>").slice(0, 200) + (shown.length > 200 ? "…" : "");
   }
   return {
     index: c.index,
@@ -158,7 +180,10 @@ function record(c: FuzzCase, finding: Finding, outcome: RawResponse | NoResponse
     label: c.label,
     request: {
       method: c.request.method,
-      path: c.request.path.length > 300 ? `${c.request.path.slice(0, 300)}… (${c.request.path.length} characters)` : c.request.path,
+      path:
+        c.request.path.length > 300
+          ? `${c.request.path.slice(0, 300)}… (${c.request.path.length} characters)`
+          : c.request.path,
       headers,
       body: showBody(c.request.body),
       bodyBytes: c.request.stall?.declaredLength ?? c.request.body?.length ?? 0,
@@ -175,7 +200,15 @@ export function groupFailures(failures: FailureRecord[]): FailureGroup[] {
     const key = `${f.op}\u0000${f.status}\u0000${f.symptom}\u0000${f.signature}`;
     let g = groups.get(key);
     if (!g) {
-      g = { op: f.op, status: f.status, symptom: f.symptom, signature: f.signature, count: 0, examples: [], triggers: [] };
+      g = {
+        op: f.op,
+        status: f.status,
+        symptom: f.symptom,
+        signature: f.signature,
+        count: 0,
+        examples: [],
+        triggers: [],
+      };
       groups.set(key, g);
     }
     g.count++;
@@ -183,8 +216,24 @@ export function groupFailures(failures: FailureRecord[]): FailureGroup[] {
     const trigger = f.label.replace(/ via (bearer|x-api-key|bearer-odd-case)/, "");
     if (g.triggers.length < 6 && !g.triggers.includes(trigger)) g.triggers.push(trigger);
   }
-  const order: Symptom[] = ["server-exited", "server-error", "no-response", "rows-changed", "accepted-invalid", "unexpected-status", "error-shape", "field-not-named", "response-schema"];
-  return [...groups.values()].sort((a, b) => order.indexOf(a.symptom) - order.indexOf(b.symptom) || a.op.localeCompare(b.op) || (a.status ?? 0) - (b.status ?? 0) || b.count - a.count);
+  const order: Symptom[] = [
+    "server-exited",
+    "server-error",
+    "no-response",
+    "rows-changed",
+    "accepted-invalid",
+    "unexpected-status",
+    "error-shape",
+    "field-not-named",
+    "response-schema",
+  ];
+  return [...groups.values()].sort(
+    (a, b) =>
+      order.indexOf(a.symptom) - order.indexOf(b.symptom) ||
+      a.op.localeCompare(b.op) ||
+      (a.status ?? 0) - (b.status ?? 0) ||
+      b.count - a.count,
+  );
 }
 
 async function fetchJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
@@ -198,7 +247,8 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
   const runs = options.runs ?? DEFAULT_RUNS;
   const seed = options.seed ?? randomSeed();
   const cwd = options.cwd ?? process.cwd();
-  const serverUrl = options.testDatabaseUrl?.trim() || process.env.TEST_DATABASE_URL?.trim() || DEFAULT_TEST_DATABASE_URL;
+  const serverUrl =
+    options.testDatabaseUrl?.trim() || process.env.TEST_DATABASE_URL?.trim() || DEFAULT_TEST_DATABASE_URL;
   assertProductionBuild(cwd);
 
   const setupStarted = Date.now();
@@ -210,18 +260,37 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
     log(`fuzz: seed ${seed}, ${runs} requests, database ${database.name}`);
     const seeded = await seedFuzzDatabase(database.url);
     observer = new Observer(database.url);
-    server = await startServer({ cwd, databaseUrl: database.url, portFrom: options.portFrom ?? 3400, portTo: options.portTo ?? 3499, ...(options.serverEnv ? { env: options.serverEnv } : {}) });
+    server = await startServer({
+      cwd,
+      databaseUrl: database.url,
+      portFrom: options.portFrom ?? 3400,
+      portTo: options.portTo ?? 3499,
+      ...(options.serverEnv ? { env: options.serverEnv } : {}),
+    });
     log(`fuzz: server ${server.baseUrl} (pid ${server.pid}), production build, PHASEGATE_BACKGROUND=0`);
 
     const doc = await fetchJson(`${server.baseUrl}/api/v1/openapi.json`);
     const coverage = planCoverage(doc as Parameters<typeof planCoverage>[0], path.join(cwd, "app"));
-    for (const r of coverage.missingFromDocument) log(`fuzz: ${r.method} ${r.template} (${r.file}) is not in the OpenAPI document; fuzzed from a ${coverage.undescribed.includes(r) ? "generic" : "hand-written"} description`);
+    for (const r of coverage.missingFromDocument)
+      log(
+        `fuzz: ${r.method} ${r.template} (${r.file}) is not in the OpenAPI document; fuzzed from a ${coverage.undescribed.includes(r) ? "generic" : "hand-written"} description`,
+      );
     for (const k of coverage.withoutRoute) log(`fuzz: ${k} is in the OpenAPI document but no route file serves it`);
 
     const ids = await observer.ids();
-    const world: World = { ids, mainProjectId: seeded.mainProjectId, otherProjectId: seeded.otherProjectId, tokens: seeded.tokens, doc, markdown: [], etags: [] };
+    const world: World = {
+      ids,
+      mainProjectId: seeded.mainProjectId,
+      otherProjectId: seeded.otherProjectId,
+      tokens: seeded.tokens,
+      doc,
+      markdown: [],
+      etags: [],
+    };
     for (const plan of ids.plans.filter((p) => p.projectId === seeded.mainProjectId)) {
-      const res = await fetch(`${server.baseUrl}/api/v1/plans/${plan.id}/export?format=markdown`, { headers: { authorization: `Bearer ${seeded.tokens.all}` } });
+      const res = await fetch(`${server.baseUrl}/api/v1/plans/${plan.id}/export?format=markdown`, {
+        headers: { authorization: `Bearer ${seeded.tokens.all}` },
+      });
       if (res.ok) world.markdown.push(await res.text());
     }
     const setupMs = Date.now() - setupStarted;
@@ -237,7 +306,9 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
     for (let j = 0; j < probeCount; j++) probeSlots.set(Math.floor((j * runs) / probeCount), j);
 
     const failures: FailureRecord[] = [];
-    const statsByOp = new Map<string, OperationStats>(ops.map((o) => [opName(o), { op: opName(o), source: o.source, requests: 0, statuses: {}, failures: 0 }]));
+    const statsByOp = new Map<string, OperationStats>(
+      ops.map((o) => [opName(o), { op: opName(o), source: o.source, requests: 0, statuses: {}, failures: 0 }]),
+    );
     const undocumented = new Map<string, { op: string; status: number; count: number }>();
     let serverErrorRequests = 0;
     let counts = await observer.counts();
@@ -300,26 +371,46 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
         if (outcome.status >= 400 && outcome.status < 500) {
           const after = await observer.counts();
           const diff = countDiff(counts, after);
-          if (diff.length) findings.push({ symptom: "rows-changed", signature: diff.map((d) => d.replace(/[+-]?\d+$/, "±")).join(", "), message: `a refused request (${outcome.status}) changed row counts: ${diff.join(", ")}` });
+          if (diff.length)
+            findings.push({
+              symptom: "rows-changed",
+              signature: diff.map((d) => d.replace(/[+-]?\d+$/, "±")).join(", "),
+              message: `a refused request (${outcome.status}) changed row counts: ${diff.join(", ")}`,
+            });
           counts = after;
         } else {
           // Accepted (or anything else): the database may have changed; refresh ids and counts.
           countsFresh = false;
-          if (outcome.status >= 200 && outcome.status < 300 && c.request.method !== "GET") world.ids = await observer.ids();
+          if (outcome.status >= 200 && outcome.status < 300 && c.request.method !== "GET")
+            world.ids = await observer.ids();
           const etag = outcome.headers.etag;
-          if (typeof etag === "string" && c.op.family === "ofrep" && !world.etags.includes(etag)) world.etags = [...world.etags.slice(-4), etag];
+          if (typeof etag === "string" && c.op.family === "ofrep" && !world.etags.includes(etag))
+            world.etags = [...world.etags.slice(-4), etag];
         }
       } else countsFresh = false;
       lap("countMs");
 
-      if (server.exited()) findings.push({ symptom: "server-exited", signature: `the server process ended (${server.exited()})`, message: `the server process ended (${server.exited()}) after this request` });
+      if (server.exited())
+        findings.push({
+          symptom: "server-exited",
+          signature: `the server process ended (${server.exited()})`,
+          message: `the server process ended (${server.exited()}) after this request`,
+        });
       if (findings.length) {
         // Lines the server printed while it handled this request (errors and warnings).
         await new Promise((r) => setTimeout(r, 30));
-        const serverLog = server.linesSince(lineMark).map((l) => l.text).filter((t) => t.trim());
+        const serverLog = server
+          .linesSince(lineMark)
+          .map((l) => l.text)
+          .filter((t) => t.trim());
         for (const f of findings) failures.push(record(c, f, outcome, serverLog));
         stats.failures++;
-        if (findings.some((f) => SERVER_ERROR_SYMPTOMS.includes(f.symptom) || (f.symptom === "no-response" && !c.request.stall))) serverErrorRequests++;
+        if (
+          findings.some(
+            (f) => SERVER_ERROR_SYMPTOMS.includes(f.symptom) || (f.symptom === "no-response" && !c.request.stall),
+          )
+        )
+          serverErrorRequests++;
       }
       options.trace?.({
         index: i,
@@ -330,11 +421,16 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
         bodyBytes: c.request.body?.length ?? 0,
         status: isResponse(outcome) ? outcome.status : null,
         ms: outcome.ms,
-        response: isResponse(outcome) ? redact(outcome.body.toString("utf8").slice(0, 300), c.redactions) : outcome.error,
+        response: isResponse(outcome)
+          ? redact(outcome.body.toString("utf8").slice(0, 300), c.redactions)
+          : outcome.error,
         findings: findings.map((f) => `${f.symptom}: ${f.message.slice(0, 200)}`),
       });
       if (server.exited()) break;
-      if ((i + 1) % 250 === 0 && i + 1 < runs) log(`fuzz: ${i + 1}/${runs} requests, ${failures.length} failures so far (${((Date.now() - fuzzStarted) / 1000).toFixed(0)} s)`);
+      if ((i + 1) % 250 === 0 && i + 1 < runs)
+        log(
+          `fuzz: ${i + 1}/${runs} requests, ${failures.length} failures so far (${((Date.now() - fuzzStarted) / 1000).toFixed(0)} s)`,
+        );
     }
     const fuzzMs = Date.now() - fuzzStarted;
     const groups = groupFailures(failures);
@@ -349,7 +445,11 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
       undocumented: [...undocumented.values()].sort((a, b) => a.op.localeCompare(b.op) || a.status - b.status),
       setupMs,
       fuzzMs,
-      timing: { buildMs: Math.round(timing.buildMs), sendMs: Math.round(timing.sendMs), countMs: Math.round(timing.countMs) },
+      timing: {
+        buildMs: Math.round(timing.buildMs),
+        sendMs: Math.round(timing.sendMs),
+        countMs: Math.round(timing.countMs),
+      },
       slowest,
       databaseName: database.name,
       ok: failures.length === 0 && sent === runs,
@@ -370,16 +470,27 @@ export function formatReport(result: FuzzResult): string {
   const out: string[] = [];
   const { coverage } = result;
   out.push(`fuzz: seed ${result.seed} (reproduce: npm run fuzz -- --seed ${result.seed} --runs ${result.requests})`);
-  out.push(`fuzz: ${result.requests} requests in ${(result.fuzzMs / 1000).toFixed(1)} s (setup ${(result.setupMs / 1000).toFixed(1)} s), ${(result.fuzzMs / Math.max(1, result.requests)).toFixed(1)} ms per request`);
+  out.push(
+    `fuzz: ${result.requests} requests in ${(result.fuzzMs / 1000).toFixed(1)} s (setup ${(result.setupMs / 1000).toFixed(1)} s), ${(result.fuzzMs / Math.max(1, result.requests)).toFixed(1)} ms per request`,
+  );
   const t = result.timing;
-  out.push(`fuzz: time spent generating requests ${(t.buildMs / 1000).toFixed(1)} s, waiting for answers ${(t.sendMs / 1000).toFixed(1)} s, counting rows and reading ids ${(t.countMs / 1000).toFixed(1)} s`);
+  out.push(
+    `fuzz: time spent generating requests ${(t.buildMs / 1000).toFixed(1)} s, waiting for answers ${(t.sendMs / 1000).toFixed(1)} s, counting rows and reading ids ${(t.countMs / 1000).toFixed(1)} s`,
+  );
   if (result.slowest.length) {
     out.push("fuzz: slowest answers:");
-    for (const s of result.slowest) out.push(`  ${String(s.ms).padStart(6)} ms  #${s.index} ${s.op}: ${s.label.slice(0, 140)}`);
+    for (const s of result.slowest)
+      out.push(`  ${String(s.ms).padStart(6)} ms  #${s.index} ${s.op}: ${s.label.slice(0, 140)}`);
   }
   if (coverage.missingFromDocument.length) {
-    out.push("", "Routes missing from the OpenAPI document (fuzzed from hand-written descriptions in tests/fuzz/operations.ts):");
-    for (const r of coverage.missingFromDocument) out.push(`  ${r.method} ${r.template}  (${r.file})${coverage.undescribed.includes(r) ? "  — no description yet: fuzzed generically" : ""}`);
+    out.push(
+      "",
+      "Routes missing from the OpenAPI document (fuzzed from hand-written descriptions in tests/fuzz/operations.ts):",
+    );
+    for (const r of coverage.missingFromDocument)
+      out.push(
+        `  ${r.method} ${r.template}  (${r.file})${coverage.undescribed.includes(r) ? "  — no description yet: fuzzed generically" : ""}`,
+      );
   }
   if (coverage.withoutRoute.length) {
     out.push("", "In the OpenAPI document but served by no route file:");
@@ -391,7 +502,9 @@ export function formatReport(result: FuzzResult): string {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}:${v}`)
       .join(" ");
-    out.push(`  ${s.op.padEnd(52)} ${String(s.requests).padStart(5)}  ${statuses}${s.failures ? `  (${s.failures} failing)` : ""}`);
+    out.push(
+      `  ${s.op.padEnd(52)} ${String(s.requests).padStart(5)}  ${statuses}${s.failures ? `  (${s.failures} failing)` : ""}`,
+    );
   }
   if (result.undocumented.length) {
     out.push("", "Statuses the OpenAPI document does not list for the operation (not counted as failures):");
@@ -410,7 +523,13 @@ export function formatReport(result: FuzzResult): string {
       if (e.request.bodyBytes) out.push(`     body (${e.request.bodyBytes} bytes): ${e.request.body}`);
       out.push(`     response: ${e.response.replace(/\s+/g, " ").slice(0, 300)}`);
       for (const line of e.serverLog.slice(0, 6)) out.push(`     server: ${line.slice(0, 240)}`);
-      if (g.examples.length > 1) out.push(`   also #${g.examples.slice(1).map((x) => x.index).join(", #")}`);
+      if (g.examples.length > 1)
+        out.push(
+          `   also #${g.examples
+            .slice(1)
+            .map((x) => x.index)
+            .join(", #")}`,
+        );
     });
   } else out.push("", "No failures.");
   return out.join("\n");

@@ -74,21 +74,25 @@ export async function startServer(options: StartOptions): Promise<FuzzServer> {
   const port = await freePort(options.portFrom ?? 3400, options.portTo ?? 3499);
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: options.databaseUrl,
-      PHASEGATE_BACKGROUND: "0",
-      PHASEGATE_DEMO_SEED: "0",
-      // Production on PostgreSQL requires a session secret; a fresh one per run.
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      ...options.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: options.databaseUrl,
+        PHASEGATE_BACKGROUND: "0",
+        PHASEGATE_DEMO_SEED: "0",
+        // Production on PostgreSQL requires a session secret; a fresh one per run.
+        AUTH_SECRET: randomBytes(32).toString("base64url"),
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   const lines: ServerLine[] = [];
   let total = 0;
   let exitState: string | null = null;
@@ -138,7 +142,12 @@ export async function startServer(options: StartOptions): Promise<FuzzServer> {
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   while (Date.now() < deadline) {
     if (exitState !== null) {
-      throw new Error(`the server exited during startup (${exitState}): ${lines.map((l) => l.text).join("\n").slice(-2000)}`);
+      throw new Error(
+        `the server exited during startup (${exitState}): ${lines
+          .map((l) => l.text)
+          .join("\n")
+          .slice(-2000)}`,
+      );
     }
     try {
       const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
@@ -149,5 +158,10 @@ export async function startServer(options: StartOptions): Promise<FuzzServer> {
     await new Promise((r) => setTimeout(r, 250));
   }
   await server.stop();
-  throw new Error(`the server did not answer /api/health within ${options.readyTimeoutMs ?? 120_000} ms: ${lines.map((l) => l.text).join("\n").slice(-2000)}`);
+  throw new Error(
+    `the server did not answer /api/health within ${options.readyTimeoutMs ?? 120_000} ms: ${lines
+      .map((l) => l.text)
+      .join("\n")
+      .slice(-2000)}`,
+  );
 }

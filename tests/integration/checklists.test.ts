@@ -15,8 +15,15 @@ import { createApiToken } from "@/lib/services/tokens";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 import { makeProject, makeUser } from "../support/people";
 
-type Route = (request: Request, context: { params: Promise<{ checklistId: string; key: string }> }) => Promise<Response>;
-const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof AppError ? e.code : `unexpected ${String(e)}`));
+type Route = (
+  request: Request,
+  context: { params: Promise<{ checklistId: string; key: string }> },
+) => Promise<Response>;
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: unknown) => (e instanceof AppError ? e.code : `unexpected ${String(e)}`),
+  );
 
 describe.each(backends)("checklists and sign-offs on %s", (kind) => {
   let t: TestDatabase;
@@ -24,15 +31,34 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
   let planId: string;
   let rm: UserActor, engineer: UserActor, approver: UserActor, viewer: UserActor;
   let token: string;
-  const ctx = (actor: ServiceContext["actor"]): ServiceContext => ({ db: t.handle.db, actor, requestId: "req-checklists" });
+  const ctx = (actor: ServiceContext["actor"]): ServiceContext => ({
+    db: t.handle.db,
+    actor,
+    requestId: "req-checklists",
+  });
   const patch = (checklistId: string, key: string, body: unknown, auth = token) =>
-    (patchItem as Route)(new Request(`http://test/api/v1/checklists/${checklistId}/items/${key}`, { method: "PATCH", headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({ checklistId, key }) });
+    (patchItem as Route)(
+      new Request(`http://test/api/v1/checklists/${checklistId}/items/${key}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+      { params: Promise.resolve({ checklistId, key }) },
+    );
 
   async function list(title: string) {
-    const [row] = await t.handle.db.select().from(checklists).where(and(eq(checklists.planId, planId), eq(checklists.title, title)));
+    const [row] = await t.handle.db
+      .select()
+      .from(checklists)
+      .where(and(eq(checklists.planId, planId), eq(checklists.title, title)));
     return row!;
   }
-  const items = async (checklistId: string) => t.handle.db.select().from(checklistItems).where(eq(checklistItems.checklistId, checklistId)).orderBy(checklistItems.position);
+  const items = async (checklistId: string) =>
+    t.handle.db
+      .select()
+      .from(checklistItems)
+      .where(eq(checklistItems.checklistId, checklistId))
+      .orderBy(checklistItems.position);
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
@@ -42,7 +68,12 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     engineer = await makeUser(t.handle.db, { projectId, roles: ["engineer"] });
     approver = await makeUser(t.handle.db, { projectId, roles: ["approver"] });
     viewer = await makeUser(t.handle.db, { projectId, roles: ["viewer"] });
-    ({ planId } = await createPlan(ctx(rm), { projectId, template: "staged", name: "Checklists", releaseVersion: "1.0.0" }));
+    ({ planId } = await createPlan(ctx(rm), {
+      projectId,
+      template: "staged",
+      name: "Checklists",
+      releaseVersion: "1.0.0",
+    }));
     await transitionPlan(ctx(rm), { planId, version: 1, action: "start" });
     token = (await createApiToken(ctx(rm), { projectId, name: "ci", scopes: ["checklists:write"] })).token;
   });
@@ -53,13 +84,19 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     const before = await items(pre.id);
     const unknownKey = await patch(pre.id, "no-such-item", { state: "done" });
     expect(unknownKey.status).toBe(404);
-    expect(((await unknownKey.json()) as { error: { message: string } }).error.message).toBe('No item with key "no-such-item" in this checklist');
+    expect(((await unknownKey.json()) as { error: { message: string } }).error.message).toBe(
+      'No item with key "no-such-item" in this checklist',
+    );
     const wrongState = await patch(pre.id, "tests-passing", { state: "finished" });
     expect(wrongState.status).toBe(400);
-    expect(((await wrongState.json()) as { error: { fields: Record<string, string[]> } }).error.fields.state).toBeDefined();
+    expect(
+      ((await wrongState.json()) as { error: { fields: Record<string, string[]> } }).error.fields.state,
+    ).toBeDefined();
     const noReason = await patch(pre.id, "tests-passing", { state: "blocked" });
     expect(noReason.status).toBe(400);
-    expect(((await noReason.json()) as { error: { fields: Record<string, string[]> } }).error.fields.reason).toEqual(["Say why the item is blocked"]);
+    expect(((await noReason.json()) as { error: { fields: Record<string, string[]> } }).error.fields.reason).toEqual([
+      "Say why the item is blocked",
+    ]);
     const badUrl = await patch(pre.id, "tests-passing", { state: "done", evidenceUrl: "javascript:alert(1)" });
     expect(badUrl.status).toBe(400);
     expect(await items(pre.id)).toEqual(before);
@@ -67,21 +104,35 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     // Another project's checklist does not exist for this token.
     const otherProject = await makeProject(t.handle.db);
     const otherRm = await makeUser(t.handle.db, { projectId: otherProject.id, roles: ["release_manager"] });
-    const foreign = await createPlan(ctx(otherRm), { projectId: otherProject.id, template: "canary", name: "Other", releaseVersion: "1" });
-    const [foreignList] = await t.handle.db.select().from(checklists).where(eq(checklists.planId, foreign.planId)).limit(1);
+    const foreign = await createPlan(ctx(otherRm), {
+      projectId: otherProject.id,
+      template: "canary",
+      name: "Other",
+      releaseVersion: "1",
+    });
+    const [foreignList] = await t.handle.db
+      .select()
+      .from(checklists)
+      .where(eq(checklists.planId, foreign.planId))
+      .limit(1);
     expect((await patch(foreignList!.id, "tests-passing", { state: "done" })).status).toBe(404);
 
     const ok = await patch(pre.id, "tests-passing", { state: "done", evidenceUrl: "https://ci.example.com/runs/981" });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ key: "tests-passing", state: "done", signOffsVoided: 0 });
     const [ticked] = (await items(pre.id)).filter((i) => i.key === "tests-passing");
-    expect(ticked).toMatchObject({ state: "done", evidenceUrl: "https://ci.example.com/runs/981", updatedByLabel: "token ci" });
+    expect(ticked).toMatchObject({
+      state: "done",
+      evidenceUrl: "https://ci.example.com/runs/981",
+      updatedByLabel: "token ci",
+    });
   });
 
   test("sign-offs: only complete lists, only the required role; a later change voids them visibly", async () => {
     const internal = await list("Internal go/no-go");
     expect(await codeOf(signChecklist(ctx(approver), { checklistId: internal.id }))).toBe("conflict:state");
-    for (const item of await items(internal.id)) await updateChecklistItem(ctx(engineer), { itemId: item.id, state: "done" });
+    for (const item of await items(internal.id))
+      await updateChecklistItem(ctx(engineer), { itemId: item.id, state: "done" });
     expect(await codeOf(signChecklist(ctx(engineer), { checklistId: internal.id }))).toBe("forbidden:permission");
     await signChecklist(ctx(approver), { checklistId: internal.id });
     expect(await codeOf(signChecklist(ctx(approver), { checklistId: internal.id }))).toBe("conflict:state");
@@ -90,29 +141,56 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     expect((await updateChecklistItem(ctx(engineer), { itemId: same.id, state: "done" })).signOffsVoided).toBe(0);
 
     // Editing a signed list is refused; changing an item voids the sign-off, saying which change did.
-    expect(await codeOf(addChecklistItem(ctx(rm), { checklistId: internal.id, text: "Late addition" }))).toBe("conflict:state");
+    expect(await codeOf(addChecklistItem(ctx(rm), { checklistId: internal.id, text: "Late addition" }))).toBe(
+      "conflict:state",
+    );
     const first = (await items(internal.id))[0]!;
-    const result = await updateChecklistItem(ctx(engineer), { itemId: first.id, state: "blocked", reason: "Found a P0 in checkout" });
+    const result = await updateChecklistItem(ctx(engineer), {
+      itemId: first.id,
+      state: "blocked",
+      reason: "Found a P0 in checkout",
+    });
     expect(result.signOffsVoided).toBe(1);
     const [voided] = await t.handle.db.select().from(signOffs).where(eq(signOffs.checklistId, internal.id));
-    expect(voided).toMatchObject({ voidedByItemId: first.id, voidReason: `“${first.text}” changed from done to blocked` });
+    expect(voided).toMatchObject({
+      voidedByItemId: first.id,
+      voidReason: `“${first.text}” changed from done to blocked`,
+    });
     expect(voided!.voidedAt).toBeInstanceOf(Date);
-    const live = await t.handle.db.select({ n: count() }).from(signOffs).where(and(eq(signOffs.checklistId, internal.id), isNull(signOffs.voidedAt)));
+    const live = await t.handle.db
+      .select({ n: count() })
+      .from(signOffs)
+      .where(and(eq(signOffs.checklistId, internal.id), isNull(signOffs.voidedAt)));
     expect(Number(live[0]!.n)).toBe(0);
   });
 
   test("items: add, edit and reorder while unsigned, by release managers only", async () => {
     const pre = await list("Pre-deployment");
-    expect(await codeOf(addChecklistItem(ctx(engineer), { checklistId: pre.id, text: "Sneaky item" }))).toBe("forbidden:permission");
-    const added = await addChecklistItem(ctx(rm), { checklistId: pre.id, text: "Feature flag working as expected", assigneeRole: "engineer" });
+    expect(await codeOf(addChecklistItem(ctx(engineer), { checklistId: pre.id, text: "Sneaky item" }))).toBe(
+      "forbidden:permission",
+    );
+    const added = await addChecklistItem(ctx(rm), {
+      checklistId: pre.id,
+      text: "Feature flag working as expected",
+      assigneeRole: "engineer",
+    });
     expect(added.key).toBe("feature-flag-working-as-expected");
     const again = await addChecklistItem(ctx(rm), { checklistId: pre.id, text: "Feature flag working as expected" });
     expect(again.key).toBe("feature-flag-working-as-expected-2");
-    await expect(addChecklistItem(ctx(rm), { checklistId: pre.id, text: "x", key: "tests-passing" })).rejects.toMatchObject({ fieldErrors: { key: ["Already used in this checklist"] } });
-    await editChecklistItem(ctx(rm), { itemId: again.id, text: "Kill switch tested", required: false, assigneeRole: "" });
+    await expect(
+      addChecklistItem(ctx(rm), { checklistId: pre.id, text: "x", key: "tests-passing" }),
+    ).rejects.toMatchObject({ fieldErrors: { key: ["Already used in this checklist"] } });
+    await editChecklistItem(ctx(rm), {
+      itemId: again.id,
+      text: "Kill switch tested",
+      required: false,
+      assigneeRole: "",
+    });
     await moveChecklistItem(ctx(rm), { itemId: again.id, direction: "up" });
     const keys = (await items(pre.id)).map((i) => i.key);
-    expect(keys.indexOf("feature-flag-working-as-expected-2")).toBe(keys.indexOf("feature-flag-working-as-expected") - 1);
+    expect(keys.indexOf("feature-flag-working-as-expected-2")).toBe(
+      keys.indexOf("feature-flag-working-as-expected") - 1,
+    );
     const edited = (await items(pre.id)).find((i) => i.id === again.id)!;
     expect(edited).toMatchObject({ text: "Kill switch tested", required: false, assigneeRole: null });
 
@@ -120,7 +198,9 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     await editChecklistItem(ctx(rm), { itemId: again.id, text: "Kill switch tested", assigneeUserId: approver.userId });
     expect((await loadMyWork(t.handle.db, approver)).map((w) => w.text)).toContain("Kill switch tested");
     const outsider = await makeUser(t.handle.db, {});
-    await expect(editChecklistItem(ctx(rm), { itemId: again.id, text: "Kill switch tested", assigneeUserId: outsider.userId })).rejects.toMatchObject({ fieldErrors: { assigneeUserId: ["Not a member of this project"] } });
+    await expect(
+      editChecklistItem(ctx(rm), { itemId: again.id, text: "Kill switch tested", assigneeUserId: outsider.userId }),
+    ).rejects.toMatchObject({ fieldErrors: { assigneeUserId: ["Not a member of this project"] } });
   });
 
   test("My work: items for my roles, sign-offs I owe, gates I can approve", async () => {
@@ -135,16 +215,36 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
   });
 
   test("twenty people ticking two hundred items at once lose nothing", async () => {
-    const [internalPhase] = await t.handle.db.select().from(phases).where(and(eq(phases.planId, planId), eq(phases.name, "Internal")));
-    const [big] = await t.handle.db.insert(checklists).values({ planId, phaseId: internalPhase!.id, kind: "post_deployment", window: "immediate", title: "Load list" }).returning();
-    await t.handle.db.insert(checklistItems).values(Array.from({ length: 200 }, (_, i) => ({ checklistId: big!.id, key: `item-${i}`, text: `Item ${i}`, position: i })));
-    const people = await Promise.all(Array.from({ length: 20 }, () => makeUser(t.handle.db, { projectId, roles: ["engineer"] })));
+    const [internalPhase] = await t.handle.db
+      .select()
+      .from(phases)
+      .where(and(eq(phases.planId, planId), eq(phases.name, "Internal")));
+    const [big] = await t.handle.db
+      .insert(checklists)
+      .values({ planId, phaseId: internalPhase!.id, kind: "post_deployment", window: "immediate", title: "Load list" })
+      .returning();
+    await t.handle.db.insert(checklistItems).values(
+      Array.from({ length: 200 }, (_, i) => ({
+        checklistId: big!.id,
+        key: `item-${i}`,
+        text: `Item ${i}`,
+        position: i,
+      })),
+    );
+    const people = await Promise.all(
+      Array.from({ length: 20 }, () => makeUser(t.handle.db, { projectId, roles: ["engineer"] })),
+    );
     const all = await items(big!.id);
-    const outcomes = await Promise.all(all.map((item, i) => codeOf(updateChecklistItem(ctx(people[i % 20]!), { itemId: item.id, state: "done" }))));
+    const outcomes = await Promise.all(
+      all.map((item, i) => codeOf(updateChecklistItem(ctx(people[i % 20]!), { itemId: item.id, state: "done" }))),
+    );
     expect(outcomes.filter((o) => o !== "ok")).toEqual([]);
     const done = (await items(big!.id)).filter((i) => i.state === "done");
     expect(done).toHaveLength(200);
-    const audits = await t.handle.db.select({ id: auditEvents.entityId }).from(auditEvents).where(eq(auditEvents.action, "checklist_item.updated"));
+    const audits = await t.handle.db
+      .select({ id: auditEvents.entityId })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "checklist_item.updated"));
     const ids = new Set(all.map((i) => i.id));
     expect(audits.filter((a) => ids.has(a.id))).toHaveLength(200);
   });

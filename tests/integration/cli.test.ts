@@ -31,13 +31,17 @@ describe("command-line tasks", () => {
     expect(first.stdout).toMatch(/demo loaded into PGlite at .*: 4 plans, 3 projects, 6 people/);
     const second = await cli("scripts/seed-demo.ts", env);
     expect(second.code).toBe(1);
-    expect(second.stderr.trim()).toMatch(/^phasegate: PGlite at .* already holds data; the demo loads only into an empty database$/);
+    expect(second.stderr.trim()).toMatch(
+      /^phasegate: PGlite at .* already holds data; the demo loads only into an empty database$/,
+    );
   });
 
   test("db:migrate against an unreachable server prints one line, no stack trace", async () => {
     const result = await cli("scripts/migrate.ts", { DATABASE_URL: "postgres://app:pw@127.0.0.1:1/db" });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n")).toEqual(["phasegate: Cannot reach PostgreSQL at 127.0.0.1:1/db: connect ECONNREFUSED 127.0.0.1:1"]);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "phasegate: Cannot reach PostgreSQL at 127.0.0.1:1/db: connect ECONNREFUSED 127.0.0.1:1",
+    ]);
   });
 
   test("db:migrate with an unwritable PGlite folder prints one line", async () => {
@@ -59,15 +63,23 @@ describe("npm run token", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/--project <slug> is required/);
 
-    const unknown = await run(tsx, ["scripts/token.ts", "--project", "nope", "--scopes", "plans:read"], { env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    const unknown = await run(tsx, ["scripts/token.ts", "--project", "nope", "--scopes", "plans:read"], {
+      env: { ...process.env, ...env },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect((unknown as { code: number }).code).toBe(1);
     expect((unknown as { stderr: string }).stderr.trim()).toBe('phasegate: No project with slug "nope"');
 
-    const badScope = await run(tsx, ["scripts/token.ts", "--project", "checkout", "--scopes", "plans:read,root"], { env: { ...process.env, ...env } }).catch((e: { code: number; stderr: string }) => e);
+    const badScope = await run(tsx, ["scripts/token.ts", "--project", "checkout", "--scopes", "plans:read,root"], {
+      env: { ...process.env, ...env },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect((badScope as { code: number }).code).toBe(1);
     expect((badScope as { stderr: string }).stderr).toMatch(/scopes\.1/);
 
-    const ok = await run(tsx, ["scripts/token.ts", "--project", "checkout", "--scopes", "plans:read,metrics:write", "--name", "bootstrap"], { env: { ...process.env, ...env } });
+    const ok = await run(
+      tsx,
+      ["scripts/token.ts", "--project", "checkout", "--scopes", "plans:read,metrics:write", "--name", "bootstrap"],
+      { env: { ...process.env, ...env } },
+    );
     const lines = `${ok.stderr}${ok.stdout}`.trim().split("\n");
     const token = lines.at(-1)!;
     expect(token).toMatch(/^pgt_[A-Za-z0-9_-]{43}$/);

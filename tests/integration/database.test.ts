@@ -8,7 +8,9 @@ import * as s from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
-const journal = JSON.parse(fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] };
+const journal = JSON.parse(fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")) as {
+  entries: unknown[];
+};
 
 describe.each(backends)("database module on %s", (kind) => {
   let t: TestDatabase;
@@ -35,7 +37,13 @@ describe.each(backends)("database module on %s", (kind) => {
 
   test("a new plan starts as a draft at version 1", async () => {
     const plan = await t.handle.db.query.plans.findFirst({ where: eq(s.plans.id, planId) });
-    expect(plan).toMatchObject({ status: "draft", version: 1, downtime: "zero", decideTargetSec: 300, totalTargetSec: 600 });
+    expect(plan).toMatchObject({
+      status: "draft",
+      version: 1,
+      downtime: "zero",
+      decideTargetSec: 300,
+      totalTargetSec: 600,
+    });
   });
 
   const rejects = async (fn: () => Promise<unknown>, constraint: RegExp) => {
@@ -58,7 +66,8 @@ describe.each(backends)("database module on %s", (kind) => {
   test("a plan cannot have two active phases", async () => {
     await t.handle.db.insert(s.phases).values({ planId, position: 0, name: "A", trafficPercent: 5, status: "active" });
     await rejects(
-      () => t.handle.db.insert(s.phases).values({ planId, position: 1, name: "B", trafficPercent: 25, status: "active" }),
+      () =>
+        t.handle.db.insert(s.phases).values({ planId, position: 1, name: "B", trafficPercent: 25, status: "active" }),
       /phases_one_active_idx/,
     );
   });
@@ -71,16 +80,25 @@ describe.each(backends)("database module on %s", (kind) => {
   });
 
   test("n/a and blocked items need a reason", async () => {
-    const [list] = await t.handle.db.insert(s.checklists).values({ planId, kind: "pre_deployment", title: "Pre" }).returning();
+    const [list] = await t.handle.db
+      .insert(s.checklists)
+      .values({ planId, kind: "pre_deployment", title: "Pre" })
+      .returning();
     await rejects(
-      () => t.handle.db.insert(s.checklistItems).values({ checklistId: list!.id, key: "tests", text: "Tests", state: "not_applicable" }),
+      () =>
+        t.handle.db
+          .insert(s.checklistItems)
+          .values({ checklistId: list!.id, key: "tests", text: "Tests", state: "not_applicable" }),
       /checklist_items_reason_when_needed/,
     );
     await t.handle.db
       .insert(s.checklistItems)
       .values({ checklistId: list!.id, key: "tests", text: "Tests", state: "blocked", reason: "CI is down" });
     await rejects(
-      () => t.handle.db.insert(s.checklistItems).values({ checklistId: list!.id, key: "tests", text: "Again", state: "open" }),
+      () =>
+        t.handle.db
+          .insert(s.checklistItems)
+          .values({ checklistId: list!.id, key: "tests", text: "Again", state: "open" }),
       /checklist_items_key_uq/,
     );
   });
@@ -88,22 +106,44 @@ describe.each(backends)("database module on %s", (kind) => {
   test("samples: one value per metric, cohort and instant; NaN and Infinity are refused", async () => {
     const [metric] = await t.handle.db
       .insert(s.metrics)
-      .values({ planId, key: "error_rate", label: "Error rate", unit: "%", direction: "lower_is_better", alertThreshold: 2, criticalThreshold: 5 })
+      .values({
+        planId,
+        key: "error_rate",
+        label: "Error rate",
+        unit: "%",
+        direction: "lower_is_better",
+        alertThreshold: 2,
+        criticalThreshold: 5,
+      })
       .returning();
     const ts = new Date("2026-11-20T10:00:00Z");
     await t.handle.db.insert(s.samples).values([
       { metricId: metric!.id, ts, value: 0.5 },
       { metricId: metric!.id, ts, value: 0.4, cohort: "baseline" },
     ]);
-    await rejects(() => t.handle.db.insert(s.samples).values({ metricId: metric!.id, ts, value: 0.7 }), /samples_pkey|duplicate key/);
-    await rejects(() => t.handle.db.insert(s.samples).values({ metricId: metric!.id, ts: new Date(), value: Number.NaN }), /samples_value_finite/);
     await rejects(
-      () => t.handle.db.insert(s.samples).values({ metricId: metric!.id, ts: new Date(), value: Number.POSITIVE_INFINITY }),
+      () => t.handle.db.insert(s.samples).values({ metricId: metric!.id, ts, value: 0.7 }),
+      /samples_pkey|duplicate key/,
+    );
+    await rejects(
+      () => t.handle.db.insert(s.samples).values({ metricId: metric!.id, ts: new Date(), value: Number.NaN }),
       /samples_value_finite/,
     );
     await rejects(
       () =>
-        t.handle.db.insert(s.metrics).values({ planId, key: "latency", label: "p95", direction: "lower_is_better", alertThreshold: 900, criticalThreshold: 600 }),
+        t.handle.db.insert(s.samples).values({ metricId: metric!.id, ts: new Date(), value: Number.POSITIVE_INFINITY }),
+      /samples_value_finite/,
+    );
+    await rejects(
+      () =>
+        t.handle.db.insert(s.metrics).values({
+          planId,
+          key: "latency",
+          label: "p95",
+          direction: "lower_is_better",
+          alertThreshold: 900,
+          criticalThreshold: 600,
+        }),
       /metrics_thresholds_ordered/,
     );
   });
@@ -111,7 +151,14 @@ describe.each(backends)("database module on %s", (kind) => {
   test("a flag's default variant must be one of its variants", async () => {
     await rejects(
       () =>
-        t.handle.db.insert(s.flags).values({ projectId, key: "new-cart", type: "boolean", variants: { on: true, off: false }, defaultVariant: "maybe", rolloutVariant: "on" }),
+        t.handle.db.insert(s.flags).values({
+          projectId,
+          key: "new-cart",
+          type: "boolean",
+          variants: { on: true, off: false },
+          defaultVariant: "maybe",
+          rolloutVariant: "on",
+        }),
       /flags_default_variant_known/,
     );
   });
@@ -132,16 +179,22 @@ describe.each(backends)("database module on %s", (kind) => {
 describe("bad configuration fails fast with one clear message", () => {
   test("an unreachable PostgreSQL server", async () => {
     const started = Date.now();
-    const error = await openDatabase({ databaseUrl: "postgres://phasegate:secret@127.0.0.1:1/nowhere" }).catch((e: unknown) => e);
+    const error = await openDatabase({ databaseUrl: "postgres://phasegate:secret@127.0.0.1:1/nowhere" }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("unavailable:database");
-    expect((error as AppError).message).toBe("Cannot reach PostgreSQL at 127.0.0.1:1/nowhere: connect ECONNREFUSED 127.0.0.1:1");
+    expect((error as AppError).message).toBe(
+      "Cannot reach PostgreSQL at 127.0.0.1:1/nowhere: connect ECONNREFUSED 127.0.0.1:1",
+    );
     expect((error as AppError).message).not.toContain("secret");
     expect(Date.now() - started).toBeLessThan(6000);
   });
 
   test("a DATABASE_URL that is not a PostgreSQL URL", async () => {
-    await expect(openDatabase({ databaseUrl: "mysql://root@localhost/db" })).rejects.toMatchObject({ code: "config:database" });
+    await expect(openDatabase({ databaseUrl: "mysql://root@localhost/db" })).rejects.toMatchObject({
+      code: "config:database",
+    });
   });
 
   test("a PGlite folder that cannot be written", async () => {
@@ -158,7 +211,9 @@ describe("bad configuration fails fast with one clear message", () => {
   });
 
   test("a missing migrations folder", async () => {
-    await expect(openDatabase({ pgliteDir: "memory://", migrationsFolder: "/nonexistent" })).rejects.toMatchObject({ code: "config:database" });
+    await expect(openDatabase({ pgliteDir: "memory://", migrationsFolder: "/nonexistent" })).rejects.toMatchObject({
+      code: "config:database",
+    });
   });
 });
 

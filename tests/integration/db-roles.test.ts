@@ -19,7 +19,10 @@ import { createTestDatabase, type TestDatabase } from "../support/test-db";
 const serverUrl = process.env.TEST_DATABASE_URL?.trim();
 const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 
-function runScript(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(tsx, [script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -37,7 +40,10 @@ function asRole(url: string, role: string): string {
   return u.toString();
 }
 
-if (!serverUrl) console.warn("db-roles: skipped: database roles and grants exist only on a PostgreSQL server (set TEST_DATABASE_URL; CI does)");
+if (!serverUrl)
+  console.warn(
+    "db-roles: skipped: database roles and grants exist only on a PostgreSQL server (set TEST_DATABASE_URL; CI does)",
+  );
 describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
   const runtimeRole = `phasegate_rt_${suffix}`;
@@ -50,7 +56,11 @@ describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase("postgres", { migrate: false });
-    const result = await runScript("scripts/db-roles.ts", { MIGRATION_DATABASE_URL: t.url!, DATABASE_URL: asRole(t.url!, runtimeRole), EDGE_DATABASE_URL: asRole(t.url!, edgeRole) });
+    const result = await runScript("scripts/db-roles.ts", {
+      MIGRATION_DATABASE_URL: t.url!,
+      DATABASE_URL: asRole(t.url!, runtimeRole),
+      EDGE_DATABASE_URL: asRole(t.url!, edgeRole),
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`created the runtime role ${runtimeRole}`);
@@ -87,14 +97,21 @@ describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
     ["DROP TRIGGER", "drop trigger audit_events_no_update_delete on audit_events"],
     ["DROP", "drop table audit_events"],
     ["CREATE a table", "create table public.smuggled (id int)"],
-    ["replace the sealing function", "create or replace function phasegate_audit_content(e audit_events) returns text language sql as $$ select '' $$"],
+    [
+      "replace the sealing function",
+      "create or replace function phasegate_audit_content(e audit_events) returns text language sql as $$ select '' $$",
+    ],
   ])("the runtime role cannot %s", async (_label, statement) => {
-    await expect(runtimeSql.unsafe(statement)).rejects.toMatchObject({ code: expect.stringMatching(/^(42501|2F003)$/) });
+    await expect(runtimeSql.unsafe(statement)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(42501|2F003)$/),
+    });
   });
 
   test("the runtime role may append to the trail, and the database stamps the time", async () => {
     await runtimeSql`insert into audit_events (actor_kind, actor_label, action, entity_type, entity_id, created_at) values ('system', 'system', 'test.role', 'test', '1', '2001-01-01')`;
-    const [row] = await runtimeSql<{ created_at: Date; hash: string }[]>`select created_at, hash from audit_events where action = 'test.role'`;
+    const [row] = await runtimeSql<
+      { created_at: Date; hash: string }[]
+    >`select created_at, hash from audit_events where action = 'test.role'`;
     expect(row!.created_at.getUTCFullYear()).toBeGreaterThanOrEqual(2026);
     expect(row!.hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -103,7 +120,10 @@ describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
     ["insert", "insert into projects (slug, name) values ('edge-write', 'Edge write')"],
     ["update", "update projects set name = 'renamed'"],
     ["delete", "delete from flags"],
-    ["append to the audit trail", "insert into audit_events (actor_kind, actor_label, action, entity_type, entity_id) values ('system', 'system', 'x', 'x', 'x')"],
+    [
+      "append to the audit trail",
+      "insert into audit_events (actor_kind, actor_label, action, entity_type, entity_id) values ('system', 'system', 'x', 'x', 'x')",
+    ],
     ["revoke a token", "update api_tokens set revoked_at = now()"],
     ["create a table", "create table public.edge_table (id int)"],
   ])("the edge role cannot %s", async (_label, statement) => {
@@ -113,7 +133,10 @@ describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
   test("an edge on the read-only role evaluates flags", async () => {
     const [project] = await runtime.db.select().from(projects).where(eq(projects.slug, "checkout"));
     const rm = await makeUser(runtime.db, { projectId: project!.id, roles: ["release_manager"] });
-    const { token } = await createApiToken({ db: runtime.db, actor: rm, requestId: null }, { projectId: project!.id, name: "edge", scopes: ["flags:evaluate"] });
+    const { token } = await createApiToken(
+      { db: runtime.db, actor: rm, requestId: null },
+      { projectId: project!.id, name: "edge", scopes: ["flags:evaluate"] },
+    );
     const [flag] = await runtime.db.select().from(flags).where(eq(flags.projectId, project!.id));
     const server = await startEdge({ handle: edge, port: 0 });
     try {
@@ -128,25 +151,40 @@ describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
       await server.close();
     }
     // The edge wrote nothing, not even the token's last use.
-    const [row] = await runtime.db.select({ lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.name, "edge"));
+    const [row] = await runtime.db
+      .select({ lastUsedAt: apiTokens.lastUsedAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.name, "edge"));
     expect(row!.lastUsedAt).toBeNull();
   });
 
   test("audit:verify passes, then names the row a superuser changed", async () => {
-    const ok = await runScript("scripts/audit-verify.ts", { DATABASE_URL: asRole(t.url!, runtimeRole), MIGRATION_DATABASE_URL: "" });
+    const ok = await runScript("scripts/audit-verify.ts", {
+      DATABASE_URL: asRole(t.url!, runtimeRole),
+      MIGRATION_DATABASE_URL: "",
+    });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^audit: \d+ events, chain intact \(head: event \d+, [0-9a-f]{64}\)/);
 
     const superuser = postgres(t.url!, { max: 1, onnotice: () => {} });
-    const [victim] = await superuser<{ id: string }[]>`select id from audit_events where action = 'decision.go' order by seq limit 1`;
+    const [victim] = await superuser<
+      { id: string }[]
+    >`select id from audit_events where action = 'decision.go' order by seq limit 1`;
     await superuser.unsafe("alter table audit_events disable trigger user");
     await superuser`update audit_events set actor_label = 'someone else' where id = ${victim!.id}`;
     await superuser.unsafe("alter table audit_events enable trigger user");
     await superuser.end();
 
-    const broken = await runScript("scripts/audit-verify.ts", { DATABASE_URL: asRole(t.url!, runtimeRole), MIGRATION_DATABASE_URL: "" });
+    const broken = await runScript("scripts/audit-verify.ts", {
+      DATABASE_URL: asRole(t.url!, runtimeRole),
+      MIGRATION_DATABASE_URL: "",
+    });
     expect(broken.code).toBe(1);
-    expect(broken.stderr.trim()).toMatch(new RegExp(`^audit: chain broken at event #${victim!.id} \\(number \\d+ in the chain\\): its content does not match its hash`));
+    expect(broken.stderr.trim()).toMatch(
+      new RegExp(
+        `^audit: chain broken at event #${victim!.id} \\(number \\d+ in the chain\\): its content does not match its hash`,
+      ),
+    );
   });
 
   test("a runtime role facing a pending migration says what to run instead of failing obscurely", async () => {
@@ -155,7 +193,9 @@ describe.skipIf(!serverUrl)("least-privilege roles on PostgreSQL", () => {
     await superuser.end();
     const fresh = await openDatabase({ databaseUrl: asRole(t.url!, runtimeRole), maxConnections: 1 });
     try {
-      await expect(fresh.migrate()).rejects.toThrow(/1 migration is pending and the role in DATABASE_URL may not apply it: run npm run db:migrate with MIGRATION_DATABASE_URL/);
+      await expect(fresh.migrate()).rejects.toThrow(
+        /1 migration is pending and the role in DATABASE_URL may not apply it: run npm run db:migrate with MIGRATION_DATABASE_URL/,
+      );
     } finally {
       await fresh.close();
     }

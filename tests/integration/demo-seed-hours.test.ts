@@ -38,7 +38,10 @@ describe.each(backends)("the demo loaded at any hour on %s", (kind) => {
 
     const sweep = await sweepTriggers(t.handle.db, now);
     expect(sweep.fired).toEqual([]);
-    const running = await t.handle.db.select({ status: s.plans.status }).from(s.plans).where(and(eq(s.plans.status, "in_progress")));
+    const running = await t.handle.db
+      .select({ status: s.plans.status })
+      .from(s.plans)
+      .where(and(eq(s.plans.status, "in_progress")));
     expect(running).toHaveLength(1);
   });
 });

@@ -23,14 +23,21 @@ describe.each(backends)("demo traffic on %s", (kind) => {
     let seed = 1;
     const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
     const [pilot] = await t.handle.db.select().from(s.plans).where(eq(s.plans.status, "in_progress"));
-    const [errorRate] = await t.handle.db.select().from(s.metrics).where(and(eq(s.metrics.planId, pilot!.id), eq(s.metrics.key, "error_rate")));
+    const [errorRate] = await t.handle.db
+      .select()
+      .from(s.metrics)
+      .where(and(eq(s.metrics.planId, pilot!.id), eq(s.metrics.key, "error_rate")));
     const rowsOf = async () => t.handle.db.select().from(s.samples).where(eq(s.samples.metricId, errorRate!.id));
     const before = (await rowsOf()).length;
 
     const first = await feedDemoTraffic(t.handle.db, new Date(seededAt.getTime() + 2 * 60_000 + 5_000), random);
     expect(first).toEqual({ plans: 1, samples: 2, triggersFired: [] });
     // The same minute again adds nothing.
-    expect(await feedDemoTraffic(t.handle.db, new Date(seededAt.getTime() + 2 * 60_000 + 30_000), random)).toEqual({ plans: 0, samples: 0, triggersFired: [] });
+    expect(await feedDemoTraffic(t.handle.db, new Date(seededAt.getTime() + 2 * 60_000 + 30_000), random)).toEqual({
+      plans: 0,
+      samples: 0,
+      triggersFired: [],
+    });
     await feedDemoTraffic(t.handle.db, new Date(seededAt.getTime() + 3 * 60_000 + 5_000), random);
     const rows = await rowsOf();
     expect(rows.length).toBe(before + 4);
@@ -40,7 +47,10 @@ describe.each(backends)("demo traffic on %s", (kind) => {
       expect(r.denominator!).toBeGreaterThan(r.cohort === "canary" ? 100 : 1000);
       expect(r.numerator!).toBeLessThan(r.denominator! * 0.05);
     }
-    const trail = await t.handle.db.select().from(s.auditEvents).where(and(eq(s.auditEvents.planId, pilot!.id), eq(s.auditEvents.action, "samples.ingested")));
+    const trail = await t.handle.db
+      .select()
+      .from(s.auditEvents)
+      .where(and(eq(s.auditEvents.planId, pilot!.id), eq(s.auditEvents.action, "samples.ingested")));
     expect(trail.map((a) => (a.after as { via?: unknown }).via)).toEqual([{ kind: "demo" }, { kind: "demo" }]);
     const view = await loadPlanView(t.handle.db, pilot!.id, new Date(seededAt.getTime() + 4 * 60_000));
     expect(view!.plan.status).toBe("in_progress");

@@ -59,7 +59,10 @@ describe.runIf(Boolean(serverUrl))("edge evaluator through a database outage", (
   };
 
   test("degraded while the database is away, the last answers meanwhile, and caught up after", async () => {
-    expect(await evaluate("rina")).toEqual({ code: 200, body: expect.objectContaining({ value: true, reason: "TARGETING_MATCH" }) });
+    expect(await evaluate("rina")).toEqual({
+      code: 200,
+      body: expect.objectContaining({ value: true, reason: "TARGETING_MATCH" }),
+    });
     const before = await health();
     expect(before.code).toBe(200);
     expect(before.body).toMatchObject({ status: "ok", listening: true, projects: 1, servedFromMemory: [] });
@@ -76,9 +79,15 @@ describe.runIf(Boolean(serverUrl))("edge evaluator through a database outage", (
 
     // Longer than flags and tokens may be held: they are read again, fail, and the last snapshot answers.
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await evaluate("rina")).toEqual({ code: 200, body: expect.objectContaining({ value: true, reason: "TARGETING_MATCH" }) });
+    expect(await evaluate("rina")).toEqual({
+      code: 200,
+      body: expect.objectContaining({ value: true, reason: "TARGETING_MATCH" }),
+    });
     await expect
-      .poll(async () => (await health()).body.servedFromMemory.map((p) => p.projectId), { timeout: 10_000, interval: 200 })
+      .poll(async () => (await health()).body.servedFromMemory.map((p) => p.projectId), {
+        timeout: 10_000,
+        interval: 200,
+      })
       .toEqual([fx.projectId]);
     expect(await evaluate("eko")).toMatchObject({ code: 200, body: { value: true } });
     // A token it has never checked needs the database: not now, and it says when to try again.
@@ -105,7 +114,9 @@ describe.runIf(Boolean(serverUrl))("edge evaluator through a database outage", (
       )
       .toBe(0);
     await setKillSwitch(t.handle.db, fx.projectId, fx.flagId, false);
-    await expect.poll(async () => (await evaluate("rina")).body, { timeout: 10_000, interval: 100 }).toMatchObject({ value: false, reason: "DISABLED" });
+    await expect
+      .poll(async () => (await evaluate("rina")).body, { timeout: 10_000, interval: 100 })
+      .toMatchObject({ value: false, reason: "DISABLED" });
   });
 });
 

@@ -10,11 +10,15 @@ import { createTestDatabase, type TestDatabase } from "../support/test-db";
 // phase change made elsewhere reach both within a second.
 
 const serverUrl = process.env.TEST_DATABASE_URL;
-if (!serverUrl) console.warn("edge-processes: skipped, edge evaluators share a PostgreSQL server (set TEST_DATABASE_URL)");
+if (!serverUrl)
+  console.warn("edge-processes: skipped, edge evaluators share a PostgreSQL server (set TEST_DATABASE_URL)");
 const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 
 function startEdgeProcess(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(tsx, ["scripts/edge.ts"], { env: { ...process.env, DATABASE_URL: databaseUrl, EDGE_PORT: "0", EDGE_HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(tsx, ["scripts/edge.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, EDGE_PORT: "0", EDGE_HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => reject(new Error(`edge did not start: ${output}`)), 60_000);
@@ -58,7 +62,11 @@ describe.skipIf(!serverUrl)("edge evaluators in two processes", () => {
   /** Milliseconds until every edge answers as `expected` says, polling each every 10 ms. */
   const untilAll = async (check: (r: Awaited<ReturnType<typeof evaluate>>) => boolean) => {
     const started = Date.now();
-    await Promise.all(edges.map((e) => expect.poll(async () => check(await evaluate(e.url, "rina")), { timeout: 1_000, interval: 10 }).toBe(true)));
+    await Promise.all(
+      edges.map((e) =>
+        expect.poll(async () => check(await evaluate(e.url, "rina")), { timeout: 1_000, interval: 10 }).toBe(true),
+      ),
+    );
     return Date.now() - started;
   };
 

@@ -21,13 +21,20 @@ const run = promisify(execFile);
 const pgBin = (() => {
   try {
     const versions = fs.readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a));
-    const found = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => fs.existsSync(path.join(dir, "initdb")));
+    const found = versions
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .find((dir) => fs.existsSync(path.join(dir, "initdb")));
     return found ?? null;
   } catch {
     return null;
   }
 })();
-const skip = process.getuid?.() !== 0 ? "it must run as root (the cluster runs as the postgres user)" : !pgBin ? "initdb was not found under /usr/lib/postgresql/*/bin" : null;
+const skip =
+  process.getuid?.() !== 0
+    ? "it must run as root (the cluster runs as the postgres user)"
+    : !pgBin
+      ? "initdb was not found under /usr/lib/postgresql/*/bin"
+      : null;
 if (skip) console.warn(`edge-resilience: skipped: ${skip}`);
 
 const GRACE_MS = 8_000;
@@ -60,7 +67,19 @@ class Cluster {
   }
   async start() {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    await this.asPostgres([`${pgBin}/pg_ctl`, "-D", this.data, "-o", options, "-l", path.join(this.dir, "log"), "-w", "-t", "90", "start"]);
+    await this.asPostgres([
+      `${pgBin}/pg_ctl`,
+      "-D",
+      this.data,
+      "-o",
+      options,
+      "-l",
+      path.join(this.dir, "log"),
+      "-w",
+      "-t",
+      "90",
+      "start",
+    ]);
   }
   async stop(mode: "fast" | "immediate") {
     await this.asPostgres([`${pgBin}/pg_ctl`, "-D", this.data, "-m", mode, "-w", "-t", "90", "stop"]);
@@ -114,12 +133,24 @@ describe.skipIf(Boolean(skip))("edge evaluator through database restarts and shu
     edgeUrl = `http://127.0.0.1:${port}`;
     edge = spawn(process.execPath, ["--import", "tsx", "scripts/edge.ts"], {
       cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: databaseUrl, EDGE_PORT: String(port), EDGE_HOST: "127.0.0.1", PHASEGATE_METRICS_TOKEN: METRICS_TOKEN, PHASEGATE_SHUTDOWN_GRACE_MS: String(GRACE_MS), PHASEGATE_LOG_FORMAT: "json", EDGE_DB_CHECK_MS: "1000" },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        EDGE_PORT: String(port),
+        EDGE_HOST: "127.0.0.1",
+        PHASEGATE_METRICS_TOKEN: METRICS_TOKEN,
+        PHASEGATE_SHUTDOWN_GRACE_MS: String(GRACE_MS),
+        PHASEGATE_LOG_FORMAT: "json",
+        EDGE_DB_CHECK_MS: "1000",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const child = edge;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the edge did not start within 90 s: ${stdout}${stderr}`)), 90_000);
+      const timer = setTimeout(
+        () => reject(new Error(`the edge did not start within 90 s: ${stdout}${stderr}`)),
+        90_000,
+      );
       child.stdout!.on("data", (chunk: Buffer) => {
         stdout += chunk.toString();
         if (stdout.includes(`on ${edgeUrl}/ofrep`)) {
@@ -145,12 +176,21 @@ describe.skipIf(Boolean(skip))("edge evaluator through database restarts and shu
   const evaluate = async (targetingKey: string, requestId?: string) => {
     const res = await fetch(`${edgeUrl}/ofrep/v1/evaluate/flags/checkout.one-page`, {
       method: "POST",
-      headers: { authorization: `Bearer ${fx.tokens.flags}`, "content-type": "application/json", ...(requestId ? { "x-request-id": requestId } : {}) },
+      headers: {
+        authorization: `Bearer ${fx.tokens.flags}`,
+        "content-type": "application/json",
+        ...(requestId ? { "x-request-id": requestId } : {}),
+      },
       body: JSON.stringify({ context: { targetingKey } }),
     });
-    return { code: res.status, requestId: res.headers.get("x-request-id"), body: (await res.json()) as { value?: unknown; reason?: string; errorCode?: string } };
+    return {
+      code: res.status,
+      requestId: res.headers.get("x-request-id"),
+      body: (await res.json()) as { value?: unknown; reason?: string; errorCode?: string },
+    };
   };
-  const scrape = (token?: string) => fetch(`${edgeUrl}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const scrape = (token?: string) =>
+    fetch(`${edgeUrl}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   const logLines = () =>
     stdout
       .split("\n")
@@ -159,16 +199,22 @@ describe.skipIf(Boolean(skip))("edge evaluator through database restarts and shu
 
   test("one JSON log line per request with its request id, echoed; never the token", async () => {
     const r = await evaluate("rina", "resilience-run-1");
-    expect(r).toMatchObject({ code: 200, requestId: "resilience-run-1", body: { value: true, reason: "TARGETING_MATCH" } });
-    expect((await evaluate("eko")).requestId).toMatch(/^[0-9a-f-]{36}$/);
-    await expect.poll(() => logLines().find((l) => l.requestId === "resilience-run-1"), { timeout: 10_000 }).toMatchObject({
-      service: "phasegate-edge",
-      msg: "request",
-      route: "/ofrep/v1/evaluate/flags/:key",
-      status: 200,
-      projectId: fx.projectId,
-      ms: expect.any(Number),
+    expect(r).toMatchObject({
+      code: 200,
+      requestId: "resilience-run-1",
+      body: { value: true, reason: "TARGETING_MATCH" },
     });
+    expect((await evaluate("eko")).requestId).toMatch(/^[0-9a-f-]{36}$/);
+    await expect
+      .poll(() => logLines().find((l) => l.requestId === "resilience-run-1"), { timeout: 10_000 })
+      .toMatchObject({
+        service: "phasegate-edge",
+        msg: "request",
+        route: "/ofrep/v1/evaluate/flags/:key",
+        status: 200,
+        projectId: fx.projectId,
+        ms: expect.any(Number),
+      });
     expect(stdout).not.toContain(fx.tokens.flags);
   });
 
@@ -181,55 +227,84 @@ describe.skipIf(Boolean(skip))("edge evaluator through database restarts and shu
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = await res.text();
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
-    expect(value(/^phasegate_edge_evaluations_total\{[^}]*reason="TARGETING_MATCH"[^}]*\} (\S+)$/m)).toBeGreaterThanOrEqual(2);
-    expect(value(new RegExp(`^phasegate_edge_snapshot_age_seconds\\{[^}]*project_id="${fx.projectId}"[^}]*\\} (\\S+)$`, "m"))).toBeGreaterThanOrEqual(0);
+    expect(
+      value(/^phasegate_edge_evaluations_total\{[^}]*reason="TARGETING_MATCH"[^}]*\} (\S+)$/m),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      value(
+        new RegExp(`^phasegate_edge_snapshot_age_seconds\\{[^}]*project_id="${fx.projectId}"[^}]*\\} (\\S+)$`, "m"),
+      ),
+    ).toBeGreaterThanOrEqual(0);
     expect(value(/^phasegate_edge_snapshot_max_age_seconds\{[^}]*\} (\S+)$/m)).toBeGreaterThanOrEqual(0);
     expect(value(/^phasegate_edge_database_up\{[^}]*\} (\S+)$/m)).toBe(1);
     expect(value(/^phasegate_edge_snapshot_reloads_total\{[^}]*outcome="ok"[^}]*\} (\S+)$/m)).toBeGreaterThanOrEqual(1);
-    expect(text).toMatch(/^phasegate_edge_http_request_duration_seconds_count\{[^}]*route="\/ofrep\/v1\/evaluate\/flags\/:key"/m);
+    expect(text).toMatch(
+      /^phasegate_edge_http_request_duration_seconds_count\{[^}]*route="\/ofrep\/v1\/evaluate\/flags\/:key"/m,
+    );
     expect(text).toContain("phasegate_edge_rate_limited_total");
   });
 
-  test("answers from its snapshot while the database is down, heals, follows a change made after, and exits 0 on SIGTERM", { timeout: 300_000 }, async () => {
-    expect(await evaluate("rina")).toMatchObject({ code: 200, body: { value: true } });
-    expect((await health()).body).toMatchObject({ status: "ok", database: "connected", listening: true, projects: 1 });
+  test(
+    "answers from its snapshot while the database is down, heals, follows a change made after, and exits 0 on SIGTERM",
+    { timeout: 300_000 },
+    async () => {
+      expect(await evaluate("rina")).toMatchObject({ code: 200, body: { value: true } });
+      expect((await health()).body).toMatchObject({
+        status: "ok",
+        database: "connected",
+        listening: true,
+        projects: 1,
+      });
 
-    await cluster.stop("immediate");
-    const during = await health();
-    expect(during.code, "an edge holding flags stays in rotation").toBe(200);
-    expect(during.body).toMatchObject({ status: "degraded", database: "unreachable", listening: false, projects: 1 });
-    expect(during.body.message).toMatch(/unreachable/);
-    for (const who of ["rina", "eko", "rina"]) expect(await evaluate(who)).toMatchObject({ code: 200, body: { value: true, reason: "TARGETING_MATCH" } });
+      await cluster.stop("immediate");
+      const during = await health();
+      expect(during.code, "an edge holding flags stays in rotation").toBe(200);
+      expect(during.body).toMatchObject({ status: "degraded", database: "unreachable", listening: false, projects: 1 });
+      expect(during.body.message).toMatch(/unreachable/);
+      for (const who of ["rina", "eko", "rina"])
+        expect(await evaluate(who)).toMatchObject({ code: 200, body: { value: true, reason: "TARGETING_MATCH" } });
 
-    await cluster.start();
-    // The driver reconnects with its own back-off (up to 20 s between attempts).
-    await expect.poll(async () => (await health()).body, { timeout: 90_000, interval: 500 }).toMatchObject({ status: "ok", database: "connected", listening: true });
+      await cluster.start();
+      // The driver reconnects with its own back-off (up to 20 s between attempts).
+      await expect
+        .poll(async () => (await health()).body, { timeout: 90_000, interval: 500 })
+        .toMatchObject({ status: "ok", database: "connected", listening: true });
 
-    // A change after the restart, through the service, on a connection of its own.
-    const writer = await openDatabase({ databaseUrl, maxConnections: 1 });
-    try {
-      const done = await setFlagEnabled({ ...fx.ctx, db: writer.db }, { flagId: fx.flagId, enabled: false, reason: "edge resilience test" });
-      expect(done.changed).toBe(true);
-    } finally {
-      await writer.close();
-    }
-    await expect.poll(async () => (await evaluate("rina")).body, { timeout: 30_000, interval: 250 }).toMatchObject({ value: false, reason: "DISABLED" });
+      // A change after the restart, through the service, on a connection of its own.
+      const writer = await openDatabase({ databaseUrl, maxConnections: 1 });
+      try {
+        const done = await setFlagEnabled(
+          { ...fx.ctx, db: writer.db },
+          { flagId: fx.flagId, enabled: false, reason: "edge resilience test" },
+        );
+        expect(done.changed).toBe(true);
+      } finally {
+        await writer.close();
+      }
+      await expect
+        .poll(async () => (await evaluate("rina")).body, { timeout: 30_000, interval: 250 })
+        .toMatchObject({ value: false, reason: "DISABLED" });
 
-    await cluster.stop("immediate");
-    await expect.poll(async () => (await health()).body.database, { timeout: 15_000, interval: 250 }).toBe("unreachable");
-    expect(await evaluate("rina")).toMatchObject({ code: 200, body: { value: false, reason: "DISABLED" } });
+      await cluster.stop("immediate");
+      await expect
+        .poll(async () => (await health()).body.database, { timeout: 15_000, interval: 250 })
+        .toBe("unreachable");
+      expect(await evaluate("rina")).toMatchObject({ code: 200, body: { value: false, reason: "DISABLED" } });
 
-    const child = edge!;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-    const started = Date.now();
-    child.kill("SIGTERM");
-    const outcome = await exited;
-    const took = Date.now() - started;
-    expect(outcome).toEqual({ code: 0, signal: null });
-    // The grace period, plus room for a loaded machine to schedule the exit.
-    expect(took).toBeLessThan(GRACE_MS + 2_000);
-    expect(stderr).not.toMatch(/Unhandled|ECONNRESET|triggerUncaughtException/);
-    expect(stdout).not.toMatch(/unhandled rejection/i);
-    expect(logLines().map((l) => l.msg)).toContain("stopped");
-  });
+      const child = edge!;
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once("exit", (code, signal) => resolve({ code, signal })),
+      );
+      const started = Date.now();
+      child.kill("SIGTERM");
+      const outcome = await exited;
+      const took = Date.now() - started;
+      expect(outcome).toEqual({ code: 0, signal: null });
+      // The grace period, plus room for a loaded machine to schedule the exit.
+      expect(took).toBeLessThan(GRACE_MS + 2_000);
+      expect(stderr).not.toMatch(/Unhandled|ECONNRESET|triggerUncaughtException/);
+      expect(stdout).not.toMatch(/unhandled rejection/i);
+      expect(logLines().map((l) => l.msg)).toContain("stopped");
+    },
+  );
 });

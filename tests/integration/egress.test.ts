@@ -43,26 +43,41 @@ afterEach(() => {
 });
 
 describe("the egress guard", () => {
-  test.each(["http://127.0.0.1:{port}/", "http://localhost:{port}/", "http://[::ffff:127.0.0.1]:{port}/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]:{port}/", "http://0.0.0.0:{port}/"])(
-    "refuses %s before a byte is sent",
-    async (pattern) => {
-      const url = pattern.replace("{port}", new URL(internalUrl).port);
-      const error = await egressRequest(url, { timeoutMs: 3_000, maxResponseBytes: 1_000, policy: NONE }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(EgressError);
-      expect((error as EgressError).kind).toBe("refused");
-      expect((error as Error).message).toContain("PHASEGATE_EGRESS_ALLOW");
-      expect(seen).toHaveLength(0);
-    },
-  );
+  test.each([
+    "http://127.0.0.1:{port}/",
+    "http://localhost:{port}/",
+    "http://[::ffff:127.0.0.1]:{port}/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.1/",
+    "http://[::1]:{port}/",
+    "http://0.0.0.0:{port}/",
+  ])("refuses %s before a byte is sent", async (pattern) => {
+    const url = pattern.replace("{port}", new URL(internalUrl).port);
+    const error = await egressRequest(url, { timeoutMs: 3_000, maxResponseBytes: 1_000, policy: NONE }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EgressError);
+    expect((error as EgressError).kind).toBe("refused");
+    expect((error as Error).message).toContain("PHASEGATE_EGRESS_ALLOW");
+    expect(seen).toHaveLength(0);
+  });
 
   test("an address the operator allowed is reached", async () => {
-    const response = await egressRequest(`${internalUrl}/x`, { timeoutMs: 3_000, maxResponseBytes: 1_000, policy: LOOPBACK });
+    const response = await egressRequest(`${internalUrl}/x`, {
+      timeoutMs: 3_000,
+      maxResponseBytes: 1_000,
+      policy: LOOPBACK,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toBe("internal secret: hunter2");
   });
 
   test("a host name allowed by name is reached wherever it points", async () => {
-    const response = await egressRequest(`http://localhost:${new URL(internalUrl).port}/`, { timeoutMs: 3_000, maxResponseBytes: 1_000, policy: parseEgressAllowlist("localhost").policy });
+    const response = await egressRequest(`http://localhost:${new URL(internalUrl).port}/`, {
+      timeoutMs: 3_000,
+      maxResponseBytes: 1_000,
+      policy: parseEgressAllowlist("localhost").policy,
+    });
     expect(response.status).toBe(200);
   });
 
@@ -82,7 +97,9 @@ describe("the egress guard", () => {
     try {
       const url = `http://${host}:${new URL(internalUrl).port}/`;
       expect(await destinationProblem(url, NONE)).toBeNull();
-      const error = await egressRequest(url, { timeoutMs: 3_000, maxResponseBytes: 1_000, policy: NONE }).catch((e: unknown) => e);
+      const error = await egressRequest(url, { timeoutMs: 3_000, maxResponseBytes: 1_000, policy: NONE }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(EgressError);
       expect((error as Error).message).toContain("loopback");
       expect(seen).toHaveLength(0);
@@ -98,14 +115,21 @@ describe("the egress guard", () => {
     const cut = await egressRequest(internalUrl, { timeoutMs: 5_000, maxResponseBytes: 1_000, policy: LOOPBACK });
     expect(cut.truncated).toBe(true);
     expect(cut.body).toHaveLength(1_000);
-    const refused = await egressRequest(internalUrl, { timeoutMs: 5_000, maxResponseBytes: 1_000, refuseLarger: true, policy: LOOPBACK }).catch((e: unknown) => e);
+    const refused = await egressRequest(internalUrl, {
+      timeoutMs: 5_000,
+      maxResponseBytes: 1_000,
+      refuseLarger: true,
+      policy: LOOPBACK,
+    }).catch((e: unknown) => e);
     expect((refused as EgressError).kind).toBe("too_large");
   });
 
   test("a server that never answers is given up on at the deadline", async () => {
     answer = () => {};
     const started = Date.now();
-    const error = await egressRequest(internalUrl, { timeoutMs: 300, maxResponseBytes: 1_000, policy: LOOPBACK }).catch((e: unknown) => e);
+    const error = await egressRequest(internalUrl, { timeoutMs: 300, maxResponseBytes: 1_000, policy: LOOPBACK }).catch(
+      (e: unknown) => e,
+    );
     expect((error as EgressError).kind).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -134,11 +158,20 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
     await t?.drop();
   });
 
-  const blocked = ["http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.0.0.7/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/hook", "http://100.64.1.1/"];
+  const blocked = [
+    "http://127.0.0.1:9/hook",
+    "http://localhost/hook",
+    "http://10.0.0.7/hook",
+    "http://169.254.169.254/latest/meta-data",
+    "http://[::1]/hook",
+    "http://100.64.1.1/",
+  ];
 
   test.each(blocked)("a release manager cannot point a webhook at %s", async (url) => {
     const { ctx, projectId } = await planWithTokens(t.handle.db, "canary", "Webhook target", {});
-    const error = await createWebhook(ctx, { projectId, name: "Internal", url, events: ["rollback"] }).catch((e: unknown) => e);
+    const error = await createWebhook(ctx, { projectId, name: "Internal", url, events: ["rollback"] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(400);
     expect((error as AppError).fieldErrors?.url?.[0]).toContain("Refused");
@@ -153,18 +186,31 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
 
   test("nor move an existing one there", async () => {
     const { ctx, projectId } = await planWithTokens(t.handle.db, "canary", "Move target", {});
-    const hook = await createWebhook(ctx, { projectId, name: "Public", url: "https://93.184.216.34/hook", events: ["rollback"] });
-    await expect(updateWebhook(ctx, { webhookId: hook.id, url: "http://169.254.169.254/" })).rejects.toMatchObject({ fieldErrors: { url: [expect.stringContaining("link-local")] } });
+    const hook = await createWebhook(ctx, {
+      projectId,
+      name: "Public",
+      url: "https://93.184.216.34/hook",
+      events: ["rollback"],
+    });
+    await expect(updateWebhook(ctx, { webhookId: hook.id, url: "http://169.254.169.254/" })).rejects.toMatchObject({
+      fieldErrors: { url: [expect.stringContaining("link-local")] },
+    });
     const source = await createMetricSource(ctx, { projectId, name: "Public", baseUrl: "https://93.184.216.34" });
-    await expect(updateMetricSource(ctx, { sourceId: source.id, baseUrl: "http://10.1.2.3:9090" })).rejects.toMatchObject({ fieldErrors: { baseUrl: [expect.stringContaining("private")] } });
+    await expect(
+      updateMetricSource(ctx, { sourceId: source.id, baseUrl: "http://10.1.2.3:9090" }),
+    ).rejects.toMatchObject({ fieldErrors: { baseUrl: [expect.stringContaining("private")] } });
   });
 
   test("an operator's allowlist lets an internal Prometheus in, and only that", async () => {
     process.env.PHASEGATE_EGRESS_ALLOW = "10.1.2.0/24";
     try {
       const { ctx, projectId } = await planWithTokens(t.handle.db, "canary", "Allowed source", {});
-      await expect(createMetricSource(ctx, { projectId, name: "Internal", baseUrl: "http://10.1.2.3:9090" })).resolves.toMatchObject({ baseUrl: "http://10.1.2.3:9090" });
-      await expect(createMetricSource(ctx, { projectId, name: "Other", baseUrl: "http://10.1.3.3:9090" })).rejects.toBeInstanceOf(AppError);
+      await expect(
+        createMetricSource(ctx, { projectId, name: "Internal", baseUrl: "http://10.1.2.3:9090" }),
+      ).resolves.toMatchObject({ baseUrl: "http://10.1.2.3:9090" });
+      await expect(
+        createMetricSource(ctx, { projectId, name: "Other", baseUrl: "http://10.1.3.3:9090" }),
+      ).rejects.toBeInstanceOf(AppError);
     } finally {
       delete process.env.PHASEGATE_EGRESS_ALLOW;
     }
@@ -181,7 +227,12 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
     };
     let hook;
     try {
-      hook = await createWebhook(ctx, { projectId, name: "Loopback", url: `${internalUrl}/hook`, events: ["rollback"] });
+      hook = await createWebhook(ctx, {
+        projectId,
+        name: "Loopback",
+        url: `${internalUrl}/hook`,
+        events: ["rollback"],
+      });
       const byManager = await sendTestEvent(ctx, { webhookId: hook.id });
       expect(byManager.statusCode).toBe(500);
       expect(byManager.error).toBe("The receiver answered 500 Internal Server Error");
@@ -189,7 +240,11 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
       const byAdmin = await sendTestEvent(adminCtx, { webhookId: hook.id });
       expect(byAdmin.responseExcerpt).toBe("stack trace of an internal service");
       expect((await listWebhooks(ctx, projectId)).deliveries.every((d) => d.lastResponseExcerpt === null)).toBe(true);
-      expect((await listWebhooks(adminCtx, projectId)).deliveries.some((d) => d.lastResponseExcerpt === "stack trace of an internal service")).toBe(true);
+      expect(
+        (await listWebhooks(adminCtx, projectId)).deliveries.some(
+          (d) => d.lastResponseExcerpt === "stack trace of an internal service",
+        ),
+      ).toBe(true);
     } finally {
       delete process.env.PHASEGATE_EGRESS_ALLOW;
     }
@@ -209,7 +264,10 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
     };
     try {
       const { runningPlanWithPolledMetric } = await import("../support/metric-source-fixture");
-      const { ctx, projectId, source } = await runningPlanWithPolledMetric(t.handle.db, { baseUrl: internalUrl, promql: "up" });
+      const { ctx, projectId, source } = await runningPlanWithPolledMetric(t.handle.db, {
+        baseUrl: internalUrl,
+        promql: "up",
+      });
       const poll = await pollSource(t.handle.db, source.id);
       expect(poll.error).toContain("HTTP 502");
       expect(poll.error).not.toContain("hostnames");

@@ -6,7 +6,16 @@ import { AppError } from "@/lib/errors";
 import { flagsBoundToPlan, projectFlags, projectSegments } from "@/lib/queries/flags";
 import { transitionPlan } from "@/lib/services/decisions";
 import { EVENTS_CHANNEL, type DomainEvent } from "@/lib/services/events";
-import { createFlag, createSegment, deleteFlag, deleteSegment, setFlagEnabled, setFlagRules, updateFlag, updateSegment } from "@/lib/services/flags";
+import {
+  createFlag,
+  createSegment,
+  deleteFlag,
+  deleteSegment,
+  setFlagEnabled,
+  setFlagRules,
+  updateFlag,
+  updateSegment,
+} from "@/lib/services/flags";
 import { listApiTokens, revokeApiToken } from "@/lib/services/tokens";
 import { MAX_USER_KEYS } from "@/lib/validation/flags";
 import { planWithTokens } from "../support/api-fixture";
@@ -62,13 +71,18 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
   }
   /** Waits until an event with every field of `expected` (compared as JSON) has been heard since `from`. */
   async function heardLike(from: number, expected: Record<string, unknown>): Promise<DomainEvent> {
-    const like = (e: DomainEvent) => Object.entries(expected).every(([k, v]) => JSON.stringify((e as Record<string, unknown>)[k]) === JSON.stringify(v));
+    const like = (e: DomainEvent) =>
+      Object.entries(expected).every(
+        ([k, v]) => JSON.stringify((e as Record<string, unknown>)[k]) === JSON.stringify(v),
+      );
     await until(from, like);
     return heard.slice(from).find(like)!;
   }
-  const flagEvents = (events: DomainEvent[], projectId: string) => events.filter((e) => e.type === "flags.changed" && e.projectId === projectId);
+  const flagEvents = (events: DomainEvent[], projectId: string) =>
+    events.filter((e) => e.type === "flags.changed" && e.projectId === projectId);
   const flagRow = async (id: string) => (await db.select().from(flags).where(eq(flags.id, id)))[0]!;
-  const auditOf = (entityId: string) => db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId)).orderBy(auditEvents.id);
+  const auditOf = (entityId: string) =>
+    db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId)).orderBy(auditEvents.id);
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
@@ -84,13 +98,33 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     const { projectId, planId, rm, ctx } = await planWithTokens(db, "canary", "Flags", {});
     let mark = await settled();
     const flag = await createFlag(ctx, checkout(projectId));
-    expect(flag).toMatchObject({ key: "checkout.one-page", type: "boolean", variants: { on: true, off: false }, defaultVariant: "off", rolloutVariant: "on", enabled: true, planId: null, manualRolloutPercent: 10, version: 1 });
+    expect(flag).toMatchObject({
+      key: "checkout.one-page",
+      type: "boolean",
+      variants: { on: true, off: false },
+      defaultVariant: "off",
+      rolloutVariant: "on",
+      enabled: true,
+      planId: null,
+      manualRolloutPercent: 10,
+      version: 1,
+    });
     await heardLike(mark, { type: "flags.changed", projectId, flagKeys: ["checkout.one-page"] });
 
     // Bound to the plan: the typed share is dropped, the event names the plan.
     mark = await settled();
-    const bound = await updateFlag(ctx, { flagId: flag.id, description: "Serves the one-page checkout", planId, manualRolloutPercent: "" });
-    expect(bound).toMatchObject({ planId, manualRolloutPercent: null, description: "Serves the one-page checkout", version: 2 });
+    const bound = await updateFlag(ctx, {
+      flagId: flag.id,
+      description: "Serves the one-page checkout",
+      planId,
+      manualRolloutPercent: "",
+    });
+    expect(bound).toMatchObject({
+      planId,
+      manualRolloutPercent: null,
+      description: "Serves the one-page checkout",
+      version: 2,
+    });
     expect(bound.updatedAt.getTime()).toBeGreaterThanOrEqual(flag.updatedAt.getTime());
     await heardLike(mark, { type: "flags.changed", projectId, planId, flagKeys: ["checkout.one-page"] });
     // The same values again change nothing and bump nothing.
@@ -101,15 +135,31 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     expect(killed).toMatchObject({ changed: true, flag: { enabled: false, version: 3 } });
     await until(mark, (e) => e.type === "flags.changed" && e.projectId === projectId);
     // Flipped already: nothing to do.
-    expect(await setFlagEnabled(ctx, { flagId: flag.id, enabled: false, reason: "again" })).toMatchObject({ changed: false, flag: { version: 3 } });
-    expect(await setFlagEnabled(ctx, { flagId: flag.id, enabled: "true" })).toMatchObject({ changed: true, flag: { enabled: true, version: 4 } });
+    expect(await setFlagEnabled(ctx, { flagId: flag.id, enabled: false, reason: "again" })).toMatchObject({
+      changed: false,
+      flag: { version: 3 },
+    });
+    expect(await setFlagEnabled(ctx, { flagId: flag.id, enabled: "true" })).toMatchObject({
+      changed: true,
+      flag: { enabled: true, version: 4 },
+    });
 
     const views = await projectFlags(db, projectId);
     expect(views).toHaveLength(1);
-    expect(views[0]).toMatchObject({ key: "checkout.one-page", rolloutPercent: 0, source: { kind: "plan", planId, planName: "Flags", phaseName: "not started" }, lastSwitch: { enabled: true, by: rm.name } });
+    expect(views[0]).toMatchObject({
+      key: "checkout.one-page",
+      rolloutPercent: 0,
+      source: { kind: "plan", planId, planName: "Flags", phaseName: "not started" },
+      lastSwitch: { enabled: true, by: rm.name },
+    });
     await transitionPlan(ctx, { planId, version: 1, action: "start" });
     const [following] = await flagsBoundToPlan(db, planId);
-    expect(following).toMatchObject({ key: "checkout.one-page", rolloutPercent: 5, source: { kind: "plan", phaseName: "Canary 5%" }, version: 5 });
+    expect(following).toMatchObject({
+      key: "checkout.one-page",
+      rolloutPercent: 5,
+      source: { kind: "plan", phaseName: "Canary 5%" },
+      version: 5,
+    });
 
     mark = await settled();
     expect(await deleteFlag(ctx, { flagId: flag.id })).toEqual({ id: flag.id, key: "checkout.one-page", planId });
@@ -126,31 +176,91 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     ]);
     expect(trail[1]!.before).toMatchObject({ planId: null, manualRolloutPercent: 10 });
     expect(trail[1]!.after).toMatchObject({ planId, manualRolloutPercent: null });
-    expect(trail[2]).toMatchObject({ planId, before: { enabled: true }, after: { enabled: false, reason: "Double charges in Pilot", serving: "off" } });
+    expect(trail[2]).toMatchObject({
+      planId,
+      before: { enabled: true },
+      after: { enabled: false, reason: "Double charges in Pilot", serving: "off" },
+    });
   });
 
   test("segments: lists trimmed and deduplicated; an edit or delete bumps and announces every flag using it", async () => {
     const { projectId, ctx } = await planWithTokens(db, "canary", "Segments", {});
     const a = await createFlag(ctx, checkout(projectId, { key: "a" }));
-    const b = await createFlag(ctx, checkout(projectId, { key: "b", type: "string", variants: { red: "red", blue: "  blue  " }, defaultVariant: "red", rolloutVariant: "blue" }));
+    const b = await createFlag(
+      ctx,
+      checkout(projectId, {
+        key: "b",
+        type: "string",
+        variants: { red: "red", blue: "  blue  " },
+        defaultVariant: "red",
+        rolloutVariant: "blue",
+      }),
+    );
     const c = await createFlag(ctx, checkout(projectId, { key: "c" }));
     expect(b.variants).toEqual({ red: "red", blue: "  blue  " });
 
-    const team = await createSegment(ctx, { projectId, key: "internal-team", name: "Internal team", kind: "user_list", userKeys: " rina\neko, sam\n\nrina \n", attribute: "ignored", operator: "in", values: "x" });
-    expect(team).toMatchObject({ kind: "user_list", userKeys: ["rina", "eko", "sam"], attribute: null, operator: null, values: [] });
-    const regions = await createSegment(ctx, { projectId, key: "outside-pilot-regions", name: "Outside pilot regions", kind: "attribute_rule", attribute: "region", operator: "not_in", values: ["Jakarta", " Surabaya", "Jakarta"], userKeys: "someone" });
-    expect(regions).toMatchObject({ attribute: "region", operator: "not_in", values: ["Jakarta", "Surabaya"], userKeys: [] });
+    const team = await createSegment(ctx, {
+      projectId,
+      key: "internal-team",
+      name: "Internal team",
+      kind: "user_list",
+      userKeys: " rina\neko, sam\n\nrina \n",
+      attribute: "ignored",
+      operator: "in",
+      values: "x",
+    });
+    expect(team).toMatchObject({
+      kind: "user_list",
+      userKeys: ["rina", "eko", "sam"],
+      attribute: null,
+      operator: null,
+      values: [],
+    });
+    const regions = await createSegment(ctx, {
+      projectId,
+      key: "outside-pilot-regions",
+      name: "Outside pilot regions",
+      kind: "attribute_rule",
+      attribute: "region",
+      operator: "not_in",
+      values: ["Jakarta", " Surabaya", "Jakarta"],
+      userKeys: "someone",
+    });
+    expect(regions).toMatchObject({
+      attribute: "region",
+      operator: "not_in",
+      values: ["Jakarta", "Surabaya"],
+      userKeys: [],
+    });
 
-    await setFlagRules(ctx, { flagId: a.id, rules: JSON.stringify([{ segmentId: team.id, variant: "on" }, { segmentId: regions.id, variant: "off" }]) });
+    await setFlagRules(ctx, {
+      flagId: a.id,
+      rules: JSON.stringify([
+        { segmentId: team.id, variant: "on" },
+        { segmentId: regions.id, variant: "off" },
+      ]),
+    });
     await setFlagRules(ctx, { flagId: b.id, rules: [{ segmentId: team.id, variant: "blue" }] });
-    const versions = { a: (await flagRow(a.id)).version, b: (await flagRow(b.id)).version, c: (await flagRow(c.id)).version };
+    const versions = {
+      a: (await flagRow(a.id)).version,
+      b: (await flagRow(b.id)).version,
+      c: (await flagRow(c.id)).version,
+    };
     expect(versions).toEqual({ a: 2, b: 2, c: 1 });
 
     let mark = await settled();
-    const edited = await updateSegment(ctx, { segmentId: team.id, key: "internal-team", name: "Internal team", kind: "user_list", userKeys: "rina\neko\nsam\nadi" });
+    const edited = await updateSegment(ctx, {
+      segmentId: team.id,
+      key: "internal-team",
+      name: "Internal team",
+      kind: "user_list",
+      userKeys: "rina\neko\nsam\nadi",
+    });
     expect(edited.flagKeys).toEqual(["a", "b"]);
     await heardLike(mark, { type: "flags.changed", projectId, flagKeys: ["a", "b"] });
-    expect([(await flagRow(a.id)).version, (await flagRow(b.id)).version, (await flagRow(c.id)).version]).toEqual([3, 3, 1]);
+    expect([(await flagRow(a.id)).version, (await flagRow(b.id)).version, (await flagRow(c.id)).version]).toEqual([
+      3, 3, 1,
+    ]);
 
     const listed = await projectSegments(db, projectId);
     expect(listed.map((s) => [s.key, s.usedBy])).toEqual([
@@ -173,11 +283,39 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     const { projectId, ctx } = await planWithTokens(db, "canary", "Rules", {});
     const flag = await createFlag(ctx, checkout(projectId));
     const one = await createSegment(ctx, { projectId, key: "one", name: "One", kind: "user_list", userKeys: ["u1"] });
-    const two = await createSegment(ctx, { projectId, key: "two", name: "Two", kind: "attribute_rule", attribute: "plan", operator: "equals", values: "pro" });
-    await setFlagRules(ctx, { flagId: flag.id, rules: [{ segmentId: one.id, variant: "on" }, { segmentId: two.id, variant: "off" }] });
-    const reordered = await setFlagRules(ctx, { flagId: flag.id, rules: [{ segmentId: two.id, variant: "on" }, { segmentId: one.id, variant: "on" }] });
+    const two = await createSegment(ctx, {
+      projectId,
+      key: "two",
+      name: "Two",
+      kind: "attribute_rule",
+      attribute: "plan",
+      operator: "equals",
+      values: "pro",
+    });
+    await setFlagRules(ctx, {
+      flagId: flag.id,
+      rules: [
+        { segmentId: one.id, variant: "on" },
+        { segmentId: two.id, variant: "off" },
+      ],
+    });
+    const reordered = await setFlagRules(ctx, {
+      flagId: flag.id,
+      rules: [
+        { segmentId: two.id, variant: "on" },
+        { segmentId: one.id, variant: "on" },
+      ],
+    });
     expect(reordered).toMatchObject({ changed: true, flag: { version: 3 } });
-    expect(await setFlagRules(ctx, { flagId: flag.id, rules: [{ segmentId: two.id, variant: "on" }, { segmentId: one.id, variant: "on" }] })).toMatchObject({ changed: false });
+    expect(
+      await setFlagRules(ctx, {
+        flagId: flag.id,
+        rules: [
+          { segmentId: two.id, variant: "on" },
+          { segmentId: one.id, variant: "on" },
+        ],
+      }),
+    ).toMatchObject({ changed: false });
     const [view] = await projectFlags(db, projectId);
     expect(view!.rules.map((r) => [r.segment.key, r.variant])).toEqual([
       ["two", "on"],
@@ -196,22 +334,48 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     const viewer = await makeUser(db, { projectId, roles: ["viewer"] });
     const admin = await makeUser(db, { isAdmin: true });
     const flag = await createFlag(ctx, checkout(projectId));
-    const segment = await createSegment(ctx, { projectId, key: "team", name: "Team", kind: "user_list", userKeys: "a" });
+    const segment = await createSegment(ctx, {
+      projectId,
+      key: "team",
+      name: "Team",
+      kind: "user_list",
+      userKeys: "a",
+    });
     const mark = await settled();
     for (const actor of [engineer, viewer, other.rm]) {
       const as = { db, actor, requestId: null };
-      await expect(createFlag(as, checkout(projectId, { key: "mine" }))).rejects.toMatchObject({ code: "forbidden:permission" });
-      await expect(updateFlag(as, { flagId: flag.id, description: "x" })).rejects.toMatchObject({ code: "forbidden:permission" });
-      await expect(setFlagEnabled(as, { flagId: flag.id, enabled: false, reason: "mine" })).rejects.toMatchObject({ code: "forbidden:permission" });
-      await expect(setFlagRules(as, { flagId: flag.id, rules: [] })).rejects.toMatchObject({ code: "forbidden:permission" });
+      await expect(createFlag(as, checkout(projectId, { key: "mine" }))).rejects.toMatchObject({
+        code: "forbidden:permission",
+      });
+      await expect(updateFlag(as, { flagId: flag.id, description: "x" })).rejects.toMatchObject({
+        code: "forbidden:permission",
+      });
+      await expect(setFlagEnabled(as, { flagId: flag.id, enabled: false, reason: "mine" })).rejects.toMatchObject({
+        code: "forbidden:permission",
+      });
+      await expect(setFlagRules(as, { flagId: flag.id, rules: [] })).rejects.toMatchObject({
+        code: "forbidden:permission",
+      });
       await expect(deleteFlag(as, { flagId: flag.id })).rejects.toMatchObject({ code: "forbidden:permission" });
-      await expect(createSegment(as, { projectId, key: "x", name: "X", kind: "user_list", userKeys: "a" })).rejects.toMatchObject({ code: "forbidden:permission" });
-      await expect(updateSegment(as, { segmentId: segment.id, key: "team", name: "Team", kind: "user_list", userKeys: "b" })).rejects.toMatchObject({ code: "forbidden:permission" });
-      await expect(deleteSegment(as, { segmentId: segment.id })).rejects.toMatchObject({ code: "forbidden:permission" });
+      await expect(
+        createSegment(as, { projectId, key: "x", name: "X", kind: "user_list", userKeys: "a" }),
+      ).rejects.toMatchObject({ code: "forbidden:permission" });
+      await expect(
+        updateSegment(as, { segmentId: segment.id, key: "team", name: "Team", kind: "user_list", userKeys: "b" }),
+      ).rejects.toMatchObject({ code: "forbidden:permission" });
+      await expect(deleteSegment(as, { segmentId: segment.id })).rejects.toMatchObject({
+        code: "forbidden:permission",
+      });
     }
     // The refusals stay unheard: the next thing heard is the admin's change.
-    await setFlagEnabled({ db, actor: admin, requestId: null }, { flagId: flag.id, enabled: false, reason: "Admin check" });
-    const events = flagEvents(await until(mark, (e) => e.type === "flags.changed" && e.projectId === projectId), projectId);
+    await setFlagEnabled(
+      { db, actor: admin, requestId: null },
+      { flagId: flag.id, enabled: false, reason: "Admin check" },
+    );
+    const events = flagEvents(
+      await until(mark, (e) => e.type === "flags.changed" && e.projectId === projectId),
+      projectId,
+    );
     expect(events).toHaveLength(1);
     expect(await flagRow(flag.id)).toMatchObject({ enabled: false, version: 2, description: "One-page checkout" });
     expect(await db.select().from(segments).where(eq(segments.id, segment.id))).toMatchObject([{ userKeys: ["a"] }]);
@@ -222,26 +386,108 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     const other = await planWithTokens(db, "canary", "Elsewhere", {});
     const mark = await settled();
 
-    const typed = await fieldErrorsOf(createFlag(ctx, checkout(projectId, { key: "bad key!", variants: "on = yes\noff = false", defaultVariant: "none", manualRolloutPercent: "150" })));
+    const typed = await fieldErrorsOf(
+      createFlag(
+        ctx,
+        checkout(projectId, {
+          key: "bad key!",
+          variants: "on = yes\noff = false",
+          defaultVariant: "none",
+          manualRolloutPercent: "150",
+        }),
+      ),
+    );
     expect(Object.keys(typed).sort()).toEqual(["defaultVariant", "key", "manualRolloutPercent", "variants"]);
     expect(typed.variants).toEqual(["Variant “on”: a boolean flag serves true or false"]);
     expect(typed.defaultVariant).toEqual(["“none” is not one of the variants (on, off)"]);
     expect(typed.manualRolloutPercent).toEqual(["Enter a share from 0 to 100"]);
-    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { type: "number", variants: { low: 0.1, high: "lots" }, defaultVariant: "low", rolloutVariant: "high" })))).variants).toEqual(["Variant “high”: a number flag serves a number, e.g. 0.5"]);
-    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { type: "object", variants: 'a = {"x": 1}\nb = [1, 2]', defaultVariant: "a", rolloutVariant: "b" })))).variants![0]).toMatch(/^Variant “b”: an object flag serves a JSON object/);
-    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { manualRolloutPercent: "" })))).manualRolloutPercent).toEqual(["Set the share by hand (0 to 100), or bind the flag to a plan"]);
-    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { planId: other.planId })))).planId).toEqual(["Choose a plan of this project"]);
+    expect(
+      (
+        await fieldErrorsOf(
+          createFlag(
+            ctx,
+            checkout(projectId, {
+              type: "number",
+              variants: { low: 0.1, high: "lots" },
+              defaultVariant: "low",
+              rolloutVariant: "high",
+            }),
+          ),
+        )
+      ).variants,
+    ).toEqual(["Variant “high”: a number flag serves a number, e.g. 0.5"]);
+    expect(
+      (
+        await fieldErrorsOf(
+          createFlag(
+            ctx,
+            checkout(projectId, {
+              type: "object",
+              variants: 'a = {"x": 1}\nb = [1, 2]',
+              defaultVariant: "a",
+              rolloutVariant: "b",
+            }),
+          ),
+        )
+      ).variants![0],
+    ).toMatch(/^Variant “b”: an object flag serves a JSON object/);
+    expect(
+      (await fieldErrorsOf(createFlag(ctx, checkout(projectId, { manualRolloutPercent: "" })))).manualRolloutPercent,
+    ).toEqual(["Set the share by hand (0 to 100), or bind the flag to a plan"]);
+    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { planId: other.planId })))).planId).toEqual([
+      "Choose a plan of this project",
+    ]);
 
-    const flag = await createFlag(ctx, checkout(projectId, { type: "object", variants: { compact: { layout: "compact" }, roomy: '{"layout": "roomy"}' }, defaultVariant: "compact", rolloutVariant: "roomy" }));
+    const flag = await createFlag(
+      ctx,
+      checkout(projectId, {
+        type: "object",
+        variants: { compact: { layout: "compact" }, roomy: '{"layout": "roomy"}' },
+        defaultVariant: "compact",
+        rolloutVariant: "roomy",
+      }),
+    );
     expect(flag.variants).toEqual({ compact: { layout: "compact" }, roomy: { layout: "roomy" } });
-    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { key: flag.key })))).key).toEqual([`Another flag in this project has the key “${flag.key}”`]);
-    expect(Object.keys(await fieldErrorsOf(updateFlag(ctx, { flagId: flag.id, variants: "compact = true\nroomy = {}", rolloutVariant: "gone", manualRolloutPercent: -1 }))).sort()).toEqual(["manualRolloutPercent", "rolloutVariant", "variants"]);
-    expect((await fieldErrorsOf(updateFlag(ctx, { flagId: flag.id, planId: other.planId }))).planId).toEqual(["Choose a plan of this project"]);
-    expect((await fieldErrorsOf(setFlagEnabled(ctx, { flagId: flag.id, enabled: "false", reason: "  " }))).reason).toEqual(["Say why the flag is switched off: everyone will be told"]);
+    expect((await fieldErrorsOf(createFlag(ctx, checkout(projectId, { key: flag.key })))).key).toEqual([
+      `Another flag in this project has the key “${flag.key}”`,
+    ]);
+    expect(
+      Object.keys(
+        await fieldErrorsOf(
+          updateFlag(ctx, {
+            flagId: flag.id,
+            variants: "compact = true\nroomy = {}",
+            rolloutVariant: "gone",
+            manualRolloutPercent: -1,
+          }),
+        ),
+      ).sort(),
+    ).toEqual(["manualRolloutPercent", "rolloutVariant", "variants"]);
+    expect((await fieldErrorsOf(updateFlag(ctx, { flagId: flag.id, planId: other.planId }))).planId).toEqual([
+      "Choose a plan of this project",
+    ]);
+    expect(
+      (await fieldErrorsOf(setFlagEnabled(ctx, { flagId: flag.id, enabled: "false", reason: "  " }))).reason,
+    ).toEqual(["Say why the flag is switched off: everyone will be told"]);
 
     const team = await createSegment(ctx, { projectId, key: "team", name: "Team", kind: "user_list", userKeys: "a" });
-    const foreign = await createSegment(other.ctx, { projectId: other.projectId, key: "theirs", name: "Theirs", kind: "user_list", userKeys: "z" });
-    const rules = await fieldErrorsOf(setFlagRules(ctx, { flagId: flag.id, rules: [{ segmentId: team.id, variant: "compact" }, { segmentId: foreign.id, variant: "roomy" }, { segmentId: team.id, variant: "wide" }] }));
+    const foreign = await createSegment(other.ctx, {
+      projectId: other.projectId,
+      key: "theirs",
+      name: "Theirs",
+      kind: "user_list",
+      userKeys: "z",
+    });
+    const rules = await fieldErrorsOf(
+      setFlagRules(ctx, {
+        flagId: flag.id,
+        rules: [
+          { segmentId: team.id, variant: "compact" },
+          { segmentId: foreign.id, variant: "roomy" },
+          { segmentId: team.id, variant: "wide" },
+        ],
+      }),
+    );
     expect(rules).toEqual({
       "rules.1.segmentId": ["Choose a segment of this project"],
       "rules.2.segmentId": ["This segment already has a rule above; one rule per segment"],
@@ -249,23 +495,82 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     });
     await setFlagRules(ctx, { flagId: flag.id, rules: [{ segmentId: team.id, variant: "roomy" }] });
     // A variant a rule still serves cannot be dropped.
-    expect((await fieldErrorsOf(updateFlag(ctx, { flagId: flag.id, variants: 'compact = {}\nwide = {"layout": "wide"}', rolloutVariant: "wide" }))).variants).toEqual(["Keep “roomy” (served to Team), or change those segment rules first"]);
+    expect(
+      (
+        await fieldErrorsOf(
+          updateFlag(ctx, {
+            flagId: flag.id,
+            variants: 'compact = {}\nwide = {"layout": "wide"}',
+            rolloutVariant: "wide",
+          }),
+        )
+      ).variants,
+    ).toEqual(["Keep “roomy” (served to Team), or change those segment rules first"]);
 
     const tooMany = Array.from({ length: MAX_USER_KEYS + 1 }, (_, i) => `user-${i}`);
-    expect((await fieldErrorsOf(createSegment(ctx, { projectId, key: "big", name: "Big", kind: "user_list", userKeys: tooMany }))).userKeys).toEqual(["Use at most 10,000 targeting keys"]);
-    expect(Object.keys(await fieldErrorsOf(createSegment(ctx, { projectId, key: "rule", name: "", kind: "attribute_rule", attribute: "1region", operator: "equals", values: "a,b" }))).sort()).toEqual(["attribute", "name", "values"]);
-    expect((await fieldErrorsOf(updateSegment(ctx, { segmentId: team.id, key: "team", name: "Team", kind: "user_list", userKeys: " , " }))).userKeys).toEqual(["List at least one targeting key (user id, e-mail…)"]);
-    expect((await fieldErrorsOf(createSegment(ctx, { projectId, key: "team", name: "Again", kind: "user_list", userKeys: "a" }))).key).toEqual(["Another segment in this project has the key “team”"]);
+    expect(
+      (
+        await fieldErrorsOf(
+          createSegment(ctx, { projectId, key: "big", name: "Big", kind: "user_list", userKeys: tooMany }),
+        )
+      ).userKeys,
+    ).toEqual(["Use at most 10,000 targeting keys"]);
+    expect(
+      Object.keys(
+        await fieldErrorsOf(
+          createSegment(ctx, {
+            projectId,
+            key: "rule",
+            name: "",
+            kind: "attribute_rule",
+            attribute: "1region",
+            operator: "equals",
+            values: "a,b",
+          }),
+        ),
+      ).sort(),
+    ).toEqual(["attribute", "name", "values"]);
+    expect(
+      (
+        await fieldErrorsOf(
+          updateSegment(ctx, { segmentId: team.id, key: "team", name: "Team", kind: "user_list", userKeys: " , " }),
+        )
+      ).userKeys,
+    ).toEqual(["List at least one targeting key (user id, e-mail…)"]);
+    expect(
+      (
+        await fieldErrorsOf(
+          createSegment(ctx, { projectId, key: "team", name: "Again", kind: "user_list", userKeys: "a" }),
+        )
+      ).key,
+    ).toEqual(["Another segment in this project has the key “team”"]);
 
     // Nothing of the refused changes is stored: the flag is as the rule change left it.
-    expect(await flagRow(flag.id)).toMatchObject({ version: 2, enabled: true, planId: null, manualRolloutPercent: 10, rolloutVariant: "roomy", variants: { compact: { layout: "compact" }, roomy: { layout: "roomy" } } });
+    expect(await flagRow(flag.id)).toMatchObject({
+      version: 2,
+      enabled: true,
+      planId: null,
+      manualRolloutPercent: 10,
+      rolloutVariant: "roomy",
+      variants: { compact: { layout: "compact" }, roomy: { layout: "roomy" } },
+    });
     expect((await projectFlags(db, projectId)).map((f) => f.key)).toEqual([flag.key]);
     expect((await projectSegments(db, projectId)).map((s) => [s.key, s.userKeys])).toEqual([["team", ["a"]]]);
-    const refused = await db.select().from(auditEvents).where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.entityType, "flag")));
+    const refused = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.entityType, "flag")));
     expect(refused.map((e) => e.action)).toEqual(["flag.created", "flag.rules_set"]);
 
     // Heard: the object flag's creation, the team segment and the rule change only.
-    await until(mark, (e) => e.type === "flags.changed" && e.projectId === projectId && (e.flagKeys as string[]).length === 1 && heard.filter((h) => h.projectId === projectId && h.type === "flags.changed").length >= 3);
+    await until(
+      mark,
+      (e) =>
+        e.type === "flags.changed" &&
+        e.projectId === projectId &&
+        (e.flagKeys as string[]).length === 1 &&
+        heard.filter((h) => h.projectId === projectId && h.type === "flags.changed").length >= 3,
+    );
     const events = flagEvents(heard.slice(mark), projectId);
     expect(events.map((e) => e.flagKeys)).toEqual([[flag.key], [], [flag.key]]);
   });
@@ -275,6 +580,10 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
     const [token] = await listApiTokens(ctx, projectId);
     const mark = await settled();
     await revokeApiToken(ctx, { tokenId: token!.id });
-    expect((await until(mark, (e) => e.type === "token.revoked" && e.projectId === projectId)).find((e) => e.type === "token.revoked")).toEqual({ type: "token.revoked", projectId, tokenId: token!.id });
+    expect(
+      (await until(mark, (e) => e.type === "token.revoked" && e.projectId === projectId)).find(
+        (e) => e.type === "token.revoked",
+      ),
+    ).toEqual({ type: "token.revoked", projectId, tokenId: token!.id });
   });
 });

@@ -45,7 +45,8 @@ describe("GET /api/health", () => {
 
   // Needs a PostgreSQL server to open (TEST_DATABASE_URL); CI sets it. Without one this case is
   // skipped and says so; the PGlite cases above still run.
-  if (!process.env.TEST_DATABASE_URL) console.warn("health-route: the PostgreSQL case is skipped, set TEST_DATABASE_URL to run it");
+  if (!process.env.TEST_DATABASE_URL)
+    console.warn("health-route: the PostgreSQL case is skipped, set TEST_DATABASE_URL to run it");
   test.runIf(Boolean(process.env.TEST_DATABASE_URL))("200 on the PostgreSQL server", async () => {
     const t = await createTestDatabase("postgres");
     try {

@@ -29,7 +29,11 @@ describe.each(backends)("the corpus as plans on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     projectId = (await makeProject(t.handle.db)).id;
-    ctx = { db: t.handle.db, actor: await makeUser(t.handle.db, { projectId, roles: ["release_manager"] }), requestId: null };
+    ctx = {
+      db: t.handle.db,
+      actor: await makeUser(t.handle.db, { projectId, roles: ["release_manager"] }),
+      requestId: null,
+    };
   }, 120_000);
   afterAll(async () => t?.drop());
 
@@ -49,7 +53,12 @@ describe.each(backends)("the corpus as plans on %s", (kind) => {
     const exported = await loadPlanForExport(t.handle.db, planId);
     const again = parsePlanMarkdown(planToMarkdown(exported!.document));
     expect(content(again)).toEqual(content(exported!.document));
-    expect({ kind: again.kind, phases: again.phases.map((p) => [p.name, p.trafficPercent]), metrics: again.metrics.map((m) => m.key).sort(), triggers: again.triggers.length }).toEqual({
+    expect({
+      kind: again.kind,
+      phases: again.phases.map((p) => [p.name, p.trafficPercent]),
+      metrics: again.metrics.map((m) => m.key).sort(),
+      triggers: again.triggers.length,
+    }).toEqual({
       kind: saved.kind,
       phases: saved.phases.map((p) => [p.name, p.trafficPercent]),
       metrics: saved.metrics.map((m) => m.key).sort(),

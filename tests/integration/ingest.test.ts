@@ -17,19 +17,47 @@ describe.each(backends)("metric ingest on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     setProcessDatabase(t.handle);
-    const fixture = await planWithTokens(t.handle.db, "canary", "Ingest", { metrics: ["metrics:write"], readOnly: ["plans:read"] });
+    const fixture = await planWithTokens(t.handle.db, "canary", "Ingest", {
+      metrics: ["metrics:write"],
+      readOnly: ["plans:read"],
+    });
     planId = fixture.planId;
     ({ metrics: token, readOnly } = fixture.tokens);
   });
   afterAll(async () => t?.drop());
 
   const post = (body: string, type = "application/json", auth = token, query = "") =>
-    (ingest as Route)(new Request(`http://test/api/v1/metrics${query}`, { method: "POST", headers: { authorization: `Bearer ${auth}`, "content-type": type }, body }), { params: Promise.resolve({}) });
-  const stored = async () => Number((await t.handle.db.select({ n: count() }).from(samples).innerJoin(metrics, eq(metrics.id, samples.metricId)).where(eq(metrics.planId, planId)))[0]!.n);
+    (ingest as Route)(
+      new Request(`http://test/api/v1/metrics${query}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${auth}`, "content-type": type },
+        body,
+      }),
+      { params: Promise.resolve({}) },
+    );
+  const stored = async () =>
+    Number(
+      (
+        await t.handle.db
+          .select({ n: count() })
+          .from(samples)
+          .innerJoin(metrics, eq(metrics.id, samples.metricId))
+          .where(eq(metrics.planId, planId))
+      )[0]!.n,
+    );
 
   test("a JSON batch is stored; re-sending a sample overwrites it", async () => {
     const ts = Date.now() - 60_000;
-    const res = await post(JSON.stringify({ plan: planId, samples: [{ metric: "error_rate", ts, value: 0.4 }, { metric: "error_rate", ts, value: 0.3, cohort: "baseline" }, { metric: "p95_latency", ts, value: 420 }] }));
+    const res = await post(
+      JSON.stringify({
+        plan: planId,
+        samples: [
+          { metric: "error_rate", ts, value: 0.4 },
+          { metric: "error_rate", ts, value: 0.3, cohort: "baseline" },
+          { metric: "p95_latency", ts, value: 420 },
+        ],
+      }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ stored: 3, metrics: { error_rate: 2, p95_latency: 1 }, triggersFired: [] });
     expect(await stored()).toBe(3);
@@ -40,7 +68,14 @@ describe.each(backends)("metric ingest on %s", (kind) => {
       .select({ value: samples.value })
       .from(samples)
       .innerJoin(metrics, eq(metrics.id, samples.metricId))
-      .where(and(eq(samples.ts, new Date(ts)), eq(metrics.key, "error_rate"), eq(metrics.planId, planId), eq(samples.cohort, "canary")));
+      .where(
+        and(
+          eq(samples.ts, new Date(ts)),
+          eq(metrics.key, "error_rate"),
+          eq(metrics.planId, planId),
+          eq(samples.cohort, "canary"),
+        ),
+      );
     expect(row!.value).toBe(0.9);
   });
 
@@ -73,7 +108,15 @@ describe.each(backends)("metric ingest on %s", (kind) => {
 
   test("a metric key with an unpaired surrogate is an unknown metric (422), not a server error", async () => {
     const before = await stored();
-    const res = await post(JSON.stringify({ plan: planId, samples: [{ metric: "lone \ud800 and \udfff", value: 1 }, { metric: "error_rate", value: 0.3 }] }));
+    const res = await post(
+      JSON.stringify({
+        plan: planId,
+        samples: [
+          { metric: "lone \ud800 and \udfff", value: 1 },
+          { metric: "error_rate", value: 0.3 },
+        ],
+      }),
+    );
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { fields: Record<string, string[]> } };
     expect(body.error.fields["row 1"]).toEqual(['unknown metric "lone \ud800 and \udfff"']);
@@ -93,8 +136,18 @@ describe.each(backends)("metric ingest on %s", (kind) => {
   });
 
   test("scope, plan and body problems get clear answers", async () => {
-    expect((await post(JSON.stringify({ plan: planId, samples: [{ metric: "error_rate", value: 1 }] }), "application/json", readOnly)).status).toBe(403);
-    expect((await post(JSON.stringify({ plan: "00000000-0000-4000-8000-000000000000", samples: [] }))).status).toBe(404);
+    expect(
+      (
+        await post(
+          JSON.stringify({ plan: planId, samples: [{ metric: "error_rate", value: 1 }] }),
+          "application/json",
+          readOnly,
+        )
+      ).status,
+    ).toBe(403);
+    expect((await post(JSON.stringify({ plan: "00000000-0000-4000-8000-000000000000", samples: [] }))).status).toBe(
+      404,
+    );
     const noPlan = await post(JSON.stringify({ samples: [{ metric: "error_rate", value: 1 }] }));
     expect(noPlan.status).toBe(400);
     expect(((await noPlan.json()) as { error: { fields: Record<string, string[]> } }).error.fields.plan).toBeDefined();

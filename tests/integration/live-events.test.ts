@@ -39,7 +39,10 @@ describe.each(backends)("live plan events on %s", (kind) => {
     await ingestSamples(a.ctx, a.planId, [{ metric: "error_rate", value: 0.3 }]);
     await expect.poll(() => heard.length, { timeout: 5_000, interval: 20 }).toBe(1);
     const latency = Date.now() - started;
-    expect(heard[0]).toEqual({ kind: "event", event: expect.objectContaining({ type: "samples.ingested", planId: a.planId }) });
+    expect(heard[0]).toEqual({
+      kind: "event",
+      event: expect.objectContaining({ type: "samples.ingested", planId: a.planId }),
+    });
     expect(latency).toBeLessThan(5_000);
 
     unsubscribe();
@@ -53,7 +56,12 @@ describe.each(backends)("live plan events on %s", (kind) => {
     const a = await planWithTokens(t.handle.db, "canary", "Live C", {});
     const heard: HubMessage[] = [];
     const unsubscribe = await hub.subscribe(a.planId, (m) => heard.push(m));
-    await expect(ingestSamples(a.ctx, a.planId, [{ metric: "error_rate", value: 0.3 }, { metric: "nope", value: 1 }])).rejects.toThrow(/Nothing was stored/);
+    await expect(
+      ingestSamples(a.ctx, a.planId, [
+        { metric: "error_rate", value: 0.3 },
+        { metric: "nope", value: 1 },
+      ]),
+    ).rejects.toThrow(/Nothing was stored/);
     await ingestSamples(a.ctx, a.planId, [{ metric: "error_rate", value: 0.3 }]);
     const ingested = () => heard.filter((m) => m.kind === "event" && m.event.type === "samples.ingested");
     await expect.poll(() => ingested().length, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);

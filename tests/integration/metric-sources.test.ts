@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, type DbHandle, openDatabase } from "@/db/client";
 import { auditEvents, metricSources, metrics, samples } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { createMetricSource, deleteMetricSource, listMetricSources, pollDueSources, pollSource, updateMetricSource } from "@/lib/services/metric-sources";
+import {
+  createMetricSource,
+  deleteMetricSource,
+  listMetricSources,
+  pollDueSources,
+  pollSource,
+  updateMetricSource,
+} from "@/lib/services/metric-sources";
 import { createPlan } from "@/lib/services/plans";
 import { planWithTokens } from "../support/api-fixture";
 import { runningPlanWithPolledMetric } from "../support/metric-source-fixture";
@@ -37,7 +44,10 @@ async function startFakePrometheus(): Promise<FakePrometheus> {
     requests.push({ prefix, url });
     const answer = reply(url);
     if (answer === "hang") return;
-    setTimeout(() => res.writeHead(answer.status ?? 200, { "content-type": "application/json" }).end(answer.body), answer.delayMs ?? 0);
+    setTimeout(
+      () => res.writeHead(answer.status ?? 200, { "content-type": "application/json" }).end(answer.body),
+      answer.delayMs ?? 0,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -82,7 +92,6 @@ async function fieldErrorsOf(promise: Promise<unknown>): Promise<Record<string, 
   return (error as AppError).fieldErrors ?? {};
 }
 
-
 allowLoopbackEgress();
 
 describe.each(backends)("metric sources on %s", (kind) => {
@@ -98,9 +107,17 @@ describe.each(backends)("metric sources on %s", (kind) => {
   };
   const requestsTo = (prefix: string) => fake.requests.filter((r) => r.prefix === prefix).map((r) => r.url);
   const sourceRow = async (id: string) => (await db.select().from(metricSources).where(eq(metricSources.id, id)))[0]!;
-  const auditOf = (entityId: string) => db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId)).orderBy(auditEvents.id);
+  const auditOf = (entityId: string) =>
+    db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId)).orderBy(auditEvents.id);
   const sampleCount = async (metricId: string, cohort: "canary" | "baseline") =>
-    Number((await db.select({ n: count() }).from(samples).where(and(eq(samples.metricId, metricId), eq(samples.cohort, cohort))))[0]!.n);
+    Number(
+      (
+        await db
+          .select({ n: count() })
+          .from(samples)
+          .where(and(eq(samples.metricId, metricId), eq(samples.cohort, cohort)))
+      )[0]!.n,
+    );
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
@@ -117,24 +134,71 @@ describe.each(backends)("metric sources on %s", (kind) => {
     const engineer = await makeUser(db, { projectId, roles: ["engineer"] });
     const viewer = await makeUser(db, { projectId, roles: ["viewer"] });
 
-    const source = await createMetricSource(ctx, { projectId, name: "Main Prometheus", baseUrl: " http://prom.internal:9090/ ", pollIntervalSeconds: "30" });
-    expect(source).toMatchObject({ name: "Main Prometheus", baseUrl: "http://prom.internal:9090", pollIntervalSeconds: 30, enabled: true, lastPolledAt: null, lastError: null });
-    await expect(createMetricSource({ db, actor: engineer, requestId: null }, { projectId, name: "Mine", baseUrl: "http://p:9090" })).rejects.toMatchObject({ code: "forbidden:permission" });
-    expect((await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "Main Prometheus", baseUrl: "http://other:9090" }))).name).toEqual(["Another metric source in this project is called “Main Prometheus”"]);
+    const source = await createMetricSource(ctx, {
+      projectId,
+      name: "Main Prometheus",
+      baseUrl: " http://prom.internal:9090/ ",
+      pollIntervalSeconds: "30",
+    });
+    expect(source).toMatchObject({
+      name: "Main Prometheus",
+      baseUrl: "http://prom.internal:9090",
+      pollIntervalSeconds: 30,
+      enabled: true,
+      lastPolledAt: null,
+      lastError: null,
+    });
+    await expect(
+      createMetricSource(
+        { db, actor: engineer, requestId: null },
+        { projectId, name: "Mine", baseUrl: "http://p:9090" },
+      ),
+    ).rejects.toMatchObject({ code: "forbidden:permission" });
+    expect(
+      (
+        await fieldErrorsOf(
+          createMetricSource(ctx, { projectId, name: "Main Prometheus", baseUrl: "http://other:9090" }),
+        )
+      ).name,
+    ).toEqual(["Another metric source in this project is called “Main Prometheus”"]);
 
-    const updated = await updateMetricSource(ctx, { sourceId: source.id, name: "Prod Prometheus", pollIntervalSeconds: 60, enabled: false });
-    expect(updated).toMatchObject({ name: "Prod Prometheus", pollIntervalSeconds: 60, enabled: false, baseUrl: "http://prom.internal:9090" });
-    await expect(updateMetricSource({ db, actor: viewer, requestId: null }, { sourceId: source.id, enabled: true })).rejects.toMatchObject({ code: "forbidden:permission" });
-    await expect(updateMetricSource(ctx, { sourceId: "00000000-0000-4000-8000-000000000000", enabled: true })).rejects.toMatchObject({ code: "not_found:entity" });
+    const updated = await updateMetricSource(ctx, {
+      sourceId: source.id,
+      name: "Prod Prometheus",
+      pollIntervalSeconds: 60,
+      enabled: false,
+    });
+    expect(updated).toMatchObject({
+      name: "Prod Prometheus",
+      pollIntervalSeconds: 60,
+      enabled: false,
+      baseUrl: "http://prom.internal:9090",
+    });
+    await expect(
+      updateMetricSource({ db, actor: viewer, requestId: null }, { sourceId: source.id, enabled: true }),
+    ).rejects.toMatchObject({ code: "forbidden:permission" });
+    await expect(
+      updateMetricSource(ctx, { sourceId: "00000000-0000-4000-8000-000000000000", enabled: true }),
+    ).rejects.toMatchObject({ code: "not_found:entity" });
 
-    await db.update(metrics).set({ sourceKind: "prometheus", sourceId: source.id, promql: "sum by (cohort) (rate(errors_total[1m]))" }).where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
+    await db
+      .update(metrics)
+      .set({ sourceKind: "prometheus", sourceId: source.id, promql: "sum by (cohort) (rate(errors_total[1m]))" })
+      .where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
     const listed = await listMetricSources({ db, actor: viewer, requestId: null }, projectId);
-    expect(listed.map((s) => ({ name: s.name, metrics: s.metrics }))).toEqual([{ name: "Prod Prometheus", metrics: 1 }]);
+    expect(listed.map((s) => ({ name: s.name, metrics: s.metrics }))).toEqual([
+      { name: "Prod Prometheus", metrics: 1 },
+    ]);
 
-    await expect(deleteMetricSource({ db, actor: engineer, requestId: null }, { sourceId: source.id })).rejects.toMatchObject({ code: "forbidden:permission" });
+    await expect(
+      deleteMetricSource({ db, actor: engineer, requestId: null }, { sourceId: source.id }),
+    ).rejects.toMatchObject({ code: "forbidden:permission" });
     expect(await deleteMetricSource(ctx, { sourceId: source.id })).toEqual({ id: source.id, detachedMetrics: 1 });
     expect(await listMetricSources(ctx, projectId)).toEqual([]);
-    const [metric] = await db.select().from(metrics).where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
+    const [metric] = await db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
     expect(metric).toMatchObject({ sourceId: null, promql: "sum by (cohort) (rate(errors_total[1m]))" });
 
     const trail = await auditOf(source.id);
@@ -150,27 +214,48 @@ describe.each(backends)("metric sources on %s", (kind) => {
 
   test("validation names every bad field, and nothing is stored", async () => {
     const { projectId, ctx } = await planWithTokens(db, "canary", "Invalid sources", {});
-    const errors = await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "  ", baseUrl: "ftp://prom:9090", pollIntervalSeconds: 2 }));
+    const errors = await fieldErrorsOf(
+      createMetricSource(ctx, { projectId, name: "  ", baseUrl: "ftp://prom:9090", pollIntervalSeconds: 2 }),
+    );
     expect(Object.keys(errors).sort()).toEqual(["baseUrl", "name", "pollIntervalSeconds"]);
     expect(errors.baseUrl).toEqual(["Use an http:// or https:// URL"]);
     expect(errors.pollIntervalSeconds).toEqual(["Poll every 5 to 3600 seconds (a whole number)"]);
-    expect((await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "P", baseUrl: "https://admin:secret@prom:9090" }))).baseUrl![0]).toMatch(/^Leave user name and password out of the URL/);
-    expect((await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "P", baseUrl: "prom:9090" }))).baseUrl![0]).toMatch(/^Enter a full URL|^Use an http/);
-    expect((await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "P", baseUrl: "http://prom:9090/?x=1" }))).baseUrl![0]).toMatch(/query string/);
+    expect(
+      (
+        await fieldErrorsOf(
+          createMetricSource(ctx, { projectId, name: "P", baseUrl: "https://admin:secret@prom:9090" }),
+        )
+      ).baseUrl![0],
+    ).toMatch(/^Leave user name and password out of the URL/);
+    expect(
+      (await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "P", baseUrl: "prom:9090" }))).baseUrl![0],
+    ).toMatch(/^Enter a full URL|^Use an http/);
+    expect(
+      (await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "P", baseUrl: "http://prom:9090/?x=1" })))
+        .baseUrl![0],
+    ).toMatch(/query string/);
     expect(await listMetricSources(ctx, projectId)).toEqual([]);
 
     const source = await createMetricSource(ctx, { projectId, name: "P", baseUrl: "https://prom:9090" });
-    expect(Object.keys(await fieldErrorsOf(updateMetricSource(ctx, { sourceId: source.id, pollIntervalSeconds: 4000, baseUrl: "" }))).sort()).toEqual(["baseUrl", "pollIntervalSeconds"]);
+    expect(
+      Object.keys(
+        await fieldErrorsOf(updateMetricSource(ctx, { sourceId: source.id, pollIntervalSeconds: 4000, baseUrl: "" })),
+      ).sort(),
+    ).toEqual(["baseUrl", "pollIntervalSeconds"]);
     expect(await sourceRow(source.id)).toMatchObject({ pollIntervalSeconds: 15, baseUrl: "https://prom:9090" });
   });
 
   test("a poll stores both cohorts through the ingest path as the system, leaves NaN out, and asks only for running plans", async () => {
     const { prefix, baseUrl } = route(twoCohorts);
-    const promql = 'sum by (cohort) (rate(http_requests_total{code=~"5.."}[1m])) / sum by (cohort) (rate(http_requests_total[1m]))';
+    const promql =
+      'sum by (cohort) (rate(http_requests_total{code=~"5.."}[1m])) / sum by (cohort) (rate(http_requests_total[1m]))';
     const { projectId, planId, ctx, source, metric } = await runningPlanWithPolledMetric(db, { baseUrl, promql });
     // A draft plan in the same project polls nothing yet.
     const draft = await createPlan(ctx, { projectId, template: "canary", name: "Draft", releaseVersion: "2.0.0" });
-    await db.update(metrics).set({ sourceKind: "prometheus", sourceId: source.id, promql }).where(and(eq(metrics.planId, draft.planId), eq(metrics.key, "error_rate")));
+    await db
+      .update(metrics)
+      .set({ sourceKind: "prometheus", sourceId: source.id, promql })
+      .where(and(eq(metrics.planId, draft.planId), eq(metrics.key, "error_rate")));
 
     const now = new Date();
     const result = (await pollDueSources(db, now)).find((r) => r.sourceId === source.id);
@@ -182,14 +267,29 @@ describe.each(backends)("metric sources on %s", (kind) => {
     expect(points).toBeGreaterThanOrEqual(59);
     expect(points).toBeLessThanOrEqual(61);
     expect(Number(asked!.searchParams.get("start")) * 1000).toBeGreaterThanOrEqual(now.getTime() - 15 * 60_000);
-    expect(result).toEqual({ sourceId: source.id, claimed: true, queried: 1, stored: 2 * points - 1, dropped: 1, error: null, triggersFired: [] });
+    expect(result).toEqual({
+      sourceId: source.id,
+      claimed: true,
+      queried: 1,
+      stored: 2 * points - 1,
+      dropped: 1,
+      error: null,
+      triggersFired: [],
+    });
     expect(await sampleCount(metric.id, "canary")).toBe(points - 1);
     expect(await sampleCount(metric.id, "baseline")).toBe(points);
     expect(await sourceRow(source.id)).toMatchObject({ lastPolledAt: now, lastError: null });
 
-    const [ingested] = await db.select().from(auditEvents).where(and(eq(auditEvents.planId, planId), eq(auditEvents.action, "samples.ingested")));
+    const [ingested] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.planId, planId), eq(auditEvents.action, "samples.ingested")));
     expect(ingested).toMatchObject({ actorKind: "system", actorId: null });
-    expect(ingested!.after).toMatchObject({ samples: 2 * points - 1, perMetric: { error_rate: 2 * points - 1 }, via: { kind: "prometheus", sourceId: source.id, sourceName: "Prometheus" } });
+    expect(ingested!.after).toMatchObject({
+      samples: 2 * points - 1,
+      perMetric: { error_rate: 2 * points - 1 },
+      via: { kind: "prometheus", sourceId: source.id, sourceName: "Prometheus" },
+    });
 
     // Not due again until the interval has passed; then it asks only for what is new.
     expect(await pollSource(db, source.id, new Date(now.getTime() + 5_000))).toMatchObject({ claimed: false });
@@ -218,22 +318,38 @@ describe.each(backends)("metric sources on %s", (kind) => {
         ]),
       };
     });
-    const { source, metric } = await runningPlanWithPolledMetric(db, { baseUrl, promql: 'sum by (cohort) (increase(errors_total[1m]))', name: "Counts" });
-    await db.update(metrics).set({ denominatorPromql: "sum by (cohort) (increase(requests_total[1m]))" }).where(eq(metrics.id, metric.id));
+    const { source, metric } = await runningPlanWithPolledMetric(db, {
+      baseUrl,
+      promql: "sum by (cohort) (increase(errors_total[1m]))",
+      name: "Counts",
+    });
+    await db
+      .update(metrics)
+      .set({ denominatorPromql: "sum by (cohort) (increase(requests_total[1m]))" })
+      .where(eq(metrics.id, metric.id));
 
     const result = await pollSource(db, source.id, new Date());
     const asked = requestsTo(prefix);
-    expect(asked.map((u) => u.searchParams.get("query")).sort()).toEqual(["sum by (cohort) (increase(errors_total[1m]))", "sum by (cohort) (increase(requests_total[1m]))"]);
+    expect(asked.map((u) => u.searchParams.get("query")).sort()).toEqual([
+      "sum by (cohort) (increase(errors_total[1m]))",
+      "sum by (cohort) (increase(requests_total[1m]))",
+    ]);
     const points = instants(asked[0]!).length;
     expect(result).toMatchObject({ claimed: true, queried: 1, stored: 2 * points - 1, dropped: 1, error: null });
-    const stored = await db.select().from(samples).where(and(eq(samples.metricId, metric.id), eq(samples.cohort, "canary")));
+    const stored = await db
+      .select()
+      .from(samples)
+      .where(and(eq(samples.metricId, metric.id), eq(samples.cohort, "canary")));
     expect(stored).toHaveLength(points - 1);
     // error_rate is in %: 3 of 200 is 1.5%.
     expect(stored.every((r) => r.numerator === 3 && r.denominator === 200 && r.value === 1.5)).toBe(true);
   });
 
   test("failures are kept in words and announced once; a working poll clears them", async () => {
-    let reply: Reply = () => ({ status: 400, body: JSON.stringify({ status: "error", errorType: "bad_data", error: '1:9: parse error: unexpected "}"' }) });
+    let reply: Reply = () => ({
+      status: 400,
+      body: JSON.stringify({ status: "error", errorType: "bad_data", error: '1:9: parse error: unexpected "}"' }),
+    });
     const { prefix, baseUrl } = route((url) => reply(url));
     const { ctx, source } = await runningPlanWithPolledMetric(db, { baseUrl, promql: "rate(errors_total}" });
     let at = Date.now();
@@ -244,13 +360,22 @@ describe.each(backends)("metric sources on %s", (kind) => {
       return result.error;
     };
 
-    const refused = "error_rate: Prometheus refused the query (bad_data, HTTP 400); check the PromQL query (an administrator can see Prometheus's answer)";
+    const refused =
+      "error_rate: Prometheus refused the query (bad_data, HTTP 400); check the PromQL query (an administrator can see Prometheus's answer)";
     expect(await poll()).toBe(refused);
     // Prometheus's own words are a foreign body: kept apart, for administrators.
-    expect(await sourceRow(source.id)).toMatchObject({ lastError: refused, lastResponseExcerpt: expect.stringContaining('1:9: parse error: unexpected \\"}\\"') });
+    expect(await sourceRow(source.id)).toMatchObject({
+      lastError: refused,
+      lastResponseExcerpt: expect.stringContaining('1:9: parse error: unexpected \\"}\\"'),
+    });
     expect(await poll()).toMatch(/bad_data/);
 
-    reply = (url) => ({ body: matrix([{ metric: { instance: "a:80" }, values: instants(url).map((t) => [t, "1"]) }, { metric: { instance: "b:80" }, values: [] }]) });
+    reply = (url) => ({
+      body: matrix([
+        { metric: { instance: "a:80" }, values: instants(url).map((t) => [t, "1"]) },
+        { metric: { instance: "b:80" }, values: [] },
+      ]),
+    });
     expect(await poll()).toMatch(/^error_rate: The query returned 2 series for the canary cohort .*sum by \(cohort\)/);
 
     reply = () => ({ status: 503, body: "Service Unavailable" });
@@ -259,13 +384,18 @@ describe.each(backends)("metric sources on %s", (kind) => {
     reply = twoCohorts;
     expect(await poll()).toBeNull();
     expect((await sourceRow(source.id)).lastError).toBeNull();
-    expect((await auditOf(source.id)).filter((a) => a.actorKind === "system").map((a) => a.action)).toEqual(["metric_source.failing", "metric_source.recovered"]);
+    expect((await auditOf(source.id)).filter((a) => a.actorKind === "system").map((a) => a.action)).toEqual([
+      "metric_source.failing",
+      "metric_source.recovered",
+    ]);
 
     // Nothing listens on a port just closed.
     const closed = await startFakePrometheus();
     await closed.close();
     await updateMetricSource(ctx, { sourceId: source.id, baseUrl: `${closed.url}/${prefix}` });
-    expect(await poll()).toBe(`error_rate: Connection refused by ${closed.url.replace("http://", "")}: is Prometheus running there?`);
+    expect(await poll()).toBe(
+      `error_rate: Connection refused by ${closed.url.replace("http://", "")}: is Prometheus running there?`,
+    );
 
     await updateMetricSource(ctx, { sourceId: source.id, baseUrl });
     reply = () => "hang";
@@ -277,7 +407,10 @@ describe.each(backends)("metric sources on %s", (kind) => {
 
   test("two instances polling at the same moment: the source is claimed once and each sample fetched once", async () => {
     const { prefix, baseUrl } = route((url) => ({ ...(twoCohorts(url) as { body: string }), delayMs: 200 }));
-    const { source, metric } = await runningPlanWithPolledMetric(db, { baseUrl, promql: "sum by (cohort) (rate(errors_total[1m]))" });
+    const { source, metric } = await runningPlanWithPolledMetric(db, {
+      baseUrl,
+      promql: "sum by (cohort) (rate(errors_total[1m]))",
+    });
     // A second process: its own connection pool on PostgreSQL; PGlite is one process by nature.
     let other: DbHandle | null = null;
     if (kind === "postgres") other = await openDatabase({ databaseUrl: t.url, maxConnections: 5 });
@@ -289,8 +422,15 @@ describe.each(backends)("metric sources on %s", (kind) => {
       expect(requestsTo(prefix)).toHaveLength(1);
       const points = instants(requestsTo(prefix)[0]!).length;
       expect(mine[0]!.stored).toBe(2 * points - 1);
-      expect((await sampleCount(metric.id, "canary")) + (await sampleCount(metric.id, "baseline"))).toBe(2 * points - 1);
-      expect(await db.select().from(auditEvents).where(and(eq(auditEvents.planId, metric.planId), eq(auditEvents.action, "samples.ingested")))).toHaveLength(1);
+      expect((await sampleCount(metric.id, "canary")) + (await sampleCount(metric.id, "baseline"))).toBe(
+        2 * points - 1,
+      );
+      expect(
+        await db
+          .select()
+          .from(auditEvents)
+          .where(and(eq(auditEvents.planId, metric.planId), eq(auditEvents.action, "samples.ingested"))),
+      ).toHaveLength(1);
     } finally {
       await other?.close();
     }

@@ -34,7 +34,10 @@ function follow(url: string, init: { lastEventId?: string } = {}) {
   let markConnected = () => {};
   const connected = new Promise<void>((resolve) => (markConnected = resolve));
   const done = (async () => {
-    const res = await fetch(url, { headers: init.lastEventId ? { "last-event-id": init.lastEventId } : {}, signal: controller.signal });
+    const res = await fetch(url, {
+      headers: init.lastEventId ? { "last-event-id": init.lastEventId } : {},
+      signal: controller.signal,
+    });
     if (res.status !== 200) throw new Error(`stream answered ${res.status}: ${await res.text()}`);
     const decoder = new TextDecoder();
     let buffer = "";
@@ -45,7 +48,12 @@ function follow(url: string, init: { lastEventId?: string } = {}) {
       while ((end = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(block.split("\n").filter((l) => l && !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trimStart()]));
+        const fields = Object.fromEntries(
+          block
+            .split("\n")
+            .filter((l) => l && !l.startsWith(":"))
+            .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trimStart()]),
+        );
         if (fields.data) events.push({ id: fields.id ?? "", data: JSON.parse(fields.data) });
       }
     }
@@ -84,7 +92,13 @@ describe.each(backends)("OFREP event streams on the edge on %s", (kind) => {
     }
     await setKillSwitch(t.handle.db, fx.projectId, fx.flagId, true);
     await expect
-      .poll(async () => ((await (await bulk()).json()) as { flags: { key: string; reason: string }[] }).flags.find((f) => f.key === "checkout.one-page")?.reason, { timeout: 5_000, interval: 20 })
+      .poll(
+        async () =>
+          ((await (await bulk()).json()) as { flags: { key: string; reason: string }[] }).flags.find(
+            (f) => f.key === "checkout.one-page",
+          )?.reason,
+        { timeout: 5_000, interval: 20 },
+      )
       .not.toBe("DISABLED");
     await new Promise((r) => setTimeout(r, 100));
   });
@@ -102,7 +116,10 @@ describe.each(backends)("OFREP event streams on the edge on %s", (kind) => {
     expect(stream).toMatchObject({ type: "sse", inactivityDelaySec: 120 });
     const uri = new URL(stream.endpoint.requestUri, edge.url);
     expect(uri.pathname).toBe("/ofrep/v1/event-stream");
-    const [row] = await t.handle.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashApiToken(fx.tokens.flags)));
+    const [row] = await t.handle.db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashApiToken(fx.tokens.flags)));
     expect(uri.searchParams.get("token")).toBe(row!.id);
     expect(uri.searchParams.get("key")).toBe(streamKeyForToken(fx.tokens.flags, row!.id));
     // The token itself is never in the URL.
@@ -124,7 +141,9 @@ describe.each(backends)("OFREP event streams on the edge on %s", (kind) => {
     expect(event!.id).toBe(after.slice(1, -1));
     expect(Math.abs(event!.data.lastModified! - Date.now() / 1000)).toBeLessThan(5);
     // The refetch it asks for names that configuration and gets it.
-    const refetch = await bulk(`?flagConfigEtag=${encodeURIComponent(after)}&flagConfigLastModified=${event!.data.lastModified}`);
+    const refetch = await bulk(
+      `?flagConfigEtag=${encodeURIComponent(after)}&flagConfigLastModified=${event!.data.lastModified}`,
+    );
     const flagsNow = ((await refetch.json()) as { flags: { key: string; reason: string }[] }).flags;
     expect(flagsNow.find((f) => f.key === "checkout.one-page")!.reason).toBe("DISABLED");
     reader.stop();
@@ -178,14 +197,26 @@ describe.each(backends)("OFREP event streams on the edge on %s", (kind) => {
     global.EventSource = EventSource;
     const domain = `sse-${kind}`;
     const streamsBefore = edge.streams.size;
-    const provider = new OFREPWebProvider({ baseUrl: edge.url, headers: [["Authorization", `Bearer ${fx.tokens.flags}`]], pollInterval: 0, cacheMode: "disabled", changeDetection: "sse", fetchImplementation: recordingFetch });
+    const provider = new OFREPWebProvider({
+      baseUrl: edge.url,
+      headers: [["Authorization", `Bearer ${fx.tokens.flags}`]],
+      pollInterval: 0,
+      cacheMode: "disabled",
+      changeDetection: "sse",
+      fetchImplementation: recordingFetch,
+    });
     try {
       await WebFeature.setContext(domain, { targetingKey: "rina" });
       await WebFeature.setProviderAndWait(domain, provider);
       const web = WebFeature.getClient(domain);
-      expect(web.getBooleanDetails("checkout.one-page", false)).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
+      expect(web.getBooleanDetails("checkout.one-page", false)).toMatchObject({
+        value: true,
+        reason: "TARGETING_MATCH",
+      });
       await expect.poll(() => edge.streams.size, { timeout: 5_000 }).toBe(streamsBefore + 1);
-      const changed = new Promise<string[]>((resolve) => web.addHandler(ProviderEvents.ConfigurationChanged, (e) => resolve(e?.flagsChanged ?? [])));
+      const changed = new Promise<string[]>((resolve) =>
+        web.addHandler(ProviderEvents.ConfigurationChanged, (e) => resolve(e?.flagsChanged ?? [])),
+      );
       const at = Date.now();
       await setKillSwitch(t.handle.db, fx.projectId, fx.flagId, false);
       expect(await changed).toContain("checkout.one-page");
@@ -204,11 +235,18 @@ describe.each(backends)("OFREP event streams on the edge on %s", (kind) => {
 
   test("a refetch naming a configuration this instance has not heard of reads the flags again", async () => {
     // A change nobody announced (as if its notification were still on the way to this instance).
-    await t.handle.db.update(flags).set({ enabled: false, version: sql`${flags.version} + 1` }).where(eq(flags.id, fx.flagId));
+    await t.handle.db
+      .update(flags)
+      .set({ enabled: false, version: sql`${flags.version} + 1` })
+      .where(eq(flags.id, fx.flagId));
     const stale = ((await (await bulk()).json()) as { flags: { key: string; reason: string }[] }).flags;
     expect(stale.find((f) => f.key === "checkout.one-page")!.reason).not.toBe("DISABLED");
     const told = await currentTag();
-    const fresh = ((await (await bulk(`?flagConfigEtag=${encodeURIComponent(told)}`)).json()) as { flags: { key: string; reason: string }[] }).flags;
+    const fresh = (
+      (await (await bulk(`?flagConfigEtag=${encodeURIComponent(told)}`)).json()) as {
+        flags: { key: string; reason: string }[];
+      }
+    ).flags;
     expect(fresh.find((f) => f.key === "checkout.one-page")!.reason).toBe("DISABLED");
     await setKillSwitch(t.handle.db, fx.projectId, fx.flagId, true);
   });
@@ -220,13 +258,22 @@ describe.each(backends)("OFREP event streams on the edge on %s", (kind) => {
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ errorDetails: expect.stringMatching(/not valid/) });
     expect((await fetch(`${edge.url}/ofrep/v1/event-stream`)).status).toBe(401);
-    const [metrics] = await t.handle.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashApiToken(fx.tokens.metrics)));
-    const scoped = await fetch(`${edge.url}/ofrep/v1/event-stream?token=${metrics!.id}&key=${streamKeyForToken(fx.tokens.metrics, metrics!.id)}`);
+    const [metrics] = await t.handle.db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashApiToken(fx.tokens.metrics)));
+    const scoped = await fetch(
+      `${edge.url}/ofrep/v1/event-stream?token=${metrics!.id}&key=${streamKeyForToken(fx.tokens.metrics, metrics!.id)}`,
+    );
     expect(scoped.status).toBe(403);
     expect((await fetch(uri, { method: "POST" })).status).toBe(405);
 
     // A token of its own, so the other tests' token stays valid.
-    const own = await createApiToken(fx.ctx, { projectId: fx.projectId, name: "revoked stream", scopes: ["flags:evaluate"] });
+    const own = await createApiToken(fx.ctx, {
+      projectId: fx.projectId,
+      name: "revoked stream",
+      scopes: ["flags:evaluate"],
+    });
     const ownStream = ((await (await bulk("", own.token)).json()) as { eventStreams: Advertised[] }).eventStreams[0]!;
     const ownUri = new URL(ownStream.endpoint.requestUri, edge.url);
     const open = follow(ownUri.href);

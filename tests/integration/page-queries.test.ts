@@ -51,7 +51,12 @@ describe.each(backends)("queries per page on %s", (kind) => {
     let first = "";
     for (let i = 0; i < total; i++) {
       const n = made++;
-      const { planId } = await createPlan(ctx, { projectId: n % 2 ? otherProjectId : projectId, template: templates[n % templates.length], name: `Plan ${n}`, releaseVersion: `1.${n}.0` });
+      const { planId } = await createPlan(ctx, {
+        projectId: n % 2 ? otherProjectId : projectId,
+        template: templates[n % templates.length],
+        name: `Plan ${n}`,
+        releaseVersion: `1.${n}.0`,
+      });
       if (i < running) await transitionPlan(ctx, { planId, version: 1, action: "start" });
       first ||= planId;
     }
@@ -70,10 +75,19 @@ describe.each(backends)("queries per page on %s", (kind) => {
   }
 
   const pages = {
-    portfolio: async () => withGateBlockers(t.handle.db, pageOf(await loadPortfolio(t.handle.db, new Date(), readableProjectIds(person)), 1, PORTFOLIO_PAGE_SIZE).rows, new Date()),
+    portfolio: async () =>
+      withGateBlockers(
+        t.handle.db,
+        pageOf(await loadPortfolio(t.handle.db, new Date(), readableProjectIds(person)), 1, PORTFOLIO_PAGE_SIZE).rows,
+        new Date(),
+      ),
     plan: async () => loadPlanView(t.handle.db, watchedPlanId, new Date()),
     myWork: async () => loadMyWork(t.handle.db, person, new Date()),
-    audit: async () => Promise.all([auditPage(t.handle.db, projectId, auditFilterSchema.parse({})), projectPlans(t.handle.db, projectId)]),
+    audit: async () =>
+      Promise.all([
+        auditPage(t.handle.db, projectId, auditFilterSchema.parse({})),
+        projectPlans(t.handle.db, projectId),
+      ]),
   };
 
   /** One loader at a time, so each count is its own. */

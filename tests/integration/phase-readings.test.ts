@@ -28,7 +28,10 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
     t = await createTestDatabase(kind);
     fixture = await planWithTokens(t.handle.db, "canary", "Phase readings", {});
     await transitionPlan(fixture.ctx, { planId: fixture.planId, version: 1, action: "start" });
-    const [active] = await t.handle.db.select().from(phases).where(and(eq(phases.planId, fixture.planId), eq(phases.status, "active")));
+    const [active] = await t.handle.db
+      .select()
+      .from(phases)
+      .where(and(eq(phases.planId, fixture.planId), eq(phases.status, "active")));
     phaseId = active!.id;
     await t.handle.db.update(phases).set({ actualStartAt: phaseStart }).where(eq(phases.id, phaseId));
     const kpis = await t.handle.db.select().from(metrics).where(eq(metrics.planId, fixture.planId));
@@ -39,11 +42,12 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
     const rows = [];
     for (let ts = phaseStart.getTime(); ts <= now.getTime(); ts += MINUTE) {
       const spike = binFloor(ts) === binFloor(phaseStart.getTime() + 3 * HOUR);
-      rows.push({ metric: "p95_latency", ts, value: spike ? 900 : 200 + (ts / MINUTE) % 7 });
+      rows.push({ metric: "p95_latency", ts, value: spike ? 900 : 200 + ((ts / MINUTE) % 7) });
       rows.push({ metric: availability, ts, value: 99.9 - ((ts / MINUTE) % 5) / 100 });
       rows.push({ metric: "p95_latency", ts, value: 5000, cohort: "baseline" as const });
     }
-    for (let i = 0; i < rows.length; i += 400) await ingestSamples(fixture.ctx, fixture.planId, rows.slice(i, i + 400), POLICY);
+    for (let i = 0; i < rows.length; i += 400)
+      await ingestSamples(fixture.ctx, fixture.planId, rows.slice(i, i + 400), POLICY);
   });
   afterAll(async () => t?.drop());
 
@@ -71,10 +75,15 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
   }
 
   async function readings(at: Date): Promise<Map<string, number>> {
-    return new Map(((await phaseReadings(t.handle.db, fixture.planId, at)).get(phaseId) ?? []).map((r) => [r.metricId, r.worst]));
+    return new Map(
+      ((await phaseReadings(t.handle.db, fixture.planId, at)).get(phaseId) ?? []).map((r) => [r.metricId, r.worst]),
+    );
   }
 
-  const kept = async () => (await t.handle.db.select().from(phaseKpiExtremes).where(eq(phaseKpiExtremes.phaseId, phaseId))).sort((a, b) => a.metricId.localeCompare(b.metricId));
+  const kept = async () =>
+    (await t.handle.db.select().from(phaseKpiExtremes).where(eq(phaseKpiExtremes.phaseId, phaseId))).sort((a, b) =>
+      a.metricId.localeCompare(b.metricId),
+    );
 
   test("the first read keeps the settled part, and later reads agree with the minutes", async () => {
     const first = await readings(now);
@@ -82,7 +91,9 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
     expect(first.get(latencyId)).toBeCloseTo(900, 6);
     // Every KPI of the phase, those without samples too (their range holds none).
     const rows = await kept();
-    expect(rows.length).toBe((await t.handle.db.select().from(metrics).where(eq(metrics.planId, fixture.planId))).length);
+    expect(rows.length).toBe(
+      (await t.handle.db.select().from(metrics).where(eq(metrics.planId, fixture.planId))).length,
+    );
     expect(rows.find((r) => r.metricId === latencyId)?.hi).toBeCloseTo(900, 6);
     for (const r of rows) {
       expect(r.through.getTime()).toBe(binFloor(now.getTime() - SETTLE_MS));
@@ -99,7 +110,10 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
 
   test("the kept value is what a read uses for the settled part", async () => {
     await readings(now);
-    await t.handle.db.update(phaseKpiExtremes).set({ hi: 12_345 }).where(and(eq(phaseKpiExtremes.phaseId, phaseId), eq(phaseKpiExtremes.metricId, latencyId)));
+    await t.handle.db
+      .update(phaseKpiExtremes)
+      .set({ hi: 12_345 })
+      .where(and(eq(phaseKpiExtremes.phaseId, phaseId), eq(phaseKpiExtremes.metricId, latencyId)));
     expect((await readings(now)).get(latencyId)).toBe(12_345);
     // Read in full again once it is an hour old.
     expect((await readings(new Date(now.getTime() + HOUR + MINUTE))).get(latencyId)).toBeCloseTo(900, 6);
@@ -111,7 +125,11 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
     expect(before).toContain(latencyId);
     const late = phaseStart.getTime() + 2 * HOUR;
     const bin = binFloor(late);
-    const lateRows = Array.from({ length: 15 }, (_, i) => ({ metric: "p95_latency", ts: bin + i * MINUTE, value: 1500 }));
+    const lateRows = Array.from({ length: 15 }, (_, i) => ({
+      metric: "p95_latency",
+      ts: bin + i * MINUTE,
+      value: 1500,
+    }));
     await ingestSamples(fixture.ctx, fixture.planId, lateRows, POLICY);
     expect((await kept()).map((r) => r.metricId)).toEqual(before.filter((id) => id !== latencyId));
     const after = await readings(now);
@@ -122,7 +140,15 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
   test("a baseline sample or one after the settled part keeps what was kept", async () => {
     await readings(now);
     const before = await kept();
-    await ingestSamples(fixture.ctx, fixture.planId, [{ metric: "p95_latency", ts: phaseStart.getTime() + HOUR, value: 1, cohort: "baseline" }, { metric: "p95_latency", ts: now.getTime() - 5 * MINUTE, value: 210 }], POLICY);
+    await ingestSamples(
+      fixture.ctx,
+      fixture.planId,
+      [
+        { metric: "p95_latency", ts: phaseStart.getTime() + HOUR, value: 1, cohort: "baseline" },
+        { metric: "p95_latency", ts: now.getTime() - 5 * MINUTE, value: 210 },
+      ],
+      POLICY,
+    );
     expect(await kept()).toEqual(before);
     expectSame(await readings(now), await fromMinutes(now));
   });
@@ -144,15 +170,32 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
   });
 
   test("a KPI keeps its newest canary sample's instant: a late or baseline sample leaves it, a newer one moves it", async () => {
-    const newest = async () => (await t.handle.db.select({ at: metrics.lastSampleAt }).from(metrics).where(eq(metrics.id, latencyId)))[0]!.at;
+    const newest = async () =>
+      (await t.handle.db.select({ at: metrics.lastSampleAt }).from(metrics).where(eq(metrics.id, latencyId)))[0]!.at;
     const before = await newest();
     expect(before?.getTime()).toBe(now.getTime());
-    await ingestSamples(fixture.ctx, fixture.planId, [{ metric: "p95_latency", ts: now.getTime() - HOUR, value: 5 }, { metric: "p95_latency", ts: now.getTime() + 2 * MINUTE, value: 5, cohort: "baseline" }], POLICY);
+    await ingestSamples(
+      fixture.ctx,
+      fixture.planId,
+      [
+        { metric: "p95_latency", ts: now.getTime() - HOUR, value: 5 },
+        { metric: "p95_latency", ts: now.getTime() + 2 * MINUTE, value: 5, cohort: "baseline" },
+      ],
+      POLICY,
+    );
     expect(await newest()).toEqual(before);
-    await ingestSamples(fixture.ctx, fixture.planId, [{ metric: "p95_latency", ts: now.getTime() + MINUTE, value: 205 }], POLICY);
+    await ingestSamples(
+      fixture.ctx,
+      fixture.planId,
+      [{ metric: "p95_latency", ts: now.getTime() + MINUTE, value: 205 }],
+      POLICY,
+    );
     expect((await newest())?.getTime()).toBe(now.getTime() + MINUTE);
     // The KPIs without samples have none, and the portfolio does not read them.
-    const blank = await t.handle.db.select({ id: metrics.id }).from(metrics).where(and(eq(metrics.planId, fixture.planId), isNull(metrics.lastSampleAt)));
+    const blank = await t.handle.db
+      .select({ id: metrics.id })
+      .from(metrics)
+      .where(and(eq(metrics.planId, fixture.planId), isNull(metrics.lastSampleAt)));
     expect(blank.length).toBeGreaterThan(0);
     const recent = await recentCanaryValues(t.handle.db, [fixture.planId]);
     for (const { id } of blank) expect(recent.has(id)).toBe(false);

@@ -19,7 +19,10 @@ import { allowLoopbackEgress } from "../support/egress";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 const installed = existsSync(PROMETHEUS);
-if (!installed) console.warn(`tests/integration/prometheus.test.ts skipped: ${PROMETHEUS} is not installed (apt-get install prometheus)`);
+if (!installed)
+  console.warn(
+    `tests/integration/prometheus.test.ts skipped: ${PROMETHEUS} is not installed (apt-get install prometheus)`,
+  );
 
 const EXPOSITION = [
   "# HELP phasegate_test_error_ratio Share of failed requests per cohort",
@@ -64,7 +67,6 @@ async function stop(child: ChildProcess | null) {
   clearTimeout(killed);
 }
 
-
 allowLoopbackEgress();
 
 describe.skipIf(!installed)("polling a real Prometheus", () => {
@@ -78,7 +80,8 @@ describe.skipIf(!installed)("polling a real Prometheus", () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "phasegate-prometheus-"));
     exporter = createHttpServer((req, res) => {
-      if (req.url?.startsWith("/metrics")) res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(EXPOSITION);
+      if (req.url?.startsWith("/metrics"))
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(EXPOSITION);
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => exporter.listen(0, "127.0.0.1", resolve));
@@ -104,14 +107,30 @@ describe.skipIf(!installed)("polling a real Prometheus", () => {
       const port = await freePort();
       prometheusUrl = `http://127.0.0.1:${port}`;
       log = "";
-      const child = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        PROMETHEUS,
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${path.join(dir, `data-${attempt}`)}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          "--log.level=warn",
+        ],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       prometheus = child;
       child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
       child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
       const exited = new Promise<"exited">((resolve) => child.once("exit", () => resolve("exited")));
-      const ready = waitFor("Prometheus to be ready", async () => ((await fetch(`${prometheusUrl}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? ("ready" as const) : null), 60_000);
+      const ready = waitFor(
+        "Prometheus to be ready",
+        async () =>
+          (await fetch(`${prometheusUrl}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok
+            ? ("ready" as const)
+            : null,
+        60_000,
+      );
       const outcome = await Promise.race([ready, exited]);
       if (outcome === "ready") break;
       if (attempt === 3) throw new Error(`Prometheus exited before it was ready:\n${log.slice(-2_000)}`);
@@ -122,7 +141,9 @@ describe.skipIf(!installed)("polling a real Prometheus", () => {
       "the exporter's two series in Prometheus",
       async () => {
         const at = Math.floor(Date.now() / 5_000) * 5;
-        const response = await fetch(`${prometheusUrl}/api/v1/query?query=phasegate_test_error_ratio&time=${at}`, { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(`${prometheusUrl}/api/v1/query?query=phasegate_test_error_ratio&time=${at}`, {
+          signal: AbortSignal.timeout(2_000),
+        });
         const body = (await response.json()) as { data?: { result?: unknown[] } };
         return (body.data?.result?.length ?? 0) === 2 ? true : null;
       },
@@ -144,43 +165,48 @@ describe.skipIf(!installed)("polling a real Prometheus", () => {
     });
     afterAll(async () => t?.drop());
 
-    test(
-      "a poll lands one canary and one baseline series from query_range",
-      async () => {
-        const { source, metric } = await runningPlanWithPolledMetric(t.handle.db, { baseUrl: prometheusUrl, promql: "avg by (cohort) (phasegate_test_error_ratio)", pollIntervalSeconds: 5 });
-        const results = await pollDueSources(t.handle.db, new Date());
-        const mine = results.find((r) => r.sourceId === source.id);
-        expect(mine, `Prometheus log:\n${log.slice(-1_000)}`).toMatchObject({ claimed: true, queried: 1, error: null });
-        expect(mine!.stored).toBeGreaterThanOrEqual(2);
+    test("a poll lands one canary and one baseline series from query_range", async () => {
+      const { source, metric } = await runningPlanWithPolledMetric(t.handle.db, {
+        baseUrl: prometheusUrl,
+        promql: "avg by (cohort) (phasegate_test_error_ratio)",
+        pollIntervalSeconds: 5,
+      });
+      const results = await pollDueSources(t.handle.db, new Date());
+      const mine = results.find((r) => r.sourceId === source.id);
+      expect(mine, `Prometheus log:\n${log.slice(-1_000)}`).toMatchObject({ claimed: true, queried: 1, error: null });
+      expect(mine!.stored).toBeGreaterThanOrEqual(2);
 
-        const stored = await t.handle.db.select().from(samples).where(eq(samples.metricId, metric.id)).orderBy(asc(samples.ts));
-        const canary = stored.filter((s) => s.cohort === "canary");
-        const baseline = stored.filter((s) => s.cohort === "baseline");
-        expect(canary.length).toBeGreaterThanOrEqual(1);
-        expect(baseline.length).toBe(canary.length);
-        expect(new Set(canary.map((s) => s.value))).toEqual(new Set([0.4]));
-        expect(new Set(baseline.map((s) => s.value))).toEqual(new Set([0.25]));
-        // On the 5-second grid, within the last 15 minutes.
-        for (const s of stored) {
-          expect(s.ts.getTime() % 5_000).toBe(0);
-          expect(Date.now() - s.ts.getTime()).toBeLessThan(16 * 60_000);
-        }
+      const stored = await t.handle.db
+        .select()
+        .from(samples)
+        .where(eq(samples.metricId, metric.id))
+        .orderBy(asc(samples.ts));
+      const canary = stored.filter((s) => s.cohort === "canary");
+      const baseline = stored.filter((s) => s.cohort === "baseline");
+      expect(canary.length).toBeGreaterThanOrEqual(1);
+      expect(baseline.length).toBe(canary.length);
+      expect(new Set(canary.map((s) => s.value))).toEqual(new Set([0.4]));
+      expect(new Set(baseline.map((s) => s.value))).toEqual(new Set([0.25]));
+      // On the 5-second grid, within the last 15 minutes.
+      for (const s of stored) {
+        expect(s.ts.getTime() % 5_000).toBe(0);
+        expect(Date.now() - s.ts.getTime()).toBeLessThan(16 * 60_000);
+      }
+    }, 60_000);
 
-      },
-      60_000,
-    );
-
-    test(
-      "a query Prometheus refuses is recorded in words, its own answer kept for administrators",
-      async () => {
-        const { source } = await runningPlanWithPolledMetric(t.handle.db, { baseUrl: prometheusUrl, promql: "avg by (cohort) (phasegate_test_error_ratio", name: "Broken query" });
-        const mine = (await pollDueSources(t.handle.db, new Date())).find((r) => r.sourceId === source.id);
-        expect(mine).toMatchObject({ claimed: true, stored: 0 });
-        expect(mine!.error).toMatch(/^error_rate: Prometheus refused the query \(bad_data, HTTP 400\); check the PromQL query/);
-        const [row] = await t.handle.db.select().from(metricSources).where(eq(metricSources.id, source.id));
-        expect(row!.lastResponseExcerpt).toMatch(/parse error/);
-      },
-      60_000,
-    );
+    test("a query Prometheus refuses is recorded in words, its own answer kept for administrators", async () => {
+      const { source } = await runningPlanWithPolledMetric(t.handle.db, {
+        baseUrl: prometheusUrl,
+        promql: "avg by (cohort) (phasegate_test_error_ratio",
+        name: "Broken query",
+      });
+      const mine = (await pollDueSources(t.handle.db, new Date())).find((r) => r.sourceId === source.id);
+      expect(mine).toMatchObject({ claimed: true, stored: 0 });
+      expect(mine!.error).toMatch(
+        /^error_rate: Prometheus refused the query \(bad_data, HTTP 400\); check the PromQL query/,
+      );
+      const [row] = await t.handle.db.select().from(metricSources).where(eq(metricSources.id, source.id));
+      expect(row!.lastResponseExcerpt).toMatch(/parse error/);
+    }, 60_000);
   });
 });

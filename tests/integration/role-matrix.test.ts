@@ -5,7 +5,17 @@ import { setProcessDatabase } from "@/db/client";
 import { ROUTE_CALLS } from "../support/matrix-routes";
 import { SERVICE_ACTIONS } from "../support/matrix-services";
 import { type Expectation, parseMatrix, refusalStatuses } from "../support/matrix-table";
-import { actorOf, API_CALLERS, auditCount, buildWorld, ctxOf, outcomeOf, personOf, SERVICE_CALLERS, type World } from "../support/matrix-world";
+import {
+  actorOf,
+  API_CALLERS,
+  auditCount,
+  buildWorld,
+  ctxOf,
+  outcomeOf,
+  personOf,
+  SERVICE_CALLERS,
+  type World,
+} from "../support/matrix-world";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
 // Who may do what: every use-case of lib/services and every /api/v1 route, called by a person in
@@ -185,8 +195,10 @@ const ROUTE_ROWS = parseMatrix(ROUTES, API_CALLERS);
 
 // Exported functions of lib/services that take a ServiceContext but are not rows of the table:
 const LEFT_OUT: Record<string, string> = {
-  editPlan: "the one path of every plan edit (it authorises plan:edit itself); exercised by every plan, phase and KPI row",
-  changePlanning: "the one path of risk, escalation and migration changes (it authorises itself); exercised by their rows",
+  editPlan:
+    "the one path of every plan edit (it authorises plan:edit itself); exercised by every plan, phase and KPI row",
+  changePlanning:
+    "the one path of risk, escalation and migration changes (it authorises itself); exercised by their rows",
   createPlanFromDraft: "internal: writes a plan its callers (createPlan, importPlan) have authorised",
   storeSampleBatch: "internal: stores samples its callers (ingestSamples; pollSource as the system) have authorised",
 };
@@ -206,11 +218,20 @@ describe("the role matrix itself", () => {
     const found = new Set<string>();
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
       const source = fs.readFileSync(path.join(dir, file), "utf8");
-      for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+(\w+)\s*(?:<[^(]*>)?\s*\(\s*\w+\s*:\s*ServiceContext\b/g)) found.add(m[1]!);
+      for (const m of source.matchAll(
+        /export\s+(?:async\s+)?function\s+(\w+)\s*(?:<[^(]*>)?\s*\(\s*\w+\s*:\s*ServiceContext\b/g,
+      ))
+        found.add(m[1]!);
     }
     const covered = new Set(SERVICE_ROWS.map((r) => r.id.split(" ")[0]!));
-    expect([...found].filter((fn) => !covered.has(fn) && !(fn in LEFT_OUT)).sort(), "use-cases missing from the table").toEqual([]);
-    expect([...covered, ...Object.keys(LEFT_OUT)].filter((fn) => !found.has(fn)).sort(), "rows naming no exported use-case").toEqual([]);
+    expect(
+      [...found].filter((fn) => !covered.has(fn) && !(fn in LEFT_OUT)).sort(),
+      "use-cases missing from the table",
+    ).toEqual([]);
+    expect(
+      [...covered, ...Object.keys(LEFT_OUT)].filter((fn) => !found.has(fn)).sort(),
+      "rows naming no exported use-case",
+    ).toEqual([]);
   });
 
   test("every /api/v1 route handler is in the table", () => {
@@ -221,8 +242,13 @@ describe("the role matrix itself", () => {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
         else if (entry.name === "route.ts") {
-          const route = `/api/v1/${path.relative(root, dir).split(path.sep).join("/")}`.replace(/\/$/, "").replace(/\[(\w+)\]/g, "{$1}");
-          for (const m of fs.readFileSync(full, "utf8").matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) handlers.push(`${m[1]} ${route}`);
+          const route = `/api/v1/${path.relative(root, dir).split(path.sep).join("/")}`
+            .replace(/\/$/, "")
+            .replace(/\[(\w+)\]/g, "{$1}");
+          for (const m of fs
+            .readFileSync(full, "utf8")
+            .matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g))
+            handlers.push(`${m[1]} ${route}`);
         }
       }
     };
@@ -249,7 +275,11 @@ describe.each(backends)("role matrix on %s", (kind) => {
     return { auditEvents, entity };
   };
   /** An allowed change is audited, and shows in what a refusal must leave alone (so that check can fail). */
-  const expectChanged = async (label: string, before: Awaited<ReturnType<typeof state>>, observe: () => Promise<unknown>) => {
+  const expectChanged = async (
+    label: string,
+    before: Awaited<ReturnType<typeof state>>,
+    observe: () => Promise<unknown>,
+  ) => {
     const after = await state(observe);
     expect(after.auditEvents, `${label} is audited`).toBeGreaterThan(before.auditEvents);
     expect(after.entity, `${label} changed what the refusals are checked against`).not.toEqual(before.entity);
@@ -260,40 +290,63 @@ describe.each(backends)("role matrix on %s", (kind) => {
     // Refusals change nothing (each cell checks it), so they share one fixture; allowed changes get their own.
     let shared: Promise<unknown> | undefined;
 
-    test.each(row.cells)("$caller: $expected", async ({ caller, expected }: { caller: (typeof SERVICE_CALLERS)[number]; expected: Expectation }) => {
-      const fresh = impl.perCaller || (expected === "ok" && !impl.read);
-      const fixture = fresh ? await impl.prepare(world, personOf(world, caller)) : await (shared ??= impl.prepare(world, null));
-      const label = `${row.id} by ${caller}`;
-      const before = await state(() => impl.observe(world, fixture));
-      const outcome = await outcomeOf(() => impl.call(ctxOf(world, actorOf(world, caller)), fixture, world));
-      if (expected === "ok") {
-        expect(outcome, `${label} must be allowed; it got ${JSON.stringify(outcome)}`).toEqual({ ok: true });
-        if (!impl.read) await expectChanged(label, before, () => impl.observe(world, fixture));
-        return;
-      }
-      expect(refusalStatuses(expected), `${label} must be refused with ${expected}; it got ${JSON.stringify(outcome)}`).toContain(outcome.ok ? "allowed" : outcome.status);
-      expect(await state(() => impl.observe(world, fixture)), `${label} was refused: no audit event, nothing changed`).toEqual(before);
-    });
+    test.each(row.cells)(
+      "$caller: $expected",
+      async ({ caller, expected }: { caller: (typeof SERVICE_CALLERS)[number]; expected: Expectation }) => {
+        const fresh = impl.perCaller || (expected === "ok" && !impl.read);
+        const fixture = fresh
+          ? await impl.prepare(world, personOf(world, caller))
+          : await (shared ??= impl.prepare(world, null));
+        const label = `${row.id} by ${caller}`;
+        const before = await state(() => impl.observe(world, fixture));
+        const outcome = await outcomeOf(() => impl.call(ctxOf(world, actorOf(world, caller)), fixture, world));
+        if (expected === "ok") {
+          expect(outcome, `${label} must be allowed; it got ${JSON.stringify(outcome)}`).toEqual({ ok: true });
+          if (!impl.read) await expectChanged(label, before, () => impl.observe(world, fixture));
+          return;
+        }
+        expect(
+          refusalStatuses(expected),
+          `${label} must be refused with ${expected}; it got ${JSON.stringify(outcome)}`,
+        ).toContain(outcome.ok ? "allowed" : outcome.status);
+        expect(
+          await state(() => impl.observe(world, fixture)),
+          `${label} was refused: no audit event, nothing changed`,
+        ).toEqual(before);
+      },
+    );
   });
 
   describe.each(ROUTE_ROWS)("$id", (row) => {
     const impl = ROUTE_CALLS.find((r) => r.id === row.id)!;
     let shared: Promise<unknown> | undefined;
 
-    test.each(row.cells)("$caller: $expected", async ({ caller, expected }: { caller: (typeof API_CALLERS)[number]; expected: Expectation }) => {
-      const fixture = expected === "ok" && !impl.read ? await impl.prepare(world) : await (shared ??= impl.prepare(world));
-      const label = `${row.id} with ${caller === "none" ? "no token" : `the ${caller} token`}`;
-      const before = await state(() => impl.observe(world, fixture));
-      const response = await impl.send(world, fixture, world.apiTokens[caller]);
-      const text = await response.text();
-      if (expected === "ok") {
-        expect(response.status, `${label} must be answered; it got ${response.status} ${text.slice(0, 300)}`).toBe(200);
-        if (impl.verify) impl.verify(world, fixture, caller, JSON.parse(text) as unknown);
-        if (!impl.read) await expectChanged(label, before, () => impl.observe(world, fixture));
-        return;
-      }
-      expect(refusalStatuses(expected), `${label} must be refused with ${expected}; it got ${response.status} ${text.slice(0, 300)}`).toContain(response.status);
-      expect(await state(() => impl.observe(world, fixture)), `${label} was refused: no audit event, nothing changed`).toEqual(before);
-    });
+    test.each(row.cells)(
+      "$caller: $expected",
+      async ({ caller, expected }: { caller: (typeof API_CALLERS)[number]; expected: Expectation }) => {
+        const fixture =
+          expected === "ok" && !impl.read ? await impl.prepare(world) : await (shared ??= impl.prepare(world));
+        const label = `${row.id} with ${caller === "none" ? "no token" : `the ${caller} token`}`;
+        const before = await state(() => impl.observe(world, fixture));
+        const response = await impl.send(world, fixture, world.apiTokens[caller]);
+        const text = await response.text();
+        if (expected === "ok") {
+          expect(response.status, `${label} must be answered; it got ${response.status} ${text.slice(0, 300)}`).toBe(
+            200,
+          );
+          if (impl.verify) impl.verify(world, fixture, caller, JSON.parse(text) as unknown);
+          if (!impl.read) await expectChanged(label, before, () => impl.observe(world, fixture));
+          return;
+        }
+        expect(
+          refusalStatuses(expected),
+          `${label} must be refused with ${expected}; it got ${response.status} ${text.slice(0, 300)}`,
+        ).toContain(response.status);
+        expect(
+          await state(() => impl.observe(world, fixture)),
+          `${label} was refused: no audit event, nothing changed`,
+        ).toEqual(before);
+      },
+    );
   });
 });

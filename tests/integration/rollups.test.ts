@@ -22,7 +22,10 @@ describe.each(backends)("sample rollups on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDatabase(kind);
     fixture = await planWithTokens(t.handle.db, "canary", "Rollups", {});
-    const [m] = await t.handle.db.select().from(metrics).where(and(eq(metrics.planId, fixture.planId), eq(metrics.key, "p95_latency")));
+    const [m] = await t.handle.db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.planId, fixture.planId), eq(metrics.key, "p95_latency")));
     metricId = m!.id;
   });
   afterAll(async () => t?.drop());
@@ -46,14 +49,23 @@ describe.each(backends)("sample rollups on %s", (kind) => {
     const start = end - 3 * 3_600_000;
     const rows = [];
     for (let ts = start; ts < end; ts += 20_000) {
-      rows.push({ metric: "p95_latency", ts, value: 300 + ((ts / 20_000) % 17) }, { metric: "p95_latency", ts, value: 310, cohort: "baseline" });
+      rows.push(
+        { metric: "p95_latency", ts, value: 300 + ((ts / 20_000) % 17) },
+        { metric: "p95_latency", ts, value: 310, cohort: "baseline" },
+      );
     }
     for (let i = 0; i < rows.length; i += 500) await ingestSamples(fixture.ctx, fixture.planId, rows.slice(i, i + 500));
     // Re-send a slice with new values: the buckets must not count these twice.
-    await ingestSamples(fixture.ctx, fixture.planId, rows.slice(100, 400).map((r) => ({ ...r, value: r.value + 50 })));
+    await ingestSamples(
+      fixture.ctx,
+      fixture.planId,
+      rows.slice(100, 400).map((r) => ({ ...r, value: r.value + 50 })),
+    );
     expect(await mismatches()).toEqual([]);
     const levels = rowsOf<{ level: number; n: number }>(
-      await t.handle.db.execute(sql`select bucket_seconds as level, sum(n)::int as n from sample_rollups where metric_id = ${metricId} group by 1 order by 1`),
+      await t.handle.db.execute(
+        sql`select bucket_seconds as level, sum(n)::int as n from sample_rollups where metric_id = ${metricId} group by 1 order by 1`,
+      ),
     );
     expect(levels).toEqual([
       { level: 60, n: rows.length },
@@ -85,17 +97,20 @@ describe.each(backends)("sample rollups on %s", (kind) => {
   });
 
   // Concurrent transactions need a server; PGlite runs one at a time.
-  if (kind === "postgres") test("concurrent batches into the same minutes are all counted", async () => {
-    // Five hours back: clear of the samples the first test stored.
-    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 3_600_000;
-    const batches = Array.from({ length: 8 }, (_, b) =>
-      Array.from({ length: 50 }, (_, i) => ({ metric: "p95_latency", ts: minute + b * 50 + i, value: 100 + i })),
-    );
-    await Promise.all(batches.map((rows) => ingestSamples(fixture.ctx, fixture.planId, rows)));
-    expect(await mismatches()).toEqual([]);
-    const [row] = rowsOf<{ n: number }>(
-      await t.handle.db.execute(sql`select n from sample_rollups where metric_id = ${metricId} and cohort = 'canary' and bucket_seconds = 60 and bucket_start = ${new Date(minute).toISOString()}::timestamptz`),
-    );
-    expect(row?.n).toBe(400);
-  });
+  if (kind === "postgres")
+    test("concurrent batches into the same minutes are all counted", async () => {
+      // Five hours back: clear of the samples the first test stored.
+      const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 3_600_000;
+      const batches = Array.from({ length: 8 }, (_, b) =>
+        Array.from({ length: 50 }, (_, i) => ({ metric: "p95_latency", ts: minute + b * 50 + i, value: 100 + i })),
+      );
+      await Promise.all(batches.map((rows) => ingestSamples(fixture.ctx, fixture.planId, rows)));
+      expect(await mismatches()).toEqual([]);
+      const [row] = rowsOf<{ n: number }>(
+        await t.handle.db.execute(
+          sql`select n from sample_rollups where metric_id = ${metricId} and cohort = 'canary' and bucket_seconds = 60 and bucket_start = ${new Date(minute).toISOString()}::timestamptz`,
+        ),
+      );
+      expect(row?.n).toBe(400);
+    });
 });

@@ -31,7 +31,14 @@ describe.each(backends)("samples and history on %s", (kind) => {
       .where(and(eq(phases.planId, fixture.planId), eq(phases.status, "active")));
     return fixture;
   }
-  const count = async (planId: string) => Number(rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from samples s join metrics m on m.id = s.metric_id where m.plan_id = ${planId}`))[0]?.n);
+  const count = async (planId: string) =>
+    Number(
+      rowsOf<{ n: number }>(
+        await db().execute(
+          sql`select count(*)::int as n from samples s join metrics m on m.id = s.metric_id where m.plan_id = ${planId}`,
+        ),
+      )[0]?.n,
+    );
 
   test("a sample from before the active phase started is refused, naming the row and the phase", async () => {
     const { ctx, planId } = await running(30);
@@ -41,7 +48,9 @@ describe.each(backends)("samples and history on %s", (kind) => {
     ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(422);
-    expect((error as AppError).fieldErrors?.["row 2"]?.[0]).toMatch(/before the active phase “Canary 5%” started .*: earlier data is history/);
+    expect((error as AppError).fieldErrors?.["row 2"]?.[0]).toMatch(
+      /before the active phase “Canary 5%” started .*: earlier data is history/,
+    );
     expect(await count(planId)).toBe(0);
   });
 
@@ -51,11 +60,21 @@ describe.each(backends)("samples and history on %s", (kind) => {
     await ingestSamples(ctx, planId, [{ metric: "error_rate", value: 0.3, ts: during }]);
     // The gate passed and the next phase started now (as a go decision leaves it): the 0.3 above
     // is what that gate was judged on.
-    await db().execute(sql`update phases set status = 'passed', actual_end_at = now() where plan_id = ${planId} and status = 'active'`);
-    await db().execute(sql`update phases set status = 'active', actual_start_at = now() where plan_id = ${planId} and position = 1`);
-    const error = await ingestSamples(ctx, planId, [{ metric: "error_rate", value: 7.5, ts: during }]).catch((e: unknown) => e);
+    await db().execute(
+      sql`update phases set status = 'passed', actual_end_at = now() where plan_id = ${planId} and status = 'active'`,
+    );
+    await db().execute(
+      sql`update phases set status = 'active', actual_start_at = now() where plan_id = ${planId} and position = 1`,
+    );
+    const error = await ingestSamples(ctx, planId, [{ metric: "error_rate", value: 7.5, ts: during }]).catch(
+      (e: unknown) => e,
+    );
     expect((error as AppError).status).toBe(422);
-    const [kept] = await db().select({ value: samples.value }).from(samples).innerJoin(metrics, eq(metrics.id, samples.metricId)).where(and(eq(metrics.planId, planId), eq(samples.ts, new Date(during))));
+    const [kept] = await db()
+      .select({ value: samples.value })
+      .from(samples)
+      .innerJoin(metrics, eq(metrics.id, samples.metricId))
+      .where(and(eq(metrics.planId, planId), eq(samples.ts, new Date(during))));
     expect(kept!.value).toBe(0.3);
   });
 
@@ -70,9 +89,29 @@ describe.each(backends)("samples and history on %s", (kind) => {
   test("a correction within the active phase is audited with what it was and what it became", async () => {
     const { ctx, planId } = await running(30);
     const ts = Date.now() - 5 * MIN;
-    await ingestSamples(ctx, planId, [{ metric: "error_rate", value: 0.3, ts }, { metric: "p95_latency", value: 400, ts }]);
-    await ingestSamples(ctx, planId, [{ metric: "error_rate", value: 0.35, ts }, { metric: "p95_latency", value: 400, ts }]);
-    const [event] = await db().select().from(auditEvents).where(eq(auditEvents.planId, planId)).orderBy(desc(auditEvents.id)).limit(1);
-    expect(event).toMatchObject({ action: "samples.corrected", after: { samples: 2, corrections: 1, corrected: [{ metric: "error_rate", cohort: "canary", ts: new Date(ts).toISOString(), before: 0.3, after: 0.35 }] } });
+    await ingestSamples(ctx, planId, [
+      { metric: "error_rate", value: 0.3, ts },
+      { metric: "p95_latency", value: 400, ts },
+    ]);
+    await ingestSamples(ctx, planId, [
+      { metric: "error_rate", value: 0.35, ts },
+      { metric: "p95_latency", value: 400, ts },
+    ]);
+    const [event] = await db()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.planId, planId))
+      .orderBy(desc(auditEvents.id))
+      .limit(1);
+    expect(event).toMatchObject({
+      action: "samples.corrected",
+      after: {
+        samples: 2,
+        corrections: 1,
+        corrected: [
+          { metric: "error_rate", cohort: "canary", ts: new Date(ts).toISOString(), before: 0.3, after: 0.35 },
+        ],
+      },
+    });
   });
 });

@@ -96,9 +96,24 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
       health: "amber", // p95 crept past its 600 ms alert threshold in the last hours
       milestone: { label: "Go/no-go: Pilot → Expanded (25%)", status: "at_risk" },
     });
-    expect(scheduled).toMatchObject({ phase: null, trafficPercent: 0, health: "unknown", milestone: { label: "Start Green warm-up" } });
-    expect(rolledBack).toMatchObject({ phase: { name: "Canary 25%" }, trafficPercent: 0, milestone: null, openIncidents: 0 });
-    expect(completed).toMatchObject({ phase: { name: "GA", position: 5, count: 5 }, trafficPercent: 100, milestone: null, blockers: [] });
+    expect(scheduled).toMatchObject({
+      phase: null,
+      trafficPercent: 0,
+      health: "unknown",
+      milestone: { label: "Start Green warm-up" },
+    });
+    expect(rolledBack).toMatchObject({
+      phase: { name: "Canary 25%" },
+      trafficPercent: 0,
+      milestone: null,
+      openIncidents: 0,
+    });
+    expect(completed).toMatchObject({
+      phase: { name: "GA", position: 5, count: 5 },
+      trafficPercent: 100,
+      milestone: null,
+      blockers: [],
+    });
     // The pilot's open blockers are its gate's unmet conditions, in the words a go decision uses.
     expect(pilot!.blockers).toEqual(expect.arrayContaining(["1 of 2 approvals given: 1 more needed from approver"]));
     expect(pilot!.blockers.some((b) => b.startsWith("Success criterion not met"))).toBe(true);
@@ -120,7 +135,10 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
     expect(view!.metrics.find((m) => m.key === "p95_latency")!.health).toBe("amber");
     // Each started phase says how it went; Pilot's latency has been over its alert line.
     const byName = new Map(view!.plan.phases.map((p) => [p.name, view!.phaseHealth.get(p.id)]));
-    expect(byName.get("Pilot")).toMatchObject({ health: expect.stringMatching(/amber|red/), detail: expect.stringMatching(/ over 15 minutes/) });
+    expect(byName.get("Pilot")).toMatchObject({
+      health: expect.stringMatching(/amber|red/),
+      detail: expect.stringMatching(/ over 15 minutes/),
+    });
     expect(byName.get("Expanded")).toBeUndefined();
     // The canary judge on the Pilot's error rate, pushed as errors of requests: the same rate in
     // both cohorts, so after three days it is sure the canary is not worse.
@@ -130,10 +148,14 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
     expect(judged.reading.form).toBe("counts");
     expect(judged.reading.judgement.verdict).toBe("pass");
     expect(judged.reading.judgement.samples.canary).toBeGreaterThan(500_000);
-    expect(judged.reading.judgement.sentence).toMatch(/^Error rate is .* on the canary \(95% interval 0\.9\d–1\.\d+×\): within the 1\.25× tolerated$/);
+    expect(judged.reading.judgement.sentence).toMatch(
+      /^Error rate is .* on the canary \(95% interval 0\.9\d–1\.\d+×\): within the 1\.25× tolerated$/,
+    );
     expect(judged.series.length).toBeGreaterThan(50);
     expect(judged.series.length).toBeLessThanOrEqual(120);
-    expect(view!.gate!.criteria.find((c) => c.description.includes("not worse on the canary"))).toMatchObject({ met: true });
+    expect(view!.gate!.criteria.find((c) => c.description.includes("not worse on the canary"))).toMatchObject({
+      met: true,
+    });
   });
 
   test("an unknown or malformed plan id is simply not found", async () => {
@@ -143,7 +165,10 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
 
   test("long series are averaged into at most ~500 buckets in SQL", async () => {
     const [project] = await t.handle.db.select().from(s.projects).limit(1);
-    const [plan] = await t.handle.db.insert(s.plans).values({ projectId: project!.id, name: "Dense", releaseVersion: "0.1.0", strategy: "canary" }).returning();
+    const [plan] = await t.handle.db
+      .insert(s.plans)
+      .values({ projectId: project!.id, name: "Dense", releaseVersion: "0.1.0", strategy: "canary" })
+      .returning();
     const [metric] = await t.handle.db
       .insert(s.metrics)
       .values({ planId: plan!.id, key: "dense", label: "Dense", direction: "lower_is_better" })

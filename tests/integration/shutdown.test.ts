@@ -17,7 +17,8 @@ import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 /** The process-wide slots (globalThis) the steps act on, emptied so each case starts afresh. */
 function freshProcess() {
   const slots = globalThis as Record<symbol, unknown>;
-  for (const name of ["phasegate.shutdown", "phasegate.live.streams", "phasegate.events.hub"]) delete slots[Symbol.for(name)];
+  for (const name of ["phasegate.shutdown", "phasegate.live.streams", "phasegate.events.hub"])
+    delete slots[Symbol.for(name)];
   const db = slots[Symbol.for("phasegate.db")] as { shutDown?: boolean; handle?: unknown } | undefined;
   if (db) {
     db.shutDown = false;
@@ -39,7 +40,8 @@ async function startHttp(release: Promise<void>) {
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-const env = (extra: Record<string, string> = {}) => ({ PHASEGATE_SHUTDOWN_GRACE_MS: "8000", ...extra }) as unknown as NodeJS.ProcessEnv;
+const env = (extra: Record<string, string> = {}) =>
+  ({ PHASEGATE_SHUTDOWN_GRACE_MS: "8000", ...extra }) as unknown as NodeJS.ProcessEnv;
 
 describe.each(backends)("graceful shutdown on %s", (kind) => {
   let t: TestDatabase | undefined;
@@ -65,7 +67,11 @@ describe.each(backends)("graceful shutdown on %s", (kind) => {
       const slow = fetch(`${base}/slow`).then(async (r) => ({ status: r.status, body: await r.text() }));
       await new Promise((resolve) => setTimeout(resolve, 50));
 
-      const coordinator = createShutdown({ graceMs: 8_000, steps: () => shutdownSteps(env({ PHASEGATE_SHUTDOWN_DELAY_MS: "1500" }), () => background), logger: undefined });
+      const coordinator = createShutdown({
+        graceMs: 8_000,
+        steps: () => shutdownSteps(env({ PHASEGATE_SHUTDOWN_DELAY_MS: "1500" }), () => background),
+        logger: undefined,
+      });
       const started = Date.now();
       const done = coordinator.shutDown("SIGTERM");
       expect(isDraining()).toBe(true);
@@ -125,7 +131,10 @@ describe.runIf(Boolean(serverUrl))("shutdown with the database gone (PostgreSQL)
     await proxy.cut();
 
     const started = Date.now();
-    const report = await createShutdown({ graceMs: 4_000, steps: () => shutdownSteps(env({ PHASEGATE_SHUTDOWN_GRACE_MS: "4000" }), () => background) }).shutDown("SIGTERM");
+    const report = await createShutdown({
+      graceMs: 4_000,
+      steps: () => shutdownSteps(env({ PHASEGATE_SHUTDOWN_GRACE_MS: "4000" }), () => background),
+    }).shutDown("SIGTERM");
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(report.signal).toBe("SIGTERM");
     await expect(getDb()).rejects.toThrow(/shutting down/);

@@ -34,7 +34,10 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
   const db = () => t.handle.db;
 
   const apiStatus = async (token: string) => {
-    const res = await listPlans(new Request("http://test/api/v1/plans", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+    const res = await listPlans(
+      new Request("http://test/api/v1/plans", { headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve({}) },
+    );
     return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
   };
 
@@ -42,7 +45,10 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
     const project = await makeProject(db());
     const admin = await makeUser(db(), { isAdmin: true });
     const rm = await makeUser(db(), { projectId: project.id, roles: ["release_manager", "engineer"] });
-    const { token } = await createApiToken({ db: db(), actor: rm, requestId: null }, { projectId: project.id, name: "deploy", scopes: ["plans:read", "flags:evaluate"] });
+    const { token } = await createApiToken(
+      { db: db(), actor: rm, requestId: null },
+      { projectId: project.id, name: "deploy", scopes: ["plans:read", "flags:evaluate"] },
+    );
     const adminCtx = { db: db(), actor: admin, requestId: null };
     return { project, admin, adminCtx, rm, token };
   }
@@ -53,7 +59,9 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
     await setUserFlags(adminCtx, { userId: rm.userId, disabled: true });
     const refused = await apiStatus(token);
     expect(refused.status).toBe(401);
-    expect(refused.body.error?.message).toBe(`The API token stopped working: ${rm.name}, who made it, was disabled. A release manager can make a new one`);
+    expect(refused.body.error?.message).toBe(
+      `The API token stopped working: ${rm.name}, who made it, was disabled. A release manager can make a new one`,
+    );
     const [listed] = await listApiTokens(adminCtx, project.id);
     expect(listed).toMatchObject({ createdBy: rm.name, creatorStatus: "disabled" });
     await setUserFlags(adminCtx, { userId: rm.userId, disabled: false });
@@ -69,9 +77,20 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
     expect((await apiStatus(token)).status).toBe(200);
 
     const cli = generateApiToken();
-    await db().insert(apiTokens).values({ projectId: project.id, name: "bootstrap", prefix: cli.prefix, tokenHash: cli.hash, scopes: ["plans:read"] });
+    await db()
+      .insert(apiTokens)
+      .values({
+        projectId: project.id,
+        name: "bootstrap",
+        prefix: cli.prefix,
+        tokenHash: cli.hash,
+        scopes: ["plans:read"],
+      });
     expect((await apiStatus(cli.token)).status).toBe(200);
-    expect((await listApiTokens(adminCtx, project.id)).find((r) => r.name === "bootstrap")).toMatchObject({ createdBy: null, creatorStatus: null });
+    expect((await listApiTokens(adminCtx, project.id)).find((r) => r.name === "bootstrap")).toMatchObject({
+      createdBy: null,
+      creatorStatus: null,
+    });
   });
 
   test("flag evaluation forgets a held token as soon as its maker is disabled", async () => {
@@ -83,7 +102,11 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
       expect(await verifier.check(token, "flags:evaluate")).toMatchObject({ ok: true });
       await setUserFlags(adminCtx, { userId: rm.userId, disabled: true });
       await until(async () => !(await verifier.check(token, "flags:evaluate")).ok);
-      expect(await verifier.check(token, "flags:evaluate")).toMatchObject({ ok: false, status: 401, reason: expect.stringContaining("was disabled") });
+      expect(await verifier.check(token, "flags:evaluate")).toMatchObject({
+        ok: false,
+        status: 401,
+        reason: expect.stringContaining("was disabled"),
+      });
     } finally {
       verifier.stop();
       await hub.close();
@@ -98,9 +121,17 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
     const edge = await startEdge({ handle: t.handle, port: 0 });
     try {
       await until(async () => hub.listening);
-      const res = await fetch(`${edge.url}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+      const res = await fetch(`${edge.url}/ofrep/v1/evaluate/flags`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: "{}",
+      });
       expect(res.status).toBe(200);
-      await until(async () => (await db().select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.projectId, row!.id)))[0]?.at != null);
+      await until(
+        async () =>
+          (await db().select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.projectId, row!.id)))[0]
+            ?.at != null,
+      );
     } finally {
       await edge.close();
       stopRecording();

@@ -14,7 +14,16 @@ import { addCommsEntry, moveCommsEntry, removeCommsEntry, updateCommsEntry } fro
 import type { ServiceContext } from "@/lib/services/context";
 import { recordDecision, transitionPlan } from "@/lib/services/decisions";
 import { addPhase } from "@/lib/services/plans";
-import { createWebhook, deleteWebhook, listWebhooks, retryDelivery, rotateWebhookSecret, runWebhooks, sendTestEvent, updateWebhook } from "@/lib/services/webhooks";
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  retryDelivery,
+  rotateWebhookSecret,
+  runWebhooks,
+  sendTestEvent,
+  updateWebhook,
+} from "@/lib/services/webhooks";
 import { planWithTokens } from "../support/api-fixture";
 import { makeUser } from "../support/people";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
@@ -55,15 +64,32 @@ async function startReceiver(): Promise<Receiver> {
       const route = (req.url ?? "/").slice(1);
       const config = routes.get(route);
       const body = Buffer.concat(chunks).toString("utf8");
-      const verified = !!config && verifySignature(config.secret, body, req.headers["x-phasegate-signature"] as string | undefined, req.headers["x-phasegate-timestamp"] as string | undefined, { toleranceSeconds: 365 * 86_400 });
+      const verified =
+        !!config &&
+        verifySignature(
+          config.secret,
+          body,
+          req.headers["x-phasegate-signature"] as string | undefined,
+          req.headers["x-phasegate-timestamp"] as string | undefined,
+          { toleranceSeconds: 365 * 86_400 },
+        );
       let status = 404;
       if (config && !verified) status = 401;
       else if (config && config.failFirst > 0) {
         config.failFirst -= 1;
         status = 500;
       } else if (config) status = 200;
-      received.push({ route, body, payload: JSON.parse(body) as WebhookPayload, headers: req.headers, verified, status });
-      res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : status === 500 ? "receiver failing on purpose" : "no");
+      received.push({
+        route,
+        body,
+        payload: JSON.parse(body) as WebhookPayload,
+        headers: req.headers,
+        verified,
+        status,
+      });
+      res
+        .writeHead(status, { "content-type": "text/plain" })
+        .end(status === 200 ? "ok" : status === 500 ? "receiver failing on purpose" : "no");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -73,7 +99,8 @@ async function startReceiver(): Promise<Receiver> {
     routes,
     received,
     // Deliveries are sent a few at a time, so they may arrive in any order: read them in event order.
-    on: (route) => received.filter((r) => r.route === route).sort((a, b) => a.payload.phasegate.id - b.payload.phasegate.id),
+    on: (route) =>
+      received.filter((r) => r.route === route).sort((a, b) => a.payload.phasegate.id - b.payload.phasegate.id),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -84,8 +111,11 @@ async function startReceiver(): Promise<Receiver> {
 
 const SYSTEM: SystemActor = { kind: "system" };
 const MINUTE = 60_000;
-const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof AppError ? e.code : `unexpected ${String(e)}`));
-
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: unknown) => (e instanceof AppError ? e.code : `unexpected ${String(e)}`),
+  );
 
 allowLoopbackEgress();
 
@@ -108,11 +138,32 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
   async function setup(opts: { events?: string[]; failFirst?: number; enabled?: boolean; start?: boolean } = {}) {
     const fixture = await planWithTokens(db(), "blank", `Checkout ${++routeCounter}`, {});
     const { ctx, planId } = fixture;
-    await addPhase(ctx, { planId, version: 1, name: "GA", audience: "Everyone", trafficPercent: 100, requiredApprovals: 0 });
+    await addPhase(ctx, {
+      planId,
+      version: 1,
+      name: "GA",
+      audience: "Everyone",
+      trafficPercent: 100,
+      requiredApprovals: 0,
+    });
     const planPhases = await db().select({ id: phases.id }).from(phases).where(eq(phases.planId, planId));
-    await db().update(gates).set({ requiredApprovals: 0 }).where(inArray(gates.phaseId, planPhases.map((p) => p.id)));
+    await db()
+      .update(gates)
+      .set({ requiredApprovals: 0 })
+      .where(
+        inArray(
+          gates.phaseId,
+          planPhases.map((p) => p.id),
+        ),
+      );
     const route = `hook-${kind}-${routeCounter}`;
-    const hook = await createWebhook(ctx, { projectId: fixture.projectId, name: "Release channel", url: receiver.url(route), events: opts.events ?? ["phase.advanced", "decision.recorded", "trigger.fired", "rollback"], enabled: opts.enabled ?? true });
+    const hook = await createWebhook(ctx, {
+      projectId: fixture.projectId,
+      name: "Release channel",
+      url: receiver.url(route),
+      events: opts.events ?? ["phase.advanced", "decision.recorded", "trigger.fired", "rollback"],
+      enabled: opts.enabled ?? true,
+    });
     receiver.routes.set(route, { secret: hook.secret, failFirst: opts.failFirst ?? 0 });
     let version = 2;
     if (opts.start !== false) {
@@ -121,7 +172,12 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     return { ...fixture, hook, route, version };
   }
 
-  const deliveriesOf = (webhookId: string) => db().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).orderBy(asc(webhookDeliveries.id));
+  const deliveriesOf = (webhookId: string) =>
+    db()
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.webhookId, webhookId))
+      .orderBy(asc(webhookDeliveries.id));
 
   test("a rollback becomes one signed, Slack-compatible message that counts as rollback and decision recorded", async () => {
     const { ctx, planId, hook, route, version } = await setup();
@@ -133,14 +189,28 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     expect(got.map((r) => r.payload.phasegate.action)).toEqual(["plan.start", "decision.rollback"]);
     expect(got.every((r) => r.verified && r.status === 200)).toBe(true);
     const rollback = got[1]!;
-    expect(rollback.payload.phasegate).toMatchObject({ event: "rollback", events: ["rollback", "decision.recorded"], plan: { id: planId, version: "1.0.0" }, phase: "Rollout", fromPhase: "Rollout", status: "rolled_back", trafficPercent: 0, reason: "Checkout errors above 2% <at> peak" });
+    expect(rollback.payload.phasegate).toMatchObject({
+      event: "rollback",
+      events: ["rollback", "decision.recorded"],
+      plan: { id: planId, version: "1.0.0" },
+      phase: "Rollout",
+      fromPhase: "Rollout",
+      status: "rolled_back",
+      trafficPercent: 0,
+      reason: "Checkout errors above 2% <at> peak",
+    });
     expect(rollback.payload.text).toMatch(/^Rollback: Checkout \d+ 1\.0\.0 rolled back from Rollout/);
     expect(rollback.payload.text).toContain("&lt;at&gt;");
     expect(rollback.payload.blocks.map((b) => b.type)).toEqual(["section", "context"]);
     expect(rollback.headers["x-phasegate-event"]).toBe("rollback");
     expect(rollback.headers["content-type"]).toBe("application/json");
     expect(Number(rollback.headers["x-phasegate-timestamp"])).toBeGreaterThan(Date.now() / 1000 - 60);
-    expect(got[0]!.payload.phasegate).toMatchObject({ event: "phase.advanced", events: ["phase.advanced"], phase: "Rollout", trafficPercent: 100 });
+    expect(got[0]!.payload.phasegate).toMatchObject({
+      event: "phase.advanced",
+      events: ["phase.advanced"],
+      phase: "Rollout",
+      trafficPercent: 100,
+    });
 
     const rows = await deliveriesOf(hook.id);
     expect(rows.map((r) => [r.event, r.status, r.attempts, r.lastStatusCode])).toEqual([
@@ -158,14 +228,50 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     const { ctx, planId, projectId, hook, route } = await setup({ events: ["phase.advanced"], start: false });
     const decisionsRoute = `${route}-decisions`;
     const triggersRoute = `${route}-triggers`;
-    const decisionsHook = await createWebhook(ctx, { projectId, name: "Decisions", url: receiver.url(decisionsRoute), events: ["decision.recorded"] });
-    const triggersHook = await createWebhook(ctx, { projectId, name: "Triggers", url: receiver.url(triggersRoute), events: ["trigger.fired"] });
+    const decisionsHook = await createWebhook(ctx, {
+      projectId,
+      name: "Decisions",
+      url: receiver.url(decisionsRoute),
+      events: ["decision.recorded"],
+    });
+    const triggersHook = await createWebhook(ctx, {
+      projectId,
+      name: "Triggers",
+      url: receiver.url(triggersRoute),
+      events: ["trigger.fired"],
+    });
     receiver.routes.set(decisionsRoute, { secret: decisionsHook.secret, failFirst: 0 });
     receiver.routes.set(triggersRoute, { secret: triggersHook.secret, failFirst: 0 });
 
     let { version } = await transitionPlan(ctx, { planId, version: 2, action: "start" });
-    ({ version } = await recordDecision(ctx, { planId, version, kind: "no_go", rationale: "Wait for the morning peak" }));
-    await db().transaction((tx) => writeAudit(tx, SYSTEM, { action: "trigger.breached", entityType: "rollback_trigger", entityId: "t1", projectId, planId, before: { state: "ok" }, after: { description: "Error rate above 2% for 5 min", state: "breached", reason: "2.4% over 5 min", phase: "Rollout", action: "alert_only" } }, null));
+    ({ version } = await recordDecision(ctx, {
+      planId,
+      version,
+      kind: "no_go",
+      rationale: "Wait for the morning peak",
+    }));
+    await db().transaction((tx) =>
+      writeAudit(
+        tx,
+        SYSTEM,
+        {
+          action: "trigger.breached",
+          entityType: "rollback_trigger",
+          entityId: "t1",
+          projectId,
+          planId,
+          before: { state: "ok" },
+          after: {
+            description: "Error rate above 2% for 5 min",
+            state: "breached",
+            reason: "2.4% over 5 min",
+            phase: "Rollout",
+            action: "alert_only",
+          },
+        },
+        null,
+      ),
+    );
     ({ version } = await recordDecision(ctx, { planId, version, kind: "go", rationale: "Peak held" }));
     await recordDecision(ctx, { planId, version, kind: "go", rationale: "GA is fine" });
     await runWebhooks(db());
@@ -175,12 +281,18 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
       expect.stringMatching(/^Go: .* advanced from Rollout to GA \(100% of traffic\)\nReason: Peak held$/),
       expect.stringMatching(/^Go: .* completed after GA/),
     ]);
-    expect(receiver.on(decisionsRoute).map((r) => [r.payload.phasegate.action, r.payload.phasegate.event, r.payload.phasegate.events])).toEqual([
+    expect(
+      receiver
+        .on(decisionsRoute)
+        .map((r) => [r.payload.phasegate.action, r.payload.phasegate.event, r.payload.phasegate.events]),
+    ).toEqual([
       ["decision.no_go", "decision.recorded", ["decision.recorded"]],
       ["decision.go", "decision.recorded", ["decision.recorded"]],
       ["decision.go", "decision.recorded", ["decision.recorded"]],
     ]);
-    expect(receiver.on(triggersRoute).map((r) => [r.payload.phasegate.event, r.payload.phasegate.reason])).toEqual([["trigger.fired", "2.4% over 5 min"]]);
+    expect(receiver.on(triggersRoute).map((r) => [r.payload.phasegate.event, r.payload.phasegate.reason])).toEqual([
+      ["trigger.fired", "2.4% over 5 min"],
+    ]);
     for (const id of [hook.id, decisionsHook.id, triggersHook.id]) await deleteWebhook(ctx, { webhookId: id });
   });
 
@@ -217,7 +329,13 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     expect(new Set(receiver.on(route).map((r) => r.payload.phasegate.id)).size).toBe(1);
 
     const log = await listWebhooks(ctx, hook.projectId);
-    expect(log.deliveries[0]).toMatchObject({ webhookName: "Release channel", event: "phase.advanced", status: "delivered", attempts: 3, planName: expect.stringMatching(/^Checkout/) });
+    expect(log.deliveries[0]).toMatchObject({
+      webhookName: "Release channel",
+      event: "phase.advanced",
+      status: "delivered",
+      attempts: 3,
+      planName: expect.stringMatching(/^Checkout/),
+    });
     await deleteWebhook(ctx, { webhookId: hook.id });
   });
 
@@ -236,13 +354,18 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
 
     const [failed] = await deliveriesOf(hook.id);
     const engineer = await makeUser(db(), { projectId: hook.projectId, roles: ["engineer"] });
-    expect(await codeOf(retryDelivery({ ...ctx, actor: engineer }, { deliveryId: failed!.id }))).toBe("forbidden:permission");
+    expect(await codeOf(retryDelivery({ ...ctx, actor: engineer }, { deliveryId: failed!.id }))).toBe(
+      "forbidden:permission",
+    );
 
     receiver.routes.get(route)!.failFirst = 0;
     const outcome = await retryDelivery(ctx, { deliveryId: String(failed!.id) });
     expect(outcome).toMatchObject({ status: "delivered", attempts: MAX_ATTEMPTS + 1, statusCode: 200 });
     expect(await codeOf(retryDelivery(ctx, { deliveryId: failed!.id }))).toBe("conflict:state");
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "webhook_delivery.retried"), eq(auditEvents.entityId, String(failed!.id))));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "webhook_delivery.retried"), eq(auditEvents.entityId, String(failed!.id))));
     expect(audit).toHaveLength(1);
     await deleteWebhook(ctx, { webhookId: hook.id });
   });
@@ -250,11 +373,18 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
   test("two instances running the dispatcher at once deliver each event once", async () => {
     const { ctx, planId, hook, route, version: started } = await setup();
     let version = started;
-    for (let i = 0; i < 12; i++) version = (await recordDecision(ctx, { planId, version, kind: "no_go", rationale: `Hold ${i}` })).version;
+    for (let i = 0; i < 12; i++)
+      version = (await recordDecision(ctx, { planId, version, kind: "no_go", rationale: `Hold ${i}` })).version;
     // On PostgreSQL a second pool stands in for a second app process.
-    const other: DbHandle | null = kind === "postgres" ? await openDatabase({ databaseUrl: t.url!, maxConnections: 5 }) : null;
+    const other: DbHandle | null =
+      kind === "postgres" ? await openDatabase({ databaseUrl: t.url!, maxConnections: 5 }) : null;
     try {
-      const runs = await Promise.all([runWebhooks(db()), runWebhooks((other ?? t.handle).db), runWebhooks(db()), runWebhooks((other ?? t.handle).db)]);
+      const runs = await Promise.all([
+        runWebhooks(db()),
+        runWebhooks((other ?? t.handle).db),
+        runWebhooks(db()),
+        runWebhooks((other ?? t.handle).db),
+      ]);
       expect(runs.reduce((n, r) => n + r.collected, 0)).toBe(13);
       expect(runs.reduce((n, r) => n + r.delivered, 0)).toBe(13);
     } finally {
@@ -298,8 +428,18 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     receiver.routes.get(route)!.secret = rotated.secret;
     expect(await sendTestEvent(ctx, { webhookId: hook.id })).toMatchObject({ status: "delivered" });
 
-    const trail = await db().select().from(auditEvents).where(eq(auditEvents.entityId, hook.id)).orderBy(asc(auditEvents.id));
-    expect(trail.map((a) => a.action)).toEqual(["webhook.created", "webhook.tested", "webhook.secret_rotated", "webhook.tested", "webhook.tested"]);
+    const trail = await db()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.entityId, hook.id))
+      .orderBy(asc(auditEvents.id));
+    expect(trail.map((a) => a.action)).toEqual([
+      "webhook.created",
+      "webhook.tested",
+      "webhook.secret_rotated",
+      "webhook.tested",
+      "webhook.tested",
+    ]);
     const written = JSON.stringify(trail);
     expect(written).not.toContain(hook.secret);
     expect(written).not.toContain(rotated.secret);
@@ -312,24 +452,58 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     const engineer = await makeUser(db(), { projectId, roles: ["engineer"] });
     const approver = await makeUser(db(), { projectId, roles: ["approver"] });
     const as = (actor: UserActor): ServiceContext => ({ ...ctx, actor });
-    expect(await codeOf(createWebhook(as(engineer), { projectId, name: "Mine", url: "https://example.test/h", events: ["rollback"] }))).toBe("forbidden:permission");
+    expect(
+      await codeOf(
+        createWebhook(as(engineer), { projectId, name: "Mine", url: "https://example.test/h", events: ["rollback"] }),
+      ),
+    ).toBe("forbidden:permission");
     expect(await codeOf(listWebhooks(as(approver), projectId))).toBe("forbidden:permission");
     expect(await codeOf(rotateWebhookSecret(as(approver), { webhookId: hook.id }))).toBe("forbidden:permission");
     expect(await codeOf(deleteWebhook(as(engineer), { webhookId: hook.id }))).toBe("forbidden:permission");
 
-    const refused = await createWebhook(ctx, { projectId, name: "Release channel", url: "https://user:pw@example.test/h", events: [] }).catch((e: unknown) => e as AppError);
+    const refused = await createWebhook(ctx, {
+      projectId,
+      name: "Release channel",
+      url: "https://user:pw@example.test/h",
+      events: [],
+    }).catch((e: unknown) => e as AppError);
     expect(refused).toBeInstanceOf(AppError);
     expect(Object.keys((refused as AppError).fieldErrors ?? {}).sort()).toEqual(["events", "url"]);
-    expect((await createWebhook(ctx, { projectId, name: "x", url: "ftp://example.test", events: ["rollback"] }).catch((e: AppError) => e.fieldErrors))?.url).toEqual(["Use an http:// or https:// URL"]);
-    expect((await createWebhook(ctx, { projectId, name: "Release channel", url: "https://example.test/h", events: ["rollback"] }).catch((e: AppError) => e.fieldErrors))?.name).toEqual(["Another webhook in this project is called “Release channel”"]);
+    expect(
+      (
+        await createWebhook(ctx, { projectId, name: "x", url: "ftp://example.test", events: ["rollback"] }).catch(
+          (e: AppError) => e.fieldErrors,
+        )
+      )?.url,
+    ).toEqual(["Use an http:// or https:// URL"]);
+    expect(
+      (
+        await createWebhook(ctx, {
+          projectId,
+          name: "Release channel",
+          url: "https://example.test/h",
+          events: ["rollback"],
+        }).catch((e: AppError) => e.fieldErrors)
+      )?.name,
+    ).toEqual(["Another webhook in this project is called “Release channel”"]);
 
-    const updated = await updateWebhook(ctx, { webhookId: hook.id, name: "Incidents", events: ["rollback", "trigger.fired"] });
+    const updated = await updateWebhook(ctx, {
+      webhookId: hook.id,
+      name: "Incidents",
+      events: ["rollback", "trigger.fired"],
+    });
     expect(updated).toMatchObject({ name: "Incidents", events: ["trigger.fired", "rollback"] });
     const listed = await listWebhooks(ctx, projectId);
     expect(listed.webhooks.map((w) => [w.name, w.secret])).toEqual([["Incidents", hook.secret]]);
     await deleteWebhook(ctx, { webhookId: hook.id });
     expect(await db().select().from(webhooks).where(eq(webhooks.id, hook.id))).toEqual([]);
-    const actions = (await db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.entityId, hook.id)).orderBy(asc(auditEvents.id))).map((a) => a.action);
+    const actions = (
+      await db()
+        .select({ action: auditEvents.action })
+        .from(auditEvents)
+        .where(eq(auditEvents.entityId, hook.id))
+        .orderBy(asc(auditEvents.id))
+    ).map((a) => a.action);
     expect(actions).toEqual(["webhook.created", "webhook.updated", "webhook.deleted"]);
   });
 
@@ -337,47 +511,102 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     const { ctx, planId, projectId, hook, version } = await setup({ start: true });
     await deleteWebhook(ctx, { webhookId: hook.id });
     const engineer = await makeUser(db(), { projectId, roles: ["engineer"] });
-    const entry = { planId, event: "Phase advanced", timing: "At each go", channel: "#releases", audience: "Engineering", template: "{plan} {version} is in {phase} ({traffic}%). Next: {next_phase}. {team}" };
+    const entry = {
+      planId,
+      event: "Phase advanced",
+      timing: "At each go",
+      channel: "#releases",
+      audience: "Engineering",
+      template: "{plan} {version} is in {phase} ({traffic}%). Next: {next_phase}. {team}",
+    };
     expect(await codeOf(addCommsEntry({ ...ctx, actor: engineer }, entry))).toBe("forbidden:permission");
-    const refused = await addCommsEntry(ctx, { planId, event: "", channel: "", audience: "x", template: "" }).catch((e: unknown) => e as AppError);
+    const refused = await addCommsEntry(ctx, { planId, event: "", channel: "", audience: "x", template: "" }).catch(
+      (e: unknown) => e as AppError,
+    );
     expect(Object.keys((refused as AppError).fieldErrors ?? {}).sort()).toEqual(["channel", "event", "template"]);
 
     const first = await addCommsEntry(ctx, entry);
     expect(first.unknownPlaceholders).toEqual(["team"]);
-    const second = await addCommsEntry(ctx, { ...entry, event: "Rollback", channel: "#incidents", template: "{plan} rolled back from {phase}: {reason}" });
-    await updateCommsEntry(ctx, { entryId: first.entry.id, event: "Phase advanced", timing: "At each go", channel: "#releases", audience: "Engineering, support", template: "{plan} {version} is in {phase} ({traffic}%). Next: {next_phase}." });
+    const second = await addCommsEntry(ctx, {
+      ...entry,
+      event: "Rollback",
+      channel: "#incidents",
+      template: "{plan} rolled back from {phase}: {reason}",
+    });
+    await updateCommsEntry(ctx, {
+      entryId: first.entry.id,
+      event: "Phase advanced",
+      timing: "At each go",
+      channel: "#releases",
+      audience: "Engineering, support",
+      template: "{plan} {version} is in {phase} ({traffic}%). Next: {next_phase}.",
+    });
     expect(await codeOf(moveCommsEntry(ctx, { entryId: first.entry.id, direction: "up" }))).toBe("conflict:state");
     await moveCommsEntry(ctx, { entryId: second.entry.id, direction: "up" });
-    const order = async () => (await db().select({ event: commsEntries.event, position: commsEntries.position }).from(commsEntries).where(eq(commsEntries.planId, planId)).orderBy(asc(commsEntries.position))).map((e) => `${e.position}:${e.event}`);
+    const order = async () =>
+      (
+        await db()
+          .select({ event: commsEntries.event, position: commsEntries.position })
+          .from(commsEntries)
+          .where(eq(commsEntries.planId, planId))
+          .orderBy(asc(commsEntries.position))
+      ).map((e) => `${e.position}:${e.event}`);
     expect(await order()).toEqual(["0:Rollback", "1:Phase advanced"]);
 
     // Rendered with the plan's live data, as the plan page shows it.
     const view = await loadPlanView(db(), planId);
     const values = commsDataFor(commsFactsOf(view!.plan));
     const rendered = view!.plan.commsEntries.map((e) => renderTemplate(e.template, values));
-    expect(rendered.map((r) => r.text)).toEqual([expect.stringMatching(/^Checkout \d+ rolled back from Rollout: \{reason\}$/), expect.stringMatching(/^Checkout \d+ 1\.0\.0 is in Rollout \(100%\)\. Next: GA\.$/)]);
+    expect(rendered.map((r) => r.text)).toEqual([
+      expect.stringMatching(/^Checkout \d+ rolled back from Rollout: \{reason\}$/),
+      expect.stringMatching(/^Checkout \d+ 1\.0\.0 is in Rollout \(100%\)\. Next: GA\.$/),
+    ]);
     expect(rendered[0]!.missing).toEqual(["reason"]);
 
     await recordDecision(ctx, { planId, version, kind: "rollback", rationale: "Payment errors" });
     const after = await loadPlanView(db(), planId);
-    expect(renderTemplate(after!.plan.commsEntries[0]!.template, commsDataFor(commsFactsOf(after!.plan))).text).toMatch(/rolled back from Rollout: Payment errors$/);
+    expect(renderTemplate(after!.plan.commsEntries[0]!.template, commsDataFor(commsFactsOf(after!.plan))).text).toMatch(
+      /rolled back from Rollout: Payment errors$/,
+    );
 
     // The plan is finished: its communication plan is history.
     expect(await codeOf(removeCommsEntry(ctx, { entryId: first.entry.id }))).toBe("conflict:state");
     expect(await codeOf(addCommsEntry(ctx, entry))).toBe("conflict:state");
-    const trail = await db().select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.planId, planId), inArray(auditEvents.entityType, ["comms_entry"]))).orderBy(asc(auditEvents.id));
-    expect(trail.map((a) => a.action)).toEqual(["comms_entry.added", "comms_entry.added", "comms_entry.updated", "comms_entry.moved"]);
+    const trail = await db()
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.planId, planId), inArray(auditEvents.entityType, ["comms_entry"])))
+      .orderBy(asc(auditEvents.id));
+    expect(trail.map((a) => a.action)).toEqual([
+      "comms_entry.added",
+      "comms_entry.added",
+      "comms_entry.updated",
+      "comms_entry.moved",
+    ]);
   });
 
   test("removing an entry closes the gap in the order", async () => {
     const { ctx, planId, hook } = await setup({ start: false });
     await deleteWebhook(ctx, { webhookId: hook.id });
     const made = [];
-    for (const event of ["A", "B", "C"]) made.push((await addCommsEntry(ctx, { planId, event, channel: "#c", audience: "All", template: "{plan}" })).entry);
+    for (const event of ["A", "B", "C"])
+      made.push(
+        (await addCommsEntry(ctx, { planId, event, channel: "#c", audience: "All", template: "{plan}" })).entry,
+      );
     await removeCommsEntry(ctx, { entryId: made[1]!.id });
-    const rows = await db().select({ event: commsEntries.event, position: commsEntries.position }).from(commsEntries).where(eq(commsEntries.planId, planId)).orderBy(asc(commsEntries.position));
-    expect(rows).toEqual([{ event: "A", position: 0 }, { event: "C", position: 1 }]);
-    const removed = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "comms_entry.removed"), eq(auditEvents.entityId, made[1]!.id)));
+    const rows = await db()
+      .select({ event: commsEntries.event, position: commsEntries.position })
+      .from(commsEntries)
+      .where(eq(commsEntries.planId, planId))
+      .orderBy(asc(commsEntries.position));
+    expect(rows).toEqual([
+      { event: "A", position: 0 },
+      { event: "C", position: 1 },
+    ]);
+    const removed = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "comms_entry.removed"), eq(auditEvents.entityId, made[1]!.id)));
     expect(removed[0]?.before).toMatchObject({ event: "B", template: "{plan}" });
   });
 });

@@ -6,7 +6,12 @@ import { createApiToken } from "@/lib/services/tokens";
 import { makeProject, makeUser } from "./people";
 
 /** A project with a release manager, a plan from a template, and one API token per named scope set. */
-export async function planWithTokens<K extends string>(db: Database, template: TemplateKey, name: string, tokens: Record<K, TokenScope[]>) {
+export async function planWithTokens<K extends string>(
+  db: Database,
+  template: TemplateKey,
+  name: string,
+  tokens: Record<K, TokenScope[]>,
+) {
   const project = await makeProject(db);
   const rm = await makeUser(db, { projectId: project.id, roles: ["release_manager"] });
   const ctx = { db, actor: rm, requestId: null };

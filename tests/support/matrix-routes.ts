@@ -12,7 +12,17 @@ import { checklistItems, decisions, flags, metrics, plans, samples, signOffs } f
 import { FlagStore } from "@/lib/flags/store";
 import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { handleOfrep, type OfrepDeps } from "@/lib/ofrep/handler";
-import { advance, type ApiCaller, blankPlan, checklist, flag, kpis, type PlanFixture, unique, type World } from "./matrix-world";
+import {
+  advance,
+  type ApiCaller,
+  blankPlan,
+  checklist,
+  flag,
+  kpis,
+  type PlanFixture,
+  unique,
+  type World,
+} from "./matrix-world";
 
 // Every /api/v1 route handler (and the OFREP handler behind /ofrep/v1), called as Next.js calls
 // it: a Request and the route's params. What each call needs is built fresh; what a refused call
@@ -41,18 +51,27 @@ function request(method: string, path: string, token: string | null, body?: { ty
   return new Request(`http://phasegate.test${path}`, { method, headers, ...(body ? { body: body.text } : {}) });
 }
 
-const call = (handler: unknown, req: Request, params: Record<string, string> = {}) => (handler as Handler)(req, { params: Promise.resolve(params) });
+const call = (handler: unknown, req: Request, params: Record<string, string> = {}) =>
+  (handler as Handler)(req, { params: Promise.resolve(params) });
 const json = (value: unknown) => ({ type: "application/json", text: JSON.stringify(value) });
 
 const planRow = (w: World, planId: string) => w.db.select().from(plans).where(eq(plans.id, planId));
-const planAndDecisions = async (w: World, p: PlanFixture) => ({ plan: await planRow(w, p.planId), decisions: await w.db.select().from(decisions).where(eq(decisions.planId, p.planId)).orderBy(asc(decisions.id)) });
+const planAndDecisions = async (w: World, p: PlanFixture) => ({
+  plan: await planRow(w, p.planId),
+  decisions: await w.db.select().from(decisions).where(eq(decisions.planId, p.planId)).orderBy(asc(decisions.id)),
+});
 
 /** A flag evaluator as an app process or an edge holds one, fresh for each call (it caches flags and tokens, and follows no changes here). */
 const evaluator = (w: World): OfrepDeps => ({ flags: new FlagStore(w.db), tokens: new TokenVerifier(w.db) });
 async function ofrepCall(w: World, path: string, token: string | null): Promise<Response> {
   const headers = new Headers({ "content-type": "application/json" });
   if (token) headers.set("authorization", `Bearer ${token}`);
-  const answer = await handleOfrep(evaluator(w), { method: "POST", path, headers, body: JSON.stringify({ context: { targetingKey: "user-1" } }) });
+  const answer = await handleOfrep(evaluator(w), {
+    method: "POST",
+    path,
+    headers,
+    body: JSON.stringify({ context: { targetingKey: "user-1" } }),
+  });
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
@@ -68,8 +87,14 @@ export const ROUTE_CALLS: RouteCall[] = [
     verify: (w, p, caller, body) => {
       const ids = ((body as { plans: { id: string }[] }).plans ?? []).map((x) => x.id);
       const own = caller !== "other_project";
-      if (own !== ids.includes(p.planId)) throw new Error(`${caller}: the list ${own ? "lacks" : "shows"} a plan of the token's ${own ? "own" : "other"} project`);
-      if (own === ids.includes(w.otherPlanId)) throw new Error(`${caller}: the list ${own ? "shows a plan of another project" : "lacks its own project's plan"}`);
+      if (own !== ids.includes(p.planId))
+        throw new Error(
+          `${caller}: the list ${own ? "lacks" : "shows"} a plan of the token's ${own ? "own" : "other"} project`,
+        );
+      if (own === ids.includes(w.otherPlanId))
+        throw new Error(
+          `${caller}: the list ${own ? "shows a plan of another project" : "lacks its own project's plan"}`,
+        );
     },
   }),
   route({
@@ -83,28 +108,54 @@ export const ROUTE_CALLS: RouteCall[] = [
     id: "GET /api/v1/plans/{planId}/status",
     read: true,
     prepare: async (w) => advance(w, await blankPlan(w), "start"),
-    send: (_w, p, token) => call(getStatus, request("GET", `/api/v1/plans/${p.planId}/status`, token), { planId: p.planId }),
+    send: (_w, p, token) =>
+      call(getStatus, request("GET", `/api/v1/plans/${p.planId}/status`, token), { planId: p.planId }),
     observe: (w, p) => planRow(w, p.planId),
   }),
   route({
     id: "GET /api/v1/plans/{planId}/export",
     read: true,
     prepare: (w) => blankPlan(w),
-    send: (_w, p, token) => call(getExport, request("GET", `/api/v1/plans/${p.planId}/export?format=json`, token), { planId: p.planId }),
+    send: (_w, p, token) =>
+      call(getExport, request("GET", `/api/v1/plans/${p.planId}/export?format=json`, token), { planId: p.planId }),
     observe: (w, p) => planRow(w, p.planId),
   }),
   route({
     id: "POST /api/v1/plans/{planId}/decisions",
     prepare: async (w) => advance(w, await blankPlan(w), "start"),
-    send: (_w, p, token) => call(postDecision, request("POST", `/api/v1/plans/${p.planId}/decisions`, token, json({ kind: "no_go", rationale: "Smoke tests failed", version: p.version })), { planId: p.planId }),
+    send: (_w, p, token) =>
+      call(
+        postDecision,
+        request(
+          "POST",
+          `/api/v1/plans/${p.planId}/decisions`,
+          token,
+          json({ kind: "no_go", rationale: "Smoke tests failed", version: p.version }),
+        ),
+        { planId: p.planId },
+      ),
     observe: planAndDecisions,
   }),
   route({
     id: "PATCH /api/v1/checklists/{checklistId}/items/{key}",
     prepare: async (w) => checklist(w, await blankPlan(w)),
-    send: (_w, c, token) => call(patchChecklistItem, request("PATCH", `/api/v1/checklists/${c.checklistId}/items/alpha`, token, json({ state: "done", evidenceUrl: "https://ci.example.test/run/7" })), { checklistId: c.checklistId, key: "alpha" }),
+    send: (_w, c, token) =>
+      call(
+        patchChecklistItem,
+        request(
+          "PATCH",
+          `/api/v1/checklists/${c.checklistId}/items/alpha`,
+          token,
+          json({ state: "done", evidenceUrl: "https://ci.example.test/run/7" }),
+        ),
+        { checklistId: c.checklistId, key: "alpha" },
+      ),
     observe: async (w, c) => ({
-      items: await w.db.select().from(checklistItems).where(eq(checklistItems.checklistId, c.checklistId)).orderBy(asc(checklistItems.id)),
+      items: await w.db
+        .select()
+        .from(checklistItems)
+        .where(eq(checklistItems.checklistId, c.checklistId))
+        .orderBy(asc(checklistItems.id)),
       signOffs: await w.db.select().from(signOffs).where(eq(signOffs.checklistId, c.checklistId)),
     }),
   }),
@@ -115,13 +166,41 @@ export const ROUTE_CALLS: RouteCall[] = [
       await kpis(w, p);
       return p;
     },
-    send: (_w, p, token) => call(postMetrics, request("POST", "/api/v1/metrics", token, json({ plan: p.planId, samples: [{ metric: "error_rate", ts: new Date(Date.now() - 60_000).toISOString(), value: 0.3, cohort: "canary" }] }))),
-    observe: (w, p) => w.db.select({ s: samples }).from(samples).innerJoin(metrics, eq(metrics.id, samples.metricId)).where(eq(metrics.planId, p.planId)),
+    send: (_w, p, token) =>
+      call(
+        postMetrics,
+        request(
+          "POST",
+          "/api/v1/metrics",
+          token,
+          json({
+            plan: p.planId,
+            samples: [
+              { metric: "error_rate", ts: new Date(Date.now() - 60_000).toISOString(), value: 0.3, cohort: "canary" },
+            ],
+          }),
+        ),
+      ),
+    observe: (w, p) =>
+      w.db
+        .select({ s: samples })
+        .from(samples)
+        .innerJoin(metrics, eq(metrics.id, samples.metricId))
+        .where(eq(metrics.planId, p.planId)),
   }),
   route({
     id: "POST /api/v1/plans/import?save=1",
     prepare: async () => ({ name: unique("Imported through the API") }),
-    send: (w, f, token) => call(postImport, request("POST", `/api/v1/plans/import?save=1&project=${w.projectId}&name=${encodeURIComponent(f.name)}`, token, { type: "text/markdown", text: importDocument })),
+    send: (w, f, token) =>
+      call(
+        postImport,
+        request(
+          "POST",
+          `/api/v1/plans/import?save=1&project=${w.projectId}&name=${encodeURIComponent(f.name)}`,
+          token,
+          { type: "text/markdown", text: importDocument },
+        ),
+      ),
     observe: (w, f) => w.db.select().from(plans).where(eq(plans.name, f.name)),
   }),
   route({
@@ -147,7 +226,10 @@ export const ROUTE_CALLS: RouteCall[] = [
     verify: (_w, f, caller, body) => {
       const keys = ((body as { flags: { key: string }[] }).flags ?? []).map((x) => x.key);
       const own = caller !== "other_project";
-      if (own !== keys.includes(f.key)) throw new Error(`${caller}: the evaluation ${own ? "lacks the token's own" : "shows another project's"} flag ${f.key}`);
+      if (own !== keys.includes(f.key))
+        throw new Error(
+          `${caller}: the evaluation ${own ? "lacks the token's own" : "shows another project's"} flag ${f.key}`,
+        );
     },
   }),
 ];

@@ -31,24 +31,91 @@ import type { UserActor } from "@/lib/auth/actor";
 import { notesFingerprint } from "@/lib/domain/incident-notes";
 import { parsePlanMarkdown } from "@/lib/domain/plan-markdown";
 import { changeOwnPassword, endUserSessions } from "@/lib/services/account";
-import { addMembership, createProject, createUser, removeMembership, setUserFlags, setUserPassword } from "@/lib/services/admin";
-import { addChecklistItem, editChecklistItem, moveChecklistItem, updateChecklistItemByKey } from "@/lib/services/checklist-items";
+import {
+  addMembership,
+  createProject,
+  createUser,
+  removeMembership,
+  setUserFlags,
+  setUserPassword,
+} from "@/lib/services/admin";
+import {
+  addChecklistItem,
+  editChecklistItem,
+  moveChecklistItem,
+  updateChecklistItemByKey,
+} from "@/lib/services/checklist-items";
 import { signChecklist, updateChecklistItem } from "@/lib/services/checklists";
 import { addCommsEntry, moveCommsEntry, removeCommsEntry, updateCommsEntry } from "@/lib/services/comms";
 import type { ServiceContext } from "@/lib/services/context";
 import { approveGate, recordDecision, transitionPlan } from "@/lib/services/decisions";
 import { addEscalationLevel, removeEscalationLevel, updateEscalationLevel } from "@/lib/services/escalation";
-import { createFlag, createSegment, deleteFlag, deleteSegment, setFlagEnabled, setFlagRules, updateFlag, updateSegment } from "@/lib/services/flags";
-import { correctDetectionTime, editIncidentSummary, markVerified, reopenIncident, resolveIncident, updatePostmortem } from "@/lib/services/incidents";
-import { addCriterion, addMetric, addTrigger, moveMetric, removeCriterion, removeMetric, removeTrigger, setTriggerEnabled, updateCriterion, updateMetric, updateTrigger } from "@/lib/services/kpis";
-import { createMetricSource, deleteMetricSource, listMetricSources, updateMetricSource } from "@/lib/services/metric-sources";
+import {
+  createFlag,
+  createSegment,
+  deleteFlag,
+  deleteSegment,
+  setFlagEnabled,
+  setFlagRules,
+  updateFlag,
+  updateSegment,
+} from "@/lib/services/flags";
+import {
+  correctDetectionTime,
+  editIncidentSummary,
+  markVerified,
+  reopenIncident,
+  resolveIncident,
+  updatePostmortem,
+} from "@/lib/services/incidents";
+import {
+  addCriterion,
+  addMetric,
+  addTrigger,
+  moveMetric,
+  removeCriterion,
+  removeMetric,
+  removeTrigger,
+  setTriggerEnabled,
+  updateCriterion,
+  updateMetric,
+  updateTrigger,
+} from "@/lib/services/kpis";
+import {
+  createMetricSource,
+  deleteMetricSource,
+  listMetricSources,
+  updateMetricSource,
+} from "@/lib/services/metric-sources";
 import { ingestSamples } from "@/lib/services/metrics";
-import { addMigrationStep, moveMigrationStep, removeMigrationStep, transitionMigrationStep, updateMigrationStep } from "@/lib/services/migration-steps";
+import {
+  addMigrationStep,
+  moveMigrationStep,
+  removeMigrationStep,
+  transitionMigrationStep,
+  updateMigrationStep,
+} from "@/lib/services/migration-steps";
 import { importPlan } from "@/lib/services/plan-import";
-import { addPhase, createPlan, movePhase, removePhase, setPhaseAutoAdvance, updatePhase, updatePlan } from "@/lib/services/plans";
+import {
+  addPhase,
+  createPlan,
+  movePhase,
+  removePhase,
+  setPhaseAutoAdvance,
+  updatePhase,
+  updatePlan,
+} from "@/lib/services/plans";
 import { addRisk, removeRisk, setRiskStatus, updateRisk } from "@/lib/services/risks";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/services/tokens";
-import { createWebhook, deleteWebhook, listWebhooks, retryDelivery, rotateWebhookSecret, sendTestEvent, updateWebhook } from "@/lib/services/webhooks";
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  retryDelivery,
+  rotateWebhookSecret,
+  sendTestEvent,
+  updateWebhook,
+} from "@/lib/services/webhooks";
 import {
   advance,
   blankPlan,
@@ -97,52 +164,104 @@ const action = <F>(a: ServiceAction<F>) => a as ServiceAction<unknown>;
 // ---- Observers ------------------------------------------------------------------------------
 
 const planRow = (w: World, planId: string) => w.db.select().from(plans).where(eq(plans.id, planId));
-const phasesOf = (w: World, planId: string) => w.db.select().from(phases).where(eq(phases.planId, planId)).orderBy(asc(phases.position));
+const phasesOf = (w: World, planId: string) =>
+  w.db.select().from(phases).where(eq(phases.planId, planId)).orderBy(asc(phases.position));
 const gatesOf = (w: World, planId: string) =>
-  w.db.select({ gate: gates }).from(gates).innerJoin(phases, eq(phases.id, gates.phaseId)).where(eq(phases.planId, planId)).orderBy(asc(gates.id));
-const metricsOf = (w: World, planId: string) => w.db.select().from(metrics).where(eq(metrics.planId, planId)).orderBy(asc(metrics.id));
-const criteriaOf = (w: World, phaseId: string) => w.db.select().from(successCriteria).where(eq(successCriteria.phaseId, phaseId)).orderBy(asc(successCriteria.id));
-const triggersOf = (w: World, planId: string) => w.db.select().from(rollbackTriggers).where(eq(rollbackTriggers.planId, planId)).orderBy(asc(rollbackTriggers.id));
+  w.db
+    .select({ gate: gates })
+    .from(gates)
+    .innerJoin(phases, eq(phases.id, gates.phaseId))
+    .where(eq(phases.planId, planId))
+    .orderBy(asc(gates.id));
+const metricsOf = (w: World, planId: string) =>
+  w.db.select().from(metrics).where(eq(metrics.planId, planId)).orderBy(asc(metrics.id));
+const criteriaOf = (w: World, phaseId: string) =>
+  w.db.select().from(successCriteria).where(eq(successCriteria.phaseId, phaseId)).orderBy(asc(successCriteria.id));
+const triggersOf = (w: World, planId: string) =>
+  w.db.select().from(rollbackTriggers).where(eq(rollbackTriggers.planId, planId)).orderBy(asc(rollbackTriggers.id));
 
 /** A plan, its phases and gates: the state of every lifecycle change and plan edit. */
-const planState = async (w: World, p: PlanFixture) => ({ plan: await planRow(w, p.planId), phases: await phasesOf(w, p.planId), gates: await gatesOf(w, p.planId) });
-const kpiState = async (w: World, p: PlanFixture) => ({ plan: await planRow(w, p.planId), metrics: await metricsOf(w, p.planId), criteria: await criteriaOf(w, p.phaseId), triggers: await triggersOf(w, p.planId) });
+const planState = async (w: World, p: PlanFixture) => ({
+  plan: await planRow(w, p.planId),
+  phases: await phasesOf(w, p.planId),
+  gates: await gatesOf(w, p.planId),
+});
+const kpiState = async (w: World, p: PlanFixture) => ({
+  plan: await planRow(w, p.planId),
+  metrics: await metricsOf(w, p.planId),
+  criteria: await criteriaOf(w, p.phaseId),
+  triggers: await triggersOf(w, p.planId),
+});
 const decisionState = async (w: World, p: PlanFixture) => ({
   ...(await planState(w, p)),
   decisions: await w.db.select().from(decisions).where(eq(decisions.planId, p.planId)).orderBy(asc(decisions.id)),
   incidents: await w.db.select().from(incidents).where(eq(incidents.planId, p.planId)).orderBy(asc(incidents.id)),
-  approvals: await w.db.select({ approval: approvals }).from(approvals).innerJoin(gates, eq(gates.id, approvals.gateId)).where(eq(gates.phaseId, p.phaseId)).orderBy(asc(approvals.id)),
+  approvals: await w.db
+    .select({ approval: approvals })
+    .from(approvals)
+    .innerJoin(gates, eq(gates.id, approvals.gateId))
+    .where(eq(gates.phaseId, p.phaseId))
+    .orderBy(asc(approvals.id)),
 });
 const checklistState = async (w: World, checklistId: string) => ({
-  items: await w.db.select().from(checklistItems).where(eq(checklistItems.checklistId, checklistId)).orderBy(asc(checklistItems.id)),
+  items: await w.db
+    .select()
+    .from(checklistItems)
+    .where(eq(checklistItems.checklistId, checklistId))
+    .orderBy(asc(checklistItems.id)),
   signOffs: await w.db.select().from(signOffs).where(eq(signOffs.checklistId, checklistId)).orderBy(asc(signOffs.id)),
 });
-const commsOf = (w: World, planId: string) => w.db.select().from(commsEntries).where(eq(commsEntries.planId, planId)).orderBy(asc(commsEntries.id));
-const risksOf = (w: World, planId: string) => w.db.select().from(risks).where(eq(risks.planId, planId)).orderBy(asc(risks.id));
-const levelsOf = (w: World, planId: string) => w.db.select().from(escalationLevels).where(eq(escalationLevels.planId, planId)).orderBy(asc(escalationLevels.id));
-const stepsOf = (w: World, planId: string) => w.db.select().from(migrationSteps).where(eq(migrationSteps.planId, planId)).orderBy(asc(migrationSteps.id));
+const commsOf = (w: World, planId: string) =>
+  w.db.select().from(commsEntries).where(eq(commsEntries.planId, planId)).orderBy(asc(commsEntries.id));
+const risksOf = (w: World, planId: string) =>
+  w.db.select().from(risks).where(eq(risks.planId, planId)).orderBy(asc(risks.id));
+const levelsOf = (w: World, planId: string) =>
+  w.db.select().from(escalationLevels).where(eq(escalationLevels.planId, planId)).orderBy(asc(escalationLevels.id));
+const stepsOf = (w: World, planId: string) =>
+  w.db.select().from(migrationSteps).where(eq(migrationSteps.planId, planId)).orderBy(asc(migrationSteps.id));
 const incidentRow = (w: World, id: string) => w.db.select().from(incidents).where(eq(incidents.id, id));
 const flagState = async (w: World, flagId: string) => ({
   flag: await w.db.select().from(flags).where(eq(flags.id, flagId)),
-  rules: await w.db.select().from(flagSegmentRules).where(eq(flagSegmentRules.flagId, flagId)).orderBy(asc(flagSegmentRules.position)),
+  rules: await w.db
+    .select()
+    .from(flagSegmentRules)
+    .where(eq(flagSegmentRules.flagId, flagId))
+    .orderBy(asc(flagSegmentRules.position)),
 });
 const segmentRow = (w: World, id: string) => w.db.select().from(segments).where(eq(segments.id, id));
 const sourceRow = (w: World, id: string) => w.db.select().from(metricSources).where(eq(metricSources.id, id));
 const webhookState = async (w: World, webhookId: string) => ({
   webhook: await w.db.select().from(webhooks).where(eq(webhooks.id, webhookId)),
-  deliveries: await w.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).orderBy(asc(webhookDeliveries.id)),
+  deliveries: await w.db
+    .select()
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.webhookId, webhookId))
+    .orderBy(asc(webhookDeliveries.id)),
 });
 const userRow = (w: World, id: string) => w.db.select().from(users).where(eq(users.id, id));
-const membershipsOf = (w: World, userId: string) => w.db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(asc(memberships.projectId), asc(memberships.role));
+const membershipsOf = (w: World, userId: string) =>
+  w.db
+    .select()
+    .from(memberships)
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.projectId), asc(memberships.role));
 // Not last_used_at: reading a token for a request records its use, which is not a change.
-const tokenRows = (w: World, where: ReturnType<typeof eq>) => w.db.select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(where).orderBy(asc(apiTokens.id));
+const tokenRows = (w: World, where: ReturnType<typeof eq>) =>
+  w.db
+    .select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .where(where)
+    .orderBy(asc(apiTokens.id));
 
 // ---- Shared plans ---------------------------------------------------------------------------
 // Sub-entities that neither claim the plan version nor depend on its state hang off one plan per
 // world; everything else gets a plan of its own.
 
 const sharedPlans = new WeakMap<World, Map<string, Promise<PlanFixture>>>();
-function sharedPlan(world: World, purpose: "checklists" | "comms" | "risks" | "incidents" | "samples"): Promise<PlanFixture> {
+function sharedPlan(
+  world: World,
+  purpose: "checklists" | "comms" | "risks" | "incidents" | "samples",
+): Promise<PlanFixture> {
   let byPurpose = sharedPlans.get(world);
   if (!byPurpose) sharedPlans.set(world, (byPurpose = new Map()));
   let plan = byPurpose.get(purpose);
@@ -156,7 +275,12 @@ function sharedPlan(world: World, purpose: "checklists" | "comms" | "risks" | "i
 
 let sampleClock = 0;
 /** A sample a minute before the last one: each call stores a new one. */
-const nextSample = () => ({ metric: "error_rate", ts: new Date(Date.now() - 3_600_000 + ++sampleClock * 1000).toISOString(), value: 0.4, cohort: "canary" });
+const nextSample = () => ({
+  metric: "error_rate",
+  ts: new Date(Date.now() - 3_600_000 + ++sampleClock * 1000).toISOString(),
+  value: 0.4,
+  cohort: "canary",
+});
 
 const importDocument = (name: string) =>
   `# ${name}\n\n**Version:** 3.1.0\n\n## Pre-Deployment Checklist\n\n- [ ] All tests passing\n\n## Stage 1: Canary\n\n### Audience\n5% of traffic\n\n## Stage 2: GA\n\n### Audience\nAll users\n`;
@@ -168,7 +292,8 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   action({
     id: "createPlan",
     prepare: async () => ({ name: unique("New plan") }),
-    call: (ctx, f, w) => createPlan(ctx, { projectId: w.projectId, template: "blank", name: f.name, releaseVersion: "2.0.0" }),
+    call: (ctx, f, w) =>
+      createPlan(ctx, { projectId: w.projectId, template: "blank", name: f.name, releaseVersion: "2.0.0" }),
     observe: (w, f) => w.db.select().from(plans).where(eq(plans.name, f.name)),
   }),
   action({
@@ -183,25 +308,37 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   action({
     id: "updatePlan",
     prepare: (w) => blankPlan(w),
-    call: (ctx, p) => updatePlan(ctx, { planId: p.planId, version: p.version, name: "Renamed plan", summary: "Changed" }),
+    call: (ctx, p) =>
+      updatePlan(ctx, { planId: p.planId, version: p.version, name: "Renamed plan", summary: "Changed" }),
     observe: planState,
   }),
   action({
     id: "addPhase",
     prepare: (w) => blankPlan(w),
-    call: (ctx, p) => addPhase(ctx, { planId: p.planId, version: p.version, name: "Extra", audience: "Everyone", trafficPercent: 100 }),
+    call: (ctx, p) =>
+      addPhase(ctx, { planId: p.planId, version: p.version, name: "Extra", audience: "Everyone", trafficPercent: 100 }),
     observe: planState,
   }),
   action({
     id: "updatePhase",
     prepare: (w) => blankPlan(w),
-    call: (ctx, p) => updatePhase(ctx, { planId: p.planId, version: p.version, phaseId: p.phaseId, name: "Renamed phase", audience: "Half", trafficPercent: 50, requiredApprovals: 2 }),
+    call: (ctx, p) =>
+      updatePhase(ctx, {
+        planId: p.planId,
+        version: p.version,
+        phaseId: p.phaseId,
+        name: "Renamed phase",
+        audience: "Half",
+        trafficPercent: 50,
+        requiredApprovals: 2,
+      }),
     observe: planState,
   }),
   action({
     id: "setPhaseAutoAdvance",
     prepare: (w) => blankPlan(w),
-    call: (ctx, p) => setPhaseAutoAdvance(ctx, { planId: p.planId, version: p.version, phaseId: p.phaseId, autoAdvance: true }),
+    call: (ctx, p) =>
+      setPhaseAutoAdvance(ctx, { planId: p.planId, version: p.version, phaseId: p.phaseId, autoAdvance: true }),
     observe: planState,
   }),
   action<PlanFixture & { secondId: string }>({
@@ -224,23 +361,67 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   }),
 
   // The lifecycle
-  action({ id: "transitionPlan schedule", prepare: (w) => blankPlan(w), call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "schedule" }), observe: planState }),
-  action({ id: "transitionPlan unschedule", prepare: async (w) => advance(w, await blankPlan(w), "schedule"), call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "unschedule" }), observe: planState }),
-  action({ id: "transitionPlan start", prepare: (w) => blankPlan(w), call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "start" }), observe: planState }),
-  action({ id: "transitionPlan pause", prepare: async (w) => advance(w, await blankPlan(w), "start"), call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "pause" }), observe: planState }),
-  action({ id: "transitionPlan resume", prepare: async (w) => advance(w, await blankPlan(w), "start", "pause"), call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "resume" }), observe: planState }),
-  action({ id: "transitionPlan cancel", prepare: async (w) => advance(w, await blankPlan(w), "start"), call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "cancel", reason: "Superseded" }), observe: planState }),
+  action({
+    id: "transitionPlan schedule",
+    prepare: (w) => blankPlan(w),
+    call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "schedule" }),
+    observe: planState,
+  }),
+  action({
+    id: "transitionPlan unschedule",
+    prepare: async (w) => advance(w, await blankPlan(w), "schedule"),
+    call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "unschedule" }),
+    observe: planState,
+  }),
+  action({
+    id: "transitionPlan start",
+    prepare: (w) => blankPlan(w),
+    call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "start" }),
+    observe: planState,
+  }),
+  action({
+    id: "transitionPlan pause",
+    prepare: async (w) => advance(w, await blankPlan(w), "start"),
+    call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "pause" }),
+    observe: planState,
+  }),
+  action({
+    id: "transitionPlan resume",
+    prepare: async (w) => advance(w, await blankPlan(w), "start", "pause"),
+    call: (ctx, p) => transitionPlan(ctx, { planId: p.planId, version: p.version, action: "resume" }),
+    observe: planState,
+  }),
+  action({
+    id: "transitionPlan cancel",
+    prepare: async (w) => advance(w, await blankPlan(w), "start"),
+    call: (ctx, p) =>
+      transitionPlan(ctx, { planId: p.planId, version: p.version, action: "cancel", reason: "Superseded" }),
+    observe: planState,
+  }),
 
   // Decisions and approvals
   action({
     id: "recordDecision go",
     // No approvals needed and nothing else on the gate: it holds, and the go completes the plan.
     prepare: async (w) => advance(w, await blankPlan(w, { approvals: 0 }), "start"),
-    call: (ctx, p) => recordDecision(ctx, { planId: p.planId, version: p.version, kind: "go", rationale: "Gate holds" }),
+    call: (ctx, p) =>
+      recordDecision(ctx, { planId: p.planId, version: p.version, kind: "go", rationale: "Gate holds" }),
     observe: decisionState,
   }),
-  action({ id: "recordDecision no_go", prepare: async (w) => advance(w, await blankPlan(w), "start"), call: (ctx, p) => recordDecision(ctx, { planId: p.planId, version: p.version, kind: "no_go", rationale: "Not yet" }), observe: decisionState }),
-  action({ id: "recordDecision rollback", prepare: async (w) => advance(w, await blankPlan(w), "start"), call: (ctx, p) => recordDecision(ctx, { planId: p.planId, version: p.version, kind: "rollback", rationale: "Errors" }), observe: decisionState }),
+  action({
+    id: "recordDecision no_go",
+    prepare: async (w) => advance(w, await blankPlan(w), "start"),
+    call: (ctx, p) =>
+      recordDecision(ctx, { planId: p.planId, version: p.version, kind: "no_go", rationale: "Not yet" }),
+    observe: decisionState,
+  }),
+  action({
+    id: "recordDecision rollback",
+    prepare: async (w) => advance(w, await blankPlan(w), "start"),
+    call: (ctx, p) =>
+      recordDecision(ctx, { planId: p.planId, version: p.version, kind: "rollback", rationale: "Errors" }),
+    observe: decisionState,
+  }),
   action({
     id: "recordDecision go+override",
     // The only unmet condition is a success criterion without data: overridable, with a reason.
@@ -249,10 +430,22 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
       await kpis(w, p);
       return advance(w, p, "start");
     },
-    call: (ctx, p) => recordDecision(ctx, { planId: p.planId, version: p.version, kind: "go", rationale: "Go anyway", overrideReason: "The canary has no traffic at night; accepted" }),
+    call: (ctx, p) =>
+      recordDecision(ctx, {
+        planId: p.planId,
+        version: p.version,
+        kind: "go",
+        rationale: "Go anyway",
+        overrideReason: "The canary has no traffic at night; accepted",
+      }),
     observe: decisionState,
   }),
-  action({ id: "approveGate", prepare: async (w) => advance(w, await blankPlan(w), "start"), call: (ctx, p) => approveGate(ctx, { planId: p.planId, version: p.version, comment: "Looks good" }), observe: decisionState }),
+  action({
+    id: "approveGate",
+    prepare: async (w) => advance(w, await blankPlan(w), "start"),
+    call: (ctx, p) => approveGate(ctx, { planId: p.planId, version: p.version, comment: "Looks good" }),
+    observe: decisionState,
+  }),
 
   // KPIs, success criteria, rollback triggers (plan edits: they claim the plan version)
   ...kpiActions(),
@@ -261,25 +454,34 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   action({
     id: "updateChecklistItem",
     prepare: async (w) => checklist(w, await sharedPlan(w, "checklists")),
-    call: (ctx, c) => updateChecklistItem(ctx, { itemId: c.alphaId, state: "done", evidenceUrl: "https://ci.example.test/run/1" }),
+    call: (ctx, c) =>
+      updateChecklistItem(ctx, { itemId: c.alphaId, state: "done", evidenceUrl: "https://ci.example.test/run/1" }),
     observe: (w, c) => checklistState(w, c.checklistId),
   }),
   action({
     id: "updateChecklistItemByKey",
     prepare: async (w) => checklist(w, await sharedPlan(w, "checklists")),
-    call: (ctx, c) => updateChecklistItemByKey(ctx, c.checklistId, "alpha", { state: "blocked", reason: "Staging is down" }),
+    call: (ctx, c) =>
+      updateChecklistItemByKey(ctx, c.checklistId, "alpha", { state: "blocked", reason: "Staging is down" }),
     observe: (w, c) => checklistState(w, c.checklistId),
   }),
   action({
     id: "addChecklistItem",
     prepare: async (w) => checklist(w, await sharedPlan(w, "checklists")),
-    call: (ctx, c) => addChecklistItem(ctx, { checklistId: c.checklistId, text: "Gamma check", assigneeRole: "engineer" }),
+    call: (ctx, c) =>
+      addChecklistItem(ctx, { checklistId: c.checklistId, text: "Gamma check", assigneeRole: "engineer" }),
     observe: (w, c) => checklistState(w, c.checklistId),
   }),
   action({
     id: "editChecklistItem",
     prepare: async (w) => checklist(w, await sharedPlan(w, "checklists")),
-    call: (ctx, c) => editChecklistItem(ctx, { itemId: c.alphaId, text: "Alpha check, edited", required: true, assigneeRole: "release_manager" }),
+    call: (ctx, c) =>
+      editChecklistItem(ctx, {
+        itemId: c.alphaId,
+        text: "Alpha check, edited",
+        required: true,
+        assigneeRole: "release_manager",
+      }),
     observe: (w, c) => checklistState(w, c.checklistId),
   }),
   action({
@@ -300,24 +502,48 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   action({
     id: "addCommsEntry",
     prepare: (w) => sharedPlan(w, "comms"),
-    call: (ctx, p) => addCommsEntry(ctx, { planId: p.planId, event: "GA announcement", timing: "GA + 1 day", channel: "Email", audience: "All staff", template: "{plan} is live" }),
+    call: (ctx, p) =>
+      addCommsEntry(ctx, {
+        planId: p.planId,
+        event: "GA announcement",
+        timing: "GA + 1 day",
+        channel: "Email",
+        audience: "All staff",
+        template: "{plan} is live",
+      }),
     observe: (w, p) => commsOf(w, p.planId),
   }),
   action({
     id: "updateCommsEntry",
-    prepare: async (w) => ({ planId: (await sharedPlan(w, "comms")).planId, ...(await comms(w, await sharedPlan(w, "comms"))) }),
-    call: (ctx, f) => updateCommsEntry(ctx, { entryId: f.firstId, event: "Phase advanced", channel: "#general", audience: "Everyone", template: "{plan}: {phase}" }),
+    prepare: async (w) => ({
+      planId: (await sharedPlan(w, "comms")).planId,
+      ...(await comms(w, await sharedPlan(w, "comms"))),
+    }),
+    call: (ctx, f) =>
+      updateCommsEntry(ctx, {
+        entryId: f.firstId,
+        event: "Phase advanced",
+        channel: "#general",
+        audience: "Everyone",
+        template: "{plan}: {phase}",
+      }),
     observe: (w, f) => commsOf(w, f.planId),
   }),
   action({
     id: "removeCommsEntry",
-    prepare: async (w) => ({ planId: (await sharedPlan(w, "comms")).planId, ...(await comms(w, await sharedPlan(w, "comms"))) }),
+    prepare: async (w) => ({
+      planId: (await sharedPlan(w, "comms")).planId,
+      ...(await comms(w, await sharedPlan(w, "comms"))),
+    }),
     call: (ctx, f) => removeCommsEntry(ctx, { entryId: f.firstId }),
     observe: (w, f) => commsOf(w, f.planId),
   }),
   action({
     id: "moveCommsEntry",
-    prepare: async (w) => ({ planId: (await sharedPlan(w, "comms")).planId, ...(await comms(w, await sharedPlan(w, "comms"))) }),
+    prepare: async (w) => ({
+      planId: (await sharedPlan(w, "comms")).planId,
+      ...(await comms(w, await sharedPlan(w, "comms"))),
+    }),
     call: (ctx, f) => moveCommsEntry(ctx, { entryId: f.secondId, direction: "up" }),
     observe: (w, f) => commsOf(w, f.planId),
   }),
@@ -326,24 +552,48 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   action({
     id: "addRisk",
     prepare: (w) => sharedPlan(w, "risks"),
-    call: (ctx, p) => addRisk(ctx, { planId: p.planId, description: "Support unprepared", likelihood: "low", impact: "medium", ownerLabel: "Support lead" }),
+    call: (ctx, p) =>
+      addRisk(ctx, {
+        planId: p.planId,
+        description: "Support unprepared",
+        likelihood: "low",
+        impact: "medium",
+        ownerLabel: "Support lead",
+      }),
     observe: (w, p) => risksOf(w, p.planId),
   }),
   action({
     id: "updateRisk",
-    prepare: async (w) => ({ planId: (await sharedPlan(w, "risks")).planId, riskId: await risk(w, await sharedPlan(w, "risks")) }),
-    call: (ctx, f) => updateRisk(ctx, { planId: f.planId, riskId: f.riskId, description: "Regression in checkout, payments", likelihood: "high", impact: "high", mitigation: "Smoke tests" }),
+    prepare: async (w) => ({
+      planId: (await sharedPlan(w, "risks")).planId,
+      riskId: await risk(w, await sharedPlan(w, "risks")),
+    }),
+    call: (ctx, f) =>
+      updateRisk(ctx, {
+        planId: f.planId,
+        riskId: f.riskId,
+        description: "Regression in checkout, payments",
+        likelihood: "high",
+        impact: "high",
+        mitigation: "Smoke tests",
+      }),
     observe: (w, f) => risksOf(w, f.planId),
   }),
   action({
     id: "setRiskStatus",
-    prepare: async (w) => ({ planId: (await sharedPlan(w, "risks")).planId, riskId: await risk(w, await sharedPlan(w, "risks")) }),
+    prepare: async (w) => ({
+      planId: (await sharedPlan(w, "risks")).planId,
+      riskId: await risk(w, await sharedPlan(w, "risks")),
+    }),
     call: (ctx, f) => setRiskStatus(ctx, { planId: f.planId, riskId: f.riskId, status: "accepted" }),
     observe: (w, f) => risksOf(w, f.planId),
   }),
   action({
     id: "removeRisk",
-    prepare: async (w) => ({ planId: (await sharedPlan(w, "risks")).planId, riskId: await risk(w, await sharedPlan(w, "risks")) }),
+    prepare: async (w) => ({
+      planId: (await sharedPlan(w, "risks")).planId,
+      riskId: await risk(w, await sharedPlan(w, "risks")),
+    }),
     call: (ctx, f) => removeRisk(ctx, { planId: f.planId, riskId: f.riskId }),
     observe: (w, f) => risksOf(w, f.planId),
   }),
@@ -365,7 +615,15 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
       const p = await blankPlan(w);
       return { ...p, ...(await escalation(w, p)) };
     },
-    call: (ctx, f) => updateEscalationLevel(ctx, { planId: f.planId, levelId: f.secondId, level: 2, who: "Head of engineering", afterMinutes: 20, contact: "+62 21 555 0100" }),
+    call: (ctx, f) =>
+      updateEscalationLevel(ctx, {
+        planId: f.planId,
+        levelId: f.secondId,
+        level: 2,
+        who: "Head of engineering",
+        afterMinutes: 20,
+        contact: "+62 21 555 0100",
+      }),
     observe: (w, f) => levelsOf(w, f.planId),
   }),
   action({
@@ -382,19 +640,44 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   ...migrationActions(),
 
   // Incidents
-  action({ id: "markVerified", prepare: async (w) => incident(w, await sharedPlan(w, "incidents")), call: (ctx, id) => markVerified(ctx, { incidentId: id }), observe: incidentRow }),
-  action({ id: "resolveIncident", prepare: async (w) => incident(w, await sharedPlan(w, "incidents"), "mitigated"), call: (ctx, id) => resolveIncident(ctx, { incidentId: id }), observe: incidentRow }),
-  action({ id: "reopenIncident", prepare: async (w) => incident(w, await sharedPlan(w, "incidents"), "resolved"), call: (ctx, id) => reopenIncident(ctx, { incidentId: id, reason: "Errors are back" }), observe: incidentRow }),
+  action({
+    id: "markVerified",
+    prepare: async (w) => incident(w, await sharedPlan(w, "incidents")),
+    call: (ctx, id) => markVerified(ctx, { incidentId: id }),
+    observe: incidentRow,
+  }),
+  action({
+    id: "resolveIncident",
+    prepare: async (w) => incident(w, await sharedPlan(w, "incidents"), "mitigated"),
+    call: (ctx, id) => resolveIncident(ctx, { incidentId: id }),
+    observe: incidentRow,
+  }),
+  action({
+    id: "reopenIncident",
+    prepare: async (w) => incident(w, await sharedPlan(w, "incidents"), "resolved"),
+    call: (ctx, id) => reopenIncident(ctx, { incidentId: id, reason: "Errors are back" }),
+    observe: incidentRow,
+  }),
   action({
     id: "updatePostmortem",
     prepare: async (w) => incident(w, await sharedPlan(w, "incidents")),
-    call: (ctx, id) => updatePostmortem(ctx, { incidentId: id, postmortem: "Root cause: a missing index.", baseFingerprint: notesFingerprint("") }),
+    call: (ctx, id) =>
+      updatePostmortem(ctx, {
+        incidentId: id,
+        postmortem: "Root cause: a missing index.",
+        baseFingerprint: notesFingerprint(""),
+      }),
     observe: incidentRow,
   }),
   action({
     id: "editIncidentSummary",
     prepare: async (w) => incident(w, await sharedPlan(w, "incidents")),
-    call: (ctx, id) => editIncidentSummary(ctx, { incidentId: id, summary: "Checkout errors after the release", baseFingerprint: notesFingerprint("Errors after the release") }),
+    call: (ctx, id) =>
+      editIncidentSummary(ctx, {
+        incidentId: id,
+        summary: "Checkout errors after the release",
+        baseFingerprint: notesFingerprint("Errors after the release"),
+      }),
     observe: incidentRow,
   }),
   action({
@@ -409,30 +692,82 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     id: "ingestSamples",
     prepare: async (w) => ({ ...(await sharedPlan(w, "samples")), sample: nextSample() }),
     call: (ctx, f) => ingestSamples(ctx, f.planId, [f.sample]),
-    observe: async (w, f) => w.db.select({ s: samples }).from(samples).innerJoin(metrics, eq(metrics.id, samples.metricId)).where(eq(metrics.planId, f.planId)).orderBy(asc(samples.ts)),
+    observe: async (w, f) =>
+      w.db
+        .select({ s: samples })
+        .from(samples)
+        .innerJoin(metrics, eq(metrics.id, samples.metricId))
+        .where(eq(metrics.planId, f.planId))
+        .orderBy(asc(samples.ts)),
   }),
 
   // Prometheus metric sources
   action({
     id: "createMetricSource",
     prepare: async () => ({ name: unique("Prometheus") }),
-    call: (ctx, f, w) => createMetricSource(ctx, { projectId: w.projectId, name: f.name, baseUrl: "http://prometheus.matrix.invalid:9090", pollIntervalSeconds: 30 }),
+    call: (ctx, f, w) =>
+      createMetricSource(ctx, {
+        projectId: w.projectId,
+        name: f.name,
+        baseUrl: "http://prometheus.matrix.invalid:9090",
+        pollIntervalSeconds: 30,
+      }),
     observe: (w, f) => w.db.select().from(metricSources).where(eq(metricSources.name, f.name)),
   }),
-  action({ id: "updateMetricSource", prepare: (w) => metricSource(w), call: (ctx, id) => updateMetricSource(ctx, { sourceId: id, pollIntervalSeconds: 60, enabled: false }), observe: sourceRow }),
-  action({ id: "deleteMetricSource", prepare: (w) => metricSource(w), call: (ctx, id) => deleteMetricSource(ctx, { sourceId: id }), observe: sourceRow }),
-  action({ id: "listMetricSources", read: true, prepare: (w) => metricSource(w), call: (ctx, _f, w) => listMetricSources(ctx, w.projectId), observe: sourceRow }),
+  action({
+    id: "updateMetricSource",
+    prepare: (w) => metricSource(w),
+    call: (ctx, id) => updateMetricSource(ctx, { sourceId: id, pollIntervalSeconds: 60, enabled: false }),
+    observe: sourceRow,
+  }),
+  action({
+    id: "deleteMetricSource",
+    prepare: (w) => metricSource(w),
+    call: (ctx, id) => deleteMetricSource(ctx, { sourceId: id }),
+    observe: sourceRow,
+  }),
+  action({
+    id: "listMetricSources",
+    read: true,
+    prepare: (w) => metricSource(w),
+    call: (ctx, _f, w) => listMetricSources(ctx, w.projectId),
+    observe: sourceRow,
+  }),
 
   // Feature flags and segments
   action({
     id: "createFlag",
     prepare: async () => ({ key: unique("checkout.flag") }),
-    call: (ctx, f, w) => createFlag(ctx, { projectId: w.projectId, key: f.key, type: "boolean", variants: { on: true, off: false }, defaultVariant: "off", rolloutVariant: "on", manualRolloutPercent: 5 }),
+    call: (ctx, f, w) =>
+      createFlag(ctx, {
+        projectId: w.projectId,
+        key: f.key,
+        type: "boolean",
+        variants: { on: true, off: false },
+        defaultVariant: "off",
+        rolloutVariant: "on",
+        manualRolloutPercent: 5,
+      }),
     observe: (w, f) => w.db.select().from(flags).where(eq(flags.key, f.key)),
   }),
-  action({ id: "updateFlag", prepare: async (w) => (await flag(w)).id, call: (ctx, id) => updateFlag(ctx, { flagId: id, description: "Changed", manualRolloutPercent: 50 }), observe: flagState }),
-  action({ id: "setFlagEnabled off", prepare: async (w) => (await flag(w)).id, call: (ctx, id) => setFlagEnabled(ctx, { flagId: id, enabled: false, reason: "Kill switch: errors" }), observe: flagState }),
-  action({ id: "deleteFlag", prepare: async (w) => (await flag(w)).id, call: (ctx, id) => deleteFlag(ctx, { flagId: id }), observe: flagState }),
+  action({
+    id: "updateFlag",
+    prepare: async (w) => (await flag(w)).id,
+    call: (ctx, id) => updateFlag(ctx, { flagId: id, description: "Changed", manualRolloutPercent: 50 }),
+    observe: flagState,
+  }),
+  action({
+    id: "setFlagEnabled off",
+    prepare: async (w) => (await flag(w)).id,
+    call: (ctx, id) => setFlagEnabled(ctx, { flagId: id, enabled: false, reason: "Kill switch: errors" }),
+    observe: flagState,
+  }),
+  action({
+    id: "deleteFlag",
+    prepare: async (w) => (await flag(w)).id,
+    call: (ctx, id) => deleteFlag(ctx, { flagId: id }),
+    observe: flagState,
+  }),
   action({
     id: "setFlagRules",
     prepare: async (w) => ({ flagId: (await flag(w)).id, segmentId: (await segment(w)).id }),
@@ -442,28 +777,75 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
   action({
     id: "createSegment",
     prepare: async () => ({ key: unique("segment") }),
-    call: (ctx, f, w) => createSegment(ctx, { projectId: w.projectId, key: f.key, name: "Jakarta", kind: "attribute_rule", attribute: "region", operator: "in", values: ["Jakarta"] }),
+    call: (ctx, f, w) =>
+      createSegment(ctx, {
+        projectId: w.projectId,
+        key: f.key,
+        name: "Jakarta",
+        kind: "attribute_rule",
+        attribute: "region",
+        operator: "in",
+        values: ["Jakarta"],
+      }),
     observe: (w, f) => w.db.select().from(segments).where(eq(segments.key, f.key)),
   }),
   action({
     id: "updateSegment",
     prepare: (w) => segment(w),
-    call: (ctx, s) => updateSegment(ctx, { segmentId: s.id, key: s.key, name: "Pilot users, wider", kind: "user_list", userKeys: ["user-1", "user-2"] }),
+    call: (ctx, s) =>
+      updateSegment(ctx, {
+        segmentId: s.id,
+        key: s.key,
+        name: "Pilot users, wider",
+        kind: "user_list",
+        userKeys: ["user-1", "user-2"],
+      }),
     observe: (w, s) => segmentRow(w, s.id),
   }),
-  action({ id: "deleteSegment", prepare: (w) => segment(w), call: (ctx, s) => deleteSegment(ctx, { segmentId: s.id }), observe: (w, s) => segmentRow(w, s.id) }),
+  action({
+    id: "deleteSegment",
+    prepare: (w) => segment(w),
+    call: (ctx, s) => deleteSegment(ctx, { segmentId: s.id }),
+    observe: (w, s) => segmentRow(w, s.id),
+  }),
 
   // Outgoing webhooks (nothing is really sent: the receiver's host does not resolve)
   action({
     id: "createWebhook",
     prepare: async () => ({ name: unique("Slack") }),
-    call: (ctx, f, w) => createWebhook(ctx, { projectId: w.projectId, name: f.name, url: HOOK_URL, events: ["decision.recorded", "rollback"] }),
+    call: (ctx, f, w) =>
+      createWebhook(ctx, {
+        projectId: w.projectId,
+        name: f.name,
+        url: HOOK_URL,
+        events: ["decision.recorded", "rollback"],
+      }),
     observe: (w, f) => w.db.select().from(webhooks).where(eq(webhooks.name, f.name)),
   }),
-  action({ id: "updateWebhook", prepare: (w) => webhook(w), call: (ctx, id) => updateWebhook(ctx, { webhookId: id, events: ["phase.advanced"], enabled: false }), observe: webhookState }),
-  action({ id: "deleteWebhook", prepare: (w) => webhook(w), call: (ctx, id) => deleteWebhook(ctx, { webhookId: id }), observe: webhookState }),
-  action({ id: "rotateWebhookSecret", prepare: (w) => webhook(w), call: (ctx, id) => rotateWebhookSecret(ctx, { webhookId: id }), observe: webhookState }),
-  action({ id: "sendTestEvent", prepare: (w) => webhook(w), call: (ctx, id) => sendTestEvent(ctx, { webhookId: id }), observe: webhookState }),
+  action({
+    id: "updateWebhook",
+    prepare: (w) => webhook(w),
+    call: (ctx, id) => updateWebhook(ctx, { webhookId: id, events: ["phase.advanced"], enabled: false }),
+    observe: webhookState,
+  }),
+  action({
+    id: "deleteWebhook",
+    prepare: (w) => webhook(w),
+    call: (ctx, id) => deleteWebhook(ctx, { webhookId: id }),
+    observe: webhookState,
+  }),
+  action({
+    id: "rotateWebhookSecret",
+    prepare: (w) => webhook(w),
+    call: (ctx, id) => rotateWebhookSecret(ctx, { webhookId: id }),
+    observe: webhookState,
+  }),
+  action({
+    id: "sendTestEvent",
+    prepare: (w) => webhook(w),
+    call: (ctx, id) => sendTestEvent(ctx, { webhookId: id }),
+    observe: webhookState,
+  }),
   action({
     id: "retryDelivery",
     prepare: async (w) => {
@@ -473,22 +855,47 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     call: (ctx, f) => retryDelivery(ctx, { deliveryId: f.deliveryId }),
     observe: (w, f) => webhookState(w, f.webhookId),
   }),
-  action({ id: "listWebhooks", read: true, prepare: (w) => webhook(w), call: (ctx, _f, w) => listWebhooks(ctx, w.projectId), observe: webhookState }),
+  action({
+    id: "listWebhooks",
+    read: true,
+    prepare: (w) => webhook(w),
+    call: (ctx, _f, w) => listWebhooks(ctx, w.projectId),
+    observe: webhookState,
+  }),
 
   // API tokens
   action({
     id: "createApiToken",
     prepare: async () => ({ name: unique("deploy token") }),
-    call: (ctx, f, w) => createApiToken(ctx, { projectId: w.projectId, name: f.name, scopes: ["plans:read", "decisions:write"], expiresInDays: 30 }),
+    call: (ctx, f, w) =>
+      createApiToken(ctx, {
+        projectId: w.projectId,
+        name: f.name,
+        scopes: ["plans:read", "decisions:write"],
+        expiresInDays: 30,
+      }),
     observe: (w, f) => tokenRows(w, eq(apiTokens.name, f.name)),
   }),
   action({
     id: "revokeApiToken",
-    prepare: async (w) => (await createApiToken(ownerCtx(w), { projectId: w.projectId, name: unique("doomed token"), scopes: ["plans:read"] })).id,
+    prepare: async (w) =>
+      (
+        await createApiToken(ownerCtx(w), {
+          projectId: w.projectId,
+          name: unique("doomed token"),
+          scopes: ["plans:read"],
+        })
+      ).id,
     call: (ctx, id) => revokeApiToken(ctx, { tokenId: id }),
     observe: (w, id) => tokenRows(w, eq(apiTokens.id, id)),
   }),
-  action({ id: "listApiTokens", read: true, prepare: async () => null, call: (ctx, _f, w) => listApiTokens(ctx, w.projectId), observe: async () => null }),
+  action({
+    id: "listApiTokens",
+    read: true,
+    prepare: async () => null,
+    call: (ctx, _f, w) => listApiTokens(ctx, w.projectId),
+    observe: async () => null,
+  }),
 
   // Administration
   action({
@@ -497,8 +904,18 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     call: (ctx, f) => createUser(ctx, { email: f.email, name: "Newcomer", password: "a-long-enough-password" }),
     observe: (w, f) => w.db.select().from(users).where(eq(users.email, f.email)),
   }),
-  action({ id: "setUserPassword", prepare: (w) => bystander(w), call: (ctx, u) => setUserPassword(ctx, { userId: u.id, password: "another-long-password" }), observe: (w, u) => userRow(w, u.id) }),
-  action({ id: "setUserFlags", prepare: (w) => bystander(w), call: (ctx, u) => setUserFlags(ctx, { userId: u.id, disabled: true, isAdmin: true }), observe: (w, u) => userRow(w, u.id) }),
+  action({
+    id: "setUserPassword",
+    prepare: (w) => bystander(w),
+    call: (ctx, u) => setUserPassword(ctx, { userId: u.id, password: "another-long-password" }),
+    observe: (w, u) => userRow(w, u.id),
+  }),
+  action({
+    id: "setUserFlags",
+    prepare: (w) => bystander(w),
+    call: (ctx, u) => setUserFlags(ctx, { userId: u.id, disabled: true, isAdmin: true }),
+    observe: (w, u) => userRow(w, u.id),
+  }),
   action({
     id: "createProject",
     prepare: async () => ({ slug: unique("launch").toLowerCase() }),
@@ -531,12 +948,22 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     call: (ctx, userId) => endUserSessions(ctx, { userId }),
     observe: userRow,
   }),
-  action({ id: "endUserSessions other", prepare: async (w) => (await bystander(w)).id, call: (ctx, userId) => endUserSessions(ctx, { userId }), observe: userRow }),
+  action({
+    id: "endUserSessions other",
+    prepare: async (w) => (await bystander(w)).id,
+    call: (ctx, userId) => endUserSessions(ctx, { userId }),
+    observe: userRow,
+  }),
   action({
     id: "changeOwnPassword",
     perCaller: true,
     prepare: async (_w, self) => self?.userId ?? null,
-    call: (ctx) => changeOwnPassword(ctx, { currentPassword: PASSWORD, password: "matrix-password-2", confirm: "matrix-password-2" }),
+    call: (ctx) =>
+      changeOwnPassword(ctx, {
+        currentPassword: PASSWORD,
+        password: "matrix-password-2",
+        confirm: "matrix-password-2",
+      }),
     observe: async (w, userId) => (userId ? userRow(w, userId) : null),
   }),
 ];
@@ -549,20 +976,74 @@ function kpiActions(): ServiceAction[] {
     return { ...p, ...(await kpis(w, p)) };
   };
   type K = Awaited<ReturnType<typeof prepare>>;
-  const kpi = (id: string, call: (ctx: ServiceContext, k: K) => Promise<unknown>) => action<K>({ id, prepare, call, observe: kpiState });
+  const kpi = (id: string, call: (ctx: ServiceContext, k: K) => Promise<unknown>) =>
+    action<K>({ id, prepare, call, observe: kpiState });
   const trigger = { mode: "absolute", comparison: "gt", value: 4, durationMinutes: 10, action: "alert_only" } as const;
   return [
-    kpi("addMetric", (ctx, k) => addMetric(ctx, { planId: k.planId, version: k.version, from: "catalogue", catalogueKey: "p95_latency" })),
-    kpi("updateMetric", (ctx, k) => updateMetric(ctx, { planId: k.planId, version: k.version, metricId: k.cpuId, label: "CPU", unit: "%", direction: "lower_is_better", target: 50, alertThreshold: 70, criticalThreshold: 85 })),
+    kpi("addMetric", (ctx, k) =>
+      addMetric(ctx, { planId: k.planId, version: k.version, from: "catalogue", catalogueKey: "p95_latency" }),
+    ),
+    kpi("updateMetric", (ctx, k) =>
+      updateMetric(ctx, {
+        planId: k.planId,
+        version: k.version,
+        metricId: k.cpuId,
+        label: "CPU",
+        unit: "%",
+        direction: "lower_is_better",
+        target: 50,
+        alertThreshold: 70,
+        criticalThreshold: 85,
+      }),
+    ),
     kpi("removeMetric", (ctx, k) => removeMetric(ctx, { planId: k.planId, version: k.version, metricId: k.cpuId })),
-    kpi("moveMetric", (ctx, k) => moveMetric(ctx, { planId: k.planId, version: k.version, metricId: k.cpuId, direction: "up" })),
-    kpi("addCriterion", (ctx, k) => addCriterion(ctx, { planId: k.planId, version: k.version, phaseId: k.phaseId, metricId: k.cpuId, comparison: "lt", value: 80, sustainedMinutes: 30 })),
-    kpi("updateCriterion", (ctx, k) => updateCriterion(ctx, { planId: k.planId, version: k.version, criterionId: k.criterionId, metricId: k.errorRateId, comparison: "lte", value: 2, sustainedMinutes: 15 })),
-    kpi("removeCriterion", (ctx, k) => removeCriterion(ctx, { planId: k.planId, version: k.version, criterionId: k.criterionId })),
-    kpi("addTrigger", (ctx, k) => addTrigger(ctx, { planId: k.planId, version: k.version, metricId: k.cpuId, ...trigger })),
-    kpi("updateTrigger", (ctx, k) => updateTrigger(ctx, { planId: k.planId, version: k.version, triggerId: k.triggerId, metricId: k.errorRateId, ...trigger, description: "Error rate > 4% for 10 min" })),
-    kpi("removeTrigger", (ctx, k) => removeTrigger(ctx, { planId: k.planId, version: k.version, triggerId: k.triggerId })),
-    kpi("setTriggerEnabled", (ctx, k) => setTriggerEnabled(ctx, { planId: k.planId, version: k.version, triggerId: k.triggerId, enabled: false })),
+    kpi("moveMetric", (ctx, k) =>
+      moveMetric(ctx, { planId: k.planId, version: k.version, metricId: k.cpuId, direction: "up" }),
+    ),
+    kpi("addCriterion", (ctx, k) =>
+      addCriterion(ctx, {
+        planId: k.planId,
+        version: k.version,
+        phaseId: k.phaseId,
+        metricId: k.cpuId,
+        comparison: "lt",
+        value: 80,
+        sustainedMinutes: 30,
+      }),
+    ),
+    kpi("updateCriterion", (ctx, k) =>
+      updateCriterion(ctx, {
+        planId: k.planId,
+        version: k.version,
+        criterionId: k.criterionId,
+        metricId: k.errorRateId,
+        comparison: "lte",
+        value: 2,
+        sustainedMinutes: 15,
+      }),
+    ),
+    kpi("removeCriterion", (ctx, k) =>
+      removeCriterion(ctx, { planId: k.planId, version: k.version, criterionId: k.criterionId }),
+    ),
+    kpi("addTrigger", (ctx, k) =>
+      addTrigger(ctx, { planId: k.planId, version: k.version, metricId: k.cpuId, ...trigger }),
+    ),
+    kpi("updateTrigger", (ctx, k) =>
+      updateTrigger(ctx, {
+        planId: k.planId,
+        version: k.version,
+        triggerId: k.triggerId,
+        metricId: k.errorRateId,
+        ...trigger,
+        description: "Error rate > 4% for 10 min",
+      }),
+    ),
+    kpi("removeTrigger", (ctx, k) =>
+      removeTrigger(ctx, { planId: k.planId, version: k.version, triggerId: k.triggerId }),
+    ),
+    kpi("setTriggerEnabled", (ctx, k) =>
+      setTriggerEnabled(ctx, { planId: k.planId, version: k.version, triggerId: k.triggerId, enabled: false }),
+    ),
   ];
 }
 
@@ -572,12 +1053,34 @@ function migrationActions(): ServiceAction[] {
     return { ...p, ...(await migration(w, p)) };
   };
   type M = Awaited<ReturnType<typeof prepare>>;
-  const step = (id: string, call: (ctx: ServiceContext, m: M) => Promise<unknown>) => action<M>({ id, prepare, call, observe: (w, m) => stepsOf(w, m.planId) });
+  const step = (id: string, call: (ctx: ServiceContext, m: M) => Promise<unknown>) =>
+    action<M>({ id, prepare, call, observe: (w, m) => stepsOf(w, m.planId) });
   return [
-    step("addMigrationStep", (ctx, m) => addMigrationStep(ctx, { planId: m.planId, kind: "backfill", action: "Backfill the new table", risk: "medium", expectedDurationMinutes: 30 })),
-    step("updateMigrationStep", (ctx, m) => updateMigrationStep(ctx, { planId: m.planId, stepId: m.codeId, kind: "code", action: "Write to both, read new", reversible: "true", risk: "medium" })),
+    step("addMigrationStep", (ctx, m) =>
+      addMigrationStep(ctx, {
+        planId: m.planId,
+        kind: "backfill",
+        action: "Backfill the new table",
+        risk: "medium",
+        expectedDurationMinutes: 30,
+      }),
+    ),
+    step("updateMigrationStep", (ctx, m) =>
+      updateMigrationStep(ctx, {
+        planId: m.planId,
+        stepId: m.codeId,
+        kind: "code",
+        action: "Write to both, read new",
+        reversible: "true",
+        risk: "medium",
+      }),
+    ),
     step("removeMigrationStep", (ctx, m) => removeMigrationStep(ctx, { planId: m.planId, stepId: m.codeId })),
-    step("moveMigrationStep", (ctx, m) => moveMigrationStep(ctx, { planId: m.planId, stepId: m.secondId, direction: "up" })),
-    step("transitionMigrationStep start", (ctx, m) => transitionMigrationStep(ctx, { planId: m.planId, stepId: m.firstId, transition: "start" })),
+    step("moveMigrationStep", (ctx, m) =>
+      moveMigrationStep(ctx, { planId: m.planId, stepId: m.secondId, direction: "up" }),
+    ),
+    step("transitionMigrationStep start", (ctx, m) =>
+      transitionMigrationStep(ctx, { planId: m.planId, stepId: m.firstId, transition: "start" }),
+    ),
   ];
 }

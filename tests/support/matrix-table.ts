@@ -24,7 +24,10 @@ export function parseMatrix<C extends string>(text: string, callers: readonly C[
   const [header, ...body] = lines;
   if (!header) throw new Error("The table is empty");
   const columns = header.split("|").slice(1).join(" ").split(/\s+/).filter(Boolean);
-  if (columns.join(" ") !== callers.join(" ")) throw new Error(`The header must name the callers in this order: ${callers.join(" ")}; it names ${columns.join(" ")}`);
+  if (columns.join(" ") !== callers.join(" "))
+    throw new Error(
+      `The header must name the callers in this order: ${callers.join(" ")}; it names ${columns.join(" ")}`,
+    );
   const seen = new Set<string>();
   return body.map((line) => {
     const [label, ...rest] = line.split("|");
@@ -33,7 +36,8 @@ export function parseMatrix<C extends string>(text: string, callers: readonly C[
     if (!id) throw new Error(`A row without an action: ${line}`);
     if (seen.has(id)) throw new Error(`${id} appears twice`);
     seen.add(id);
-    if (values.length !== callers.length) throw new Error(`${id}: ${values.length} cells for ${callers.length} callers`);
+    if (values.length !== callers.length)
+      throw new Error(`${id}: ${values.length} cells for ${callers.length} callers`);
     const bad = values.filter((v) => !(EXPECTATIONS as readonly string[]).includes(v));
     if (bad.length) throw new Error(`${id}: unknown cell ${bad.join(", ")} (use ${EXPECTATIONS.join(", ")})`);
     return { id, cells: values.map((v, i) => ({ caller: callers[i]!, expected: v as Expectation })) };

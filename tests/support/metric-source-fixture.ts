@@ -9,9 +9,17 @@ import { planWithTokens } from "./api-fixture";
  * A running canary plan whose `error_rate` is polled from a Prometheus source at `baseUrl`
  * (created by the project's release manager), the other metrics pushed as usual.
  */
-export async function runningPlanWithPolledMetric(db: Database, opts: { baseUrl: string; promql: string; name?: string; pollIntervalSeconds?: number }) {
+export async function runningPlanWithPolledMetric(
+  db: Database,
+  opts: { baseUrl: string; promql: string; name?: string; pollIntervalSeconds?: number },
+) {
   const fixture = await planWithTokens(db, "canary", opts.name ?? "Polled", {});
-  const source = await createMetricSource(fixture.ctx, { projectId: fixture.projectId, name: "Prometheus", baseUrl: opts.baseUrl, pollIntervalSeconds: opts.pollIntervalSeconds ?? 15 });
+  const source = await createMetricSource(fixture.ctx, {
+    projectId: fixture.projectId,
+    name: "Prometheus",
+    baseUrl: opts.baseUrl,
+    pollIntervalSeconds: opts.pollIntervalSeconds ?? 15,
+  });
   const [metric] = await db
     .update(metrics)
     .set({ sourceKind: "prometheus", sourceId: source.id, promql: opts.promql })

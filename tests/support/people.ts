@@ -8,7 +8,10 @@ import { loadUserActor } from "@/lib/auth/user-actor";
 let counter = 0;
 
 export async function makeProject(db: Database, slug = `p${++counter}-${Date.now().toString(36)}`) {
-  const [project] = await db.insert(projects).values({ slug, name: `Project ${slug}` }).returning();
+  const [project] = await db
+    .insert(projects)
+    .values({ slug, name: `Project ${slug}` })
+    .returning();
   return project!;
 }
 
@@ -27,6 +30,7 @@ export async function makeUser(
       passwordHash: opts.password ? await hashPassword(opts.password) : null,
     })
     .returning();
-  for (const role of opts.roles ?? []) await db.insert(memberships).values({ projectId: opts.projectId!, userId: user!.id, role });
+  for (const role of opts.roles ?? [])
+    await db.insert(memberships).values({ projectId: opts.projectId!, userId: user!.id, role });
   return (await loadUserActor(db, user!.id))!;
 }

@@ -10,7 +10,9 @@ const serverUrl = process.env.TEST_DATABASE_URL?.trim() || undefined;
 export const backends: DbKind[] = serverUrl ? ["pglite", "postgres"] : ["pglite"];
 
 if (!serverUrl) {
-  console.warn("TEST_DATABASE_URL is not set: integration tests run on PGlite only (CI sets it to the local PostgreSQL server)");
+  console.warn(
+    "TEST_DATABASE_URL is not set: integration tests run on PGlite only (CI sets it to the local PostgreSQL server)",
+  );
 }
 
 export interface TestDatabase {
@@ -26,7 +28,10 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-export async function createTestDatabase(kind: DbKind, { migrate = true, onQuery }: { migrate?: boolean; onQuery?: (query: string) => void } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DbKind,
+  { migrate = true, onQuery }: { migrate?: boolean; onQuery?: (query: string) => void } = {},
+): Promise<TestDatabase> {
   if (kind === "pglite") {
     const handle = await openDatabase({ pgliteDir: "memory://", onQuery });
     if (migrate) await handle.migrate();

@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { generateApiToken, hashApiToken, looksLikeApiToken, tokenFromHeaders } from "@/lib/auth/api-token";
-import { backoffDelayMs, DEFAULT_THROTTLE, evaluateThrottle, normaliseEmail, waitInWords } from "@/lib/auth/login-throttle";
+import {
+  backoffDelayMs,
+  DEFAULT_THROTTLE,
+  evaluateThrottle,
+  normaliseEmail,
+  waitInWords,
+} from "@/lib/auth/login-throttle";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation/parse";
 
@@ -24,8 +30,16 @@ describe("evaluateThrottle", () => {
   });
 
   test("says which limit was hit and how long to wait", () => {
-    expect(evaluateThrottle({ pair: 4, lastPairFailureAt: ago(500), ip: 0 }, now)).toEqual({ allowed: false, reason: "backoff", retryAfterMs: 1_500 });
-    expect(evaluateThrottle({ pair: 0, lastPairFailureAt: null, ip: 99 }, now)).toEqual({ allowed: false, reason: "ip", retryAfterMs: DEFAULT_THROTTLE.windowMs });
+    expect(evaluateThrottle({ pair: 4, lastPairFailureAt: ago(500), ip: 0 }, now)).toEqual({
+      allowed: false,
+      reason: "backoff",
+      retryAfterMs: 1_500,
+    });
+    expect(evaluateThrottle({ pair: 0, lastPairFailureAt: null, ip: 99 }, now)).toEqual({
+      allowed: false,
+      reason: "ip",
+      retryAfterMs: DEFAULT_THROTTLE.windowMs,
+    });
   });
 
   test("the wait doubles per failure past the free ones, up to the cap", () => {
@@ -36,17 +50,31 @@ describe("evaluateThrottle", () => {
   test("property: there is no lockout; a pair that waits long enough may always try again", () => {
     fc.assert(
       fc.property(fc.nat(10_000), fc.nat(DEFAULT_THROTTLE.maxFailuresPerIp - 1), (pair, ip) => {
-        expect(evaluateThrottle({ pair, lastPairFailureAt: ago(DEFAULT_THROTTLE.maxDelayMs), ip }, now).allowed).toBe(true);
+        expect(evaluateThrottle({ pair, lastPairFailureAt: ago(DEFAULT_THROTTLE.maxDelayMs), ip }, now).allowed).toBe(
+          true,
+        );
       }),
     );
   });
 
   test("property: more failures, or a more recent one, never turn a refusal into an allowance", () => {
     fc.assert(
-      fc.property(fc.nat(40), fc.nat(100), fc.nat(10), fc.nat(10), fc.nat(20_000), fc.nat(5_000), (p, i, dp, di, waited, sooner) => {
-        const before = evaluateThrottle({ pair: p, lastPairFailureAt: ago(waited), ip: i }, now);
-        if (!before.allowed) expect(evaluateThrottle({ pair: p + dp, lastPairFailureAt: ago(Math.max(0, waited - sooner)), ip: i + di }, now).allowed).toBe(false);
-      }),
+      fc.property(
+        fc.nat(40),
+        fc.nat(100),
+        fc.nat(10),
+        fc.nat(10),
+        fc.nat(20_000),
+        fc.nat(5_000),
+        (p, i, dp, di, waited, sooner) => {
+          const before = evaluateThrottle({ pair: p, lastPairFailureAt: ago(waited), ip: i }, now);
+          if (!before.allowed)
+            expect(
+              evaluateThrottle({ pair: p + dp, lastPairFailureAt: ago(Math.max(0, waited - sooner)), ip: i + di }, now)
+                .allowed,
+            ).toBe(false);
+        },
+      ),
     );
   });
 
@@ -85,7 +113,10 @@ describe("API tokens", () => {
 });
 
 describe("parseInput", () => {
-  const schema = z.object({ name: z.string().min(1, { error: "Enter a name" }), scopes: z.array(z.string()).min(1, { error: "Choose a scope" }) });
+  const schema = z.object({
+    name: z.string().min(1, { error: "Enter a name" }),
+    scopes: z.array(z.string()).min(1, { error: "Choose a scope" }),
+  });
 
   test("reports every bad field, not only the first", () => {
     try {
@@ -105,7 +136,11 @@ describe("parseInput", () => {
 });
 
 describe("parseInput and NUL characters", () => {
-  const schema = z.object({ rationale: z.string(), evidence: z.object({ note: z.string() }), clean: z.string().transform((s) => s.replace(/\u0000/g, "")) });
+  const schema = z.object({
+    rationale: z.string(),
+    evidence: z.object({ note: z.string() }),
+    clean: z.string().transform((s) => s.replace(/\u0000/g, "")),
+  });
   test("text PostgreSQL cannot store is refused, naming each field; a schema that cleans it is trusted", () => {
     const error = (() => {
       try {

@@ -22,10 +22,16 @@ describe("sticky bucketing", () => {
 
   test("property: inside at a percentage stays inside at every higher one (monotone)", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (flag, key, a, b) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        if (inRollout(flag, key, low)) expect(inRollout(flag, key, high)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (flag, key, a, b) => {
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          if (inRollout(flag, key, low)) expect(inRollout(flag, key, high)).toBe(true);
+        },
+      ),
     );
   });
 

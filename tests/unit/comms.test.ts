@@ -1,14 +1,38 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { COMMS_PLACEHOLDERS, type CommsData, commsDataFor, type CommsPlanFacts, renderTemplate, unknownPlaceholders } from "@/lib/domain/comms";
+import {
+  COMMS_PLACEHOLDERS,
+  type CommsData,
+  commsDataFor,
+  type CommsPlanFacts,
+  renderTemplate,
+  unknownPlaceholders,
+} from "@/lib/domain/comms";
 
-const data: CommsData = { plan: "Checkout", version: "2.4.0", phase: "Pilot", next_phase: "Expanded", traffic: "10", reason: "error rate held", eta: "3 Mar 2026, 10:00 UTC", status: "in progress", owner: "Rina", project: "Shop" };
+const data: CommsData = {
+  plan: "Checkout",
+  version: "2.4.0",
+  phase: "Pilot",
+  next_phase: "Expanded",
+  traffic: "10",
+  reason: "error rate held",
+  eta: "3 Mar 2026, 10:00 UTC",
+  status: "in progress",
+  owner: "Rina",
+  project: "Shop",
+};
 
 describe("rendering a comms template", () => {
   test.each([
-    ["{plan} is now in {phase} ({traffic}% of users). Next check: {eta}.", "Checkout is now in Pilot (10% of users). Next check: 3 Mar 2026, 10:00 UTC."],
+    [
+      "{plan} is now in {phase} ({traffic}% of users). Next check: {eta}.",
+      "Checkout is now in Pilot (10% of users). Next check: 3 Mar 2026, 10:00 UTC.",
+    ],
     ["{plan} {version} → {next_phase} after {phase}", "Checkout 2.4.0 → Expanded after Pilot"],
-    ["Owner {owner} of {project}: {status}, because {reason}", "Owner Rina of Shop: in progress, because error rate held"],
+    [
+      "Owner {owner} of {project}: {status}, because {reason}",
+      "Owner Rina of Shop: in progress, because error rate held",
+    ],
     ["no placeholders at all", "no placeholders at all"],
     ['JSON braces stay: {"a": 1} and { plan }', 'JSON braces stay: {"a": 1} and { plan }'],
     ["", ""],
@@ -39,12 +63,17 @@ describe("rendering a comms template", () => {
 
   test("property: the parts make up the text, and text outside placeholders is copied unchanged", () => {
     fc.assert(
-      fc.property(fc.string(), fc.dictionary(fc.constantFrom(...COMMS_PLACEHOLDERS), fc.option(fc.string(), { nil: null })), (template, values) => {
-        const rendered = renderTemplate(template, values);
-        expect(rendered.parts.map((p) => p.text).join("")).toBe(rendered.text);
-        for (const part of rendered.parts) if (part.kind === "unknown" || part.kind === "missing") expect(part.text).toBe(`{${part.name}}`);
-        expect(renderTemplate(template, {}).text).toBe(template);
-      }),
+      fc.property(
+        fc.string(),
+        fc.dictionary(fc.constantFrom(...COMMS_PLACEHOLDERS), fc.option(fc.string(), { nil: null })),
+        (template, values) => {
+          const rendered = renderTemplate(template, values);
+          expect(rendered.parts.map((p) => p.text).join("")).toBe(rendered.text);
+          for (const part of rendered.parts)
+            if (part.kind === "unknown" || part.kind === "missing") expect(part.text).toBe(`{${part.name}}`);
+          expect(renderTemplate(template, {}).text).toBe(template);
+        },
+      ),
     );
   });
 
@@ -76,12 +105,34 @@ describe("a plan's live data for its templates", () => {
   };
 
   test("a running plan names its active phase, the next one, traffic now and the planned end", () => {
-    expect(commsDataFor(facts)).toEqual({ plan: "Checkout", version: "2.4.0", phase: "Pilot", next_phase: "GA", traffic: "12.5", reason: "error rate held below 1%", eta: "15 Mar 2026, 10:00 UTC", status: "in progress", owner: "Rina", project: "Shop" });
+    expect(commsDataFor(facts)).toEqual({
+      plan: "Checkout",
+      version: "2.4.0",
+      phase: "Pilot",
+      next_phase: "GA",
+      traffic: "12.5",
+      reason: "error rate held below 1%",
+      eta: "15 Mar 2026, 10:00 UTC",
+      status: "in progress",
+      owner: "Rina",
+      project: "Shop",
+    });
   });
 
   test("a rolled-back plan names the phase it rolled back from, with no traffic", () => {
-    const rolled = commsDataFor({ ...facts, status: "rolled_back", phases: [facts.phases[0]!, { ...facts.phases[1]!, status: "rolled_back" }, facts.phases[2]!], latestReason: "  " });
-    expect(rolled).toMatchObject({ phase: "Pilot", next_phase: "GA", traffic: "0", reason: null, status: "rolled back" });
+    const rolled = commsDataFor({
+      ...facts,
+      status: "rolled_back",
+      phases: [facts.phases[0]!, { ...facts.phases[1]!, status: "rolled_back" }, facts.phases[2]!],
+      latestReason: "  ",
+    });
+    expect(rolled).toMatchObject({
+      phase: "Pilot",
+      next_phase: "GA",
+      traffic: "0",
+      reason: null,
+      status: "rolled back",
+    });
   });
 
   test("a draft plan without phases or owner leaves those placeholders to fill in", () => {

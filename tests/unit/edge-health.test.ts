@@ -6,7 +6,13 @@ import { countEvaluations, createEdgeMetrics, edgeRouteLabel } from "@/lib/obser
 
 const since = new Date("2026-01-01T00:00:00Z");
 const connected: DatabaseCondition = { state: "connected", since, reason: null, latencyMs: 3, listening: true };
-const unreachable: DatabaseCondition = { state: "unreachable", since, reason: "connect ECONNREFUSED", latencyMs: null, listening: false };
+const unreachable: DatabaseCondition = {
+  state: "unreachable",
+  since,
+  reason: "connect ECONNREFUSED",
+  latencyMs: null,
+  listening: false,
+};
 const held = (projects: number, failing = 0): FlagStoreStatus => ({
   projects,
   reloads: projects,
@@ -16,16 +22,76 @@ const held = (projects: number, failing = 0): FlagStoreStatus => ({
 
 describe("edge /health", () => {
   test.each([
-    { name: "all well", condition: connected, listening: true, status: held(1), stopping: false, code: 200, expected: "ok" },
-    { name: "no notifications", condition: connected, listening: false, status: held(1), stopping: false, code: 200, expected: "degraded" },
-    { name: "catching up", condition: connected, listening: true, status: held(2, 1), stopping: false, code: 200, expected: "degraded" },
-    { name: "database away, flags held: stays in rotation", condition: unreachable, listening: false, status: held(1), stopping: false, code: 200, expected: "degraded" },
-    { name: "database away, nothing held", condition: unreachable, listening: false, status: held(0), stopping: false, code: 503, expected: "unavailable" },
-    { name: "stopping", condition: connected, listening: true, status: held(1), stopping: true, code: 503, expected: "stopping" },
+    {
+      name: "all well",
+      condition: connected,
+      listening: true,
+      status: held(1),
+      stopping: false,
+      code: 200,
+      expected: "ok",
+    },
+    {
+      name: "no notifications",
+      condition: connected,
+      listening: false,
+      status: held(1),
+      stopping: false,
+      code: 200,
+      expected: "degraded",
+    },
+    {
+      name: "catching up",
+      condition: connected,
+      listening: true,
+      status: held(2, 1),
+      stopping: false,
+      code: 200,
+      expected: "degraded",
+    },
+    {
+      name: "database away, flags held: stays in rotation",
+      condition: unreachable,
+      listening: false,
+      status: held(1),
+      stopping: false,
+      code: 200,
+      expected: "degraded",
+    },
+    {
+      name: "database away, nothing held",
+      condition: unreachable,
+      listening: false,
+      status: held(0),
+      stopping: false,
+      code: 503,
+      expected: "unavailable",
+    },
+    {
+      name: "stopping",
+      condition: connected,
+      listening: true,
+      status: held(1),
+      stopping: true,
+      code: 503,
+      expected: "stopping",
+    },
   ])("$name → $code $expected", ({ condition, listening, status, stopping, code, expected }) => {
-    const report = healthReport({ condition, listening, held: status, kind: "postgres", startedAt: Date.now(), stopping });
+    const report = healthReport({
+      condition,
+      listening,
+      held: status,
+      kind: "postgres",
+      startedAt: Date.now(),
+      stopping,
+    });
     expect(report.status).toBe(code);
-    expect(report.body).toMatchObject({ status: expected, database: condition.state, listening, projects: status.projects });
+    expect(report.body).toMatchObject({
+      status: expected,
+      database: condition.state,
+      listening,
+      projects: status.projects,
+    });
     expect(report.body.message.length).toBeGreaterThan(10);
     if (status.projects > 0) expect(report.body.snapshotAgeSeconds).toBeGreaterThanOrEqual(5);
     else expect(report.body.snapshotAgeSeconds).toBeNull();
@@ -61,9 +127,17 @@ describe("edge metrics", () => {
   });
 
   test("snapshot age and database state are read when scraped", async () => {
-    const metrics = createEdgeMetrics({ observe: () => ({ snapshots: [{ projectId: "p1", loadedAt: Date.now() - 12_000 }], databaseUp: false, listening: false }) });
+    const metrics = createEdgeMetrics({
+      observe: () => ({
+        snapshots: [{ projectId: "p1", loadedAt: Date.now() - 12_000 }],
+        databaseUp: false,
+        listening: false,
+      }),
+    });
     const text = await metrics.registry.metrics();
-    expect(Number(/phasegate_edge_snapshot_age_seconds\{[^}]*project_id="p1"[^}]*\} (\S+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(12);
+    expect(
+      Number(/phasegate_edge_snapshot_age_seconds\{[^}]*project_id="p1"[^}]*\} (\S+)/.exec(text)?.[1]),
+    ).toBeGreaterThanOrEqual(12);
     expect(Number(/phasegate_edge_snapshot_max_age_seconds\{[^}]*\} (\S+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(12);
     expect(text).toMatch(/phasegate_edge_database_up\{[^}]*\} 0/);
   });

@@ -28,9 +28,12 @@ describe("addresses the server may connect to", () => {
     if (!verdict.allowed) expect(verdict.reason).toContain(words);
   });
 
-  test.each(["93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("%s is public and allowed", (address) => {
-    expect(judgeAddress(address, EMPTY_POLICY)).toEqual({ allowed: true });
-  });
+  test.each(["93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])(
+    "%s is public and allowed",
+    (address) => {
+      expect(judgeAddress(address, EMPTY_POLICY)).toEqual({ allowed: true });
+    },
+  );
 
   test("something that is not an address is refused", () => {
     expect(judgeAddress("example.com", EMPTY_POLICY).allowed).toBe(false);
@@ -52,7 +55,13 @@ describe("addresses the server may connect to", () => {
       fc.tuple(octet, octet).map(([c, d]) => `169.254.${c}.${d}`),
       fc.tuple(octet, octet).map(([c, d]) => `192.168.${c}.${d}`),
     );
-    fc.assert(fc.property(inRange, (address) => !judgeAddress(address, EMPTY_POLICY).allowed && !judgeAddress(`::ffff:${address}`, EMPTY_POLICY).allowed));
+    fc.assert(
+      fc.property(
+        inRange,
+        (address) =>
+          !judgeAddress(address, EMPTY_POLICY).allowed && !judgeAddress(`::ffff:${address}`, EMPTY_POLICY).allowed,
+      ),
+    );
   });
 
   test("property: an address allowed by a /N range shares its first N bits with the range", () => {
@@ -61,7 +70,7 @@ describe("addresses the server may connect to", () => {
         const { policy } = parseEgressAllowlist(`${base}/${bits}`);
         const toInt = (ip: string) => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
         const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-        const sameNet = ((toInt(base) & mask) >>> 0) === ((toInt(probe) & mask) >>> 0);
+        const sameNet = (toInt(base) & mask) >>> 0 === (toInt(probe) & mask) >>> 0;
         if (sameNet) expect(judgeAddress(probe, policy)).toEqual({ allowed: true });
         else expect(judgeAddress(probe, policy)).toEqual(judgeAddress(probe, EMPTY_POLICY));
       }),
@@ -71,7 +80,9 @@ describe("addresses the server may connect to", () => {
 
 describe("PHASEGATE_EGRESS_ALLOW", () => {
   test("reads addresses, ranges and host names, and names what it cannot read", () => {
-    const parsed = parseEgressAllowlist(" 10.1.2.0/24, prometheus.internal ,127.0.0.1,[::1], *.svc.cluster.local, not a host, 10.0.0.0/99 ");
+    const parsed = parseEgressAllowlist(
+      " 10.1.2.0/24, prometheus.internal ,127.0.0.1,[::1], *.svc.cluster.local, not a host, 10.0.0.0/99 ",
+    );
     expect(parsed.policy.cidrs).toEqual(["10.1.2.0/24", "127.0.0.1/32", "::1/128"]);
     expect(parsed.policy.hosts).toEqual(["prometheus.internal", "*.svc.cluster.local"]);
     expect(parsed.problems).toHaveLength(2);

@@ -8,7 +8,12 @@ describe("change notifications", () => {
   });
 
   test("an event too long for NOTIFY keeps what listeners route by", () => {
-    const event = { type: "flags.changed", projectId: "p", planId: "x", flagKeys: Array.from({ length: 400 }, (_, i) => `checkout.flag-with-a-long-key-${i}`) };
+    const event = {
+      type: "flags.changed",
+      projectId: "p",
+      planId: "x",
+      flagKeys: Array.from({ length: 400 }, (_, i) => `checkout.flag-with-a-long-key-${i}`),
+    };
     const payload = eventPayload(event);
     expect(Buffer.byteLength(payload)).toBeLessThan(8_000);
     expect(JSON.parse(payload)).toEqual({ type: "flags.changed", projectId: "p", planId: "x", truncated: true });

@@ -19,7 +19,18 @@ function fakeDb() {
           if (state.gate) await state.gate;
           if (state.failing) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
           return [
-            { key: "f", type: "boolean", variants: { on: true, off: false }, defaultVariant: "off", rolloutVariant: "on", enabled: true, manualRolloutPercent: 50, version, plan: null, segmentRules: [] },
+            {
+              key: "f",
+              type: "boolean",
+              variants: { on: true, off: false },
+              defaultVariant: "off",
+              rolloutVariant: "on",
+              enabled: true,
+              manualRolloutPercent: 50,
+              version,
+              plan: null,
+              segmentRules: [],
+            },
           ];
         },
       },
@@ -70,7 +81,9 @@ describe("flag store", () => {
     expect(await versionOf(store)).toBe(1);
     const status = store.status();
     expect(status.projects).toBe(1);
-    expect(status.servedFromMemory).toEqual([{ projectId: "p", since: expect.any(Date), reason: "connect ECONNREFUSED 127.0.0.1:5432" }]);
+    expect(status.servedFromMemory).toEqual([
+      { projectId: "p", since: expect.any(Date), reason: "connect ECONNREFUSED 127.0.0.1:5432" },
+    ]);
     // Retried after the interval, not on every request.
     const loads = state.loads;
     for (let i = 0; i < 20; i++) await versionOf(store);

@@ -19,7 +19,10 @@ const root = {
       Id: { type: "string", format: "uuid" },
       Phase: {
         type: "object",
-        properties: { name: { type: "string", minLength: 1, maxLength: 20 }, traffic: { type: "number", minimum: 0, maximum: 100 } },
+        properties: {
+          name: { type: "string", minLength: 1, maxLength: 20 },
+          traffic: { type: "number", minimum: 0, maximum: 100 },
+        },
         required: ["name", "traffic"],
         additionalProperties: false,
       },
@@ -35,15 +38,23 @@ const SUBSET: Record<string, JsonSchema> = {
     required: ["a"],
     additionalProperties: false,
   },
-  "additionalProperties as a schema with propertyNames": { type: "object", propertyNames: { type: "string", pattern: "^[a-z]+$" }, additionalProperties: { type: "array", items: { type: "string" } } },
-  "open object (additional properties allowed)": { type: "object", properties: { id: { type: "string" } }, required: ["id"] },
+  "additionalProperties as a schema with propertyNames": {
+    type: "object",
+    propertyNames: { type: "string", pattern: "^[a-z]+$" },
+    additionalProperties: { type: "array", items: { type: "string" } },
+  },
+  "open object (additional properties allowed)": {
+    type: "object",
+    properties: { id: { type: "string" } },
+    required: ["id"],
+  },
   "string enum": { type: "string", enum: ["go", "no_go", "rollback"] },
-  "const": { const: "phasegate.plan.v1" },
-  "uuid": { type: "string", format: "uuid" },
+  const: { const: "phasegate.plan.v1" },
+  uuid: { type: "string", format: "uuid" },
   "date-time": { type: "string", format: "date-time" },
-  "uri": { type: "string", format: "uri" },
+  uri: { type: "string", format: "uri" },
   "string length": { type: "string", minLength: 3, maxLength: 7 },
-  "pattern": { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,79}$" },
+  pattern: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,79}$" },
   "zod's iso datetime pattern": {
     type: "string",
     format: "date-time",
@@ -54,14 +65,31 @@ const SUBSET: Record<string, JsonSchema> = {
   "number range": { type: "number", minimum: -2.5, maximum: 100 },
   "exclusive bounds": { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
   "array bounds": { type: "array", items: { type: "integer", minimum: 0, maximum: 9 }, minItems: 2, maxItems: 5 },
-  "boolean": { type: "boolean" },
-  "anyOf with null (zod nullable)": { anyOf: [{ type: "object", properties: { x: { type: "number" } }, required: ["x"], additionalProperties: false }, { type: "null" }] },
-  "oneOf": { oneOf: [{ type: "string", maxLength: 3 }, { type: "integer" }] },
+  boolean: { type: "boolean" },
+  "anyOf with null (zod nullable)": {
+    anyOf: [
+      { type: "object", properties: { x: { type: "number" } }, required: ["x"], additionalProperties: false },
+      { type: "null" },
+    ],
+  },
+  oneOf: { oneOf: [{ type: "string", maxLength: 3 }, { type: "integer" }] },
   "type array": { type: ["string", "number"] },
   "type array with null": { type: ["number", "null"] },
   "OpenAPI 3.0 nullable": { type: "string", nullable: true, maxLength: 4 },
-  "$ref into components": { type: "object", properties: { id: { $ref: "#/components/schemas/Id" }, phases: { type: "array", items: { $ref: "#/components/schemas/Phase" }, maxItems: 3 } }, required: ["id", "phases"] },
-  "allOf": { allOf: [{ type: "object", properties: { a: { type: "integer" } }, required: ["a"] }, { type: "object", properties: { b: { type: "string" } }, required: ["b"] }] },
+  "$ref into components": {
+    type: "object",
+    properties: {
+      id: { $ref: "#/components/schemas/Id" },
+      phases: { type: "array", items: { $ref: "#/components/schemas/Phase" }, maxItems: 3 },
+    },
+    required: ["id", "phases"],
+  },
+  allOf: {
+    allOf: [
+      { type: "object", properties: { a: { type: "integer" } }, required: ["a"] },
+      { type: "object", properties: { b: { type: "string" } }, required: ["b"] },
+    ],
+  },
   "empty schema (anything)": {},
 };
 
@@ -70,11 +98,13 @@ function schemasOfDocument(): [string, JsonSchema][] {
   const out: [string, JsonSchema][] = [];
   for (const op of operationsFromDocument(doc)) {
     if (op.body?.kind === "json") out.push([`${op.method} ${op.template} request`, op.body.schema]);
-    for (const [status, r] of Object.entries(op.responses)) if (r.json) out.push([`${op.method} ${op.template} ${status}`, r.json]);
+    for (const [status, r] of Object.entries(op.responses))
+      if (r.json) out.push([`${op.method} ${op.template} ${status}`, r.json]);
   }
   for (const op of HAND_WRITTEN) {
     if (op.body?.kind === "json") out.push([`${op.method} ${op.template} request`, op.body.schema]);
-    for (const [status, r] of Object.entries(op.responses)) if (r.json) out.push([`${op.method} ${op.template} ${status}`, r.json]);
+    for (const [status, r] of Object.entries(op.responses))
+      if (r.json) out.push([`${op.method} ${op.template} ${status}`, r.json]);
   }
   return out;
 }
@@ -108,12 +138,19 @@ describe("JSON Schema → fast-check generator", () => {
     expect(a).toEqual(b);
     const d1 = new Draw(7, 3);
     const d2 = new Draw(7, 3);
-    expect([d1.int(0, 1e6), d1.pick(["a", "b", "c"]), d1.bool(0.5)]).toEqual([d2.int(0, 1e6), d2.pick(["a", "b", "c"]), d2.bool(0.5)]);
+    expect([d1.int(0, 1e6), d1.pick(["a", "b", "c"]), d1.bool(0.5)]).toEqual([
+      d2.int(0, 1e6),
+      d2.pick(["a", "b", "c"]),
+      d2.bool(0.5),
+    ]);
   });
 
   it("takes hints for fields, and otherwise covers optional properties both ways", () => {
     const schema = SUBSET["object with required, optional and no additional properties"]!;
-    const hinted = fc.sample(arbitraryFor(schema, { hint: (path) => (path.join(".") === "a" ? fc.constant("real-id") : undefined) }), { seed: 1, numRuns: 50 });
+    const hinted = fc.sample(
+      arbitraryFor(schema, { hint: (path) => (path.join(".") === "a" ? fc.constant("real-id") : undefined) }),
+      { seed: 1, numRuns: 50 },
+    );
     expect(hinted.every((v) => (v as { a: string }).a === "real-id")).toBe(true);
     const values = fc.sample(arbitraryFor(schema), { seed: 2, numRuns: 200 }) as Record<string, unknown>[];
     expect(values.some((v) => "b" in v)).toBe(true);
@@ -150,7 +187,12 @@ describe("the validator", () => {
     ["null allowed by nullable", { type: "string", nullable: true }, null, null],
     ["too many items", { type: "array", maxItems: 1 }, [1, 2], []],
     ["an item of the wrong type", { type: "array", items: { type: "string" } }, ["a", 2], [1]],
-    ["a property name breaking propertyNames", { type: "object", propertyNames: { pattern: "^[a-z]+$" } }, { Bad: 1 }, ["Bad"]],
+    [
+      "a property name breaking propertyNames",
+      { type: "object", propertyNames: { pattern: "^[a-z]+$" } },
+      { Bad: 1 },
+      ["Bad"],
+    ],
   ])("%s", (_, schema, value, errorAt) => {
     const errors = validate(schema, value, root);
     if (errorAt === null) expect(errors).toEqual([]);
@@ -171,7 +213,18 @@ describe("the validator", () => {
 });
 
 // Mutation kinds that must break the schema whenever the generator offers them.
-const ALWAYS_VIOLATE = new Set(["wrong-type", "missing-required", "too-long", "too-short", "out-of-range", "fraction-for-integer", "enum-violation", "format-violation", "too-many-items", "body-not-object"]);
+const ALWAYS_VIOLATE = new Set([
+  "wrong-type",
+  "missing-required",
+  "too-long",
+  "too-short",
+  "out-of-range",
+  "fraction-for-integer",
+  "enum-violation",
+  "format-violation",
+  "too-many-items",
+  "body-not-object",
+]);
 
 function valueAt(body: unknown, path: JsonPath): unknown {
   return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)?.[key], body);
@@ -179,7 +232,9 @@ function valueAt(body: unknown, path: JsonPath): unknown {
 
 describe("hostile mutations", () => {
   const targets: [string, JsonSchema][] = [
-    ...Object.entries(SUBSET).filter(([name]) => !["empty schema (anything)", "type array", "oneOf", "allOf"].includes(name)),
+    ...Object.entries(SUBSET).filter(
+      ([name]) => !["empty schema (anything)", "type array", "oneOf", "allOf"].includes(name),
+    ),
     ...schemasOfDocument().filter(([name]) => name.endsWith("request")),
   ];
 
@@ -199,12 +254,20 @@ describe("hostile mutations", () => {
             const at = (p: JsonPath) => JSON.stringify(p);
             const parents = m.path.map((_, i) => at(m.path.slice(0, i)));
             expect(
-              errors.some((e) => at(e.path) === at(m.path) || at(e.path).startsWith(at(m.path).slice(0, -1)) || parents.includes(at(e.path))),
+              errors.some(
+                (e) =>
+                  at(e.path) === at(m.path) ||
+                  at(e.path).startsWith(at(m.path).slice(0, -1)) ||
+                  parents.includes(at(e.path)),
+              ),
               `${m.kind} ${m.description}: errors ${JSON.stringify(errors)}`,
             ).toBe(true);
           }
           if (m.kind === "missing-required") expect(valueAt(m.value, m.path)).toBeUndefined();
-          if (m.kind === "too-long") expect(codePointLength(valueAt(m.value, m.path) as string)).toBeGreaterThan(codePointLength(valueAt(value, m.path) as string));
+          if (m.kind === "too-long")
+            expect(codePointLength(valueAt(m.value, m.path) as string)).toBeGreaterThan(
+              codePointLength(valueAt(value, m.path) as string),
+            );
         }
         // The original is never touched.
         expect(validate(schema, value, base)).toEqual([]);
@@ -217,11 +280,28 @@ describe("hostile mutations", () => {
     const doc = openApiDocument() as unknown as Parameters<typeof operationsFromDocument>[0];
     const decisions = operationsFromDocument(doc).find((o) => o.template.endsWith("/decisions"))!;
     const schema = (decisions.body as { schema: JsonSchema }).schema;
-    const kinds = new Set(valueMutations(schema, { version: 3, kind: "go", rationale: "green" }, doc).map((m) => m.kind));
-    for (const kind of ["wrong-type", "missing-required", "extra-field", "huge-string", "unicode", "special-number-string", "huge-number", "out-of-range", "fraction-for-integer", "enum-violation", "too-short", "body-not-object"]) {
+    const kinds = new Set(
+      valueMutations(schema, { version: 3, kind: "go", rationale: "green" }, doc).map((m) => m.kind),
+    );
+    for (const kind of [
+      "wrong-type",
+      "missing-required",
+      "extra-field",
+      "huge-string",
+      "unicode",
+      "special-number-string",
+      "huge-number",
+      "out-of-range",
+      "fraction-for-integer",
+      "enum-violation",
+      "too-short",
+      "body-not-object",
+    ]) {
       expect(kinds, kind).toContain(kind);
     }
-    const unicode = valueMutations(schema, { version: 3, kind: "go", rationale: "green" }, doc).filter((m) => m.kind === "unicode").map((m) => (m.value as { rationale?: string; kind?: string }).rationale ?? "");
+    const unicode = valueMutations(schema, { version: 3, kind: "go", rationale: "green" }, doc)
+      .filter((m) => m.kind === "unicode")
+      .map((m) => (m.value as { rationale?: string; kind?: string }).rationale ?? "");
     expect(unicode.some((s) => s.includes("\u0000"))).toBe(true);
     expect(unicode.some((s) => /[\ud800-\udbff](?![\udc00-\udfff])/.test(s))).toBe(true);
     expect(unicode.some((s) => s.includes("\u202e"))).toBe(true);
@@ -249,7 +329,10 @@ describe("hostile mutations", () => {
 
 describe("coverage of the routes", () => {
   it("finds the OFREP routes the OpenAPI document leaves out and describes them by hand", () => {
-    const coverage = planCoverage(openApiDocument() as unknown as Parameters<typeof planCoverage>[0], `${process.cwd()}/app`);
+    const coverage = planCoverage(
+      openApiDocument() as unknown as Parameters<typeof planCoverage>[0],
+      `${process.cwd()}/app`,
+    );
     const keys = coverage.operations.map((o) => `${o.method} ${o.template}`);
     expect(keys).toContain("GET /api/v1/plans");
     expect(keys).toContain("POST /ofrep/v1/evaluate/flags/{key}");
@@ -286,39 +369,160 @@ describe("the oracle", () => {
   const symptoms = (r: ReturnType<typeof judge>) => r.findings.map((f) => f.symptom);
 
   it("accepts a documented error and a documented success", () => {
-    expect(symptoms(judge(decisions, facts(), answer(409, { error: { code: "conflict:state", message: "The gate does not hold" } }), true))).toEqual([]);
-    const ok = { decisionId: "1b4e28ba-2fa1-41d2-883f-0016d3cca427", kind: "no_go", status: "in_progress", version: 5, trafficPercent: 10, activePhase: "Pilot", overridden: [], incidentId: null };
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          facts(),
+          answer(409, { error: { code: "conflict:state", message: "The gate does not hold" } }),
+          true,
+        ),
+      ),
+    ).toEqual([]);
+    const ok = {
+      decisionId: "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+      kind: "no_go",
+      status: "in_progress",
+      version: 5,
+      trafficPercent: 10,
+      activePhase: "Pilot",
+      overridden: [],
+      incidentId: null,
+    };
     expect(symptoms(judge(decisions, facts(), answer(200, ok), true))).toEqual([]);
   });
 
   it("flags 5xx (a 503 only while the database answers), missing answers and undocumented error bodies", () => {
-    expect(symptoms(judge(decisions, facts(), answer(500, "Internal Server Error", "text/plain"), true))).toEqual(["server-error"]);
-    expect(symptoms(judge(decisions, facts(), answer(503, { error: { code: "unavailable:database", message: "retry" } }), false))).toEqual([]);
-    expect(symptoms(judge(decisions, facts(), answer(503, { error: { code: "unavailable:database", message: "retry" } }), true))).toEqual(["server-error"]);
-    expect(symptoms(judge(decisions, facts(), { error: "connection failed: ECONNRESET", ms: 3 }, true))).toEqual(["no-response"]);
-    expect(symptoms(judge(decisions, facts(), answer(404, "<!DOCTYPE html>", "text/html"), true))).toEqual(["error-shape"]);
+    expect(symptoms(judge(decisions, facts(), answer(500, "Internal Server Error", "text/plain"), true))).toEqual([
+      "server-error",
+    ]);
+    expect(
+      symptoms(
+        judge(decisions, facts(), answer(503, { error: { code: "unavailable:database", message: "retry" } }), false),
+      ),
+    ).toEqual([]);
+    expect(
+      symptoms(
+        judge(decisions, facts(), answer(503, { error: { code: "unavailable:database", message: "retry" } }), true),
+      ),
+    ).toEqual(["server-error"]);
+    expect(symptoms(judge(decisions, facts(), { error: "connection failed: ECONNRESET", ms: 3 }, true))).toEqual([
+      "no-response",
+    ]);
+    expect(symptoms(judge(decisions, facts(), answer(404, "<!DOCTYPE html>", "text/html"), true))).toEqual([
+      "error-shape",
+    ]);
     expect(symptoms(judge(decisions, facts(), answer(400, { message: "bad" }), true))).toEqual(["error-shape"]);
-    expect(symptoms(judge(ofrep, facts(), answer(400, { errorCode: "PARSE_ERROR", errorDetails: "not JSON" }), true))).toEqual([]);
-    expect(symptoms(judge(ofrep, facts(), answer(401, { error: { code: "unauthorized:auth", message: "no" } }), true))).toEqual(["error-shape"]);
+    expect(
+      symptoms(judge(ofrep, facts(), answer(400, { errorCode: "PARSE_ERROR", errorDetails: "not JSON" }), true)),
+    ).toEqual([]);
+    expect(
+      symptoms(judge(ofrep, facts(), answer(401, { error: { code: "unauthorized:auth", message: "no" } }), true)),
+    ).toEqual(["error-shape"]);
   });
 
   it("wants a 400 caused by a body field to name it", () => {
     const bad = facts({ bodyViolates: true, field: { path: ["kind"], violates: true } });
-    expect(symptoms(judge(decisions, bad, answer(400, { error: { code: "bad_request:validation", message: "Invalid input" } }), true))).toEqual(["field-not-named"]);
-    expect(symptoms(judge(decisions, bad, answer(400, { error: { code: "bad_request:validation", message: "kind: unknown" } }), true))).toEqual([]);
-    expect(symptoms(judge(decisions, bad, answer(400, { error: { code: "bad_request:validation", message: "Invalid input", fields: { kind: ["unknown"] } } }), true))).toEqual([]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          bad,
+          answer(400, { error: { code: "bad_request:validation", message: "Invalid input" } }),
+          true,
+        ),
+      ),
+    ).toEqual(["field-not-named"]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          bad,
+          answer(400, { error: { code: "bad_request:validation", message: "kind: unknown" } }),
+          true,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          bad,
+          answer(400, {
+            error: { code: "bad_request:validation", message: "Invalid input", fields: { kind: ["unknown"] } },
+          }),
+          true,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it("flags a 2xx that breaks its schema or accepts what it must refuse, and unmet expectations", () => {
     expect(symptoms(judge(decisions, facts(), answer(200, { decisionId: "x" }), true))).toEqual(["response-schema"]);
-    const ok = { decisionId: "1b4e28ba-2fa1-41d2-883f-0016d3cca427", kind: "go", status: "in_progress", version: 5, trafficPercent: 25, activePhase: "Expanded", overridden: [], incidentId: null };
-    expect(symptoms(judge(decisions, facts({ bodyViolates: true }), answer(200, ok), true))).toEqual(["accepted-invalid"]);
-    expect(symptoms(judge(decisions, facts({ expectations: [{ not2xx: true, why: "another project's plan" }] }), answer(200, ok), true))).toEqual(["accepted-invalid"]);
+    const ok = {
+      decisionId: "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+      kind: "go",
+      status: "in_progress",
+      version: 5,
+      trafficPercent: 25,
+      activePhase: "Expanded",
+      overridden: [],
+      incidentId: null,
+    };
+    expect(symptoms(judge(decisions, facts({ bodyViolates: true }), answer(200, ok), true))).toEqual([
+      "accepted-invalid",
+    ]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          facts({ expectations: [{ not2xx: true, why: "another project's plan" }] }),
+          answer(200, ok),
+          true,
+        ),
+      ),
+    ).toEqual(["accepted-invalid"]);
     const over = facts({ expectations: [{ statuses: [413], why: "over the cap" }] });
-    expect(symptoms(judge(decisions, over, answer(400, { error: { code: "bad_request:validation", message: "The body is larger than 1000000 bytes" } }), true))).toEqual(["unexpected-status"]);
-    expect(symptoms(judge(decisions, over, answer(413, { error: { code: "payload_too_large", message: "The body is larger than 1 MB" } }), true))).toEqual([]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          over,
+          answer(400, { error: { code: "bad_request:validation", message: "The body is larger than 1000000 bytes" } }),
+          true,
+        ),
+      ),
+    ).toEqual(["unexpected-status"]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          over,
+          answer(413, { error: { code: "payload_too_large", message: "The body is larger than 1 MB" } }),
+          true,
+        ),
+      ),
+    ).toEqual([]);
     const within = facts({ expectations: [{ notStatuses: [413], notSizeRefusal: true, why: "within the cap" }] });
-    expect(symptoms(judge(decisions, within, answer(400, { error: { code: "bad_request:validation", message: "The body is larger than 1000000 bytes" } }), true))).toEqual(["unexpected-status"]);
-    expect(symptoms(judge(decisions, within, answer(409, { error: { code: "conflict:state", message: "The gate does not hold" } }), true))).toEqual([]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          within,
+          answer(400, { error: { code: "bad_request:validation", message: "The body is larger than 1000000 bytes" } }),
+          true,
+        ),
+      ),
+    ).toEqual(["unexpected-status"]);
+    expect(
+      symptoms(
+        judge(
+          decisions,
+          within,
+          answer(409, { error: { code: "conflict:state", message: "The gate does not hold" } }),
+          true,
+        ),
+      ),
+    ).toEqual([]);
   });
 });

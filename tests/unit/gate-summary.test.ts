@@ -38,7 +38,15 @@ describe("gateBlockers", () => {
         requiredApprovals: 1,
         approverRoles: ["approver"],
         liveApprovals: 1,
-        lists: [{ title: "L", progress: checklistProgress([{ required: true, state: "done" }]), requiredSignoffRoles: ["approver"], validSignoffRoles: ["approver"], blockedItems: [] }],
+        lists: [
+          {
+            title: "L",
+            progress: checklistProgress([{ required: true, state: "done" }]),
+            requiredSignoffRoles: ["approver"],
+            validSignoffRoles: ["approver"],
+            blockedItems: [],
+          },
+        ],
       }),
     ).toEqual([]);
   });

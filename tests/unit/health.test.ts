@@ -3,7 +3,12 @@ import { describe, expect, test } from "vitest";
 import { classifyReading, type Health, phaseHealth, worstHealth } from "@/lib/domain/health";
 
 const errorRate = { direction: "lower_is_better", target: 1, alertThreshold: 2, criticalThreshold: 5 } as const;
-const availability = { direction: "higher_is_better", target: 99.9, alertThreshold: 99.5, criticalThreshold: 99 } as const;
+const availability = {
+  direction: "higher_is_better",
+  target: 99.9,
+  alertThreshold: 99.5,
+  criticalThreshold: 99,
+} as const;
 
 describe("classifyReading", () => {
   test.each([
@@ -28,10 +33,18 @@ describe("classifyReading", () => {
   test("property: a worse reading is never healthier", () => {
     const rank: Record<Health, number> = { unknown: 0, green: 1, amber: 2, red: 3 };
     fc.assert(
-      fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), (v, delta) => {
-        expect(rank[classifyReading(errorRate, v + delta)]).toBeGreaterThanOrEqual(rank[classifyReading(errorRate, v)]);
-        expect(rank[classifyReading(availability, v - delta)]).toBeGreaterThanOrEqual(rank[classifyReading(availability, v)]);
-      }),
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        (v, delta) => {
+          expect(rank[classifyReading(errorRate, v + delta)]).toBeGreaterThanOrEqual(
+            rank[classifyReading(errorRate, v)],
+          );
+          expect(rank[classifyReading(availability, v - delta)]).toBeGreaterThanOrEqual(
+            rank[classifyReading(availability, v)],
+          );
+        },
+      ),
     );
   });
 });
@@ -48,30 +61,83 @@ describe("worstHealth", () => {
 });
 
 describe("phaseHealth", () => {
-  const errorRate = { id: "e", label: "Error rate", unit: "%", direction: "lower_is_better" as const, alertThreshold: 2, criticalThreshold: 5 };
-  const availability = { id: "a", label: "Availability", unit: "%", direction: "higher_is_better" as const, alertThreshold: 99.5, criticalThreshold: 99 };
-  const latency = { id: "l", label: "p95 latency", unit: "ms", direction: "lower_is_better" as const, alertThreshold: 800, criticalThreshold: 1500 };
+  const errorRate = {
+    id: "e",
+    label: "Error rate",
+    unit: "%",
+    direction: "lower_is_better" as const,
+    alertThreshold: 2,
+    criticalThreshold: 5,
+  };
+  const availability = {
+    id: "a",
+    label: "Availability",
+    unit: "%",
+    direction: "higher_is_better" as const,
+    alertThreshold: 99.5,
+    criticalThreshold: 99,
+  };
+  const latency = {
+    id: "l",
+    label: "p95 latency",
+    unit: "ms",
+    direction: "lower_is_better" as const,
+    alertThreshold: 800,
+    criticalThreshold: 1500,
+  };
   const metrics = [errorRate, availability, latency];
 
   test("green when every KPI stayed inside its alert threshold; unknown without samples", () => {
-    expect(phaseHealth(metrics, [{ metricId: "e", worst: 1.2 }, { metricId: "a", worst: 99.9 }])).toEqual({ health: "green", detail: "Every KPI stayed within its alert threshold" });
+    expect(
+      phaseHealth(metrics, [
+        { metricId: "e", worst: 1.2 },
+        { metricId: "a", worst: 99.9 },
+      ]),
+    ).toEqual({ health: "green", detail: "Every KPI stayed within its alert threshold" });
     expect(phaseHealth(metrics, [])).toEqual({ health: "unknown", detail: "No KPI samples in this phase" });
     expect(phaseHealth(metrics, [{ metricId: "gone", worst: 50 }]).health).toBe("unknown");
   });
 
   test("names the KPI that made it amber or red, in its direction", () => {
-    expect(phaseHealth(metrics, [{ metricId: "e", worst: 2.44 }, { metricId: "a", worst: 99.9 }])).toEqual({ health: "amber", detail: "Error rate reached 2.44% over 15 minutes (degraded)" });
-    expect(phaseHealth(metrics, [{ metricId: "e", worst: 2.5 }, { metricId: "a", worst: 98.7 }])).toEqual({ health: "red", detail: "Availability reached 98.7% over 15 minutes (critical)" });
+    expect(
+      phaseHealth(metrics, [
+        { metricId: "e", worst: 2.44 },
+        { metricId: "a", worst: 99.9 },
+      ]),
+    ).toEqual({ health: "amber", detail: "Error rate reached 2.44% over 15 minutes (degraded)" });
+    expect(
+      phaseHealth(metrics, [
+        { metricId: "e", worst: 2.5 },
+        { metricId: "a", worst: 98.7 },
+      ]),
+    ).toEqual({ health: "red", detail: "Availability reached 98.7% over 15 minutes (critical)" });
     // Both amber: the one further past its threshold is named.
-    expect(phaseHealth(metrics, [{ metricId: "e", worst: 2.1 }, { metricId: "l", worst: 1400 }]).detail).toBe("p95 latency reached 1400 ms over 15 minutes (degraded)");
+    expect(
+      phaseHealth(metrics, [
+        { metricId: "e", worst: 2.1 },
+        { metricId: "l", worst: 1400 },
+      ]).detail,
+    ).toBe("p95 latency reached 1400 ms over 15 minutes (degraded)");
   });
 
   test("property: the phase is exactly as healthy as its worst KPI", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ metricId: fc.constantFrom("e", "a", "l"), worst: fc.double({ min: 0, max: 3000, noNaN: true }) })), (readings) => {
-        const expected = worstHealth(readings.map((r) => classifyReading(metrics.find((m) => m.id === r.metricId)!, r.worst)));
-        expect(phaseHealth(metrics, readings).health).toBe(expected);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({ metricId: fc.constantFrom("e", "a", "l"), worst: fc.double({ min: 0, max: 3000, noNaN: true }) }),
+        ),
+        (readings) => {
+          const expected = worstHealth(
+            readings.map((r) =>
+              classifyReading(
+                metrics.find((m) => m.id === r.metricId)!,
+                r.worst,
+              ),
+            ),
+          );
+          expect(phaseHealth(metrics, readings).health).toBe(expected);
+        },
+      ),
     );
   });
 });

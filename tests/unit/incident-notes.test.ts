@@ -44,7 +44,11 @@ describe("incident notes", () => {
   });
 
   test("the post-mortem form stores what the person typed, normalised", () => {
-    const parsed = postmortemSchema.parse({ incidentId: "00000000-0000-4000-8000-000000000000", postmortem: "Why\r\n", baseFingerprint: notesFingerprint("") });
+    const parsed = postmortemSchema.parse({
+      incidentId: "00000000-0000-4000-8000-000000000000",
+      postmortem: "Why\r\n",
+      baseFingerprint: notesFingerprint(""),
+    });
     expect(parsed.postmortem).toBe("Why");
   });
 });

@@ -4,7 +4,12 @@ import { formatSpan, type IncidentInstants, incidentTiming, type RollbackTargets
 
 const detected = new Date("2026-11-22T10:00:00Z");
 const at = (seconds: number) => new Date(detected.getTime() + seconds * 1000);
-const defaults: RollbackTargets = { decideTargetSec: 300, executeTargetSec: 120, verifyTargetSec: 180, totalTargetSec: 600 };
+const defaults: RollbackTargets = {
+  decideTargetSec: 300,
+  executeTargetSec: 120,
+  verifyTargetSec: 180,
+  totalTargetSec: 600,
+};
 const instants = (decided: number | null, executed: number | null, verified: number | null): IncidentInstants => ({
   detectedAt: detected,
   decidedAt: decided === null ? null : at(decided),
@@ -70,7 +75,12 @@ describe("incident timing against the plan's targets", () => {
 
   test("the plan's own targets are used, not the defaults", () => {
     const strict = { decideTargetSec: 60, executeTargetSec: 30, verifyTargetSec: 60, totalTargetSec: 120 };
-    expect(incidentTiming(instants(90, 100, 130), strict, at(200)).stages.map((s) => s.state)).toEqual(["missed", "met", "met", "missed"]);
+    expect(incidentTiming(instants(90, 100, 130), strict, at(200)).stages.map((s) => s.state)).toEqual([
+      "missed",
+      "met",
+      "met",
+      "missed",
+    ]);
   });
 
   test("a clock behind the detection time never yields a negative duration", () => {
@@ -81,7 +91,13 @@ describe("incident timing against the plan's targets", () => {
 
 // Ordered instants (the database keeps them so): detection ≤ decision ≤ execution ≤ verification.
 const ordered = fc
-  .tuple(fc.nat({ max: 4000 }), fc.nat({ max: 4000 }), fc.nat({ max: 4000 }), fc.integer({ min: 0, max: 3 }), fc.nat({ max: 4000 }))
+  .tuple(
+    fc.nat({ max: 4000 }),
+    fc.nat({ max: 4000 }),
+    fc.nat({ max: 4000 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.nat({ max: 4000 }),
+  )
   .map(([a, b, c, reached, extra]) => {
     const decided = reached >= 1 ? a : null;
     const executed = reached >= 2 ? a + b : null;
@@ -110,7 +126,9 @@ describe("properties", () => {
   test("at most one of decide, execute, verify is in progress, and stages run in order", () => {
     fc.assert(
       fc.property(ordered, targets, ({ instants: i, now }, t) => {
-        const states = incidentTiming(i, t, at(now)).stages.slice(0, 3).map((s) => s.state);
+        const states = incidentTiming(i, t, at(now))
+          .stages.slice(0, 3)
+          .map((s) => s.state);
         expect(states.filter((s) => s === "in_progress").length).toBeLessThanOrEqual(1);
         const rank = { met: 0, missed: 0, in_progress: 1, not_started: 2 } as const;
         for (let k = 1; k < states.length; k++) expect(rank[states[k]!]).toBeGreaterThanOrEqual(rank[states[k - 1]!]);

@@ -31,13 +31,21 @@ describe("sampleColumns", () => {
   });
 
   it("sends no count columns when no row has counts", () => {
-    const c = sampleColumns([{ metric: "latency", cohort: "baseline", ts: new Date(0), value: 3, numerator: null, denominator: null }], ids);
+    const c = sampleColumns(
+      [{ metric: "latency", cohort: "baseline", ts: new Date(0), value: 3, numerator: null, denominator: null }],
+      ids,
+    );
     expect(c.numerators).toBe("{}");
     expect(c.denominators).toBe("{}");
   });
 
   it("refuses a metric it has no id for rather than writing a wrong row", () => {
-    expect(() => sampleColumns([{ metric: "nope", cohort: "baseline", ts: new Date(0), value: 1, numerator: null, denominator: null }], ids)).toThrow(/nope/);
+    expect(() =>
+      sampleColumns(
+        [{ metric: "nope", cohort: "baseline", ts: new Date(0), value: 1, numerator: null, denominator: null }],
+        ids,
+      ),
+    ).toThrow(/nope/);
   });
 
   it("keeps every value exactly, row for row (property)", () => {
@@ -75,10 +83,18 @@ describe("arrayLiteral and metricKeysNamed", () => {
   });
 
   it("lists each named metric once and ignores rows that are not objects", () => {
-    expect(metricKeysNamed([{ metric: "a" }, { metric: "b" }, { metric: "a" }, null, 3, { metric: 4 }] as never)).toEqual(["a", "b"]);
+    expect(
+      metricKeysNamed([{ metric: "a" }, { metric: "b" }, { metric: "a" }, null, 3, { metric: 4 }] as never),
+    ).toEqual(["a", "b"]);
   });
 
   it("leaves out keys with an unpaired surrogate (the API fuzz sent one; PostgreSQL refused the batch's first statement)", () => {
-    expect(metricKeysNamed([{ metric: "lone \ud800 and \udfff" }, { metric: "paired \ud83d\ude80" }, { metric: "error_rate" }] as never)).toEqual(["paired \ud83d\ude80", "error_rate"]);
+    expect(
+      metricKeysNamed([
+        { metric: "lone \ud800 and \udfff" },
+        { metric: "paired \ud83d\ude80" },
+        { metric: "error_rate" },
+      ] as never),
+    ).toEqual(["paired \ud83d\ude80", "error_rate"]);
   });
 });

@@ -21,7 +21,12 @@ import {
 
 const counts = (numerator: number, denominator: number): CohortData => ({ kind: "counts", numerator, denominator });
 const values = (v: readonly number[]): CohortData => ({ kind: "values", values: v });
-const errorRate = (canary: CohortData, baseline: CohortData, settings: JudgeSettings = DEFAULT_SEQUENTIAL, direction: Direction = "lower_is_better"): JudgeInput => ({
+const errorRate = (
+  canary: CohortData,
+  baseline: CohortData,
+  settings: JudgeSettings = DEFAULT_SEQUENTIAL,
+  direction: Direction = "lower_is_better",
+): JudgeInput => ({
   label: "Error rate",
   unit: "%",
   direction,
@@ -29,7 +34,11 @@ const errorRate = (canary: CohortData, baseline: CohortData, settings: JudgeSett
   baseline,
   settings,
 });
-const latency = (canary: readonly number[], baseline: readonly number[], settings: JudgeSettings = DEFAULT_MANN_WHITNEY): JudgeInput => ({
+const latency = (
+  canary: readonly number[],
+  baseline: readonly number[],
+  settings: JudgeSettings = DEFAULT_MANN_WHITNEY,
+): JudgeInput => ({
   label: "p95 latency",
   unit: "ms",
   direction: "lower_is_better",
@@ -85,8 +94,16 @@ describe("worked examples", () => {
     expect(j.effect.lower).toBeCloseTo(1.05885, 4);
     expect(j.effect.upper).toBeCloseTo(2.12496, 4);
     expect(j.pValue).toBeCloseTo(0.011395, 5);
-    expect(j).toMatchObject({ verdict: "marginal", canaryValue: 1.5, baselineValue: 1, samples: { canary: 8000, baseline: 20_000 }, needs: null });
-    expect(j.sentence).toBe("Error rate is 1.5× higher on the canary (95% interval 1.06–2.12×): worse, but not surely beyond the 1.1× that rolls back");
+    expect(j).toMatchObject({
+      verdict: "marginal",
+      canaryValue: 1.5,
+      baselineValue: 1,
+      samples: { canary: 8000, baseline: 20_000 },
+      needs: null,
+    });
+    expect(j.sentence).toBe(
+      "Error rate is 1.5× higher on the canary (95% interval 1.06–2.12×): worse, but not surely beyond the 1.1× that rolls back",
+    );
   });
 
   test("2% of 2,000 against 1% of 10,000: the interval clears 1.1× and it rolls back", () => {
@@ -129,8 +146,12 @@ describe("judge: decisions", () => {
 
   test("Mann–Whitney sentences name the KPI, the interval and the lines", () => {
     const baseline = steady(60, 300, 15, 1);
-    expect(judge(latency(steady(60, 390, 15, 2), baseline)).sentence).toMatch(/^p95 latency is \d+% higher on the canary \(98% interval 1\.\d+–1\.\d+×\); rolls back above 1\.1×$/);
-    expect(judge(latency(steady(60, 288, 15, 2), baseline)).sentence).toMatch(/^p95 latency is \d% lower on the canary \(98% interval 0\.\d+–\d\.\d+×\): within the 1\.25× tolerated$/);
+    expect(judge(latency(steady(60, 390, 15, 2), baseline)).sentence).toMatch(
+      /^p95 latency is \d+% higher on the canary \(98% interval 1\.\d+–1\.\d+×\); rolls back above 1\.1×$/,
+    );
+    expect(judge(latency(steady(60, 288, 15, 2), baseline)).sentence).toMatch(
+      /^p95 latency is \d% lower on the canary \(98% interval 0\.\d+–\d\.\d+×\): within the 1\.25× tolerated$/,
+    );
   });
 
   test("Mann–Whitney does not judge counts", () => {
@@ -140,10 +161,19 @@ describe("judge: decisions", () => {
   });
 
   test("higher is better: a lower canary is the worse one", () => {
-    const availability = (c: CohortData, b: CohortData): JudgeInput => ({ label: "Availability", unit: "%", direction: "higher_is_better", canary: c, baseline: b, settings: DEFAULT_SEQUENTIAL });
+    const availability = (c: CohortData, b: CohortData): JudgeInput => ({
+      label: "Availability",
+      unit: "%",
+      direction: "higher_is_better",
+      canary: c,
+      baseline: b,
+      settings: DEFAULT_SEQUENTIAL,
+    });
     const down = judge(availability(counts(5000, 10_000), counts(99_000, 100_000)));
     expect(down.verdict).toBe("fail");
-    expect(down.sentence).toMatch(/^Availability is 49% lower on the canary \(95% interval 0\.\d+–0\.\d+×\); rolls back below 0\.91×$/);
+    expect(down.sentence).toMatch(
+      /^Availability is 49% lower on the canary \(95% interval 0\.\d+–0\.\d+×\); rolls back below 0\.91×$/,
+    );
     expect(judge(availability(counts(99_500, 100_000), counts(99_000, 100_000))).verdict).toBe("pass");
   });
 
@@ -154,30 +184,82 @@ describe("judge: decisions", () => {
     expect(j.needs!.baseline).toBeGreaterThan(j.needs!.canary);
     const k = 1 + j.needs!.canary / 1000;
     expect(judge(errorRate(counts(10 * k, 1000 * k), counts(100 * k, 10_000 * k))).verdict).toBe("pass");
-    expect(j.sentence).toMatch(/^Not enough data yet: needs [\d,]+ more baseline requests and [\d,]+ more canary requests; so far Error rate is about the same on the canary \(95% interval 0\.\d+–\d\.\d+×\)$/);
+    expect(j.sentence).toMatch(
+      /^Not enough data yet: needs [\d,]+ more baseline requests and [\d,]+ more canary requests; so far Error rate is about the same on the canary \(95% interval 0\.\d+–\d\.\d+×\)$/,
+    );
   });
 
   test("below the minimum sample it asks for the shortfall", () => {
     // Both cohorts at 100%: no variance, so only the minimum sample holds the verdict back.
-    const j = judge({ ...errorRate(counts(110, 110), counts(30, 30)), label: "Success rate", direction: "higher_is_better" });
+    const j = judge({
+      ...errorRate(counts(110, 110), counts(30, 30)),
+      label: "Success rate",
+      direction: "higher_is_better",
+    });
     expect(j).toMatchObject({ verdict: "not_enough_data", needs: { canary: 40, baseline: 120 } });
-    expect(j.sentence).toMatch(/^Not enough data yet: needs 120 more baseline requests and 40 more canary requests; so far/);
+    expect(j.sentence).toMatch(
+      /^Not enough data yet: needs 120 more baseline requests and 40 more canary requests; so far/,
+    );
     const mw = judge(latency([300, 301], [300, 302, 303]));
     expect(mw).toMatchObject({ verdict: "not_enough_data", needs: { canary: 48, baseline: 47 } });
     expect(mw.sentence).toMatch(/^Not enough data yet: needs 47 more baseline points and 48 more canary points/);
   });
 
   test.each<[string, JudgeInput, Partial<Record<string, unknown>>]>([
-    ["empty cohorts", latency([], [], DEFAULT_SEQUENTIAL), { verdict: "not_enough_data", needs: { canary: 150, baseline: 150 }, canaryValue: null }],
-    ["zero denominators", errorRate(counts(0, 0), counts(0, 0)), { verdict: "not_enough_data", needs: { canary: 150, baseline: 150 }, canaryValue: null }],
-    ["no events at all", errorRate(counts(0, 5000), counts(0, 50_000)), { verdict: "not_enough_data", pValue: null, effect: { estimate: null, lower: null, upper: null, confidence: 0.95 } }],
-    ["numerator above denominator (clamped)", errorRate(counts(500, 200), counts(100, 10_000)), { canaryValue: 100, samples: { canary: 200, baseline: 10_000 } }],
-    ["negative counts (read as zero)", errorRate(counts(-5, -10), counts(3, 100)), { verdict: "not_enough_data", samples: { canary: 0, baseline: 100 } }],
-    ["all-equal values, sequential", latency(Array(200).fill(300), Array(200).fill(300), DEFAULT_SEQUENTIAL), { verdict: "pass", effect: { estimate: 1, lower: 1, upper: 1, confidence: 0.95 } }],
-    ["all-equal values, Mann–Whitney", latency(Array(60).fill(300), Array(60).fill(300)), { verdict: "pass", pValue: 1, effect: { estimate: 1, lower: 1, upper: 1, confidence: 0.98 } }],
-    ["non-finite values are ignored", latency([Number.NaN, 300, Number.POSITIVE_INFINITY, 310], [300, 305], DEFAULT_SEQUENTIAL), { samples: { canary: 2, baseline: 2 } }],
-    ["a zero mean has no ratio", latency(Array(200).fill(0), Array(200).fill(300), DEFAULT_SEQUENTIAL), { verdict: "not_enough_data", needs: null }],
-    ["counts against values", { ...errorRate(counts(1, 10), counts(1, 10)), baseline: values([1, 2]) }, { verdict: "not_enough_data", needs: null }],
+    [
+      "empty cohorts",
+      latency([], [], DEFAULT_SEQUENTIAL),
+      { verdict: "not_enough_data", needs: { canary: 150, baseline: 150 }, canaryValue: null },
+    ],
+    [
+      "zero denominators",
+      errorRate(counts(0, 0), counts(0, 0)),
+      { verdict: "not_enough_data", needs: { canary: 150, baseline: 150 }, canaryValue: null },
+    ],
+    [
+      "no events at all",
+      errorRate(counts(0, 5000), counts(0, 50_000)),
+      {
+        verdict: "not_enough_data",
+        pValue: null,
+        effect: { estimate: null, lower: null, upper: null, confidence: 0.95 },
+      },
+    ],
+    [
+      "numerator above denominator (clamped)",
+      errorRate(counts(500, 200), counts(100, 10_000)),
+      { canaryValue: 100, samples: { canary: 200, baseline: 10_000 } },
+    ],
+    [
+      "negative counts (read as zero)",
+      errorRate(counts(-5, -10), counts(3, 100)),
+      { verdict: "not_enough_data", samples: { canary: 0, baseline: 100 } },
+    ],
+    [
+      "all-equal values, sequential",
+      latency(Array(200).fill(300), Array(200).fill(300), DEFAULT_SEQUENTIAL),
+      { verdict: "pass", effect: { estimate: 1, lower: 1, upper: 1, confidence: 0.95 } },
+    ],
+    [
+      "all-equal values, Mann–Whitney",
+      latency(Array(60).fill(300), Array(60).fill(300)),
+      { verdict: "pass", pValue: 1, effect: { estimate: 1, lower: 1, upper: 1, confidence: 0.98 } },
+    ],
+    [
+      "non-finite values are ignored",
+      latency([Number.NaN, 300, Number.POSITIVE_INFINITY, 310], [300, 305], DEFAULT_SEQUENTIAL),
+      { samples: { canary: 2, baseline: 2 } },
+    ],
+    [
+      "a zero mean has no ratio",
+      latency(Array(200).fill(0), Array(200).fill(300), DEFAULT_SEQUENTIAL),
+      { verdict: "not_enough_data", needs: null },
+    ],
+    [
+      "counts against values",
+      { ...errorRate(counts(1, 10), counts(1, 10)), baseline: values([1, 2]) },
+      { verdict: "not_enough_data", needs: null },
+    ],
   ])("edge case: %s", (_, input, expected) => {
     const j = judge(input);
     expect(j).toMatchObject(expected);
@@ -211,18 +293,27 @@ const rank: Record<Exclude<Verdict, "not_enough_data">, number> = { pass: 0, mar
 /** Order of worse-ness when the spread is fixed: undecided sits between pass and marginal. */
 const severity: Record<Verdict, number> = { pass: 0, not_enough_data: 1, marginal: 2, fail: 3 };
 const decided = (v: Verdict): v is Exclude<Verdict, "not_enough_data"> => v !== "not_enough_data";
-const countsArb = fc.integer({ min: 1, max: 200_000 }).chain((n) => fc.record({ x: fc.integer({ min: 1, max: n }), n: fc.constant(n) }));
-const latencies = (min = 5, max = 80) => fc.array(fc.integer({ min: 50, max: 2000 }), { minLength: min, maxLength: max });
+const countsArb = fc
+  .integer({ min: 1, max: 200_000 })
+  .chain((n) => fc.record({ x: fc.integer({ min: 1, max: n }), n: fc.constant(n) }));
+const latencies = (min = 5, max = 80) =>
+  fc.array(fc.integer({ min: 50, max: 2000 }), { minLength: min, maxLength: max });
 
 describe("properties", () => {
   test("kthPairwiseDifference agrees with sorting every difference (ties included)", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 1, maxLength: 70 }), fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 1, maxLength: 70 }), fc.nat(), (a, b, seed) => {
-        const sa = [...a].sort((x, y) => x - y);
-        const sb = [...b].sort((x, y) => x - y);
-        const all = sa.flatMap((x) => sb.map((y) => x - y)).sort((x, y) => x - y);
-        for (const k of [0, seed % all.length, Math.floor(all.length / 2), all.length - 1]) expect(kthPairwiseDifference(sa, sb, k)).toBe(all[k]);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 1, maxLength: 70 }),
+        fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 1, maxLength: 70 }),
+        fc.nat(),
+        (a, b, seed) => {
+          const sa = [...a].sort((x, y) => x - y);
+          const sb = [...b].sort((x, y) => x - y);
+          const all = sa.flatMap((x) => sb.map((y) => x - y)).sort((x, y) => x - y);
+          for (const k of [0, seed % all.length, Math.floor(all.length / 2), all.length - 1])
+            expect(kthPairwiseDifference(sa, sb, k)).toBe(all[k]);
+        },
+      ),
     );
   });
 
@@ -261,29 +352,49 @@ describe("properties", () => {
         expect(other.u).toBe(c.length * b.length - one.u);
         const sort = (v: number[]) => [...v].sort((x, y) => x - y);
         // + 0 turns −0 into 0: a zero shift either way round is the same shift.
-        expect(hodgesLehmann(sort(b), sort(c), 0.98)!.estimate + 0).toBe(-hodgesLehmann(sort(c), sort(b), 0.98)!.estimate + 0);
+        expect(hodgesLehmann(sort(b), sort(c), 0.98)!.estimate + 0).toBe(
+          -hodgesLehmann(sort(c), sort(b), 0.98)!.estimate + 0,
+        );
       }),
     );
   });
 
   test("a bigger regression never gives a better verdict (counts: more canary errors)", () => {
     fc.assert(
-      fc.property(countsArb, countsArb, fc.integer({ min: 1, max: 1000 }), ({ x: xc, n: nc }, { x: xb, n: nb }, more) => {
-        const before = judge(errorRate(counts(xc, nc), counts(xb, nb)));
-        const after = judge(errorRate(counts(Math.min(nc, xc + more), nc), counts(xb, nb)));
-        expect(Math.log(after.effect.lower!)).toBeGreaterThanOrEqual(Math.log(before.effect.lower!) - 1e-12);
-        if (decided(before.verdict) && decided(after.verdict)) expect(rank[after.verdict]).toBeGreaterThanOrEqual(rank[before.verdict]);
-      }),
+      fc.property(
+        countsArb,
+        countsArb,
+        fc.integer({ min: 1, max: 1000 }),
+        ({ x: xc, n: nc }, { x: xb, n: nb }, more) => {
+          const before = judge(errorRate(counts(xc, nc), counts(xb, nb)));
+          const after = judge(errorRate(counts(Math.min(nc, xc + more), nc), counts(xb, nb)));
+          expect(Math.log(after.effect.lower!)).toBeGreaterThanOrEqual(Math.log(before.effect.lower!) - 1e-12);
+          if (decided(before.verdict) && decided(after.verdict))
+            expect(rank[after.verdict]).toBeGreaterThanOrEqual(rank[before.verdict]);
+        },
+      ),
     );
   });
 
   test("a bigger regression never gives a better verdict (values: a slower canary)", () => {
     fc.assert(
-      fc.property(latencies(50), latencies(50), fc.double({ min: 1, max: 3, noNaN: true }), fc.constantFrom(DEFAULT_SEQUENTIAL, { ...DEFAULT_SEQUENTIAL, minSample: 30 }, DEFAULT_MANN_WHITNEY), (c, b, slower, settings) => {
-        const before = judge(latency(c, b, settings)).verdict;
-        const after = judge(latency(c.map((v) => v * slower), b, settings)).verdict;
-        expect(severity[after]).toBeGreaterThanOrEqual(severity[before]);
-      }),
+      fc.property(
+        latencies(50),
+        latencies(50),
+        fc.double({ min: 1, max: 3, noNaN: true }),
+        fc.constantFrom(DEFAULT_SEQUENTIAL, { ...DEFAULT_SEQUENTIAL, minSample: 30 }, DEFAULT_MANN_WHITNEY),
+        (c, b, slower, settings) => {
+          const before = judge(latency(c, b, settings)).verdict;
+          const after = judge(
+            latency(
+              c.map((v) => v * slower),
+              b,
+              settings,
+            ),
+          ).verdict;
+          expect(severity[after]).toBeGreaterThanOrEqual(severity[before]);
+        },
+      ),
     );
   });
 
@@ -291,55 +402,120 @@ describe("properties", () => {
     fc.assert(
       fc.property(latencies(1), latencies(1), fc.integer({ min: -10_000, max: 10_000 }), (c, b, shift) => {
         const plain = judge(latency(c, b));
-        const shifted = judge(latency(c.map((v) => v + shift), b.map((v) => v + shift)));
+        const shifted = judge(
+          latency(
+            c.map((v) => v + shift),
+            b.map((v) => v + shift),
+          ),
+        );
         expect(shifted.pValue).toBe(plain.pValue);
-        expect(mannWhitneyU(c.map((v) => v + shift), b.map((v) => v + shift))).toEqual(mannWhitneyU(c, b));
+        expect(
+          mannWhitneyU(
+            c.map((v) => v + shift),
+            b.map((v) => v + shift),
+          ),
+        ).toEqual(mannWhitneyU(c, b));
       }),
     );
   });
 
   test("scaling both cohorts leaves the ratio unchanged", () => {
     fc.assert(
-      fc.property(latencies(2), latencies(2), fc.double({ min: 0.01, max: 100, noNaN: true }), countsArb, countsArb, fc.integer({ min: 2, max: 50 }), (c, b, k, cc, bc, m) => {
-        for (const settings of [DEFAULT_SEQUENTIAL, DEFAULT_MANN_WHITNEY]) {
-          const plain = judge(latency(c, b, settings));
-          const scaled = judge(latency(c.map((v) => v * k), b.map((v) => v * k), settings));
-          expect(scaled.effect.estimate!).toBeCloseTo(plain.effect.estimate!, 9);
-          expect(scaled.verdict).toBe(plain.verdict);
-        }
-        // Rates: both denominators m times larger, so both rates m times smaller.
-        const rates = judge(errorRate(counts(cc.x, cc.n), counts(bc.x, bc.n)));
-        const smaller = judge(errorRate(counts(cc.x, cc.n * m), counts(bc.x, bc.n * m)));
-        expect(smaller.effect.estimate!).toBeCloseTo(rates.effect.estimate!, 9);
-      }),
+      fc.property(
+        latencies(2),
+        latencies(2),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        countsArb,
+        countsArb,
+        fc.integer({ min: 2, max: 50 }),
+        (c, b, k, cc, bc, m) => {
+          for (const settings of [DEFAULT_SEQUENTIAL, DEFAULT_MANN_WHITNEY]) {
+            const plain = judge(latency(c, b, settings));
+            const scaled = judge(
+              latency(
+                c.map((v) => v * k),
+                b.map((v) => v * k),
+                settings,
+              ),
+            );
+            expect(scaled.effect.estimate!).toBeCloseTo(plain.effect.estimate!, 9);
+            expect(scaled.verdict).toBe(plain.verdict);
+          }
+          // Rates: both denominators m times larger, so both rates m times smaller.
+          const rates = judge(errorRate(counts(cc.x, cc.n), counts(bc.x, bc.n)));
+          const smaller = judge(errorRate(counts(cc.x, cc.n * m), counts(bc.x, bc.n * m)));
+          expect(smaller.effect.estimate!).toBeCloseTo(rates.effect.estimate!, 9);
+        },
+      ),
     );
   });
 
   test("counts below the minimum sample are never pass or fail", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 149 }), fc.integer({ min: 0, max: 1_000_000 }), fc.nat(), fc.nat(), fc.boolean(), (small, other, a, b, canarySmall) => {
-        const [nc, nb] = canarySmall ? [small, other] : [other, small];
-        const j = judge(errorRate(counts(a % (nc + 1), nc), counts(b % (nb + 1), nb)));
-        expect(j.verdict).toBe("not_enough_data");
-        expect(canarySmall ? j.needs!.canary : j.needs!.baseline).toBeGreaterThanOrEqual(150 - small);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 149 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        (small, other, a, b, canarySmall) => {
+          const [nc, nb] = canarySmall ? [small, other] : [other, small];
+          const j = judge(errorRate(counts(a % (nc + 1), nc), counts(b % (nb + 1), nb)));
+          expect(j.verdict).toBe("not_enough_data");
+          expect(canarySmall ? j.needs!.canary : j.needs!.baseline).toBeGreaterThanOrEqual(150 - small);
+        },
+      ),
     );
   });
 
   test("never throws, never NaN or Infinity, whatever comes in", () => {
-    const anyNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308));
+    const anyNumber = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(0, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308),
+    );
     const cohort = fc.oneof(
       fc.record({ kind: fc.constant("counts" as const), numerator: anyNumber, denominator: anyNumber }),
-      fc.record({ kind: fc.constant("values" as const), values: fc.oneof(fc.array(anyNumber, { maxLength: 80 }), fc.array(fc.constantFrom(7, 7, 7, 8), { maxLength: 80 })) }),
-    );
-    const settings = fc.record({ method: fc.constantFrom("sequential" as const, "mann_whitney" as const), alpha: anyNumber, minSample: anyNumber, tolerance: anyNumber, smallestRegression: anyNumber });
-    fc.assert(
-      fc.property(cohort, cohort, settings, fc.constantFrom<Direction>("lower_is_better", "higher_is_better"), (canary, baseline, s, direction) => {
-        const j = judge({ label: "KPI", unit: "%", direction, canary, baseline, settings: s });
-        const numbers = [j.effect.estimate, j.effect.lower, j.effect.upper, j.effect.confidence, j.samples.canary, j.samples.baseline, j.canaryValue, j.baselineValue, j.pValue, j.needs?.canary, j.needs?.baseline];
-        for (const x of numbers) if (x !== null && x !== undefined) expect(Number.isFinite(x)).toBe(true);
-        expect(j.sentence).not.toMatch(/NaN|Infinity|undefined|null/);
+      fc.record({
+        kind: fc.constant("values" as const),
+        values: fc.oneof(
+          fc.array(anyNumber, { maxLength: 80 }),
+          fc.array(fc.constantFrom(7, 7, 7, 8), { maxLength: 80 }),
+        ),
       }),
+    );
+    const settings = fc.record({
+      method: fc.constantFrom("sequential" as const, "mann_whitney" as const),
+      alpha: anyNumber,
+      minSample: anyNumber,
+      tolerance: anyNumber,
+      smallestRegression: anyNumber,
+    });
+    fc.assert(
+      fc.property(
+        cohort,
+        cohort,
+        settings,
+        fc.constantFrom<Direction>("lower_is_better", "higher_is_better"),
+        (canary, baseline, s, direction) => {
+          const j = judge({ label: "KPI", unit: "%", direction, canary, baseline, settings: s });
+          const numbers = [
+            j.effect.estimate,
+            j.effect.lower,
+            j.effect.upper,
+            j.effect.confidence,
+            j.samples.canary,
+            j.samples.baseline,
+            j.canaryValue,
+            j.baselineValue,
+            j.pValue,
+            j.needs?.canary,
+            j.needs?.baseline,
+          ];
+          for (const x of numbers) if (x !== null && x !== undefined) expect(Number.isFinite(x)).toBe(true);
+          expect(j.sentence).not.toMatch(/NaN|Infinity|undefined|null/);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -352,8 +528,13 @@ describe("properties", () => {
     let worse = 0;
     let excludesOne = 0;
     for (let s = 0; s < streams; s++) {
-      let xc = 0, nc = 0, xb = 0, nb = 0;
-      let failed = false, sawWorse = false, sawExclusion = false;
+      let xc = 0,
+        nc = 0,
+        xb = 0,
+        nb = 0;
+      let failed = false,
+        sawWorse = false,
+        sawExclusion = false;
       for (let minute = 0; minute < 60; minute++) {
         nc += 100;
         nb += 900;
@@ -362,7 +543,8 @@ describe("properties", () => {
         const j = judge(errorRate(counts(xc, nc), counts(xb, nb)));
         failed ||= j.verdict === "fail";
         sawWorse ||= j.verdict === "fail" || j.verdict === "marginal";
-        sawExclusion ||= j.effect.lower !== null && j.effect.upper !== null && (j.effect.lower > 1 || j.effect.upper < 1);
+        sawExclusion ||=
+          j.effect.lower !== null && j.effect.upper !== null && (j.effect.lower > 1 || j.effect.upper < 1);
       }
       fails += Number(failed);
       worse += Number(sawWorse);

@@ -29,10 +29,10 @@ describe("what the previous release cannot run beside", () => {
 
   test.each([
     'ALTER TABLE "plans" ADD COLUMN "region" text;',
-    "ALTER TABLE \"plans\" ADD COLUMN \"kind\" \"plan_kind\" DEFAULT 'rollout' NOT NULL;",
+    'ALTER TABLE "plans" ADD COLUMN "kind" "plan_kind" DEFAULT \'rollout\' NOT NULL;',
     'ALTER TABLE "events" ADD COLUMN "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL;',
     'ALTER TABLE "events" ADD COLUMN "n" serial NOT NULL;',
-    "ALTER TYPE \"public\".\"trigger_mode\" ADD VALUE 'canary_worse';",
+    'ALTER TYPE "public"."trigger_mode" ADD VALUE \'canary_worse\';',
     'CREATE TABLE "x" ("id" uuid PRIMARY KEY NOT NULL);',
     'CREATE INDEX "x_idx" ON "x" ("id");',
     'DROP INDEX "x_idx";',
@@ -43,8 +43,15 @@ describe("what the previous release cannot run beside", () => {
   });
 
   test("each change names what breaks, with its statement", () => {
-    const sql = 'ALTER TABLE "plans" ADD COLUMN "a" text;--> statement-breakpoint\nALTER TABLE "plans" DROP COLUMN "summary";';
-    expect(breakingChanges(parse(sql), sql)).toEqual([{ rule: "drop_column", message: "drops the column plans.summary, which the previous release still reads", statement: 'ALTER TABLE "plans" DROP COLUMN "summary"' }]);
+    const sql =
+      'ALTER TABLE "plans" ADD COLUMN "a" text;--> statement-breakpoint\nALTER TABLE "plans" DROP COLUMN "summary";';
+    expect(breakingChanges(parse(sql), sql)).toEqual([
+      {
+        rule: "drop_column",
+        message: "drops the column plans.summary, which the previous release still reads",
+        statement: 'ALTER TABLE "plans" DROP COLUMN "summary"',
+      },
+    ]);
   });
 });
 
@@ -54,9 +61,12 @@ describe("expand, then contract", () => {
   test("a contract step naming an earlier expand step is allowed; unmarked or misnamed ones are refused", () => {
     const verdicts = judgeMigrations([
       migration("0001_add_region", 'ALTER TABLE "plans" ADD COLUMN "region" text;'),
-      migration("0002_drop_zone", "-- contract: 0001_add_region (the release after it no longer reads zone)\nALTER TABLE \"plans\" DROP COLUMN \"zone\";"),
+      migration(
+        "0002_drop_zone",
+        '-- contract: 0001_add_region (the release after it no longer reads zone)\nALTER TABLE "plans" DROP COLUMN "zone";',
+      ),
       migration("0003_drop_more", 'ALTER TABLE "plans" DROP COLUMN "other";'),
-      migration("0004_bad_marker", "-- contract: 0009_later\nALTER TABLE \"plans\" DROP COLUMN \"x\";"),
+      migration("0004_bad_marker", '-- contract: 0009_later\nALTER TABLE "plans" DROP COLUMN "x";'),
     ]);
     expect(verdicts.map((v) => [v.tag, v.refused, v.contractOf])).toEqual([
       ["0001_add_region", false, null],
@@ -64,14 +74,20 @@ describe("expand, then contract", () => {
       ["0003_drop_more", true, null],
       ["0004_bad_marker", true, null],
     ]);
-    expect(verdicts[3]!.markerProblem).toBe("names 0009_later as its expand step, but no earlier migration is called that");
+    expect(verdicts[3]!.markerProblem).toBe(
+      "names 0009_later as its expand step, but no earlier migration is called that",
+    );
     expect(contractMarker("-- contract:0001_x\n")).toBe("0001_x");
   });
 
   test("every migration in db/migrations is safe to run beside the release before it", () => {
     const dir = path.join(import.meta.dirname, "..", "..", "db", "migrations");
-    const journal = JSON.parse(fs.readFileSync(path.join(dir, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-    const verdicts = judgeMigrations(journal.entries.map(({ tag }) => migration(tag, fs.readFileSync(path.join(dir, `${tag}.sql`), "utf8"))));
+    const journal = JSON.parse(fs.readFileSync(path.join(dir, "meta", "_journal.json"), "utf8")) as {
+      entries: { tag: string }[];
+    };
+    const verdicts = judgeMigrations(
+      journal.entries.map(({ tag }) => migration(tag, fs.readFileSync(path.join(dir, `${tag}.sql`), "utf8"))),
+    );
     expect(verdicts.filter((v) => v.refused)).toEqual([]);
     expect(verdicts.length).toBe(journal.entries.length);
   });

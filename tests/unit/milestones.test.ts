@@ -28,7 +28,11 @@ describe("nextMilestone", () => {
   });
 
   test.each([
-    ["late once the due time passed", { phases: base.phases.map((p) => (p.name === "Pilot" ? { ...p, plannedEndAt: h(-1) } : p)) }, "late"],
+    [
+      "late once the due time passed",
+      { phases: base.phases.map((p) => (p.name === "Pilot" ? { ...p, plannedEndAt: h(-1) } : p)) },
+      "late",
+    ],
     ["at risk when paused", { planStatus: "paused" as const }, "at_risk"],
     ["at risk when a KPI is amber", { health: "amber" as const }, "at_risk"],
     ["at risk when a KPI is red", { health: "red" as const }, "at_risk"],
@@ -43,17 +47,29 @@ describe("nextMilestone", () => {
   });
 
   test("late wins over every other reason", () => {
-    const late = { ...base, health: "red" as const, phases: base.phases.map((p) => (p.name === "Pilot" ? { ...p, plannedEndAt: h(-1) } : p)) };
+    const late = {
+      ...base,
+      health: "red" as const,
+      phases: base.phases.map((p) => (p.name === "Pilot" ? { ...p, plannedEndAt: h(-1) } : p)),
+    };
     expect(nextMilestone(late)?.status).toBe("late");
   });
 
   test("a scheduled plan's milestone is its start", () => {
-    const m = nextMilestone({ ...base, planStatus: "scheduled", targetStartAt: h(48), phases: base.phases.map((p) => ({ ...p, status: "pending" as const })) });
+    const m = nextMilestone({
+      ...base,
+      planStatus: "scheduled",
+      targetStartAt: h(48),
+      phases: base.phases.map((p) => ({ ...p, status: "pending" as const })),
+    });
     expect(m).toMatchObject({ label: "Start Internal", dueAt: h(48), status: "on_track" });
   });
 
   test("the last phase leads to completing the rollout", () => {
-    const m = nextMilestone({ ...base, phases: base.phases.map((p) => ({ ...p, status: p.name === "GA" ? ("active" as const) : ("passed" as const) })) });
+    const m = nextMilestone({
+      ...base,
+      phases: base.phases.map((p) => ({ ...p, status: p.name === "GA" ? ("active" as const) : ("passed" as const) })),
+    });
     expect(m?.label).toBe("Complete rollout after GA");
   });
 

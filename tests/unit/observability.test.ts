@@ -35,17 +35,45 @@ describe("logs", () => {
   test("JSON in production, readable in development, level from the environment", () => {
     expect(logSettings({ NODE_ENV: "production" } as NodeJS.ProcessEnv)).toEqual({ level: "info", format: "json" });
     expect(logSettings({ NODE_ENV: "development" } as NodeJS.ProcessEnv)).toEqual({ level: "info", format: "pretty" });
-    expect(logSettings({ NODE_ENV: "production", PHASEGATE_LOG_FORMAT: "pretty", PHASEGATE_LOG_LEVEL: "DEBUG" } as NodeJS.ProcessEnv)).toEqual({ level: "debug", format: "pretty" });
-    expect(logSettings({ NODE_ENV: "production", PHASEGATE_LOG_LEVEL: "loud" } as NodeJS.ProcessEnv).level).toBe("info");
+    expect(
+      logSettings({
+        NODE_ENV: "production",
+        PHASEGATE_LOG_FORMAT: "pretty",
+        PHASEGATE_LOG_LEVEL: "DEBUG",
+      } as NodeJS.ProcessEnv),
+    ).toEqual({ level: "debug", format: "pretty" });
+    expect(logSettings({ NODE_ENV: "production", PHASEGATE_LOG_LEVEL: "loud" } as NodeJS.ProcessEnv).level).toBe(
+      "info",
+    );
   });
 
   test("tokens, passwords, cookies and authorization headers never reach a line", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
-    const logger = createLogger("phasegate-test", { NODE_ENV: "production", PHASEGATE_LOG_LEVEL: "info" } as NodeJS.ProcessEnv, sink);
-    logger.info({ requestId: "r1", token: "pgt_secret", headers: { authorization: "Bearer pgt_x", cookie: "a=b", "x-api-key": "pgt_y" }, user: { password: "hunter2" } }, "request");
+    const logger = createLogger(
+      "phasegate-test",
+      { NODE_ENV: "production", PHASEGATE_LOG_LEVEL: "info" } as NodeJS.ProcessEnv,
+      sink,
+    );
+    logger.info(
+      {
+        requestId: "r1",
+        token: "pgt_secret",
+        headers: { authorization: "Bearer pgt_x", cookie: "a=b", "x-api-key": "pgt_y" },
+        user: { password: "hunter2" },
+      },
+      "request",
+    );
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 30, service: "phasegate-test", requestId: "r1", token: "[redacted]", msg: "request", headers: { authorization: "[redacted]", cookie: "[redacted]", "x-api-key": "[redacted]" }, user: { password: "[redacted]" } });
+    expect(line).toMatchObject({
+      level: 30,
+      service: "phasegate-test",
+      requestId: "r1",
+      token: "[redacted]",
+      msg: "request",
+      headers: { authorization: "[redacted]", cookie: "[redacted]", "x-api-key": "[redacted]" },
+      user: { password: "[redacted]" },
+    });
     expect(lines[0]).not.toMatch(/pgt_|hunter2/);
     expect(typeof line.time).toBe("string");
   });

@@ -9,7 +9,18 @@ import { configHash, OfrepEventStreams, refetchEvent } from "@/lib/ofrep/event-s
 // burst, none when nothing really changed, a change during a read is not lost, resume by id.
 
 function flag(enabled: boolean, percent = 5): CompiledFlag {
-  return { key: "checkout.one-page", type: "boolean", variants: { on: true, off: false }, defaultVariant: "off", rolloutVariant: "on", enabled, rolloutPercent: percent, version: 1, source: { kind: "manual" }, rules: [] };
+  return {
+    key: "checkout.one-page",
+    type: "boolean",
+    variants: { on: true, off: false },
+    defaultVariant: "off",
+    rolloutVariant: "on",
+    enabled,
+    rolloutPercent: percent,
+    version: 1,
+    source: { kind: "manual" },
+    rules: [],
+  };
 }
 const project = (f: CompiledFlag): ProjectFlags => new Map([[f.key, f]]);
 
@@ -66,13 +77,18 @@ describe("OFREP event streams", () => {
     expect(configHash(project(flag(true, 5)))).not.toBe(configHash(project(flag(true, 25))));
     expect(configHash(project(flag(false)))).not.toBe(configHash(project(flag(true))));
     const listed = (keys: string[]): ProjectFlags =>
-      project({ ...flag(true), rules: [{ variant: "on", segment: { key: "team", name: "Team", kind: "user_list", userKeys: new Set(keys) } }] });
+      project({
+        ...flag(true),
+        rules: [{ variant: "on", segment: { key: "team", name: "Team", kind: "user_list", userKeys: new Set(keys) } }],
+      });
     expect(configHash(listed(["rina", "eko"]))).toBe(configHash(listed(["eko", "rina"])));
     expect(configHash(listed(["rina"]))).not.toBe(configHash(listed(["eko"])));
   });
 
   test("an event is SSE with the id, the quoted ETag and the time", () => {
-    expect(refetchEvent({ id: "abc", etag: '"abc"', lastModified: 1771622898 })).toBe('id: abc\nevent: message\ndata: {"type":"refetchEvaluation","etag":"\\"abc\\"","lastModified":1771622898}\n\n');
+    expect(refetchEvent({ id: "abc", etag: '"abc"', lastModified: 1771622898 })).toBe(
+      'id: abc\nevent: message\ndata: {"type":"refetchEvaluation","etag":"\\"abc\\"","lastModified":1771622898}\n\n',
+    );
   });
 
   test("ten changes heard together make one read and one event", async () => {

@@ -13,7 +13,9 @@ function routeFiles(dir: string, prefix: string): { path: string; methods: strin
       out.push(...routeFiles(full, `${prefix}/${segment}`));
     } else if (entry.name === "route.ts") {
       const source = fs.readFileSync(full, "utf8");
-      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => new RegExp(`export (const|async function|function) ${m}\\b`).test(source));
+      const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) =>
+        new RegExp(`export (const|async function|function) ${m}\\b`).test(source),
+      );
       out.push({ path: prefix, methods });
     }
   }
@@ -33,11 +35,16 @@ describe("OpenAPI document", () => {
     expect(routes.length).toBeGreaterThanOrEqual(4);
   });
 
-  test.each(routes.flatMap((r) => r.methods.map((m) => [m, r.path] as const)))("%s %s is described", (method, route) => {
-    const op = (doc.paths[route] as Record<string, { responses: Record<string, unknown> }> | undefined)?.[method.toLowerCase()];
-    expect(op, `${method} ${route} is missing from lib/api/openapi.ts`).toBeDefined();
-    expect(op!.responses["200"]).toBeDefined();
-  });
+  test.each(routes.flatMap((r) => r.methods.map((m) => [m, r.path] as const)))(
+    "%s %s is described",
+    (method, route) => {
+      const op = (doc.paths[route] as Record<string, { responses: Record<string, unknown> }> | undefined)?.[
+        method.toLowerCase()
+      ];
+      expect(op, `${method} ${route} is missing from lib/api/openapi.ts`).toBeDefined();
+      expect(op!.responses["200"]).toBeDefined();
+    },
+  );
 
   test("every described operation exists as a route", () => {
     for (const op of operations) {
@@ -47,7 +54,11 @@ describe("OpenAPI document", () => {
   });
 
   test("the decision body comes from the validation schema", () => {
-    const post = doc.paths["/api/v1/plans/{planId}/decisions"]!.post as { requestBody: { content: { "application/json": { schema: { properties: Record<string, unknown>; required: string[] } } } } };
+    const post = doc.paths["/api/v1/plans/{planId}/decisions"]!.post as {
+      requestBody: {
+        content: { "application/json": { schema: { properties: Record<string, unknown>; required: string[] } } };
+      };
+    };
     const schema = post.requestBody.content["application/json"].schema;
     expect(Object.keys(schema.properties).sort()).toEqual(["kind", "overrideReason", "rationale", "version"]);
     expect(schema.required).toEqual(expect.arrayContaining(["kind", "rationale", "version"]));

@@ -4,7 +4,9 @@ import type { ProjectRole } from "@/db/schema/enums";
 import { ACTIONS, can, PERMISSIONS, PROJECT_ROLES } from "@/lib/auth/permissions";
 
 // Every role × every action, generated from the table: a change to the table changes these cases.
-const cases = PROJECT_ROLES.flatMap((role) => ACTIONS.map((action) => [role, action, (PERMISSIONS[action] as readonly ProjectRole[]).includes(role)] as const));
+const cases = PROJECT_ROLES.flatMap((role) =>
+  ACTIONS.map((action) => [role, action, (PERMISSIONS[action] as readonly ProjectRole[]).includes(role)] as const),
+);
 
 describe("can()", () => {
   test.each(cases)("%s → %s: %s", (role, action, expected) => {

@@ -1,16 +1,30 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { BIN_MS, binFloor, combineExtremes, type Extremes, keptUsable, REFRESH_MS, SETTLE_MS, settledUntil, worstOf } from "@/lib/domain/phase-extremes";
+import {
+  BIN_MS,
+  binFloor,
+  combineExtremes,
+  type Extremes,
+  keptUsable,
+  REFRESH_MS,
+  SETTLE_MS,
+  settledUntil,
+  worstOf,
+} from "@/lib/domain/phase-extremes";
 
 const at = (iso: string) => new Date(iso);
 const MINUTE = 60_000;
 
 describe("settledUntil", () => {
   test("a running phase is settled up to the bin boundary an hour back", () => {
-    expect(settledUntil(at("2026-12-01T00:07:00Z"), at("2026-12-02T10:20:00Z"), at("2026-12-02T10:20:00Z"))).toEqual(at("2026-12-02T09:15:00Z"));
+    expect(settledUntil(at("2026-12-01T00:07:00Z"), at("2026-12-02T10:20:00Z"), at("2026-12-02T10:20:00Z"))).toEqual(
+      at("2026-12-02T09:15:00Z"),
+    );
   });
   test("an ended phase is settled to its end once that is an hour back, not to a bin boundary", () => {
-    expect(settledUntil(at("2026-12-01T00:07:00Z"), at("2026-12-01T12:34:56Z"), at("2026-12-02T10:20:00Z"))).toEqual(at("2026-12-01T12:34:56Z"));
+    expect(settledUntil(at("2026-12-01T00:07:00Z"), at("2026-12-01T12:34:56Z"), at("2026-12-02T10:20:00Z"))).toEqual(
+      at("2026-12-01T12:34:56Z"),
+    );
   });
   test("a phase younger than the settling time has nothing settled", () => {
     expect(settledUntil(at("2026-12-02T09:40:00Z"), at("2026-12-02T10:20:00Z"), at("2026-12-02T10:20:00Z"))).toBeNull();
@@ -18,17 +32,22 @@ describe("settledUntil", () => {
   });
   test("property: the settled end lies in (start, end], is at least an hour old, and is a bin boundary unless it is the end", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10 ** 11 }), fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: -(10 ** 8), max: 10 ** 9 }), (startMs, length, sinceEnd) => {
-        const start = new Date(1_700_000_000_000 + startMs);
-        const end = new Date(start.getTime() + length);
-        const now = new Date(Math.max(end.getTime(), end.getTime() + sinceEnd));
-        const until = settledUntil(start, end, now);
-        if (until === null) return;
-        expect(until.getTime()).toBeGreaterThan(start.getTime());
-        expect(until.getTime()).toBeLessThanOrEqual(end.getTime());
-        expect(until.getTime()).toBeLessThanOrEqual(now.getTime() - SETTLE_MS);
-        if (until.getTime() !== end.getTime()) expect(binFloor(until.getTime())).toBe(until.getTime());
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 11 }),
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        fc.integer({ min: -(10 ** 8), max: 10 ** 9 }),
+        (startMs, length, sinceEnd) => {
+          const start = new Date(1_700_000_000_000 + startMs);
+          const end = new Date(start.getTime() + length);
+          const now = new Date(Math.max(end.getTime(), end.getTime() + sinceEnd));
+          const until = settledUntil(start, end, now);
+          if (until === null) return;
+          expect(until.getTime()).toBeGreaterThan(start.getTime());
+          expect(until.getTime()).toBeLessThanOrEqual(end.getTime());
+          expect(until.getTime()).toBeLessThanOrEqual(now.getTime() - SETTLE_MS);
+          if (until.getTime() !== end.getTime()) expect(binFloor(until.getTime())).toBe(until.getTime());
+        },
+      ),
     );
   });
 });
@@ -37,7 +56,13 @@ describe("keptUsable", () => {
   const start = at("2026-12-01T00:07:00Z");
   const now = at("2026-12-02T10:20:00Z");
   const until = settledUntil(start, now, now);
-  const kept = { fromAt: start, through: at("2026-12-02T09:00:00Z"), computedAt: new Date(now.getTime() - 10 * MINUTE), hi: 3, lo: 1 };
+  const kept = {
+    fromAt: start,
+    through: at("2026-12-02T09:00:00Z"),
+    computedAt: new Date(now.getTime() - 10 * MINUTE),
+    hi: 3,
+    lo: 1,
+  };
   test("a row from this phase start, inside the settled range and computed within the hour, is used", () => {
     expect(keptUsable(kept, start, until, now)).toBe(true);
   });
@@ -54,12 +79,17 @@ describe("keptUsable", () => {
 });
 
 describe("combineExtremes", () => {
-  const extremesOf = (values: number[]): Extremes => (values.length ? { hi: Math.max(...values), lo: Math.min(...values) } : { hi: null, lo: null });
+  const extremesOf = (values: number[]): Extremes =>
+    values.length ? { hi: Math.max(...values), lo: Math.min(...values) } : { hi: null, lo: null };
   test("property: the extremes of two ranges combined are the extremes of their union", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true })), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true })), (a, b) => {
-        expect(combineExtremes(extremesOf(a), extremesOf(b))).toEqual(extremesOf([...a, ...b]));
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true })),
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true })),
+        (a, b) => {
+          expect(combineExtremes(extremesOf(a), extremesOf(b))).toEqual(extremesOf([...a, ...b]));
+        },
+      ),
     );
   });
   test("the worst is the highest where lower is better, else the lowest", () => {

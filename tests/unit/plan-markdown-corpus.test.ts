@@ -11,7 +11,14 @@ interface Expected {
   kind?: "rollout" | "rollback_runbook";
   phases?: { name: string; trafficPercent: number; plannedDays: number | null }[];
   sequences?: number[][];
-  metrics?: { key: string; unit: string; direction: string; target: number | null; alert: number | null; critical: number | null }[];
+  metrics?: {
+    key: string;
+    unit: string;
+    direction: string;
+    target: number | null;
+    alert: number | null;
+    critical: number | null;
+  }[];
   triggers?: { metric: string; comparison: string; value: number; mode: string; durationMinutes: number }[];
   checklists?: { kind: string; items: number }[];
   escalation?: { level: number; afterMinutes: number }[];
@@ -32,55 +39,94 @@ const loose = (a: string, b: string) => {
   return x.includes(y) || y.includes(x);
 };
 const round = (n: number | null) => (n === null ? null : Math.round(n * 1e6) / 1e6);
-const triggerKey = (t: { metric: string | null; comparison: string; value: number; mode: string; durationMinutes: number }) => `${t.metric} ${t.comparison} ${round(t.value)} ${t.mode} ${t.durationMinutes}min`;
+const triggerKey = (t: {
+  metric: string | null;
+  comparison: string;
+  value: number;
+  mode: string;
+  durationMinutes: number;
+}) => `${t.metric} ${t.comparison} ${round(t.value)} ${t.mode} ${t.durationMinutes}min`;
 
 test("the corpus has at least twelve documents, each with its expectation", () => {
   expect(documents.length).toBeGreaterThanOrEqual(12);
-  for (const file of documents) expect(fs.existsSync(path.join(dir, file.replace(/\.md$/, ".expected.json"))), file).toBe(true);
+  for (const file of documents)
+    expect(fs.existsSync(path.join(dir, file.replace(/\.md$/, ".expected.json"))), file).toBe(true);
 });
 
 describe.each(documents)("%s", (file) => {
   const markdown = fs.readFileSync(path.join(dir, file), "utf8");
-  const expected = JSON.parse(fs.readFileSync(path.join(dir, file.replace(/\.md$/, ".expected.json")), "utf8")) as Expected;
+  const expected = JSON.parse(
+    fs.readFileSync(path.join(dir, file.replace(/\.md$/, ".expected.json")), "utf8"),
+  ) as Expected;
   let plan: PlanDocument;
   const read = () => (plan ??= parsePlanMarkdown(markdown));
 
   test("kind", () => expect(read().kind).toBe(expected.kind ?? "rollout"));
 
-  if (expected.phases) test("phases: traffic, planned days and names", () => {
-    const phases = read().phases;
-    expect(phases.map((p) => p.trafficPercent), "traffic %").toEqual(expected.phases!.map((p) => p.trafficPercent));
-    expect(phases.map((p) => p.plannedDays), "planned days").toEqual(expected.phases!.map((p) => p.plannedDays));
-    expected.phases!.forEach((p, i) => expect(loose(phases[i]?.name ?? "", p.name), `phase ${i + 1} is named “${phases[i]?.name}”, expected something like “${p.name}”`).toBe(true));
-  });
+  if (expected.phases)
+    test("phases: traffic, planned days and names", () => {
+      const phases = read().phases;
+      expect(
+        phases.map((p) => p.trafficPercent),
+        "traffic %",
+      ).toEqual(expected.phases!.map((p) => p.trafficPercent));
+      expect(
+        phases.map((p) => p.plannedDays),
+        "planned days",
+      ).toEqual(expected.phases!.map((p) => p.plannedDays));
+      expected.phases!.forEach((p, i) =>
+        expect(
+          loose(phases[i]?.name ?? "", p.name),
+          `phase ${i + 1} is named “${phases[i]?.name}”, expected something like “${p.name}”`,
+        ).toBe(true),
+      );
+    });
 
-  if (expected.sequences) test("traffic sequences to choose from", () => {
-    expect(read().sequences.map((s) => s.phases.map((p) => p.trafficPercent))).toEqual(expected.sequences);
-  });
+  if (expected.sequences)
+    test("traffic sequences to choose from", () => {
+      expect(read().sequences.map((s) => s.phases.map((p) => p.trafficPercent))).toEqual(expected.sequences);
+    });
 
-  if (expected.metrics) test("KPIs: keys, units, directions and thresholds", () => {
-    const metrics = read().metrics;
-    expect(metrics.map((m) => m.key).sort(), "KPI keys").toEqual(expected.metrics!.map((m) => m.key).sort());
-    for (const want of expected.metrics!) {
-      const got = metrics.find((m) => m.key === want.key)!;
-      expect({ key: got.key, unit: got.unit, direction: got.direction, target: round(got.target), alert: round(got.alert), critical: round(got.critical) }).toEqual(want);
-    }
-  });
+  if (expected.metrics)
+    test("KPIs: keys, units, directions and thresholds", () => {
+      const metrics = read().metrics;
+      expect(metrics.map((m) => m.key).sort(), "KPI keys").toEqual(expected.metrics!.map((m) => m.key).sort());
+      for (const want of expected.metrics!) {
+        const got = metrics.find((m) => m.key === want.key)!;
+        expect({
+          key: got.key,
+          unit: got.unit,
+          direction: got.direction,
+          target: round(got.target),
+          alert: round(got.alert),
+          critical: round(got.critical),
+        }).toEqual(want);
+      }
+    });
 
-  if (expected.triggers) test("measurable rollback criteria become triggers bound to their KPI", () => {
-    const measured = read().triggers.filter((t) => t.metric !== null);
-    expect(measured.map(triggerKey).sort()).toEqual(expected.triggers!.map(triggerKey).sort());
-  });
+  if (expected.triggers)
+    test("measurable rollback criteria become triggers bound to their KPI", () => {
+      const measured = read().triggers.filter((t) => t.metric !== null);
+      expect(measured.map(triggerKey).sort()).toEqual(expected.triggers!.map(triggerKey).sort());
+    });
 
   // The plan keeps plan-wide lists before each phase's, so the order is not compared.
-  if (expected.checklists) test("checklists: kind and items", () => {
-    const key = (c: { kind: string; items: number }) => `${c.kind}:${c.items}`;
-    expect(read().checklists.map((c) => key({ kind: c.kind, items: c.items.length })).sort()).toEqual(expected.checklists!.map(key).sort());
-  });
+  if (expected.checklists)
+    test("checklists: kind and items", () => {
+      const key = (c: { kind: string; items: number }) => `${c.kind}:${c.items}`;
+      expect(
+        read()
+          .checklists.map((c) => key({ kind: c.kind, items: c.items.length }))
+          .sort(),
+      ).toEqual(expected.checklists!.map(key).sort());
+    });
 
-  if (expected.escalation) test("escalation levels with their times", () => {
-    expect(read().escalation.map((e) => ({ level: e.level, afterMinutes: e.afterMinutes }))).toEqual(expected.escalation);
-  });
+  if (expected.escalation)
+    test("escalation levels with their times", () => {
+      expect(read().escalation.map((e) => ({ level: e.level, afterMinutes: e.afterMinutes }))).toEqual(
+        expected.escalation,
+      );
+    });
 
   if (expected.roles !== undefined) test("roles", () => expect(read().roles).toHaveLength(expected.roles!));
   if (expected.comms !== undefined) test("comms templates", () => expect(read().comms).toHaveLength(expected.comms!));

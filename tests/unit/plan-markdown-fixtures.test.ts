@@ -11,7 +11,8 @@ const present = fs.existsSync(dir);
 if (!present) console.warn(`plan-markdown fixtures: ${dir} is absent, so the suite over the real documents is skipped`);
 
 const read = (name: string) => parsePlanMarkdown(fs.readFileSync(path.join(dir, name), "utf8"));
-const kpis = (plan: ReturnType<typeof read>) => plan.metrics.map((m) => [m.label, m.unit, m.direction, m.target, m.alert, m.critical]);
+const kpis = (plan: ReturnType<typeof read>) =>
+  plan.metrics.map((m) => [m.label, m.unit, m.direction, m.target, m.alert, m.critical]);
 
 describe.skipIf(!present)("real rollout documents", () => {
   test("staged-rollout-template.md: four stages from the diagram and the stage sections", () => {
@@ -43,7 +44,9 @@ describe.skipIf(!present)("real rollout documents", () => {
       ["Memory usage", "%", "lower_is_better", 70, 85, null],
     ]);
     // Stage 3's stricter alert thresholds are kept as a note, not dropped.
-    expect(plan.notes.find((n) => n.section.includes("Expanded Rollout › Metrics to Track"))?.text).toMatch(/alert 1\.5%/);
+    expect(plan.notes.find((n) => n.section.includes("Expanded Rollout › Metrics to Track"))?.text).toMatch(
+      /alert 1\.5%/,
+    );
     expect(plan.triggers.map((t) => [t.metric, t.mode, t.value, t.durationMinutes, t.action])).toEqual([
       ["error_rate", "absolute", 5, 0, "automatic_rollback"],
       [null, "absolute", 0, 0, "alert_only"],
@@ -55,9 +58,27 @@ describe.skipIf(!present)("real rollout documents", () => {
       [null, "degradation_pct", 20, 0, "alert_only"],
     ]);
     expect(plan.risks).toHaveLength(4);
-    expect(plan.comms.map((c) => c.audience)).toEqual(["Internal", "Internal", "Internal", "Internal", "Client", "Client", "Client", "Client", "User", "User", "User"]);
+    expect(plan.comms.map((c) => c.audience)).toEqual([
+      "Internal",
+      "Internal",
+      "Internal",
+      "Internal",
+      "Client",
+      "Client",
+      "Client",
+      "Client",
+      "User",
+      "User",
+      "User",
+    ]);
     expect(plan.roles.map((r) => r.role)).toEqual(["Business hours", "After hours", "Escalation"]);
-    expect(plan.notes.map((n) => n.section)).toEqual(expect.arrayContaining(["Stage 1: Internal Testing › Activities", "Timeline Template", "Rollback Plan › Rollback Procedure"]));
+    expect(plan.notes.map((n) => n.section)).toEqual(
+      expect.arrayContaining([
+        "Stage 1: Internal Testing › Activities",
+        "Timeline Template",
+        "Rollback Plan › Rollback Procedure",
+      ]),
+    );
   });
 
   test("deployment-rollout-template.md: the template inside a markdown code block", () => {
@@ -80,12 +101,22 @@ describe.skipIf(!present)("real rollout documents", () => {
       ["Memory usage", "", "lower_is_better", null, null, null],
       ["Database connections", "", "lower_is_better", null, null, null],
     ]);
-    expect(plan.notes.map((n) => n.section)).toEqual(expect.arrayContaining(["Deployment & Rollout Plan › Database Migration Plan", "Deployment & Rollout Plan › Rollback Plan", "Rules"]));
+    expect(plan.notes.map((n) => n.section)).toEqual(
+      expect.arrayContaining([
+        "Deployment & Rollout Plan › Database Migration Plan",
+        "Deployment & Rollout Plan › Rollback Plan",
+        "Rules",
+      ]),
+    );
   });
 
   test("backend-migration-rollout.md: five phases in bold-label sections", () => {
     const plan = read("backend-migration-rollout.md");
-    expect(plan).toMatchObject({ name: "Production Rollout Plan", summary: "Phased rollout strategy for XCodeReviewer backend migration.", strategy: "flag_based" });
+    expect(plan).toMatchObject({
+      name: "Production Rollout Plan",
+      summary: "Phased rollout strategy for XCodeReviewer backend migration.",
+      strategy: "flag_based",
+    });
     expect(plan.phases.map((p) => [p.name, p.trafficPercent, p.durationText, p.goal])).toEqual([
       ["Staging Deployment", 0, "Week 1", "Deploy to staging and verify all systems"],
       ["Internal Testing", 0, "Week 2", "Test with internal team"],
@@ -123,9 +154,12 @@ describe.skipIf(!present)("real rollout documents", () => {
     expect(plan.comms).toHaveLength(9);
   });
 
-  test.each(["staged-rollout-template.md", "deployment-rollout-template.md", "backend-migration-rollout.md"])("%s: valid preview, and its export reads back the same", (name) => {
-    const plan = read(name);
-    expect(planDocumentSchema.safeParse(plan).error?.issues ?? []).toEqual([]);
-    expect(planContent(parsePlanMarkdown(planToMarkdown(plan)))).toEqual(planContent(plan));
-  });
+  test.each(["staged-rollout-template.md", "deployment-rollout-template.md", "backend-migration-rollout.md"])(
+    "%s: valid preview, and its export reads back the same",
+    (name) => {
+      const plan = read(name);
+      expect(planDocumentSchema.safeParse(plan).error?.issues ?? []).toEqual([]);
+      expect(planContent(parsePlanMarkdown(planToMarkdown(plan)))).toEqual(planContent(plan));
+    },
+  );
 });

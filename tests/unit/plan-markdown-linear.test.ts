@@ -29,13 +29,39 @@ function growth(make: (n: number) => string, n: number, read: (text: string) => 
 }
 
 const shapes: [string, (n: number) => string, number][] = [
-  ["a run of digits in a table cell", (n) => `# Plan\n\n| Stage | Traffic |\n|---|---|\n| 1 | ${"1".repeat(n)}% |\n`, 40_000],
-  ["digit runs with percent signs and dashes in prose", (n) => `# Plan\n\n## Rollout\n\n${"5-".repeat(n / 2)}10% ${"9".repeat(n / 2)}\n`, 40_000],
+  [
+    "a run of digits in a table cell",
+    (n) => `# Plan\n\n| Stage | Traffic |\n|---|---|\n| 1 | ${"1".repeat(n)}% |\n`,
+    40_000,
+  ],
+  [
+    "digit runs with percent signs and dashes in prose",
+    (n) => `# Plan\n\n## Rollout\n\n${"5-".repeat(n / 2)}10% ${"9".repeat(n / 2)}\n`,
+    40_000,
+  ],
   ["blockquotes nested deep", (n) => `# Plan\n\n${">".repeat(n)} deep\n`, 40_000],
-  ["a list indented deeper and deeper", (n) => `# Plan\n\n${Array.from({ length: n / 40 }, (_, i) => `${" ".repeat(i * 2)}- item ${i}`).join("\n")}\n`, 40_000],
-  ["a long table of stages", (n) => `# Plan\n\n| Stage | Traffic | Duration |\n|---|---|---|\n${Array.from({ length: n / 30 }, (_, i) => `| Stage ${i} | ${i % 100}% | ${i % 9} days |`).join("\n")}\n`, 60_000],
-  ["thousands of headings with Target lines", (n) => `# Plan\n\n## Phases\n\n${Array.from({ length: n / 40 }, (_, i) => `### Step ${i}\n**Target:** ${i % 100}% users\n`).join("\n")}`, 60_000],
-  ["comparison words without numbers", (n) => `# Plan\n\n## Rollback triggers\n\n- ${"more than above below ".repeat(n / 22)}\n`, 40_000],
+  [
+    "a list indented deeper and deeper",
+    (n) => `# Plan\n\n${Array.from({ length: n / 40 }, (_, i) => `${" ".repeat(i * 2)}- item ${i}`).join("\n")}\n`,
+    40_000,
+  ],
+  [
+    "a long table of stages",
+    (n) =>
+      `# Plan\n\n| Stage | Traffic | Duration |\n|---|---|---|\n${Array.from({ length: n / 30 }, (_, i) => `| Stage ${i} | ${i % 100}% | ${i % 9} days |`).join("\n")}\n`,
+    60_000,
+  ],
+  [
+    "thousands of headings with Target lines",
+    (n) =>
+      `# Plan\n\n## Phases\n\n${Array.from({ length: n / 40 }, (_, i) => `### Step ${i}\n**Target:** ${i % 100}% users\n`).join("\n")}`,
+    60_000,
+  ],
+  [
+    "comparison words without numbers",
+    (n) => `# Plan\n\n## Rollback triggers\n\n- ${"more than above below ".repeat(n / 22)}\n`,
+    40_000,
+  ],
 ];
 
 // Each shape reads a few hundred kilobytes six times: minutes on a loaded 2-core machine.
@@ -67,14 +93,51 @@ describe("linear time", () => {
 
 // Random documents from the characters Markdown cares about: whatever arrives, the reader returns
 // a valid plan document (or says the nesting is too deep), and never throws anything else.
-const markdownChar = fc.constantFrom("#", " ", "\n", "|", "-", "*", "_", ">", "`", "[", "]", "(", ")", "%", "1", "5", "0", ",", ".", ":", "<", ">", "x", "a", "Tahap", "Stage", "Target", "error rate", "selama", "menit", "for", "5 min", "**");
+const markdownChar = fc.constantFrom(
+  "#",
+  " ",
+  "\n",
+  "|",
+  "-",
+  "*",
+  "_",
+  ">",
+  "`",
+  "[",
+  "]",
+  "(",
+  ")",
+  "%",
+  "1",
+  "5",
+  "0",
+  ",",
+  ".",
+  ":",
+  "<",
+  ">",
+  "x",
+  "a",
+  "Tahap",
+  "Stage",
+  "Target",
+  "error rate",
+  "selama",
+  "menit",
+  "for",
+  "5 min",
+  "**",
+);
 
 test("property: any document reads as a valid plan document", () => {
   fc.assert(
-    fc.property(fc.array(markdownChar, { maxLength: 400 }).map((parts) => parts.join("")), (markdown) => {
-      const plan = parsePlanMarkdown(markdown);
-      expect(planDocumentSchema.safeParse(plan).error?.issues ?? []).toEqual([]);
-    }),
+    fc.property(
+      fc.array(markdownChar, { maxLength: 400 }).map((parts) => parts.join("")),
+      (markdown) => {
+        const plan = parsePlanMarkdown(markdown);
+        expect(planDocumentSchema.safeParse(plan).error?.issues ?? []).toEqual([]);
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -18,9 +18,13 @@ describe("OFREP rate limit", () => {
       while (limiter.take("t") === 0 && allowed < 100_000) allowed++;
       return allowed;
     };
-    expect(perSecond(RateLimiter.fromEnv({} as NodeJS.ProcessEnv))).toBeGreaterThanOrEqual(DEFAULT_OFREP_RATE_LIMIT - 1);
+    expect(perSecond(RateLimiter.fromEnv({} as NodeJS.ProcessEnv))).toBeGreaterThanOrEqual(
+      DEFAULT_OFREP_RATE_LIMIT - 1,
+    );
     expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "0" } as unknown as NodeJS.ProcessEnv)).toBeNull();
-    expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "many" } as unknown as NodeJS.ProcessEnv)).toBeInstanceOf(RateLimiter);
+    expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "many" } as unknown as NodeJS.ProcessEnv)).toBeInstanceOf(
+      RateLimiter,
+    );
     expect(perSecond(new RateLimiter(50))).toBe(50);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import type { PhaseStatus, PlanStatus } from "@/db/schema/enums";
 import { currentTraffic, focusPhaseIndex, isLive } from "@/lib/domain/rollout";
 
-const phases = (...list: [PhaseStatus, number][]) => list.map(([status, trafficPercent], i) => ({ name: `P${i}`, status, trafficPercent }));
+const phases = (...list: [PhaseStatus, number][]) =>
+  list.map(([status, trafficPercent], i) => ({ name: `P${i}`, status, trafficPercent }));
 
 describe("currentTraffic", () => {
   test.each([

@@ -34,7 +34,10 @@ describe("acceptRequestId", () => {
 
 describe("clientIp", () => {
   const headers = (forwardedFor: string | null, peer: string | null) =>
-    new Headers([...(forwardedFor === null ? [] : [["x-forwarded-for", forwardedFor]]), ...(peer === null ? [] : [[PEER_HEADER, peer]])] as [string, string][]);
+    new Headers([
+      ...(forwardedFor === null ? [] : [["x-forwarded-for", forwardedFor]]),
+      ...(peer === null ? [] : [[PEER_HEADER, peer]]),
+    ] as [string, string][]);
 
   test.each([
     // No proxy (the default): the connection's peer, whatever the client claims.

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { StreamRegistry } from "@/lib/live/stream-registry";
-import { createShutdown, DEFAULT_GRACE_MS, handleShutdownSignals, refusedWhileDraining, type ShutdownStep, shutdownDelayMs, shutdownGraceMs } from "@/lib/ops/shutdown";
+import {
+  createShutdown,
+  DEFAULT_GRACE_MS,
+  handleShutdownSignals,
+  refusedWhileDraining,
+  type ShutdownStep,
+  shutdownDelayMs,
+  shutdownGraceMs,
+} from "@/lib/ops/shutdown";
 
 // The shutdown coordinator: steps in order, each bounded by its own timeout and by the grace
 // period, none able to stop the others, and one run however many signals arrive.
@@ -135,7 +143,8 @@ describe("signals", () => {
     const exit = vi.fn();
     handleShutdownSignals({ shutDown }, exit);
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      for (const listener of process.listeners(signal)) if (!before.has(listener)) installed.push({ signal, listener: listener as (...args: unknown[]) => void });
+      for (const listener of process.listeners(signal))
+        if (!before.has(listener)) installed.push({ signal, listener: listener as (...args: unknown[]) => void });
     }
     expect(process.listeners("SIGTERM")).not.toContain(cleanup);
     expect(installed.map((i) => i.signal).sort()).toEqual(["SIGINT", "SIGTERM"]);

@@ -5,7 +5,14 @@ import { describeStepTiming, stepSpan, stepTiming, type StepTimes } from "@/lib/
 const MIN = 60_000;
 const t0 = new Date("2026-11-20T10:00:00Z");
 const at = (minutes: number) => new Date(t0.getTime() + minutes * MIN);
-const step = (over: Partial<StepTimes>): StepTimes => ({ status: "pending", startedAt: null, validatedAt: null, completedAt: null, expectedDurationMinutes: 10, ...over });
+const step = (over: Partial<StepTimes>): StepTimes => ({
+  status: "pending",
+  startedAt: null,
+  validatedAt: null,
+  completedAt: null,
+  expectedDurationMinutes: 10,
+  ...over,
+});
 
 describe("migration step timing", () => {
   test("a step that has not started, or was undone, has no timing", () => {
@@ -29,10 +36,17 @@ describe("migration step timing", () => {
     const fine = stepTiming(step({ status: "done", startedAt: at(0), completedAt: at(8) }), at(60));
     expect(describeStepTiming(fine)).toBe("took 8 min (about 10 min expected)");
     expect(stepSpan(fine, at(60))).toEqual({ from: at(0), to: at(8) });
-    const long = stepTiming(step({ status: "done", startedAt: at(0), completedAt: at(275), expectedDurationMinutes: 240 }), at(300));
+    const long = stepTiming(
+      step({ status: "done", startedAt: at(0), completedAt: at(275), expectedDurationMinutes: 240 }),
+      at(300),
+    );
     expect(describeStepTiming(long)).toBe("took 4.6 h, 35 min over the 4 h expected");
     // Nothing expected: only the time it took.
-    expect(describeStepTiming(stepTiming(step({ status: "done", startedAt: at(0), completedAt: at(3), expectedDurationMinutes: 0 }), at(9)))).toBe("took 3 min");
+    expect(
+      describeStepTiming(
+        stepTiming(step({ status: "done", startedAt: at(0), completedAt: at(3), expectedDurationMinutes: 0 }), at(9)),
+      ),
+    ).toBe("took 3 min");
   });
 
   test("a failed run keeps its start but draws no span", () => {
@@ -44,19 +58,29 @@ describe("migration step timing", () => {
 
   test("property: over the expected duration exactly when the time spent exceeds it; a clock before the start counts as no time", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 600 }), fc.integer({ min: -30, max: 900 }), fc.boolean(), (expected, spent, done) => {
-        const s = done
-          ? step({ status: "done", startedAt: at(0), completedAt: at(Math.max(0, spent)), expectedDurationMinutes: expected })
-          : step({ status: "running", startedAt: at(0), expectedDurationMinutes: expected });
-        const timing = stepTiming(s, at(spent))!;
-        const ms = timing.kind === "running" ? timing.elapsedMs : timing.kind === "finished" ? timing.tookMs : NaN;
-        expect(ms).toBe(Math.max(0, spent) * MIN);
-        if (timing.kind === "failed") throw new Error("unexpected");
-        expect(timing.overrunMs > 0).toBe(expected > 0 && Math.max(0, spent) > expected);
-        expect(timing.overrunMs).toBe(expected > 0 ? Math.max(0, Math.max(0, spent) - expected) * MIN : 0);
-        const span = stepSpan(timing, at(spent))!;
-        expect(span.to.getTime() - span.from.getTime()).toBe(ms);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 600 }),
+        fc.integer({ min: -30, max: 900 }),
+        fc.boolean(),
+        (expected, spent, done) => {
+          const s = done
+            ? step({
+                status: "done",
+                startedAt: at(0),
+                completedAt: at(Math.max(0, spent)),
+                expectedDurationMinutes: expected,
+              })
+            : step({ status: "running", startedAt: at(0), expectedDurationMinutes: expected });
+          const timing = stepTiming(s, at(spent))!;
+          const ms = timing.kind === "running" ? timing.elapsedMs : timing.kind === "finished" ? timing.tookMs : NaN;
+          expect(ms).toBe(Math.max(0, spent) * MIN);
+          if (timing.kind === "failed") throw new Error("unexpected");
+          expect(timing.overrunMs > 0).toBe(expected > 0 && Math.max(0, spent) > expected);
+          expect(timing.overrunMs).toBe(expected > 0 ? Math.max(0, Math.max(0, spent) - expected) * MIN : 0);
+          const span = stepSpan(timing, at(spent))!;
+          expect(span.to.getTime() - span.from.getTime()).toBe(ms);
+        },
+      ),
     );
   });
 });

@@ -26,23 +26,33 @@ describe("live stream limits", () => {
 
   test("property: the counts never pass their caps, whatever the order of opens and closes", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.constantFrom("a", "b", "c"), fc.boolean()), { maxLength: 60 }), (perUser, perProcess, steps) => {
-        const registry = new StreamRegistry({ perUser, perProcess });
-        const releases: (() => void)[] = [];
-        for (const [user, open] of steps) {
-          if (open) {
-            const release = registry.admit(user, () => {});
-            if (release) releases.push(release);
-          } else releases.shift()?.();
-          expect(registry.size).toBeLessThanOrEqual(perProcess);
-          for (const u of ["a", "b", "c"]) expect(registry.countFor(u)).toBeLessThanOrEqual(perUser);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.tuple(fc.constantFrom("a", "b", "c"), fc.boolean()), { maxLength: 60 }),
+        (perUser, perProcess, steps) => {
+          const registry = new StreamRegistry({ perUser, perProcess });
+          const releases: (() => void)[] = [];
+          for (const [user, open] of steps) {
+            if (open) {
+              const release = registry.admit(user, () => {});
+              if (release) releases.push(release);
+            } else releases.shift()?.();
+            expect(registry.size).toBeLessThanOrEqual(perProcess);
+            for (const u of ["a", "b", "c"]) expect(registry.countFor(u)).toBeLessThanOrEqual(perUser);
+          }
+        },
+      ),
     );
   });
 
   test("limits come from the environment, with defaults", () => {
     expect(streamLimitsFromEnv({} as NodeJS.ProcessEnv)).toEqual({ perUser: 10, perProcess: 1_000 });
-    expect(streamLimitsFromEnv({ PHASEGATE_LIVE_STREAMS_PER_USER: "3", PHASEGATE_LIVE_STREAMS: "50" } as unknown as NodeJS.ProcessEnv)).toEqual({ perUser: 3, perProcess: 50 });
+    expect(
+      streamLimitsFromEnv({
+        PHASEGATE_LIVE_STREAMS_PER_USER: "3",
+        PHASEGATE_LIVE_STREAMS: "50",
+      } as unknown as NodeJS.ProcessEnv),
+    ).toEqual({ perUser: 3, perProcess: 50 });
   });
 });

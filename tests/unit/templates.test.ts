@@ -14,7 +14,8 @@ describe.each(TEMPLATE_KEYS)("template %s", (key) => {
 
   test("criteria and triggers name metrics the plan defines", () => {
     const keys = new Set(draft.metrics.map((m) => m.key));
-    for (const p of draft.phases) for (const c of p.criteria) expect(keys.has(c.metric), `${p.name}: ${c.metric}`).toBe(true);
+    for (const p of draft.phases)
+      for (const c of p.criteria) expect(keys.has(c.metric), `${p.name}: ${c.metric}`).toBe(true);
     for (const t of draft.triggers) if (t.metric) expect(keys.has(t.metric), t.description).toBe(true);
   });
 
@@ -35,7 +36,10 @@ describe.each(TEMPLATE_KEYS)("template %s", (key) => {
   });
 
   test("go decisions walk it from start to completion", () => {
-    let state: MachineState = { status: "draft", phases: draft.phases.map((p) => ({ status: "pending", trafficPercent: p.trafficPercent })) };
+    let state: MachineState = {
+      status: "draft",
+      phases: draft.phases.map((p) => ({ status: "pending", trafficPercent: p.trafficPercent })),
+    };
     for (const type of ["start", ...draft.phases.map(() => "go" as const)] as const) {
       const result = applyCommand(state, { type });
       expect(result.ok).toBe(true);

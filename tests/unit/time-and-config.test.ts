@@ -20,9 +20,14 @@ describe("formatRelative", () => {
 
 describe("database configuration", () => {
   test("DATABASE_URL picks PostgreSQL, otherwise PGlite in PGLITE_DIR or .data/pglite", () => {
-    expect(configFromEnv({ NODE_ENV: "test", DATABASE_URL: "postgres://a@h/db" })).toMatchObject({ databaseUrl: "postgres://a@h/db" });
+    expect(configFromEnv({ NODE_ENV: "test", DATABASE_URL: "postgres://a@h/db" })).toMatchObject({
+      databaseUrl: "postgres://a@h/db",
+    });
     expect(configFromEnv({ NODE_ENV: "test" })).toEqual({ databaseUrl: undefined, pgliteDir: ".data/pglite" });
-    expect(configFromEnv({ NODE_ENV: "test", PGLITE_DIR: "/srv/pg", DATABASE_URL: "  " })).toEqual({ databaseUrl: undefined, pgliteDir: "/srv/pg" });
+    expect(configFromEnv({ NODE_ENV: "test", PGLITE_DIR: "/srv/pg", DATABASE_URL: "  " })).toEqual({
+      databaseUrl: undefined,
+      pgliteDir: "/srv/pg",
+    });
   });
 
   test("a URL is described without its password", () => {
@@ -45,7 +50,9 @@ describe("database configuration", () => {
 
   test("connection failures are recognised through causes", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error("x"), { code: "ECONNREFUSED" }))).toBe(true);
-    expect(isDatabaseUnavailable(new Error("wrapped", { cause: Object.assign(new Error("y"), { code: "57P01" }) }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(new Error("wrapped", { cause: Object.assign(new Error("y"), { code: "57P01" }) })),
+    ).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error("syntax"), { code: "42601" }))).toBe(false);
     expect(isDatabaseUnavailable(new AppError("unavailable:database", "down"))).toBe(true);
   });

@@ -36,10 +36,17 @@ describe("validation windows", () => {
   test("property: an open item only gets more urgent as time passes", () => {
     const rank = { not_started: 0, upcoming: 1, due: 2, overdue: 3, settled: -1 } as const;
     fc.assert(
-      fc.property(fc.constantFrom("immediate", "short_term", "long_term" as const), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 3000 }), (window, a, b) => {
-        const [early, late] = a <= b ? [a, b] : [b, a];
-        expect(rank[dueStatus(window, start, "open", at(late))]).toBeGreaterThanOrEqual(rank[dueStatus(window, start, "open", at(early))]);
-      }),
+      fc.property(
+        fc.constantFrom("immediate", "short_term", "long_term" as const),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        (window, a, b) => {
+          const [early, late] = a <= b ? [a, b] : [b, a];
+          expect(rank[dueStatus(window, start, "open", at(late))]).toBeGreaterThanOrEqual(
+            rank[dueStatus(window, start, "open", at(early))],
+          );
+        },
+      ),
     );
   });
 });

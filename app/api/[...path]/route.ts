@@ -6,7 +6,9 @@ import { AppError } from "@/lib/errors";
 export const dynamic = "force-dynamic";
 
 function notFound(): Response {
-  return errorResponse(new AppError("not_found:entity", "No such API route: see GET /api/v1/openapi.json"), { "cache-control": "no-store" });
+  return errorResponse(new AppError("not_found:entity", "No such API route: see GET /api/v1/openapi.json"), {
+    "cache-control": "no-store",
+  });
 }
 
 export const GET = notFound;

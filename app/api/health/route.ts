@@ -23,9 +23,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 function reasonFor(error: unknown): string {
-  if (error instanceof AppError && error.code === "unavailable:database") return `database unavailable: ${error.message}`;
+  if (error instanceof AppError && error.code === "unavailable:database")
+    return `database unavailable: ${error.message}`;
   if (error instanceof AppError && error.code === "config:database") return `database misconfigured: ${error.message}`;
-  if (isDatabaseUnavailable(error)) return `database unavailable: ${(error as { code?: string }).code ?? "connection failed"}`;
+  if (isDatabaseUnavailable(error))
+    return `database unavailable: ${(error as { code?: string }).code ?? "connection failed"}`;
   return "database query failed";
 }
 

@@ -2,7 +2,10 @@
 export const dynamic = "force-dynamic";
 
 function notFound(): Response {
-  return Response.json({ errorDetails: "Not an OFREP endpoint: POST /ofrep/v1/evaluate/flags or /ofrep/v1/evaluate/flags/{key}" }, { status: 404, headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { errorDetails: "Not an OFREP endpoint: POST /ofrep/v1/evaluate/flags or /ofrep/v1/evaluate/flags/{key}" },
+    { status: 404, headers: { "cache-control": "no-store" } },
+  );
 }
 
 export const GET = notFound;

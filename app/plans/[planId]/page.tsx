@@ -36,9 +36,17 @@ type Props = { params: Promise<{ planId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { planId } = await params;
-  const result = await readWithDatabase(async (db) => ({ user: await requireUser(), plan: await planTitle(db, planId) }));
+  const result = await readWithDatabase(async (db) => ({
+    user: await requireUser(),
+    plan: await planTitle(db, planId),
+  }));
   const plan = result.ok ? result.data.plan : undefined;
-  return { title: result.ok && plan && userCan(result.data.user, "plan:read", plan.projectId) ? `${plan.name} ${plan.releaseVersion}` : "Plan" };
+  return {
+    title:
+      result.ok && plan && userCan(result.data.user, "plan:read", plan.projectId)
+        ? `${plan.name} ${plan.releaseVersion}`
+        : "Plan",
+  };
 }
 
 export default async function PlanPage({ params }: Props) {
@@ -47,8 +55,12 @@ export default async function PlanPage({ params }: Props) {
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
     const view = await loadPlanView(db, planId, now);
-    const members = view && (userCan(user, "checklist:edit", view.plan.projectId) || userCan(user, "risk:edit", view.plan.projectId)) ? await projectMembers(db, view.plan.projectId) : [];
-    const flags = view && userCan(user, "flag:read", view.plan.projectId) ? await flagsBoundToPlan(db, view.plan.id) : null;
+    const members =
+      view && (userCan(user, "checklist:edit", view.plan.projectId) || userCan(user, "risk:edit", view.plan.projectId))
+        ? await projectMembers(db, view.plan.projectId)
+        : [];
+    const flags =
+      view && userCan(user, "flag:read", view.plan.projectId) ? await flagsBoundToPlan(db, view.plan.id) : null;
     return { user, view, members, flags };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
@@ -67,13 +79,27 @@ export default async function PlanPage({ params }: Props) {
         members: members.map((m) => ({ id: m.userId, name: m.name })),
         signRoles: (list: PlanChecklist) =>
           userCan(user, "checklist:sign", plan.projectId)
-            ? myRoles.filter((r) => list.requiredSignoffRoles.includes(r) && !list.signOffs.some((s) => !s.voidedAt && s.role === r))
+            ? myRoles.filter(
+                (r) => list.requiredSignoffRoles.includes(r) && !list.signOffs.some((s) => !s.voidedAt && s.role === r),
+              )
             : [],
       };
 
   const markers: TimelineMarker[] = [
-    ...plan.decisions.map((d) => ({ id: d.id, phaseId: d.phaseId, at: d.decidedAt, kind: d.overrideReason ? ("override" as const) : d.kind, label: d.overrideReason ? `${d.rationale} — override: ${d.overrideReason}` : d.rationale })),
-    ...plan.incidents.map((i) => ({ id: i.id, phaseId: i.phaseId, at: i.detectedAt, kind: "incident" as const, label: i.title })),
+    ...plan.decisions.map((d) => ({
+      id: d.id,
+      phaseId: d.phaseId,
+      at: d.decidedAt,
+      kind: d.overrideReason ? ("override" as const) : d.kind,
+      label: d.overrideReason ? `${d.rationale} — override: ${d.overrideReason}` : d.rationale,
+    })),
+    ...plan.incidents.map((i) => ({
+      id: i.id,
+      phaseId: i.phaseId,
+      at: i.detectedAt,
+      kind: "incident" as const,
+      label: i.title,
+    })),
   ];
 
   return (
@@ -87,17 +113,31 @@ export default async function PlanPage({ params }: Props) {
           <>
             {" "}
             ·{" "}
-            <Link href={`/projects/${plan.project.slug}/audit?plan=${plan.id}`} className="hover:underline" data-testid="plan-audit-link">
+            <Link
+              href={`/projects/${plan.project.slug}/audit?plan=${plan.id}`}
+              className="hover:underline"
+              data-testid="plan-audit-link"
+            >
               Audit trail
             </Link>
           </>
         ) : null}{" "}
         · Export{" "}
-        <a href={`/plans/${plan.id}/export?format=markdown`} download className="hover:underline" data-testid="plan-export-markdown">
+        <a
+          href={`/plans/${plan.id}/export?format=markdown`}
+          download
+          className="hover:underline"
+          data-testid="plan-export-markdown"
+        >
           Markdown
         </a>{" "}
         /{" "}
-        <a href={`/plans/${plan.id}/export?format=json`} download className="hover:underline" data-testid="plan-export-json">
+        <a
+          href={`/plans/${plan.id}/export?format=json`}
+          download
+          className="hover:underline"
+          data-testid="plan-export-json"
+        >
           JSON
         </a>
       </nav>
@@ -143,7 +183,13 @@ export default async function PlanPage({ params }: Props) {
         {plan.phases.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
         ) : (
-          <PhaseTimeline phases={plan.phases} markers={markers} now={now} health={view.phaseHealth} migration={plan.migrationSteps.map((s, i) => ({ ...s, number: i + 1 }))} />
+          <PhaseTimeline
+            phases={plan.phases}
+            markers={markers}
+            now={now}
+            health={view.phaseHealth}
+            migration={plan.migrationSteps.map((s, i) => ({ ...s, number: i + 1 }))}
+          />
         )}
       </Card>
 
@@ -154,17 +200,37 @@ export default async function PlanPage({ params }: Props) {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <ChecklistsPanel view={view} now={now} perms={checklistPerms} />
-          <CommsPanel planId={plan.id} entries={plan.commsEntries} data={commsDataFor(commsFactsOf(plan))} canEdit={!finished && userCan(user, "comms:edit", plan.projectId)} />
+          <CommsPanel
+            planId={plan.id}
+            entries={plan.commsEntries}
+            data={commsDataFor(commsFactsOf(plan))}
+            canEdit={!finished && userCan(user, "comms:edit", plan.projectId)}
+          />
         </div>
         <div className="space-y-6">
           <IncidentsPanel view={view} now={now} canEdit={userCan(user, "incident:edit", plan.projectId)} />
           <DecisionsPanel view={view} now={now} />
-          {flags ? <FlagsPanel flags={flags} canEdit={userCan(user, "flag:edit", plan.projectId)} projectSlug={plan.project.slug} now={now} /> : null}
+          {flags ? (
+            <FlagsPanel
+              flags={flags}
+              canEdit={userCan(user, "flag:edit", plan.projectId)}
+              projectSlug={plan.project.slug}
+              now={now}
+            />
+          ) : null}
           <TriggersPanel view={view} now={now} />
         </div>
       </div>
 
-      <PlanningPanels plan={plan} perms={{ canEditRisks: userCan(user, "risk:edit", plan.projectId), canEditMigration: userCan(user, "migration:edit", plan.projectId), members: members.map((m) => ({ id: m.userId, name: m.name })) }} now={now} />
+      <PlanningPanels
+        plan={plan}
+        perms={{
+          canEditRisks: userCan(user, "risk:edit", plan.projectId),
+          canEditMigration: userCan(user, "migration:edit", plan.projectId),
+          members: members.map((m) => ({ id: m.userId, name: m.name })),
+        }}
+        now={now}
+      />
     </div>
   );
 }

@@ -31,11 +31,15 @@ export default async function ImportPlanPage({ searchParams }: Props) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Import a rollout plan</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Paste a Markdown plan or choose a .md file (English or Indonesian headings). The preview shows what was understood — phases with their traffic,
-          checklists, KPIs with thresholds, rollback triggers, risks, comms and roles — and what was kept as notes. Fix it, then save.
+          Paste a Markdown plan or choose a .md file (English or Indonesian headings). The preview shows what was
+          understood — phases with their traffic, checklists, KPIs with thresholds, rollback triggers, risks, comms and
+          roles — and what was kept as notes. Fix it, then save.
         </p>
       </div>
-      <ImportPlan projects={projects.map((p) => ({ id: p.id, name: p.name }))} defaultProjectId={projects.find((p) => p.slug === project)?.id ?? projects[0]!.id} />
+      <ImportPlan
+        projects={projects.map((p) => ({ id: p.id, name: p.name }))}
+        defaultProjectId={projects.find((p) => p.slug === project)?.id ?? projects[0]!.id}
+      />
     </div>
   );
 }

@@ -34,11 +34,19 @@ export default async function ProjectPage({ params }: Props) {
     if (!project) return null;
     if (!userCan(user, "project:read", project.id)) return { user, project, allowed: false as const };
     const members = await projectMembers(db, project.id);
-    const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens({ db, actor: user, requestId: null }, project.id) : null;
+    const tokens = userCan(user, "token:manage", project.id)
+      ? await listApiTokens({ db, actor: user, requestId: null }, project.id)
+      : null;
     const sources = await listMetricSources({ db, actor: user, requestId: null }, project.id);
-    const hooks = userCan(user, "token:manage", project.id) ? await listWebhooks({ db, actor: user, requestId: null }, project.id) : null;
+    const hooks = userCan(user, "token:manage", project.id)
+      ? await listWebhooks({ db, actor: user, requestId: null }, project.id)
+      : null;
     const flagData = userCan(user, "flag:read", project.id)
-      ? { flags: await projectFlags(db, project.id), segments: await projectSegments(db, project.id), plans: await plansForBinding(db, project.id) }
+      ? {
+          flags: await projectFlags(db, project.id),
+          segments: await projectSegments(db, project.id),
+          plans: await plansForBinding(db, project.id),
+        }
       : null;
     return { user, project, allowed: true as const, members, tokens, sources, flagData, hooks };
   });
@@ -63,7 +71,8 @@ export default async function ProjectPage({ params }: Props) {
           {members.map((m) => (
             <li key={m.userId} className="flex flex-col gap-2 py-2 sm:flex-row sm:items-center sm:justify-between">
               <div>
-                <span className="font-medium">{m.name}</span> <span className="text-slate-600 dark:text-slate-400">{m.email}</span>
+                <span className="font-medium">{m.name}</span>{" "}
+                <span className="text-slate-600 dark:text-slate-400">{m.email}</span>
                 {m.disabled ? <span className="ml-2 text-xs text-red-700 dark:text-red-300">disabled</span> : null}
               </div>
               <div className="flex flex-wrap gap-2">
@@ -73,7 +82,11 @@ export default async function ProjectPage({ params }: Props) {
                       <input type="hidden" name="projectId" value={project.id} />
                       <input type="hidden" name="userId" value={m.userId} />
                       <input type="hidden" name="role" value={role} />
-                      <button type="submit" className="rounded-full border border-slate-300 px-2 py-0.5 text-xs hover:border-red-400 hover:text-red-700 dark:border-slate-700" aria-label={`Remove ${roleLabels[role]} role from ${m.name}`}>
+                      <button
+                        type="submit"
+                        className="rounded-full border border-slate-300 px-2 py-0.5 text-xs hover:border-red-400 hover:text-red-700 dark:border-slate-700"
+                        aria-label={`Remove ${roleLabels[role]} role from ${m.name}`}
+                      >
                         {roleLabels[role]} ✕
                       </button>
                     </form>
@@ -95,12 +108,24 @@ export default async function ProjectPage({ params }: Props) {
       </Card>
 
       <Card title="Metric sources" id="metric-sources">
-        <MetricSources projectId={project.id} sources={sources} canEdit={userCan(user, "metric:edit", project.id)} now={now} />
+        <MetricSources
+          projectId={project.id}
+          sources={sources}
+          canEdit={userCan(user, "metric:edit", project.id)}
+          now={now}
+        />
       </Card>
 
       {flagData ? (
         <Card title="Feature flags" id="flags">
-          <FlagsSection projectId={project.id} flags={flagData.flags} segments={flagData.segments} plans={flagData.plans} canEdit={userCan(user, "flag:edit", project.id)} now={now} />
+          <FlagsSection
+            projectId={project.id}
+            flags={flagData.flags}
+            segments={flagData.segments}
+            plans={flagData.plans}
+            canEdit={userCan(user, "flag:edit", project.id)}
+            now={now}
+          />
         </Card>
       ) : null}
 
@@ -113,8 +138,8 @@ export default async function ProjectPage({ params }: Props) {
       {tokens ? (
         <Card title="API tokens" id="tokens">
           <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-            Pipelines and applications use tokens to tick checklist items, push KPIs, record decisions, import plans and evaluate feature flags, in this project only. Tokens are stored
-            hashed; revoking one stops it at once.
+            Pipelines and applications use tokens to tick checklist items, push KPIs, record decisions, import plans and
+            evaluate feature flags, in this project only. Tokens are stored hashed; revoking one stops it at once.
           </p>
           {tokens.length === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>
@@ -123,12 +148,24 @@ export default async function ProjectPage({ params }: Props) {
               <table className="w-full text-left text-sm">
                 <thead className="text-xs text-slate-600 dark:text-slate-400">
                   <tr>
-                    <th scope="col" className="py-2 pr-3 font-medium">Name</th>
-                    <th scope="col" className="py-2 pr-3 font-medium">Scopes</th>
-                    <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">Made by</th>
-                    <th scope="col" className="py-2 pr-3 font-medium">Last used</th>
-                    <th scope="col" className="py-2 pr-3 font-medium">Status</th>
-                    <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
+                    <th scope="col" className="py-2 pr-3 font-medium">
+                      Name
+                    </th>
+                    <th scope="col" className="py-2 pr-3 font-medium">
+                      Scopes
+                    </th>
+                    <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">
+                      Made by
+                    </th>
+                    <th scope="col" className="py-2 pr-3 font-medium">
+                      Last used
+                    </th>
+                    <th scope="col" className="py-2 pr-3 font-medium">
+                      Status
+                    </th>
+                    <th scope="col" className="py-2 font-medium">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -142,17 +179,27 @@ export default async function ProjectPage({ params }: Props) {
                           <code className="text-xs text-slate-600 dark:text-slate-400">{t.prefix}…</code>
                           <div className="text-xs text-slate-600 sm:hidden dark:text-slate-400">
                             by {t.createdBy ?? "command line"}
-                            {t.creatorStatus === "disabled" ? <span className="text-red-800 dark:text-red-300"> (disabled)</span> : null}
-                            {t.creatorStatus === "no_longer_manages" ? <span className="text-red-800 dark:text-red-300"> (no longer a release manager)</span> : null}
+                            {t.creatorStatus === "disabled" ? (
+                              <span className="text-red-800 dark:text-red-300"> (disabled)</span>
+                            ) : null}
+                            {t.creatorStatus === "no_longer_manages" ? (
+                              <span className="text-red-800 dark:text-red-300"> (no longer a release manager)</span>
+                            ) : null}
                           </div>
                         </td>
                         <td className="py-2 pr-3 text-xs">{t.scopes.join(", ")}</td>
                         <td className="hidden py-2 pr-3 text-xs sm:table-cell" data-testid="token-creator">
                           {t.createdBy ?? <span className="text-slate-600 dark:text-slate-400">command line</span>}
-                          {t.creatorStatus === "disabled" ? <div className="text-red-800 dark:text-red-300">disabled</div> : null}
-                          {t.creatorStatus === "no_longer_manages" ? <div className="text-red-800 dark:text-red-300">no longer a release manager here</div> : null}
+                          {t.creatorStatus === "disabled" ? (
+                            <div className="text-red-800 dark:text-red-300">disabled</div>
+                          ) : null}
+                          {t.creatorStatus === "no_longer_manages" ? (
+                            <div className="text-red-800 dark:text-red-300">no longer a release manager here</div>
+                          ) : null}
                         </td>
-                        <td className="py-2 pr-3 text-xs">{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}</td>
+                        <td className="py-2 pr-3 text-xs">
+                          {t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}
+                        </td>
                         <td className="py-2 pr-3">
                           {t.revokedAt ? (
                             <Badge tone="red">Revoked</Badge>
@@ -163,7 +210,11 @@ export default async function ProjectPage({ params }: Props) {
                           ) : (
                             <Badge tone="green">Active</Badge>
                           )}
-                          {orphaned && !t.revokedAt && !expired ? <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">refused: its maker lost access</div> : null}
+                          {orphaned && !t.revokedAt && !expired ? (
+                            <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                              refused: its maker lost access
+                            </div>
+                          ) : null}
                           {!t.revokedAt && !expired && !orphaned ? (
                             <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
                               {t.expiresAt ? (
@@ -180,7 +231,11 @@ export default async function ProjectPage({ params }: Props) {
                           {t.revokedAt ? null : (
                             <form action={revokeTokenAction}>
                               <input type="hidden" name="tokenId" value={t.id} />
-                              <button type="submit" className="text-sm text-red-700 underline dark:text-red-300" aria-label={`Revoke token ${t.name}`}>
+                              <button
+                                type="submit"
+                                className="text-sm text-red-700 underline dark:text-red-300"
+                                aria-label={`Revoke token ${t.name}`}
+                              >
                                 Revoke
                               </button>
                             </form>

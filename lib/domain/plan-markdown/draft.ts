@@ -46,13 +46,18 @@ export function savingProblems(doc: PlanDocument): Record<string, string[]> {
     doc.phases.forEach((p, i) => {
       const before = doc.phases[i - 1];
       if (before && p.trafficPercent < before.trafficPercent) {
-        problems[`phases.${i}.trafficPercent`] = [`${p.name} (${p.trafficPercent}%) comes after ${before.name} (${before.trafficPercent}%): traffic rises from phase to phase`];
+        problems[`phases.${i}.trafficPercent`] = [
+          `${p.name} (${p.trafficPercent}%) comes after ${before.name} (${before.trafficPercent}%): traffic rises from phase to phase`,
+        ];
       }
     });
     const last = doc.phases.at(-1)!;
     if (last.trafficPercent !== 100) {
       const key = `phases.${doc.phases.length - 1}.trafficPercent`;
-      problems[key] = [...(problems[key] ?? []), `The last phase (${last.name}) reaches ${last.trafficPercent}%: a rollout ends at 100%. Raise it, add a phase, or save the document as a rollback runbook`];
+      problems[key] = [
+        ...(problems[key] ?? []),
+        `The last phase (${last.name}) reaches ${last.trafficPercent}%: a rollout ends at 100%. Raise it, add a phase, or save the document as a rollback runbook`,
+      ];
     }
   }
   return problems;
@@ -75,7 +80,16 @@ export function draftFromDocument(doc: PlanDocument): PlanDraft {
     })),
     checklists: doc.checklists.filter((c) => c.phase === null).map(draftChecklist),
     metrics: doc.metrics,
-    triggers: doc.triggers.map((t) => ({ metric: t.metric, description: t.description, mode: t.mode, comparison: t.comparison, value: t.value, durationMinutes: t.durationMinutes, action: t.action, judge: t.judge ?? null })),
+    triggers: doc.triggers.map((t) => ({
+      metric: t.metric,
+      description: t.description,
+      mode: t.mode,
+      comparison: t.comparison,
+      value: t.value,
+      durationMinutes: t.durationMinutes,
+      action: t.action,
+      judge: t.judge ?? null,
+    })),
     comms: doc.comms,
     risks: doc.risks,
     escalation: doc.escalation,

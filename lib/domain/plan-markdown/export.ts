@@ -14,12 +14,17 @@ import { strategyWords } from "./text";
 const text = (value: string): PhrasingContent => ({ type: "text", value });
 const paragraph = (...children: PhrasingContent[]): BlockContent => ({ type: "paragraph", children });
 const heading = (depth: 1 | 2 | 3, value: string): RootContent => ({ type: "heading", depth, children: [text(value)] });
-const label = (name: string, value: string): BlockContent => paragraph({ type: "strong", children: [text(`${name}:`)] }, text(` ${value}`));
+const label = (name: string, value: string): BlockContent =>
+  paragraph({ type: "strong", children: [text(`${name}:`)] }, text(` ${value}`));
 const paragraphs = (value: string): BlockContent[] => value.split(/\n{2,}/).map((p) => paragraph(text(p)));
 
 function table(header: string[], rows: string[][]): Table {
   const cell = (value: string): TableCell => ({ type: "tableCell", children: value ? [text(value)] : [] });
-  return { type: "table", align: header.map(() => null), children: [header, ...rows].map((r) => ({ type: "tableRow", children: r.map(cell) })) };
+  return {
+    type: "table",
+    align: header.map(() => null),
+    children: [header, ...rows].map((r) => ({ type: "tableRow", children: r.map(cell) })),
+  };
 }
 
 function list(items: { value: PhrasingContent[]; checked?: boolean }[]): List {
@@ -27,11 +32,19 @@ function list(items: { value: PhrasingContent[]; checked?: boolean }[]): List {
     type: "list",
     ordered: false,
     spread: false,
-    children: items.map((i) => ({ type: "listItem", spread: false, checked: i.checked ?? null, children: [paragraph(...i.value)] })),
+    children: items.map((i) => ({
+      type: "listItem",
+      spread: false,
+      checked: i.checked ?? null,
+      children: [paragraph(...i.value)],
+    })),
   };
 }
 
-export const planKindWords: Record<PlanDocument["kind"], string> = { rollout: "Rollout", rollback_runbook: "Rollback runbook" };
+export const planKindWords: Record<PlanDocument["kind"], string> = {
+  rollout: "Rollout",
+  rollback_runbook: "Rollback runbook",
+};
 
 const num = (value: number | null) => (value === null ? "—" : String(value));
 
@@ -48,8 +61,15 @@ export const windowWords: Record<NonNullable<DocChecklist["window"]>, string> = 
 };
 
 function checklistBlocks(c: DocChecklist): RootContent[] {
-  const type = c.kind === "post_deployment" && c.window ? `${kindWords[c.kind]}, window: ${windowWords[c.window]}` : kindWords[c.kind];
-  return [heading(3, c.title), paragraph(text(`Type: ${type}`)), ...(c.items.length ? [list(c.items.map((i) => ({ value: [text(i.text)], checked: i.done })))] : [])];
+  const type =
+    c.kind === "post_deployment" && c.window
+      ? `${kindWords[c.kind]}, window: ${windowWords[c.window]}`
+      : kindWords[c.kind];
+  return [
+    heading(3, c.title),
+    paragraph(text(`Type: ${type}`)),
+    ...(c.items.length ? [list(c.items.map((i) => ({ value: [text(i.text)], checked: i.done })))] : []),
+  ];
 }
 
 const SIGN: Record<DocTrigger["comparison"], string> = { gt: ">", gte: ">=", lt: "<", lte: "<=" };
@@ -59,18 +79,33 @@ function triggerLine(t: DocTrigger): PhrasingContent[] {
   const action = t.action === "automatic_rollback" ? "automatic rollback" : "alert only";
   if (t.mode === "canary_worse" && t.metric) {
     const j = t.judge;
-    const settings = j ? ` (${j.method}, alpha ${j.alpha}, min ${j.minSample} per cohort, tolerance ${j.tolerance}, smallest regression ${j.smallestRegression})` : "";
-    return [text(`${t.description} — when `), { type: "inlineCode", value: t.metric }, text(` is worse on the canary than the baseline${settings}, ${action}`)];
+    const settings = j
+      ? ` (${j.method}, alpha ${j.alpha}, min ${j.minSample} per cohort, tolerance ${j.tolerance}, smallest regression ${j.smallestRegression})`
+      : "";
+    return [
+      text(`${t.description} — when `),
+      { type: "inlineCode", value: t.metric },
+      text(` is worse on the canary than the baseline${settings}, ${action}`),
+    ];
   }
   const suffix = t.mode === "relative_to_baseline" ? "× baseline" : t.mode === "degradation_pct" ? "% degradation" : "";
   const rule = ` ${SIGN[t.comparison]} ${t.value}${suffix} for ${t.durationMinutes} min, ${action}`;
-  return t.metric ? [text(`${t.description} — when `), { type: "inlineCode", value: t.metric }, text(rule)] : [text(`${t.description} — when no metric${rule}`)];
+  return t.metric
+    ? [text(`${t.description} — when `), { type: "inlineCode", value: t.metric }, text(rule)]
+    : [text(`${t.description} — when no metric${rule}`)];
 }
 
 /** Only the roles and notes, as the plan keeps them (a plan's notes column holds this Markdown). */
 export function notesBlocks(plan: Pick<PlanDocument, "roles" | "notes">): RootContent[] {
   const out: RootContent[] = [];
-  if (plan.roles.length) out.push(heading(2, "Roles"), table(["Role", "Who"], plan.roles.map((r) => [r.role, r.who])));
+  if (plan.roles.length)
+    out.push(
+      heading(2, "Roles"),
+      table(
+        ["Role", "Who"],
+        plan.roles.map((r) => [r.role, r.who]),
+      ),
+    );
   if (plan.notes.length) {
     out.push(heading(2, "Notes"));
     for (const n of plan.notes) out.push(heading(3, n.section || "Document"), ...paragraphs(n.text));
@@ -80,7 +115,13 @@ export function notesBlocks(plan: Pick<PlanDocument, "roles" | "notes">): RootCo
 
 function serialise(children: RootContent[]): string {
   const root: Root = { type: "root", children };
-  return toMarkdown(root, { extensions: [gfmToMarkdown()], bullet: "-", rule: "-", listItemIndent: "one", fences: true });
+  return toMarkdown(root, {
+    extensions: [gfmToMarkdown()],
+    bullet: "-",
+    rule: "-",
+    listItemIndent: "one",
+    fences: true,
+  });
 }
 
 export function notesToMarkdown(plan: Pick<PlanDocument, "roles" | "notes">): string {
@@ -124,19 +165,46 @@ export function planToMarkdown(plan: PlanDocument): string {
       heading(2, "Key Metrics"),
       table(
         ["KPI", "Key", "Unit", "Direction", "Target", "Alert", "Critical"],
-        plan.metrics.map((m) => [m.label, m.key, m.unit, m.direction === "lower_is_better" ? "lower is better" : "higher is better", num(m.target), num(m.alert), num(m.critical)]),
+        plan.metrics.map((m) => [
+          m.label,
+          m.key,
+          m.unit,
+          m.direction === "lower_is_better" ? "lower is better" : "higher is better",
+          num(m.target),
+          num(m.alert),
+          num(m.critical),
+        ]),
       ),
     );
   }
-  if (plan.triggers.length) out.push(heading(2, "Rollback Triggers"), list(plan.triggers.map((t) => ({ value: triggerLine(t) }))));
+  if (plan.triggers.length)
+    out.push(heading(2, "Rollback Triggers"), list(plan.triggers.map((t) => ({ value: triggerLine(t) }))));
   if (plan.risks.length) {
-    out.push(heading(2, "Risks"), table(["Risk", "Likelihood", "Impact", "Mitigation"], plan.risks.map((r) => [r.description, cap(r.likelihood), cap(r.impact), r.mitigation])));
+    out.push(
+      heading(2, "Risks"),
+      table(
+        ["Risk", "Likelihood", "Impact", "Mitigation"],
+        plan.risks.map((r) => [r.description, cap(r.likelihood), cap(r.impact), r.mitigation]),
+      ),
+    );
   }
   if (plan.comms.length) {
-    out.push(heading(2, "Communication Plan"), table(["Event", "When", "Channel", "Audience", "Message"], plan.comms.map((c) => [c.event, c.timing, c.channel, c.audience, c.template])));
+    out.push(
+      heading(2, "Communication Plan"),
+      table(
+        ["Event", "When", "Channel", "Audience", "Message"],
+        plan.comms.map((c) => [c.event, c.timing, c.channel, c.audience, c.template]),
+      ),
+    );
   }
   if (plan.escalation.length) {
-    out.push(heading(2, "Escalation"), table(["Level", "Who", "After (min)"], plan.escalation.map((e) => [String(e.level), e.who, String(e.afterMinutes)])));
+    out.push(
+      heading(2, "Escalation"),
+      table(
+        ["Level", "Who", "After (min)"],
+        plan.escalation.map((e) => [String(e.level), e.who, String(e.afterMinutes)]),
+      ),
+    );
   }
   out.push(...notesBlocks(plan));
   return serialise(out);

@@ -4,7 +4,17 @@ import { type ChecklistDraft, type Ctx, type Kind, Reader } from "./reader";
 import type { DocChecklist, DocPhase, DocSequence, PlanDocument } from "./schema";
 import { escalationSchema, LIMITS, triggerSchema } from "./schema";
 import { type StepDraft, stepsOfList, stepsOfProse, targetShare } from "./steps";
-import { asciiStages, commsTable, escalationTable, metricItem, metricsTable, minutesOf, phasesTable, risksTable, rolesTable } from "./tables";
+import {
+  asciiStages,
+  commsTable,
+  escalationTable,
+  metricItem,
+  metricsTable,
+  minutesOf,
+  phasesTable,
+  risksTable,
+  rolesTable,
+} from "./tables";
 import {
   cleanBlock,
   cleanInline,
@@ -18,7 +28,17 @@ import {
   VOCABULARY as V,
   windowFromHeading,
 } from "./text";
-import { blockText, countHtml, inlineText, itemText, parseTree, plain, type Section, sectionsOf, tableRows } from "./tree";
+import {
+  blockText,
+  countHtml,
+  inlineText,
+  itemText,
+  parseTree,
+  plain,
+  type Section,
+  sectionsOf,
+  tableRows,
+} from "./tree";
 
 // Markdown rollout plan → what Phasegate understood. Headings say what a section holds (English
 // or Indonesian words); tables, lists, bold labels and sentences carry the values: traffic steps
@@ -52,7 +72,12 @@ function genericBlock(node: RootContent, reader: Reader, ctx: Ctx, heading: stri
   reader.htmlRemoved += countHtml(node);
   if (node.type === "table") {
     const rows = tableRows(node);
-    if (phasesTable(rows, reader) || metricsTable(rows, reader, where) || risksTable(rows, reader) || commsTable(rows, reader, heading)) {
+    if (
+      phasesTable(rows, reader) ||
+      metricsTable(rows, reader, where) ||
+      risksTable(rows, reader) ||
+      commsTable(rows, reader, heading)
+    ) {
       reader.read();
       return;
     }
@@ -67,7 +92,10 @@ function genericBlock(node: RootContent, reader: Reader, ctx: Ctx, heading: stri
     return;
   }
   if (node.type === "list" && isTaskList(node)) {
-    listIntoChecklist(node, reader.checklist(ctx, cleanInline(heading, LIMITS.title) || "Checklist", kindFromHeading(heading), true));
+    listIntoChecklist(
+      node,
+      reader.checklist(ctx, cleanInline(heading, LIMITS.title) || "Checklist", kindFromHeading(heading), true),
+    );
     reader.read();
     return;
   }
@@ -109,7 +137,13 @@ function typeLine(section: Section): { kind: Kind; window: DocChecklist["window"
     const match = TYPE_LINE.exec(inlineText(node));
     if (!match) continue;
     const text = normaliseHeading(match[2]!);
-    const kind: Kind = /rollback/.test(text) ? "post_rollback" : /post|pasca|setelah|validation|validasi/.test(text) ? "post_deployment" : /go\s*\/?\s*no/.test(text) ? "go_no_go" : "pre_deployment";
+    const kind: Kind = /rollback/.test(text)
+      ? "post_rollback"
+      : /post|pasca|setelah|validation|validasi/.test(text)
+        ? "post_deployment"
+        : /go\s*\/?\s*no/.test(text)
+          ? "go_no_go"
+          : "pre_deployment";
     return { kind, window: kind === "post_deployment" ? windowFromHeading(text) : null };
   }
   return null;
@@ -122,12 +156,21 @@ function classify(section: Section, ctx: Ctx): Ctx {
   if (ctx.mode === "notes") return base;
   // A "Type:" line says outright that the section is a checklist, whatever its heading.
   if (typeLine(section)) return { ...base, mode: "checklist" };
-  if (V.phase.test(section.heading.trim())) return { ...base, mode: "phase", phase: Number(V.phase.exec(section.heading.trim())![2]), kind: null, action: null };
+  if (V.phase.test(section.heading.trim()))
+    return {
+      ...base,
+      mode: "phase",
+      phase: Number(V.phase.exec(section.heading.trim())![2]),
+      kind: null,
+      action: null,
+    };
   if (V.notes.test(h)) return { ...base, mode: "notes" };
   if (V.alerts.test(h)) return { ...base, mode: "triggers", action: "alert_only" };
-  if (ctx.mode === "triggers" || V.triggers.test(h)) return { ...base, mode: "triggers", action: actionOf(h, ctx.mode === "triggers" ? ctx.action : null) };
+  if (ctx.mode === "triggers" || V.triggers.test(h))
+    return { ...base, mode: "triggers", action: actionOf(h, ctx.mode === "triggers" ? ctx.action : null) };
   for (const inherited of ["comms", "roles", "risks", "escalation"] as const) if (ctx.mode === inherited) return base;
-  if (V.checklist.test(h) || V.prePost.test(h) || ctx.mode === "checklist") return { ...base, mode: "checklist", kind: kindFromHeading(h) ?? ctx.kind };
+  if (V.checklist.test(h) || V.prePost.test(h) || ctx.mode === "checklist")
+    return { ...base, mode: "checklist", kind: kindFromHeading(h) ?? ctx.kind };
   if (V.risks.test(h)) return { ...base, mode: "risks" };
   if (V.escalation.test(h)) return { ...base, mode: "escalation" };
   if (V.roles.test(h)) return { ...base, mode: "roles" };
@@ -148,7 +191,13 @@ function phaseFieldOf(label: string): "audience" | "durationText" | "goal" | "tr
 }
 
 /** A phase's traffic, audience, duration or goal, from a label ("**Target:** 10% pengguna"). */
-function setPhaseField(reader: Reader, number: number, field: NonNullable<ReturnType<typeof phaseFieldOf>>, text: string, where: string) {
+function setPhaseField(
+  reader: Reader,
+  number: number,
+  field: NonNullable<ReturnType<typeof phaseFieldOf>>,
+  text: string,
+  where: string,
+) {
   if (field === "traffic") {
     const pct = targetShare(text, reader.style) ?? readPercent(`${text}%`, reader.style);
     // "Sasaran: hanya akun karyawan" names who, not how many.
@@ -167,7 +216,8 @@ function phaseField(section: Section, reader: Reader, ctx: Ctx, number: number):
   const parts: string[] = [];
   for (const node of section.content) {
     if (node.type === "list") parts.push(...node.children.map((i) => itemText(i)));
-    else if (node.type === "paragraph") parts.push(...keyValueLines(node, reader, number, [...ctx.path, section.heading]));
+    else if (node.type === "paragraph")
+      parts.push(...keyValueLines(node, reader, number, [...ctx.path, section.heading]));
     else genericBlock(node, reader, { ...ctx, path: [...ctx.path, section.heading] }, section.heading);
   }
   setPhaseField(reader, number, field, parts.filter(Boolean).join("; "), [...ctx.path, section.heading].join(" › "));
@@ -209,7 +259,8 @@ function labelledStep(section: Section, reader: Reader, parent: Ctx): StepDraft 
     } else if (field === "durationText") durationText ||= value;
     else if (field === "audience") audience ||= value;
   };
-  for (const child of section.children) if (child.inline && child.content[0]?.type === "paragraph") take(child.heading, inlineText(child.content[0]));
+  for (const child of section.children)
+    if (child.inline && child.content[0]?.type === "paragraph") take(child.heading, inlineText(child.content[0]));
   for (const node of section.content) {
     if (node.type !== "paragraph") continue;
     for (const line of plain(node).split("\n")) {
@@ -218,7 +269,13 @@ function labelledStep(section: Section, reader: Reader, parent: Ctx): StepDraft 
     }
   }
   if (traffic === null) return null;
-  return { name: cleanInline(section.heading.replace(/^\s*\d+(\.\d+)*[.)]?\s+/, ""), LIMITS.phaseName), traffic, durationText: cleanInline(durationText, LIMITS.durationText), plannedDays: readDays(durationText), audience: cleanInline(audience, LIMITS.audience) };
+  return {
+    name: cleanInline(section.heading.replace(/^\s*\d+(\.\d+)*[.)]?\s+/, ""), LIMITS.phaseName),
+    traffic,
+    durationText: cleanInline(durationText, LIMITS.durationText),
+    plannedDays: readDays(durationText),
+    audience: cleanInline(audience, LIMITS.audience),
+  };
 }
 
 /** Rollback criteria: list items (a numbered category's nested bullets one by one), table rows, prose. */
@@ -232,13 +289,19 @@ function readCriteria(node: RootContent, reader: Reader, ctx: Ctx, section: Sect
     const rows = tableRows(node);
     const [header, ...body] = rows;
     const col = (pattern: RegExp) => (header ? header.findIndex((h) => pattern.test(normaliseHeading(h))) : -1);
-    const duration = col(/^(duration|durasi|for|selama|window|jangka|sustained|sustained for|held for|hold|tahan|lama|time|waktu)$/);
+    const duration = col(
+      /^(duration|durasi|for|selama|window|jangka|sustained|sustained for|held for|hold|tahan|lama|time|waktu)$/,
+    );
     const action = col(/^(action|tindakan|aksi|response|respons|what we do)$/);
     if (!header || !body.length) return;
     for (const cells of body) {
       const text = cells.filter((_, i) => i !== action && i !== duration).join(" ");
       const minutes = duration >= 0 && cells[duration] ? minutesOf(cells[duration]!, reader.style) : null;
-      reader.rawTriggers.push({ text, action: action >= 0 ? actionOf(cells[action] ?? "", ctx.action) : ctx.action, minutes: minutes === null || /^[—–-]?$/.test(cells[duration]?.trim() ?? "") ? null : minutes });
+      reader.rawTriggers.push({
+        text,
+        action: action >= 0 ? actionOf(cells[action] ?? "", ctx.action) : ctx.action,
+        minutes: minutes === null || /^[—–-]?$/.test(cells[duration]?.trim() ?? "") ? null : minutes,
+      });
     }
     reader.read();
     return;
@@ -267,8 +330,15 @@ function criteriaOfItem(item: ListItem, reader: Reader, ctx: Ctx) {
     reader.rawTriggers.push({ text: itemText(item), action: ctx.action });
     return;
   }
-  const category = cleanInline(item.children.filter((c) => c.type !== "list").map((c) => plain(c)).join(" "));
-  for (const list of nested) for (const child of list.children) criteriaOfItem(child, reader, { ...ctx, action: actionOf(category, ctx.action) });
+  const category = cleanInline(
+    item.children
+      .filter((c) => c.type !== "list")
+      .map((c) => plain(c))
+      .join(" "),
+  );
+  for (const list of nested)
+    for (const child of list.children)
+      criteriaOfItem(child, reader, { ...ctx, action: actionOf(category, ctx.action) });
 }
 
 /** "1. **Level 1 – On-call** (waktu respons: 0–10 menit)" or "2. Tech lead — 15–30 menit". */
@@ -286,7 +356,9 @@ function escalationItems(list: List, reader: Reader): boolean {
     const useParen = paren !== null && timed(paren[1]!);
     const timeText = useParen ? paren[1]! : first > 0 ? parts.slice(first).join(" – ") : "";
     const head = useParen ? text.slice(0, paren.index) : first > 0 ? parts.slice(0, first).join(" — ") : text;
-    const who = cleanInline(head.replace(/^\s*(level|tingkat|tier|lvl)\s*\d{1,2}\s*[:.\-–—]?\s*/i, ""), LIMITS.cell) || `Level ${level}`;
+    const who =
+      cleanInline(head.replace(/^\s*(level|tingkat|tier|lvl)\s*\d{1,2}\s*[:.\-–—]?\s*/i, ""), LIMITS.cell) ||
+      `Level ${level}`;
     const immediate = /langsung|immediately|segera|right away|saat alert/i.test(timeText) && !/\d/.test(timeText);
     reader.escalation.push({ level, who, afterMinutes: immediate ? 0 : minutesOf(timeText, reader.style) });
   });
@@ -295,13 +367,23 @@ function escalationItems(list: List, reader: Reader): boolean {
 
 /** A message template in a fenced block or a block quote, named by the line before it. */
 function commsBlock(node: Code | Blockquote, reader: Reader, event: string, heading: string): boolean {
-  if (node.type === "code" && (SHELL.test(node.lang ?? "") || /^\s*(\$ |kubectl|helm|curl|psql|flagctl|aws|gcloud)/m.test(node.value))) return false;
+  if (
+    node.type === "code" &&
+    (SHELL.test(node.lang ?? "") || /^\s*(\$ |kubectl|helm|curl|psql|flagctl|aws|gcloud)/m.test(node.value))
+  )
+    return false;
   const text = node.type === "code" ? node.value : blockText(node);
   const template = cleanInline(text, LIMITS.cell);
   if (!template) return false;
   const name = cleanInline(event.replace(/[:：]\s*$/, ""), LIMITS.cell) || cleanInline(heading, LIMITS.cell);
   const channel = /\(([^)]*)\)/.exec(event)?.[1] ?? "";
-  reader.comms.push({ event: name.replace(/\s*\([^)]*\)\s*$/, "") || name, timing: "", channel: cleanInline(channel, LIMITS.cell), audience: "", template });
+  reader.comms.push({
+    event: name.replace(/\s*\([^)]*\)\s*$/, "") || name,
+    timing: "",
+    channel: cleanInline(channel, LIMITS.cell),
+    audience: "",
+    template,
+  });
   return true;
 }
 
@@ -358,14 +440,19 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
       const typed = typeLine(section);
       const hasList = section.content.some((n) => n.type === "list");
       if (typed || hasList) {
-        const list = reader.checklist(ctx, cleanInline(heading, LIMITS.title) || "Checklist", typed?.kind ?? kindFromHeading(heading));
+        const list = reader.checklist(
+          ctx,
+          cleanInline(heading, LIMITS.title) || "Checklist",
+          typed?.kind ?? kindFromHeading(heading),
+        );
         if (typed) {
           list.kind = typed.kind;
           list.window = typed.window;
         }
         for (const node of section.content) {
           if (node.type === "list") listIntoChecklist(node, list);
-          else if (!(node.type === "paragraph" && TYPE_LINE.test(inlineText(node)))) genericBlock(node, reader, ctx, heading);
+          else if (!(node.type === "paragraph" && TYPE_LINE.test(inlineText(node))))
+            genericBlock(node, reader, ctx, heading);
         }
         if (list.kind === "post_deployment" && !list.window) list.window = windowFromHeading(heading);
         reader.read();
@@ -398,7 +485,13 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
           continue;
         }
         if (node.type === "list") {
-          for (const item of node.children) reader.risks.push({ description: itemText(item, LIMITS.cell), likelihood: "medium", impact: "medium", mitigation: "" });
+          for (const item of node.children)
+            reader.risks.push({
+              description: itemText(item, LIMITS.cell),
+              likelihood: "medium",
+              impact: "medium",
+              mitigation: "",
+            });
           reader.read();
         } else genericBlock(node, reader, ctx, heading);
       }
@@ -416,7 +509,14 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
           continue;
         }
         if (node.type === "list") {
-          for (const item of node.children) reader.comms.push({ event: cleanInline(heading, LIMITS.cell), timing: "", channel: "", audience: "", template: itemText(item, LIMITS.cell) });
+          for (const item of node.children)
+            reader.comms.push({
+              event: cleanInline(heading, LIMITS.cell),
+              timing: "",
+              channel: "",
+              audience: "",
+              template: itemText(item, LIMITS.cell),
+            });
           reader.read();
           continue;
         }
@@ -435,7 +535,11 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
     case "escalation":
     case "roles":
       for (const node of section.content) {
-        if (node.type === "table" && ((ctx.mode === "escalation" && escalationTable(tableRows(node), reader)) || rolesTable(tableRows(node), reader))) {
+        if (
+          node.type === "table" &&
+          ((ctx.mode === "escalation" && escalationTable(tableRows(node), reader)) ||
+            rolesTable(tableRows(node), reader))
+        ) {
           reader.read();
           continue;
         }
@@ -447,7 +551,14 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
           for (const item of node.children) {
             const text = itemText(item);
             const colon = text.indexOf(":");
-            reader.roles.push(colon > 0 ? { role: cleanInline(text.slice(0, colon), LIMITS.cell), who: cleanInline(text.slice(colon + 1), LIMITS.cell) } : { role: cleanInline(text, LIMITS.cell), who: "" });
+            reader.roles.push(
+              colon > 0
+                ? {
+                    role: cleanInline(text.slice(0, colon), LIMITS.cell),
+                    who: cleanInline(text.slice(colon + 1), LIMITS.cell),
+                  }
+                : { role: cleanInline(text, LIMITS.cell), who: "" },
+            );
           }
           reader.read();
         } else if (node.type === "paragraph" && section.inline) {
@@ -477,15 +588,18 @@ function preambleLabel(section: Section, reader: Reader): boolean {
   const h = normaliseHeading(section.heading);
   if (/^(version|versi|release|rilis)$/.test(h)) reader.version = cleanInline(value, LIMITS.version);
   else if (/^(strategy|strategi)$/.test(h) && strategyNamed(value)) reader.strategy = strategyNamed(value);
-  else if (/^(plan kind|jenis rencana)$/.test(h) && /rollback|runbook|rollout/i.test(value)) reader.kind = /rollback|runbook/i.test(value) ? "rollback_runbook" : "rollout";
+  else if (/^(plan kind|jenis rencana)$/.test(h) && /rollback|runbook|rollout/i.test(value))
+    reader.kind = /rollback|runbook/i.test(value) ? "rollback_runbook" : "rollout";
   else reader.note(section.heading, value);
   return true;
 }
 
 const FULL = /(general availability|\bga\b|full rollout|all users|semua pengguna|seluruh pengguna|everyone)/i;
 const RUNBOOK_TITLE = /\b(rollback|roll back|runbook|pemulihan|rencana mundur)\b/i;
-const ROLLOUT_TITLE = /\b(rollout|roll out|rilis bertahap|peluncuran|staged release|release plan|migration plan|rencana rilis)\b/i;
-const PROCEDURE = /(procedure|prosedur|alur|langkah|steps|flow|runbook|cara|tahapan rollback|rollback steps|how to roll ?back)/;
+const ROLLOUT_TITLE =
+  /\b(rollout|roll out|rilis bertahap|peluncuran|staged release|release plan|migration plan|rencana rilis)\b/i;
+const PROCEDURE =
+  /(procedure|prosedur|alur|langkah|steps|flow|runbook|cara|tahapan rollback|rollback steps|how to roll ?back)/;
 
 const finiteOrNull = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
 
@@ -509,7 +623,14 @@ export function parsePlanMarkdown(markdown: string): PlanDocument {
 }
 
 function toPhase(step: StepDraft): DocPhase {
-  return { name: step.name, audience: step.audience, trafficPercent: step.traffic, durationText: cleanInline(step.durationText, LIMITS.durationText), plannedDays: step.plannedDays, goal: "" };
+  return {
+    name: step.name,
+    audience: step.audience,
+    trafficPercent: step.traffic,
+    durationText: cleanInline(step.durationText, LIMITS.durationText),
+    plannedDays: step.plannedDays,
+    goal: "",
+  };
 }
 
 /** Numbered sub-headings under a runbook's procedure ("### 1. Deteksi", "### 2. Keputusan"): its steps. */
@@ -517,7 +638,14 @@ function runbookSteps(sections: readonly Section[]): DocPhase[] {
   for (const section of sections) {
     const numbered = section.children.filter((c) => !c.inline && /^\s*\d+[.)]\s+\S/.test(c.heading));
     if (PROCEDURE.test(normaliseHeading(section.heading)) && numbered.length >= 2) {
-      return numbered.map((c) => ({ name: cleanInline(c.heading.replace(/^\s*\d+[.)]\s+/, ""), LIMITS.phaseName), audience: "", trafficPercent: 0, durationText: "", plannedDays: null, goal: "" }));
+      return numbered.map((c) => ({
+        name: cleanInline(c.heading.replace(/^\s*\d+[.)]\s+/, ""), LIMITS.phaseName),
+        audience: "",
+        trafficPercent: 0,
+        durationText: "",
+        plannedDays: null,
+        goal: "",
+      }));
     }
     const deeper = runbookSteps(section.children);
     if (deeper.length) return deeper;
@@ -542,7 +670,11 @@ function readDocument(markdown: string): PlanDocument {
   reader.current = null;
 
   // Said outright ("Plan kind: Rollback runbook", as the export writes), or read from the title.
-  const kind: PlanDocument["kind"] = reader.kind ?? (RUNBOOK_TITLE.test(reader.name || title) && !ROLLOUT_TITLE.test(reader.name || title) ? "rollback_runbook" : "rollout");
+  const kind: PlanDocument["kind"] =
+    reader.kind ??
+    (RUNBOOK_TITLE.test(reader.name || title) && !ROLLOUT_TITLE.test(reader.name || title)
+      ? "rollback_runbook"
+      : "rollout");
 
   // The numbered stages (sections, stage tables, diagrams) are one sequence; lists, prose and
   // sections with Target lines are others. The longest is the default; the person may pick.
@@ -553,8 +685,19 @@ function readDocument(markdown: string): PlanDocument {
     const audience = cleanInline(p.fields.audience?.value ?? "", LIMITS.audience);
     const goal = cleanInline(p.fields.goal?.value ?? "", LIMITS.goal);
     const durationText = cleanInline(p.fields.durationText?.value ?? "", LIMITS.durationText);
-    const inferred = readPercent(audience, reader.style) ?? readPercent(goal, reader.style) ?? readPercent(name, reader.style) ?? (FULL.test(`${name} ${audience}`) ? 100 : 0);
-    return { name, audience, trafficPercent: p.traffic ?? inferred, durationText, plannedDays: readDays(durationText), goal };
+    const inferred =
+      readPercent(audience, reader.style) ??
+      readPercent(goal, reader.style) ??
+      readPercent(name, reader.style) ??
+      (FULL.test(`${name} ${audience}`) ? 100 : 0);
+    return {
+      name,
+      audience,
+      trafficPercent: p.traffic ?? inferred,
+      durationText,
+      plannedDays: readDays(durationText),
+      goal,
+    };
   });
   const candidates: DocSequence[] = [];
   const label = (text: string | null) => cleanInline((text ?? "").replace(/^\s*\d+(\.\d+)*[.)]?\s+/, ""), LIMITS.title);
@@ -562,17 +705,26 @@ function readDocument(markdown: string): PlanDocument {
   for (const group of reader.stepGroups) {
     if (group.steps.length < 2 && staged.length) continue;
     const phases = group.steps.map(toPhase);
-    const same = candidates.find((c) => c.phases.map((p) => p.trafficPercent).join() === phases.map((p) => p.trafficPercent).join());
+    const same = candidates.find(
+      (c) => c.phases.map((p) => p.trafficPercent).join() === phases.map((p) => p.trafficPercent).join(),
+    );
     if (!same) candidates.push({ label: label(group.label) || "Steps", phases });
   }
   // In document order: stages come from wherever their sections were, groups as found.
-  const chosen = candidates.reduce<DocSequence | null>((best, c) => (!best || c.phases.length > best.phases.length ? c : best), null);
+  const chosen = candidates.reduce<DocSequence | null>(
+    (best, c) => (!best || c.phases.length > best.phases.length ? c : best),
+    null,
+  );
   let phases = chosen?.phases ?? [];
   const stagesChosen = chosen !== null && chosen === candidates[0] && staged.length > 0;
 
   if (kind === "rollback_runbook") {
-    const steps = staged.length ? staged.map((p) => ({ ...p, trafficPercent: 0, plannedDays: null })) : runbookSteps(sections);
-    phases = steps.length ? steps : [{ name: "Rollback", audience: "", trafficPercent: 0, durationText: "", plannedDays: null, goal: "" }];
+    const steps = staged.length
+      ? staged.map((p) => ({ ...p, trafficPercent: 0, plannedDays: null }))
+      : runbookSteps(sections);
+    phases = steps.length
+      ? steps
+      : [{ name: "Rollback", audience: "", trafficPercent: 0, durationText: "", plannedDays: null, goal: "" }];
   }
 
   const stageIndex = (n: number | null) => (n === null || !stagesChosen ? null : numbers.indexOf(n));
@@ -582,8 +734,19 @@ function readDocument(markdown: string): PlanDocument {
       // A go/no-go list outside the phase sections belongs to the phase its heading names.
       if ((phase === null || phase < 0) && c.kind === "go_no_go") phase = phaseNamedIn(c.heading, phases);
       if (phase !== null && phase < 0) phase = null;
-      const listKind: Kind = kind === "rollback_runbook" ? "post_rollback" : c.kind === "go_no_go" && phase === null ? "pre_deployment" : c.kind;
-      return { title: c.title, kind: listKind, window: listKind === "post_deployment" ? (c.window ?? windowFromHeading(c.title)) : null, phase: listKind === "go_no_go" || (phase !== null && kind === "rollout") ? phase : null, items: c.items.slice(0, LIMITS.items) };
+      const listKind: Kind =
+        kind === "rollback_runbook"
+          ? "post_rollback"
+          : c.kind === "go_no_go" && phase === null
+            ? "pre_deployment"
+            : c.kind;
+      return {
+        title: c.title,
+        kind: listKind,
+        window: listKind === "post_deployment" ? (c.window ?? windowFromHeading(c.title)) : null,
+        phase: listKind === "go_no_go" || (phase !== null && kind === "rollout") ? phase : null,
+        items: c.items.slice(0, LIMITS.items),
+      };
     })
     // Plan-wide lists first, then each phase's in phase order: the order the plan stores them.
     .map((c, i) => ({ c, i }))
@@ -591,8 +754,15 @@ function readDocument(markdown: string): PlanDocument {
     .map(({ c }) => c);
 
   const fullText = plain(root);
-  const notes = [...reader.notes.entries()].map(([section, parts]) => ({ section, text: cleanBlock(parts.join("\n\n"), LIMITS.noteText) }));
-  if (reader.htmlRemoved) notes.push({ section: "Removed from the document", text: `${reader.htmlRemoved} piece(s) of raw HTML were removed; plans hold plain text only.` });
+  const notes = [...reader.notes.entries()].map(([section, parts]) => ({
+    section,
+    text: cleanBlock(parts.join("\n\n"), LIMITS.noteText),
+  }));
+  if (reader.htmlRemoved)
+    notes.push({
+      section: "Removed from the document",
+      text: `${reader.htmlRemoved} piece(s) of raw HTML were removed; plans hold plain text only.`,
+    });
   // Whatever the reading produced that the plan cannot hold (a threshold of 1e309, a trigger held
   // for a year) is kept as a note instead, so the preview is always a valid plan document.
   const unusable = (section: string, what: string) => notes.push({ section, text: cleanBlock(what, LIMITS.noteText) });
@@ -601,7 +771,12 @@ function readDocument(markdown: string): PlanDocument {
     if (!ok) unusable("Rollback triggers (not usable as written)", t.description);
     return ok;
   });
-  const metrics = [...reader.metrics.values()].map((m) => ({ ...m, target: finiteOrNull(m.target), alert: finiteOrNull(m.alert), critical: finiteOrNull(m.critical) }));
+  const metrics = [...reader.metrics.values()].map((m) => ({
+    ...m,
+    target: finiteOrNull(m.target),
+    alert: finiteOrNull(m.alert),
+    critical: finiteOrNull(m.critical),
+  }));
   const escalation = reader.escalation.filter((e) => {
     const ok = escalationSchema.safeParse(e).success;
     if (!ok) unusable("Escalation (not usable as written)", `${e.who}`);
@@ -622,7 +797,10 @@ function readDocument(markdown: string): PlanDocument {
     escalation: escalation.filter((e, i, all) => all.findIndex((o) => o.level === e.level) === i).slice(0, LIMITS.rows),
     roles: reader.roles.slice(0, LIMITS.rows),
     notes: notes.filter((n) => n.text).slice(0, LIMITS.notes),
-    sequences: kind === "rollout" && candidates.length > 1 ? candidates.slice(0, 5).map((c) => ({ label: c.label, phases: c.phases.slice(0, LIMITS.phases) })) : [],
+    sequences:
+      kind === "rollout" && candidates.length > 1
+        ? candidates.slice(0, 5).map((c) => ({ label: c.label, phases: c.phases.slice(0, LIMITS.phases) }))
+        : [],
     sections: reader.sections
       .filter((s) => s.heading && s.read + s.noted > 0)
       .slice(0, LIMITS.notes)

@@ -8,7 +8,18 @@ import { cleanBlock, cleanInline, type NumberStyle } from "./text";
 // What the importer has gathered so far while it walks a document's sections.
 
 export type Kind = DocChecklist["kind"];
-export type Mode = "generic" | "phase" | "checklist" | "metrics" | "triggers" | "risks" | "comms" | "escalation" | "roles" | "notes" | "overview";
+export type Mode =
+  | "generic"
+  | "phase"
+  | "checklist"
+  | "metrics"
+  | "triggers"
+  | "risks"
+  | "comms"
+  | "escalation"
+  | "roles"
+  | "notes"
+  | "overview";
 
 export interface Ctx {
   mode: Mode;
@@ -136,7 +147,11 @@ export class Reader {
       const value = metric[field];
       if (value === null) continue;
       if (existing[field] === null) existing[field] = value;
-      else if (existing[field] !== value) this.note(where, `${metric.label}: ${field} ${value}${metric.unit} here; the plan keeps ${existing[field]}${existing.unit} from earlier in the document`);
+      else if (existing[field] !== value)
+        this.note(
+          where,
+          `${metric.label}: ${field} ${value}${metric.unit} here; the plan keeps ${existing[field]}${existing.unit} from earlier in the document`,
+        );
     }
   }
 
@@ -145,11 +160,21 @@ export class Reader {
     const last = this.checklists.at(-1);
     if (reuse && last && last.title === title && last.phase === ctx.phase) return last;
     const resolved = kind ?? ctx.kind ?? (ctx.phase !== null ? "go_no_go" : "pre_deployment");
-    const list: ChecklistDraft = { title, kind: resolved, window: null, phase: ctx.phase, items: [], heading: ctx.path.join(" › ") };
+    const list: ChecklistDraft = {
+      title,
+      kind: resolved,
+      window: null,
+      phase: ctx.phase,
+      items: [],
+      heading: ctx.path.join(" › "),
+    };
     this.checklists.push(list);
     return list;
   }
 }
 
-
-const normalLabel = (label: string) => label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+const normalLabel = (label: string) =>
+  label
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();

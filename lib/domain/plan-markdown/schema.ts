@@ -30,9 +30,17 @@ export const LIMITS = {
   notes: 300,
 } as const;
 
-const inline = (max: number) => z.string().transform((s) => cleanInline(s)).pipe(z.string().max(max, { error: `Use at most ${max} characters` }));
+const inline = (max: number) =>
+  z
+    .string()
+    .transform((s) => cleanInline(s))
+    .pipe(z.string().max(max, { error: `Use at most ${max} characters` }));
 const required = (max: number, what: string) => inline(max).pipe(z.string().min(1, { error: `Enter ${what}` }));
-const block = (max: number) => z.string().transform((s) => cleanBlock(s)).pipe(z.string().max(max, { error: `Use at most ${max} characters` }));
+const block = (max: number) =>
+  z
+    .string()
+    .transform((s) => cleanBlock(s))
+    .pipe(z.string().max(max, { error: `Use at most ${max} characters` }));
 const finite = z.number({ error: "Enter a number" }).refine(Number.isFinite, { error: "Enter a finite number" });
 
 export const STRATEGIES = ["canary", "blue_green", "rolling", "flag_based"] as const;
@@ -48,7 +56,9 @@ export const phaseSchema = z.object({
   name: required(LIMITS.phaseName, "a phase name"),
   audience: inline(LIMITS.audience),
   /** 0–100; a range in the document ("5-10% of users") is read as its upper bound. */
-  trafficPercent: finite.min(0, { error: "Traffic is between 0 and 100%" }).max(100, { error: "Traffic is between 0 and 100%" }),
+  trafficPercent: finite
+    .min(0, { error: "Traffic is between 0 and 100%" })
+    .max(100, { error: "Traffic is between 0 and 100%" }),
   durationText: inline(LIMITS.durationText),
   /** Days the phase is planned for, read from the duration text (upper bound of a range); null when it gives none. */
   plannedDays: z.number().int().min(0).max(3650).nullable(),
@@ -68,7 +78,9 @@ export const checklistSchema = z.object({
 });
 
 export const metricSchema = z.object({
-  key: z.string().regex(METRIC_KEY_PATTERN, { error: "Use lowercase letters, digits, _ and . (starting with a letter)" }),
+  key: z
+    .string()
+    .regex(METRIC_KEY_PATTERN, { error: "Use lowercase letters, digits, _ and . (starting with a letter)" }),
   label: required(LIMITS.label, "a KPI label"),
   unit: inline(LIMITS.unit),
   direction: z.enum(DIRECTIONS),
@@ -84,7 +96,11 @@ export const triggerSchema = z.object({
   mode: z.enum(TRIGGER_MODES),
   comparison: z.enum(COMPARISONS),
   value: finite,
-  durationMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30),
   action: z.enum(TRIGGER_ACTIONS),
   /** The canary judge's settings (mode canary_worse); absent or null for the defaults. */
   judge: judgeSettingsSchema.nullable().optional(),
@@ -108,20 +124,30 @@ export const commsSchema = z.object({
 export const escalationSchema = z.object({
   level: z.number().int().min(1).max(99),
   who: required(LIMITS.cell, "who is escalated to"),
-  afterMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  afterMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30),
 });
 
 /** A role the document names and who holds it, as written (a name, a team, a placeholder). */
 export const roleSchema = z.object({ role: required(LIMITS.cell, "the role"), who: inline(LIMITS.cell) });
 
 /** A part of the document the importer did not map to a structure, kept verbatim as plain text. */
-export const noteSchema = z.object({ section: inline(LIMITS.noteSection), text: block(LIMITS.noteText).pipe(z.string().min(1)) });
+export const noteSchema = z.object({
+  section: inline(LIMITS.noteSection),
+  text: block(LIMITS.noteText).pipe(z.string().min(1)),
+});
 
 export const PLAN_KINDS = ["rollout", "rollback_runbook"] as const;
 export const SECTION_STATUSES = ["read", "partial", "note"] as const;
 
 /** One traffic sequence a document describes (a soft launch, a canary…): the person picks one. */
-export const sequenceSchema = z.object({ label: inline(LIMITS.title), phases: z.array(phaseSchema).max(LIMITS.phases) });
+export const sequenceSchema = z.object({
+  label: inline(LIMITS.title),
+  phases: z.array(phaseSchema).max(LIMITS.phases),
+});
 
 /** How much of a section the importer understood: all of it, some (the rest kept as notes), or none. */
 export const sectionSchema = z.object({ heading: inline(LIMITS.noteSection), status: z.enum(SECTION_STATUSES) });
@@ -150,22 +176,35 @@ export const planDocumentSchema = z
   .superRefine((plan, ctx) => {
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     plan.checklists.forEach((list, i) => {
-      if (list.phase !== null && list.phase >= plan.phases.length) problem(["checklists", i, "phase"], "Choose one of the plan's phases");
-      if (list.kind === "go_no_go" && list.phase === null) problem(["checklists", i, "phase"], "A go/no-go checklist belongs to a phase");
-      if (list.kind === "post_deployment" && list.window === null) problem(["checklists", i, "window"], "Choose when the validation is due");
-      if (list.kind !== "post_deployment" && list.window !== null) problem(["checklists", i, "window"], "Only post-deployment validation has a window");
+      if (list.phase !== null && list.phase >= plan.phases.length)
+        problem(["checklists", i, "phase"], "Choose one of the plan's phases");
+      if (list.kind === "go_no_go" && list.phase === null)
+        problem(["checklists", i, "phase"], "A go/no-go checklist belongs to a phase");
+      if (list.kind === "post_deployment" && list.window === null)
+        problem(["checklists", i, "window"], "Choose when the validation is due");
+      if (list.kind !== "post_deployment" && list.window !== null)
+        problem(["checklists", i, "window"], "Only post-deployment validation has a window");
     });
     const keys = new Set<string>();
     plan.metrics.forEach((m, i) => {
       if (keys.has(m.key)) problem(["metrics", i, "key"], `"${m.key}" appears twice`);
       keys.add(m.key);
-      const problems = thresholdProblems({ direction: m.direction, target: m.target, alertThreshold: m.alert, criticalThreshold: m.critical });
+      const problems = thresholdProblems({
+        direction: m.direction,
+        target: m.target,
+        alertThreshold: m.alert,
+        criticalThreshold: m.critical,
+      });
       const names = { target: "target", alertThreshold: "alert", criticalThreshold: "critical" } as const;
-      for (const [field, messages] of Object.entries(problems)) for (const message of messages) problem(["metrics", i, names[field as keyof typeof names]], `${m.label}: ${message}`);
+      for (const [field, messages] of Object.entries(problems))
+        for (const message of messages)
+          problem(["metrics", i, names[field as keyof typeof names]], `${m.label}: ${message}`);
     });
     plan.triggers.forEach((t, i) => {
-      if (t.metric !== null && !keys.has(t.metric)) problem(["triggers", i, "metric"], `No KPI with the key "${t.metric}"`);
-      if (t.action === "automatic_rollback" && t.metric === null) problem(["triggers", i, "action"], "An automatic rollback needs a KPI to watch");
+      if (t.metric !== null && !keys.has(t.metric))
+        problem(["triggers", i, "metric"], `No KPI with the key "${t.metric}"`);
+      if (t.action === "automatic_rollback" && t.metric === null)
+        problem(["triggers", i, "action"], "An automatic rollback needs a KPI to watch");
     });
     const levels = new Set<number>();
     plan.escalation.forEach((e, i) => {

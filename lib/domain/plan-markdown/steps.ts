@@ -16,12 +16,15 @@ export interface StepDraft {
 }
 
 /** Everyone: a step that reaches all users without saying "100%". */
-export const EVERYONE = /\b(everyone|everybody|all users|all customers|all traffic|semua pengguna|seluruh pengguna|semua user|all of (our )?users|general availability|semua nasabah|seluruh nasabah)\b/i;
+export const EVERYONE =
+  /\b(everyone|everybody|all users|all customers|all traffic|semua pengguna|seluruh pengguna|semua user|all of (our )?users|general availability|semua nasabah|seluruh nasabah)\b/i;
 
 // A share of traffic, as opposed to a threshold ("< 1%", "error rate 2%"): what follows a number
 // and what comes before it tell them apart.
-const THRESHOLD_BEFORE = /(<|>|≤|≥|=|\b(below|above|under|over|less than|more than|at least|at most|exceeds?|kurang dari|lebih dari|di bawah|di atas|melebihi|minimal|maksimal|maks|max|min|naik|turun|rate|error|latency|latensi|cpu|memori|memory|konversi|conversion|uptime))\s*$/i;
-const KPI_AFTER = /^\s*%?\s*(error|errors|kesalahan|cpu|memory|memori|latency|conversion|konversi|crash|uptime|availability|ketersediaan|success)/i;
+const THRESHOLD_BEFORE =
+  /(<|>|≤|≥|=|\b(below|above|under|over|less than|more than|at least|at most|exceeds?|kurang dari|lebih dari|di bawah|di atas|melebihi|minimal|maksimal|maks|max|min|naik|turun|rate|error|latency|latensi|cpu|memori|memory|konversi|conversion|uptime))\s*$/i;
+const KPI_AFTER =
+  /^\s*%?\s*(error|errors|kesalahan|cpu|memory|memori|latency|conversion|konversi|crash|uptime|availability|ketersediaan|success)/i;
 
 function shareOf(text: string, style: NumberStyle): { traffic: number; at: number; word: string | null } | null {
   for (const n of numbersIn(text, style)) {
@@ -47,11 +50,15 @@ function labelOf(item: ListItem): { label: string; rest: string } | null {
   if (!first || first.type !== "paragraph") return null;
   const [head, ...others] = first.children;
   if (head?.type === "strong") {
-    return { label: inlineText(head), rest: cleanInline(others.map((c) => plain(c)).join("")).replace(/^[\s:—–-]+/, "") };
+    return {
+      label: inlineText(head),
+      rest: cleanInline(others.map((c) => plain(c)).join("")).replace(/^[\s:—–-]+/, ""),
+    };
   }
   const text = inlineText(first);
   const colon = text.indexOf(":");
-  if (colon > 0 && colon <= 60 && !/%/.test(text.slice(0, colon))) return { label: text.slice(0, colon).trim(), rest: text.slice(colon + 1).trim() };
+  if (colon > 0 && colon <= 60 && !/%/.test(text.slice(0, colon)))
+    return { label: text.slice(0, colon).trim(), rest: text.slice(colon + 1).trim() };
   return null;
 }
 
@@ -93,12 +100,21 @@ function stepOfItem(item: ListItem, index: number, style: NumberStyle): StepDraf
   // Otherwise how long the step is held, read after the share ("25% traffic for 1 day").
   const after = text.slice(share.at);
   const heldDays = durationText ? scheduleDays : readDays(after.replace(/^[^%]*%/, ""));
-  return { name: capital(cleanInline(name, 80)) || `Step ${index + 1}`, traffic: share.traffic, durationText: durationText || durationPhrase(after), plannedDays: heldDays, audience: cleanInline(audience, 300) };
+  return {
+    name: capital(cleanInline(name, 80)) || `Step ${index + 1}`,
+    traffic: share.traffic,
+    durationText: durationText || durationPhrase(after),
+    plannedDays: heldDays,
+    audience: cleanInline(audience, 300),
+  };
 }
 
 /** The duration words of a step's text, as written ("for 2 hours", "selama 6 jam"). */
 function durationPhrase(text: string): string {
-  const m = /\b(for|selama|tahan|hold|keep it (?:there )?for)\s+([^,.;]{1,30}?\b(minutes?|hours?|days?|weeks?|menit|jam|hari|minggu|pekan))\b/i.exec(text.slice(0, 200));
+  const m =
+    /\b(for|selama|tahan|hold|keep it (?:there )?for)\s+([^,.;]{1,30}?\b(minutes?|hours?|days?|weeks?|menit|jam|hari|minggu|pekan))\b/i.exec(
+      text.slice(0, 200),
+    );
   return m ? cleanInline(`${m[1]} ${m[2]}`, 80) : "";
 }
 
@@ -111,10 +127,12 @@ export function stepsOfList(list: List, style: NumberStyle): StepDraft[] | null 
   return found;
 }
 
-const rising = (steps: readonly StepDraft[]) => steps.every((s, i) => i === 0 || s.traffic >= steps[i - 1]!.traffic) && steps.at(-1)!.traffic > steps[0]!.traffic;
+const rising = (steps: readonly StepDraft[]) =>
+  steps.every((s, i) => i === 0 || s.traffic >= steps[i - 1]!.traffic) && steps.at(-1)!.traffic > steps[0]!.traffic;
 
 // Words that mark a share as traffic in prose: "1% of traffic", "10% pengguna".
-const TRAFFIC_WORDS = /^\s*%?\s*(of\s+)?(the\s+)?(search\s+|all\s+)?(traffic|trafik|users?|pengguna|customers?|sessions?|requests?|merchants?|devices?|akun|nasabah|pelanggan|for everyone|untuk semua)/i;
+const TRAFFIC_WORDS =
+  /^\s*%?\s*(of\s+)?(the\s+)?(search\s+|all\s+)?(traffic|trafik|users?|pengguna|customers?|sessions?|requests?|merchants?|devices?|akun|nasabah|pelanggan|for everyone|untuk semua)/i;
 
 /**
  * The steps prose describes: every share of traffic in the paragraph, in order, each held for
@@ -130,7 +148,12 @@ export function stepsOfProse(text: string, style: NumberStyle, rolloutSection: b
     if (!/^\s*%/.test(after)) continue;
     if (THRESHOLD_BEFORE.test(t.slice(Math.max(0, n.start - 30), n.start)) || KPI_AFTER.test(after)) continue;
     if (TRAFFIC_WORDS.test(after)) trafficWords++;
-    marks.push({ at: n.start, end: n.end + after.indexOf("%") + 1, traffic: Math.min(100, Math.max(0, n.value)), word: null });
+    marks.push({
+      at: n.start,
+      end: n.end + after.indexOf("%") + 1,
+      traffic: Math.min(100, Math.max(0, n.value)),
+      word: null,
+    });
   }
   for (const m of t.matchAll(new RegExp(EVERYONE.source, "gi"))) {
     // "100% for everyone" is one step, not two.
@@ -146,7 +169,13 @@ export function stepsOfProse(text: string, style: NumberStyle, rolloutSection: b
   const steps = marks.map((mark, i): StepDraft => {
     const clause = t.slice(mark.end, marks[i + 1]?.at ?? t.length);
     const days = readDays(clause.split(/\b(then|lalu|kemudian|setelah itu|after that)\b/i)[0] ?? clause);
-    return { name: mark.word ?? `${mark.traffic}%`, traffic: mark.traffic, durationText: durationPhrase(clause), plannedDays: mark.traffic === 100 && !/\bfor\s+\d/.test(clause) ? null : days, audience: "" };
+    return {
+      name: mark.word ?? `${mark.traffic}%`,
+      traffic: mark.traffic,
+      durationText: durationPhrase(clause),
+      plannedDays: mark.traffic === 100 && !/\bfor\s+\d/.test(clause) ? null : days,
+      audience: "",
+    };
   });
   return rising(steps) ? steps : null;
 }

@@ -3,7 +3,18 @@ import { keyFromLabel } from "@/lib/domain/kpi-rules";
 import type { Reader } from "./reader";
 import type { DocMetric } from "./schema";
 import { LIMITS } from "./schema";
-import { cleanInline, isPlaceholder, normaliseHeading, type NumberStyle, numbersIn, readLevel, readNumber, readPercent, readQuantity, VOCABULARY as V } from "./text";
+import {
+  cleanInline,
+  isPlaceholder,
+  normaliseHeading,
+  type NumberStyle,
+  numbersIn,
+  readLevel,
+  readNumber,
+  readPercent,
+  readQuantity,
+  VOCABULARY as V,
+} from "./text";
 import { kpiNamed } from "./vocabulary";
 
 // Tables, lists and diagrams a rollout document uses, read by their header words (English or
@@ -41,7 +52,10 @@ export function phasesTable(rows: string[][], reader: Reader): boolean {
   if (!header) return false;
   const stage = columnIndex(header, /^(stage|phase|tahap|fase|tahapan)$/);
   const audience = columnIndex(header, /^(audience|audiens|pengguna|target pengguna|cakupan)$/);
-  const traffic = columnIndex(header, /^(traffic|traffic %|%|lalu lintas|trafik|share|rollout|rollout %|exposure|persentase|porsi)$/);
+  const traffic = columnIndex(
+    header,
+    /^(traffic|traffic %|%|lalu lintas|trafik|share|rollout|rollout %|exposure|persentase|porsi)$/,
+  );
   const duration = columnIndex(header, /^(duration|durasi|lama|hold|tahan|jangka waktu)$/);
   if (stage < 0 || (audience < 0 && traffic < 0 && duration < 0)) return false;
   const name = columnIndex(header, /^(name|nama)$/);
@@ -76,7 +90,10 @@ export function metricsTable(rows: string[][], reader: Reader, where: string): b
   if (!header) return false;
   const label = columnIndex(header, /^(metric|metrics|kpi|kpis|metrik|indikator|name|nama)$/);
   const target = columnIndex(header, /^(target|sasaran|goal)$/);
-  const alert = columnIndex(header, /^(alert|alert threshold|threshold|ambang|ambang batas|peringatan|batas peringatan|warning|warn|warning threshold|waspada)$/);
+  const alert = columnIndex(
+    header,
+    /^(alert|alert threshold|threshold|ambang|ambang batas|peringatan|batas peringatan|warning|warn|warning threshold|waspada)$/,
+  );
   const critical = columnIndex(header, /^(critical|critical threshold|kritis|batas kritis)$/);
   if (label < 0 || (target < 0 && alert < 0 && critical < 0)) return false;
   const key = columnIndex(header, /^(key|kunci)$/);
@@ -85,7 +102,8 @@ export function metricsTable(rows: string[][], reader: Reader, where: string): b
   for (const cells of body) {
     const name = cleanInline(cells[label] ?? "", LIMITS.label);
     if (!name) continue;
-    const read = (index: number) => (index >= 0 && !isPlaceholder(cells[index] ?? "") ? readQuantity(cells[index] ?? "", reader.style) : null);
+    const read = (index: number) =>
+      index >= 0 && !isPlaceholder(cells[index] ?? "") ? readQuantity(cells[index] ?? "", reader.style) : null;
     const [t, a, c] = [read(target), read(alert), read(critical)];
     const stated = direction >= 0 ? normaliseHeading(cells[direction] ?? "") : "";
     const common = kpiNamed(name);
@@ -93,13 +111,16 @@ export function metricsTable(rows: string[][], reader: Reader, where: string): b
       ? /higher|lebih tinggi|naik/.test(stated)
       : t?.comparison
         ? t.comparison === "gt" || t.comparison === "gte"
-        : a?.comparison === "lt" || a?.comparison === "lte" || (common?.direction ?? (t && a && a.value < t.value ? "higher_is_better" : "lower_is_better")) === "higher_is_better";
+        : a?.comparison === "lt" ||
+          a?.comparison === "lte" ||
+          (common?.direction ?? (t && a && a.value < t.value ? "higher_is_better" : "lower_is_better")) ===
+            "higher_is_better";
     const keyCell = key >= 0 ? cleanInline(cells[key] ?? "") : "";
     reader.addMetric(
       {
         key: /^[a-z][a-z0-9_.]{0,63}$/.test(keyCell) ? keyCell : (common?.key ?? (keyFromLabel(name) || "kpi")),
         label: name,
-        unit: unit >= 0 ? cleanInline(cells[unit] ?? "", LIMITS.unit) : (t?.unit || a?.unit || c?.unit || ""),
+        unit: unit >= 0 ? cleanInline(cells[unit] ?? "", LIMITS.unit) : t?.unit || a?.unit || c?.unit || "",
         direction: higher ? "higher_is_better" : "lower_is_better",
         target: t?.value ?? null,
         alert: a?.value ?? null,
@@ -122,8 +143,11 @@ const CRIT = /(crit(?:ical)?(?:\s+at)?|kritis(?:\s+di)?|page(?:\s+at)?)\s*(?:at|
  */
 export function metricItem(text: string, style: NumberStyle = "point"): DocMetric | null {
   const colon = text.indexOf(":");
-  const operator = /(<=|>=|≤|≥|<|>|\b(under|below|above|over|at least|at most|minimal|maksimal|kurang dari|lebih dari|di bawah|di atas)\b)/i.exec(text);
-  const labelEnd = colon > 0 && (!operator || colon < operator.index) ? colon : operator?.index ?? -1;
+  const operator =
+    /(<=|>=|≤|≥|<|>|\b(under|below|above|over|at least|at most|minimal|maksimal|kurang dari|lebih dari|di bawah|di atas)\b)/i.exec(
+      text,
+    );
+  const labelEnd = colon > 0 && (!operator || colon < operator.index) ? colon : (operator?.index ?? -1);
   if (labelEnd <= 0) return null;
   const label = cleanInline(text.slice(0, labelEnd), LIMITS.label);
   const rest = text.slice(labelEnd).replace(/^:\s*/, "");
@@ -131,12 +155,17 @@ export function metricItem(text: string, style: NumberStyle = "point"): DocMetri
   const remark = rest.search(/\b(warn|warning|alert|peringatan|waspada|crit|critical|kritis|page)\b/i);
   const q = readQuantity(remark > 0 ? rest.slice(0, remark) : rest, style);
   const marks = numbersIn(rest, style).map((n) => {
-    const before = rest.slice(Math.max(0, n.start - 40), n.start).replace(/\b(di bawah|di atas|below|above|under|over)\s*$|(<|>|=)\s*$/i, "").trimEnd();
+    const before = rest
+      .slice(Math.max(0, n.start - 40), n.start)
+      .replace(/\b(di bawah|di atas|below|above|under|over)\s*$|(<|>|=)\s*$/i, "")
+      .trimEnd();
     return { n, warn: WARN.test(before), crit: CRIT.test(before) };
   });
   if (!label || !q) return null;
   const common = kpiNamed(label);
-  const higher = q.comparison ? q.comparison === "gt" || q.comparison === "gte" : common?.direction === "higher_is_better";
+  const higher = q.comparison
+    ? q.comparison === "gt" || q.comparison === "gte"
+    : common?.direction === "higher_is_better";
   if (!q.comparison && !common) return null;
   const value = (pick: (m: (typeof marks)[number]) => boolean) => marks.find(pick)?.n.value ?? null;
   return {
@@ -180,12 +209,20 @@ export function commsTable(rows: string[][], reader: Reader, heading: string): b
   const audience = columnIndex(header, /^(audience|to|kepada|audiens|penerima)$/);
   const template = columnIndex(header, /^(message|template|pesan|isi pesan)$/);
   if ((channel < 0 && template < 0) || (event < 0 && timing < 0)) return false;
-  const fallbackAudience = cleanInline(heading.replace(/communications?|comms|komunikasi|plan|rencana|untuk|dengan/gi, ""));
+  const fallbackAudience = cleanInline(
+    heading.replace(/communications?|comms|komunikasi|plan|rencana|untuk|dengan/gi, ""),
+  );
   const cell = (cells: string[], i: number) => (i >= 0 ? cleanInline(cells[i] ?? "", LIMITS.cell) : "");
   for (const cells of body) {
     const name = cell(cells, event) || cell(cells, timing);
     if (!name) continue;
-    reader.comms.push({ event: name, timing: cell(cells, timing), channel: cell(cells, channel), audience: audience >= 0 ? cell(cells, audience) : fallbackAudience, template: cell(cells, template) });
+    reader.comms.push({
+      event: name,
+      timing: cell(cells, timing),
+      channel: cell(cells, channel),
+      audience: audience >= 0 ? cell(cells, audience) : fallbackAudience,
+      template: cell(cells, template),
+    });
   }
   return true;
 }
@@ -198,7 +235,9 @@ export function minutesOf(text: string, style: NumberStyle = "point"): number {
   // The unit is the first word after the number, or after a range it opens ("1–2 jam").
   const second = numbers[1];
   const ranged = second && /^\s*(?:-|–|—|to|sampai|hingga|s\/d)\s*$/i.test(text.slice(first.end, second.start));
-  const unit = (/^\s*([a-z]+)/i.exec(text.slice(ranged ? second.end : first.end, (ranged ? second.end : first.end) + 20))?.[1] ?? "").toLowerCase();
+  const unit = (
+    /^\s*([a-z]+)/i.exec(text.slice(ranged ? second.end : first.end, (ranged ? second.end : first.end) + 20))?.[1] ?? ""
+  ).toLowerCase();
   const factor = /^(days?|hari)$/.test(unit) ? 1440 : /^(hours?|hrs?|h|jam)$/.test(unit) ? 60 : 1;
   return Math.max(0, Math.round(first.value * factor));
 }
@@ -207,15 +246,25 @@ export function escalationTable(rows: string[][], reader: Reader): boolean {
   const [header, ...body] = rows;
   if (!header) return false;
   const level = columnIndex(header, /^(level|tingkat|tier|lvl)$/);
-  const who = columnIndex(header, /^(who|siapa|contact|kontak|person|escalate to|eskalasi ke|pic|role|peran|nama|name|owner|page|panggil|hubungi|dihubungi|contacted|called|to call)$/);
-  const after = columnIndex(header, /(after|setelah|minutes|menit|time|waktu|when|kapan|response|respons|sla|elapsed|since|sejak)/);
+  const who = columnIndex(
+    header,
+    /^(who|siapa|contact|kontak|person|escalate to|eskalasi ke|pic|role|peran|nama|name|owner|page|panggil|hubungi|dihubungi|contacted|called|to call)$/,
+  );
+  const after = columnIndex(
+    header,
+    /(after|setelah|minutes|menit|time|waktu|when|kapan|response|respons|sla|elapsed|since|sejak)/,
+  );
   // Without a level column the rows are the levels, in order (a "time | escalate to" table).
   if (who < 0 || (level < 0 && after < 0)) return false;
   body.forEach((cells, i) => {
     const n = level >= 0 ? Math.round(readNumber(/\d+/.exec(cells[level] ?? "")?.[0] ?? "NaN")) : i + 1;
     const person = cleanInline(cells[who] ?? "", LIMITS.cell);
     if (!Number.isFinite(n) || n < 1 || !person) return;
-    reader.escalation.push({ level: n, who: person, afterMinutes: after >= 0 ? minutesOf(cells[after] ?? "", reader.style) : 0 });
+    reader.escalation.push({
+      level: n,
+      who: person,
+      afterMinutes: after >= 0 ? minutesOf(cells[after] ?? "", reader.style) : 0,
+    });
   });
   return true;
 }
@@ -242,4 +291,3 @@ export function rolesTable(rows: string[][], reader: Reader): boolean {
   }
   return true;
 }
-

@@ -5,7 +5,8 @@
 // C0/C1 control characters (tab and newline are whitespace, handled apart), bidi overrides and
 // zero-width characters that could make text read differently from what it is; U+FFFD is what
 // the parser leaves of a NUL.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFD]/g;
+const CONTROL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFD]/g;
 
 /** One line of plain text: no control characters, whitespace collapsed, capped at `max` characters. */
 export function cleanInline(value: string, max = Infinity): string {
@@ -70,8 +71,12 @@ export type NumberStyle = "point" | "comma";
 export function numberStyleOf(text: string): NumberStyle {
   const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
   // Decimals ("0,5" / "0.5") and thousands ("1.500" / "1,500"); versions ("2.0.0") are neither.
-  const commas = (sample.match(/(?<![\d.,])\d+,\d{1,2}(?![\d.,])/g)?.length ?? 0) + (sample.match(/(?<![\d.,])\d{1,3}(\.\d{3})+(?![\d.,])/g)?.length ?? 0);
-  const points = (sample.match(/(?<![\d.,])\d+\.\d{1,2}(?![\d.,])/g)?.length ?? 0) + (sample.match(/(?<![\d.,])\d{1,3}(,\d{3})+(?![\d.,])/g)?.length ?? 0);
+  const commas =
+    (sample.match(/(?<![\d.,])\d+,\d{1,2}(?![\d.,])/g)?.length ?? 0) +
+    (sample.match(/(?<![\d.,])\d{1,3}(\.\d{3})+(?![\d.,])/g)?.length ?? 0);
+  const points =
+    (sample.match(/(?<![\d.,])\d+\.\d{1,2}(?![\d.,])/g)?.length ?? 0) +
+    (sample.match(/(?<![\d.,])\d{1,3}(,\d{3})+(?![\d.,])/g)?.length ?? 0);
   return commas > points ? "comma" : "point";
 }
 
@@ -79,7 +84,8 @@ export function numberStyleOf(text: string): NumberStyle {
 export function readNumber(token: string, style: NumberStyle = "point"): number {
   if (token.replace(/\D/g, "").length > 15) return Number.NaN;
   if (/^-?\d{1,3}(,\d{3})+$/.test(token)) return Number(token.replace(/,/g, ""));
-  if (style === "comma" && /^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(token)) return Number(token.replace(/\./g, "").replace(",", "."));
+  if (style === "comma" && /^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(token))
+    return Number(token.replace(/\./g, "").replace(",", "."));
   if (/^-?\d+([.,]\d+)?$/.test(token)) return Number(token.replace(",", "."));
   return Number.NaN;
 }
@@ -136,10 +142,22 @@ export interface Quantity {
 
 // Comparison words and signs, English and Indonesian, as they end the text before a number.
 const COMPARISONS: [RegExp, NonNullable<Quantity["comparison"]>][] = [
-  [/(>=|≥|=>|\bat least|\bno less than|\bnot below|\bminimal|\bminimum|\bmin\.|\bsekurang-kurangnya|\bpaling sedikit|\btidak kurang dari)\s*$/i, "gte"],
-  [/(<=|≤|=<|\bat most|\bno more than|\bnot above|\bmaksimal|\bmaksimum|\bmaks\.?|\bmax\.?|\bup to|\bhingga maksimal|\bpaling banyak|\btidak lebih dari)\s*$/i, "lte"],
-  [/(>|\babove|\bover|\bmore than|\bgreater than|\bhigher than|\bexceeds?|\bexceeding|\bexceeded|\bbeyond|\blebih dari|\blebih besar dari|\blebih tinggi dari|\bdi atas|\bmelebihi|\bmelewati|\bmelampaui|\bnaik di atas)\s*$/i, "gt"],
-  [/(<|\bbelow|\bunder|\bless than|\blower than|\bfalls? below|\bdrops? below|\bkurang dari|\bdi bawah|\bturun di bawah|\blebih rendah dari|\blebih kecil dari)\s*$/i, "lt"],
+  [
+    /(>=|≥|=>|\bat least|\bno less than|\bnot below|\bminimal|\bminimum|\bmin\.|\bsekurang-kurangnya|\bpaling sedikit|\btidak kurang dari)\s*$/i,
+    "gte",
+  ],
+  [
+    /(<=|≤|=<|\bat most|\bno more than|\bnot above|\bmaksimal|\bmaksimum|\bmaks\.?|\bmax\.?|\bup to|\bhingga maksimal|\bpaling banyak|\btidak lebih dari)\s*$/i,
+    "lte",
+  ],
+  [
+    /(>|\babove|\bover|\bmore than|\bgreater than|\bhigher than|\bexceeds?|\bexceeding|\bexceeded|\bbeyond|\blebih dari|\blebih besar dari|\blebih tinggi dari|\bdi atas|\bmelebihi|\bmelewati|\bmelampaui|\bnaik di atas)\s*$/i,
+    "gt",
+  ],
+  [
+    /(<|\bbelow|\bunder|\bless than|\blower than|\bfalls? below|\bdrops? below|\bkurang dari|\bdi bawah|\bturun di bawah|\blebih rendah dari|\blebih kecil dari)\s*$/i,
+    "lt",
+  ],
 ];
 
 function comparisonBefore(text: string, start: number): Quantity["comparison"] {
@@ -159,7 +177,11 @@ export function readQuantity(text: string, style: NumberStyle = "point"): Quanti
   const chosen = compared ?? numbers[0];
   if (!chosen) return null;
   const unit = unitAfter(text, chosen.end);
-  return { comparison: compared ? comparisonBefore(text, compared.start) : null, value: chosen.value, unit: KNOWN_UNITS.has(unit) ? unit : "" };
+  return {
+    comparison: compared ? comparisonBefore(text, compared.start) : null,
+    value: chosen.value,
+    unit: KNOWN_UNITS.has(unit) ? unit : "",
+  };
 }
 
 const RANGE_JOIN = /^\s*%?\s*(?:-|–|—|to|sampai|hingga|s\/d|s\.d\.)\s*$/i;
@@ -176,7 +198,8 @@ export function readPercent(text: string, style: NumberStyle = "point"): number 
       return clampPercent(next.value);
     }
     const next = numbers[i + 1];
-    if (next && RANGE_JOIN.test(text.slice(n.end, next.start)) && unitAfter(text, next.end) === "%") return clampPercent(next.value);
+    if (next && RANGE_JOIN.test(text.slice(n.end, next.start)) && unitAfter(text, next.end) === "%")
+      return clampPercent(next.value);
     return clampPercent(n.value);
   }
   return null;
@@ -198,7 +221,9 @@ const DAY_UNITS: [RegExp, number][] = [
  * "[X] days" → null.
  */
 export function readDays(text: string): number | null {
-  const t = spellNumbers(cleanInline(text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text).toLowerCase());
+  const t = spellNumbers(
+    cleanInline(text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text).toLowerCase(),
+  );
   const schedule = /^(week|minggu|pekan|day|hari)\s+(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?$/.exec(t);
   if (schedule) {
     const span = schedule[3] ? Number(schedule[3]) - Number(schedule[2]) + 1 : 1;
@@ -215,14 +240,39 @@ export function readDays(text: string): number | null {
   return null;
 }
 
-const HOLD_WORDS = /(\bfor|\bselama|\bduring|\bover|\bdalam|\bwithin|\bsustained|\bberturut-turut selama|\bterus-menerus selama)(\s+(more than|longer than|over|at least|another|lebih dari|minimal|setidaknya))?\s*$/i;
+const HOLD_WORDS =
+  /(\bfor|\bselama|\bduring|\bover|\bdalam|\bwithin|\bsustained|\bberturut-turut selama|\bterus-menerus selama)(\s+(more than|longer than|over|at least|another|lebih dari|minimal|setidaknya))?\s*$/i;
 
 // Durations are often spelled out: "for two days", "selama dua hari".
 const SPELLED: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, a: 1, an: 1,
-  satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, sepuluh: 10, sehari: 1, seminggu: 7,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twelve: 12,
+  a: 1,
+  an: 1,
+  satu: 1,
+  dua: 2,
+  tiga: 3,
+  empat: 4,
+  lima: 5,
+  enam: 6,
+  tujuh: 7,
+  delapan: 8,
+  sembilan: 9,
+  sepuluh: 10,
+  sehari: 1,
+  seminggu: 7,
 };
-const SPELLED_DURATION = /\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|an?|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)(\s+(?:more\s+|lagi\s+)?)(minutes?|hours?|days?|weeks?|months?|menit|jam|hari|minggu|pekan|bulan)\b|\b(sehari|seminggu)\b/gi;
+const SPELLED_DURATION =
+  /\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|an?|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)(\s+(?:more\s+|lagi\s+)?)(minutes?|hours?|days?|weeks?|months?|menit|jam|hari|minggu|pekan|bulan)\b|\b(sehari|seminggu)\b/gi;
 
 /** "two days" → "2 days", "seminggu" → "1 minggu": spelled-out durations as digits. */
 export function spellNumbers(text: string): string {
@@ -238,9 +288,17 @@ export function readHoldMinutes(text: string): number {
   for (const n of numbersIn(text)) {
     if (!HOLD_WORDS.test(before(text, n.start))) continue;
     const rest = after(text, n.end).replace(/^\+?\s*/, "");
-    const unit = /^(minutes?|mins?|menit|m\b|hours?|hrs?|h\b|jam|days?|hari|seconds?|secs?|detik)/i.exec(rest)?.[0]?.toLowerCase();
+    const unit = /^(minutes?|mins?|menit|m\b|hours?|hrs?|h\b|jam|days?|hari|seconds?|secs?|detik)/i
+      .exec(rest)?.[0]
+      ?.toLowerCase();
     if (!unit) continue;
-    const factor = /^(hours?|hrs?|h|jam)$/.test(unit) ? 60 : /^(days?|hari)$/.test(unit) ? 1440 : /^(seconds?|secs?|detik)$/.test(unit) ? 1 / 60 : 1;
+    const factor = /^(hours?|hrs?|h|jam)$/.test(unit)
+      ? 60
+      : /^(days?|hari)$/.test(unit)
+        ? 1440
+        : /^(seconds?|secs?|detik)$/.test(unit)
+          ? 1 / 60
+          : 1;
     return Math.max(0, Math.round(n.value * factor));
   }
   return 0;
@@ -248,7 +306,21 @@ export function readHoldMinutes(text: string): number {
 
 /** Converts a value between time units a trigger and its KPI may use ("> 1s" against a KPI in ms). */
 export function convertUnit(value: number, from: string, to: string): number {
-  const ms: Record<string, number> = { ms: 1, s: 1000, sec: 1000, secs: 1000, seconds: 1000, detik: 1000, min: 60_000, mins: 60_000, minutes: 60_000, menit: 60_000, h: 3_600_000, hours: 3_600_000, jam: 3_600_000 };
+  const ms: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    sec: 1000,
+    secs: 1000,
+    seconds: 1000,
+    detik: 1000,
+    min: 60_000,
+    mins: 60_000,
+    minutes: 60_000,
+    menit: 60_000,
+    h: 3_600_000,
+    hours: 3_600_000,
+    jam: 3_600_000,
+  };
   const a = ms[from];
   const b = ms[to];
   return a && b ? (value * a) / b : value;
@@ -258,16 +330,22 @@ export function convertUnit(value: number, from: string, to: string): number {
 export const VOCABULARY = {
   phase: /^(stage|phase|tahap|fase|tahapan)\s+(\d+)\s*(?:[:.\-–—]\s*)?(.*)$/i,
   notes: /^(notes|catatan|kept as notes)$/,
-  triggers: /(rollback triggers?|triggers?|pemicu( rollback)?|kondisi rollback|kriteria rollback|rollback criteria|kapan (harus )?rollback|when (we|to) roll ?back|roll ?back (if|when|kalau|jika|apabila|bila)|syarat rollback|abort criteria|kill criteria|stop conditions?)/,
+  triggers:
+    /(rollback triggers?|triggers?|pemicu( rollback)?|kondisi rollback|kriteria rollback|rollback criteria|kapan (harus )?rollback|when (we|to) roll ?back|roll ?back (if|when|kalau|jika|apabila|bila)|syarat rollback|abort criteria|kill criteria|stop conditions?)/,
   alerts: /^(alerts?|alerting|peringatan|notifikasi peringatan)$/,
-  checklist: /(checklist|check list|daftar periksa|success criteria|kriteria (keberhasilan|sukses)|go\s*\/?\s*no[\s-]*go|exit criteria|validation|validasi)/,
+  checklist:
+    /(checklist|check list|daftar periksa|success criteria|kriteria (keberhasilan|sukses)|go\s*\/?\s*no[\s-]*go|exit criteria|validation|validasi)/,
   prePost: /^(pre|post|pasca|pra|sebelum|setelah|sesudah)\b/,
   risks: /(risks?|risiko|resiko)/,
   escalation: /(escalation|eskalasi)/,
-  roles: /(^roles?\b|\broles\b|peran|responsib|penanggung jawab|tanggung jawab|^owners?$|^pic$|kontak|contacts?|who'?s who|who is who|siapa|\braci\b|^people$|^team$|^tim$|who does what|siapa (ngapain|melakukan apa|mengerjakan apa))/,
-  comms: /(communication|comms|komunikasi|announcements?|pengumuman|messages?\b|pesan|info ke|status updates?|notifikasi ke|notifications? to|templates? (info|pesan|komunikasi|message))/,
-  metrics: /(metrics?|kpis?|metrik|monitoring|pemantauan|indikator|what .?good.? looks like|what healthy looks like|health signals?|slos?\b|sli\b)/,
-  phases: /(stages|phases|tahapan|fase rollout|tahap rollout|rollout|roll it out|schedule|jadwal|steps|langkah|ramp|urutan canary|canary sequence)/,
+  roles:
+    /(^roles?\b|\broles\b|peran|responsib|penanggung jawab|tanggung jawab|^owners?$|^pic$|kontak|contacts?|who'?s who|who is who|siapa|\braci\b|^people$|^team$|^tim$|who does what|siapa (ngapain|melakukan apa|mengerjakan apa))/,
+  comms:
+    /(communication|comms|komunikasi|announcements?|pengumuman|messages?\b|pesan|info ke|status updates?|notifikasi ke|notifications? to|templates? (info|pesan|komunikasi|message))/,
+  metrics:
+    /(metrics?|kpis?|metrik|monitoring|pemantauan|indikator|what .?good.? looks like|what healthy looks like|health signals?|slos?\b|sli\b)/,
+  phases:
+    /(stages|phases|tahapan|fase rollout|tahap rollout|rollout|roll it out|schedule|jadwal|steps|langkah|ramp|urutan canary|canary sequence)/,
   overview: /^(overview|summary|ringkasan|ikhtisar|gambaran umum|pendahuluan|latar belakang)$/,
   audience: /^(audience|audiens|target audience|target pengguna|pengguna|peserta|cakupan)$/,
   duration: /^(duration|durasi|lama|jangka waktu)$/,
@@ -276,11 +354,19 @@ export const VOCABULARY = {
 } as const;
 
 /** The checklist kind a heading names, if any; go/no-go only makes sense inside a phase. */
-export function kindFromHeading(heading: string): "pre_deployment" | "go_no_go" | "post_deployment" | "post_rollback" | null {
+export function kindFromHeading(
+  heading: string,
+): "pre_deployment" | "go_no_go" | "post_deployment" | "post_rollback" | null {
   const h = normaliseHeading(heading);
   if (/(post|after|pasca|setelah|sesudah)[\s-]*(the\s+)?rollback/.test(h)) return "post_rollback";
-  if (/go\s*\/?\s*no[\s-]*go|success criteria|kriteria (keberhasilan|sukses|lanjut|naik)|exit criteria|exit checks?|\bexit\b/.test(h)) return "go_no_go";
-  if (/\b(post|pasca|setelah|sesudah|after)\b|post-deploy|validation|validasi|verification|verifikasi|verify/.test(h)) return "post_deployment";
+  if (
+    /go\s*\/?\s*no[\s-]*go|success criteria|kriteria (keberhasilan|sukses|lanjut|naik)|exit criteria|exit checks?|\bexit\b/.test(
+      h,
+    )
+  )
+    return "go_no_go";
+  if (/\b(post|pasca|setelah|sesudah|after)\b|post-deploy|validation|validasi|verification|verifikasi|verify/.test(h))
+    return "post_deployment";
   if (/\b(pre|pra|sebelum|before)\b|pre-deploy|readiness|kesiapan/.test(h)) return "pre_deployment";
   if (/kriteria/.test(h)) return "go_no_go";
   return null;
@@ -313,7 +399,10 @@ export function strategyNamed(text: string): "canary" | "blue_green" | "rolling"
 
 /** The strategy a whole document mentions most; rolling when it names none. */
 export function strategyMentioned(text: string): "canary" | "blue_green" | "rolling" | "flag_based" {
-  let best: { count: number; strategy: "canary" | "blue_green" | "rolling" | "flag_based" } = { count: 0, strategy: "rolling" };
+  let best: { count: number; strategy: "canary" | "blue_green" | "rolling" | "flag_based" } = {
+    count: 0,
+    strategy: "rolling",
+  };
   for (const [pattern, strategy] of STRATEGY_WORDS) {
     const count = text.match(new RegExp(pattern.source, "gi"))?.length ?? 0;
     if (count > best.count) best = { count, strategy };

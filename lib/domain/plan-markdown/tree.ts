@@ -51,7 +51,9 @@ export function tameNesting(markdown: string): string {
       } else break;
       i++;
     }
-    out += (i - start === kept.length ? markdown.slice(start, end) : kept + markdown.slice(i, end)) + (end < markdown.length ? "\n" : "");
+    out +=
+      (i - start === kept.length ? markdown.slice(start, end) : kept + markdown.slice(i, end)) +
+      (end < markdown.length ? "\n" : "");
     start = end + 1;
   }
   return out;
@@ -110,11 +112,19 @@ export function countHtml(node: Nodes): number {
 
 /** Text of a list item: its paragraphs and nested items in one line. */
 export function itemText(item: List["children"][number], max = MAX_ITEM_CHARS): string {
-  return cleanInline(item.children.map((c) => (c.type === "list" ? c.children.map((i) => itemText(i)).join("; ") : plain(c))).join(" ").slice(0, max * 2), max);
+  return cleanInline(
+    item.children
+      .map((c) => (c.type === "list" ? c.children.map((i) => itemText(i)).join("; ") : plain(c)))
+      .join(" ")
+      .slice(0, max * 2),
+    max,
+  );
 }
 
 export function tableRows(table: Table): string[][] {
-  return table.children.map((row) => row.children.map((cell) => cleanInline(plain(cell).slice(0, MAX_CELL_CHARS * 2), MAX_CELL_CHARS)));
+  return table.children.map((row) =>
+    row.children.map((cell) => cleanInline(plain(cell).slice(0, MAX_CELL_CHARS * 2), MAX_CELL_CHARS)),
+  );
 }
 
 /** A block as readable plain text, for the notes: lists keep their markers, tables their cells. */
@@ -122,7 +132,10 @@ export function blockText(node: RootContent): string {
   switch (node.type) {
     case "list":
       return node.children
-        .map((item, i) => `${node.ordered ? `${(node.start ?? 1) + i}.` : "-"}${item.checked === true ? " [x]" : item.checked === false ? " [ ]" : ""} ${itemText(item)}`)
+        .map(
+          (item, i) =>
+            `${node.ordered ? `${(node.start ?? 1) + i}.` : "-"}${item.checked === true ? " [x]" : item.checked === false ? " [ ]" : ""} ${itemText(item)}`,
+        )
         .join("\n");
     case "table":
       return tableRows(node)
@@ -203,8 +216,16 @@ function splitLabels(section: Section): Section {
   for (let node = queue.shift(); node; node = queue.shift()) {
     const label = node.type === "paragraph" ? labelOf(node) : null;
     if (label) {
-      const value: RootContent[] = label.rest ? [{ type: "paragraph", children: [{ type: "text", value: label.rest }] }] : [];
-      const pseudo: Section = { heading: label.label, depth: section.depth + 1, content: value, children: [], inline: Boolean(label.rest) };
+      const value: RootContent[] = label.rest
+        ? [{ type: "paragraph", children: [{ type: "text", value: label.rest }] }]
+        : [];
+      const pseudo: Section = {
+        heading: label.label,
+        depth: section.depth + 1,
+        content: value,
+        children: [],
+        inline: Boolean(label.rest),
+      };
       labelled.push(pseudo);
       open = label.rest ? null : pseudo;
       if (label.after) queue.unshift(label.after);

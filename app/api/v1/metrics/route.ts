@@ -22,7 +22,10 @@ export const POST = apiRoute({ scope: "metrics:write" }, async ({ db, actor, req
     try {
       rows = rowsFromExposition(parsePrometheusTextFormat(text.endsWith("\n") ? text : `${text}\n`));
     } catch (error) {
-      throw new AppError("bad_request:validation", `The body is not Prometheus text exposition format: ${(error as Error).message}`);
+      throw new AppError(
+        "bad_request:validation",
+        `The body is not Prometheus text exposition format: ${(error as Error).message}`,
+      );
     }
   } else {
     const body = parseInput(metricsJsonBodySchema, await readJson(request, BODY_LIMITS.metrics));

@@ -10,7 +10,12 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute({ scope: "plans:read" }, async ({ db, actor, request }) => {
   const query = parseInput(planListQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
   const page = await loadPortfolioPage(db, actor.projectId, { limit: query.limit, after: query.cursor });
-  if (!page) throw new AppError("bad_request:validation", "cursor: the plan it points after no longer exists; start again without a cursor", { cursor: ["The plan it points after no longer exists; start again without a cursor"] });
+  if (!page)
+    throw new AppError(
+      "bad_request:validation",
+      "cursor: the plan it points after no longer exists; start again without a cursor",
+      { cursor: ["The plan it points after no longer exists; start again without a cursor"] },
+    );
   return {
     plans: page.rows.map((r) => ({
       id: r.planId,
@@ -22,7 +27,9 @@ export const GET = apiRoute({ scope: "plans:read" }, async ({ db, actor, request
       phase: r.phase,
       trafficPercent: r.trafficPercent,
       health: r.health,
-      nextMilestone: r.milestone ? { label: r.milestone.label, dueAt: r.milestone.dueAt, status: r.milestone.status } : null,
+      nextMilestone: r.milestone
+        ? { label: r.milestone.label, dueAt: r.milestone.dueAt, status: r.milestone.status }
+        : null,
     })),
     nextCursor: page.more && page.rows.length > 0 ? encodePlanCursor(page.rows.at(-1)!.planId) : null,
   };

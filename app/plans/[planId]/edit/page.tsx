@@ -3,7 +3,13 @@ import { forbidden, notFound } from "next/navigation";
 import { phaseOrderAction } from "@/app/plans/actions";
 import { ActionButton } from "@/components/plan/action-form";
 import type { MetricChoice } from "@/components/plan/judge-fields";
-import { AddCatalogueMetricForm, AddCustomMetricForm, type KpiMetric, MetricEditor, PhaseCriteriaEditor } from "@/components/plan/kpi-edit-forms";
+import {
+  AddCatalogueMetricForm,
+  AddCustomMetricForm,
+  type KpiMetric,
+  MetricEditor,
+  PhaseCriteriaEditor,
+} from "@/components/plan/kpi-edit-forms";
 import { AddPhaseForm, PhaseForm, PlanDetailsForm } from "@/components/plan/plan-edit-forms";
 import { AddTriggerForm, type KpiTrigger, TriggerEditor } from "@/components/plan/trigger-edit-forms";
 import { Card } from "@/components/ui/card";
@@ -32,7 +38,17 @@ export default async function EditPlanPage({ params }: Props) {
   const result = await readWithDatabase(async (db) => {
     // The editor needs the plan as stored, not the page's charts, health and gate.
     const plan = await loadPlanRecord(db, planId);
-    return { user: await requireUser(), plan, kpis: plan ? await loadKpiEditorData(db, plan.projectId, plan.metrics.map((m) => m.id)) : null };
+    return {
+      user: await requireUser(),
+      plan,
+      kpis: plan
+        ? await loadKpiEditorData(
+            db,
+            plan.projectId,
+            plan.metrics.map((m) => m.id),
+          )
+        : null,
+    };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const { user, plan, kpis } = result.data;
@@ -61,25 +77,55 @@ export default async function EditPlanPage({ params }: Props) {
           </Card>
           <Card title="Phases">
             <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-              Phases that are running or finished are history. Future phases can be edited, reordered among themselves and removed.
+              Phases that are running or finished are history. Future phases can be edited, reordered among themselves
+              and removed.
             </p>
             <ol className="space-y-4">
               {plan.phases.map((p, i) => (
-                <li key={p.id} className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="edit-phase">
+                <li
+                  key={p.id}
+                  className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+                  data-testid="edit-phase"
+                >
                   <div className="mb-2 flex flex-wrap items-center gap-2">
                     <span className="font-medium">
                       {i + 1}. {p.name}
                     </span>
-                    <span className="text-sm text-slate-600 dark:text-slate-400">{formatPercent(p.trafficPercent)}</span>
+                    <span className="text-sm text-slate-600 dark:text-slate-400">
+                      {formatPercent(p.trafficPercent)}
+                    </span>
                     <PhaseStatusBadge status={p.status} />
                   </div>
                   {isPhaseEditable(p.status) ? (
                     <div className="space-y-3">
-                      <PhaseForm planId={plan.id} version={plan.version} phase={{ ...p, requiredApprovals: p.gate?.requiredApprovals ?? 1 }} />
+                      <PhaseForm
+                        planId={plan.id}
+                        version={plan.version}
+                        phase={{ ...p, requiredApprovals: p.gate?.requiredApprovals ?? 1 }}
+                      />
                       <div className="flex flex-wrap gap-2">
-                        {i > 0 && isPhaseEditable(plan.phases[i - 1]!.status) ? <ActionButton action={phaseOrderAction} fields={{ ...fields, phaseId: p.id, op: "move", direction: "up" }} label="Move up" /> : null}
-                        {i < plan.phases.length - 1 ? <ActionButton action={phaseOrderAction} fields={{ ...fields, phaseId: p.id, op: "move", direction: "down" }} label="Move down" /> : null}
-                        {plan.phases.length > 1 ? <ActionButton action={phaseOrderAction} fields={{ ...fields, phaseId: p.id, op: "remove" }} label={`Remove ${p.name}`} variant="danger" /> : null}
+                        {i > 0 && isPhaseEditable(plan.phases[i - 1]!.status) ? (
+                          <ActionButton
+                            action={phaseOrderAction}
+                            fields={{ ...fields, phaseId: p.id, op: "move", direction: "up" }}
+                            label="Move up"
+                          />
+                        ) : null}
+                        {i < plan.phases.length - 1 ? (
+                          <ActionButton
+                            action={phaseOrderAction}
+                            fields={{ ...fields, phaseId: p.id, op: "move", direction: "down" }}
+                            label="Move down"
+                          />
+                        ) : null}
+                        {plan.phases.length > 1 ? (
+                          <ActionButton
+                            action={phaseOrderAction}
+                            fields={{ ...fields, phaseId: p.id, op: "remove" }}
+                            label={`Remove ${p.name}`}
+                            variant="danger"
+                          />
+                        ) : null}
                       </div>
                     </div>
                   ) : (
@@ -106,9 +152,20 @@ const openPhase = (status: string) => status === "pending" || status === "active
 function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType<typeof loadKpiEditorData>> }) {
   const { id: planId, version } = plan;
   const byId = new Map(plan.metrics.map((m) => [m.id, m]));
-  const uses = (metricId: string) => plan.phases.reduce((n, p) => n + p.successCriteria.filter((c) => c.metricId === metricId).length, 0) + plan.rollbackTriggers.filter((t) => t.metricId === metricId).length;
-  const metrics: KpiMetric[] = plan.metrics.map((m) => ({ ...m, samples: kpis.sampleCounts[m.id] ?? 0, uses: uses(m.id) }));
-  const metricOptions: MetricChoice[] = plan.metrics.map((m) => ({ value: m.id, label: m.unit ? `${m.label} (${m.unit})` : m.label, unit: m.unit, direction: m.direction }));
+  const uses = (metricId: string) =>
+    plan.phases.reduce((n, p) => n + p.successCriteria.filter((c) => c.metricId === metricId).length, 0) +
+    plan.rollbackTriggers.filter((t) => t.metricId === metricId).length;
+  const metrics: KpiMetric[] = plan.metrics.map((m) => ({
+    ...m,
+    samples: kpis.sampleCounts[m.id] ?? 0,
+    uses: uses(m.id),
+  }));
+  const metricOptions: MetricChoice[] = plan.metrics.map((m) => ({
+    value: m.id,
+    label: m.unit ? `${m.label} (${m.unit})` : m.label,
+    unit: m.unit,
+    direction: m.direction,
+  }));
   // The canary judge's settings as stored, or the KPI's defaults: what its editor pre-fills and the list says.
   const judgeOf = (mode: boolean, stored: unknown, metricId: string | null) => {
     const m = metricId ? byId.get(metricId) : undefined;
@@ -117,14 +174,27 @@ function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType
     return { judge: settings, judgeWords: describeJudgeSettings(settings, m.direction) };
   };
   const sourceOptions = kpis.sources.map((s) => ({ value: s.id, label: s.name }));
-  const catalogue = metricCatalogue.filter((c) => !plan.metrics.some((m) => m.key === c.key)).map((c) => ({ value: c.key, label: `${c.label} (${c.unit})` }));
+  const catalogue = metricCatalogue
+    .filter((c) => !plan.metrics.some((m) => m.key === c.key))
+    .map((c) => ({ value: c.key, label: `${c.label} (${c.unit})` }));
   const phaseName = new Map(plan.phases.map((p) => [p.id, p]));
-  const openPhases = plan.phases.filter((p) => openPhase(p.status)).map((p) => ({ value: p.id, label: `${p.name} only` }));
+  const openPhases = plan.phases
+    .filter((p) => openPhase(p.status))
+    .map((p) => ({ value: p.id, label: `${p.name} only` }));
   const triggers: KpiTrigger[] = [...plan.rollbackTriggers]
-    .sort((a, b) => (phaseName.get(a.phaseId ?? "")?.position ?? -1) - (phaseName.get(b.phaseId ?? "")?.position ?? -1) || a.description.localeCompare(b.description))
+    .sort(
+      (a, b) =>
+        (phaseName.get(a.phaseId ?? "")?.position ?? -1) - (phaseName.get(b.phaseId ?? "")?.position ?? -1) ||
+        a.description.localeCompare(b.description),
+    )
     .map((t) => {
       const phase = t.phaseId ? phaseName.get(t.phaseId) : undefined;
-      return { ...t, ...judgeOf(t.mode === "canary_worse", t.judge, t.metricId), locked: phase ? !openPhase(phase.status) : false, scope: phase ? `${phase.name} only` : "Every phase" };
+      return {
+        ...t,
+        ...judgeOf(t.mode === "canary_worse", t.judge, t.metricId),
+        locked: phase ? !openPhase(phase.status) : false,
+        scope: phase ? `${phase.name} only` : "Every phase",
+      };
     });
 
   return (
@@ -137,13 +207,26 @@ function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType
           {metrics.length ? (
             <ol className="space-y-3">
               {metrics.map((m, i) => (
-                <li key={m.id} className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="edit-kpi">
-                  <MetricEditor planId={planId} version={version} metric={m} sources={sourceOptions} first={i === 0} last={i === metrics.length - 1} />
+                <li
+                  key={m.id}
+                  className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+                  data-testid="edit-kpi"
+                >
+                  <MetricEditor
+                    planId={planId}
+                    version={version}
+                    metric={m}
+                    sources={sourceOptions}
+                    first={i === 0}
+                    last={i === metrics.length - 1}
+                  />
                 </li>
               ))}
             </ol>
           ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No KPIs yet: add one from the catalogue or your own.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              No KPIs yet: add one from the catalogue or your own.
+            </p>
           )}
           <div className="space-y-4 border-t border-slate-200 pt-4 dark:border-slate-800">
             <AddCatalogueMetricForm planId={planId} version={version} available={catalogue} />
@@ -195,13 +278,25 @@ function KpiSection({ plan, kpis }: { plan: PlanRecord; kpis: Awaited<ReturnType
           {triggers.length ? (
             <ul className="space-y-3">
               {triggers.map((t) => (
-                <li key={t.id} className="rounded-md border border-slate-200 p-3 dark:border-slate-800" data-testid="edit-trigger">
-                  <TriggerEditor planId={planId} version={version} trigger={t} metrics={metricOptions} phases={openPhases} />
+                <li
+                  key={t.id}
+                  className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+                  data-testid="edit-trigger"
+                >
+                  <TriggerEditor
+                    planId={planId}
+                    version={version}
+                    trigger={t}
+                    metrics={metricOptions}
+                    phases={openPhases}
+                  />
                 </li>
               ))}
             </ul>
           ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No rollback triggers: nothing rolls this plan back by itself.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              No rollback triggers: nothing rolls this plan back by itself.
+            </p>
           )}
           <AddTriggerForm planId={planId} version={version} metrics={metricOptions} phases={openPhases} />
         </section>

@@ -19,7 +19,11 @@ const HEARTBEAT_MS = 15_000;
 /** How often an open stream checks that its person may still read the plan. */
 const recheckMs = () => Math.max(1, Number(process.env.PHASEGATE_LIVE_RECHECK_SECONDS) || 60) * 1000;
 
-const EVENT_STREAM_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
+const EVENT_STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
 
 /**
  * The last words of a stream whose server is shutting down: the browser's EventSource reconnects
@@ -60,7 +64,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
         };
         const registry = processStreams();
         const release = registry.admit(user.userId, (reason) => {
-          send(reason === "shutdown" ? goodbye() : "event: closed\ndata: {\"reason\":\"newer-page\"}\n\n");
+          send(reason === "shutdown" ? goodbye() : 'event: closed\ndata: {"reason":"newer-page"}\n\n');
           cleanup();
         });
         if (!release && registry.closing) {
@@ -88,7 +92,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
           void loadUserActor(db, user.userId, epoch)
             .then((fresh) => {
               if (!fresh || !userCan(fresh, "plan:read", projectId)) {
-                send("event: closed\ndata: {\"reason\":\"access\"}\n\n");
+                send('event: closed\ndata: {"reason":"access"}\n\n');
                 cleanup();
               }
             })
@@ -118,7 +122,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
     return new Response(stream, { headers: EVENT_STREAM_HEADERS });
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
+    if (isDatabaseUnavailable(error))
+      return Response.json(
+        { error: { code: "unavailable:database", message: "The database is not answering" } },
+        { status: 503 },
+      );
     log().error(errorFields(error), "plan event stream failed");
     return Response.json({ error: { code: "internal", message: "The live stream could not start" } }, { status: 500 });
   }

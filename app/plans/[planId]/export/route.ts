@@ -15,7 +15,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
     if (!user) throw new AppError("unauthorized:auth", "Sign in to export the plan");
     const { planId } = await params;
     const format = new URL(request.url).searchParams.get("format") ?? "markdown";
-    if (format !== "markdown" && format !== "json") throw new AppError("bad_request:validation", "format is markdown or json", { format: ["Use markdown or json"] });
+    if (format !== "markdown" && format !== "json")
+      throw new AppError("bad_request:validation", "format is markdown or json", { format: ["Use markdown or json"] });
     const { db } = await getDb();
     const found = await loadPlanForExport(db, planId);
     if (!found) throw new AppError("not_found:entity", "No such plan");
@@ -24,7 +25,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
     return exportResponse(found.document, format, true);
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
+    if (isDatabaseUnavailable(error))
+      return Response.json(
+        { error: { code: "unavailable:database", message: "The database is not answering" } },
+        { status: 503 },
+      );
     log().error(errorFields(error), "plan export failed");
     return Response.json({ error: { code: "internal", message: "Export failed" } }, { status: 500 });
   }

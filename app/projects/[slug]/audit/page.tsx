@@ -14,7 +14,10 @@ import { auditFilterSchema } from "@/lib/validation/audit";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit trail" };
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function AuditPage({ params, searchParams }: Props) {
   const { slug } = await params;
@@ -34,7 +37,11 @@ export default async function AuditPage({ params, searchParams }: Props) {
   if (!result.data) notFound();
   if (!result.data.allowed) forbidden();
   const { project, page, plans } = result.data;
-  const query = new URLSearchParams(Object.entries(filter).filter(([k, v]) => k !== "page" && v !== undefined).map(([k, v]) => [k, String(v)]));
+  const query = new URLSearchParams(
+    Object.entries(filter)
+      .filter(([k, v]) => k !== "page" && v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   const pageLink = (n: number) => `?${new URLSearchParams([...query, ["page", String(n)]])}`;
 
   return (
@@ -43,14 +50,24 @@ export default async function AuditPage({ params, searchParams }: Props) {
         <Link href="/projects" className="hover:underline">
           Projects
         </Link>{" "}
-        / <Link href={`/projects/${project.slug}`} className="hover:underline">{project.name}</Link> / Audit trail
+        /{" "}
+        <Link href={`/projects/${project.slug}`} className="hover:underline">
+          {project.name}
+        </Link>{" "}
+        / Audit trail
       </nav>
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end sm:justify-between">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Audit trail</h1>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Every change in {project.name}: who, what, when, before and after. Append-only.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            Every change in {project.name}: who, what, when, before and after. Append-only.
+          </p>
         </div>
-        <a href={`/projects/${project.slug}/audit/export?${query}`} className="text-sm text-accent-700 underline dark:text-accent-300" data-testid="audit-export">
+        <a
+          href={`/projects/${project.slug}/audit/export?${query}`}
+          className="text-sm text-accent-700 underline dark:text-accent-300"
+          data-testid="audit-export"
+        >
           Export CSV
         </a>
       </div>
@@ -59,9 +76,15 @@ export default async function AuditPage({ params, searchParams }: Props) {
           Some filters were not valid and were ignored: {parsed.error.issues.map((i) => i.path.join(".")).join(", ")}.
         </p>
       ) : null}
-      <form className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-6 sm:items-end dark:border-slate-800 dark:bg-slate-900" role="search" aria-label="Filter audit events">
+      <form
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-6 sm:items-end dark:border-slate-800 dark:bg-slate-900"
+        role="search"
+        aria-label="Filter audit events"
+      >
         <div className="space-y-1 sm:col-span-2">
-          <label htmlFor="f-plan" className="block text-xs font-medium">Plan</label>
+          <label htmlFor="f-plan" className="block text-xs font-medium">
+            Plan
+          </label>
           <select id="f-plan" name="plan" defaultValue={filter.plan ?? ""} className={inputClass}>
             <option value="">All plans</option>
             {plans.map((p) => (
@@ -72,24 +95,48 @@ export default async function AuditPage({ params, searchParams }: Props) {
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="f-actor" className="block text-xs font-medium">Who</label>
-          <input id="f-actor" name="actor" defaultValue={filter.actor ?? ""} className={inputClass} placeholder="name or system" />
+          <label htmlFor="f-actor" className="block text-xs font-medium">
+            Who
+          </label>
+          <input
+            id="f-actor"
+            name="actor"
+            defaultValue={filter.actor ?? ""}
+            className={inputClass}
+            placeholder="name or system"
+          />
         </div>
         <div className="space-y-1">
-          <label htmlFor="f-action" className="block text-xs font-medium">Action starts with</label>
-          <input id="f-action" name="action" defaultValue={filter.action ?? ""} className={inputClass} placeholder="decision." />
+          <label htmlFor="f-action" className="block text-xs font-medium">
+            Action starts with
+          </label>
+          <input
+            id="f-action"
+            name="action"
+            defaultValue={filter.action ?? ""}
+            className={inputClass}
+            placeholder="decision."
+          />
         </div>
         <div className="space-y-1">
-          <label htmlFor="f-from" className="block text-xs font-medium">From</label>
+          <label htmlFor="f-from" className="block text-xs font-medium">
+            From
+          </label>
           <input id="f-from" name="from" type="date" defaultValue={filter.from ?? ""} className={inputClass} />
         </div>
         <div className="space-y-1">
-          <label htmlFor="f-to" className="block text-xs font-medium">To</label>
+          <label htmlFor="f-to" className="block text-xs font-medium">
+            To
+          </label>
           <input id="f-to" name="to" type="date" defaultValue={filter.to ?? ""} className={inputClass} />
         </div>
         <div className="flex gap-3 sm:col-span-6">
-          <button type="submit" className="rounded-md bg-accent-600 px-3 py-1.5 text-sm text-white hover:bg-accent-700">Filter</button>
-          <Link href={`/projects/${project.slug}/audit`} className="px-1 py-1.5 text-sm underline">Clear</Link>
+          <button type="submit" className="rounded-md bg-accent-600 px-3 py-1.5 text-sm text-white hover:bg-accent-700">
+            Filter
+          </button>
+          <Link href={`/projects/${project.slug}/audit`} className="px-1 py-1.5 text-sm underline">
+            Clear
+          </Link>
         </div>
       </form>
       {page.rows.length === 0 ? (
@@ -100,8 +147,20 @@ export default async function AuditPage({ params, searchParams }: Props) {
         <AuditTable rows={page.rows} now={now} />
       )}
       <nav aria-label="Pages" className="flex justify-between text-sm">
-        {filter.page > 1 ? <Link href={pageLink(filter.page - 1)} className="underline">← Newer</Link> : <span />}
-        {page.hasMore ? <Link href={pageLink(filter.page + 1)} className="underline">Older →</Link> : <span />}
+        {filter.page > 1 ? (
+          <Link href={pageLink(filter.page - 1)} className="underline">
+            ← Newer
+          </Link>
+        ) : (
+          <span />
+        )}
+        {page.hasMore ? (
+          <Link href={pageLink(filter.page + 1)} className="underline">
+            Older →
+          </Link>
+        ) : (
+          <span />
+        )}
       </nav>
     </div>
   );

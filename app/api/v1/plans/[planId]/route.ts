@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute<{ planId: string }>({ scope: "plans:read" }, async ({ db, actor, params }) => {
   const view = await loadPlanView(db, params.planId);
   // A plan of another project is "not found" for this token: its existence is not the caller's business.
-  if (!view || view.plan.projectId !== actor.projectId) throw new AppError("not_found:entity", "No plan with this id in the token's project");
+  if (!view || view.plan.projectId !== actor.projectId)
+    throw new AppError("not_found:entity", "No plan with this id in the token's project");
   const { plan } = view;
   return {
     id: plan.id,
@@ -18,7 +19,16 @@ export const GET = apiRoute<{ planId: string }>({ scope: "plans:read" }, async (
     version: plan.version,
     trafficPercent: view.trafficPercent,
     health: view.health,
-    phases: plan.phases.map((p) => ({ name: p.name, position: p.position, status: p.status, trafficPercent: p.trafficPercent, plannedStartAt: p.plannedStartAt, plannedEndAt: p.plannedEndAt, actualStartAt: p.actualStartAt, actualEndAt: p.actualEndAt })),
+    phases: plan.phases.map((p) => ({
+      name: p.name,
+      position: p.position,
+      status: p.status,
+      trafficPercent: p.trafficPercent,
+      plannedStartAt: p.plannedStartAt,
+      plannedEndAt: p.plannedEndAt,
+      actualStartAt: p.actualStartAt,
+      actualEndAt: p.actualEndAt,
+    })),
     checklists: plan.checklists.map((c) => ({
       id: c.id,
       title: c.title,

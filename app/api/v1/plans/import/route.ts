@@ -11,7 +11,10 @@ function readPlan(text: string) {
   try {
     return parsePlanMarkdown(text);
   } catch (error) {
-    if (error instanceof DocumentTooDeep) throw new AppError("unprocessable:batch", `${error.message}; flatten the deepest lists or quotes`, { body: [error.message] });
+    if (error instanceof DocumentTooDeep)
+      throw new AppError("unprocessable:batch", `${error.message}; flatten the deepest lists or quotes`, {
+        body: [error.message],
+      });
     throw error;
   }
 }
@@ -20,12 +23,24 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
   const url = new URL(request.url);
   const project = url.searchParams.get("project");
   // A token acts in its own project only; naming another one is refused rather than ignored.
-  if (project && project !== actor.projectId) throw new AppError("not_found:entity", "No such project for this token: ?project= must be the token's project id");
+  if (project && project !== actor.projectId)
+    throw new AppError("not_found:entity", "No such project for this token: ?project= must be the token's project id");
   const type = request.headers.get("content-type") ?? "";
-  if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type)) throw new AppError("bad_request:validation", "Send the plan as Markdown with Content-Type: text/markdown (or text/plain)", { body: ["Content-Type must be text/markdown or text/plain"] });
+  if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type))
+    throw new AppError(
+      "bad_request:validation",
+      "Send the plan as Markdown with Content-Type: text/markdown (or text/plain)",
+      { body: ["Content-Type must be text/markdown or text/plain"] },
+    );
   const text = await readBodyText(request, BODY_LIMITS.import);
-  if (text.length > MAX_DOCUMENT_CHARS) throw new AppError("bad_request:validation", `The document is longer than ${MAX_DOCUMENT_CHARS} characters`, { body: [`At most ${MAX_DOCUMENT_CHARS} characters`] });
-  if (!text.trim()) throw new AppError("bad_request:validation", "The body is empty: send the Markdown plan", { body: ["Send the Markdown plan"] });
+  if (text.length > MAX_DOCUMENT_CHARS)
+    throw new AppError("bad_request:validation", `The document is longer than ${MAX_DOCUMENT_CHARS} characters`, {
+      body: [`At most ${MAX_DOCUMENT_CHARS} characters`],
+    });
+  if (!text.trim())
+    throw new AppError("bad_request:validation", "The body is empty: send the Markdown plan", {
+      body: ["Send the Markdown plan"],
+    });
   const preview = readPlan(text);
   // Pipelines may name what the document leaves out (often the release version).
   const name = url.searchParams.get("name");

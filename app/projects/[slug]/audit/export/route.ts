@@ -21,11 +21,38 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     const { db } = await getDb();
     const project = await projectBySlug(db, slug);
     if (!project) throw new AppError("not_found:entity", "No such project");
-    if (!userCan(user, "audit:read", project.id)) throw new AppError("forbidden:permission", "Your role does not allow reading the audit trail");
+    if (!userCan(user, "audit:read", project.id))
+      throw new AppError("forbidden:permission", "Your role does not allow reading the audit trail");
     const rows = await auditExportRows(db, project.id, filter);
     const csv = stringify(
-      rows.map((r) => [r.createdAt.toISOString(), r.actorKind, r.actorLabel, r.action, r.entityType, r.entityId, r.planName ?? "", r.before === null ? "" : JSON.stringify(r.before), r.after === null ? "" : JSON.stringify(r.after), r.requestId ?? ""]),
-      { header: true, escape_formulas: true, columns: ["time", "actor_kind", "actor", "action", "entity_type", "entity_id", "plan", "before", "after", "request_id"] },
+      rows.map((r) => [
+        r.createdAt.toISOString(),
+        r.actorKind,
+        r.actorLabel,
+        r.action,
+        r.entityType,
+        r.entityId,
+        r.planName ?? "",
+        r.before === null ? "" : JSON.stringify(r.before),
+        r.after === null ? "" : JSON.stringify(r.after),
+        r.requestId ?? "",
+      ]),
+      {
+        header: true,
+        escape_formulas: true,
+        columns: [
+          "time",
+          "actor_kind",
+          "actor",
+          "action",
+          "entity_type",
+          "entity_id",
+          "plan",
+          "before",
+          "after",
+          "request_id",
+        ],
+      },
     );
     return new Response(csv, {
       headers: {
@@ -36,7 +63,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     });
   } catch (error) {
     if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    if (isDatabaseUnavailable(error)) return Response.json({ error: { code: "unavailable:database", message: "The database is not answering" } }, { status: 503 });
+    if (isDatabaseUnavailable(error))
+      return Response.json(
+        { error: { code: "unavailable:database", message: "The database is not answering" } },
+        { status: 503 },
+      );
     log().error(errorFields(error), "audit export failed");
     return Response.json({ error: { code: "internal", message: "Export failed" } }, { status: 500 });
   }

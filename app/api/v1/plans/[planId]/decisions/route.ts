@@ -7,8 +7,14 @@ import { planIdSchema } from "@/lib/queries/plan";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ planId: string }>({ scope: "decisions:write" }, async ({ db, actor, requestId, request, params }) => {
-  if (!planIdSchema.safeParse(params.planId).success) throw new AppError("not_found:entity", "No plan with this id");
-  const body = await readJson(request);
-  return recordDecision({ db, actor, requestId }, { ...(body && typeof body === "object" ? body : {}), planId: params.planId });
-});
+export const POST = apiRoute<{ planId: string }>(
+  { scope: "decisions:write" },
+  async ({ db, actor, requestId, request, params }) => {
+    if (!planIdSchema.safeParse(params.planId).success) throw new AppError("not_found:entity", "No plan with this id");
+    const body = await readJson(request);
+    return recordDecision(
+      { db, actor, requestId },
+      { ...(body && typeof body === "object" ? body : {}), planId: params.planId },
+    );
+  },
+);
