@@ -1,3 +1,4 @@
+import { setting } from "@/lib/config";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -67,9 +68,9 @@ const MIGRATION_LOCK_KEY = 7_346_201_118; // advisory lock serialising migration
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   return {
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
-    migrationUrl: env.MIGRATION_DATABASE_URL?.trim() || undefined,
-    pgliteDir: env.PGLITE_DIR?.trim() || DEFAULT_PGLITE_DIR,
+    databaseUrl: setting("DATABASE_URL", env),
+    migrationUrl: setting("MIGRATION_DATABASE_URL", env),
+    pgliteDir: setting("PGLITE_DIR", env),
   };
 }
 

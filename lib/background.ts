@@ -1,3 +1,4 @@
+import { setting } from "@/lib/config";
 import { getDb } from "@/db/client";
 import { describeError, isDatabaseUnavailable } from "./errors";
 import { log } from "./observability/log";
@@ -25,8 +26,7 @@ export interface BackgroundWork {
 
 /** How often triggers are re-judged without new samples (PHASEGATE_WATCH_SECONDS, default 15). */
 export function watchIntervalMs(env: NodeJS.ProcessEnv): number {
-  const seconds = Number(env.PHASEGATE_WATCH_SECONDS ?? 15);
-  return Number.isFinite(seconds) && seconds >= 1 ? seconds * 1000 : 15_000;
+  return setting("PHASEGATE_WATCH_SECONDS", env) * 1000;
 }
 
 // The shortest poll interval a metric source may have; a tick polls only the sources that are due.
@@ -132,7 +132,7 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
         : null;
     }),
   ];
-  if (env.PHASEGATE_DEMO_TRAFFIC === "1") {
+  if (setting("PHASEGATE_DEMO_TRAFFIC", env)) {
     log().info(
       "demo traffic on: the canary judge's KPIs get a simulated minute of errors and requests per cohort every minute",
     );

@@ -1,10 +1,11 @@
+import { setting } from "./config";
 import { closeDbForShutdown, getDb } from "@/db/client";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "@/db/seed/demo";
 import { issueSetupToken } from "@/lib/services/settings";
 import { type BackgroundWork, startBackgroundWork } from "./background";
 import { resolveAuthSecret } from "./auth/secret";
 import { configurationProblems } from "./config";
-import { AppError, describeError } from "./errors";
+import { describeError } from "./errors";
 import { processHub } from "./live/process-hub";
 import { closeFlagEventStreams } from "@/lib/flags/process";
 import { processStreams } from "./live/stream-registry";
@@ -25,9 +26,7 @@ import {
 // so the process drains and closes what it opened (see lib/ops/shutdown.ts).
 
 export function shouldSeedDemo(env: NodeJS.ProcessEnv): boolean {
-  if (env.PHASEGATE_DEMO_SEED === "1") return true;
-  if (env.PHASEGATE_DEMO_SEED === "0") return false;
-  return env.NODE_ENV !== "production";
+  return setting("PHASEGATE_DEMO_SEED", env);
 }
 
 /**
@@ -63,6 +62,12 @@ export function shutdownSteps(env: NodeJS.ProcessEnv, background: () => Backgrou
 
 export async function startServer(): Promise<void> {
   let background: BackgroundWork | null = null;
+  // Every setting first: a bad value stops the process in one line naming it.
+  const problem = configurationProblems(process.env).at(0);
+  if (problem) {
+    console.error(`phasegate: cannot start: ${problem}`);
+    process.exit(1);
+  }
   // Production only: `next dev` keeps its own handler, which also cleans up its bundler.
   if (process.env.NODE_ENV === "production") {
     handleShutdownSignals(
@@ -73,8 +78,6 @@ export async function startServer(): Promise<void> {
     );
   }
   try {
-    const problem = configurationProblems(process.env).at(0);
-    if (problem) throw new AppError("config:database", problem);
     const handle = await getDb();
     // After the database: the embedded one's folder is checked (and named) first.
     resolveAuthSecret();
@@ -91,7 +94,7 @@ export async function startServer(): Promise<void> {
       );
       console.log(`phasegate: setup token ${setupToken}`);
     }
-    if (process.env.PHASEGATE_BACKGROUND !== "0" && !isDraining()) background = startBackgroundWork();
+    if (setting("PHASEGATE_BACKGROUND") && !isDraining()) background = startBackgroundWork();
   } catch (error) {
     // Stopped while starting: the shutdown closed the database under us and ends the process itself.
     if (isDraining()) return;
@@ -101,7 +104,7 @@ export async function startServer(): Promise<void> {
 }
 
 function baseUrl() {
-  return `http://localhost:${process.env.PORT ?? "3000"}`;
+  return `http://localhost:${setting("PORT")}`;
 }
 
 function printDemoDetails(plans: number) {

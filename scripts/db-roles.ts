@@ -5,13 +5,14 @@
 // owner with CREATEROLE); running it again is safe.
 import { openDatabase } from "../db/client";
 import { loginFromUrl, setUpRoles } from "../db/roles";
+import { setting } from "../lib/config";
 import { AppError } from "../lib/errors";
 import { runCli } from "./cli";
 
 runCli(async () => {
-  const ownerUrl = process.env.MIGRATION_DATABASE_URL?.trim();
-  const runtimeUrl = process.env.DATABASE_URL?.trim();
-  const edgeUrl = process.env.EDGE_DATABASE_URL?.trim();
+  const ownerUrl = setting("MIGRATION_DATABASE_URL");
+  const runtimeUrl = setting("DATABASE_URL");
+  const edgeUrl = setting("EDGE_DATABASE_URL");
   if (!ownerUrl || !runtimeUrl) {
     throw new AppError(
       "config:database",

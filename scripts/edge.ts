@@ -10,27 +10,28 @@
 import { describePostgresUrl, type DbHandle, openDatabase } from "../db/client";
 import { installEdgeLogger } from "../lib/edge/log";
 import { startEdge } from "../lib/edge/server";
+import { configurationProblems, setting } from "../lib/config";
 import { describeError } from "../lib/errors";
 import { createEdgeMetrics } from "../lib/observability/edge-metrics";
 import { errorFields } from "../lib/observability/log";
 import { RateLimiter } from "../lib/ofrep/rate-limit";
 
-const url = process.env.EDGE_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim();
+const problem = configurationProblems(process.env, "edge").at(0);
+if (problem) {
+  console.error(`phasegate edge: cannot start: ${problem}`);
+  process.exit(1);
+}
+const url = setting("EDGE_DATABASE_URL") ?? setting("DATABASE_URL");
 if (!url) {
   console.error(
     "phasegate edge: cannot start: set EDGE_DATABASE_URL (a read-only role) or DATABASE_URL to the app's PostgreSQL database (the embedded PGlite serves one process only)",
   );
   process.exit(1);
 }
-const port = Number(process.env.EDGE_PORT ?? 3100);
-const host = process.env.EDGE_HOST ?? "0.0.0.0";
-const graceMs = positive(process.env.PHASEGATE_SHUTDOWN_GRACE_MS, 10_000);
+const port = setting("EDGE_PORT");
+const host = setting("EDGE_HOST");
+const graceMs = setting("PHASEGATE_SHUTDOWN_GRACE_MS");
 const { logger, flush } = installEdgeLogger();
-
-function positive(raw: string | undefined, fallback: number): number {
-  const n = Number(raw?.trim());
-  return raw?.trim() && Number.isFinite(n) && n > 0 ? n : fallback;
-}
 
 // A database error must never end the process: anything that slips past its handler is logged.
 process.on("unhandledRejection", (reason) => logger.error(errorFields(reason), "unhandled rejection (kept running)"));
@@ -38,7 +39,7 @@ process.on("unhandledRejection", (reason) => logger.error(errorFields(reason), "
 let handle: DbHandle;
 try {
   describePostgresUrl(url);
-  handle = await openDatabase({ databaseUrl: url, maxConnections: Number(process.env.EDGE_DB_CONNECTIONS ?? 4) });
+  handle = await openDatabase({ databaseUrl: url, maxConnections: setting("EDGE_DB_CONNECTIONS") });
 } catch (error) {
   console.error(`phasegate edge: cannot start: ${describeError(error)}`);
   process.exit(1);
@@ -53,8 +54,8 @@ try {
     limiter: RateLimiter.fromEnv(process.env),
     logger,
     metrics: createEdgeMetrics({ processMetrics: true }),
-    metricsToken: process.env.PHASEGATE_METRICS_TOKEN,
-    watch: { intervalMs: positive(process.env.EDGE_DB_CHECK_MS, 5_000) },
+    metricsToken: setting("PHASEGATE_METRICS_TOKEN"),
+    watch: { intervalMs: setting("EDGE_DB_CHECK_MS") },
   });
   logger.info(
     { target: handle.target, migrations: applied, graceMs },

@@ -1,5 +1,6 @@
 // GET /metrics – the app's Prometheus metrics (this process), for a scraper holding
 // PHASEGATE_METRICS_TOKEN as a bearer token. Off (404) until the token is set.
+import { setting } from "@/lib/config";
 import { getDb } from "@/db/client";
 import { appMetrics } from "@/lib/observability/metrics";
 import { metricsTokenMatches, refreshScrapeGauges } from "@/lib/observability/scrape";
@@ -7,7 +8,7 @@ import { metricsTokenMatches, refreshScrapeGauges } from "@/lib/observability/sc
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request): Promise<Response> {
-  const expected = process.env.PHASEGATE_METRICS_TOKEN?.trim();
+  const expected = setting("PHASEGATE_METRICS_TOKEN");
   const headers = { "cache-control": "no-store" };
   if (!expected)
     return Response.json(

@@ -1,3 +1,4 @@
+import { setting } from "@/lib/config";
 import { redirect } from "next/navigation";
 import { SubmitButton } from "@/components/forms/fields";
 import { oidcConfigured } from "@/lib/auth/config";
@@ -54,7 +55,7 @@ export default async function SignInPage({ searchParams }: Props) {
         {oidcConfigured() ? (
           <form action={signInWithOidc} className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
-            <SubmitButton variant="secondary">Continue with {process.env.OIDC_NAME || "single sign-on"}</SubmitButton>
+            <SubmitButton variant="secondary">Continue with {setting("OIDC_NAME")}</SubmitButton>
           </form>
         ) : null}
       </div>

@@ -1,3 +1,5 @@
+import { setting } from "@/lib/config";
+
 /**
  * The header the app's own HTTP server stamps on every request with the connection's peer
  * address (instrumentation.ts), replacing whatever a client sent under that name.
@@ -23,6 +25,5 @@ export function clientIp(headers: Pick<Headers, "get">, hops = trustedProxyHops(
 }
 
 export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
-  const hops = Number(env.TRUSTED_PROXY_HOPS ?? 0);
-  return Number.isInteger(hops) && hops >= 0 ? hops : 0;
+  return setting("TRUSTED_PROXY_HOPS", env);
 }

@@ -1,3 +1,4 @@
+import { setting } from "@/lib/config";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { sql } from "drizzle-orm";
@@ -26,7 +27,7 @@ export class ThrottledSignin extends CredentialsSignin {
 const credentialsSchema = z.object({ email: z.string().max(320), password: z.string().max(256) });
 
 export function oidcConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+  return Boolean(setting("OIDC_ISSUER", env) && setting("OIDC_CLIENT_ID", env) && setting("OIDC_CLIENT_SECRET", env));
 }
 
 async function findUserByEmail(email: string) {
@@ -56,11 +57,11 @@ async function buildConfig(): Promise<NextAuthConfig> {
   if (oidcConfigured()) {
     providers.push({
       id: "oidc",
-      name: process.env.OIDC_NAME || "Single sign-on",
+      name: setting("OIDC_NAME"),
       type: "oidc",
-      issuer: process.env.OIDC_ISSUER,
-      clientId: process.env.OIDC_CLIENT_ID,
-      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      issuer: setting("OIDC_ISSUER"),
+      clientId: setting("OIDC_CLIENT_ID"),
+      clientSecret: setting("OIDC_CLIENT_SECRET"),
     });
   }
   return {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { configFromEnv } from "@/db/client";
-import { MIN_AUTH_SECRET_LENGTH, usesEmbeddedDatabase } from "@/lib/config";
+import { MIN_AUTH_SECRET_LENGTH, setting, usesEmbeddedDatabase } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 
 // The secret that signs session cookies. It never lives in the database: whoever holds a backup
@@ -14,15 +14,9 @@ export const SECRET_FILE = "auth-secret";
 const cached = new Map<string, string>();
 
 export function resolveAuthSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.AUTH_SECRET?.trim();
-  if (configured) {
-    if (configured.length < MIN_AUTH_SECRET_LENGTH)
-      throw new AppError(
-        "config:database",
-        `AUTH_SECRET is too short; use at least ${MIN_AUTH_SECRET_LENGTH} random characters`,
-      );
-    return configured;
-  }
+  // A short one is refused by the setting's schema, naming AUTH_SECRET.
+  const configured = setting("AUTH_SECRET", env);
+  if (configured) return configured;
   if (env.NODE_ENV === "production" && !usesEmbeddedDatabase(env)) {
     throw new AppError(
       "config:database",

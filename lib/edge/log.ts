@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { setting } from "@/lib/config";
 import { createLogger } from "@/lib/observability/log";
 
 // The edge process's logger, `phasegate-edge`. JSON lines unless PHASEGATE_LOG_FORMAT=pretty
@@ -12,7 +13,8 @@ export function installEdgeLogger(processEnv: NodeJS.ProcessEnv = process.env): 
   // Info unless asked otherwise, even under a test runner: tests that start an edge read its
   // startup line for the port.
   const env: NodeJS.ProcessEnv = { ...processEnv, PHASEGATE_LOG_LEVEL: processEnv.PHASEGATE_LOG_LEVEL ?? "info" };
-  if (env.PHASEGATE_LOG_FORMAT === "pretty") {
+  // JSON unless asked otherwise, whatever NODE_ENV says.
+  if (setting("PHASEGATE_LOG_FORMAT", { ...env, NODE_ENV: "production" }) === "pretty") {
     const logger = createLogger("phasegate-edge", env);
     holder.__phasegateLog = logger;
     return { logger, flush: () => {} };

@@ -1,3 +1,4 @@
+import { setting } from "@/lib/config";
 import dns from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
@@ -57,7 +58,7 @@ let cached: { text: string | undefined; policy: EgressPolicy } | null = null;
 
 /** The instance's allowlist, from PHASEGATE_EGRESS_ALLOW (re-read when the variable changes). */
 export function egressPolicy(env: NodeJS.ProcessEnv = process.env): EgressPolicy {
-  const text = env.PHASEGATE_EGRESS_ALLOW;
+  const text = setting("PHASEGATE_EGRESS_ALLOW", env);
   if (!cached || cached.text !== text) cached = { text, policy: parseEgressAllowlist(text).policy };
   return cached.policy;
 }

@@ -2,6 +2,7 @@
 // newest page always gets its stream: past their cap, their oldest stream is closed. Past the
 // process's cap, new streams are refused (the page still works; it just stops updating by itself).
 // A process shutting down closes them all, telling each to reconnect (to another instance).
+import { setting } from "@/lib/config";
 
 export interface StreamLimits {
   perUser: number;
@@ -9,11 +10,10 @@ export interface StreamLimits {
 }
 
 export function streamLimitsFromEnv(env: NodeJS.ProcessEnv): StreamLimits {
-  const read = (name: string, fallback: number) => {
-    const n = Number(env[name]);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
+  return {
+    perUser: setting("PHASEGATE_LIVE_STREAMS_PER_USER", env),
+    perProcess: setting("PHASEGATE_LIVE_STREAMS", env),
   };
-  return { perUser: read("PHASEGATE_LIVE_STREAMS_PER_USER", 10), perProcess: read("PHASEGATE_LIVE_STREAMS", 1_000) };
 }
 
 /** Why the server ends a stream itself. */

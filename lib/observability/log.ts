@@ -1,5 +1,6 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { setting } from "@/lib/config";
 
 // Structured logs: JSON lines in production, readable lines in development (or with
 // PHASEGATE_LOG_FORMAT=pretty). One logger per process, kept on globalThis so every bundle of
@@ -9,17 +10,8 @@ import pretty from "pino-pretty";
 export type LogFormat = "json" | "pretty";
 
 export function logSettings(env: NodeJS.ProcessEnv): { level: string; format: LogFormat } {
-  const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-  const wanted = env.PHASEGATE_LOG_LEVEL?.trim().toLowerCase();
-  // Tests read their own output: only warnings and worse unless asked.
-  const level = wanted && levels.includes(wanted) ? wanted : env.VITEST ? "warn" : "info";
-  const format =
-    env.PHASEGATE_LOG_FORMAT === "json" || env.PHASEGATE_LOG_FORMAT === "pretty"
-      ? env.PHASEGATE_LOG_FORMAT
-      : env.NODE_ENV === "production"
-        ? "json"
-        : "pretty";
-  return { level, format };
+  // Tests read their own output: only warnings and worse unless asked (the setting's default).
+  return { level: setting("PHASEGATE_LOG_LEVEL", env), format: setting("PHASEGATE_LOG_FORMAT", env) };
 }
 
 export const REDACTED_PATHS = [

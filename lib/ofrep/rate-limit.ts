@@ -1,8 +1,10 @@
 // Evaluations per token per second, per process: OFREP_RATE_LIMIT, 2,000 when unset, 0 for no
 // limit. Over the limit the client gets 429 with Retry-After in whole seconds, which OpenFeature
 // providers honour by pausing until then.
+import { setting } from "@/lib/config";
 
-export const DEFAULT_OFREP_RATE_LIMIT = 2_000;
+/** Evaluations per token per second per process when OFREP_RATE_LIMIT is unset. */
+export const DEFAULT_OFREP_RATE_LIMIT = setting("OFREP_RATE_LIMIT", {});
 
 export class RateLimiter {
   private window = 0;
@@ -14,10 +16,8 @@ export class RateLimiter {
   ) {}
 
   static fromEnv(env: NodeJS.ProcessEnv): RateLimiter | null {
-    const raw = env.OFREP_RATE_LIMIT?.trim();
-    const limit = raw ? Number(raw) : DEFAULT_OFREP_RATE_LIMIT;
-    if (raw === "0") return null;
-    return new RateLimiter(Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_OFREP_RATE_LIMIT);
+    const limit = setting("OFREP_RATE_LIMIT", env);
+    return limit === 0 ? null : new RateLimiter(limit);
   }
 
   /** 0 when the request may go ahead, else the seconds to wait. */

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { Logger } from "pino";
+import { setting } from "@/lib/config";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/observability/log";
 
@@ -32,8 +33,7 @@ export const DEFAULT_GRACE_MS = 10_000;
 
 /** The whole shutdown's budget (PHASEGATE_SHUTDOWN_GRACE_MS, default 10 s). */
 export function shutdownGraceMs(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.PHASEGATE_SHUTDOWN_GRACE_MS);
-  return Number.isInteger(ms) && ms >= 500 ? ms : DEFAULT_GRACE_MS;
+  return setting("PHASEGATE_SHUTDOWN_GRACE_MS", env);
 }
 
 /**
@@ -41,8 +41,7 @@ export function shutdownGraceMs(env: NodeJS.ProcessEnv): number {
  * /api/health turn 503 (PHASEGATE_SHUTDOWN_DELAY_MS, default 0; part of the grace period).
  */
 export function shutdownDelayMs(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.PHASEGATE_SHUTDOWN_DELAY_MS);
-  return Number.isInteger(ms) && ms > 0 ? ms : 0;
+  return setting("PHASEGATE_SHUTDOWN_DELAY_MS", env);
 }
 
 // The drain state is per process, not per bundle: route handlers and instrumentation are

@@ -42,8 +42,8 @@ describe("logs", () => {
         PHASEGATE_LOG_LEVEL: "DEBUG",
       } as NodeJS.ProcessEnv),
     ).toEqual({ level: "debug", format: "pretty" });
-    expect(logSettings({ NODE_ENV: "production", PHASEGATE_LOG_LEVEL: "loud" } as NodeJS.ProcessEnv).level).toBe(
-      "info",
+    expect(() => logSettings({ NODE_ENV: "production", PHASEGATE_LOG_LEVEL: "loud" } as NodeJS.ProcessEnv)).toThrow(
+      /PHASEGATE_LOG_LEVEL must be one of/,
     );
   });
 

@@ -22,8 +22,8 @@ describe("OFREP rate limit", () => {
       DEFAULT_OFREP_RATE_LIMIT - 1,
     );
     expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "0" } as unknown as NodeJS.ProcessEnv)).toBeNull();
-    expect(RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "many" } as unknown as NodeJS.ProcessEnv)).toBeInstanceOf(
-      RateLimiter,
+    expect(() => RateLimiter.fromEnv({ OFREP_RATE_LIMIT: "many" } as unknown as NodeJS.ProcessEnv)).toThrow(
+      /OFREP_RATE_LIMIT must be a whole number/,
     );
     expect(perSecond(new RateLimiter(50))).toBe(50);
   });

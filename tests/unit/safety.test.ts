@@ -56,7 +56,9 @@ describe("clientIp", () => {
   test("TRUSTED_PROXY_HOPS defaults to 0: no forwarded header is believed", () => {
     expect(trustedProxyHops({} as NodeJS.ProcessEnv)).toBe(0);
     expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: "2" } as unknown as NodeJS.ProcessEnv)).toBe(2);
-    expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: "-1" } as unknown as NodeJS.ProcessEnv)).toBe(0);
+    expect(() => trustedProxyHops({ TRUSTED_PROXY_HOPS: "-1" } as unknown as NodeJS.ProcessEnv)).toThrow(
+      /TRUSTED_PROXY_HOPS must be a whole number/,
+    );
   });
 });
 

@@ -165,10 +165,14 @@ describe("settings and the drain gate", () => {
   test.each([
     [{}, DEFAULT_GRACE_MS],
     [{ PHASEGATE_SHUTDOWN_GRACE_MS: "3000" }, 3_000],
-    [{ PHASEGATE_SHUTDOWN_GRACE_MS: "soon" }, DEFAULT_GRACE_MS],
-    [{ PHASEGATE_SHUTDOWN_GRACE_MS: "10" }, DEFAULT_GRACE_MS],
   ])("grace period from %o is %i ms", (env, ms) => {
     expect(shutdownGraceMs(env as NodeJS.ProcessEnv)).toBe(ms);
+  });
+
+  test.each(["soon", "10"])("a grace period of %s is refused, naming the variable", (value) => {
+    expect(() => shutdownGraceMs({ PHASEGATE_SHUTDOWN_GRACE_MS: value } as unknown as NodeJS.ProcessEnv)).toThrow(
+      /^PHASEGATE_SHUTDOWN_GRACE_MS must be/,
+    );
   });
 
   test("the load-balancer delay is off unless set", () => {

@@ -1,6 +1,7 @@
 // GET /plans/{id}/events – a stream (Server-Sent Events) telling an open plan page that the plan
 // changed, so it re-renders without a reload. Fed by PostgreSQL NOTIFY through this process's
 // hub; every app instance listens for itself, so the page hears changes made through any of them.
+import { setting } from "@/lib/config";
 import { getDb } from "@/db/client";
 import { userCan } from "@/lib/auth/actor";
 import { currentSession } from "@/lib/auth/session";
@@ -17,7 +18,7 @@ export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
 /** How often an open stream checks that its person may still read the plan. */
-const recheckMs = () => Math.max(1, Number(process.env.PHASEGATE_LIVE_RECHECK_SECONDS) || 60) * 1000;
+const recheckMs = () => setting("PHASEGATE_LIVE_RECHECK_SECONDS") * 1000;
 
 const EVENT_STREAM_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
