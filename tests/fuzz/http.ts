@@ -86,14 +86,16 @@ export function send(baseUrl: string, req: RawRequest): Promise<RawResponse | No
       res.on("error", (error) => finish({ error: `response broken: ${error.message}`, ms: elapsed() }));
     });
     request.on("error", (error) => {
-      // A server may answer (e.g. 413) and close before the whole body was sent: the answer counts.
+      // A server may answer (e.g. 413, or 401 before reading a 10 MB body) and close before the
+      // whole body was sent: the answer counts. On a loaded machine it can reach the client well
+      // after the write failed (50 ms was once too short under CI load).
       setTimeout(
         () =>
           finish({
             error: `connection failed: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
             ms: elapsed(),
           }),
-        50,
+        1_000,
       );
     });
     if (req.stall) {

@@ -1,13 +1,16 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rowsOf } from "@/db/client";
+import { GET as planRoute } from "@/app/api/v1/plans/[planId]/route";
+import { rowsOf, setProcessDatabase } from "@/db/client";
 import { metrics, phaseKpiExtremes, phases } from "@/db/schema";
 import { DEFAULT_INGEST_POLICY } from "@/lib/domain/ingest";
 import { binFloor, SETTLE_MS } from "@/lib/domain/phase-extremes";
 import { phaseReadings, recentCanaryValues } from "@/lib/queries/metrics";
 import { ingestSamples } from "@/lib/services/metrics";
 import { transitionPlan } from "@/lib/services/decisions";
+import { createApiToken } from "@/lib/services/tokens";
 import { planWithTokens } from "../support/api-fixture";
+import { makeProject, makeUser } from "../support/people";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
 const MINUTE = 60_000;
@@ -200,5 +203,30 @@ describe.each(backends)("phase readings kept for the settled part of a phase on 
     const recent = await recentCanaryValues(t.handle.db, [fixture.planId]);
     for (const { id } of blank) expect(recent.has(id)).toBe(false);
     expect(recent.get(latencyId)).toBeGreaterThan(0);
+  });
+
+  test("a plan read refused to another project's token keeps nothing (found by the API fuzz)", async () => {
+    setProcessDatabase(t.handle);
+    const other = await makeProject(t.handle.db);
+    const otherRm = await makeUser(t.handle.db, { projectId: other.id, roles: ["release_manager"] });
+    const stranger = await createApiToken(
+      { db: t.handle.db, actor: otherRm, requestId: null },
+      { projectId: other.id, name: "other", scopes: ["plans:read"] },
+    );
+    const own = await createApiToken(fixture.ctx, {
+      projectId: fixture.projectId,
+      name: "own",
+      scopes: ["plans:read"],
+    });
+    const read = (token: string) =>
+      (planRoute as (r: Request, c: { params: Promise<{ planId: string }> }) => Promise<Response>)(
+        new Request(`http://test/api/v1/plans/${fixture.planId}`, { headers: { authorization: `Bearer ${token}` } }),
+        { params: Promise.resolve({ planId: fixture.planId }) },
+      );
+    await t.handle.db.delete(phaseKpiExtremes).where(eq(phaseKpiExtremes.phaseId, phaseId));
+    expect((await read(stranger.token)).status).toBe(404);
+    expect(await kept()).toEqual([]);
+    expect((await read(own.token)).status).toBe(200);
+    expect((await kept()).length).toBeGreaterThan(0);
   });
 });

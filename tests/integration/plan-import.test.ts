@@ -137,6 +137,25 @@ describe.each(backends)("plans as Markdown on %s", (kind) => {
     expect(await planCount()).toBe(0);
   });
 
+  test("?name= and ?version= past a plan's limits are refused naming the field, preview or not (found by the API fuzz)", async () => {
+    for (const query of ["", "&save=1"]) {
+      const longVersion = await post(writer, document, `?version=${"x".repeat(41)}${query}`);
+      expect(longVersion.status).toBe(400);
+      expect(((await longVersion.json()) as { error: { fields: Record<string, string[]> } }).error.fields).toEqual({
+        version: ["At most 40 characters"],
+      });
+      const longName = await post(writer, document, `?name=${"n".repeat(121)}${query}`);
+      expect(longName.status).toBe(400);
+      expect(((await longName.json()) as { error: { fields: Record<string, string[]> } }).error.fields).toEqual({
+        name: ["At most 120 characters"],
+      });
+    }
+    const atLimit = await post(writer, document, `?version=${"9".repeat(40)}&name=${"n".repeat(120)}`);
+    expect(atLimit.status).toBe(200);
+    expect(((await atLimit.json()) as { preview: PlanDocument }).preview.version).toBe("9".repeat(40));
+    expect(await planCount()).toBe(0);
+  });
+
   test("?save=1 creates the plan with everything, in one transaction with its audit event", async () => {
     const res = await post(writer, own, "?save=1");
     expect(res.status).toBe(200);

@@ -22,7 +22,7 @@ import { strategyLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { isLive } from "@/lib/domain/rollout";
 import { flagsBoundToPlan } from "@/lib/queries/flags";
-import { loadPlanView, planTitle } from "@/lib/queries/plan";
+import { loadPlanView, planProjectId, planTitle } from "@/lib/queries/plan";
 import { projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 import { rolesIn, userCan } from "@/lib/auth/actor";
@@ -54,6 +54,10 @@ export default async function PlanPage({ params }: Props) {
   const now = new Date();
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
+    // Who may read it before the view is read (reading it keeps the phases' readings).
+    const projectId = await planProjectId(db, planId);
+    if (projectId === null || !userCan(user, "plan:read", projectId))
+      return { user, projectId, view: null, members: [], flags: null };
     const view = await loadPlanView(db, planId, now);
     const members =
       view && (userCan(user, "checklist:edit", view.plan.projectId) || userCan(user, "risk:edit", view.plan.projectId))
@@ -61,13 +65,14 @@ export default async function PlanPage({ params }: Props) {
         : [];
     const flags =
       view && userCan(user, "flag:read", view.plan.projectId) ? await flagsBoundToPlan(db, view.plan.id) : null;
-    return { user, view, members, flags };
+    return { user, projectId, view, members, flags };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, view, members, flags } = result.data;
+  const { user, projectId, view, members, flags } = result.data;
+  if (projectId === null) notFound();
+  if (!userCan(user, "plan:read", projectId)) forbidden();
   if (!view) notFound();
   const { plan } = view;
-  if (!userCan(user, "plan:read", plan.projectId)) forbidden();
   const canReadAudit = userCan(user, "audit:read", plan.projectId);
   const finished = TERMINAL.includes(plan.status);
   const myRoles = rolesIn(user, plan.projectId);

@@ -1,15 +1,17 @@
 // GET /api/v1/plans/{planId} – one plan of the token's project: status, phases, traffic (plans:read).
 import { apiRoute } from "@/lib/api/route";
 import { AppError } from "@/lib/errors";
-import { loadPlanView } from "@/lib/queries/plan";
+import { loadPlanView, planProjectId } from "@/lib/queries/plan";
 
 export const dynamic = "force-dynamic";
 
 export const GET = apiRoute<{ planId: string }>({ scope: "plans:read" }, async ({ db, actor, params }) => {
+  // A plan of another project is "not found" for this token: its existence is not the caller's
+  // business. Checked before the view is read (reading it keeps the phases' readings).
+  const notFound = () => new AppError("not_found:entity", "No plan with this id in the token's project");
+  if ((await planProjectId(db, params.planId)) !== actor.projectId) throw notFound();
   const view = await loadPlanView(db, params.planId);
-  // A plan of another project is "not found" for this token: its existence is not the caller's business.
-  if (!view || view.plan.projectId !== actor.projectId)
-    throw new AppError("not_found:entity", "No plan with this id in the token's project");
+  if (!view) throw notFound();
   const { plan } = view;
   return {
     id: plan.id,

@@ -1,6 +1,7 @@
 // POST /api/v1/plans/import – read a Markdown rollout plan: the preview as JSON, or with ?save=1 the saved plan (plans:write).
 import { apiRoute } from "@/lib/api/route";
 import { DocumentTooDeep, MAX_DOCUMENT_CHARS, parsePlanMarkdown } from "@/lib/domain/plan-markdown";
+import { LIMITS } from "@/lib/domain/plan-markdown/schema";
 import { AppError } from "@/lib/errors";
 import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
 import { importPlan } from "@/lib/services/plan-import";
@@ -25,6 +26,18 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
   // A token acts in its own project only; naming another one is refused rather than ignored.
   if (project && project !== actor.projectId)
     throw new AppError("not_found:entity", "No such project for this token: ?project= must be the token's project id");
+  // Pipelines may name what the document leaves out (often the release version), within the
+  // limits a plan's own fields have.
+  const name = url.searchParams.get("name")?.trim();
+  const version = url.searchParams.get("version")?.trim();
+  if (name && name.length > LIMITS.name)
+    throw new AppError("bad_request:validation", `?name= is longer than ${LIMITS.name} characters`, {
+      name: [`At most ${LIMITS.name} characters`],
+    });
+  if (version && version.length > LIMITS.version)
+    throw new AppError("bad_request:validation", `?version= is longer than ${LIMITS.version} characters`, {
+      version: [`At most ${LIMITS.version} characters`],
+    });
   const type = request.headers.get("content-type") ?? "";
   if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type))
     throw new AppError(
@@ -42,9 +55,6 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
       body: ["Send the Markdown plan"],
     });
   const preview = readPlan(text);
-  // Pipelines may name what the document leaves out (often the release version).
-  const name = url.searchParams.get("name");
-  const version = url.searchParams.get("version");
   if (name) preview.name = name;
   if (version) preview.version = version;
   if (url.searchParams.get("save") !== "1") return { preview };
