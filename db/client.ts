@@ -9,7 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { AppError, describeError } from "../lib/errors";
+import { AppError, describeError, errorCode } from "../lib/errors";
 import * as schema from "./schema";
 
 // The one place that picks the database: DATABASE_URL set → PostgreSQL through postgres.js;
@@ -126,14 +126,6 @@ function journalLength(migrationsFolder: string): number {
     entries?: unknown[];
   };
   return journal.entries?.length ?? 0;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-  }
-  return undefined;
 }
 
 /** Applied migrations, or 0 on a database that has never been migrated. */

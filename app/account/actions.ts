@@ -1,17 +1,16 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { headers } from "next/headers";
 import { signOut } from "@/lib/auth/config";
 import { clientIp } from "@/lib/auth/client-ip";
 import { type ActionResult, formToObject, runAction } from "@/lib/actions/run";
 import { changeOwnPassword, endUserSessions } from "@/lib/services/account";
 
-type State = ActionResult<unknown> | null;
-
 // Both actions end the session they run in, so on success the person is signed out and sent to
 // the sign-in page with a line saying why.
 
-export async function changeOwnPasswordAction(_prev: State, form: FormData): Promise<ActionResult<unknown>> {
+export async function changeOwnPasswordAction(_prev: FormState, form: FormData): Promise<ActionResult<unknown>> {
   const ip = clientIp(await headers());
   const result = await runAction((ctx) => changeOwnPassword(ctx, formToObject(form), ip));
   if (!result.ok) return result;

@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
@@ -14,9 +15,7 @@ import {
   updatePlan,
 } from "@/lib/services/plans";
 
-export type PlanFormState = ActionResult<unknown> | null;
-
-export async function createPlanAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function createPlanAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => createPlan(ctx, formToObject(form)));
   if (!result.ok)
     return keepValues(result, form, ["projectId", "template", "name", "releaseVersion", "summary", "targetStartAt"]);
@@ -43,7 +42,7 @@ const transitionMessages: Record<string, string> = {
   cancel: "Cancelled.",
 };
 
-export async function transitionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function transitionAction(_prev: FormState, form: FormData): Promise<FormState> {
   const input = formToObject(form);
   return refreshed(
     form.get("planId"),
@@ -52,7 +51,7 @@ export async function transitionAction(_prev: PlanFormState, form: FormData): Pr
   );
 }
 
-export async function approveAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function approveAction(_prev: FormState, form: FormData): Promise<FormState> {
   return refreshed(
     form.get("planId"),
     await runAction((ctx) => approveGate(ctx, formToObject(form))),
@@ -60,7 +59,7 @@ export async function approveAction(_prev: PlanFormState, form: FormData): Promi
   );
 }
 
-export async function decisionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function decisionAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => recordDecision(ctx, formToObject(form)));
   const kind = String(form.get("kind"));
   const message =
@@ -72,7 +71,7 @@ export async function decisionAction(_prev: PlanFormState, form: FormData): Prom
   return keepValues(refreshed(form.get("planId"), result, message), form, ["kind", "rationale", "overrideReason"]);
 }
 
-export async function updatePlanAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updatePlanAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => updatePlan(ctx, formToObject(form)));
   return keepValues(refreshed(form.get("planId"), result, "Plan saved."), form, [
     "name",
@@ -83,7 +82,7 @@ export async function updatePlanAction(_prev: PlanFormState, form: FormData): Pr
   ]);
 }
 
-export async function addPhaseAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addPhaseAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => addPhase(ctx, formToObject(form)));
   return keepValues(refreshed(form.get("planId"), result, "Phase added."), form, [
     "name",
@@ -97,7 +96,7 @@ export async function addPhaseAction(_prev: PlanFormState, form: FormData): Prom
   ]);
 }
 
-export async function updatePhaseAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updatePhaseAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => updatePhase(ctx, formToObject(form)));
   return keepValues(refreshed(form.get("planId"), result, "Phase saved."), form, [
     "name",
@@ -111,7 +110,7 @@ export async function updatePhaseAction(_prev: PlanFormState, form: FormData): P
   ]);
 }
 
-export async function phaseOrderAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function phaseOrderAction(_prev: FormState, form: FormData): Promise<FormState> {
   const input = formToObject(form);
   const op = input.op === "remove" ? removePhase : movePhase;
   return refreshed(
@@ -121,7 +120,7 @@ export async function phaseOrderAction(_prev: PlanFormState, form: FormData): Pr
   );
 }
 
-export async function autoAdvanceAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function autoAdvanceAction(_prev: FormState, form: FormData): Promise<FormState> {
   const input = formToObject(form);
   const on = input.autoAdvance === "true";
   return refreshed(

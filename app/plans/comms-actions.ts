@@ -1,10 +1,9 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { addCommsEntry, moveCommsEntry, removeCommsEntry, updateCommsEntry } from "@/lib/services/comms";
-
-export type CommsFormState = ActionResult<unknown> | null;
 
 const KEPT = ["event", "timing", "channel", "audience", "template"] as const;
 
@@ -16,27 +15,27 @@ const saved = (verb: string, unknown: string[]) =>
     ? `${verb}. Not filled in from the plan: ${unknown.map((name) => `{${name}}`).join(", ")}.`
     : `${verb}.`;
 
-export async function addCommsEntryAction(_prev: CommsFormState, form: FormData): Promise<CommsFormState> {
+export async function addCommsEntryAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => addCommsEntry(ctx, formToObject(form)));
   if (!result.ok) return keepValues(result, form, KEPT);
   revalidatePlan(form);
   return { ...result, message: saved("Entry added", result.data.unknownPlaceholders) };
 }
 
-export async function updateCommsEntryAction(_prev: CommsFormState, form: FormData): Promise<CommsFormState> {
+export async function updateCommsEntryAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => updateCommsEntry(ctx, formToObject(form)));
   if (!result.ok) return keepValues(result, form, KEPT);
   revalidatePlan(form);
   return { ...result, message: saved("Entry saved", result.data.unknownPlaceholders) };
 }
 
-export async function removeCommsEntryAction(_prev: CommsFormState, form: FormData): Promise<CommsFormState> {
+export async function removeCommsEntryAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => removeCommsEntry(ctx, formToObject(form)));
   if (result.ok) revalidatePlan(form);
   return result;
 }
 
-export async function moveCommsEntryAction(_prev: CommsFormState, form: FormData): Promise<CommsFormState> {
+export async function moveCommsEntryAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => moveCommsEntry(ctx, formToObject(form)));
   if (result.ok) revalidatePlan(form);
   return result;

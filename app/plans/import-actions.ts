@@ -1,7 +1,8 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { redirect } from "next/navigation";
-import { type ActionResult, runAction } from "@/lib/actions/run";
+import { runAction } from "@/lib/actions/run";
 import { getDb } from "@/db/client";
 import { currentUser } from "@/lib/auth/session";
 import { creatableProjects } from "@/lib/queries/projects";
@@ -15,7 +16,6 @@ import { importPlan } from "@/lib/services/plan-import";
 
 export type PreviewState =
   { ok: true; preview: PlanImportPreview; at: number } | { ok: false; error: string; markdown: string } | null;
-export type SaveState = ActionResult<unknown> | null;
 
 /**
  * Reads the pasted or uploaded document; saves nothing. Reading costs the server work, so it
@@ -49,7 +49,7 @@ export async function previewImportAction(_prev: PreviewState, form: FormData): 
 }
 
 /** Saves the edited preview; the service validates it again, whatever the browser sent. */
-export async function saveImportAction(_prev: SaveState, form: FormData): Promise<SaveState> {
+export async function saveImportAction(_prev: FormState, form: FormData): Promise<FormState> {
   let preview: unknown;
   try {
     preview = JSON.parse(String(form.get("preview") ?? ""));

@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import {
@@ -11,8 +12,6 @@ import {
   updatePostmortem,
 } from "@/lib/services/incidents";
 
-export type IncidentFormState = ActionResult<unknown> | null;
-
 function refreshed(form: FormData, result: ActionResult<unknown>, message: string): ActionResult<unknown> {
   if (!result.ok) return result;
   revalidatePath(`/plans/${String(form.get("planId"))}`);
@@ -20,21 +19,21 @@ function refreshed(form: FormData, result: ActionResult<unknown>, message: strin
   return { ...result, message };
 }
 
-export async function markVerifiedAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {
+export async function markVerifiedAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => markVerified(ctx, formToObject(form)));
   return keepValues(refreshed(form, result, "Rollback verified: the incident is mitigated."), form, ["verifiedAt"]);
 }
 
-export async function resolveIncidentAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {
+export async function resolveIncidentAction(_prev: FormState, form: FormData): Promise<FormState> {
   return refreshed(form, await runAction((ctx) => resolveIncident(ctx, formToObject(form))), "Incident resolved.");
 }
 
-export async function reopenIncidentAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {
+export async function reopenIncidentAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => reopenIncident(ctx, formToObject(form)));
   return keepValues(refreshed(form, result, "Incident reopened."), form, ["reason"]);
 }
 
-export async function postmortemAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {
+export async function postmortemAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => updatePostmortem(ctx, formToObject(form)));
   const changed = result.ok && (result.data as { changed: boolean }).changed;
   // A refused save hands the text back so nothing typed is lost.
@@ -43,12 +42,12 @@ export async function postmortemAction(_prev: IncidentFormState, form: FormData)
   ]);
 }
 
-export async function summaryAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {
+export async function summaryAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => editIncidentSummary(ctx, formToObject(form)));
   return keepValues(refreshed(form, result, "Summary saved."), form, ["summary"]);
 }
 
-export async function detectionAction(_prev: IncidentFormState, form: FormData): Promise<IncidentFormState> {
+export async function detectionAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => correctDetectionTime(ctx, formToObject(form)));
   return keepValues(refreshed(form, result, "Detection time saved."), form, ["detectedAt"]);
 }

@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { JUDGE_FORM_FIELDS } from "@/lib/domain/judge-settings";
@@ -17,7 +18,6 @@ import {
   updateMetric,
   updateTrigger,
 } from "@/lib/services/kpis";
-import type { PlanFormState } from "./actions";
 
 // Server actions of the plan editor's "KPIs and rollback" section: each calls one service of
 // lib/services/kpis.ts, which authorises, validates and writes with its audit event.
@@ -68,47 +68,47 @@ async function run(
   return { ...result, message };
 }
 
-export async function addMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addMetric, form, "KPI added.", metricFields);
 }
 
-export async function updateMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updateMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateMetric, form, "KPI saved.", metricFields);
 }
 
-export async function moveMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function moveMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(moveMetric, form, "KPI moved.");
 }
 
-export async function removeMetricAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function removeMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(removeMetric, form, "KPI removed.", ["confirm"]);
 }
 
-export async function addCriterionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addCriterionAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addCriterion, form, "Success criterion added.", criterionFields);
 }
 
-export async function updateCriterionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updateCriterionAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateCriterion, form, "Success criterion saved.", criterionFields);
 }
 
-export async function removeCriterionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function removeCriterionAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(removeCriterion, form, "Success criterion removed.");
 }
 
-export async function addTriggerAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addTriggerAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addTrigger, form, "Rollback trigger added.", triggerFields);
 }
 
-export async function updateTriggerAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updateTriggerAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateTrigger, form, "Rollback trigger saved.", triggerFields);
 }
 
-export async function removeTriggerAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function removeTriggerAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(removeTrigger, form, "Rollback trigger removed.");
 }
 
-export async function triggerEnabledAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function triggerEnabledAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(
     setTriggerEnabled,
     form,

@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
@@ -12,7 +13,6 @@ import {
   updateMigrationStep,
 } from "@/lib/services/migration-steps";
 import { addRisk, removeRisk, setRiskStatus, updateRisk } from "@/lib/services/risks";
-import type { PlanFormState } from "./actions";
 
 // Server actions of the plan page's risk register, escalation matrix and migration plan: each
 // calls one service, which authorises, validates and writes with its audit event.
@@ -43,19 +43,19 @@ async function run(
   return { ...result, message };
 }
 
-export async function addStepAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addStepAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addMigrationStep, form, "Migration step added.", stepFields);
 }
 
-export async function updateStepAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updateStepAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateMigrationStep, form, "Migration step saved.", stepFields);
 }
 
-export async function removeStepAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function removeStepAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(removeMigrationStep, form, "Migration step removed.");
 }
 
-export async function moveStepAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function moveStepAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(moveMigrationStep, form, "Migration step moved.");
 }
 
@@ -67,34 +67,34 @@ const transitionMessage: Record<string, string> = {
   revert: "Step reverted.",
 };
 
-export async function stepTransitionAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function stepTransitionAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(transitionMigrationStep, form, transitionMessage[String(form.get("transition"))] ?? "Step updated.");
 }
 
-export async function addRiskAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addRiskAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addRisk, form, "Risk added.", riskFields);
 }
 
-export async function updateRiskAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updateRiskAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateRisk, form, "Risk saved.", riskFields);
 }
 
-export async function riskStatusAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function riskStatusAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(setRiskStatus, form, "Risk status changed.");
 }
 
-export async function removeRiskAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function removeRiskAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(removeRisk, form, "Risk removed.");
 }
 
-export async function addLevelAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function addLevelAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addEscalationLevel, form, "Escalation level added.", levelFields);
 }
 
-export async function updateLevelAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function updateLevelAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateEscalationLevel, form, "Escalation level saved.", levelFields);
 }
 
-export async function removeLevelAction(_prev: PlanFormState, form: FormData): Promise<PlanFormState> {
+export async function removeLevelAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(removeEscalationLevel, form, "Escalation level removed.");
 }

@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { addMembership, removeMembership } from "@/lib/services/admin";
@@ -27,10 +28,7 @@ export async function revokeTokenAction(form: FormData): Promise<void> {
   revalidatePath("/projects/[slug]", "page");
 }
 
-export async function addMemberAction(
-  _prev: ActionResult<unknown> | null,
-  form: FormData,
-): Promise<ActionResult<unknown>> {
+export async function addMemberAction(_prev: FormState, form: FormData): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => addMembership(ctx, formToObject(form)));
   if (result.ok) {
     revalidatePath("/projects/[slug]", "page");

@@ -1,7 +1,8 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { formToObject, keepValues, runAction } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
 import {
   createFlag,
@@ -17,8 +18,6 @@ import {
 // Server actions of the project page's "Feature flags" section and the plan page's flags panel:
 // each calls one service of lib/services/flags.ts, which authorises, validates, writes with its
 // audit event and announces the change to evaluators.
-
-export type FlagFormState = ActionResult<unknown> | null;
 
 type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
@@ -39,7 +38,7 @@ async function run(
   form: FormData,
   message: (data: unknown) => string,
   keep: readonly string[] = [],
-): Promise<FlagFormState> {
+): Promise<FormState> {
   const result = await runAction((ctx) => service(ctx, formToObject(form)));
   if (!result.ok) return keepValues(result, form, keep);
   revalidatePath("/projects/[slug]", "page");
@@ -48,15 +47,15 @@ async function run(
   return { ...result, message: message(result.data) };
 }
 
-export async function createFlagAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function createFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(createFlag, form, () => `Flag “${String(form.get("key")).trim()}” created.`, flagFields);
 }
 
-export async function updateFlagAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function updateFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(updateFlag, form, () => "Flag saved.", flagFields);
 }
 
-export async function setFlagEnabledAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function setFlagEnabledAction(_prev: FormState, form: FormData): Promise<FormState> {
   const on = form.get("enabled") === "true";
   return run(
     setFlagEnabled,
@@ -72,21 +71,21 @@ export async function setFlagEnabledAction(_prev: FlagFormState, form: FormData)
   );
 }
 
-export async function deleteFlagAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function deleteFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(deleteFlag, form, (data) => `Flag “${(data as { key: string }).key}” deleted.`);
 }
 
-export async function setFlagRulesAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function setFlagRulesAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(setFlagRules, form, (data) =>
     (data as { changed: boolean }).changed ? "Segment rules saved." : "The rules were already so.",
   );
 }
 
-export async function createSegmentAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function createSegmentAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(createSegment, form, () => `Segment “${String(form.get("name")).trim()}” created.`, segmentFields);
 }
 
-export async function updateSegmentAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function updateSegmentAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(
     updateSegment,
     form,
@@ -100,6 +99,6 @@ export async function updateSegmentAction(_prev: FlagFormState, form: FormData):
   );
 }
 
-export async function deleteSegmentAction(_prev: FlagFormState, form: FormData): Promise<FlagFormState> {
+export async function deleteSegmentAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(deleteSegment, form, (data) => `Segment “${(data as { name: string }).name}” deleted.`);
 }

@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import { createMetricSource, deleteMetricSource, updateMetricSource } from "@/lib/services/metric-sources";
@@ -37,10 +38,7 @@ export async function updateMetricSourceAction(
   return keepValues(result, form, KEPT);
 }
 
-export async function deleteMetricSourceAction(
-  _prev: ActionResult<unknown> | null,
-  form: FormData,
-): Promise<ActionResult<unknown>> {
+export async function deleteMetricSourceAction(_prev: FormState, form: FormData): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => deleteMetricSource(ctx, formToObject(form)));
   if (result.ok) revalidatePath("/projects/[slug]", "page");
   return result;

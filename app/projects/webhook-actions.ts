@@ -1,5 +1,6 @@
 "use server";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { revalidatePath } from "next/cache";
 import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
 import {
@@ -47,10 +48,7 @@ export async function updateWebhookAction(
   return { ...result, message: `Webhook “${result.data.name}” saved.` };
 }
 
-export async function deleteWebhookAction(
-  _prev: ActionResult<unknown> | null,
-  form: FormData,
-): Promise<ActionResult<unknown>> {
+export async function deleteWebhookAction(_prev: FormState, form: FormData): Promise<ActionResult<unknown>> {
   const result = await runAction((ctx) => deleteWebhook(ctx, formToObject(form)));
   if (result.ok) revalidateProject();
   return result;

@@ -1,15 +1,13 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { changeOwnPasswordAction, endMySessionsAction } from "@/app/account/actions";
 import { signOutAction } from "@/app/sign-in/actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
-import type { ActionResult } from "@/lib/actions/run";
-
-type State = ActionResult<unknown> | null;
 
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
-  const [state, action] = useActionState<State, FormData>(changeOwnPasswordAction, null);
+  const [state, action] = useActionState<FormState, FormData>(changeOwnPasswordAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={action} className="grid max-w-md gap-3" noValidate>
@@ -47,7 +45,7 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
 }
 
 export function EndSessionsForm() {
-  const [state, action] = useActionState<State, FormData>(endMySessionsAction, null);
+  const [state, action] = useActionState<FormState, FormData>(endMySessionsAction, null);
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">

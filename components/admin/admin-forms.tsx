@@ -1,5 +1,6 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import {
   createProjectAction,
@@ -9,12 +10,9 @@ import {
   setUserFlagsAction,
 } from "@/app/admin/actions";
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
-import type { ActionResult } from "@/lib/actions/run";
-
-type State = ActionResult<unknown> | null;
 
 export function CreateUserForm() {
-  const [state, action] = useActionState<State, FormData>(createUserAction, null);
+  const [state, action] = useActionState<FormState, FormData>(createUserAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (
@@ -42,7 +40,7 @@ export function CreateUserForm() {
 }
 
 export function SetPasswordForm({ userId, name }: { userId: string; name: string }) {
-  const [state, action] = useActionState<State, FormData>(setPasswordAction, null);
+  const [state, action] = useActionState<FormState, FormData>(setPasswordAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={action} className="flex flex-col gap-2 sm:flex-row sm:items-end" noValidate>
@@ -71,7 +69,7 @@ export function UserFlagButton({
   value: boolean;
   label: string;
 }) {
-  const [state, action] = useActionState<State, FormData>(setUserFlagsAction, null);
+  const [state, action] = useActionState<FormState, FormData>(setUserFlagsAction, null);
   return (
     <form action={action} className="inline-flex flex-col">
       <input type="hidden" name="userId" value={userId} />
@@ -83,7 +81,7 @@ export function UserFlagButton({
 }
 
 export function EndSessionsButton({ userId, name }: { userId: string; name: string }) {
-  const [state, action] = useActionState<State, FormData>(endSessionsAction, null);
+  const [state, action] = useActionState<FormState, FormData>(endSessionsAction, null);
   return (
     <form action={action} className="inline-flex flex-col gap-1">
       <input type="hidden" name="userId" value={userId} />
@@ -96,7 +94,7 @@ export function EndSessionsButton({ userId, name }: { userId: string; name: stri
 }
 
 export function CreateProjectForm() {
-  const [state, action] = useActionState<State, FormData>(createProjectAction, null);
+  const [state, action] = useActionState<FormState, FormData>(createProjectAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (

@@ -1,13 +1,13 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { addMemberAction } from "@/app/projects/actions";
 import { Field, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
-import type { ActionResult } from "@/lib/actions/run";
 import { PROJECT_ROLES, roleLabels } from "@/lib/auth/permissions";
 
 export function MemberForm({ projectId }: { projectId: string }) {
-  const [state, action] = useActionState<ActionResult<unknown> | null, FormData>(addMemberAction, null);
+  const [state, action] = useActionState<FormState, FormData>(addMemberAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { AnswerExcerpt } from "@/components/ui/answer-excerpt";
 import { useActionState } from "react";
 import {
@@ -11,7 +12,6 @@ import {
 import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { ActionResult } from "@/lib/actions/run";
 
 export interface MetricSourceRow {
   id: string;
@@ -179,7 +179,7 @@ function SourceForm({ projectId, source }: { projectId?: string; source?: Metric
 }
 
 function DeleteSourceForm({ source }: { source: MetricSourceRow }) {
-  const [state, action] = useActionState<ActionResult<unknown> | null, FormData>(deleteMetricSourceAction, null);
+  const [state, action] = useActionState<FormState, FormData>(deleteMetricSourceAction, null);
   return (
     <form action={action} className="space-y-2 text-sm">
       <input type="hidden" name="sourceId" value={source.id} />

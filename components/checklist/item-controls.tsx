@@ -1,5 +1,6 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { startTransition, useActionState, useOptimistic } from "react";
 import {
   addItemAction,
@@ -7,7 +8,6 @@ import {
   moveItemAction,
   signChecklistAction,
   updateItemAction,
-  type ChecklistFormState,
 } from "@/app/plans/checklist-actions";
 import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
@@ -34,8 +34,8 @@ export function ItemControls({
   state: string;
   text: string;
 }) {
-  const [quick, quickAction] = useActionState<ChecklistFormState, FormData>(updateItemAction, null);
-  const [other, otherAction] = useActionState<ChecklistFormState, FormData>(updateItemAction, null);
+  const [quick, quickAction] = useActionState<FormState, FormData>(updateItemAction, null);
+  const [other, otherAction] = useActionState<FormState, FormData>(updateItemAction, null);
   const [shown, setShown] = useOptimistic(state);
   const errors = other && !other.ok ? other.fieldErrors : undefined;
   const label = shown === "open" ? "Mark done" : "Reopen";
@@ -107,7 +107,7 @@ export function ItemControls({
 }
 
 export function SignButton({ planId, checklistId, role }: { planId: string; checklistId: string; role: string }) {
-  const [state, action] = useActionState<ChecklistFormState, FormData>(signChecklistAction, null);
+  const [state, action] = useActionState<FormState, FormData>(signChecklistAction, null);
   return (
     <form action={action} className="flex flex-col items-start gap-1">
       <input type="hidden" name="planId" value={planId} />
@@ -149,8 +149,8 @@ export function ItemEditor({
   first: boolean;
   last: boolean;
 }) {
-  const [edit, editAction] = useActionState<ChecklistFormState, FormData>(editItemAction, null);
-  const [move, moveAction] = useActionState<ChecklistFormState, FormData>(moveItemAction, null);
+  const [edit, editAction] = useActionState<FormState, FormData>(editItemAction, null);
+  const [move, moveAction] = useActionState<FormState, FormData>(moveItemAction, null);
   return (
     <div className="flex flex-wrap items-center gap-1 text-xs">
       {(["up", "down"] as const).map((direction) =>
@@ -222,7 +222,7 @@ export function ItemEditor({
 }
 
 export function AddItemForm({ planId, checklistId }: { planId: string; checklistId: string }) {
-  const [state, action] = useActionState<ChecklistFormState, FormData>(addItemAction, null);
+  const [state, action] = useActionState<FormState, FormData>(addItemAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (

@@ -1,9 +1,9 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
 import {
   addCommsEntryAction,
-  type CommsFormState,
   moveCommsEntryAction,
   removeCommsEntryAction,
   updateCommsEntryAction,
@@ -12,7 +12,7 @@ import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/com
 import { COMMS_PLACEHOLDERS, placeholderDescriptions, unknownPlaceholders } from "@/lib/domain/comms";
 import type { CommsEntryView } from "./comms-panel";
 
-const failed = (state: CommsFormState) => ({
+const failed = (state: FormState) => ({
   errors: state && !state.ok ? state.fieldErrors : undefined,
   values: state && !state.ok ? state.values : undefined,
 });
@@ -69,7 +69,7 @@ function TemplateField({ defaultValue, errors }: { defaultValue: string; errors:
   );
 }
 
-function EntryFields({ entry, state }: { entry?: CommsEntryView; state: CommsFormState }) {
+function EntryFields({ entry, state }: { entry?: CommsEntryView; state: FormState }) {
   const { errors, values } = failed(state);
   const pick = (name: keyof CommsEntryView) => values?.[name] ?? entry?.[name] ?? "";
   return (
@@ -118,7 +118,7 @@ function EntryFields({ entry, state }: { entry?: CommsEntryView; state: CommsFor
 }
 
 export function AddCommsEntryForm({ planId }: { planId: string }) {
-  const [state, action] = useActionState<CommsFormState, FormData>(addCommsEntryAction, null);
+  const [state, action] = useActionState<FormState, FormData>(addCommsEntryAction, null);
   return (
     <details>
       <summary className={plainSummary}>Add a message</summary>
@@ -170,7 +170,7 @@ export function CommsEntryControls({
 }
 
 function EditForm({ planId, entry }: { planId: string; entry: CommsEntryView }) {
-  const [state, action] = useActionState<CommsFormState, FormData>(updateCommsEntryAction, null);
+  const [state, action] = useActionState<FormState, FormData>(updateCommsEntryAction, null);
   return (
     <form
       action={action}
@@ -190,7 +190,7 @@ function EditForm({ planId, entry }: { planId: string; entry: CommsEntryView }) 
 }
 
 function MoveButton({ planId, entry, direction }: { planId: string; entry: CommsEntryView; direction: "up" | "down" }) {
-  const [state, action] = useActionState<CommsFormState, FormData>(moveCommsEntryAction, null);
+  const [state, action] = useActionState<FormState, FormData>(moveCommsEntryAction, null);
   return (
     <form action={action} className="inline-flex items-center gap-2">
       <input type="hidden" name="planId" value={planId} />
@@ -206,7 +206,7 @@ function MoveButton({ planId, entry, direction }: { planId: string; entry: Comms
 }
 
 function RemoveForm({ planId, entry }: { planId: string; entry: CommsEntryView }) {
-  const [state, action] = useActionState<CommsFormState, FormData>(removeCommsEntryAction, null);
+  const [state, action] = useActionState<FormState, FormData>(removeCommsEntryAction, null);
   return (
     <form
       action={action}

@@ -1,7 +1,8 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
-import { createFlagAction, deleteFlagAction, type FlagFormState, updateFlagAction } from "@/app/projects/flag-actions";
+import { createFlagAction, deleteFlagAction, updateFlagAction } from "@/app/projects/flag-actions";
 import {
   Field,
   FormMessage,
@@ -23,7 +24,7 @@ export interface PlanOption {
   releaseVersion: string;
 }
 
-const failed = (state: FlagFormState) => ({
+const failed = (state: FormState) => ({
   errors: state && !state.ok ? state.fieldErrors : undefined,
   values: state && !state.ok ? state.values : undefined,
 });
@@ -44,7 +45,7 @@ const starterVariants: Record<FlagType, { text: string; defaultVariant: string; 
 
 /** Creates a flag (with `projectId`) or edits one (with `flag`). */
 export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?: FlagData; plans: PlanOption[] }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(flag ? updateFlagAction : createFlagAction, null);
+  const [state, action] = useActionState<FormState, FormData>(flag ? updateFlagAction : createFlagAction, null);
   const { errors, values } = failed(state);
   const [type, setType] = useState<FlagType>((values?.type as FlagType | undefined) ?? flag?.type ?? "boolean");
   const starter = starterVariants[type];
@@ -176,7 +177,7 @@ export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?
 }
 
 export function DeleteFlagForm({ flag }: { flag: Pick<FlagData, "id" | "key" | "source"> }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(deleteFlagAction, null);
+  const [state, action] = useActionState<FormState, FormData>(deleteFlagAction, null);
   return (
     <form action={action} className="space-y-2 text-sm" aria-label={`Delete flag ${flag.key}`}>
       <input type="hidden" name="flagId" value={flag.id} />

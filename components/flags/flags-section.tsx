@@ -1,4 +1,4 @@
-import { Disclosure } from "@/components/plan/kpi-edit-forms";
+import { Disclosure } from "@/components/ui/disclosure";
 import { DeleteFlagForm, FlagForm, type PlanOption } from "./flag-forms";
 import { FlagHeader, RulesInWords, VariantList } from "./flag-summary";
 import { type FlagData, people, type SegmentData, segmentInWords } from "./flag-words";

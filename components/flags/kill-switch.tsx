@@ -1,7 +1,8 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useId } from "react";
-import { type FlagFormState, setFlagEnabledAction } from "@/app/projects/flag-actions";
+import { setFlagEnabledAction } from "@/app/projects/flag-actions";
 import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 
 /**
@@ -9,7 +10,7 @@ import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields
  * back on says what returns. Both are keyboard-operable disclosures that work without script.
  */
 export function KillSwitch({ flag }: { flag: { id: string; key: string; enabled: boolean; defaultVariant: string } }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(setFlagEnabledAction, null);
+  const [state, action] = useActionState<FormState, FormData>(setFlagEnabledAction, null);
   const id = useId().replace(/:/g, "");
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const reasonId = `kill-reason-${id}`;

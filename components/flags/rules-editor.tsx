@@ -1,7 +1,8 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
-import { type FlagFormState, setFlagRulesAction } from "@/app/projects/flag-actions";
+import { setFlagRulesAction } from "@/app/projects/flag-actions";
 import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { type SegmentData, segmentInWords } from "./flag-words";
 
@@ -21,7 +22,7 @@ export function RulesEditor({
   flag: { id: string; key: string; version: number; variants: string[]; rules: Row[] };
   segments: SegmentData[];
 }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(setFlagRulesAction, null);
+  const [state, action] = useActionState<FormState, FormData>(setFlagRulesAction, null);
   // Rows start again from what is stored whenever the flag changes (a save here, or elsewhere).
   return <RuleRows key={flag.version} flag={flag} segments={segments} state={state} action={action} />;
 }
@@ -34,7 +35,7 @@ function RuleRows({
 }: {
   flag: { id: string; key: string; variants: string[]; rules: Row[] };
   segments: SegmentData[];
-  state: FlagFormState;
+  state: FormState;
   action: Action;
 }) {
   const [rows, setRows] = useState<Row[]>(flag.rules);

@@ -1,12 +1,8 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
-import {
-  createSegmentAction,
-  deleteSegmentAction,
-  type FlagFormState,
-  updateSegmentAction,
-} from "@/app/projects/flag-actions";
+import { createSegmentAction, deleteSegmentAction, updateSegmentAction } from "@/app/projects/flag-actions";
 import { Field, FormMessage, SelectField, SubmitButton, TextAreaField } from "@/components/forms/fields";
 import { operatorLabels, type SegmentData } from "./flag-words";
 
@@ -23,7 +19,7 @@ export function SegmentForm({
   projectId?: string;
   segment?: SegmentData & { usedBy: string[] };
 }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(
+  const [state, action] = useActionState<FormState, FormData>(
     segment ? updateSegmentAction : createSegmentAction,
     null,
   );
@@ -137,7 +133,7 @@ export function SegmentForm({
 }
 
 export function DeleteSegmentForm({ segment }: { segment: { id: string; name: string; usedBy: string[] } }) {
-  const [state, action] = useActionState<FlagFormState, FormData>(deleteSegmentAction, null);
+  const [state, action] = useActionState<FormState, FormData>(deleteSegmentAction, null);
   return (
     <form action={action} className="space-y-2 text-sm" aria-label={`Delete segment ${segment.name}`}>
       <input type="hidden" name="segmentId" value={segment.id} />

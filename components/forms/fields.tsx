@@ -245,3 +245,10 @@ export function FormMessage({ state }: { state: { ok: boolean; error?: string; m
   }
   return null;
 }
+
+/** Hidden inputs carrying what the action needs besides the fields (ids, the version seen). */
+export function Hidden({ fields }: { fields: Record<string, string | number> }) {
+  return Object.entries(fields).map(([name, value]) => (
+    <input key={name} type="hidden" name={name} value={String(value)} />
+  ));
+}

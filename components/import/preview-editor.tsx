@@ -1,7 +1,8 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
-import { type SaveState, saveImportAction } from "@/app/plans/import-actions";
+import { saveImportAction } from "@/app/plans/import-actions";
 import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -42,7 +43,7 @@ export function PreviewEditor({
 }) {
   const [doc, setDoc] = useState<Doc>(preview);
   const [projectId, setProjectId] = useState(defaultProjectId);
-  const [state, action] = useActionState<SaveState, FormData>(saveImportAction, null);
+  const [state, action] = useActionState<FormState, FormData>(saveImportAction, null);
   const id = useId().replace(/:/g, "");
   const update: Update = (change) => setDoc((d) => change(d));
   const errors = state && !state.ok ? state.fieldErrors : undefined;

@@ -1,9 +1,10 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
-import { decisionAction, type PlanFormState } from "@/app/plans/actions";
+import { decisionAction } from "@/app/plans/actions";
 import { FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "./action-form";
+import { StaleAwareMessage } from "@/components/forms/messages";
 
 const kinds = [
   { value: "go", label: "Go", hint: "Advance to the next phase" },
@@ -26,7 +27,7 @@ export function DecisionForm({
   canOverride: boolean;
   nextPhase: string | null;
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(decisionAction, null);
+  const [state, action] = useActionState<FormState, FormData>(decisionAction, null);
   const values = state && !state.ok ? state.values : undefined;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   // The radios are uncontrolled (React resets a form after its action runs, which puts radios back

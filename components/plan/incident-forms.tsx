@@ -1,9 +1,9 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
 import {
   detectionAction,
-  type IncidentFormState,
   markVerifiedAction,
   postmortemAction,
   reopenIncidentAction,
@@ -11,9 +11,9 @@ import {
   summaryAction,
 } from "@/app/plans/incident-actions";
 import { Field, FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
-import { ReloadableMessage } from "./action-form";
+import { ReloadableMessage } from "@/components/forms/messages";
 
-type Action = (prev: IncidentFormState, form: FormData) => Promise<IncidentFormState>;
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 type Ids = { planId: string; incidentId: string };
 
 const POSTMORTEM_MAX = 20_000;
@@ -23,17 +23,17 @@ function Hidden({ fields }: { fields: Record<string, string> }) {
 }
 
 /** Outcome of a save; when someone else changed the text first, a way to load their version. */
-function OutcomeMessage({ state }: { state: IncidentFormState }) {
+function OutcomeMessage({ state }: { state: FormState }) {
   return <ReloadableMessage state={state} stale={/someone else saved/i} />;
 }
 
-const errorsOf = (state: IncidentFormState) => (state && !state.ok ? state.fieldErrors : undefined);
-const valuesOf = (state: IncidentFormState) => (state && !state.ok ? state.values : undefined);
+const errorsOf = (state: FormState) => (state && !state.ok ? state.fieldErrors : undefined);
+const valuesOf = (state: FormState) => (state && !state.ok ? state.values : undefined);
 /** "2026-11-22T10:05" in UTC, the form of a datetime-local field; times are entered in UTC. */
 const utcMinute = (iso: string) => iso.slice(0, 16);
 
 export function MarkVerifiedForm({ planId, incidentId, executedAt }: Ids & { executedAt: string }) {
-  const [state, action] = useActionState<IncidentFormState, FormData>(markVerifiedAction, null);
+  const [state, action] = useActionState<FormState, FormData>(markVerifiedAction, null);
   return (
     <form action={action} className="space-y-2" data-testid="mark-verified-form" noValidate>
       <Hidden fields={{ planId, incidentId }} />
@@ -63,7 +63,7 @@ function OneButton({
   label: string;
   variant?: "primary" | "secondary";
 }) {
-  const [state, formAction] = useActionState<IncidentFormState, FormData>(action, null);
+  const [state, formAction] = useActionState<FormState, FormData>(action, null);
   return (
     <form action={formAction} className="flex flex-col gap-1">
       <Hidden fields={fields} />
@@ -78,7 +78,7 @@ export function ResolveButton(ids: Ids) {
 }
 
 export function ReopenForm({ planId, incidentId }: Ids) {
-  const [state, action] = useActionState<IncidentFormState, FormData>(reopenIncidentAction, null);
+  const [state, action] = useActionState<FormState, FormData>(reopenIncidentAction, null);
   return (
     <details className="text-sm">
       <summary className="cursor-pointer text-slate-700 dark:text-slate-300">Reopen</summary>
@@ -104,7 +104,7 @@ export function PostmortemEditor({
   text,
   fingerprint,
 }: Ids & { text: string; fingerprint: string }) {
-  const [state, action] = useActionState<IncidentFormState, FormData>(postmortemAction, null);
+  const [state, action] = useActionState<FormState, FormData>(postmortemAction, null);
   const [draft, setDraft] = useState(valuesOf(state)?.postmortem ?? text);
   const id = `postmortem-${useId().replace(/:/g, "")}`;
   const errors = errorsOf(state)?.postmortem;
@@ -148,8 +148,8 @@ export function IncidentDetailsForms({
   manual,
   detectedAt,
 }: Ids & { summary: string; fingerprint: string; manual: boolean; detectedAt: string }) {
-  const [summaryState, saveSummary] = useActionState<IncidentFormState, FormData>(summaryAction, null);
-  const [detectionState, saveDetection] = useActionState<IncidentFormState, FormData>(detectionAction, null);
+  const [summaryState, saveSummary] = useActionState<FormState, FormData>(summaryAction, null);
+  const [detectionState, saveDetection] = useActionState<FormState, FormData>(detectionAction, null);
   const summaryId = `summary-${useId().replace(/:/g, "")}`;
   const summaryErrors = errorsOf(summaryState)?.summary;
   return (

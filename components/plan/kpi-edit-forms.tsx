@@ -1,7 +1,7 @@
 "use client";
 
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
-import type { PlanFormState } from "@/app/plans/actions";
 import {
   addCriterionAction,
   addMetricAction,
@@ -11,16 +11,19 @@ import {
   updateCriterionAction,
   updateMetricAction,
 } from "@/app/plans/kpi-actions";
-import { Field, FieldErrors, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
+import { ConfirmRemove } from "@/components/forms/confirm-remove";
+import { Field, FieldErrors, Hidden, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
+import { Disclosure, Named } from "@/components/ui/disclosure";
 import type { Comparison, CriterionKind, MetricDirection } from "@/db/schema/enums";
 import type { JudgeSettings } from "@/lib/domain/judge-defaults";
-import { ActionButton, StaleAwareMessage } from "./action-form";
+import { ActionButton } from "./action-form";
+import { StaleAwareMessage } from "@/components/forms/messages";
 import { JudgeFields, type MetricChoice } from "./judge-fields";
 
 // The plan editor's KPIs and success criteria; rollback triggers are in trigger-edit-forms.tsx.
 // Each form carries the plan version it was rendered with: an edit made meanwhile makes it stale.
 
-type Action = (prev: PlanFormState, form: FormData) => Promise<PlanFormState>;
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 type Errors = Record<string, string[]> | undefined;
 type Values = Record<string, string> | undefined;
 
@@ -71,98 +74,6 @@ const sourceKindOptions: Option[] = [
 ];
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? "" : String(v));
-export const failed = (state: PlanFormState) => ({
-  errors: state && !state.ok ? state.fieldErrors : undefined,
-  values: state && !state.ok ? state.values : undefined,
-});
-
-export function Hidden({ fields }: { fields: Record<string, string | number> }) {
-  return Object.entries(fields).map(([name, value]) => (
-    <input key={name} type="hidden" name={name} value={String(value)} />
-  ));
-}
-
-/** A disclosure (keyboard-operable without script) holding a form: inline edits and confirmations. */
-/** A verb shown, with what it acts on read out to assistive technology only (the row names it). */
-export function Named({ verb, name }: { verb: string; name: string }) {
-  return (
-    <>
-      {verb}
-      <span className="sr-only"> {name}</span>
-    </>
-  );
-}
-
-export function Disclosure({
-  summary,
-  children,
-  danger = false,
-}: {
-  summary: React.ReactNode;
-  children: React.ReactNode;
-  danger?: boolean;
-}) {
-  return (
-    <details className="group">
-      <summary
-        className={`inline-flex cursor-pointer list-none items-center rounded-md border px-3 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-accent-500/50 ${danger ? "border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950/40" : "border-slate-300 text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-100 dark:hover:bg-slate-800"}`}
-      >
-        {summary}
-      </summary>
-      <div className="mt-2 rounded-md border border-slate-200 p-3 dark:border-slate-800">{children}</div>
-    </details>
-  );
-}
-
-/**
- * Removal behind a second step. With `confirmKey`, the key must be typed to go ahead; the box also
- * appears when the server asks for it (samples may have arrived since the page was rendered).
- */
-export function ConfirmRemove({
-  action,
-  fields,
-  name,
-  consequence,
-  confirmKey,
-  confirmRequired = false,
-}: {
-  action: Action;
-  fields: Record<string, string | number>;
-  name: string;
-  consequence: string;
-  confirmKey?: string;
-  confirmRequired?: boolean;
-}) {
-  const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
-  const { errors } = failed(state);
-  return (
-    <Disclosure
-      summary={
-        <>
-          <Named verb="Remove" name={name} />…
-        </>
-      }
-      danger
-    >
-      <form action={formAction} className="space-y-2" noValidate aria-label={`Remove ${name}`}>
-        <Hidden fields={fields} />
-        <p className="text-sm">{consequence}</p>
-        {confirmKey && (confirmRequired || errors?.confirm) ? (
-          <Field
-            label={`Type ${confirmKey} to confirm`}
-            name="confirm"
-            autoComplete="off"
-            spellCheck={false}
-            errors={errors?.confirm}
-          />
-        ) : null}
-        <StaleAwareMessage state={state} />
-        <SubmitButton variant="danger">Remove {name}</SubmitButton>
-      </form>
-    </Disclosure>
-  );
-}
-
 function MetricFields({
   metric,
   sources,
@@ -266,7 +177,7 @@ function UpdateMetricForm({
   metric: KpiMetric;
   sources: Option[];
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(updateMetricAction, null);
+  const [state, action] = useActionState<FormState, FormData>(updateMetricAction, null);
   return (
     <form action={action} className="space-y-2" noValidate aria-label={`Edit KPI ${metric.label}`}>
       <Hidden fields={{ planId, version, metricId: metric.id }} />
@@ -362,7 +273,7 @@ export function AddCatalogueMetricForm({
   version: number;
   available: Option[];
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(addMetricAction, null);
+  const [state, action] = useActionState<FormState, FormData>(addMetricAction, null);
   const { errors, values } = failed(state);
   if (!available.length)
     return (
@@ -403,7 +314,7 @@ export function AddCustomMetricForm({
   version: number;
   sources: Option[];
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(addMetricAction, null);
+  const [state, action] = useActionState<FormState, FormData>(addMetricAction, null);
   const { errors, values } = failed(state);
   return (
     <form action={action} className="space-y-2" noValidate aria-label="Add a custom KPI">
@@ -543,7 +454,7 @@ function CriterionForm({
   submit: string;
   label: string;
 }) {
-  const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
+  const [state, formAction] = useActionState<FormState, FormData>(action, null);
   return (
     <form action={formAction} className="space-y-2" noValidate aria-label={label}>
       <Hidden fields={fields} />

@@ -1,7 +1,8 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
-import { createPlanAction, type PlanFormState } from "@/app/plans/actions";
+import { createPlanAction } from "@/app/plans/actions";
 import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { TEMPLATE_KEYS, templateInfo } from "@/lib/domain/templates";
 
@@ -12,7 +13,7 @@ export function NewPlanForm({
   projects: { id: string; name: string }[];
   defaultProjectId?: string | undefined;
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(createPlanAction, null);
+  const [state, action] = useActionState<FormState, FormData>(createPlanAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const values = state && !state.ok ? state.values : undefined;
   return (

@@ -1,9 +1,10 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
-import { addPhaseAction, type PlanFormState, updatePhaseAction, updatePlanAction } from "@/app/plans/actions";
+import { addPhaseAction, updatePhaseAction, updatePlanAction } from "@/app/plans/actions";
 import { Field, inputClass, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "./action-form";
+import { StaleAwareMessage } from "@/components/forms/messages";
 
 const day = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "");
 
@@ -20,7 +21,7 @@ export function PlanDetailsForm({
     targetEndAt: Date | null;
   };
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(updatePlanAction, null);
+  const [state, action] = useActionState<FormState, FormData>(updatePlanAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const v = state && !state.ok ? state.values : undefined;
   return (
@@ -161,7 +162,7 @@ function PhaseFields({
 }
 
 export function PhaseForm({ planId, version, phase }: { planId: string; version: number; phase: EditablePhase }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(updatePhaseAction, null);
+  const [state, action] = useActionState<FormState, FormData>(updatePhaseAction, null);
   return (
     <form action={action} className="space-y-2" noValidate aria-label={`Edit phase ${phase.name}`}>
       <input type="hidden" name="planId" value={planId} />
@@ -179,7 +180,7 @@ export function PhaseForm({ planId, version, phase }: { planId: string; version:
 }
 
 export function AddPhaseForm({ planId, version }: { planId: string; version: number }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(addPhaseAction, null);
+  const [state, action] = useActionState<FormState, FormData>(addPhaseAction, null);
   return (
     <form action={action} className="space-y-2" noValidate aria-label="Add a phase">
       <input type="hidden" name="planId" value={planId} />

@@ -1,7 +1,7 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
-import type { PlanFormState } from "@/app/plans/actions";
 import {
   addTriggerAction,
   removeTriggerAction,
@@ -11,14 +11,19 @@ import {
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import type { Comparison, TriggerAction, TriggerMode, TriggerState } from "@/db/schema/enums";
 import type { JudgeSettings } from "@/lib/domain/judge-defaults";
-import { ActionButton, StaleAwareMessage } from "./action-form";
+import { ActionButton } from "./action-form";
+import { StaleAwareMessage } from "@/components/forms/messages";
 import { JudgeFields, type MetricChoice } from "./judge-fields";
-import { comparisonOptions, ConfirmRemove, Disclosure, failed, Hidden, Named } from "./kpi-edit-forms";
+import { comparisonOptions } from "./kpi-edit-forms";
+import { ConfirmRemove } from "@/components/forms/confirm-remove";
+import { Disclosure, Named } from "@/components/ui/disclosure";
+import { failed } from "@/lib/actions/form-state";
+import { Hidden } from "@/components/forms/fields";
 
 // The plan editor's rollback triggers: the rule, what happens when it holds, where it applies,
 // and whether it is armed. Each form carries the plan version it was rendered with.
 
-type Action = (prev: PlanFormState, form: FormData) => Promise<PlanFormState>;
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 export interface KpiTrigger {
   id: string;
@@ -76,7 +81,7 @@ function TriggerForm({
   submit: string;
   label: string;
 }) {
-  const [state, formAction] = useActionState<PlanFormState, FormData>(action, null);
+  const [state, formAction] = useActionState<FormState, FormData>(action, null);
   const { errors, values } = failed(state);
   const pick = (name: string, current: string | number | null | undefined, fallback = "") =>
     values?.[name] ?? (current === null || current === undefined ? fallback : String(current));

@@ -1,5 +1,6 @@
 import { removeLevelAction } from "@/app/plans/planning-actions";
-import { ConfirmRemove, Disclosure, Named } from "@/components/plan/kpi-edit-forms";
+import { ConfirmRemove } from "@/components/forms/confirm-remove";
+import { Disclosure, Named } from "@/components/ui/disclosure";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { byLevel, escalationAt } from "@/lib/domain/risk";

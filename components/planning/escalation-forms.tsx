@@ -1,11 +1,12 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
-import type { PlanFormState } from "@/app/plans/actions";
 import { addLevelAction, updateLevelAction } from "@/app/plans/planning-actions";
 import { Field, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "@/components/plan/action-form";
-import { failed, Hidden } from "@/components/plan/kpi-edit-forms";
+import { StaleAwareMessage } from "@/components/forms/messages";
+import { failed } from "@/lib/actions/form-state";
+import { Hidden } from "@/components/forms/fields";
 
 export interface LevelValues {
   id: string;
@@ -25,7 +26,7 @@ export function LevelForm({
   level?: LevelValues;
   nextLevel?: { level: number; afterMinutes: number };
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(level ? updateLevelAction : addLevelAction, null);
+  const [state, action] = useActionState<FormState, FormData>(level ? updateLevelAction : addLevelAction, null);
   const { errors, values } = failed(state);
   const pick = (name: keyof LevelValues, fallback = "") => values?.[name] ?? (level ? String(level[name]) : fallback);
   return (

@@ -1,11 +1,12 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
-import type { PlanFormState } from "@/app/plans/actions";
 import { addStepAction, updateStepAction } from "@/app/plans/planning-actions";
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "@/components/plan/action-form";
-import { failed, Hidden } from "@/components/plan/kpi-edit-forms";
+import { StaleAwareMessage } from "@/components/forms/messages";
+import { failed } from "@/lib/actions/form-state";
+import { Hidden } from "@/components/forms/fields";
 import type { MigrationKind, RiskLevel } from "@/db/schema/enums";
 import { MIGRATION_KINDS, migrationKindLabel } from "@/lib/domain/migration-order";
 import { levelLabel, RISK_LEVELS } from "@/lib/domain/risk";
@@ -31,7 +32,7 @@ const reversibleOptions: Option[] = [
 ];
 
 export function StepForm({ planId, step, count }: { planId: string; step?: StepValues; count: number }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(step ? updateStepAction : addStepAction, null);
+  const [state, action] = useActionState<FormState, FormData>(step ? updateStepAction : addStepAction, null);
   const { errors, values } = failed(state);
   const pick = (name: keyof StepValues, fallback = "") => values?.[name] ?? (step ? String(step[name]) : fallback);
   return (

@@ -1,11 +1,12 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
-import type { PlanFormState } from "@/app/plans/actions";
 import { addRiskAction, riskStatusAction, updateRiskAction } from "@/app/plans/planning-actions";
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "@/components/plan/action-form";
-import { failed, Hidden } from "@/components/plan/kpi-edit-forms";
+import { StaleAwareMessage } from "@/components/forms/messages";
+import { failed } from "@/lib/actions/form-state";
+import { Hidden } from "@/components/forms/fields";
 import type { RiskLevel } from "@/db/schema/enums";
 import { levelLabel, RISK_LEVELS, RISK_STATUSES, type RiskStatus, riskStatusLabel } from "@/lib/domain/risk";
 
@@ -32,7 +33,7 @@ const levelOptions: Option[] = RISK_LEVELS.map((l) => ({ value: l, label: levelL
 const statusOptions: Option[] = RISK_STATUSES.map((s) => ({ value: s, label: riskStatusLabel[s] }));
 
 export function RiskForm({ planId, risk, members }: { planId: string; risk?: RiskFormValues; members: Member[] }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(risk ? updateRiskAction : addRiskAction, null);
+  const [state, action] = useActionState<FormState, FormData>(risk ? updateRiskAction : addRiskAction, null);
   const { errors, values } = failed(state);
   const pick = (name: keyof RiskFormValues, fallback = "") =>
     values?.[name] ?? (risk ? String(risk[name] ?? "") : fallback);
@@ -121,7 +122,7 @@ export function RiskStatusForm({
   status: RiskStatus;
   description: string;
 }) {
-  const [state, action] = useActionState<PlanFormState, FormData>(riskStatusAction, null);
+  const [state, action] = useActionState<FormState, FormData>(riskStatusAction, null);
   const { errors } = failed(state);
   return (
     <form

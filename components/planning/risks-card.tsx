@@ -1,6 +1,7 @@
 import clsx from "clsx";
 import { removeRiskAction } from "@/app/plans/planning-actions";
-import { ConfirmRemove, Disclosure, Named } from "@/components/plan/kpi-edit-forms";
+import { ConfirmRemove } from "@/components/forms/confirm-remove";
+import { Disclosure, Named } from "@/components/ui/disclosure";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import {

@@ -1,5 +1,6 @@
 "use client";
 
+import type { FormState } from "@/lib/actions/form-state";
 import { useActionState, useId } from "react";
 import {
   createWebhookAction,
@@ -12,7 +13,6 @@ import {
   updateWebhookAction,
 } from "@/app/projects/webhook-actions";
 import { Field, FieldErrors, FormMessage, SubmitButton } from "@/components/forms/fields";
-import type { ActionResult } from "@/lib/actions/run";
 import {
   WEBHOOK_EVENTS,
   webhookEventDescription,
@@ -111,7 +111,7 @@ function EventChoices({ defaults, errors }: { defaults: string[]; errors: string
 }
 
 export function DeleteWebhookForm({ webhook }: { webhook: { id: string; name: string } }) {
-  const [state, action] = useActionState<ActionResult<unknown> | null, FormData>(deleteWebhookAction, null);
+  const [state, action] = useActionState<FormState, FormData>(deleteWebhookAction, null);
   return (
     <form action={action} className="space-y-2 text-sm">
       <input type="hidden" name="webhookId" value={webhook.id} />

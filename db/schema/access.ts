@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, pgTable, text } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 
 // Sign-in attempts, counted in PostgreSQL so a limit holds across every app instance.
 export const loginAttempts = pgTable(
@@ -9,7 +10,7 @@ export const loginAttempts = pgTable(
     email: text("email").notNull(),
     ip: text("ip").notNull(),
     succeeded: boolean("succeeded").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("login_attempts_email_idx").on(sql`lower(${t.email})`, t.createdAt),
@@ -22,7 +23,7 @@ export const loginAttempts = pgTable(
 export const appSettings = pgTable("app_settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
 export type LoginAttempt = typeof loginAttempts.$inferSelect;

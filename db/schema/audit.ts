@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 import { actorKind } from "./enums";
 
 // Append-only record of every mutation: written in the same transaction as the change.
@@ -20,7 +21,7 @@ export const auditEvents = pgTable(
     before: jsonb("before"),
     after: jsonb("after"),
     requestId: text("request_id"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: ts("created_at").notNull().defaultNow(),
     seq: bigint("seq", { mode: "number" }),
     prevHash: text("prev_hash"),
     hash: text("hash"),

@@ -1,21 +1,9 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 import { checklistKind, itemState, projectRole, validationWindow } from "./enums";
 import { users } from "./identity";
 import { phases, plans } from "./plans";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const checklists = pgTable(
   "checklists",

@@ -1,6 +1,6 @@
 import { pgEnum } from "drizzle-orm/pg-core";
 
-// Every status and kind of SPEC section 1 is a database enum: an unknown value cannot be stored.
+// Every status and kind the product knows is a database enum: an unknown value cannot be stored.
 
 export const projectRole = pgEnum("project_role", ["viewer", "engineer", "release_manager", "approver"]);
 export const planStrategy = pgEnum("plan_strategy", ["canary", "blue_green", "rolling", "flag_based"]);

@@ -8,15 +8,13 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 import { flagType, segmentKind, segmentOperator } from "./enums";
 import { projects } from "./identity";
 import { plans } from "./plans";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export type FlagValue = boolean | string | number | { [key: string]: unknown } | unknown[];
 

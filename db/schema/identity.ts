@@ -1,19 +1,7 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, ts } from "./columns";
 import { projectRole } from "./enums";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
 export const users = pgTable(
   "users",
@@ -25,7 +13,7 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     isAdmin: boolean("is_admin").notNull().default(false),
     createdAt: createdAt(),
-    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    disabledAt: ts("disabled_at"),
     // Sessions carry the epoch they were issued in; raising it ends every session of this person.
     sessionEpoch: integer("session_epoch").notNull().default(0),
   },
@@ -77,9 +65,9 @@ export const apiTokens = pgTable(
     scopes: text("scopes").array().notNull(),
     createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
-    expiresAt: timestamp("expires_at", { withTimezone: true }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: ts("last_used_at"),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
   },
   (t) => [index("api_tokens_project_idx").on(t.projectId)],
 );

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 import { incidentOrigin, incidentStatus } from "./enums";
 import { rollbackTriggers } from "./metrics";
 import { decisions, phases, plans } from "./plans";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 // Opened by every rollback, manual or automatic. The four instants are measured against the
 // plan's rollback time targets.

@@ -9,7 +9,6 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -23,10 +22,9 @@ import {
   triggerMode,
   triggerState,
 } from "./enums";
+import { ts } from "./columns";
 import { projects } from "./identity";
 import { phases, plans } from "./plans";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 // A Prometheus HTTP API a project's metrics can be polled from.
 export const metricSources = pgTable(

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 import { migrationKind, migrationStepStatus, riskLevel, riskStatus } from "./enums";
 import { users } from "./identity";
 import { plans } from "./plans";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 // Order rule (enforced by lib/domain): schema → code → backfill → cleanup, never reversed;
 // an irreversible step only after the validation before it is done.

@@ -7,7 +7,6 @@ import {
   integer,
   pgTable,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
@@ -22,9 +21,8 @@ import {
   planStrategy,
   projectRole,
 } from "./enums";
+import { ts } from "./columns";
 import { projects, users } from "./identity";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const plans = pgTable(
   "plans",
@@ -41,7 +39,7 @@ export const plans = pgTable(
     downtime: downtimeMode("downtime").notNull().default("zero"),
     maintenanceWindowStart: ts("maintenance_window_start"),
     maintenanceWindowEnd: ts("maintenance_window_end"),
-    // Rollback time targets in seconds (SPEC defaults: decide 5 min, execute 2, verify 3, total 10).
+    // Rollback time targets in seconds (defaults: decide 5 min, execute 2, verify 3, total 10).
     decideTargetSec: integer("decide_target_sec").notNull().default(300),
     executeTargetSec: integer("execute_target_sec").notNull().default(120),
     verifyTargetSec: integer("verify_target_sec").notNull().default(180),

@@ -9,13 +9,11 @@ import {
   pgEnum,
   pgTable,
   text,
-  timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 import { projects } from "./identity";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const webhookDeliveryStatus = pgEnum("webhook_delivery_status", ["pending", "delivered", "failed"]);
 

@@ -18,7 +18,7 @@ export interface DemoUser {
   description: string;
 }
 
-// Every role of SPEC section 1 is held by someone; Sam holds two roles in one project.
+// Every role is held by someone; Sam holds two roles in one project.
 export const DEMO_USERS: DemoUser[] = [
   {
     key: "amelia",

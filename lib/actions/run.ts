@@ -4,13 +4,12 @@ import { currentUser, requestId } from "@/lib/auth/session";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import type { ServiceContext } from "@/lib/services/context";
 import { errorFields, log } from "@/lib/observability/log";
+import type { ActionResult } from "./form-state";
 
 // The one guarded path for server actions: who is signed in → the service (which authorises,
 // validates and writes in one transaction) → a typed result the form can show. Throws only on bugs.
 
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+export type { ActionResult, FormState } from "./form-state";
 
 /**
  * A failed result that carries back what the person typed (never passwords), so the form can

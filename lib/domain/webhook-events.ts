@@ -21,6 +21,15 @@ export const webhookEventDescription: Record<WebhookEvent, string> = {
   rollback: "The release is rolled back, by a person or automatically",
 };
 
+/** The audit actions any webhook event comes from (the collector reads only these). */
+export const WEBHOOK_SOURCE_ACTIONS = [
+  "plan.start",
+  "decision.go",
+  "decision.no_go",
+  "decision.rollback",
+  "trigger.breached",
+] as const;
+
 /**
  * The webhook events an audit action counts as, most specific first.
  *
@@ -33,15 +42,6 @@ export const webhookEventDescription: Record<WebhookEvent, string> = {
  *
  * Anything else (edits, approvals, incidents opened with the rollback, recoveries) sends nothing.
  */
-/** The audit actions any webhook event comes from (the collector reads only these). */
-export const WEBHOOK_SOURCE_ACTIONS = [
-  "plan.start",
-  "decision.go",
-  "decision.no_go",
-  "decision.rollback",
-  "trigger.breached",
-] as const;
-
 export function webhookEventsFor(action: string): WebhookEvent[] {
   switch (action) {
     case "plan.start":

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { memberships, projects, users } from "@/db/schema";
 import { assertUserCan, type UserActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import {
   createProjectSchema,
   createUserSchema,
@@ -26,13 +26,6 @@ function requireAdmin(
   if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Only people administer Phasegate");
   assertUserCan(ctx.actor, action, projectId);
   return ctx.actor;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === "23505") return true;
-  }
-  return false;
 }
 
 export async function createUser(ctx: ServiceContext, input: unknown) {

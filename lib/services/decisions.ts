@@ -152,11 +152,6 @@ export async function approveGate(ctx: ServiceContext, input: unknown) {
   });
 }
 
-/**
- * Records go / no-go / rollback on the active phase. Go advances only when the gate holds; a
- * release manager may override unmet success criteria with a written reason (audited, shown).
- * Exactly one of several concurrent decisions on the same plan version wins.
- */
 /** What an automatic rollback adds to the incident it opens (system callers only). */
 export interface TriggerContext {
   triggerId: string;
@@ -166,6 +161,11 @@ export interface TriggerContext {
   judgement?: Judgement | null;
 }
 
+/**
+ * Records go / no-go / rollback on the active phase. Go advances only when the gate holds; a
+ * release manager may override unmet success criteria with a written reason (audited, shown).
+ * Exactly one of several concurrent decisions on the same plan version wins.
+ */
 export async function recordDecision(ctx: ServiceContext, input: unknown, trigger?: TriggerContext) {
   const data = parseInput(decisionSchema, input);
   const now = new Date();

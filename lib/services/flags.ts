@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { flagSegmentRules, flags, plans, projects, segments, type Flag, type Segment } from "@/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import {
   createFlagSchema,
   createSegmentSchema,
@@ -56,13 +56,6 @@ function canonical(value: unknown): string {
 const variantList = (variants: Record<string, unknown>) => Object.keys(variants).sort().join(", ");
 
 const bumped = () => ({ version: sql`${flags.version} + 1`, updatedAt: new Date() });
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === "23505") return true;
-  }
-  return false;
-}
 
 const fieldError = (field: string, message: string) =>
   new AppError("bad_request:validation", `${field}: ${message}`, { [field]: [message] });

@@ -11,7 +11,7 @@ import {
   type RangeAnswer,
   type RangeQuery,
 } from "@/lib/domain/prometheus";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import {
   createMetricSourceSchema,
   deleteMetricSourceSchema,
@@ -46,13 +46,6 @@ const audited = (s: typeof metricSources.$inferSelect) => ({
   pollIntervalSeconds: s.pollIntervalSeconds,
   enabled: s.enabled,
 });
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === "23505") return true;
-  }
-  return false;
-}
 
 const nameTaken = (name: string) =>
   new AppError("bad_request:validation", `name: another metric source in this project is called “${name}”`, {

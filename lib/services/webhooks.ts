@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, max, ne, sql } from "drizzle-orm";
 import { auditEvents, projects, webhookDeliveries, webhooks } from "@/db/schema";
 import { buildTestPayload } from "@/lib/domain/webhooks";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import { parseInput } from "@/lib/validation/parse";
 import { createWebhookSchema, deliveryIdSchema, updateWebhookSchema, webhookIdSchema } from "@/lib/validation/webhooks";
 import { writeAudit } from "./audit";
@@ -39,13 +39,6 @@ const audited = (w: Pick<WebhookRow, "name" | "url" | "events" | "enabled">) => 
   events: w.events,
   enabled: w.enabled,
 });
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === "23505") return true;
-  }
-  return false;
-}
 
 const nameTaken = (name: string) =>
   new AppError("bad_request:validation", `name: another webhook in this project is called “${name}”`, {
