@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { blankToNull, yesNo } from "./form-values";
 import { flagType, segmentKind, segmentOperator, type FlagType } from "@/db/schema/enums";
 import type { FlagValue } from "@/db/schema/flags";
 
@@ -16,7 +17,6 @@ export const MAX_RULE_VALUES = 1_000;
 export const MAX_RULES = 50;
 const MAX_VARIANTS_JSON = 32_000;
 
-const blankToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
 const keySchema = (what: string) =>
@@ -272,10 +272,7 @@ export function updateFlagSchema(current: StoredFlagShape) {
     }));
 }
 
-const onOff = z.preprocess(
-  (v) => (v === "true" || v === "on" ? true : v === "false" || v === "off" ? false : v),
-  z.boolean({ error: "Say whether the flag is on or off" }),
-);
+const onOff = yesNo("Say whether the flag is on or off");
 
 export const setFlagEnabledSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { blankToNull, yesNo } from "./form-values";
 import {
   comparison,
   criterionKind,
@@ -13,7 +14,6 @@ import { planVersionSchema } from "./plans";
 // A plan's KPIs, success criteria and rollback triggers as forms and callers send them: numbers
 // may arrive as text, an empty box means "none", checkboxes arrive as "on".
 
-const blankToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
 const finite = (what: string) =>
@@ -38,10 +38,7 @@ const text = (max: number, what: string) =>
     .min(1, { error: `Enter ${what}` })
     .max(max, { error: `Use at most ${max} characters` });
 // A switch: absent means on for callers that leave it out; forms always send "true" or "false".
-const enabledSwitch = z.preprocess(
-  (v) => (v === undefined ? true : v === true || v === "on" || v === "true"),
-  z.boolean(),
-);
+const enabledSwitch = yesNo("Choose whether it is on", true);
 
 const planRef = { planId: z.uuid({ error: "The page is missing the plan; reload" }), version: planVersionSchema };
 

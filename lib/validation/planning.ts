@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { blankToNull, yesNo } from "./form-values";
 import { migrationKind, riskLevel, riskStatus } from "@/db/schema/enums";
 
 // A plan's migration steps, risks and escalation levels as forms and callers send them: numbers
 // may arrive as text, an empty box means "none", a yes/no choice arrives as "true" or "false".
 
-const blankToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
 const text = (max: number, what: string) =>
@@ -31,10 +31,7 @@ const wholeNumber = (what: string, min: number, max: number, unit = "") =>
 const planId = z.uuid({ error: "The page is missing the plan; reload" });
 const level = (what: string) => z.enum(riskLevel.enumValues, { error: `Choose the ${what}: low, medium or high` });
 // Absent means reversible (the safe assumption that asks nothing more); forms always send one.
-const reversible = z.preprocess(
-  (v) => (v === undefined ? true : v === true || v === "true" || v === "on"),
-  z.boolean(),
-);
+const reversible = yesNo("Choose whether the step can be reversed", true);
 
 const stepFields = {
   kind: z.enum(migrationKind.enumValues, { error: "Choose schema, code, backfill or cleanup" }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { yesNo } from "./form-values";
 import { TEMPLATE_KEYS } from "@/lib/domain/templates";
 
 const text = (max: number, what: string) =>
@@ -38,10 +39,7 @@ export const updatePlanSchema = z.object({
 });
 
 /** A form checkbox ("on" when ticked, absent when not) or a JSON boolean. */
-const checkbox = z
-  .union([z.boolean(), z.enum(["on", "true", "false"])], { error: "Choose yes or no" })
-  .optional()
-  .transform((v) => v === true || v === "on" || v === "true");
+const checkbox = yesNo("Choose yes or no", false);
 
 export const phaseFieldsSchema = z.object({
   name: text(80, "a phase name"),

@@ -11,6 +11,7 @@ import {
   planToJson,
   planToMarkdown,
 } from "@/lib/domain/plan-markdown";
+import { LIMITS } from "@/lib/domain/plan-markdown/schema";
 import { cleanBlock, cleanInline, readDays, readPercent, readQuantity } from "@/lib/domain/plan-markdown/text";
 
 const english = `# Checkout v2 rollout
@@ -478,7 +479,8 @@ const planArb = fc
     strategy: fc.constantFrom("canary" as const, "blue_green" as const, "rolling" as const, "flag_based" as const),
     phases: fc.array(
       fc.record({
-        name: phrase(),
+        // Within a phase name's limit: five of the longest words are past it.
+        name: phrase().filter((n) => n.length <= LIMITS.phaseName),
         audience: optionalPhrase,
         trafficPercent: fc.integer({ min: 0, max: 10000 }).map((n) => n / 100),
         durationText: fc.constantFrom("", "2 days", "1-2 weeks", "Week 3", "48 hours", "Ongoing"),
