@@ -1,8 +1,7 @@
 "use server";
 
 import type { FormState } from "@/lib/actions/form-state";
-import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { formToObject, planPages, runAction, settle } from "@/lib/actions/run";
 import {
   correctDetectionTime,
   editIncidentSummary,
@@ -12,42 +11,44 @@ import {
   updatePostmortem,
 } from "@/lib/services/incidents";
 
-function refreshed(form: FormData, result: ActionResult<unknown>, message: string): ActionResult<unknown> {
-  if (!result.ok) return result;
-  revalidatePath(`/plans/${String(form.get("planId"))}`);
-  revalidatePath("/");
-  return { ...result, message };
-}
-
 export async function markVerifiedAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => markVerified(ctx, formToObject(form)));
-  return keepValues(refreshed(form, result, "Rollback verified: the incident is mitigated."), form, ["verifiedAt"]);
+  return settle(result, form, {
+    message: "Rollback verified: the incident is mitigated.",
+    revalidate: planPages(form),
+    keep: ["verifiedAt"],
+  });
 }
 
 export async function resolveIncidentAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return refreshed(form, await runAction((ctx) => resolveIncident(ctx, formToObject(form))), "Incident resolved.");
+  return settle(await runAction((ctx) => resolveIncident(ctx, formToObject(form))), form, {
+    message: "Incident resolved.",
+    revalidate: planPages(form),
+  });
 }
 
 export async function reopenIncidentAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => reopenIncident(ctx, formToObject(form)));
-  return keepValues(refreshed(form, result, "Incident reopened."), form, ["reason"]);
+  return settle(result, form, { message: "Incident reopened.", revalidate: planPages(form), keep: ["reason"] });
 }
 
 export async function postmortemAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => updatePostmortem(ctx, formToObject(form)));
   const changed = result.ok && (result.data as { changed: boolean }).changed;
   // A refused save hands the text back so nothing typed is lost.
-  return keepValues(refreshed(form, result, changed ? "Post-mortem saved." : "No changes to save."), form, [
-    "postmortem",
-  ]);
+  return settle(result, form, {
+    message: changed ? "Post-mortem saved." : "No changes to save.",
+    revalidate: planPages(form),
+    keep: ["postmortem"],
+  });
 }
 
 export async function summaryAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => editIncidentSummary(ctx, formToObject(form)));
-  return keepValues(refreshed(form, result, "Summary saved."), form, ["summary"]);
+  return settle(result, form, { message: "Summary saved.", revalidate: planPages(form), keep: ["summary"] });
 }
 
 export async function detectionAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => correctDetectionTime(ctx, formToObject(form)));
-  return keepValues(refreshed(form, result, "Detection time saved."), form, ["detectedAt"]);
+  return settle(result, form, { message: "Detection time saved.", revalidate: planPages(form), keep: ["detectedAt"] });
 }

@@ -1,8 +1,7 @@
 "use server";
 
 import type { FormState } from "@/lib/actions/form-state";
-import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { formAction, planPages } from "@/lib/actions/run";
 import { JUDGE_FORM_FIELDS } from "@/lib/domain/judge-settings";
 import type { ServiceContext } from "@/lib/services/context";
 import {
@@ -52,21 +51,13 @@ const triggerFields = [
   ...JUDGE_FORM_FIELDS,
 ] as const;
 
-async function run(
-  service: Service,
-  form: FormData,
-  message: string,
-  keep: readonly string[] = [],
-): Promise<ActionResult<unknown>> {
-  const result = await runAction((ctx) => service(ctx, formToObject(form)));
-  if (!result.ok) return keepValues(result, form, keep);
-  const planId = String(form.get("planId"));
-  revalidatePath(`/plans/${planId}`);
-  revalidatePath(`/plans/${planId}/edit`);
-  // Thresholds colour the portfolio's health.
-  revalidatePath("/");
-  return { ...result, message };
-}
+/** Each action here calls its service, then shows the plan page, its editor and (thresholds colour health) the portfolio again. */
+const run = (service: Service, form: FormData, message: string, keep: readonly string[] = []) =>
+  formAction(service, form, {
+    message,
+    keep,
+    revalidate: [...planPages(form), `/plans/${String(form.get("planId"))}/edit`],
+  });
 
 export async function addMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addMetric, form, "KPI added.", metricFields);

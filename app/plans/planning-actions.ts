@@ -1,8 +1,7 @@
 "use server";
 
 import type { FormState } from "@/lib/actions/form-state";
-import { revalidatePath } from "next/cache";
-import { type ActionResult, formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { formAction, planPages } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
 import { addEscalationLevel, removeEscalationLevel, updateEscalationLevel } from "@/lib/services/escalation";
 import {
@@ -31,17 +30,9 @@ const stepFields = [
 const riskFields = ["description", "likelihood", "impact", "mitigation", "ownerId", "ownerLabel", "status"] as const;
 const levelFields = ["level", "who", "afterMinutes", "contact"] as const;
 
-async function run(
-  service: Service,
-  form: FormData,
-  message: string,
-  keep: readonly string[] = [],
-): Promise<ActionResult<unknown>> {
-  const result = await runAction((ctx) => service(ctx, formToObject(form)));
-  if (!result.ok) return keepValues(result, form, keep);
-  revalidatePath(`/plans/${String(form.get("planId"))}`);
-  return { ...result, message };
-}
+/** Each action here calls its service, then shows the plan page again. */
+const run = (service: Service, form: FormData, message: string, keep: readonly string[] = []) =>
+  formAction(service, form, { message, keep, revalidate: planPages(form) });
 
 export async function addStepAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(addMigrationStep, form, "Migration step added.", stepFields);

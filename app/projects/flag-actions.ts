@@ -1,8 +1,7 @@
 "use server";
 
 import type { FormState } from "@/lib/actions/form-state";
-import { revalidatePath } from "next/cache";
-import { formToObject, keepValues, runAction } from "@/lib/actions/run";
+import { formAction } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
 import {
   createFlag,
@@ -33,19 +32,14 @@ const flagFields = [
 ] as const;
 const segmentFields = ["key", "name", "kind", "userKeys", "attribute", "operator", "values"] as const;
 
-async function run(
-  service: Service,
-  form: FormData,
-  message: (data: unknown) => string,
-  keep: readonly string[] = [],
-): Promise<FormState> {
-  const result = await runAction((ctx) => service(ctx, formToObject(form)));
-  if (!result.ok) return keepValues(result, form, keep);
-  revalidatePath("/projects/[slug]", "page");
-  // Bound flags show on their plan's page (with their rules, so segment edits too).
-  revalidatePath("/plans/[planId]", "page");
-  return { ...result, message: message(result.data) };
-}
+// Flags show on their project's page, and bound flags (with their rules, so segment edits too) on
+// their plan's page.
+const flagPages = [
+  { path: "/projects/[slug]", type: "page" },
+  { path: "/plans/[planId]", type: "page" },
+] as const;
+const run = (service: Service, form: FormData, message: (data: unknown) => string, keep: readonly string[] = []) =>
+  formAction(service, form, { message, keep, revalidate: flagPages });
 
 export async function createFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
   return run(createFlag, form, () => `Flag “${String(form.get("key")).trim()}” created.`, flagFields);

@@ -1,4 +1,5 @@
 import "server-only";
+import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { currentUser, requestId } from "@/lib/auth/session";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
@@ -66,3 +67,40 @@ export function formToObject(form: FormData, arrays: readonly string[] = []): Re
   for (const key of arrays) out[key] ??= [];
   return out;
 }
+
+/** A page to show again after a change: a path, or a route pattern with its kind. */
+export type Revalidate = string | { path: string; type: "page" | "layout" };
+
+export interface SettleOptions<T> {
+  /** What the person is told on success. */
+  message: string | ((data: T) => string);
+  /** The pages that show what changed, revalidated on success. */
+  revalidate: readonly Revalidate[];
+  /** Fields whose typed values a refused form shows again. */
+  keep?: readonly string[];
+}
+
+/**
+ * An action's result as its form takes it: on success the pages that show the change are
+ * revalidated and the message added; on refusal what was typed is kept.
+ */
+export function settle<T>(result: ActionResult<T>, form: FormData, options: SettleOptions<T>): ActionResult<T> {
+  if (!result.ok) return keepValues(result, form, options.keep ?? []);
+  for (const page of options.revalidate) {
+    if (typeof page === "string") revalidatePath(page);
+    else revalidatePath(page.path, page.type);
+  }
+  return { ...result, message: typeof options.message === "string" ? options.message : options.message(result.data) };
+}
+
+/** The usual form action: one service called with the form's fields, then settled. */
+export async function formAction<T>(
+  service: (ctx: ServiceContext, input: unknown) => Promise<T>,
+  form: FormData,
+  options: SettleOptions<T>,
+): Promise<ActionResult<T>> {
+  return settle(await runAction((ctx) => service(ctx, formToObject(form))), form, options);
+}
+
+/** The plan page of the form's plan and the portfolio, which shows every plan's state. */
+export const planPages = (form: FormData): Revalidate[] => [`/plans/${String(form.get("planId"))}`, "/"];
