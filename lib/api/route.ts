@@ -40,15 +40,28 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       }
       return Response.json(body, { headers });
     } catch (error) {
-      return errorResponse(error, headers);
+      return errorResponse(error, { headers });
     }
   };
 }
 
-export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
+/**
+ * The JSON answer for an error of a route handler: an AppError as itself, an unreachable database
+ * as 503 with Retry-After, anything else as a logged 500 that says nothing of its cause. `bearer`
+ * (the API's token routes) adds the WWW-Authenticate challenge to a 401; `failure` names what
+ * failed in the log.
+ */
+export function errorResponse(
+  error: unknown,
+  {
+    headers = {},
+    bearer = true,
+    failure = "API request failed",
+  }: { headers?: Record<string, string>; bearer?: boolean; failure?: string } = {},
+): Response {
   if (error instanceof AppError) {
     const extra: Record<string, string> =
-      error.status === 401 ? { "www-authenticate": 'Bearer realm="phasegate"' } : {};
+      bearer && error.status === 401 ? { "www-authenticate": 'Bearer realm="phasegate"' } : {};
     return Response.json(error.toJSON(), { status: error.status, headers: { ...headers, ...extra } });
   }
   if (isDatabaseUnavailable(error)) {
@@ -58,7 +71,7 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
       { status: 503, headers: { ...headers, "retry-after": "5" } },
     );
   }
-  log().error(errorFields(error), "API request failed");
+  log().error(errorFields(error), failure);
   return Response.json(
     { error: { code: "internal", message: "Something went wrong; nothing was changed" } },
     { status: 500, headers },

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 function notFound(): Response {
   return errorResponse(new AppError("not_found:entity", "No such API route: see GET /api/v1/openapi.json"), {
-    "cache-control": "no-store",
+    headers: { "cache-control": "no-store" },
   });
 }
 

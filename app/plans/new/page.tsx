@@ -1,10 +1,7 @@
 import Link from "next/link";
-import { forbidden } from "next/navigation";
 import { NewPlanForm } from "@/components/plan/new-plan-form";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
-import { requireUser } from "@/lib/auth/session";
-import { creatableProjects } from "@/lib/queries/projects";
-import { readWithDatabase } from "@/lib/queries/read";
+import { creatableProjectsOrForbidden } from "../creatable-projects";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "New plan" };
@@ -13,11 +10,7 @@ type Props = { searchParams: Promise<{ project?: string }> };
 
 export default async function NewPlanPage({ searchParams }: Props) {
   const { project } = await searchParams;
-  const result = await readWithDatabase(async (db) => {
-    const projects = await creatableProjects(db, await requireUser());
-    if (projects.length === 0) forbidden();
-    return { projects };
-  });
+  const result = await creatableProjectsOrForbidden();
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const { projects } = result.data;
   return (

@@ -1,17 +1,17 @@
 // GET /plans/{id}/events – a stream (Server-Sent Events) telling an open plan page that the plan
 // changed, so it re-renders without a reload. Fed by PostgreSQL NOTIFY through this process's
 // hub; every app instance listens for itself, so the page hears changes made through any of them.
+import { errorResponse } from "@/lib/api/route";
 import { setting } from "@/lib/config";
 import { getDb } from "@/db/client";
 import { userCan } from "@/lib/auth/actor";
 import { currentSession } from "@/lib/auth/session";
 import { loadUserActor } from "@/lib/auth/user-actor";
-import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { HubMessage } from "@/lib/live/hub";
 import { processHub } from "@/lib/live/process-hub";
 import { processStreams } from "@/lib/live/stream-registry";
 import { planProjectId } from "@/lib/queries/plan";
-import { errorFields, log } from "@/lib/observability/log";
 import { isDraining, RETRY_AFTER_SECONDS } from "@/lib/ops/shutdown";
 
 export const dynamic = "force-dynamic";
@@ -122,13 +122,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
     });
     return new Response(stream, { headers: EVENT_STREAM_HEADERS });
   } catch (error) {
-    if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    if (isDatabaseUnavailable(error))
-      return Response.json(
-        { error: { code: "unavailable:database", message: "The database is not answering" } },
-        { status: 503 },
-      );
-    log().error(errorFields(error), "plan event stream failed");
-    return Response.json({ error: { code: "internal", message: "The live stream could not start" } }, { status: 500 });
+    return errorResponse(error, { bearer: false, failure: "plan event stream failed" });
   }
 }

@@ -1,11 +1,11 @@
 // GET /plans/{planId}/export?format=markdown|json – download the plan as a document (signed-in, plan:read).
+import { errorResponse } from "@/lib/api/route";
 import { getDb } from "@/db/client";
 import { exportResponse } from "@/lib/api/plan-export";
 import { userCan } from "@/lib/auth/actor";
 import { currentUser } from "@/lib/auth/session";
-import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { loadPlanForExport } from "@/lib/queries/plan-export";
-import { errorFields, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -24,13 +24,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
     if (!userCan(user, "plan:read", found.projectId)) throw new AppError("not_found:entity", "No such plan");
     return exportResponse(found.document, format, true);
   } catch (error) {
-    if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    if (isDatabaseUnavailable(error))
-      return Response.json(
-        { error: { code: "unavailable:database", message: "The database is not answering" } },
-        { status: 503 },
-      );
-    log().error(errorFields(error), "plan export failed");
-    return Response.json({ error: { code: "internal", message: "Export failed" } }, { status: 500 });
+    return errorResponse(error, { bearer: false, failure: "plan export failed" });
   }
 }

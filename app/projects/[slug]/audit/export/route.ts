@@ -1,14 +1,14 @@
 // GET /projects/{slug}/audit/export – the filtered audit trail as CSV (signed-in, audit:read).
+import { errorResponse } from "@/lib/api/route";
 import { stringify } from "csv-stringify/sync";
 import { getDb } from "@/db/client";
 import { userCan } from "@/lib/auth/actor";
 import { currentUser } from "@/lib/auth/session";
-import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { auditExportRows } from "@/lib/queries/audit";
 import { projectBySlug } from "@/lib/queries/projects";
 import { auditFilterSchema } from "@/lib/validation/audit";
 import { parseInput } from "@/lib/validation/parse";
-import { errorFields, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -62,13 +62,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
       },
     });
   } catch (error) {
-    if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
-    if (isDatabaseUnavailable(error))
-      return Response.json(
-        { error: { code: "unavailable:database", message: "The database is not answering" } },
-        { status: 503 },
-      );
-    log().error(errorFields(error), "audit export failed");
-    return Response.json({ error: { code: "internal", message: "Export failed" } }, { status: 500 });
+    return errorResponse(error, { bearer: false, failure: "audit export failed" });
   }
 }
