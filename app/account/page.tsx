@@ -1,13 +1,12 @@
 import Link from "next/link";
-import { eq } from "drizzle-orm";
 import { ChangePasswordForm, EndSessionsForm } from "@/components/account/account-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
-import { users } from "@/db/schema";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { roleLabels } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { signsInWithPassword } from "@/lib/queries/account";
 import { listProjects } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -17,12 +16,11 @@ export const metadata = { title: "Your account" };
 export default async function AccountPage() {
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
-    const [row] = await db
-      .select({ hasPassword: users.passwordHash, createdAt: users.createdAt })
-      .from(users)
-      .where(eq(users.id, user.userId));
-    const projects = await listProjects(db, [...user.roles.keys()]);
-    return { user, hasPassword: Boolean(row?.hasPassword), projects };
+    const [password, projects] = await Promise.all([
+      signsInWithPassword(db, user.userId),
+      listProjects(db, [...user.roles.keys()]),
+    ]);
+    return { user, hasPassword: password, projects };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   const { user, hasPassword, projects } = result.data;
