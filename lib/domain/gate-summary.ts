@@ -30,25 +30,33 @@ export function describeRoles(roles: readonly ProjectRole[]): string {
 }
 
 export function gateBlockers(input: GateSummaryInput): string[] {
-  const blockers: string[] = [];
+  return gateConditions(input).map((c) => c.text);
+}
+
+/** What stands between a gate and a go decision, apart from success criteria, with each one's kind. */
+export function gateConditions(input: GateSummaryInput): GateCondition[] {
+  const blockers: GateCondition[] = [];
   const missing = input.requiredApprovals - input.liveApprovals;
   if (missing > 0) {
-    blockers.push(
-      `${input.liveApprovals} of ${input.requiredApprovals} approvals given: ${missing} more needed from ${describeRoles(input.approverRoles)}`,
-    );
+    blockers.push({
+      kind: "approvals",
+      text: `${input.liveApprovals} of ${input.requiredApprovals} approvals given: ${missing} more needed from ${describeRoles(input.approverRoles)}`,
+    });
   }
   for (const list of input.lists) {
     const { requiredOutstanding } = list.progress;
     if (requiredOutstanding > 0) {
-      blockers.push(
-        `${list.title}: ${requiredOutstanding} required item${requiredOutstanding === 1 ? "" : "s"} not done`,
-      );
+      blockers.push({
+        kind: "checklist",
+        text: `${list.title}: ${requiredOutstanding} required item${requiredOutstanding === 1 ? "" : "s"} not done`,
+      });
     }
     for (const item of list.blockedItems) {
-      blockers.push(`Blocked: ${item.text}${item.reason ? ` (${item.reason})` : ""}`);
+      blockers.push({ kind: "checklist", text: `Blocked: ${item.text}${item.reason ? ` (${item.reason})` : ""}` });
     }
     const unsigned = list.requiredSignoffRoles.filter((r) => !list.validSignoffRoles.includes(r));
-    if (unsigned.length > 0) blockers.push(`${list.title}: sign-off missing from ${describeRoles(unsigned)}`);
+    if (unsigned.length > 0)
+      blockers.push({ kind: "checklist", text: `${list.title}: sign-off missing from ${describeRoles(unsigned)}` });
   }
   return blockers;
 }
@@ -89,10 +97,19 @@ export interface GateInput extends GateSummaryInput {
   criteria: readonly { description: string; verdict: { met: true } | { met: false; reason: string } }[];
 }
 
+/** An unmet condition of a gate: what kind it is, and what it says. */
+export interface GateCondition {
+  /** Approvals, checklists and sign-offs can never be overridden; success criteria can, with a reason. */
+  kind: "approvals" | "checklist" | "criterion";
+  text: string;
+}
+
 export interface GateVerdict {
   holds: boolean;
   /** Every unmet condition, in words. */
   unmet: string[];
+  /** The same conditions with their kinds, in the same order. */
+  conditions: GateCondition[];
   /** Unmet conditions a release manager may override with a written reason (criteria only). */
   overridable: boolean;
 }
@@ -103,15 +120,20 @@ export interface GateVerdict {
  * be overridden; approvals, checklists and sign-offs may not.
  */
 export function evaluateGate(input: GateInput): GateVerdict {
-  const hard = gateBlockers(input);
-  const soft = input.requireSuccessCriteria
+  const hard = gateConditions(input);
+  const soft: GateCondition[] = input.requireSuccessCriteria
     ? input.criteria
         .filter((c) => !c.verdict.met)
-        .map((c) => `Success criterion not met: ${c.description} (${(c.verdict as { reason: string }).reason})`)
+        .map((c) => ({
+          kind: "criterion",
+          text: `Success criterion not met: ${c.description} (${(c.verdict as { reason: string }).reason})`,
+        }))
     : [];
+  const conditions = [...hard, ...soft];
   return {
-    holds: hard.length === 0 && soft.length === 0,
-    unmet: [...hard, ...soft],
+    holds: conditions.length === 0,
+    unmet: conditions.map((c) => c.text),
+    conditions,
     overridable: hard.length === 0 && soft.length > 0,
   };
 }

@@ -205,7 +205,10 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
         if (!gate.verdict.overridable)
           throw new AppError(
             "conflict:state",
-            `Only unmet success criteria can be overridden; still open: ${unmet.filter((u) => !u.startsWith("Success criterion")).join("; ")}`,
+            `Only unmet success criteria can be overridden; still open: ${gate.verdict.conditions
+              .filter((c) => c.kind !== "criterion")
+              .map((c) => c.text)
+              .join("; ")}`,
             { gate: unmet },
           );
         overrideReason = data.overrideReason;

@@ -108,7 +108,7 @@ describe("evaluateGate", () => {
   test("holds when everything is met", () => {
     expect(
       evaluateGate({ ...base, criteria: [{ description: "Error rate < 1% for 3 days", verdict: { met: true } }] }),
-    ).toEqual({ holds: true, unmet: [], overridable: false });
+    ).toEqual({ holds: true, unmet: [], conditions: [], overridable: false });
   });
 
   test("unmet criteria alone can be overridden", () => {
@@ -118,11 +118,8 @@ describe("evaluateGate", () => {
         { description: "Error rate < 1% for 3 days", verdict: { met: false, reason: "reached 1.4 in the window" } },
       ],
     });
-    expect(v).toEqual({
-      holds: false,
-      unmet: ["Success criterion not met: Error rate < 1% for 3 days (reached 1.4 in the window)"],
-      overridable: true,
-    });
+    const text = "Success criterion not met: Error rate < 1% for 3 days (reached 1.4 in the window)";
+    expect(v).toEqual({ holds: false, unmet: [text], conditions: [{ kind: "criterion", text }], overridable: true });
   });
 
   test("missing approvals cannot be overridden", () => {
@@ -134,6 +131,19 @@ describe("evaluateGate", () => {
     expect(v.holds).toBe(false);
     expect(v.overridable).toBe(false);
     expect(v.unmet[0]).toMatch(/0 of 1 approvals given/);
+  });
+
+  test("each unmet condition carries its kind, in the order of the words", () => {
+    const v = evaluateGate({
+      ...base,
+      liveApprovals: 0,
+      lists: [{ ...base.lists[0]!, validSignoffRoles: [] }],
+      // A criterion whose description reads like another kind is still a criterion.
+      criteria: [{ description: "Go/no-go: sign-off missing", verdict: { met: false, reason: "y" } }],
+    });
+    expect(v.conditions.map((c) => c.kind)).toEqual(["approvals", "checklist", "criterion"]);
+    expect(v.conditions.map((c) => c.text)).toEqual(v.unmet);
+    expect(v.overridable).toBe(false);
   });
 
   test("a gate that does not require criteria ignores them", () => {
