@@ -6,7 +6,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { MilestoneBadge, PhaseStatusBadge } from "@/components/ui/status-badges";
 import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
-import { describeCriterion, describeRoles, gateBlockers } from "@/lib/domain/gate-summary";
+import { describeCriterion, describeRoles } from "@/lib/domain/gate-summary";
 import { TERMINAL } from "@/lib/domain/lifecycle";
 import { formatPercent } from "@/lib/domain/milestones";
 import type { PlanView } from "@/lib/queries/plan";
@@ -27,22 +27,7 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
   const gate = phase.gate;
   const liveApprovals = gate?.approvals.filter((a) => !a.voidedAt) ?? [];
   const finishedPhase = phase.status !== "active" && phase.status !== "pending";
-  const blockers = view.gate
-    ? view.gate.verdict.unmet
-    : gate && !finishedPhase
-      ? gateBlockers({
-          requiredApprovals: gate.requiredApprovals,
-          approverRoles: gate.approverRoles,
-          liveApprovals: liveApprovals.length,
-          lists: view.gateLists.map((l) => ({
-            title: l.title,
-            progress: l.progress,
-            requiredSignoffRoles: l.requiredSignoffRoles,
-            validSignoffRoles: l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
-            blockedItems: l.items.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
-          })),
-        })
-      : [];
+  const blockers = view.focusBlockers;
   const metricById = new Map(view.metrics.map((m) => [m.id, m]));
 
   return (

@@ -1,19 +1,37 @@
-import type { Comparison, ProjectRole } from "@/db/schema/enums";
-import type { ChecklistProgress } from "./checklist-progress";
+import type { Comparison, ItemState, ProjectRole } from "@/db/schema/enums";
+import { type ChecklistProgress, checklistProgress } from "./checklist-progress";
 
 // What a phase's gate is waiting on, in words a release manager can act on.
+
+/** A go/no-go list as its gate weighs it. */
+export interface GateList {
+  title: string;
+  progress: ChecklistProgress;
+  requiredSignoffRoles: readonly ProjectRole[];
+  validSignoffRoles: readonly ProjectRole[];
+  blockedItems: readonly { text: string; reason: string | null }[];
+}
 
 export interface GateSummaryInput {
   requiredApprovals: number;
   approverRoles: readonly ProjectRole[];
   liveApprovals: number;
-  lists: readonly {
-    title: string;
-    progress: ChecklistProgress;
-    requiredSignoffRoles: readonly ProjectRole[];
-    validSignoffRoles: readonly ProjectRole[];
-    blockedItems: readonly { text: string; reason: string | null }[];
-  }[];
+  lists: readonly GateList[];
+}
+
+/** A go/no-go list, its items and the roles whose sign-off still stands, as its gate weighs them. */
+export function gateList(
+  list: { title: string; requiredSignoffRoles: readonly ProjectRole[] },
+  items: readonly { state: ItemState; required: boolean; text: string; reason: string | null }[],
+  liveSignoffRoles: readonly ProjectRole[],
+): GateList {
+  return {
+    title: list.title,
+    progress: checklistProgress(items),
+    requiredSignoffRoles: list.requiredSignoffRoles,
+    validSignoffRoles: liveSignoffRoles,
+    blockedItems: items.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
+  };
 }
 
 const roleLabel: Record<ProjectRole, string> = {

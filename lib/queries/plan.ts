@@ -17,6 +17,7 @@ import {
 } from "@/db/schema";
 import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/lib/domain/health";
+import { gateBlockers, gateList } from "@/lib/domain/gate-summary";
 import { nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
 import { loadGateState } from "@/lib/services/gate";
@@ -125,6 +126,25 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
     plan.incidents.map((i) => i.id),
   );
   const canary = await canaryPanel(db, plan, now);
+  // What blocks the phase in focus, in words: the active gate's evaluation; for a phase still to
+  // come, its approvals, checklists and sign-offs (its criteria cannot be judged before it runs).
+  const focusGate = focus?.gate;
+  const focusBlockers = gate
+    ? gate.verdict.unmet
+    : focusGate && focus.status === "pending"
+      ? gateBlockers({
+          requiredApprovals: focusGate.requiredApprovals,
+          approverRoles: focusGate.approverRoles,
+          liveApprovals: focusGate.approvals.filter((a) => !a.voidedAt).length,
+          lists: gateLists.map((l) =>
+            gateList(
+              l,
+              l.items,
+              l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
+            ),
+          ),
+        })
+      : [];
 
   return {
     plan,
@@ -134,6 +154,7 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
     gateLists,
     gateOutstanding,
     gate,
+    focusBlockers,
     checklists: withProgress,
     metrics: metricViews.map((m, i) => ({ ...m, series: series[i]! })),
     chartRange: { from: chartFrom, to: chartTo },

@@ -2,11 +2,10 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/db/client";
 import { approvals, checklistItems, checklists, gates, metrics, samples, signOffs, successCriteria } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
-import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { criterionWindow, evaluateCriterion } from "@/lib/domain/criteria";
 import { type MinuteRow, readCanary } from "@/lib/domain/canary-data";
 import type { CriterionVerdict } from "@/lib/domain/criteria";
-import { describeCriterion, evaluateGate, type GateVerdict } from "@/lib/domain/gate-summary";
+import { describeCriterion, evaluateGate, gateList, type GateVerdict } from "@/lib/domain/gate-summary";
 import { readJudgeSettings } from "@/lib/domain/judge-settings";
 import { canaryMinutesOf } from "@/lib/queries/canary";
 import type { Tx } from "./context";
@@ -131,16 +130,13 @@ export async function loadGateStates(
       liveApprovals: gateApprovals.length,
       requireSuccessCriteria: gate?.requireSuccessCriteria ?? true,
       criteria,
-      lists: phaseLists.map((l) => {
-        const own = items.filter((i) => i.checklistId === l.id);
-        return {
-          title: l.title,
-          progress: checklistProgress(own),
-          requiredSignoffRoles: l.requiredSignoffRoles,
-          validSignoffRoles: signs.filter((s) => s.checklistId === l.id).map((s) => s.role),
-          blockedItems: own.filter((i) => i.state === "blocked").map((i) => ({ text: i.text, reason: i.reason })),
-        };
-      }),
+      lists: phaseLists.map((l) =>
+        gateList(
+          l,
+          items.filter((i) => i.checklistId === l.id),
+          signs.filter((s) => s.checklistId === l.id).map((s) => s.role),
+        ),
+      ),
     });
 
     states.set(phase.id, {
