@@ -173,47 +173,11 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
     throw new AppError("forbidden:permission", "Only the system rolls back on a trigger");
   const result = await ctx.db.transaction(async (tx) => {
     const plan = await loadPlanForWrite(tx, data.planId);
-    authorize(ctx.actor, plan.projectId, { action: "decision:record", scope: "decisions:write" });
-    if (data.overrideReason) {
-      if (data.kind !== "go")
-        throw new AppError("bad_request:validation", "Only a go decision can override", {
-          overrideReason: ["Only a go decision can override unmet criteria"],
-        });
-      if (ctx.actor.kind !== "user")
-        throw new AppError("forbidden:permission", "Overrides are made by a release manager, not a token");
-      authorize(ctx.actor, plan.projectId, { action: "decision:override" });
-    }
+    authorizeDecision(ctx, plan.projectId, data);
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
     const before = await loadPhases(tx, plan.id);
-    const active = before.find((p) => p.status === "active");
-    if (!active)
-      throw new AppError(
-        "conflict:state",
-        applyCommand({ status: claimed.status, phases: before }, { type: data.kind }).ok
-          ? "There is no active phase"
-          : `Cannot decide on a plan that is ${claimed.status.replace("_", " ")}`,
-      );
-
-    let overrideReason: string | null = null;
-    let unmet: string[] = [];
-    if (data.kind === "go") {
-      const gate = await loadGateState(tx, active, now);
-      unmet = gate.verdict.unmet;
-      if (!gate.verdict.holds) {
-        if (!data.overrideReason)
-          throw new AppError("conflict:state", `The gate does not hold: ${unmet.join("; ")}`, { gate: unmet });
-        if (!gate.verdict.overridable)
-          throw new AppError(
-            "conflict:state",
-            `Only unmet success criteria can be overridden; still open: ${gate.verdict.conditions
-              .filter((c) => c.kind !== "criterion")
-              .map((c) => c.text)
-              .join("; ")}`,
-            { gate: unmet },
-          );
-        overrideReason = data.overrideReason;
-      }
-    }
+    const active = activePhaseFor(data.kind, claimed.status, before);
+    const { overrideReason, unmet } = data.kind === "go" ? await checkGate(tx, active, data, now) : NO_OVERRIDE;
 
     const applied = await applyToRows(tx, claimed, before, data.kind, now);
     const [decision] = await tx
@@ -230,57 +194,18 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
         decidedAt: now,
       })
       .returning();
-
-    // A go spends the approvals it used; a no-go or rollback withdraws them.
-    const [gate] = await tx.select({ id: gates.id }).from(gates).where(eq(gates.phaseId, active.id));
-    if (gate)
-      await tx
-        .update(approvals)
-        .set({ voidedAt: now })
-        .where(and(eq(approvals.gateId, gate.id), isNull(approvals.voidedAt)));
-
-    let incidentId: string | null = null;
-    if (data.kind === "rollback") {
-      const [incident] = await tx
-        .insert(incidents)
-        .values({
-          planId: plan.id,
-          phaseId: active.id,
-          decisionId: decision!.id,
-          origin: ctx.actor.kind === "system" ? "automatic" : "manual",
-          triggerId: trigger?.triggerId ?? null,
-          title: trigger?.title ?? `Rollback from ${active.name}`,
-          summary: data.rationale,
-          detectedAt: trigger?.detectedAt ?? now,
-          judgement: trigger?.judgement ?? null,
-          decidedAt: now,
-          // Traffic (and flags bound to the plan) move in this same transaction, for a person's
-          // rollback as for the system's: decided and executed at once.
-          executedAt: now,
-        })
-        .returning();
-      incidentId = incident!.id;
-      await writeAudit(
-        tx,
-        ctx.actor,
-        {
-          action: "incident.opened",
-          entityType: "incident",
-          entityId: incidentId,
-          projectId: plan.projectId,
-          planId: plan.id,
-          after: {
-            origin: incident!.origin,
-            phase: active.name,
-            ...(trigger ? { trigger: trigger.title } : {}),
-            ...(trigger?.judgement ? { judgement: trigger.judgement.sentence } : {}),
-          },
-        },
-        ctx.requestId,
-      );
-      if (trigger)
-        await tx.update(rollbackTriggers).set({ lastFiredAt: now }).where(eq(rollbackTriggers.id, trigger.triggerId));
-    }
+    await spendApprovals(tx, active.id, now);
+    const incidentId =
+      data.kind === "rollback"
+        ? await openRollbackIncident(tx, ctx, {
+            plan,
+            phase: active,
+            decisionId: decision!.id,
+            rationale: data.rationale,
+            trigger,
+            now,
+          })
+        : null;
     const flagsMoved = data.kind === "no_go" ? 0 : await touchBoundFlags(tx, plan.id);
 
     await writeAudit(
@@ -321,4 +246,127 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
   });
   appMetrics().decisions.inc({ kind: data.kind, actor: ctx.actor.kind });
   return result;
+}
+
+type DecisionInput = ReturnType<typeof decisionSchema.parse>;
+
+/** Deciding needs decision:record; overriding a go (people only) also decision:override. */
+function authorizeDecision(ctx: ServiceContext, projectId: string, data: DecisionInput): void {
+  authorize(ctx.actor, projectId, { action: "decision:record", scope: "decisions:write" });
+  if (!data.overrideReason) return;
+  if (data.kind !== "go")
+    throw new AppError("bad_request:validation", "Only a go decision can override", {
+      overrideReason: ["Only a go decision can override unmet criteria"],
+    });
+  if (ctx.actor.kind !== "user")
+    throw new AppError("forbidden:permission", "Overrides are made by a release manager, not a token");
+  authorize(ctx.actor, projectId, { action: "decision:override" });
+}
+
+/** The phase a decision is about; a plan without one is refused, saying why. */
+function activePhaseFor(kind: DecisionInput["kind"], status: PlanRow["status"], phases: PhaseRow[]): PhaseRow {
+  const active = phases.find((p) => p.status === "active");
+  if (active) return active;
+  throw new AppError(
+    "conflict:state",
+    applyCommand({ status, phases }, { type: kind }).ok
+      ? "There is no active phase"
+      : `Cannot decide on a plan that is ${status.replace("_", " ")}`,
+  );
+}
+
+const NO_OVERRIDE = { overrideReason: null, unmet: [] as string[] };
+
+/**
+ * A go needs its gate to hold. Unmet success criteria alone may be overridden with the written
+ * reason; approvals, checklists and sign-offs never.
+ */
+async function checkGate(
+  tx: Tx,
+  active: PhaseRow,
+  data: DecisionInput,
+  now: Date,
+): Promise<{ overrideReason: string | null; unmet: string[] }> {
+  const { verdict } = await loadGateState(tx, active, now);
+  if (verdict.holds) return { overrideReason: null, unmet: verdict.unmet };
+  if (!data.overrideReason)
+    throw new AppError("conflict:state", `The gate does not hold: ${verdict.unmet.join("; ")}`, {
+      gate: verdict.unmet,
+    });
+  if (!verdict.overridable) {
+    const open = verdict.conditions.filter((c) => c.kind !== "criterion").map((c) => c.text);
+    throw new AppError(
+      "conflict:state",
+      `Only unmet success criteria can be overridden; still open: ${open.join("; ")}`,
+      {
+        gate: verdict.unmet,
+      },
+    );
+  }
+  return { overrideReason: data.overrideReason, unmet: verdict.unmet };
+}
+
+/** A go spends the approvals it used; a no-go or rollback withdraws them. */
+async function spendApprovals(tx: Tx, phaseId: string, now: Date): Promise<void> {
+  const [gate] = await tx.select({ id: gates.id }).from(gates).where(eq(gates.phaseId, phaseId));
+  if (gate)
+    await tx
+      .update(approvals)
+      .set({ voidedAt: now })
+      .where(and(eq(approvals.gateId, gate.id), isNull(approvals.voidedAt)));
+}
+
+/** The incident a rollback opens, with its audit event; a trigger's rollback marks the trigger fired. */
+async function openRollbackIncident(
+  tx: Tx,
+  ctx: ServiceContext,
+  r: {
+    plan: PlanRow;
+    phase: PhaseRow;
+    decisionId: string;
+    rationale: string;
+    trigger: TriggerContext | undefined;
+    now: Date;
+  },
+): Promise<string> {
+  const { plan, phase, trigger, now } = r;
+  const [incident] = await tx
+    .insert(incidents)
+    .values({
+      planId: plan.id,
+      phaseId: phase.id,
+      decisionId: r.decisionId,
+      origin: ctx.actor.kind === "system" ? "automatic" : "manual",
+      triggerId: trigger?.triggerId ?? null,
+      title: trigger?.title ?? `Rollback from ${phase.name}`,
+      summary: r.rationale,
+      detectedAt: trigger?.detectedAt ?? now,
+      judgement: trigger?.judgement ?? null,
+      decidedAt: now,
+      // Traffic (and flags bound to the plan) move in this same transaction, for a person's
+      // rollback as for the system's: decided and executed at once.
+      executedAt: now,
+    })
+    .returning();
+  await writeAudit(
+    tx,
+    ctx.actor,
+    {
+      action: "incident.opened",
+      entityType: "incident",
+      entityId: incident!.id,
+      projectId: plan.projectId,
+      planId: plan.id,
+      after: {
+        origin: incident!.origin,
+        phase: phase.name,
+        ...(trigger ? { trigger: trigger.title } : {}),
+        ...(trigger?.judgement ? { judgement: trigger.judgement.sentence } : {}),
+      },
+    },
+    ctx.requestId,
+  );
+  if (trigger)
+    await tx.update(rollbackTriggers).set({ lastFiredAt: now }).where(eq(rollbackTriggers.id, trigger.triggerId));
+  return incident!.id;
 }
