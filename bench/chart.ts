@@ -2,7 +2,7 @@
 // series of 1,000 samples and one of 1,000,000. Prints the ratio.
 import { sql } from "drizzle-orm";
 import { metrics } from "../db/schema";
-import { metricSeries } from "../lib/queries/metrics";
+import { metricSeries } from "../lib/reads/series";
 import { createPlan } from "../lib/services/plans";
 import { rebuildRollups } from "../lib/services/rollups";
 import { makeProject, makeUser } from "../tests/support/people";

@@ -17,6 +17,8 @@ import * as schema from "./schema";
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction of the app's database, as its callback receives it. */
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type DbKind = "pglite" | "postgres";
 
 export interface DbConfig {

@@ -1,9 +1,9 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
-import { breachedTriggers } from "@/lib/services/auto-advance";
-import { loadGateState } from "@/lib/services/gate";
-import { loadPhases, loadPlanForWrite } from "@/lib/services/plan-state";
+import { breachedTriggers } from "@/lib/reads/triggers";
+import { loadGateState } from "@/lib/reads/gate";
+import { loadPhases, loadPlanForWrite } from "@/lib/reads/plan-state";
 import { trafficOf } from "@/lib/domain/lifecycle";
 import type { z } from "zod";
 import type { planStatusResponseSchema } from "@/lib/validation/api";

@@ -20,10 +20,11 @@ import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/l
 import { gateBlockers, gateList } from "@/lib/domain/gate-summary";
 import { nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
-import { loadGateState } from "@/lib/services/gate";
+import { loadGateState } from "@/lib/reads/gate";
 import { canaryPanel } from "./canary";
 import { incidentActivity } from "./incidents";
-import { metricSeries, phaseReadings, recentCanaryValues } from "./metrics";
+import { metricSeries } from "@/lib/reads/series";
+import { phaseReadings, recentCanaryValues } from "./metrics";
 
 const HOUR = 3600_000;
 

@@ -7,7 +7,7 @@ import { groupBy } from "@/lib/domain/group-by";
 import { classifyReading, type Health, worstHealth } from "@/lib/domain/health";
 import { type Milestone, nextMilestone } from "@/lib/domain/milestones";
 import { currentTraffic } from "@/lib/domain/rollout";
-import { loadGateStates } from "@/lib/services/gate";
+import { loadGateStates } from "@/lib/reads/gate";
 import { recentCanaryValues } from "./metrics";
 
 export interface PortfolioRow {

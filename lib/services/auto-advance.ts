@@ -1,10 +1,11 @@
-import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { phases, plans, rollbackTriggers } from "@/db/schema";
+import { phases, plans } from "@/db/schema";
 import { type AutoAdvanceVerdict, autoAdvanceVerdict } from "@/lib/domain/auto-advance";
 import { AppError } from "@/lib/errors";
 import { recordDecision } from "./decisions";
-import { loadGateState } from "./gate";
+import { loadGateState } from "@/lib/reads/gate";
+import { breachedTriggers } from "@/lib/reads/triggers";
 import { appMetrics } from "@/lib/observability/metrics";
 
 // Phases set to advance by themselves: the timer that watches the triggers also asks each running
@@ -20,22 +21,6 @@ export interface AutoAdvanceCheck {
   verdict: AutoAdvanceVerdict;
   /** Set when this call recorded the go decision. */
   decisionId?: string;
-}
-
-/** Descriptions of the enabled triggers on the phase (or the whole plan) whose last verdict is "breached". */
-export async function breachedTriggers(db: Database, planId: string, phaseId: string): Promise<string[]> {
-  const rows = await db
-    .select({ description: rollbackTriggers.description })
-    .from(rollbackTriggers)
-    .where(
-      and(
-        eq(rollbackTriggers.planId, planId),
-        eq(rollbackTriggers.enabled, true),
-        eq(rollbackTriggers.state, "breached"),
-        or(isNull(rollbackTriggers.phaseId), eq(rollbackTriggers.phaseId, phaseId)),
-      ),
-    );
-  return rows.map((r) => r.description);
 }
 
 /** The auto-advance verdict for a plan's active phase, as the plan page shows it; null when none applies. */

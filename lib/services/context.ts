@@ -8,4 +8,4 @@ export interface ServiceContext {
   requestId: string | null;
 }
 
-export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type { Tx } from "@/db/client";

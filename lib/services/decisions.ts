@@ -11,15 +11,9 @@ import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
-import { loadGateState } from "./gate";
-import {
-  claimPlanVersion,
-  loadPhases,
-  loadPlanForWrite,
-  type PhaseRow,
-  type PlanRow,
-  touchBoundFlags,
-} from "./plan-state";
+import { loadGateState } from "@/lib/reads/gate";
+import { claimPlanVersion, touchBoundFlags } from "./plan-state";
+import { loadPhases, loadPlanForWrite, type PhaseRow, type PlanRow } from "@/lib/reads/plan-state";
 import { appMetrics } from "@/lib/observability/metrics";
 
 // Go/no-go and the plan lifecycle. Each use-case: authorise → validate → claim the plan version →

@@ -32,7 +32,7 @@ import {
 import { parseInput } from "@/lib/validation/parse";
 import type { ServiceContext, Tx } from "./context";
 import { editPlan } from "./plans";
-import type { PhaseRow, PlanRow } from "./plan-state";
+import type { PhaseRow, PlanRow } from "@/lib/reads/plan-state";
 
 // A plan's KPI definitions, success criteria and rollback triggers. Every change goes through the
 // plan edit path (authorise "plan:edit", claim the version, refuse finished plans, audit, notify,

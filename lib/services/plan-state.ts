@@ -1,11 +1,11 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
-import { flags, phases, plans } from "@/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { flags, plans } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { PlanRow } from "@/lib/reads/plan-state";
 import type { Tx } from "./context";
 
-export type PlanRow = typeof plans.$inferSelect;
-export type PhaseRow = typeof phases.$inferSelect;
+// The writes every plan change shares: claiming the version the caller saw, and moving the flags
+// bound to the plan. Reading the plan and its phases is in lib/reads/plan-state.ts.
 
 /**
  * Claims the plan at the version the caller saw: bumps it or refuses with 409. Concurrent
@@ -24,16 +24,6 @@ export async function claimPlanVersion(tx: Tx, planId: string, version: number):
     "conflict:stale_version",
     `The plan changed since you loaded it (you saw version ${version}, it is now ${current.version}) — reload and decide again`,
   );
-}
-
-export async function loadPlanForWrite(tx: Database | Tx, planId: string): Promise<PlanRow> {
-  const [plan] = await tx.select().from(plans).where(eq(plans.id, planId));
-  if (!plan) throw new AppError("not_found:entity", "No such plan");
-  return plan;
-}
-
-export async function loadPhases(tx: Database | Tx, planId: string): Promise<PhaseRow[]> {
-  return tx.select().from(phases).where(eq(phases.planId, planId)).orderBy(asc(phases.position));
 }
 
 /** Flags bound to the plan follow its active phase: a new version makes every cache and ETag move. */

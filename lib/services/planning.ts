@@ -8,7 +8,7 @@ import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
-import type { PlanRow } from "./plan-state";
+import type { PlanRow } from "@/lib/reads/plan-state";
 
 // The one path of every change to a plan's migration steps, risks and escalation levels: lock the
 // plan, authorise, refuse what a finished plan no longer allows, change, audit, notify; one

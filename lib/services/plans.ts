@@ -31,7 +31,8 @@ import { writeAudit } from "./audit";
 import { authorize } from "./authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
-import { claimPlanVersion, loadPhases, loadPlanForWrite, type PlanRow } from "./plan-state";
+import { claimPlanVersion } from "./plan-state";
+import { loadPhases, loadPlanForWrite, type PlanRow } from "@/lib/reads/plan-state";
 
 const DAY_MS = 86_400_000;
 

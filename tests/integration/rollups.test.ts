@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rowsOf } from "@/db/client";
 import { metrics } from "@/db/schema";
-import { metricSeries, rollupLevelFor } from "@/lib/queries/metrics";
+import { metricSeries, rollupLevelFor } from "@/lib/reads/series";
 import { ingestSamples } from "@/lib/services/metrics";
 import { planWithTokens } from "../support/api-fixture";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";

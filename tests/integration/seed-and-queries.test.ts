@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rowsOf } from "@/db/client";
 import * as s from "@/db/schema";
 import { seedDemo } from "@/db/seed/demo";
-import { metricSeries } from "@/lib/queries/metrics";
+import { metricSeries } from "@/lib/reads/series";
 import { loadPlanView } from "@/lib/queries/plan";
 import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { rebuildRollups } from "@/lib/services/rollups";

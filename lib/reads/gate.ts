@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { type Database, rowsOf } from "@/db/client";
+import { type Database, rowsOf, type Tx } from "@/db/client";
 import { approvals, checklistItems, checklists, gates, metrics, samples, signOffs, successCriteria } from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
 import { criterionWindow, evaluateCriterion } from "@/lib/domain/criteria";
@@ -7,8 +7,7 @@ import { type MinuteRow, readCanary } from "@/lib/domain/canary-data";
 import type { CriterionVerdict } from "@/lib/domain/criteria";
 import { describeCriterion, evaluateGate, gateList, type GateVerdict } from "@/lib/domain/gate-summary";
 import { readJudgeSettings } from "@/lib/domain/judge-settings";
-import { canaryMinutesOf } from "@/lib/queries/canary";
-import type { Tx } from "./context";
+import { canaryMinutesOf } from "./canary-minutes";
 
 export interface GateState {
   gateId: string | null;
