@@ -26,18 +26,6 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
   // A token acts in its own project only; naming another one is refused rather than ignored.
   if (project && project !== actor.projectId)
     throw new AppError("not_found:entity", "No such project for this token: ?project= must be the token's project id");
-  // Pipelines may name what the document leaves out (often the release version), within the
-  // limits a plan's own fields have.
-  const name = url.searchParams.get("name")?.trim();
-  const version = url.searchParams.get("version")?.trim();
-  if (name && name.length > LIMITS.name)
-    throw new AppError("bad_request:validation", `?name= is longer than ${LIMITS.name} characters`, {
-      name: [`At most ${LIMITS.name} characters`],
-    });
-  if (version && version.length > LIMITS.version)
-    throw new AppError("bad_request:validation", `?version= is longer than ${LIMITS.version} characters`, {
-      version: [`At most ${LIMITS.version} characters`],
-    });
   const type = request.headers.get("content-type") ?? "";
   if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type))
     throw new AppError(
@@ -53,6 +41,18 @@ export const POST = apiRoute({ scope: "plans:write" }, async ({ db, actor, reque
   if (!text.trim())
     throw new AppError("bad_request:validation", "The body is empty: send the Markdown plan", {
       body: ["Send the Markdown plan"],
+    });
+  // Pipelines may name what the document leaves out (often the release version), within the
+  // limits a plan's own fields have (checked after the body, so an oversized body is still 413).
+  const name = url.searchParams.get("name")?.trim();
+  const version = url.searchParams.get("version")?.trim();
+  if (name && name.length > LIMITS.name)
+    throw new AppError("bad_request:validation", `?name= is longer than ${LIMITS.name} characters`, {
+      name: [`At most ${LIMITS.name} characters`],
+    });
+  if (version && version.length > LIMITS.version)
+    throw new AppError("bad_request:validation", `?version= is longer than ${LIMITS.version} characters`, {
+      version: [`At most ${LIMITS.version} characters`],
     });
   const preview = readPlan(text);
   if (name) preview.name = name;
