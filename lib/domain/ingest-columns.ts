@@ -73,12 +73,13 @@ export function sampleColumns(samples: readonly ValidSample[], idByKey: Readonly
 export function metricKeysNamed(rows: readonly RawSample[]): string[] {
   const keys = new Set<string>();
   for (const raw of rows) {
-    // A key with an unpaired surrogate names no KPI (and PostgreSQL refuses it as text): it is
-    // left to the row checks, which refuse it as an unknown metric.
-    if (typeof raw === "object" && raw !== null && typeof raw.metric === "string" && !LONE_SURROGATE.test(raw.metric))
+    // Only a key of a KPI's shape can name one. Anything else (an unpaired surrogate, a NUL, which
+    // PostgreSQL refuses as text) is left to the row checks, which refuse it as an unknown metric.
+    if (typeof raw === "object" && raw !== null && typeof raw.metric === "string" && KPI_KEY.test(raw.metric))
       keys.add(raw.metric);
   }
   return [...keys];
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
+/** The shape every KPI key has (the metrics_key_shape check of the schema). */
+const KPI_KEY = /^[a-z][a-z0-9_.]{0,63}$/;

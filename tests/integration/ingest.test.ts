@@ -123,6 +123,14 @@ describe.each(backends)("metric ingest on %s", (kind) => {
     expect(await stored()).toBe(before);
   });
 
+  test("Prometheus text of control characters is refused, not a server error (the API fuzz, seed 1440874232)", async () => {
+    const before = await stored();
+    const res = await post("\u0000\u0001\u0002", "text/plain", token, `?plan=${planId}`);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(await stored()).toBe(before);
+  });
+
   test("Prometheus text exposition format, plan in the query", async () => {
     const before = await stored();
     const now = Date.now();

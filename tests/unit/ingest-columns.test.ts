@@ -95,6 +95,12 @@ describe("arrayLiteral and metricKeysNamed", () => {
         { metric: "paired \ud83d\ude80" },
         { metric: "error_rate" },
       ] as never),
-    ).toEqual(["paired \ud83d\ude80", "error_rate"]);
+    ).toEqual(["error_rate"]);
+  });
+
+  it("keeps only keys of a KPI's shape: a NUL (the API fuzz sent one in Prometheus text) or a space names no KPI", () => {
+    expect(
+      metricKeysNamed([{ metric: "\u0000\u0001" }, { metric: "Error rate" }, { metric: "p95_latency.ms" }] as never),
+    ).toEqual(["p95_latency.ms"]);
   });
 });
