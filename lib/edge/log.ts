@@ -14,7 +14,8 @@ export function installEdgeLogger(processEnv: NodeJS.ProcessEnv = process.env): 
   // startup line for the port.
   const env: NodeJS.ProcessEnv = { ...processEnv, PHASEGATE_LOG_LEVEL: processEnv.PHASEGATE_LOG_LEVEL ?? "info" };
   // JSON unless asked otherwise, whatever NODE_ENV says.
-  if (setting("PHASEGATE_LOG_FORMAT", { ...env, NODE_ENV: "production" }) === "pretty") {
+  const format = env.PHASEGATE_LOG_FORMAT?.trim() ? setting("PHASEGATE_LOG_FORMAT", env) : "json";
+  if (format === "pretty") {
     const logger = createLogger("phasegate-edge", env);
     holder.__phasegateLog = logger;
     return { logger, flush: () => {} };
