@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { configFromEnv, describePostgresUrl } from "@/db/client";
+import { configFromEnv, describePostgresUrl, reconnectDelaySeconds } from "@/db/client";
+import fc from "fast-check";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { formatRelative } from "@/lib/domain/time";
 import { shouldSeedDemo } from "@/lib/startup";
@@ -55,5 +56,24 @@ describe("database configuration", () => {
     ).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error("syntax"), { code: "42601" }))).toBe(false);
     expect(isDatabaseUnavailable(new AppError("unavailable:database", "down"))).toBe(true);
+  });
+});
+
+describe("reconnecting to PostgreSQL", () => {
+  test("the wait before another attempt stays under a second however many attempts failed", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (failures) => {
+        const wait = reconnectDelaySeconds(failures);
+        expect(wait).toBeGreaterThanOrEqual(0.025);
+        expect(wait).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  test("it grows from tens of milliseconds after the first failures", () => {
+    expect(reconnectDelaySeconds(0)).toBeLessThanOrEqual(0.05);
+    expect(reconnectDelaySeconds(3)).toBeLessThanOrEqual(0.4);
+    expect(reconnectDelaySeconds(3)).toBeGreaterThanOrEqual(0.2);
+    expect(reconnectDelaySeconds(50)).toBeGreaterThanOrEqual(0.5);
   });
 });
