@@ -1,3 +1,4 @@
+import { QueryProvider } from "@/components/providers/query-provider";
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
@@ -59,7 +60,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           </div>
         </header>
         <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
-          {children}
+          <QueryProvider>{children}</QueryProvider>
         </main>
       </body>
     </html>

@@ -34,6 +34,10 @@ test("samples pushed through the API appear on the open chart without a reload",
   // A mark on the window: a reload would wipe it.
   await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
 
+  // The chart is redrawn from its own query (one KPI's reading), not by re-rendering the page.
+  const reading = page.waitForResponse(
+    (r) => r.url().endsWith(`/plans/${planId}/kpis/error_rate`) && r.request().method() === "GET",
+  );
   const now = Date.now();
   const pushedAt = Date.now();
   const res = await request.post("/api/v1/metrics", {
@@ -50,6 +54,7 @@ test("samples pushed through the API appear on the open chart without a reload",
     },
   });
   expect(res.status()).toBe(200);
+  expect((await reading).status()).toBe(200);
   await expect(page.getByTestId("kpi-chart")).toHaveCount(1, { timeout: 5_000 });
   const latency = Date.now() - pushedAt;
   console.log(`live chart: samples on screen ${latency} ms after the API answered`);

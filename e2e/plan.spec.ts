@@ -45,6 +45,45 @@ test.describe("plan page", () => {
     await expect(incident.getByRole("row", { name: /Total/ })).toContainText("Within target");
   });
 
+  test("its sections are deep links, and the section bar stays in reach on a phone", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, "engineer");
+    await page
+      .getByRole("link", { name: /One-page checkout/ })
+      .first()
+      .click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("One-page checkout");
+    const planUrl = page.url().replace(/#.*$/, "");
+    const bar = page.getByRole("navigation", { name: "Plan sections" });
+    await expect(bar.getByRole("link")).toHaveText([
+      "Overview",
+      /^Checklists/,
+      "KPIs and judgement",
+      "Flags",
+      "Planning",
+      /^History/,
+    ]);
+    await expect(bar.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "location");
+
+    // A link to a section opens the page there, below the bar.
+    await page.goto(`${planUrl}#checklists`);
+    const checklists = page.getByRole("heading", { level: 2, name: "Checklists" });
+    await expect(checklists).toBeInViewport();
+    await expect(bar.getByRole("link", { name: /^Checklists/ })).toHaveAttribute("aria-current", "location");
+    const barBox = (await bar.boundingBox())!;
+    expect(barBox.y).toBe(0);
+    expect((await checklists.boundingBox())!.y).toBeGreaterThanOrEqual(barBox.height);
+
+    // Far down the page the bar is still there, and takes the reader to another section.
+    await bar.getByRole("link", { name: /^History/ }).click();
+    await expect(page).toHaveURL(/#history$/);
+    await expect(page.getByRole("heading", { level: 2, name: "Decisions" })).toBeInViewport();
+    await expect(bar).toBeInViewport();
+    await expect(bar.getByRole("link", { name: /^History/ })).toHaveAttribute("aria-current", "location");
+    await bar.getByRole("link", { name: "KPIs and judgement" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: "KPIs against thresholds" })).toBeInViewport();
+  });
+
   test("an unknown plan is a clear 404", async ({ page }) => {
     await signIn(page, "viewer");
     const res = await page.goto("/plans/00000000-0000-4000-8000-000000000000");

@@ -1,6 +1,5 @@
-import { KpiChart } from "@/components/charts/kpi-chart";
 import { Card } from "@/components/ui/card";
-import { HealthBadge } from "@/components/ui/status-badges";
+import { LiveKpiCard } from "./live-kpi-card";
 import type { PlanView } from "@/lib/queries/plan";
 
 export function KpiPanel({ view }: { view: PlanView }) {
@@ -24,43 +23,27 @@ export function KpiPanel({ view }: { view: PlanView }) {
       </h2>
       <div className="grid gap-4 lg:grid-cols-2">
         {view.metrics.map((m) => (
-          <Card
+          <LiveKpiCard
             key={m.id}
-            title={
-              <span>
-                {m.label}
-                <span className="ml-2 font-normal text-slate-600 dark:text-slate-400">
-                  target {m.direction === "lower_is_better" ? "<" : ">"} {m.target}
-                  {m.unit === "%" ? "%" : ` ${m.unit}`} · alert {m.alertThreshold} · critical {m.criticalThreshold}
-                </span>
-              </span>
-            }
-            action={
-              <HealthBadge
-                health={m.health}
-                title={m.recent === null ? "No samples" : `Last 15 min: ${m.recent.toFixed(2)}`}
-              />
-            }
-          >
-            {m.series.points.length === 0 ? (
-              <p className="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
-                No samples yet. Pipelines push them to the metrics API; the chart fills in as they arrive.
-              </p>
-            ) : (
-              <KpiChart
-                label={m.label}
-                unit={m.unit}
-                direction={m.direction}
-                target={m.target}
-                alert={m.alertThreshold}
-                critical={m.criticalThreshold}
-                from={view.chartRange.from.getTime()}
-                to={view.chartRange.to.getTime()}
-                points={m.series.points}
-                phaseStarts={phaseStarts}
-              />
-            )}
-          </Card>
+            planId={view.plan.id}
+            kpi={{
+              key: m.key,
+              label: m.label,
+              unit: m.unit,
+              direction: m.direction,
+              target: m.target,
+              alertThreshold: m.alertThreshold,
+              criticalThreshold: m.criticalThreshold,
+            }}
+            initial={{
+              health: m.health,
+              recent: m.recent,
+              from: view.chartRange.from.getTime(),
+              to: view.chartRange.to.getTime(),
+              series: m.series,
+            }}
+            phaseStarts={phaseStarts}
+          />
         ))}
       </div>
     </section>

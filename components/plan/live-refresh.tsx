@@ -1,51 +1,99 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { startTransition, useEffect, useState } from "react";
+import { type LiveChange, routeLiveChange, SUMMARY_REFRESH_MS } from "@/lib/domain/live-changes";
+import { queryKeys } from "@/lib/live/query-keys";
 
 type Status = "connecting" | "live" | "reconnecting" | "elsewhere" | "busy";
 
-const MIN_GAP_MS = 1_000; // at most one re-render a second, however fast samples arrive
+const MIN_GAP_MS = 1_000; // at most one re-render (and one redraw of a chart) a second
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * Keeps an open plan page current: the server says "changed" over an event stream (fed by
- * PostgreSQL NOTIFY on every instance), and the page re-renders its server components in place;
- * what people are typing is kept. A hidden tab catches up when it is shown again. The browser
- * retries a dropped stream by itself, but gives up on an answer that is not a stream (the
- * database away, a session that ended): then the page opens a new one, backing off to 30 s.
- * The server may end a stream on purpose: when the person opened too many pages (the newest ones
- * stay live), when they may no longer read the plan, or when it follows as many pages as it can.
+ * Keeps an open plan page current. The server says what changed over an event stream (fed by
+ * PostgreSQL NOTIFY on every instance), and the page follows it (lib/domain/live-changes.ts):
+ * samples redraw only the charts of the KPIs they were for (their React Query queries are
+ * invalidated) and refresh the page's summaries at most every 15 s; any other change re-renders
+ * the page's server components in place, keeping what people are typing. A hidden tab catches up
+ * when it is shown again. The browser retries a dropped stream by itself, but gives up on an
+ * answer that is not a stream (the database away, a session that ended): then the page opens a
+ * new one, backing off to 30 s. The server may end a stream on purpose: when the person opened too
+ * many pages (the newest ones stay live), when they may no longer read the plan, or when it
+ * follows as many pages as it can.
  */
 export function LiveRefresh({ planId }: { planId: string }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [status, setStatus] = useState<Status>("connecting");
 
   useEffect(() => {
     let source: EventSource | null = null;
-    let timer: ReturnType<typeof setTimeout> | null = null;
+    let pageTimer: ReturnType<typeof setTimeout> | null = null;
+    let chartTimer: ReturnType<typeof setTimeout> | null = null;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let backoff = 1_000;
-    let last = 0;
-    let pending = false;
+    // The page was just rendered: the first sample batch refreshes its summaries a while after.
+    let lastPage = Date.now() - MIN_GAP_MS;
+    let lastCharts = 0;
+    let pagePending = false;
+    // KPI keys whose charts are due a redraw; "all" after a change that did not say which.
+    let charts: Set<string> | "all" = new Set();
     let stopped = false;
 
-    const render = () => {
-      timer = null;
+    const renderPage = () => {
+      pageTimer = null;
       if (document.hidden) {
-        pending = true;
+        pagePending = true;
         return;
       }
-      pending = false;
-      last = Date.now();
+      pagePending = false;
+      lastPage = Date.now();
       startTransition(() => router.refresh());
     };
-    const changed = () => {
-      if (timer) return;
-      timer = setTimeout(render, Math.max(0, last + MIN_GAP_MS - Date.now()));
+    const schedulePage = (gap: number) => {
+      const at = Math.max(0, lastPage + gap - Date.now());
+      if (pageTimer && gap === SUMMARY_REFRESH_MS) return;
+      if (pageTimer) clearTimeout(pageTimer);
+      pageTimer = setTimeout(renderPage, at);
     };
+    const redrawCharts = () => {
+      chartTimer = null;
+      if (document.hidden) return;
+      lastCharts = Date.now();
+      const due = charts;
+      charts = new Set();
+      if (due === "all") void queryClient.invalidateQueries({ queryKey: queryKeys.kpis(planId) });
+      else for (const key of due) void queryClient.invalidateQueries({ queryKey: queryKeys.kpi(planId, key) });
+    };
+    const scheduleCharts = () => {
+      if (chartTimer) return;
+      chartTimer = setTimeout(redrawCharts, Math.max(0, lastCharts + MIN_GAP_MS - Date.now()));
+    };
+    const follow = (change: LiveChange) => {
+      const route = routeLiveChange(change);
+      if (route.kpis === "all") charts = "all";
+      else if (charts !== "all") for (const key of route.kpis) charts.add(key);
+      if (charts === "all" || charts.size > 0) scheduleCharts();
+      schedulePage(route.page === "now" ? MIN_GAP_MS : SUMMARY_REFRESH_MS);
+    };
+    const changed = (event: Event) => {
+      let change: LiveChange = { type: "unknown" };
+      try {
+        const data = JSON.parse((event as MessageEvent<string>).data || "{}") as Partial<LiveChange>;
+        if (typeof data.type === "string") change = data as LiveChange;
+      } catch {
+        // Not ours to read: treat it as a change of anything.
+      }
+      follow(change);
+    };
+    // After a reconnection or a missed message: everything may have changed.
+    const catchUp = () => follow({ type: "resync" });
     const onVisible = () => {
-      if (!document.hidden && pending) changed();
+      if (document.hidden) return;
+      if (pagePending) schedulePage(MIN_GAP_MS);
+      if (charts === "all" || charts.size > 0) scheduleCharts();
     };
     const connect = () => {
       if (stopped) return;
@@ -55,10 +103,10 @@ export function LiveRefresh({ planId }: { planId: string }) {
       source.addEventListener("ready", () => {
         backoff = 1_000;
         setStatus("live");
-        changed();
+        catchUp();
       });
       source.addEventListener("change", changed);
-      source.addEventListener("resync", changed);
+      source.addEventListener("resync", catchUp);
       source.addEventListener("closed", (event) => {
         source?.close();
         const reason = (JSON.parse((event as MessageEvent<string>).data || "{}") as { reason?: string }).reason;
@@ -86,11 +134,12 @@ export function LiveRefresh({ planId }: { planId: string }) {
     return () => {
       stopped = true;
       source?.close();
-      if (timer) clearTimeout(timer);
+      if (pageTimer) clearTimeout(pageTimer);
+      if (chartTimer) clearTimeout(chartTimer);
       if (retry) clearTimeout(retry);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [planId, router]);
+  }, [planId, router, queryClient]);
 
   const label = {
     live: "Live",

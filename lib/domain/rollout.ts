@@ -52,3 +52,19 @@ function lastWhere<T>(items: readonly T[], predicate: (item: T) => boolean): T |
 export function isLive(planStatus: PlanStatus): boolean {
   return planStatus !== "rolled_back" && planStatus !== "cancelled";
 }
+
+const HOUR_MS = 3600_000;
+
+/**
+ * The span a plan's KPI charts cover: from the start of the rollout (or a day back when it has
+ * not started) to now, or to two hours after it ended.
+ */
+export function chartRange(
+  plan: { status: PlanStatus; startedAt: Date | null; endedAt: Date | null; firstPhaseStartedAt: Date | null },
+  now: Date,
+): { from: Date; to: Date } {
+  const from = plan.startedAt ?? plan.firstPhaseStartedAt ?? new Date(now.getTime() - 24 * HOUR_MS);
+  const finished = plan.status === "completed" || plan.status === "rolled_back" || plan.status === "cancelled";
+  const to = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR_MS)) : now;
+  return { from, to };
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import {
@@ -19,14 +19,12 @@ import { checklistProgress } from "@/lib/domain/checklist-progress";
 import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/lib/domain/health";
 import { gateBlockers, gateList } from "@/lib/domain/gate-summary";
 import { nextMilestone } from "@/lib/domain/milestones";
-import { currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
+import { chartRange, currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
 import { loadGateState } from "@/lib/reads/gate";
 import { canaryPanel } from "./canary";
 import { incidentActivity } from "./incidents";
-import { metricSeries } from "@/lib/reads/series";
+import { type MetricSeries, metricSeries } from "@/lib/reads/series";
 import { phaseReadings, recentCanaryValues } from "./metrics";
-
-const HOUR = 3600_000;
 
 export const planIdSchema = z.uuid();
 
@@ -110,10 +108,10 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   const gateLists = focus ? withProgress.filter((c) => c.phaseId === focus.id && c.kind === "go_no_go") : [];
   const gateOutstanding = gateLists.reduce((n, c) => n + c.progress.requiredOutstanding, 0);
 
-  // Chart range: from the start of the rollout (or a day back) to now, or shortly after it ended.
-  const chartFrom = plan.startedAt ?? plan.phases[0]?.actualStartAt ?? new Date(now.getTime() - 24 * HOUR);
-  const finished = plan.status === "completed" || plan.status === "rolled_back" || plan.status === "cancelled";
-  const chartTo = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR)) : now;
+  const { from: chartFrom, to: chartTo } = chartRange(
+    { ...plan, firstPhaseStartedAt: plan.phases[0]?.actualStartAt ?? null },
+    now,
+  );
   const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
   const readings = await phaseReadings(db, plan.id, now);
   const phaseHealthById = new Map<string, PhaseHealth>(
@@ -174,3 +172,57 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
 }
 
 export type PlanView = NonNullable<Awaited<ReturnType<typeof loadPlanView>>>;
+
+/** One KPI's chart and latest reading, as an open plan page redraws it after a batch of samples. */
+export interface KpiReading {
+  health: ReturnType<typeof classifyReading>;
+  /** The canary mean over the 15 minutes before its latest sample. */
+  recent: number | null;
+  /** The chart's span, in epoch milliseconds. */
+  from: number;
+  to: number;
+  series: MetricSeries;
+}
+
+/** A KPI's reading for its plan's page, or null when the plan has no such KPI. */
+export async function loadKpiReading(
+  db: Database,
+  planId: string,
+  metricKey: string,
+  now: Date = new Date(),
+): Promise<KpiReading | null> {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  const [row] = await db
+    .select({
+      status: plans.status,
+      startedAt: plans.startedAt,
+      endedAt: plans.endedAt,
+      metricId: metrics.id,
+      direction: metrics.direction,
+      alertThreshold: metrics.alertThreshold,
+      criticalThreshold: metrics.criticalThreshold,
+    })
+    .from(metrics)
+    .innerJoin(plans, eq(plans.id, metrics.planId))
+    .where(and(eq(metrics.planId, planId), eq(metrics.key, metricKey)));
+  if (!row) return null;
+  const [first] = await db
+    .select({ at: phases.actualStartAt })
+    .from(phases)
+    .where(eq(phases.planId, planId))
+    .orderBy(asc(phases.position))
+    .limit(1);
+  const range = chartRange({ ...row, firstPhaseStartedAt: first?.at ?? null }, now);
+  const [recent, series] = await Promise.all([
+    recentCanaryValues(db, [planId]),
+    metricSeries(db, row.metricId, range.from, range.to),
+  ]);
+  const value = recent.get(row.metricId) ?? null;
+  return {
+    health: classifyReading(row, value),
+    recent: value,
+    from: range.from.getTime(),
+    to: range.to.getTime(),
+    series,
+  };
+}

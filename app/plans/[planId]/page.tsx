@@ -12,6 +12,7 @@ import { LiveRefresh } from "@/components/plan/live-refresh";
 import { NowPanel } from "@/components/plan/now-panel";
 import { PlanningPanels } from "@/components/planning/planning-panels";
 import { PlanControls } from "@/components/plan/plan-controls";
+import { type PlanSection, SectionNav } from "@/components/plan/section-nav";
 import { TriggersPanel } from "@/components/plan/triggers-panel";
 import { PhaseTimeline, type TimelineMarker } from "@/components/timeline/phase-timeline";
 import { Card } from "@/components/ui/card";
@@ -31,6 +32,10 @@ import type { PlanChecklist } from "@/lib/queries/plan";
 import { requireUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
+
+// A section of the page, under its anchor in the sticky navigation (globals.css keeps a jumped-to
+// anchor clear of the bar).
+const SECTION = "space-y-6";
 
 type Props = { params: Promise<{ planId: string }> };
 
@@ -89,6 +94,20 @@ export default async function PlanPage({ params }: Props) {
               )
             : [],
       };
+
+  const openIncidents = plan.incidents.filter((i) => i.status !== "resolved").length;
+  const sections: PlanSection[] = [
+    { id: "overview", label: "Overview" },
+    {
+      id: "checklists",
+      label: "Checklists",
+      note: view.gateOutstanding > 0 ? `${view.gateOutstanding} to go` : undefined,
+    },
+    { id: "kpis", label: "KPIs and judgement" },
+    ...(flags ? [{ id: "flags", label: "Flags" }] : []),
+    { id: "planning", label: "Planning" },
+    { id: "history", label: "History", note: openIncidents > 0 ? `${openIncidents} open` : undefined },
+  ];
 
   const markers: TimelineMarker[] = [
     ...plan.decisions.map((d) => ({
@@ -180,62 +199,69 @@ export default async function PlanPage({ params }: Props) {
         </div>
       </header>
 
-      <NowPanel view={view} now={now} canEdit={!finished && userCan(user, "plan:edit", plan.projectId)} />
+      <SectionNav sections={sections} />
 
-      <PlanControls view={view} user={user} />
-
-      <Card title="Timeline" id="timeline">
-        {plan.phases.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
-        ) : (
-          <PhaseTimeline
-            phases={plan.phases}
-            markers={markers}
-            now={now}
-            health={view.phaseHealth}
-            migration={plan.migrationSteps.map((s, i) => ({ ...s, number: i + 1 }))}
-          />
-        )}
-      </Card>
-
-      <KpiPanel view={view} />
-
-      {view.canary ? <CanaryPanel canary={view.canary} now={now} /> : null}
-
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
-          <ChecklistsPanel view={view} now={now} perms={checklistPerms} />
-          <CommsPanel
-            planId={plan.id}
-            entries={plan.commsEntries}
-            data={commsDataFor(commsFactsOf(plan))}
-            canEdit={!finished && userCan(user, "comms:edit", plan.projectId)}
-          />
-        </div>
-        <div className="space-y-6">
-          <IncidentsPanel view={view} now={now} canEdit={userCan(user, "incident:edit", plan.projectId)} />
-          <DecisionsPanel view={view} now={now} />
-          {flags ? (
-            <FlagsPanel
-              flags={flags}
-              canEdit={userCan(user, "flag:edit", plan.projectId)}
-              projectSlug={plan.project.slug}
+      <div id="overview" className={SECTION}>
+        <NowPanel view={view} now={now} canEdit={!finished && userCan(user, "plan:edit", plan.projectId)} />
+        <PlanControls view={view} user={user} />
+        <Card title="Timeline" id="timeline">
+          {plan.phases.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
+          ) : (
+            <PhaseTimeline
+              phases={plan.phases}
+              markers={markers}
               now={now}
+              health={view.phaseHealth}
+              migration={plan.migrationSteps.map((s, i) => ({ ...s, number: i + 1 }))}
             />
-          ) : null}
-          <TriggersPanel view={view} now={now} />
-        </div>
+          )}
+        </Card>
       </div>
 
-      <PlanningPanels
-        plan={plan}
-        perms={{
-          canEditRisks: userCan(user, "risk:edit", plan.projectId),
-          canEditMigration: userCan(user, "migration:edit", plan.projectId),
-          members: members.map((m) => ({ id: m.userId, name: m.name })),
-        }}
-        now={now}
-      />
+      <div className={SECTION}>
+        <ChecklistsPanel view={view} now={now} perms={checklistPerms} />
+      </div>
+
+      <div id="kpis" className={SECTION}>
+        <KpiPanel view={view} />
+        {view.canary ? <CanaryPanel canary={view.canary} now={now} /> : null}
+        <TriggersPanel view={view} now={now} />
+      </div>
+
+      {flags ? (
+        <div className={SECTION}>
+          <FlagsPanel
+            flags={flags}
+            canEdit={userCan(user, "flag:edit", plan.projectId)}
+            projectSlug={plan.project.slug}
+            now={now}
+          />
+        </div>
+      ) : null}
+
+      <div id="planning" className={SECTION}>
+        <PlanningPanels
+          plan={plan}
+          perms={{
+            canEditRisks: userCan(user, "risk:edit", plan.projectId),
+            canEditMigration: userCan(user, "migration:edit", plan.projectId),
+            members: members.map((m) => ({ id: m.userId, name: m.name })),
+          }}
+          now={now}
+        />
+        <CommsPanel
+          planId={plan.id}
+          entries={plan.commsEntries}
+          data={commsDataFor(commsFactsOf(plan))}
+          canEdit={!finished && userCan(user, "comms:edit", plan.projectId)}
+        />
+      </div>
+
+      <div id="history" className="grid items-start gap-6 lg:grid-cols-2">
+        <IncidentsPanel view={view} now={now} canEdit={userCan(user, "incident:edit", plan.projectId)} />
+        <DecisionsPanel view={view} now={now} />
+      </div>
     </div>
   );
 }

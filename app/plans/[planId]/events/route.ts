@@ -1,6 +1,7 @@
 // GET /plans/{id}/events – a stream (Server-Sent Events) telling an open plan page that the plan
 // changed, so it re-renders without a reload. Fed by PostgreSQL NOTIFY through this process's
 // hub; every app instance listens for itself, so the page hears changes made through any of them.
+import { liveChangeOf } from "@/lib/domain/live-changes";
 import { errorResponse } from "@/lib/api/route";
 import { setting } from "@/lib/config";
 import { getDb } from "@/db/client";
@@ -61,7 +62,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
         };
         const onMessage = (message: HubMessage) => {
           if (message.kind === "resync") send("event: resync\ndata: {}\n\n");
-          else send(`event: change\ndata: ${JSON.stringify({ type: message.event.type })}\n\n`);
+          else send(`event: change\ndata: ${JSON.stringify(liveChangeOf(message.event))}\n\n`);
         };
         const registry = processStreams();
         const release = registry.admit(user.userId, (reason) => {

@@ -1,0 +1,99 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { KpiChart } from "@/components/charts/kpi-chart";
+import { Card } from "@/components/ui/card";
+import { HealthBadge } from "@/components/ui/status-badges";
+import { queryKeys } from "@/lib/live/query-keys";
+import type { KpiReading } from "@/lib/queries/plan";
+
+export interface KpiDefinition {
+  key: string;
+  label: string;
+  unit: string;
+  direction: "lower_is_better" | "higher_is_better";
+  target: number | null;
+  alertThreshold: number | null;
+  criticalThreshold: number | null;
+}
+
+async function fetchReading(planId: string, key: string): Promise<KpiReading> {
+  const answer = await fetch(`/plans/${planId}/kpis/${encodeURIComponent(key)}`, { cache: "no-store" });
+  if (!answer.ok) throw new Error(`The KPI's reading could not be loaded (HTTP ${answer.status})`);
+  return (await answer.json()) as KpiReading;
+}
+
+/**
+ * One KPI's card: its thresholds, its health and its chart. It starts from the server's render
+ * and redraws by itself when the page's live stream says samples for this KPI arrived
+ * (components/plan/live-plan.tsx invalidates its query), without re-rendering the rest of the page.
+ */
+export function LiveKpiCard({
+  planId,
+  kpi,
+  initial,
+  phaseStarts,
+}: {
+  planId: string;
+  kpi: KpiDefinition;
+  initial: KpiReading;
+  phaseStarts: { t: number; name: string }[];
+}) {
+  const key = queryKeys.kpi(planId, kpi.key);
+  const client = useQueryClient();
+  const { data: reading, isError } = useQuery({
+    queryKey: key,
+    queryFn: () => fetchReading(planId, kpi.key),
+    initialData: initial,
+  });
+  // A newer render of the page (after a decision, an advance) brings a newer reading than the cache.
+  useEffect(() => {
+    const cached = client.getQueryData<KpiReading>(key);
+    if (!cached || initial.to > cached.to) client.setQueryData(key, initial);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is derived from planId and kpi.key
+  }, [client, initial, planId, kpi.key]);
+  return (
+    <Card
+      title={
+        <span>
+          {kpi.label}
+          <span className="ml-2 font-normal text-slate-600 dark:text-slate-400">
+            target {kpi.direction === "lower_is_better" ? "<" : ">"} {kpi.target}
+            {kpi.unit === "%" ? "%" : ` ${kpi.unit}`} · alert {kpi.alertThreshold} · critical {kpi.criticalThreshold}
+          </span>
+        </span>
+      }
+      action={
+        <HealthBadge
+          health={reading.health}
+          title={reading.recent === null ? "No samples" : `Last 15 min: ${reading.recent.toFixed(2)}`}
+        />
+      }
+    >
+      {isError ? (
+        <p role="status" className="mb-2 text-xs text-amber-800 dark:text-amber-300">
+          The chart could not be brought up to date; it shows what was last loaded.
+        </p>
+      ) : null}
+      {reading.series.points.length === 0 ? (
+        <p className="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
+          No samples yet. Pipelines push them to the metrics API; the chart fills in as they arrive.
+        </p>
+      ) : (
+        <KpiChart
+          label={kpi.label}
+          unit={kpi.unit}
+          direction={kpi.direction}
+          target={kpi.target}
+          alert={kpi.alertThreshold}
+          critical={kpi.criticalThreshold}
+          from={reading.from}
+          to={reading.to}
+          points={reading.series.points}
+          phaseStarts={phaseStarts}
+        />
+      )}
+    </Card>
+  );
+}
