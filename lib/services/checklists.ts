@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { signChecklistSchema, updateItemSchema } from "@/lib/validation/checklists";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 

@@ -11,7 +11,7 @@ import {
 } from "@/lib/validation/comms";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { approveSchema, decisionSchema, transitionSchema } from "@/lib/validation/plans";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { loadGateState } from "@/lib/reads/gate";

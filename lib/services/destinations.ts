@@ -1,4 +1,3 @@
-import type { Actor } from "@/lib/auth/actor";
 import { destinationProblem } from "@/lib/egress/request";
 import { AppError } from "@/lib/errors";
 
@@ -9,9 +8,4 @@ import { AppError } from "@/lib/errors";
 export async function assertDestinationAllowed(url: string, field: string): Promise<void> {
   const problem = await destinationProblem(url);
   if (problem) throw new AppError("bad_request:validation", `${field}: ${problem}`, { [field]: [problem] });
-}
-
-/** What a foreign server answered is for administrators' eyes only. */
-export function excerptFor(actor: Actor, excerpt: string | null): string | null {
-  return actor.kind === "user" && actor.isAdmin ? excerpt : null;
 }

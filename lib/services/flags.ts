@@ -14,7 +14,7 @@ import {
 import { parseInput } from "@/lib/validation/parse";
 import { z } from "zod";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 

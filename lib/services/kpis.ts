@@ -1,6 +1,5 @@
-import { and, asc, count, eq, inArray, ne, sql, sum } from "drizzle-orm";
-import type { Database } from "@/db/client";
-import { metricSources, metrics, phases, rollbackTriggers, sampleRollups, samples, successCriteria } from "@/db/schema";
+import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { metricSources, metrics, phases, rollbackTriggers, samples, successCriteria } from "@/db/schema";
 import type { Comparison, MetricDirection } from "@/db/schema/enums";
 import {
   comparisonProblem,
@@ -663,27 +662,4 @@ export async function setTriggerEnabled(ctx: ServiceContext, input: unknown) {
       },
     };
   });
-}
-
-/**
- * What the KPI editor shows besides the plan: the project's metric sources and how many samples
- * each KPI holds (from the hourly rollups, so a KPI with a million samples costs a few rows).
- */
-export async function loadKpiEditorData(db: Database, projectId: string, metricIds: readonly string[]) {
-  const sources = await db
-    .select({ id: metricSources.id, name: metricSources.name })
-    .from(metricSources)
-    .where(eq(metricSources.projectId, projectId))
-    .orderBy(asc(metricSources.name));
-  const counts = metricIds.length
-    ? await db
-        .select({ metricId: sampleRollups.metricId, n: sum(sampleRollups.n) })
-        .from(sampleRollups)
-        .where(and(inArray(sampleRollups.metricId, [...metricIds]), eq(sampleRollups.bucketSeconds, 3600)))
-        .groupBy(sampleRollups.metricId)
-    : [];
-  return {
-    sources,
-    sampleCounts: Object.fromEntries(counts.map((r) => [r.metricId, Number(r.n ?? 0)])) as Record<string, number>,
-  };
 }

@@ -19,12 +19,12 @@ import {
 } from "@/lib/validation/metric-sources";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { storeSampleBatch } from "./metrics";
 import { egressRequest } from "@/lib/egress/request";
-import { assertDestinationAllowed, excerptFor } from "./destinations";
+import { assertDestinationAllowed } from "./destinations";
 import { responseExcerpt } from "@/lib/domain/fetch-failure";
 import { errorFields, log } from "@/lib/observability/log";
 
@@ -64,23 +64,6 @@ async function assertNameFree(tx: Tx, projectId: string, name: string, exceptId:
       ),
     );
   if (clash) throw nameTaken(name);
-}
-
-/** Sources of a project with how many metrics use each, for everyone who can read the project. */
-export async function listMetricSources(ctx: ServiceContext, projectId: string) {
-  authorize(ctx.actor, projectId, { action: "project:read" });
-  const rows = await ctx.db
-    .select({ source: metricSources, metrics: count(metrics.id) })
-    .from(metricSources)
-    .leftJoin(metrics, and(eq(metrics.sourceId, metricSources.id), eq(metrics.sourceKind, "prometheus")))
-    .where(eq(metricSources.projectId, projectId))
-    .groupBy(metricSources.id)
-    .orderBy(asc(metricSources.name));
-  return rows.map((r) => ({
-    ...r.source,
-    lastResponseExcerpt: excerptFor(ctx.actor, r.source.lastResponseExcerpt),
-    metrics: Number(r.metrics),
-  }));
 }
 
 export async function createMetricSource(ctx: ServiceContext, input: unknown) {

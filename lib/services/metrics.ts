@@ -14,7 +14,7 @@ import {
 } from "@/lib/domain/ingest";
 import { metricKeysNamed, type SampleColumns, sampleColumns } from "@/lib/domain/ingest-columns";
 import { AppError } from "@/lib/errors";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { EVENTS_CHANNEL, eventPayload, type DomainEvent } from "./events";
 import { evaluatePlanTriggers } from "./trigger-watch";

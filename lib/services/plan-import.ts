@@ -2,7 +2,7 @@ import { z } from "zod";
 import { draftFromDocument, notesToMarkdown, planDocumentSchema, savingProblems } from "@/lib/domain/plan-markdown";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation/parse";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext } from "./context";
 import { createPlanFromDraft } from "./plans";
 

@@ -5,7 +5,7 @@ import type { Action } from "@/lib/auth/permissions";
 import { TERMINAL } from "@/lib/domain/lifecycle";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import type { PlanRow } from "@/lib/reads/plan-state";

@@ -28,7 +28,7 @@ import {
 } from "@/lib/validation/plans";
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
 import { claimPlanVersion } from "./plan-state";

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { apiTokens, memberships, users } from "@/db/schema";
+import { apiTokens } from "@/db/schema";
 import { assertUserCan } from "@/lib/auth/actor";
 import { generateApiToken } from "@/lib/auth/api-token";
 import { AppError } from "@/lib/errors";
@@ -82,44 +82,6 @@ export async function revokeApiToken(ctx: ServiceContext, input: unknown) {
     await notifyOnCommit(tx, { type: "token.revoked", projectId: token.projectId, tokenId: token.id });
     return { id: token.id, revokedAt: revoked!.revokedAt };
   });
-}
-
-export async function listApiTokens(ctx: ServiceContext, projectId: string) {
-  if (ctx.actor.kind !== "user") throw new AppError("forbidden:permission", "Only people list API tokens");
-  assertUserCan(ctx.actor, "token:manage", projectId);
-  return ctx.db
-    .select({
-      id: apiTokens.id,
-      name: apiTokens.name,
-      prefix: apiTokens.prefix,
-      scopes: apiTokens.scopes,
-      createdAt: apiTokens.createdAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-      expiresAt: apiTokens.expiresAt,
-      revokedAt: apiTokens.revokedAt,
-      createdBy: users.name,
-      createdById: apiTokens.createdById,
-      creatorDisabled: sql<boolean>`${users.disabledAt} is not null`,
-      creatorMayManage: sql<boolean>`coalesce(${users.isAdmin}, false) or exists (select 1 from ${memberships} where ${memberships.projectId} = ${apiTokens.projectId} and ${memberships.userId} = ${apiTokens.createdById} and ${memberships.role} = 'release_manager')`,
-    })
-    .from(apiTokens)
-    .leftJoin(users, eq(users.id, apiTokens.createdById))
-    .where(eq(apiTokens.projectId, projectId))
-    .orderBy(desc(apiTokens.createdAt))
-    .then((rows) =>
-      rows.map(({ createdById, creatorDisabled, creatorMayManage, ...row }) => ({
-        ...row,
-        // Why a token stopped with its creator, as the list says it (null: it works, or it was revoked or expired).
-        creatorStatus:
-          createdById === null || row.createdBy === null
-            ? null
-            : creatorDisabled
-              ? ("disabled" as const)
-              : creatorMayManage
-                ? ("active" as const)
-                : ("no_longer_manages" as const),
-      })),
-    );
 }
 
 /** Records a token's last use, to the minute, as announced by an edge that may not write. */

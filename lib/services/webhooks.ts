@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, desc, eq, max, ne, sql } from "drizzle-orm";
+import { and, desc, eq, max, ne } from "drizzle-orm";
 import { auditEvents, projects, webhookDeliveries, webhooks } from "@/db/schema";
 import { buildTestPayload } from "@/lib/domain/webhooks";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { parseInput } from "@/lib/validation/parse";
 import { createWebhookSchema, deliveryIdSchema, updateWebhookSchema, webhookIdSchema } from "@/lib/validation/webhooks";
 import { writeAudit } from "./audit";
-import { authorize } from "./authorize";
+import { authorize, excerptFor } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
-import { assertDestinationAllowed, excerptFor } from "./destinations";
+import { assertDestinationAllowed } from "./destinations";
 import { deliverNow } from "./webhook-dispatch";
 import { type Egress, egressRequest } from "@/lib/egress/request";
 
@@ -27,8 +27,6 @@ export {
 // run on a timer; "send test" and "retry now" make one attempt at once through it.
 
 type WebhookRow = typeof webhooks.$inferSelect;
-
-export const DELIVERY_LOG_SIZE = 50;
 
 const newSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
 
@@ -66,42 +64,6 @@ async function lockWebhook(ctx: ServiceContext, tx: Tx, webhookId: string): Prom
   if (!hook) throw new AppError("not_found:entity", "No webhook with this id");
   authorize(ctx.actor, hook.projectId, { action: "token:manage" });
   return hook;
-}
-
-/** The project's webhooks (with their secrets) and the latest deliveries, for people who manage them. */
-export async function listWebhooks(ctx: ServiceContext, projectId: string) {
-  authorize(ctx.actor, projectId, { action: "token:manage" });
-  const hooks = await ctx.db
-    .select()
-    .from(webhooks)
-    .where(eq(webhooks.projectId, projectId))
-    .orderBy(asc(webhooks.name));
-  const deliveries = await ctx.db
-    .select({
-      id: webhookDeliveries.id,
-      webhookId: webhookDeliveries.webhookId,
-      webhookName: webhooks.name,
-      event: webhookDeliveries.event,
-      planName: sql<string | null>`${webhookDeliveries.payload} -> 'phasegate' -> 'plan' ->> 'name'`,
-      summary: sql<string | null>`${webhookDeliveries.payload} ->> 'text'`,
-      status: webhookDeliveries.status,
-      attempts: webhookDeliveries.attempts,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      lastStatusCode: webhookDeliveries.lastStatusCode,
-      lastError: webhookDeliveries.lastError,
-      lastResponseExcerpt: webhookDeliveries.lastResponseExcerpt,
-      deliveredAt: webhookDeliveries.deliveredAt,
-      createdAt: webhookDeliveries.createdAt,
-    })
-    .from(webhookDeliveries)
-    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-    .where(eq(webhooks.projectId, projectId))
-    .orderBy(desc(webhookDeliveries.id))
-    .limit(DELIVERY_LOG_SIZE);
-  return {
-    webhooks: hooks,
-    deliveries: deliveries.map((d) => ({ ...d, lastResponseExcerpt: excerptFor(ctx.actor, d.lastResponseExcerpt) })),
-  };
 }
 
 export async function createWebhook(ctx: ServiceContext, input: unknown) {

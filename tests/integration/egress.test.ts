@@ -6,8 +6,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { parseEgressAllowlist } from "@/lib/domain/egress";
 import { destinationProblem, EgressError, egressRequest } from "@/lib/egress/request";
-import { createMetricSource, listMetricSources, pollSource, updateMetricSource } from "@/lib/services/metric-sources";
-import { createWebhook, listWebhooks, sendTestEvent, updateWebhook } from "@/lib/services/webhooks";
+import { listMetricSources } from "@/lib/queries/metric-sources";
+import { listWebhooks } from "@/lib/queries/webhooks";
+import { createMetricSource, pollSource, updateMetricSource } from "@/lib/services/metric-sources";
+import { createWebhook, sendTestEvent, updateWebhook } from "@/lib/services/webhooks";
 import { AppError } from "@/lib/errors";
 import { planWithTokens } from "../support/api-fixture";
 import { makeUser } from "../support/people";
@@ -239,9 +241,11 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
       expect(byManager.responseExcerpt).toBeNull();
       const byAdmin = await sendTestEvent(adminCtx, { webhookId: hook.id });
       expect(byAdmin.responseExcerpt).toBe("stack trace of an internal service");
-      expect((await listWebhooks(ctx, projectId)).deliveries.every((d) => d.lastResponseExcerpt === null)).toBe(true);
       expect(
-        (await listWebhooks(adminCtx, projectId)).deliveries.some(
+        (await listWebhooks(ctx.db, ctx.actor, projectId)).deliveries.every((d) => d.lastResponseExcerpt === null),
+      ).toBe(true);
+      expect(
+        (await listWebhooks(adminCtx.db, adminCtx.actor, projectId)).deliveries.some(
           (d) => d.lastResponseExcerpt === "stack trace of an internal service",
         ),
       ).toBe(true);
@@ -273,12 +277,12 @@ describe("webhooks and metric sources under the guard (PGlite)", () => {
       expect(poll.error).not.toContain("hostnames");
       const reader = await makeUser(t.handle.db, { projectId, roles: ["viewer"] });
       const admin = await makeUser(t.handle.db, { isAdmin: true });
-      const [forReader] = await listMetricSources({ db: t.handle.db, actor: reader, requestId: null }, projectId);
+      const [forReader] = await listMetricSources(t.handle.db, reader, projectId);
       expect(forReader?.lastError).not.toContain("hostnames");
       expect(forReader?.lastResponseExcerpt).toBeNull();
-      const [forManager] = await listMetricSources(ctx, projectId);
+      const [forManager] = await listMetricSources(ctx.db, ctx.actor, projectId);
       expect(forManager?.lastResponseExcerpt).toBeNull();
-      const [forAdmin] = await listMetricSources({ db: t.handle.db, actor: admin, requestId: null }, projectId);
+      const [forAdmin] = await listMetricSources(t.handle.db, admin, projectId);
       expect(forAdmin?.lastResponseExcerpt).toContain("internal gateway page with hostnames");
     } finally {
       delete process.env.PHASEGATE_EGRESS_ALLOW;

@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { auditEvents, flagSegmentRules, flags, segments } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { flagsBoundToPlan, projectFlags, projectSegments } from "@/lib/queries/flags";
+import { listApiTokens } from "@/lib/queries/tokens";
 import { transitionPlan } from "@/lib/services/decisions";
 import { EVENTS_CHANNEL, type DomainEvent } from "@/lib/services/events";
 import {
@@ -16,7 +17,7 @@ import {
   updateFlag,
   updateSegment,
 } from "@/lib/services/flags";
-import { listApiTokens, revokeApiToken } from "@/lib/services/tokens";
+import { revokeApiToken } from "@/lib/services/tokens";
 import { MAX_USER_KEYS } from "@/lib/validation/flags";
 import { planWithTokens } from "../support/api-fixture";
 import { makeUser } from "../support/people";
@@ -577,7 +578,7 @@ describe.each(backends)("feature flags and segments on %s", (kind) => {
 
   test("revoking an API token is announced once it commits", async () => {
     const { projectId, ctx } = await planWithTokens(db, "canary", "Tokens", { ofrep: ["flags:evaluate"] });
-    const [token] = await listApiTokens(ctx, projectId);
+    const [token] = await listApiTokens(ctx.db, ctx.actor, projectId);
     const mark = await settled();
     await revokeApiToken(ctx, { tokenId: token!.id });
     expect(

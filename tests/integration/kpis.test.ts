@@ -12,13 +12,13 @@ import {
 } from "@/db/schema";
 import type { UserActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
+import { loadKpiEditorData } from "@/lib/queries/kpis";
 import type { ServiceContext } from "@/lib/services/context";
 import { recordDecision, transitionPlan } from "@/lib/services/decisions";
 import {
   addCriterion,
   addMetric,
   addTrigger,
-  loadKpiEditorData,
   moveMetric,
   removeCriterion,
   removeMetric,

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, type DbHandle, openDatabase } from "@/db/client";
 import { auditEvents, metricSources, metrics, samples } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { listMetricSources } from "@/lib/queries/metric-sources";
 import {
   createMetricSource,
   deleteMetricSource,
-  listMetricSources,
   pollDueSources,
   pollSource,
   updateMetricSource,
@@ -185,7 +185,7 @@ describe.each(backends)("metric sources on %s", (kind) => {
       .update(metrics)
       .set({ sourceKind: "prometheus", sourceId: source.id, promql: "sum by (cohort) (rate(errors_total[1m]))" })
       .where(and(eq(metrics.planId, planId), eq(metrics.key, "error_rate")));
-    const listed = await listMetricSources({ db, actor: viewer, requestId: null }, projectId);
+    const listed = await listMetricSources(db, viewer, projectId);
     expect(listed.map((s) => ({ name: s.name, metrics: s.metrics }))).toEqual([
       { name: "Prod Prometheus", metrics: 1 },
     ]);
@@ -194,7 +194,7 @@ describe.each(backends)("metric sources on %s", (kind) => {
       deleteMetricSource({ db, actor: engineer, requestId: null }, { sourceId: source.id }),
     ).rejects.toMatchObject({ code: "forbidden:permission" });
     expect(await deleteMetricSource(ctx, { sourceId: source.id })).toEqual({ id: source.id, detachedMetrics: 1 });
-    expect(await listMetricSources(ctx, projectId)).toEqual([]);
+    expect(await listMetricSources(ctx.db, ctx.actor, projectId)).toEqual([]);
     const [metric] = await db
       .select()
       .from(metrics)
@@ -234,7 +234,7 @@ describe.each(backends)("metric sources on %s", (kind) => {
       (await fieldErrorsOf(createMetricSource(ctx, { projectId, name: "P", baseUrl: "http://prom:9090/?x=1" })))
         .baseUrl![0],
     ).toMatch(/query string/);
-    expect(await listMetricSources(ctx, projectId)).toEqual([]);
+    expect(await listMetricSources(ctx.db, ctx.actor, projectId)).toEqual([]);
 
     const source = await createMetricSource(ctx, { projectId, name: "P", baseUrl: "https://prom:9090" });
     expect(

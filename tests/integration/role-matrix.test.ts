@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { setProcessDatabase } from "@/db/client";
 import { ROUTE_CALLS } from "../support/matrix-routes";
+import { QUERY_ACTIONS } from "../support/matrix-queries";
 import { SERVICE_ACTIONS } from "../support/matrix-services";
 import { type Expectation, parseMatrix, refusalStatuses } from "../support/matrix-table";
 import {
@@ -18,9 +19,10 @@ import {
 } from "../support/matrix-world";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
-// Who may do what: every use-case of lib/services and every /api/v1 route, called by a person in
-// each project role, a global admin, a person of another project, a token per scope, a token of
-// another project (every scope) and, for the API, a revoked token and no token at all.
+// Who may do what: every use-case of lib/services, every read of lib/queries that checks its
+// caller, and every /api/v1 route, called by a person in each project role, a global admin, a
+// person of another project, a token per scope, a token of another project (every scope) and, for
+// the API, a revoked token and no token at all.
 //
 // The tables below are written by hand from the product's rules — README "Access", "API for
 // pipelines", "The rollout workflow" and "Around the rollout" — and where the README is silent
@@ -128,7 +130,6 @@ const SERVICES = `
   createMetricSource               | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   updateMetricSource               | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   deleteMetricSource               | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
-  listMetricSources                | ok     ok       ok       ok              ok    no           | 403        403         403             403              403           403            no
 
   # Feature flags, segments, the kill switch: release managers (engineers only read flags; flags:evaluate only evaluates).
   createFlag                       | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
@@ -147,10 +148,8 @@ const SERVICES = `
   rotateWebhookSecret              | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   sendTestEvent                    | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   retryDelivery                    | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
-  listWebhooks                     | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   createApiToken                   | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   revokeApiToken                   | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
-  listApiTokens                    | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
 
   # Administration: admins only.
   createUser                       | 403    403      403      403             ok    403          | 403        403         403             403              403           403            403
@@ -164,6 +163,20 @@ const SERVICES = `
   endUserSessions self             | ok     ok       ok       ok              ok    ok           | 403        403         403             403              403           403            403
   endUserSessions other            | 403    403      403      403             ok    403          | 403        403         403             403              403           403            403
   changeOwnPassword                | ok     ok       ok       ok              ok    ok           | 403        403         403             403              403           403            403
+`;
+
+// Reads of lib/queries that decide who may see them (settings pages show what they answer): the
+// same callers, the same rules. Refused reads are refused before anything is read.
+// prettier-ignore
+const READS = `
+  read                             | viewer engineer approver release_manager admin other_member | plans:read plans:write decisions:write checklists:write metrics:write flags:evaluate other_project
+
+  # Prometheus metric sources: every member of the project sees them; tokens read plans, not settings.
+  listMetricSources                | ok     ok       ok       ok              ok    no           | 403        403         403             403              403           403            no
+
+  # Outgoing webhooks (with their secrets) and API tokens: release managers.
+  listWebhooks                     | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
+  listApiTokens                    | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
 `;
 
 // prettier-ignore
@@ -191,6 +204,7 @@ const ROUTES = `
 `;
 
 const SERVICE_ROWS = parseMatrix(SERVICES, SERVICE_CALLERS);
+const READ_ROWS = parseMatrix(READS, SERVICE_CALLERS);
 const ROUTE_ROWS = parseMatrix(ROUTES, API_CALLERS);
 
 // Exported functions of lib/services that take a ServiceContext but are not rows of the table:
@@ -210,6 +224,7 @@ const LEFT_OUT: Record<string, string> = {
 describe("the role matrix itself", () => {
   test("every row has its call and every call has its row", () => {
     expect(SERVICE_ROWS.map((r) => r.id).sort()).toEqual(SERVICE_ACTIONS.map((a) => a.id).sort());
+    expect(READ_ROWS.map((r) => r.id).sort()).toEqual(QUERY_ACTIONS.map((a) => a.id).sort());
     expect(ROUTE_ROWS.map((r) => r.id).sort()).toEqual(ROUTE_CALLS.map((r) => r.id).sort());
   });
 
@@ -232,6 +247,17 @@ describe("the role matrix itself", () => {
       [...covered, ...Object.keys(LEFT_OUT)].filter((fn) => !found.has(fn)).sort(),
       "rows naming no exported use-case",
     ).toEqual([]);
+  });
+
+  test("every exported read of lib/queries taking a caller of any kind is in the reads table", () => {
+    const dir = path.join(process.cwd(), "lib/queries");
+    const found: string[] = [];
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+      const source = fs.readFileSync(path.join(dir, file), "utf8");
+      for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+(\w+)\s*\([^)]*?\w+\s*:\s*Actor\b/g))
+        found.push(m[1]!);
+    }
+    expect(found.sort()).toEqual(READ_ROWS.map((r) => r.id).sort());
   });
 
   test("every /api/v1 route handler is in the table", () => {
@@ -285,8 +311,11 @@ describe.each(backends)("role matrix on %s", (kind) => {
     expect(after.entity, `${label} changed what the refusals are checked against`).not.toEqual(before.entity);
   };
 
-  describe.each(SERVICE_ROWS)("service $id", (row) => {
-    const impl = SERVICE_ACTIONS.find((a) => a.id === row.id)!;
+  describe.each([
+    ...SERVICE_ROWS.map((row) => ({ ...row, layer: "service", actions: SERVICE_ACTIONS })),
+    ...READ_ROWS.map((row) => ({ ...row, layer: "query", actions: QUERY_ACTIONS })),
+  ])("$layer $id", (row) => {
+    const impl = row.actions.find((a) => a.id === row.id)!;
     // Refusals change nothing (each cell checks it), so they share one fixture; allowed changes get their own.
     let shared: Promise<unknown> | undefined;
 

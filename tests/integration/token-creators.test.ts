@@ -9,7 +9,8 @@ import { startEdge } from "@/lib/edge/server";
 import { TokenVerifier } from "@/lib/flags/token-verifier";
 import { EventHub } from "@/lib/live/hub";
 import { addMembership, removeMembership, setUserFlags } from "@/lib/services/admin";
-import { createApiToken, listApiTokens } from "@/lib/services/tokens";
+import { listApiTokens } from "@/lib/queries/tokens";
+import { createApiToken } from "@/lib/services/tokens";
 import { makeProject, makeUser } from "../support/people";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
@@ -62,7 +63,7 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
     expect(refused.body.error?.message).toBe(
       `The API token stopped working: ${rm.name}, who made it, was disabled. A release manager can make a new one`,
     );
-    const [listed] = await listApiTokens(adminCtx, project.id);
+    const [listed] = await listApiTokens(adminCtx.db, adminCtx.actor, project.id);
     expect(listed).toMatchObject({ createdBy: rm.name, creatorStatus: "disabled" });
     await setUserFlags(adminCtx, { userId: rm.userId, disabled: false });
     expect((await apiStatus(token)).status).toBe(200);
@@ -72,7 +73,9 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
     const { rm, adminCtx, token, project } = await world();
     await removeMembership(adminCtx, { projectId: project.id, userId: rm.userId, role: "release_manager" });
     expect((await apiStatus(token)).body.error?.message).toMatch(/no longer manages this project's tokens/);
-    expect((await listApiTokens(adminCtx, project.id))[0]).toMatchObject({ creatorStatus: "no_longer_manages" });
+    expect((await listApiTokens(adminCtx.db, adminCtx.actor, project.id))[0]).toMatchObject({
+      creatorStatus: "no_longer_manages",
+    });
     await addMembership(adminCtx, { projectId: project.id, email: rm.email, role: "release_manager" });
     expect((await apiStatus(token)).status).toBe(200);
 
@@ -87,7 +90,9 @@ describe.each(backends)("tokens follow their creator on %s", (kind) => {
         scopes: ["plans:read"],
       });
     expect((await apiStatus(cli.token)).status).toBe(200);
-    expect((await listApiTokens(adminCtx, project.id)).find((r) => r.name === "bootstrap")).toMatchObject({
+    expect(
+      (await listApiTokens(adminCtx.db, adminCtx.actor, project.id)).find((r) => r.name === "bootstrap"),
+    ).toMatchObject({
       createdBy: null,
       creatorStatus: null,
     });

@@ -9,6 +9,7 @@ import { commsDataFor, commsFactsOf, renderTemplate } from "@/lib/domain/comms";
 import { MAX_ATTEMPTS, retryBounds, verifySignature, type WebhookPayload } from "@/lib/domain/webhooks";
 import { AppError } from "@/lib/errors";
 import { loadPlanView } from "@/lib/queries/plan";
+import { listWebhooks } from "@/lib/queries/webhooks";
 import { writeAudit } from "@/lib/services/audit";
 import { addCommsEntry, moveCommsEntry, removeCommsEntry, updateCommsEntry } from "@/lib/services/comms";
 import type { ServiceContext } from "@/lib/services/context";
@@ -17,7 +18,6 @@ import { addPhase } from "@/lib/services/plans";
 import {
   createWebhook,
   deleteWebhook,
-  listWebhooks,
   retryDelivery,
   rotateWebhookSecret,
   runWebhooks,
@@ -328,7 +328,7 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
     expect(receiver.on(route).map((r) => r.status)).toEqual([500, 500, 200]);
     expect(new Set(receiver.on(route).map((r) => r.payload.phasegate.id)).size).toBe(1);
 
-    const log = await listWebhooks(ctx, hook.projectId);
+    const log = await listWebhooks(ctx.db, ctx.actor, hook.projectId);
     expect(log.deliveries[0]).toMatchObject({
       webhookName: "Release channel",
       event: "phase.advanced",
@@ -457,7 +457,7 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
         createWebhook(as(engineer), { projectId, name: "Mine", url: "https://example.test/h", events: ["rollback"] }),
       ),
     ).toBe("forbidden:permission");
-    expect(await codeOf(listWebhooks(as(approver), projectId))).toBe("forbidden:permission");
+    expect(await codeOf(listWebhooks(ctx.db, approver, projectId))).toBe("forbidden:permission");
     expect(await codeOf(rotateWebhookSecret(as(approver), { webhookId: hook.id }))).toBe("forbidden:permission");
     expect(await codeOf(deleteWebhook(as(engineer), { webhookId: hook.id }))).toBe("forbidden:permission");
 
@@ -493,7 +493,7 @@ describe.each(backends)("outgoing webhooks and the communication plan on %s", (k
       events: ["rollback", "trigger.fired"],
     });
     expect(updated).toMatchObject({ name: "Incidents", events: ["trigger.fired", "rollback"] });
-    const listed = await listWebhooks(ctx, projectId);
+    const listed = await listWebhooks(ctx.db, ctx.actor, projectId);
     expect(listed.webhooks.map((w) => [w.name, w.secret])).toEqual([["Incidents", hook.secret]]);
     await deleteWebhook(ctx, { webhookId: hook.id });
     expect(await db().select().from(webhooks).where(eq(webhooks.id, hook.id))).toEqual([]);

@@ -81,12 +81,7 @@ import {
   updateMetric,
   updateTrigger,
 } from "@/lib/services/kpis";
-import {
-  createMetricSource,
-  deleteMetricSource,
-  listMetricSources,
-  updateMetricSource,
-} from "@/lib/services/metric-sources";
+import { createMetricSource, deleteMetricSource, updateMetricSource } from "@/lib/services/metric-sources";
 import { ingestSamples } from "@/lib/services/metrics";
 import {
   addMigrationStep,
@@ -106,11 +101,10 @@ import {
   updatePlan,
 } from "@/lib/services/plans";
 import { addRisk, removeRisk, setRiskStatus, updateRisk } from "@/lib/services/risks";
-import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/services/tokens";
+import { createApiToken, revokeApiToken } from "@/lib/services/tokens";
 import {
   createWebhook,
   deleteWebhook,
-  listWebhooks,
   retryDelivery,
   rotateWebhookSecret,
   sendTestEvent,
@@ -159,7 +153,7 @@ export interface ServiceAction<F = unknown> {
   read?: boolean;
 }
 
-const action = <F>(a: ServiceAction<F>) => a as ServiceAction<unknown>;
+export const action = <F>(a: ServiceAction<F>) => a as ServiceAction<unknown>;
 
 // ---- Observers ------------------------------------------------------------------------------
 
@@ -229,8 +223,8 @@ const flagState = async (w: World, flagId: string) => ({
     .orderBy(asc(flagSegmentRules.position)),
 });
 const segmentRow = (w: World, id: string) => w.db.select().from(segments).where(eq(segments.id, id));
-const sourceRow = (w: World, id: string) => w.db.select().from(metricSources).where(eq(metricSources.id, id));
-const webhookState = async (w: World, webhookId: string) => ({
+export const sourceRow = (w: World, id: string) => w.db.select().from(metricSources).where(eq(metricSources.id, id));
+export const webhookState = async (w: World, webhookId: string) => ({
   webhook: await w.db.select().from(webhooks).where(eq(webhooks.id, webhookId)),
   deliveries: await w.db
     .select()
@@ -726,13 +720,6 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     call: (ctx, id) => deleteMetricSource(ctx, { sourceId: id }),
     observe: sourceRow,
   }),
-  action({
-    id: "listMetricSources",
-    read: true,
-    prepare: (w) => metricSource(w),
-    call: (ctx, _f, w) => listMetricSources(ctx, w.projectId),
-    observe: sourceRow,
-  }),
 
   // Feature flags and segments
   action({
@@ -855,13 +842,6 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     call: (ctx, f) => retryDelivery(ctx, { deliveryId: f.deliveryId }),
     observe: (w, f) => webhookState(w, f.webhookId),
   }),
-  action({
-    id: "listWebhooks",
-    read: true,
-    prepare: (w) => webhook(w),
-    call: (ctx, _f, w) => listWebhooks(ctx, w.projectId),
-    observe: webhookState,
-  }),
 
   // API tokens
   action({
@@ -888,13 +868,6 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
       ).id,
     call: (ctx, id) => revokeApiToken(ctx, { tokenId: id }),
     observe: (w, id) => tokenRows(w, eq(apiTokens.id, id)),
-  }),
-  action({
-    id: "listApiTokens",
-    read: true,
-    prepare: async () => null,
-    call: (ctx, _f, w) => listApiTokens(ctx, w.projectId),
-    observe: async () => null,
   }),
 
   // Administration

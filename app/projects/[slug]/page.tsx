@@ -14,11 +14,11 @@ import { userCan } from "@/lib/auth/actor";
 import { roleLabels } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { plansForBinding, projectFlags, projectSegments } from "@/lib/queries/flags";
+import { listMetricSources } from "@/lib/queries/metric-sources";
 import { projectBySlug, projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
-import { listMetricSources } from "@/lib/services/metric-sources";
-import { listApiTokens } from "@/lib/services/tokens";
-import { listWebhooks } from "@/lib/services/webhooks";
+import { listApiTokens } from "@/lib/queries/tokens";
+import { listWebhooks } from "@/lib/queries/webhooks";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Project settings" };
@@ -34,13 +34,9 @@ export default async function ProjectPage({ params }: Props) {
     if (!project) return null;
     if (!userCan(user, "project:read", project.id)) return { user, project, allowed: false as const };
     const members = await projectMembers(db, project.id);
-    const tokens = userCan(user, "token:manage", project.id)
-      ? await listApiTokens({ db, actor: user, requestId: null }, project.id)
-      : null;
-    const sources = await listMetricSources({ db, actor: user, requestId: null }, project.id);
-    const hooks = userCan(user, "token:manage", project.id)
-      ? await listWebhooks({ db, actor: user, requestId: null }, project.id)
-      : null;
+    const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens(db, user, project.id) : null;
+    const sources = await listMetricSources(db, user, project.id);
+    const hooks = userCan(user, "token:manage", project.id) ? await listWebhooks(db, user, project.id) : null;
     const flagData = userCan(user, "flag:read", project.id)
       ? {
           flags: await projectFlags(db, project.id),

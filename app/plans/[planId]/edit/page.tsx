@@ -24,7 +24,7 @@ import { formatPercent } from "@/lib/domain/milestones";
 import { metricCatalogue } from "@/lib/domain/templates";
 import { loadPlanRecord, type PlanRecord } from "@/lib/queries/plan";
 import { readWithDatabase } from "@/lib/queries/read";
-import { loadKpiEditorData } from "@/lib/services/kpis";
+import { loadKpiEditorData } from "@/lib/queries/kpis";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Edit plan" };

@@ -1,5 +1,5 @@
-import { type Actor, assertTokenScope, assertUserCan } from "@/lib/auth/actor";
-import type { Action, TokenScope } from "@/lib/auth/permissions";
+import { type Actor, assertTokenScope, assertUserCan } from "./actor";
+import type { Action, TokenScope } from "./permissions";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -18,4 +18,9 @@ export function authorize(actor: Actor, projectId: string, need: { action: Actio
     case "system":
       return;
   }
+}
+
+/** What a foreign server answered (a Prometheus or a webhook receiver) is for administrators' eyes only. */
+export function excerptFor(actor: Actor, excerpt: string | null): string | null {
+  return actor.kind === "user" && actor.isAdmin ? excerpt : null;
 }
