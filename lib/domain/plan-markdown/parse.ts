@@ -388,10 +388,7 @@ function commsBlock(node: Code | Blockquote, reader: Reader, event: string, head
 }
 
 function walk(section: Section, reader: Reader, parent: Ctx) {
-  if (parent.path.length === 0) {
-    reader.current = { heading: cleanInline(section.heading, LIMITS.noteSection), read: 0, noted: 0 };
-    reader.sections.push(reader.current);
-  }
+  if (parent.path.length === 0) startTopSection(section, reader);
   if (parent.mode === "phase" && parent.phase !== null && phaseField(section, reader, parent, parent.phase)) return;
   const step = labelledStep(section, reader, parent);
   if (step) {
@@ -399,187 +396,218 @@ function walk(section: Section, reader: Reader, parent: Ctx) {
     reader.read();
   }
   const ctx = classify(section, parent);
-  const where = sectionPath(ctx);
-  const heading = section.heading;
-
   if (ctx.mode === "notes") {
-    // Notes written by the exporter (or a "Notes" section): each subsection is one note, verbatim.
-    const text = section.content.map(blockText).filter(Boolean).join("\n\n");
-    if (parent.mode === "notes") reader.note(heading, text);
-    else reader.note(where, text);
-    for (const child of section.children) walk(child, reader, ctx);
+    notesSection(section, reader, ctx, parent);
     return;
   }
-
-  if (ctx.mode === "phase" && ctx.phase !== null && ctx.phase !== parent.phase) {
-    reader.stagesLabel ??= parent.path.at(-1) ?? null;
-    const match = V.phase.exec(heading.trim())!;
-    const rest = (match[3] ?? "").trim();
-    const paren = /^(.*?)\s*\(([^)]*)\)\s*$/.exec(rest);
-    if (paren && readDays(paren[2]!) !== null) {
-      reader.setPhase(ctx.phase, "name", paren[1]!, 3);
-      reader.setPhase(ctx.phase, "durationText", paren[2]!, 2);
-    } else {
-      reader.setPhase(ctx.phase, "name", rest || `${match[1]} ${match[2]}`, rest ? 3 : 1.5);
-    }
-    reader.read();
-  }
-
-  switch (ctx.mode) {
-    case "phase": {
-      for (const node of section.content) {
-        if (node.type === "paragraph" && ctx.phase !== null && !step) {
-          const rest = keyValueLines(node, reader, ctx.phase, ctx.path);
-          if (rest.length) reader.note(where, rest.join("\n"));
-          else reader.read();
-        } else genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    }
-    case "checklist": {
-      const typed = typeLine(section);
-      const hasList = section.content.some((n) => n.type === "list");
-      if (typed || hasList) {
-        const list = reader.checklist(
-          ctx,
-          cleanInline(heading, LIMITS.title) || "Checklist",
-          typed?.kind ?? kindFromHeading(heading),
-        );
-        if (typed) {
-          list.kind = typed.kind;
-          list.window = typed.window;
-        }
-        for (const node of section.content) {
-          if (node.type === "list") listIntoChecklist(node, list);
-          else if (!(node.type === "paragraph" && TYPE_LINE.test(inlineText(node))))
-            genericBlock(node, reader, ctx, heading);
-        }
-        if (list.kind === "post_deployment" && !list.window) list.window = windowFromHeading(heading);
-        reader.read();
-      } else {
-        for (const node of section.content) genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    }
-    case "metrics":
-      for (const node of section.content) {
-        if (node.type === "list" && !node.children.some((i) => typeof i.checked === "boolean")) {
-          const unread: string[] = [];
-          for (const item of node.children) {
-            const metric = metricItem(itemText(item), reader.style);
-            if (metric) reader.addMetric(metric, where);
-            else unread.push(`- ${itemText(item)}`);
-          }
-          reader.note(where, unread.join("\n"));
-          reader.read();
-        } else genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    case "triggers":
-      for (const node of section.content) readCriteria(node, reader, ctx, section);
-      break;
-    case "risks":
-      for (const node of section.content) {
-        if (node.type === "table" && risksTable(tableRows(node), reader)) {
-          reader.read();
-          continue;
-        }
-        if (node.type === "list") {
-          for (const item of node.children)
-            reader.risks.push({
-              description: itemText(item, LIMITS.cell),
-              likelihood: "medium",
-              impact: "medium",
-              mitigation: "",
-            });
-          reader.read();
-        } else genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    case "comms": {
-      let lead = "";
-      for (const node of section.content) {
-        if (node.type === "table" && commsTable(tableRows(node), reader, heading)) {
-          reader.read();
-          continue;
-        }
-        if ((node.type === "code" || node.type === "blockquote") && commsBlock(node, reader, lead, heading)) {
-          lead = "";
-          reader.read();
-          continue;
-        }
-        if (node.type === "list") {
-          for (const item of node.children)
-            reader.comms.push({
-              event: cleanInline(heading, LIMITS.cell),
-              timing: "",
-              channel: "",
-              audience: "",
-              template: itemText(item, LIMITS.cell),
-            });
-          reader.read();
-          continue;
-        }
-        // A line that introduces the next template names it ("Rollback (post in #incidents):").
-        if (node.type === "paragraph") {
-          const text = inlineText(node);
-          if (/[:：]\s*$/.test(text) && text.length <= 200) {
-            lead = text;
-            continue;
-          }
-        }
-        genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    }
-    case "escalation":
-    case "roles":
-      for (const node of section.content) {
-        if (
-          node.type === "table" &&
-          ((ctx.mode === "escalation" && escalationTable(tableRows(node), reader)) ||
-            rolesTable(tableRows(node), reader))
-        ) {
-          reader.read();
-          continue;
-        }
-        if (node.type === "list" && ctx.mode === "escalation" && escalationItems(node, reader)) {
-          reader.read();
-          continue;
-        }
-        if (node.type === "list") {
-          for (const item of node.children) {
-            const text = itemText(item);
-            const colon = text.indexOf(":");
-            reader.roles.push(
-              colon > 0
-                ? {
-                    role: cleanInline(text.slice(0, colon), LIMITS.cell),
-                    who: cleanInline(text.slice(colon + 1), LIMITS.cell),
-                  }
-                : { role: cleanInline(text, LIMITS.cell), who: "" },
-            );
-          }
-          reader.read();
-        } else if (node.type === "paragraph" && section.inline) {
-          reader.roles.push({ role: cleanInline(heading, LIMITS.cell), who: inlineText(node, LIMITS.cell) });
-          reader.read();
-        } else genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    case "overview":
-      for (const node of section.content) {
-        if (node.type === "paragraph" && !stepProse(node, reader, ctx, heading)) {
-          reader.summary.push(cleanBlock(plain(node)));
-          reader.read();
-        } else if (node.type !== "paragraph") genericBlock(node, reader, ctx, heading);
-      }
-      break;
-    default:
-      for (const node of section.content) genericBlock(node, reader, ctx, heading);
-  }
+  if (ctx.mode === "phase" && ctx.phase !== null && ctx.phase !== parent.phase)
+    phaseHeading(section, reader, ctx.phase, parent);
+  if (ctx.mode === "phase") phaseContent(section, reader, ctx, step !== null);
+  else (SECTION_READERS[ctx.mode] ?? otherContent)(section, reader, ctx);
   for (const child of section.children) walk(child, reader, ctx);
 }
+
+/** A top-level section starts its own tally of what became structure and what stayed notes. */
+function startTopSection(section: Section, reader: Reader) {
+  reader.current = { heading: cleanInline(section.heading, LIMITS.noteSection), read: 0, noted: 0 };
+  reader.sections.push(reader.current);
+}
+
+/** Notes written by the exporter (or a "Notes" section): each subsection is one note, verbatim. */
+function notesSection(section: Section, reader: Reader, ctx: Ctx, parent: Ctx) {
+  const text = section.content.map(blockText).filter(Boolean).join("\n\n");
+  reader.note(parent.mode === "notes" ? section.heading : sectionPath(ctx), text);
+  for (const child of section.children) walk(child, reader, ctx);
+}
+
+/** A phase's heading names it ("Phase 2: Beta (7 days)"), and may give its duration in parentheses. */
+function phaseHeading(section: Section, reader: Reader, phase: number, parent: Ctx) {
+  reader.stagesLabel ??= parent.path.at(-1) ?? null;
+  const match = V.phase.exec(section.heading.trim())!;
+  const rest = (match[3] ?? "").trim();
+  const paren = /^(.*?)\s*\(([^)]*)\)\s*$/.exec(rest);
+  if (paren && readDays(paren[2]!) !== null) {
+    reader.setPhase(phase, "name", paren[1]!, 3);
+    reader.setPhase(phase, "durationText", paren[2]!, 2);
+  } else {
+    reader.setPhase(phase, "name", rest || `${match[1]} ${match[2]}`, rest ? 3 : 1.5);
+  }
+  reader.read();
+}
+
+/** A phase's paragraphs are "Audience: …" lines (unless the section is a labelled step); the rest is generic. */
+function phaseContent(section: Section, reader: Reader, ctx: Ctx, labelled: boolean) {
+  const where = sectionPath(ctx);
+  for (const node of section.content) {
+    if (node.type === "paragraph" && ctx.phase !== null && !labelled) {
+      const rest = keyValueLines(node, reader, ctx.phase, ctx.path);
+      if (rest.length) reader.note(where, rest.join("\n"));
+      else reader.read();
+    } else genericBlock(node, reader, ctx, section.heading);
+  }
+}
+
+function checklistSection(section: Section, reader: Reader, ctx: Ctx) {
+  const heading = section.heading;
+  const typed = typeLine(section);
+  const hasList = section.content.some((n) => n.type === "list");
+  if (!typed && !hasList) {
+    otherContent(section, reader, ctx);
+    return;
+  }
+  const list = reader.checklist(
+    ctx,
+    cleanInline(heading, LIMITS.title) || "Checklist",
+    typed?.kind ?? kindFromHeading(heading),
+  );
+  if (typed) {
+    list.kind = typed.kind;
+    list.window = typed.window;
+  }
+  for (const node of section.content) {
+    if (node.type === "list") listIntoChecklist(node, list);
+    else if (!(node.type === "paragraph" && TYPE_LINE.test(inlineText(node)))) genericBlock(node, reader, ctx, heading);
+  }
+  if (list.kind === "post_deployment" && !list.window) list.window = windowFromHeading(heading);
+  reader.read();
+}
+
+/** A plain list (not a task list) of KPIs: what does not read as one is kept as a note. */
+function metricsSection(section: Section, reader: Reader, ctx: Ctx) {
+  const where = sectionPath(ctx);
+  for (const node of section.content) {
+    if (node.type === "list" && !node.children.some((i) => typeof i.checked === "boolean")) {
+      const unread: string[] = [];
+      for (const item of node.children) {
+        const metric = metricItem(itemText(item), reader.style);
+        if (metric) reader.addMetric(metric, where);
+        else unread.push(`- ${itemText(item)}`);
+      }
+      reader.note(where, unread.join("\n"));
+      reader.read();
+    } else genericBlock(node, reader, ctx, section.heading);
+  }
+}
+
+function triggersSection(section: Section, reader: Reader, ctx: Ctx) {
+  for (const node of section.content) readCriteria(node, reader, ctx, section);
+}
+
+/** A risk table, or a list whose items are risks of medium likelihood and impact. */
+function risksSection(section: Section, reader: Reader, ctx: Ctx) {
+  for (const node of section.content) {
+    if (node.type === "table" && risksTable(tableRows(node), reader)) {
+      reader.read();
+      continue;
+    }
+    if (node.type === "list") {
+      for (const item of node.children)
+        reader.risks.push({
+          description: itemText(item, LIMITS.cell),
+          likelihood: "medium",
+          impact: "medium",
+          mitigation: "",
+        });
+      reader.read();
+    } else genericBlock(node, reader, ctx, section.heading);
+  }
+}
+
+/** A comms table, message templates (each named by the line before it), or a list of messages. */
+function commsSection(section: Section, reader: Reader, ctx: Ctx) {
+  const heading = section.heading;
+  let lead = "";
+  for (const node of section.content) {
+    if (node.type === "table" && commsTable(tableRows(node), reader, heading)) {
+      reader.read();
+      continue;
+    }
+    if ((node.type === "code" || node.type === "blockquote") && commsBlock(node, reader, lead, heading)) {
+      lead = "";
+      reader.read();
+      continue;
+    }
+    if (node.type === "list") {
+      for (const item of node.children)
+        reader.comms.push({
+          event: cleanInline(heading, LIMITS.cell),
+          timing: "",
+          channel: "",
+          audience: "",
+          template: itemText(item, LIMITS.cell),
+        });
+      reader.read();
+      continue;
+    }
+    // A line that introduces the next template names it ("Rollback (post in #incidents):").
+    if (node.type === "paragraph") {
+      const text = inlineText(node);
+      if (/[:：]\s*$/.test(text) && text.length <= 200) {
+        lead = text;
+        continue;
+      }
+    }
+    genericBlock(node, reader, ctx, heading);
+  }
+}
+
+/** Escalation levels and roles: tables, numbered levels, "Role: who" lists or an inline "**Role**: who". */
+function peopleSection(section: Section, reader: Reader, ctx: Ctx) {
+  for (const node of section.content) {
+    if (
+      node.type === "table" &&
+      ((ctx.mode === "escalation" && escalationTable(tableRows(node), reader)) || rolesTable(tableRows(node), reader))
+    ) {
+      reader.read();
+      continue;
+    }
+    if (node.type === "list" && ctx.mode === "escalation" && escalationItems(node, reader)) {
+      reader.read();
+      continue;
+    }
+    if (node.type === "list") {
+      for (const item of node.children) reader.roles.push(roleOfItem(itemText(item)));
+      reader.read();
+    } else if (node.type === "paragraph" && section.inline) {
+      reader.roles.push({ role: cleanInline(section.heading, LIMITS.cell), who: inlineText(node, LIMITS.cell) });
+      reader.read();
+    } else genericBlock(node, reader, ctx, section.heading);
+  }
+}
+
+/** "Release manager: Dina" (or just a role, no one named yet). */
+function roleOfItem(text: string) {
+  const colon = text.indexOf(":");
+  return colon > 0
+    ? { role: cleanInline(text.slice(0, colon), LIMITS.cell), who: cleanInline(text.slice(colon + 1), LIMITS.cell) }
+    : { role: cleanInline(text, LIMITS.cell), who: "" };
+}
+
+/** The overview's paragraphs are the plan's summary, unless they describe steps. */
+function overviewSection(section: Section, reader: Reader, ctx: Ctx) {
+  for (const node of section.content) {
+    if (node.type === "paragraph" && !stepProse(node, reader, ctx, section.heading)) {
+      reader.summary.push(cleanBlock(plain(node)));
+      reader.read();
+    } else if (node.type !== "paragraph") genericBlock(node, reader, ctx, section.heading);
+  }
+}
+
+function otherContent(section: Section, reader: Reader, ctx: Ctx) {
+  for (const node of section.content) genericBlock(node, reader, ctx, section.heading);
+}
+
+/** What each kind of section reads its content as (phases and notes are read by `walk` itself). */
+const SECTION_READERS: Partial<Record<Ctx["mode"], (section: Section, reader: Reader, ctx: Ctx) => void>> = {
+  checklist: checklistSection,
+  metrics: metricsSection,
+  triggers: triggersSection,
+  risks: risksSection,
+  comms: commsSection,
+  escalation: peopleSection,
+  roles: peopleSection,
+  overview: overviewSection,
+};
 
 /** A bold label under the title: the version and strategy, or a detail kept as a note. */
 function preambleLabel(section: Section, reader: Reader): boolean {
