@@ -16,6 +16,7 @@ import { requireUser } from "@/lib/auth/session";
 import { plansForBinding, projectFlags, projectSegments } from "@/lib/queries/flags";
 import { listMetricSources } from "@/lib/queries/metric-sources";
 import { projectBySlug, projectMembers } from "@/lib/queries/projects";
+import type { Database } from "@/db/client";
 import { readWithDatabase } from "@/lib/queries/read";
 import { listApiTokens } from "@/lib/queries/tokens";
 import { listWebhooks } from "@/lib/queries/webhooks";
@@ -28,29 +29,11 @@ type Props = { params: Promise<{ slug: string }> };
 export default async function ProjectPage({ params }: Props) {
   const { slug } = await params;
   const now = new Date();
-  const result = await readWithDatabase(async (db) => {
-    const user = await requireUser();
-    const project = await projectBySlug(db, slug);
-    if (!project) return null;
-    if (!userCan(user, "project:read", project.id)) return { user, project, allowed: false as const };
-    const members = await projectMembers(db, project.id);
-    const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens(db, user, project.id) : null;
-    const sources = await listMetricSources(db, user, project.id);
-    const hooks = userCan(user, "token:manage", project.id) ? await listWebhooks(db, user, project.id) : null;
-    const flagData = userCan(user, "flag:read", project.id)
-      ? {
-          flags: await projectFlags(db, project.id),
-          segments: await projectSegments(db, project.id),
-          plans: await plansForBinding(db, project.id),
-        }
-      : null;
-    return { user, project, allowed: true as const, members, tokens, sources, flagData, hooks };
-  });
+  const result = await readWithDatabase((db) => loadProjectSettings(db, slug));
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   if (!result.data) notFound();
   if (!result.data.allowed) forbidden();
   const { user, project, members, tokens, sources, flagData, hooks } = result.data;
-  const canManageMembers = userCan(user, "member:manage", project.id);
 
   return (
     <div className="space-y-6">
@@ -62,46 +45,7 @@ export default async function ProjectPage({ params }: Props) {
       </nav>
       <h1 className="text-2xl font-semibold tracking-tight">{project.name}</h1>
 
-      <Card title="Members and roles" id="members">
-        <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
-          {members.map((m) => (
-            <li key={m.userId} className="flex flex-col gap-2 py-2 sm:flex-row sm:items-center sm:justify-between">
-              <div>
-                <span className="font-medium">{m.name}</span>{" "}
-                <span className="text-slate-600 dark:text-slate-400">{m.email}</span>
-                {m.disabled ? <span className="ml-2 text-xs text-red-700 dark:text-red-300">disabled</span> : null}
-              </div>
-              <div className="flex flex-wrap gap-2">
-                {m.roles.map((role) =>
-                  canManageMembers ? (
-                    <form key={role} action={removeMemberAction} className="inline-flex">
-                      <input type="hidden" name="projectId" value={project.id} />
-                      <input type="hidden" name="userId" value={m.userId} />
-                      <input type="hidden" name="role" value={role} />
-                      <button
-                        type="submit"
-                        className="rounded-full border border-slate-300 px-2 py-0.5 text-xs hover:border-red-400 hover:text-red-700 dark:border-slate-700"
-                        aria-label={`Remove ${roleLabels[role]} role from ${m.name}`}
-                      >
-                        {roleLabels[role]} ✕
-                      </button>
-                    </form>
-                  ) : (
-                    <Badge key={role} tone="grey">
-                      {roleLabels[role]}
-                    </Badge>
-                  ),
-                )}
-              </div>
-            </li>
-          ))}
-        </ul>
-        {canManageMembers ? (
-          <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
-            <MemberForm projectId={project.id} />
-          </div>
-        ) : null}
-      </Card>
+      <MembersCard projectId={project.id} members={members} canManage={userCan(user, "member:manage", project.id)} />
 
       <Card title="Metric sources" id="metric-sources">
         <MetricSources
@@ -131,125 +75,203 @@ export default async function ProjectPage({ params }: Props) {
         </Card>
       ) : null}
 
-      {tokens ? (
-        <Card title="API tokens" id="tokens">
-          <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-            Pipelines and applications use tokens to tick checklist items, push KPIs, record decisions, import plans and
-            evaluate feature flags, in this project only. Tokens are stored hashed; revoking one stops it at once.
-          </p>
-          {tokens.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>
-          ) : (
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-sm">
-                <thead className="text-xs text-slate-600 dark:text-slate-400">
-                  <tr>
-                    <th scope="col" className="py-2 pr-3 font-medium">
-                      Name
-                    </th>
-                    <th scope="col" className="py-2 pr-3 font-medium">
-                      Scopes
-                    </th>
-                    <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">
-                      Made by
-                    </th>
-                    <th scope="col" className="py-2 pr-3 font-medium">
-                      Last used
-                    </th>
-                    <th scope="col" className="py-2 pr-3 font-medium">
-                      Status
-                    </th>
-                    <th scope="col" className="py-2 font-medium">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                  {tokens.map((t) => {
-                    const expired = t.expiresAt !== null && t.expiresAt <= now;
-                    const orphaned = t.creatorStatus === "disabled" || t.creatorStatus === "no_longer_manages";
-                    return (
-                      <tr key={t.id} data-testid="token-row">
-                        <td className="py-2 pr-3">
-                          <div className="font-medium">{t.name}</div>
-                          <code className="text-xs text-slate-600 dark:text-slate-400">{t.prefix}…</code>
-                          <div className="text-xs text-slate-600 sm:hidden dark:text-slate-400">
-                            by {t.createdBy ?? "command line"}
-                            {t.creatorStatus === "disabled" ? (
-                              <span className="text-red-800 dark:text-red-300"> (disabled)</span>
-                            ) : null}
-                            {t.creatorStatus === "no_longer_manages" ? (
-                              <span className="text-red-800 dark:text-red-300"> (no longer a release manager)</span>
-                            ) : null}
-                          </div>
-                        </td>
-                        <td className="py-2 pr-3 text-xs">{t.scopes.join(", ")}</td>
-                        <td className="hidden py-2 pr-3 text-xs sm:table-cell" data-testid="token-creator">
-                          {t.createdBy ?? <span className="text-slate-600 dark:text-slate-400">command line</span>}
-                          {t.creatorStatus === "disabled" ? (
-                            <div className="text-red-800 dark:text-red-300">disabled</div>
-                          ) : null}
-                          {t.creatorStatus === "no_longer_manages" ? (
-                            <div className="text-red-800 dark:text-red-300">no longer a release manager here</div>
-                          ) : null}
-                        </td>
-                        <td className="py-2 pr-3 text-xs">
-                          {t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}
-                        </td>
-                        <td className="py-2 pr-3">
-                          {t.revokedAt ? (
-                            <Badge tone="red">Revoked</Badge>
-                          ) : expired ? (
-                            <Badge tone="amber">Expired</Badge>
-                          ) : orphaned ? (
-                            <Badge tone="red">Stopped</Badge>
-                          ) : (
-                            <Badge tone="green">Active</Badge>
-                          )}
-                          {orphaned && !t.revokedAt && !expired ? (
-                            <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-                              refused: its maker lost access
-                            </div>
-                          ) : null}
-                          {!t.revokedAt && !expired && !orphaned ? (
-                            <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-                              {t.expiresAt ? (
-                                <>
-                                  expires <RelativeTime date={t.expiresAt} now={now} />
-                                </>
-                              ) : (
-                                "never expires"
-                              )}
-                            </div>
-                          ) : null}
-                        </td>
-                        <td className="py-2 text-right">
-                          {t.revokedAt ? null : (
-                            <form action={revokeTokenAction}>
-                              <input type="hidden" name="tokenId" value={t.id} />
-                              <button
-                                type="submit"
-                                className="text-sm text-red-700 underline dark:text-red-300"
-                                aria-label={`Revoke token ${t.name}`}
-                              >
-                                Revoke
-                              </button>
-                            </form>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
-            <h3 className="mb-2 text-sm font-semibold">New token</h3>
-            <TokenForm projectId={project.id} />
-          </div>
-        </Card>
-      ) : null}
+      {tokens ? <TokensCard projectId={project.id} tokens={tokens} now={now} /> : null}
     </div>
+  );
+}
+
+/** What the settings page shows the signed-in person: each section only to those who may see it. */
+async function loadProjectSettings(db: Database, slug: string) {
+  const user = await requireUser();
+  const project = await projectBySlug(db, slug);
+  if (!project) return null;
+  if (!userCan(user, "project:read", project.id)) return { user, project, allowed: false as const };
+  const members = await projectMembers(db, project.id);
+  const tokens = userCan(user, "token:manage", project.id) ? await listApiTokens(db, user, project.id) : null;
+  const sources = await listMetricSources(db, user, project.id);
+  const hooks = userCan(user, "token:manage", project.id) ? await listWebhooks(db, user, project.id) : null;
+  const flagData = userCan(user, "flag:read", project.id)
+    ? {
+        flags: await projectFlags(db, project.id),
+        segments: await projectSegments(db, project.id),
+        plans: await plansForBinding(db, project.id),
+      }
+    : null;
+  return { user, project, allowed: true as const, members, tokens, sources, flagData, hooks };
+}
+
+type Settings = Extract<NonNullable<Awaited<ReturnType<typeof loadProjectSettings>>>, { allowed: true }>;
+
+function MembersCard({
+  projectId,
+  members,
+  canManage,
+}: {
+  projectId: string;
+  members: Settings["members"];
+  canManage: boolean;
+}) {
+  return (
+    <Card title="Members and roles" id="members">
+      <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+        {members.map((m) => (
+          <li key={m.userId} className="flex flex-col gap-2 py-2 sm:flex-row sm:items-center sm:justify-between">
+            <div>
+              <span className="font-medium">{m.name}</span>{" "}
+              <span className="text-slate-600 dark:text-slate-400">{m.email}</span>
+              {m.disabled ? <span className="ml-2 text-xs text-red-700 dark:text-red-300">disabled</span> : null}
+            </div>
+            <div className="flex flex-wrap gap-2">
+              {m.roles.map((role) =>
+                canManage ? (
+                  <form key={role} action={removeMemberAction} className="inline-flex">
+                    <input type="hidden" name="projectId" value={projectId} />
+                    <input type="hidden" name="userId" value={m.userId} />
+                    <input type="hidden" name="role" value={role} />
+                    <button
+                      type="submit"
+                      className="rounded-full border border-slate-300 px-2 py-0.5 text-xs hover:border-red-400 hover:text-red-700 dark:border-slate-700"
+                      aria-label={`Remove ${roleLabels[role]} role from ${m.name}`}
+                    >
+                      {roleLabels[role]} ✕
+                    </button>
+                  </form>
+                ) : (
+                  <Badge key={role} tone="grey">
+                    {roleLabels[role]}
+                  </Badge>
+                ),
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {canManage ? (
+        <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+          <MemberForm projectId={projectId} />
+        </div>
+      ) : null}
+    </Card>
+  );
+}
+
+function TokensCard({ projectId, tokens, now }: { projectId: string; tokens: Token[]; now: Date }) {
+  return (
+    <Card title="API tokens" id="tokens">
+      <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+        Pipelines and applications use tokens to tick checklist items, push KPIs, record decisions, import plans and
+        evaluate feature flags, in this project only. Tokens are stored hashed; revoking one stops it at once.
+      </p>
+      {tokens.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs text-slate-600 dark:text-slate-400">
+              <tr>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Scopes
+                </th>
+                <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">
+                  Made by
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Last used
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {tokens.map((t) => (
+                <TokenRow key={t.id} token={t} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+        <h3 className="mb-2 text-sm font-semibold">New token</h3>
+        <TokenForm projectId={projectId} />
+      </div>
+    </Card>
+  );
+}
+
+type Token = NonNullable<Settings["tokens"]>[number];
+
+/** A token: who made it (and whether that still lets it work), when it was last used, and whether it works. */
+function TokenRow({ token: t, now }: { token: Token; now: Date }) {
+  const expired = t.expiresAt !== null && t.expiresAt <= now;
+  const orphaned = t.creatorStatus === "disabled" || t.creatorStatus === "no_longer_manages";
+  return (
+    <tr data-testid="token-row">
+      <td className="py-2 pr-3">
+        <div className="font-medium">{t.name}</div>
+        <code className="text-xs text-slate-600 dark:text-slate-400">{t.prefix}…</code>
+        <div className="text-xs text-slate-600 sm:hidden dark:text-slate-400">
+          by {t.createdBy ?? "command line"}
+          {t.creatorStatus === "disabled" ? <span className="text-red-800 dark:text-red-300"> (disabled)</span> : null}
+          {t.creatorStatus === "no_longer_manages" ? (
+            <span className="text-red-800 dark:text-red-300"> (no longer a release manager)</span>
+          ) : null}
+        </div>
+      </td>
+      <td className="py-2 pr-3 text-xs">{t.scopes.join(", ")}</td>
+      <td className="hidden py-2 pr-3 text-xs sm:table-cell" data-testid="token-creator">
+        {t.createdBy ?? <span className="text-slate-600 dark:text-slate-400">command line</span>}
+        {t.creatorStatus === "disabled" ? <div className="text-red-800 dark:text-red-300">disabled</div> : null}
+        {t.creatorStatus === "no_longer_manages" ? (
+          <div className="text-red-800 dark:text-red-300">no longer a release manager here</div>
+        ) : null}
+      </td>
+      <td className="py-2 pr-3 text-xs">{t.lastUsedAt ? <RelativeTime date={t.lastUsedAt} now={now} /> : "never"}</td>
+      <td className="py-2 pr-3">
+        {t.revokedAt ? (
+          <Badge tone="red">Revoked</Badge>
+        ) : expired ? (
+          <Badge tone="amber">Expired</Badge>
+        ) : orphaned ? (
+          <Badge tone="red">Stopped</Badge>
+        ) : (
+          <Badge tone="green">Active</Badge>
+        )}
+        {orphaned && !t.revokedAt && !expired ? (
+          <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">refused: its maker lost access</div>
+        ) : null}
+        {!t.revokedAt && !expired && !orphaned ? (
+          <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+            {t.expiresAt ? (
+              <>
+                expires <RelativeTime date={t.expiresAt} now={now} />
+              </>
+            ) : (
+              "never expires"
+            )}
+          </div>
+        ) : null}
+      </td>
+      <td className="py-2 text-right">
+        {t.revokedAt ? null : (
+          <form action={revokeTokenAction}>
+            <input type="hidden" name="tokenId" value={t.id} />
+            <button
+              type="submit"
+              className="text-sm text-red-700 underline dark:text-red-300"
+              aria-label={`Revoke token ${t.name}`}
+            >
+              Revoke
+            </button>
+          </form>
+        )}
+      </td>
+    </tr>
   );
 }
