@@ -29,8 +29,6 @@ const failed = (state: FormState) => ({
   values: state && !state.ok ? state.values : undefined,
 });
 
-/** A labelled textarea whose hint and errors describe it, like Field. */
-
 const typeOptions: Option[] = (Object.keys(typeLabels) as FlagType[]).map((t) => ({ value: t, label: typeLabels[t] }));
 const starterVariants: Record<FlagType, { text: string; defaultVariant: string; rolloutVariant: string }> = {
   boolean: { text: "on = true\noff = false", defaultVariant: "off", rolloutVariant: "on" },

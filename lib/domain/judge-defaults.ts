@@ -3,14 +3,6 @@
 
 export type JudgeMethod = "sequential" | "mann_whitney";
 export type Direction = "lower_is_better" | "higher_is_better";
-export interface JudgeSettings {
-  method: JudgeMethod;
-  alpha: number;
-  minSample: number;
-  tolerance: number;
-  smallestRegression: number;
-}
-
 /**
  * The settings, per KPI:
  * - alpha: the false-alarm rate (1 − confidence); for the sequential method it holds however often
@@ -20,6 +12,14 @@ export interface JudgeSettings {
  * - smallestRegression: fail (roll back) once the whole interval lies beyond 1 + this (0.1: 1.1×).
  * - tolerance: pass (may advance) once the interval's worse end lies within 1 + this (0.25: 1.25×).
  */
+export interface JudgeSettings {
+  method: JudgeMethod;
+  alpha: number;
+  minSample: number;
+  tolerance: number;
+  smallestRegression: number;
+}
+
 /** GrowthBook's sequential defaults: alpha 0.05 and 150 per cohort (requests); Kayenta's tolerance 0.25. */
 export const DEFAULT_SEQUENTIAL: JudgeSettings = {
   method: "sequential",

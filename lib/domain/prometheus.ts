@@ -31,14 +31,11 @@ export function stepFor(windowMs: number, intervalSeconds: number): number {
 }
 
 /**
- * The query_range request for one metric, or null when no new point is due yet. Points sit on
- * multiples of the step (since the epoch), so successive polls and several instances ask for the
- * same instants, and a re-fetched instant overwrites instead of adding a neighbour.
- */
-/**
- * The query_range call for one metric: from just after the newest stored sample (or a short
- * lookback), never further back than the catch-up limit nor before `notBefore` (the active
- * phase's start: earlier data is history).
+ * The query_range request for one metric, or null when no new point is due yet: from just after
+ * the newest stored sample (or a short lookback), never further back than the catch-up limit nor
+ * before `notBefore` (the active phase's start: earlier data is history). Points sit on multiples
+ * of the step (since the epoch), so successive polls and several instances ask for the same
+ * instants, and a re-fetched instant overwrites instead of adding a neighbour.
  */
 export function buildRangeQuery(opts: {
   baseUrl: string;
