@@ -70,21 +70,24 @@ export async function updatePlanAction(_prev: FormState, form: FormData): Promis
   });
 }
 
+/** What a phase form keeps as typed when the save is refused. */
+const phaseFields = [
+  "name",
+  "audience",
+  "trafficPercent",
+  "plannedStartAt",
+  "plannedEndAt",
+  "minDurationMinutes",
+  "requiredApprovals",
+  "autoAdvance",
+] as const;
+
 export async function addPhaseAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => addPhase(ctx, formToObject(form)));
   return settle(result, form, {
     message: "Phase added.",
     revalidate: planPages(form),
-    keep: [
-      "name",
-      "audience",
-      "trafficPercent",
-      "plannedStartAt",
-      "plannedEndAt",
-      "minDurationMinutes",
-      "requiredApprovals",
-      "autoAdvance",
-    ],
+    keep: phaseFields,
   });
 }
 
@@ -93,16 +96,7 @@ export async function updatePhaseAction(_prev: FormState, form: FormData): Promi
   return settle(result, form, {
     message: "Phase saved.",
     revalidate: planPages(form),
-    keep: [
-      "name",
-      "audience",
-      "trafficPercent",
-      "plannedStartAt",
-      "plannedEndAt",
-      "minDurationMinutes",
-      "requiredApprovals",
-      "autoAdvance",
-    ],
+    keep: phaseFields,
   });
 }
 

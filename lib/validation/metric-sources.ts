@@ -1,13 +1,8 @@
 import { z } from "zod";
+import { destinationNameSchema, destinationUrl } from "./destinations";
 
 // A metric source is a Prometheus HTTP API the server polls; its URL is shown to everyone who can
 // read the project, so credentials never go into it.
-
-export const sourceNameSchema = z
-  .string({ error: "Enter a name" })
-  .trim()
-  .min(1, { error: "Enter a name" })
-  .max(80, { error: "Use at most 80 characters" });
 
 export const baseUrlSchema = z
   .string({ error: "Enter the Prometheus server's URL, e.g. http://prometheus:9090" })
@@ -15,27 +10,11 @@ export const baseUrlSchema = z
   .min(1, { error: "Enter the Prometheus server's URL, e.g. http://prometheus:9090" })
   .max(500, { error: "Use at most 500 characters" })
   .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({
-        code: "custom",
-        message: "Enter a full URL starting with http:// or https://, e.g. http://prometheus:9090",
-      });
-      return z.NEVER;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "Use an http:// or https:// URL" });
-      return z.NEVER;
-    }
-    if (url.username || url.password) {
-      ctx.addIssue({
-        code: "custom",
-        message: "Leave user name and password out of the URL: it is shown to everyone in the project",
-      });
-      return z.NEVER;
-    }
+    const url = destinationUrl(value, ctx, {
+      invalid: "Enter a full URL starting with http:// or https://, e.g. http://prometheus:9090",
+      credentials: "Leave user name and password out of the URL: it is shown to everyone in the project",
+    });
+    if (!url) return z.NEVER;
     if (url.search || url.hash) {
       ctx.addIssue({
         code: "custom",
@@ -60,7 +39,7 @@ const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v
 
 export const createMetricSourceSchema = z.object({
   projectId: z.uuid({ error: "Name the project (its id)" }),
-  name: sourceNameSchema,
+  name: destinationNameSchema,
   baseUrl: baseUrlSchema,
   pollIntervalSeconds: z.preprocess(blankToUndefined, pollIntervalSchema.default(15)),
   enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
@@ -68,7 +47,7 @@ export const createMetricSourceSchema = z.object({
 
 export const updateMetricSourceSchema = z.object({
   sourceId: z.uuid({ error: "Name the metric source (its id)" }),
-  name: sourceNameSchema.optional(),
+  name: destinationNameSchema.optional(),
   baseUrl: baseUrlSchema.optional(),
   pollIntervalSeconds: z.preprocess(blankToUndefined, pollIntervalSchema.optional()),
   enabled: z.boolean({ error: "enabled must be true or false" }).optional(),

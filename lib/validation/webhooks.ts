@@ -1,14 +1,9 @@
 import { z } from "zod";
 import { WEBHOOK_EVENTS } from "@/lib/domain/webhook-events";
+import { destinationNameSchema, destinationUrl } from "./destinations";
 
 // A webhook's URL is shown to everyone who manages the project's webhooks and kept in the audit
 // trail, so credentials never go into it: the receiver checks the signature instead.
-
-export const webhookNameSchema = z
-  .string({ error: "Enter a name" })
-  .trim()
-  .min(1, { error: "Enter a name" })
-  .max(80, { error: "Use at most 80 characters" });
 
 const URL_HINT = "Enter a full URL starting with http:// or https://, e.g. https://hooks.slack.com/services/…";
 
@@ -18,24 +13,11 @@ export const webhookUrlSchema = z
   .min(1, { error: URL_HINT })
   .max(2000, { error: "Use at most 2000 characters" })
   .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: URL_HINT });
-      return z.NEVER;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "Use an http:// or https:// URL" });
-      return z.NEVER;
-    }
-    if (url.username || url.password) {
-      ctx.addIssue({
-        code: "custom",
-        message: "Leave user name and password out of the URL: receivers check the signature instead",
-      });
-      return z.NEVER;
-    }
+    const url = destinationUrl(value, ctx, {
+      invalid: URL_HINT,
+      credentials: "Leave user name and password out of the URL: receivers check the signature instead",
+    });
+    if (!url) return z.NEVER;
     if (url.hash) {
       ctx.addIssue({ code: "custom", message: "Leave out the #fragment: it is never sent" });
       return z.NEVER;
@@ -52,7 +34,7 @@ export const webhookEventsSchema = z
 
 export const createWebhookSchema = z.object({
   projectId: z.uuid({ error: "Name the project (its id)" }),
-  name: webhookNameSchema,
+  name: destinationNameSchema,
   url: webhookUrlSchema,
   events: webhookEventsSchema,
   enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
@@ -60,7 +42,7 @@ export const createWebhookSchema = z.object({
 
 export const updateWebhookSchema = z.object({
   webhookId: z.uuid({ error: "Name the webhook (its id)" }),
-  name: webhookNameSchema.optional(),
+  name: destinationNameSchema.optional(),
   url: webhookUrlSchema.optional(),
   events: webhookEventsSchema.optional(),
   enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
