@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { type FormState, failed } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
 import {
   addCommsEntryAction,
@@ -11,11 +11,6 @@ import {
 import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
 import { COMMS_PLACEHOLDERS, placeholderDescriptions, unknownPlaceholders } from "@/lib/domain/comms";
 import type { CommsEntryView } from "./comms-panel";
-
-const failed = (state: FormState) => ({
-  errors: state && !state.ok ? state.fieldErrors : undefined,
-  values: state && !state.ok ? state.values : undefined,
-});
 
 const summaryClass =
   "inline-flex cursor-pointer list-none items-center rounded-md border px-2 py-1 text-xs font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-accent-500/50";

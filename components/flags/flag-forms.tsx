@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { type FormState, failed } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { createFlagAction, deleteFlagAction, updateFlagAction } from "@/app/projects/flag-actions";
 import {
@@ -23,11 +23,6 @@ export interface PlanOption {
   name: string;
   releaseVersion: string;
 }
-
-const failed = (state: FormState) => ({
-  errors: state && !state.ok ? state.fieldErrors : undefined,
-  values: state && !state.ok ? state.values : undefined,
-});
 
 const typeOptions: Option[] = (Object.keys(typeLabels) as FlagType[]).map((t) => ({ value: t, label: typeLabels[t] }));
 const starterVariants: Record<FlagType, { text: string; defaultVariant: string; rolloutVariant: string }> = {

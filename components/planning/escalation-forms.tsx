@@ -1,12 +1,8 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { useActionState } from "react";
 import { addLevelAction, updateLevelAction } from "@/app/plans/planning-actions";
-import { Field, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "@/components/forms/messages";
-import { failed } from "@/lib/actions/form-state";
-import { Hidden } from "@/components/forms/fields";
+import { Field } from "@/components/forms/fields";
+import { RowForm, useRowForm } from "@/components/forms/row-form";
 
 export interface LevelValues {
   id: string;
@@ -26,56 +22,40 @@ export function LevelForm({
   level?: LevelValues;
   nextLevel?: { level: number; afterMinutes: number };
 }) {
-  const [state, action] = useActionState<FormState, FormData>(level ? updateLevelAction : addLevelAction, null);
-  const { errors, values } = failed(state);
-  const pick = (name: keyof LevelValues, fallback = "") => values?.[name] ?? (level ? String(level[name]) : fallback);
+  const { state, action, field } = useRowForm(level, addLevelAction, updateLevelAction);
   return (
-    <form
+    <RowForm
       action={action}
-      className="space-y-3"
-      noValidate
-      aria-label={level ? `Edit escalation level ${level.level}` : "Add an escalation level"}
-      data-testid={level ? "level-edit-form" : "level-add-form"}
+      state={state}
+      label={level ? `Edit escalation level ${level.level}` : "Add an escalation level"}
+      testId={level ? "level-edit-form" : "level-add-form"}
+      hidden={level ? { planId, levelId: level.id } : { planId }}
+      submit={level ? "Save level" : "Add level"}
     >
-      <Hidden fields={level ? { planId, levelId: level.id } : { planId }} />
       <div className="grid gap-3 sm:grid-cols-2">
         <Field
           label="Level"
-          name="level"
+          {...field("level", nextLevel ? String(nextLevel.level) : "1")}
           type="number"
           min={1}
           max={20}
           inputMode="numeric"
-          defaultValue={pick("level", nextLevel ? String(nextLevel.level) : "1")}
-          errors={errors?.level}
         />
         <Field
           label="After (minutes)"
-          name="afterMinutes"
+          {...field("afterMinutes", nextLevel ? String(nextLevel.afterMinutes) : "0")}
           type="number"
           min={0}
           inputMode="numeric"
-          defaultValue={pick("afterMinutes", nextLevel ? String(nextLevel.afterMinutes) : "0")}
-          errors={errors?.afterMinutes}
           hint="Minutes after the incident is detected."
         />
       </div>
-      <Field
-        label="Who"
-        name="who"
-        defaultValue={pick("who")}
-        errors={errors?.who}
-        hint="A role or a person: on-call engineer, engineering manager…"
-      />
+      <Field label="Who" {...field("who")} hint="A role or a person: on-call engineer, engineering manager…" />
       <Field
         label="Contact"
-        name="contact"
-        defaultValue={pick("contact")}
-        errors={errors?.contact}
+        {...field("contact")}
         hint="How to reach them: a pager rotation, a phone number, a channel."
       />
-      <StaleAwareMessage state={state} />
-      <SubmitButton pendingText="Saving…">{level ? "Save level" : "Add level"}</SubmitButton>
-    </form>
+    </RowForm>
   );
 }

@@ -1,12 +1,8 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { useActionState } from "react";
 import { addStepAction, updateStepAction } from "@/app/plans/planning-actions";
-import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
-import { StaleAwareMessage } from "@/components/forms/messages";
-import { failed } from "@/lib/actions/form-state";
-import { Hidden } from "@/components/forms/fields";
+import { Field, type Option, SelectField } from "@/components/forms/fields";
+import { RowForm, useRowForm } from "@/components/forms/row-form";
 import type { MigrationKind, RiskLevel } from "@/db/schema/enums";
 import { MIGRATION_KINDS, migrationKindLabel } from "@/lib/domain/migration-order";
 import { levelLabel, RISK_LEVELS } from "@/lib/domain/risk";
@@ -32,58 +28,34 @@ const reversibleOptions: Option[] = [
 ];
 
 export function StepForm({ planId, step, count }: { planId: string; step?: StepValues; count: number }) {
-  const [state, action] = useActionState<FormState, FormData>(step ? updateStepAction : addStepAction, null);
-  const { errors, values } = failed(state);
-  const pick = (name: keyof StepValues, fallback = "") => values?.[name] ?? (step ? String(step[name]) : fallback);
+  const { state, action, errors, values, field } = useRowForm(step, addStepAction, updateStepAction);
   return (
-    <form
+    <RowForm
       action={action}
-      className="space-y-3"
-      noValidate
-      aria-label={step ? `Edit step: ${step.action}` : "Add a migration step"}
-      data-testid={step ? "step-edit-form" : "step-add-form"}
+      state={state}
+      label={step ? `Edit step: ${step.action}` : "Add a migration step"}
+      testId={step ? "step-edit-form" : "step-add-form"}
+      hidden={step ? { planId, stepId: step.id } : { planId }}
+      submit={step ? "Save step" : "Add step"}
     >
-      <Hidden fields={step ? { planId, stepId: step.id } : { planId }} />
-      <Field
-        label="Action"
-        name="action"
-        defaultValue={pick("action")}
-        errors={errors?.action}
-        hint="What the step does, e.g. “Add the orders.status column”."
-      />
+      <Field label="Action" {...field("action")} hint="What the step does, e.g. “Add the orders.status column”." />
       <div className="grid gap-3 sm:grid-cols-3">
-        <SelectField
-          label="Kind"
-          name="kind"
-          options={kindOptions}
-          defaultValue={pick("kind", "schema")}
-          errors={errors?.kind}
-        />
+        <SelectField label="Kind" {...field("kind", "schema")} options={kindOptions} />
         <SelectField
           label="Reversible?"
-          name="reversible"
+          {...field("reversible", "true")}
           options={reversibleOptions}
-          defaultValue={pick("reversible", "true")}
-          errors={errors?.reversible}
           hint="An irreversible step starts only after the step before it is validated."
         />
-        <SelectField
-          label="Risk"
-          name="risk"
-          options={riskOptions}
-          defaultValue={pick("risk", "low")}
-          errors={errors?.risk}
-        />
+        <SelectField label="Risk" {...field("risk", "low")} options={riskOptions} />
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
         <Field
           label="Expected duration (minutes)"
-          name="expectedDurationMinutes"
+          {...field("expectedDurationMinutes", "0")}
           type="number"
           min={0}
           inputMode="numeric"
-          defaultValue={pick("expectedDurationMinutes", "0")}
-          errors={errors?.expectedDurationMinutes}
         />
         {step ? null : (
           <Field
@@ -99,15 +71,7 @@ export function StepForm({ planId, step, count }: { planId: string; step?: StepV
           />
         )}
       </div>
-      <Field
-        label="Validation"
-        name="validation"
-        defaultValue={pick("validation")}
-        errors={errors?.validation}
-        hint="How you know it worked, e.g. “Row counts match”."
-      />
-      <StaleAwareMessage state={state} />
-      <SubmitButton pendingText="Saving…">{step ? "Save step" : "Add step"}</SubmitButton>
-    </form>
+      <Field label="Validation" {...field("validation")} hint="How you know it worked, e.g. “Row counts match”." />
+    </RowForm>
   );
 }

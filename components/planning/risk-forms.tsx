@@ -5,6 +5,7 @@ import { useActionState } from "react";
 import { addRiskAction, riskStatusAction, updateRiskAction } from "@/app/plans/planning-actions";
 import { Field, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
 import { StaleAwareMessage } from "@/components/forms/messages";
+import { RowForm, useRowForm } from "@/components/forms/row-form";
 import { failed } from "@/lib/actions/form-state";
 import { Hidden } from "@/components/forms/fields";
 import type { RiskLevel } from "@/db/schema/enums";
@@ -33,61 +34,28 @@ const levelOptions: Option[] = RISK_LEVELS.map((l) => ({ value: l, label: levelL
 const statusOptions: Option[] = RISK_STATUSES.map((s) => ({ value: s, label: riskStatusLabel[s] }));
 
 export function RiskForm({ planId, risk, members }: { planId: string; risk?: RiskFormValues; members: Member[] }) {
-  const [state, action] = useActionState<FormState, FormData>(risk ? updateRiskAction : addRiskAction, null);
-  const { errors, values } = failed(state);
-  const pick = (name: keyof RiskFormValues, fallback = "") =>
-    values?.[name] ?? (risk ? String(risk[name] ?? "") : fallback);
+  const { state, action, errors, pick, field } = useRowForm(risk, addRiskAction, updateRiskAction);
   const ownerOptions: Option[] = [
     { value: "", label: "Someone named below" },
     ...members.map((m) => ({ value: m.id, label: m.name })),
   ];
   return (
-    <form
+    <RowForm
       action={action}
-      className="space-y-3"
-      noValidate
-      aria-label={risk ? `Edit risk: ${risk.description}` : "Add a risk"}
-      data-testid={risk ? "risk-edit-form" : "risk-add-form"}
+      state={state}
+      label={risk ? `Edit risk: ${risk.description}` : "Add a risk"}
+      testId={risk ? "risk-edit-form" : "risk-add-form"}
+      hidden={risk ? { planId, riskId: risk.id } : { planId }}
+      submit={risk ? "Save risk" : "Add risk"}
     >
-      <Hidden fields={risk ? { planId, riskId: risk.id } : { planId }} />
-      <Field
-        label="Risk"
-        name="description"
-        defaultValue={pick("description")}
-        errors={errors?.description}
-        hint="What could go wrong, in one sentence."
-      />
+      <Field label="Risk" {...field("description")} hint="What could go wrong, in one sentence." />
       <div className="grid gap-3 sm:grid-cols-2">
-        <SelectField
-          label="Likelihood"
-          name="likelihood"
-          options={levelOptions}
-          defaultValue={pick("likelihood", "medium")}
-          errors={errors?.likelihood}
-        />
-        <SelectField
-          label="Impact"
-          name="impact"
-          options={levelOptions}
-          defaultValue={pick("impact", "medium")}
-          errors={errors?.impact}
-        />
+        <SelectField label="Likelihood" {...field("likelihood", "medium")} options={levelOptions} />
+        <SelectField label="Impact" {...field("impact", "medium")} options={levelOptions} />
       </div>
-      <Field
-        label="Mitigation"
-        name="mitigation"
-        defaultValue={pick("mitigation")}
-        errors={errors?.mitigation}
-        hint="What lowers the likelihood or the impact."
-      />
+      <Field label="Mitigation" {...field("mitigation")} hint="What lowers the likelihood or the impact." />
       <div className="grid gap-3 sm:grid-cols-2">
-        <SelectField
-          label="Owner"
-          name="ownerId"
-          options={ownerOptions}
-          defaultValue={pick("ownerId")}
-          errors={errors?.ownerId}
-        />
+        <SelectField label="Owner" {...field("ownerId")} options={ownerOptions} />
         <Field
           label="Owner, if not a member"
           name="ownerLabel"
@@ -96,18 +64,8 @@ export function RiskForm({ planId, risk, members }: { planId: string; risk?: Ris
           hint="A team or a person outside the project."
         />
       </div>
-      {risk ? null : (
-        <SelectField
-          label="Status"
-          name="status"
-          options={statusOptions}
-          defaultValue={pick("status", "open")}
-          errors={errors?.status}
-        />
-      )}
-      <StaleAwareMessage state={state} />
-      <SubmitButton pendingText="Saving…">{risk ? "Save risk" : "Add risk"}</SubmitButton>
-    </form>
+      {risk ? null : <SelectField label="Status" {...field("status", "open")} options={statusOptions} />}
+    </RowForm>
   );
 }
 
