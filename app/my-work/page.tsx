@@ -5,7 +5,8 @@ import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import type { DueStatus } from "@/lib/domain/validation-windows";
-import { loadMyWork, type WorkItem } from "@/lib/queries/my-work";
+import { loadMyWork, type WorkItem, workFingerprint } from "@/lib/queries/my-work";
+import { MyWorkSelfRefresh } from "@/components/my-work/self-refresh";
 import { readWithDatabase } from "@/lib/queries/read";
 import { pageOf, parsePage } from "@/lib/domain/paging";
 import { Pager } from "@/components/ui/pager";
@@ -52,6 +53,7 @@ export default async function MyWorkPage({
           Checklist items assigned to you or your roles, sign-offs you owe and gates you can approve, across every plan.
           Overdue first.
         </p>
+        <MyWorkSelfRefresh shown={workFingerprint(work)} />
       </div>
       {work.length === 0 ? (
         <EmptyState title="Nothing is waiting on you">

@@ -1,7 +1,8 @@
 "use client";
 
 import type { FormState } from "@/lib/actions/form-state";
-import { startTransition, useActionState, useOptimistic } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useActionState, useState } from "react";
 import {
   addItemAction,
   editItemAction,
@@ -19,9 +20,18 @@ const stateBadge: Record<string, { tone: "green" | "grey" | "amber" | "accent"; 
   open: { tone: "accent", label: "Open" },
 };
 
+/** A tick the server refused, with its words for the person. */
+class TickRefused extends Error {
+  constructor(readonly state: Exclude<FormState, null>) {
+    super(state.ok ? "The item was changed" : state.error);
+  }
+}
+
 /**
- * Ticking shows the new state at once; if the server refuses, the state falls back and the
- * reason is shown next to the item.
+ * Ticking is a mutation with an optimistic update: the new state shows at once; if the server
+ * refuses (or cannot be reached), the state falls back to what the server holds and the reason is
+ * shown next to the item. Once accepted, the new state stays until the page's next render says
+ * what the server holds.
  */
 export function ItemControls({
   planId,
@@ -34,9 +44,29 @@ export function ItemControls({
   state: string;
   text: string;
 }) {
-  const [quick, quickAction] = useActionState<FormState, FormData>(updateItemAction, null);
+  // The state an accepted tick left, until the server's render catches up with it.
+  const [accepted, setAccepted] = useState<{ from: string; to: string } | null>(null);
+  const tick = useMutation({
+    mutationKey: ["plan", planId, "checklist-item", itemId],
+    mutationFn: async (next: string) => {
+      const form = new FormData();
+      form.set("planId", planId);
+      form.set("itemId", itemId);
+      form.set("state", next);
+      const result = await updateItemAction(null, form);
+      if (!result?.ok) throw new TickRefused(result ?? { ok: false, error: "The item was not changed" });
+      return next;
+    },
+    onSuccess: (next) => setAccepted({ from: state, to: next }),
+  });
   const [other, otherAction] = useActionState<FormState, FormData>(updateItemAction, null);
-  const [shown, setShown] = useOptimistic(state);
+  const shown = tick.isPending ? tick.variables : accepted && accepted.from === state ? accepted.to : state;
+  const refused: FormState =
+    tick.error instanceof TickRefused
+      ? tick.error.state
+      : tick.error
+        ? { ok: false, error: "The server could not be reached: the item was not changed. Try again." }
+        : null;
   const errors = other && !other.ok ? other.fieldErrors : undefined;
   const label = shown === "open" ? "Mark done" : "Reopen";
   const next = shown === "open" ? "done" : "open";
@@ -46,15 +76,7 @@ export function ItemControls({
         <span data-testid="item-state">
           <Badge tone={stateBadge[shown]!.tone}>{stateBadge[shown]!.label}</Badge>
         </span>
-        <form
-          action={(form) => {
-            startTransition(() => setShown(next));
-            return quickAction(form);
-          }}
-        >
-          <input type="hidden" name="planId" value={planId} />
-          <input type="hidden" name="itemId" value={itemId} />
-          <input type="hidden" name="state" value={next} />
+        <form action={() => tick.mutate(next)}>
           <button
             type="submit"
             aria-label={`${label}: ${text}`}
@@ -100,7 +122,7 @@ export function ItemControls({
           </details>
         ) : null}
       </div>
-      {quick && !quick.ok ? <FormMessage state={quick} /> : null}
+      {refused ? <FormMessage state={refused} /> : null}
       {other && !other.ok && !errors ? <FormMessage state={other} /> : null}
     </div>
   );

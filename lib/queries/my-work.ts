@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import "server-only";
 import { and, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import { type Database, rowsOf } from "@/db/client";
@@ -217,4 +218,17 @@ export async function loadMyWork(db: Database, user: UserActor, now = new Date()
       urgency[a.due ?? "none"] - urgency[b.due ?? "none"] ||
       (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity),
   );
+}
+
+/**
+ * What My work shows, in a few bytes: changes when a thing is added, settled, blocked or falls
+ * due. An open My work page polls it and re-renders only when it differs from what it shows.
+ */
+export function workFingerprint(work: readonly WorkItem[]): string {
+  const hash = createHash("sha256");
+  for (const w of work) {
+    hash.update(`${w.kind}\u0000${w.planId}\u0000${w.list ?? ""}\u0000${w.phase ?? ""}\u0000${w.text}\u0000`);
+    hash.update(`${w.state ?? ""}\u0000${w.reason ?? ""}\u0000${w.due ?? ""}\u0000${w.dueAt?.getTime() ?? ""}\n`);
+  }
+  return `${work.length}:${hash.digest("base64url").slice(0, 22)}`;
 }

@@ -5,7 +5,7 @@ import { setProcessDatabase } from "@/db/client";
 import { auditEvents, checklistItems, checklists, phases, signOffs } from "@/db/schema";
 import type { UserActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
-import { loadMyWork } from "@/lib/queries/my-work";
+import { loadMyWork, workFingerprint } from "@/lib/queries/my-work";
 import { addChecklistItem, editChecklistItem, moveChecklistItem } from "@/lib/services/checklist-items";
 import { signChecklist, updateChecklistItem } from "@/lib/services/checklists";
 import type { ServiceContext } from "@/lib/services/context";
@@ -212,6 +212,21 @@ describe.each(backends)("checklists and sign-offs on %s", (kind) => {
     expect(approverWork.map((w) => w.kind)).toEqual(expect.arrayContaining(["approval", "sign_off"]));
     expect(approverWork.find((w) => w.kind === "approval")!.detail).toBe("0 of 1 approvals given");
     expect(await loadMyWork(t.handle.db, viewer)).toEqual([]);
+  });
+
+  test("My work's fingerprint, which an open My work page polls, changes when what it lists does", async () => {
+    const before = workFingerprint(await loadMyWork(t.handle.db, engineer));
+    expect(workFingerprint(await loadMyWork(t.handle.db, engineer))).toBe(before);
+    const [review] = await t.handle.db
+      .select({ id: checklistItems.id })
+      .from(checklistItems)
+      .where(eq(checklistItems.text, "Code review approved"));
+    await updateChecklistItem(ctx(engineer), { itemId: review!.id, state: "blocked", reason: "Reviewer away" });
+    const blocked = workFingerprint(await loadMyWork(t.handle.db, engineer));
+    expect(blocked).not.toBe(before);
+    await updateChecklistItem(ctx(engineer), { itemId: review!.id, state: "open" });
+    expect(workFingerprint(await loadMyWork(t.handle.db, engineer))).not.toBe(blocked);
+    expect(workFingerprint([])).toMatch(/^0:/);
   });
 
   test("twenty people ticking two hundred items at once lose nothing", async () => {
