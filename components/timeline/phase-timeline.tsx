@@ -92,139 +92,171 @@ export function PhaseTimeline({
 
   return (
     <div className="space-y-2" data-testid="phase-timeline">
-      <div className="relative ml-0 h-5 text-[11px] text-slate-600 sm:ml-36 dark:text-slate-400" aria-hidden="true">
-        {dayTicks.map((t) => (
-          <span
-            key={t}
-            className="absolute -translate-x-1/2 whitespace-nowrap"
-            style={{ left: `${pos(new Date(t))}%` }}
-          >
-            {new Date(t).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })}
-          </span>
-        ))}
-      </div>
+      <DayAxis ticks={dayTicks} pos={pos} />
       <ol className="space-y-2">
-        {phases.map((p) => {
-          const plannedLabel =
-            p.plannedStartAt && p.plannedEndAt
-              ? `planned ${formatExact(p.plannedStartAt)} to ${formatExact(p.plannedEndAt)}`
-              : "no planned dates";
-          const actualEnd = p.actualEndAt ?? (p.status === "active" ? now : null);
-          const actualLabel = p.actualStartAt
-            ? `actual ${formatExact(p.actualStartAt)} to ${p.actualEndAt ? formatExact(p.actualEndAt) : "now"}`
-            : "not started";
-          const phaseMarkers = markers.filter((m) => m.phaseId === p.id);
-          return (
-            <li key={p.id} className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0">
-              <div className="flex w-36 shrink-0 items-baseline gap-2 pr-3 text-sm">
-                {health.get(p.id) ? (
-                  <span
-                    className={clsx(
-                      "inline-block h-2.5 w-2.5 shrink-0 self-center rounded-full",
-                      healthDot[health.get(p.id)!.health],
-                    )}
-                    title={`${healthLabel[health.get(p.id)!.health]}: ${health.get(p.id)!.detail}`}
-                    data-testid="phase-health"
-                    data-health={health.get(p.id)!.health}
-                  >
-                    <span className="sr-only">
-                      {healthLabel[health.get(p.id)!.health]}: {health.get(p.id)!.detail}.
-                    </span>
-                  </span>
-                ) : null}
-                <span className="truncate font-medium">{p.name}</span>
-                <span className="text-xs text-slate-600 tabular-nums dark:text-slate-400">
-                  {formatPercent(p.trafficPercent)}
-                </span>
-              </div>
-              <div
-                className="relative h-7 w-full rounded bg-slate-100 sm:w-auto sm:flex-1 dark:bg-slate-800/60"
-                role="img"
-                aria-label={`${p.name}, ${phaseStatusLabel[p.status]}: ${plannedLabel}; ${actualLabel}`}
-              >
-                {p.plannedStartAt && p.plannedEndAt ? (
-                  <div
-                    className="absolute top-1 h-5 rounded border-2 border-dashed border-slate-400 dark:border-slate-500"
-                    style={{
-                      left: `${pos(p.plannedStartAt)}%`,
-                      width: `${Math.max(0.5, pos(p.plannedEndAt) - pos(p.plannedStartAt))}%`,
-                    }}
-                    title={`Planned: ${plannedLabel}`}
-                  />
-                ) : null}
-                {p.actualStartAt && actualEnd ? (
-                  <div
-                    className={clsx("absolute top-2 h-3 rounded", actualClass[p.status])}
-                    style={{
-                      left: `${pos(p.actualStartAt)}%`,
-                      width: `${Math.max(0.5, pos(actualEnd) - pos(p.actualStartAt))}%`,
-                    }}
-                    title={`${phaseStatusLabel[p.status]}: ${actualLabel}`}
-                  />
-                ) : null}
-                {phaseMarkers.map((m) => (
-                  <span
-                    key={m.id}
-                    className={clsx(
-                      "absolute top-0.5 -translate-x-1/2 text-base leading-6 [text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]",
-                      markerGlyph[m.kind].className,
-                    )}
-                    style={{ left: `${pos(m.at)}%` }}
-                    title={`${markerGlyph[m.kind].text}: ${m.label} (${formatExact(m.at)})`}
-                  >
-                    {markerGlyph[m.kind].glyph}
-                  </span>
-                ))}
-                <div
-                  className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
-                  style={{ left: `${nowPos}%` }}
-                  aria-hidden="true"
-                />
-              </div>
-            </li>
-          );
-        })}
+        {phases.map((p) => (
+          <PhaseRow
+            key={p.id}
+            phase={p}
+            markers={markers.filter((m) => m.phaseId === p.id)}
+            health={health.get(p.id)}
+            now={now}
+            pos={pos}
+            nowPos={nowPos}
+          />
+        ))}
       </ol>
       {migration.length ? <MigrationRow steps={migration} pos={pos} nowPos={nowPos} now={now} /> : null}
-      <ul
-        className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400"
-        aria-label="Legend"
-      >
-        <li className="flex items-center gap-1.5">
-          <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" />{" "}
-          Planned
-        </li>
-        <li className="flex items-center gap-1.5">
-          <span className="inline-block h-2 w-5 rounded bg-emerald-600" aria-hidden="true" /> Actual
-        </li>
-        <li className="flex items-center gap-1.5">
-          <span className="inline-block h-3 w-0.5 bg-accent-600 dark:bg-accent-300" aria-hidden="true" /> Today
-        </li>
-        {health.size > 0 ? (
-          <li className="flex items-center gap-1.5">
-            <span className="inline-block h-2.5 w-2.5 rounded-full bg-emerald-500" aria-hidden="true" /> Phase KPI
-            health
-          </li>
-        ) : null}
-        {migration.length ? (
-          <li className="flex items-center gap-1.5">
-            <span
-              className="inline-block h-3 w-3 rounded-sm bg-emerald-600/80 dark:bg-emerald-400/80"
-              aria-hidden="true"
-            />
-            Migration step (run; amber ring: over its expected time)
-          </li>
-        ) : null}
-        {(["go", "no_go", "override", "rollback", "incident"] as const).map((k) => (
-          <li key={k} className="flex items-center gap-1.5">
-            <span className={markerGlyph[k].className} aria-hidden="true">
-              {markerGlyph[k].glyph}
-            </span>
-            {markerGlyph[k].text}
-          </li>
-        ))}
-      </ul>
+      <Legend withHealth={health.size > 0} withMigration={migration.length > 0} />
     </div>
+  );
+}
+
+/** One phase: planned span (dashed), actual span, its decision and incident marks, and today. */
+function PhaseRow({
+  phase: p,
+  markers,
+  health,
+  now,
+  pos,
+  nowPos,
+}: {
+  phase: TimelinePhase;
+  markers: TimelineMarker[];
+  health: PhaseHealth | undefined;
+  now: Date;
+  pos: (d: Date) => number;
+  nowPos: number;
+}) {
+  const plannedLabel =
+    p.plannedStartAt && p.plannedEndAt
+      ? `planned ${formatExact(p.plannedStartAt)} to ${formatExact(p.plannedEndAt)}`
+      : "no planned dates";
+  const actualEnd = p.actualEndAt ?? (p.status === "active" ? now : null);
+  const actualLabel = p.actualStartAt
+    ? `actual ${formatExact(p.actualStartAt)} to ${p.actualEndAt ? formatExact(p.actualEndAt) : "now"}`
+    : "not started";
+  return (
+    <li className="flex flex-col gap-1 sm:flex-row sm:items-center sm:gap-0">
+      <div className="flex w-36 shrink-0 items-baseline gap-2 pr-3 text-sm">
+        {health ? (
+          <span
+            className={clsx("inline-block h-2.5 w-2.5 shrink-0 self-center rounded-full", healthDot[health.health])}
+            title={`${healthLabel[health.health]}: ${health.detail}`}
+            data-testid="phase-health"
+            data-health={health.health}
+          >
+            <span className="sr-only">
+              {healthLabel[health.health]}: {health.detail}.
+            </span>
+          </span>
+        ) : null}
+        <span className="truncate font-medium">{p.name}</span>
+        <span className="text-xs text-slate-600 tabular-nums dark:text-slate-400">
+          {formatPercent(p.trafficPercent)}
+        </span>
+      </div>
+      <div
+        className="relative h-7 w-full rounded bg-slate-100 sm:w-auto sm:flex-1 dark:bg-slate-800/60"
+        role="img"
+        aria-label={`${p.name}, ${phaseStatusLabel[p.status]}: ${plannedLabel}; ${actualLabel}`}
+      >
+        {p.plannedStartAt && p.plannedEndAt ? (
+          <div
+            className="absolute top-1 h-5 rounded border-2 border-dashed border-slate-400 dark:border-slate-500"
+            style={{
+              left: `${pos(p.plannedStartAt)}%`,
+              width: `${Math.max(0.5, pos(p.plannedEndAt) - pos(p.plannedStartAt))}%`,
+            }}
+            title={`Planned: ${plannedLabel}`}
+          />
+        ) : null}
+        {p.actualStartAt && actualEnd ? (
+          <div
+            className={clsx("absolute top-2 h-3 rounded", actualClass[p.status])}
+            style={{
+              left: `${pos(p.actualStartAt)}%`,
+              width: `${Math.max(0.5, pos(actualEnd) - pos(p.actualStartAt))}%`,
+            }}
+            title={`${phaseStatusLabel[p.status]}: ${actualLabel}`}
+          />
+        ) : null}
+        {markers.map((m) => (
+          <span
+            key={m.id}
+            className={clsx(
+              "absolute top-0.5 -translate-x-1/2 text-base leading-6 [text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]",
+              markerGlyph[m.kind].className,
+            )}
+            style={{ left: `${pos(m.at)}%` }}
+            title={`${markerGlyph[m.kind].text}: ${m.label} (${formatExact(m.at)})`}
+          >
+            {markerGlyph[m.kind].glyph}
+          </span>
+        ))}
+        <div
+          className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
+          style={{ left: `${nowPos}%` }}
+          aria-hidden="true"
+        />
+      </div>
+    </li>
+  );
+}
+
+/** The dates along the top. */
+function DayAxis({ ticks: dayTicks, pos }: { ticks: number[]; pos: (d: Date) => number }) {
+  return (
+    <div className="relative ml-0 h-5 text-[11px] text-slate-600 sm:ml-36 dark:text-slate-400" aria-hidden="true">
+      {dayTicks.map((t) => (
+        <span key={t} className="absolute -translate-x-1/2 whitespace-nowrap" style={{ left: `${pos(new Date(t))}%` }}>
+          {new Date(t).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** What the marks mean; the health and migration entries only when the timeline shows them. */
+function Legend({ withHealth, withMigration }: { withHealth: boolean; withMigration: boolean }) {
+  return (
+    <ul
+      className="flex flex-wrap gap-x-4 gap-y-1 pt-1 text-xs text-slate-600 sm:ml-36 dark:text-slate-400"
+      aria-label="Legend"
+    >
+      <li className="flex items-center gap-1.5">
+        <span className="inline-block h-3 w-5 rounded border-2 border-dashed border-slate-400" aria-hidden="true" />{" "}
+        Planned
+      </li>
+      <li className="flex items-center gap-1.5">
+        <span className="inline-block h-2 w-5 rounded bg-emerald-600" aria-hidden="true" /> Actual
+      </li>
+      <li className="flex items-center gap-1.5">
+        <span className="inline-block h-3 w-0.5 bg-accent-600 dark:bg-accent-300" aria-hidden="true" /> Today
+      </li>
+      {withHealth ? (
+        <li className="flex items-center gap-1.5">
+          <span className="inline-block h-2.5 w-2.5 rounded-full bg-emerald-500" aria-hidden="true" /> Phase KPI health
+        </li>
+      ) : null}
+      {withMigration ? (
+        <li className="flex items-center gap-1.5">
+          <span
+            className="inline-block h-3 w-3 rounded-sm bg-emerald-600/80 dark:bg-emerald-400/80"
+            aria-hidden="true"
+          />
+          Migration step (run; amber ring: over its expected time)
+        </li>
+      ) : null}
+      {(["go", "no_go", "override", "rollback", "incident"] as const).map((k) => (
+        <li key={k} className="flex items-center gap-1.5">
+          <span className={markerGlyph[k].className} aria-hidden="true">
+            {markerGlyph[k].glyph}
+          </span>
+          {markerGlyph[k].text}
+        </li>
+      ))}
+    </ul>
   );
 }
 
