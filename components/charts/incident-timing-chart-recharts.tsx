@@ -67,7 +67,14 @@ export function IncidentTimingChart({ stages, sentence }: IncidentTimingChartPro
       </table>
       <div aria-hidden="true" className="h-full w-full">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} layout="vertical" margin={{ top: 14, right: 4, bottom: 0, left: 0 }} barCategoryGap={6}>
+          {/* Hidden from assistive technology (the sentence and table say it), so not focusable either. */}
+          <BarChart
+            data={rows}
+            layout="vertical"
+            margin={{ top: 14, right: 4, bottom: 0, left: 0 }}
+            barCategoryGap={6}
+            accessibilityLayer={false}
+          >
             <XAxis type="number" domain={[0, domainMax]} hide />
             <YAxis
               type="category"

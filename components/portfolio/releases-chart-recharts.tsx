@@ -10,7 +10,9 @@ export function ReleasesBars({ data }: { data: (ReleaseWeek & { label: string })
   const axisWidth = 16 + 8 * String(most).length;
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+      {/* Hidden from assistive technology (the table beside it has the figures), so nothing in it
+          may take focus: no keyboard layer. */}
+      <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
         <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" vertical={false} />
         <XAxis
           dataKey="label"
