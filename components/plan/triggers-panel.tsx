@@ -46,7 +46,7 @@ export function TriggersPanel({ view, now }: { view: PlanView; now: Date }) {
             return (
               <li key={t.id} data-testid="trigger-row" data-state={t.state}>
                 <div className="flex items-start justify-between gap-2">
-                  <span className={t.enabled ? "" : "text-slate-500 line-through dark:text-slate-500"}>
+                  <span className={t.enabled ? "" : "text-slate-500 line-through dark:text-slate-400"}>
                     {t.description}
                   </span>
                   {t.metricId && t.enabled && live ? <Badge tone={state.tone}>{state.label}</Badge> : null}

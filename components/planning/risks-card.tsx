@@ -40,6 +40,13 @@ const cellClass: Record<Severity, string> = {
   high: "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-200",
   critical: "bg-red-200 text-red-950 dark:bg-red-900/70 dark:text-red-50",
 };
+// A cell no risk is in: outlined rather than filled, its words as readable as a filled cell's.
+const emptyCellClass: Record<Severity, string> = {
+  low: "text-emerald-900 ring-1 ring-emerald-200 ring-inset dark:text-emerald-200 dark:ring-emerald-900",
+  medium: "text-amber-900 ring-1 ring-amber-200 ring-inset dark:text-amber-200 dark:ring-amber-900",
+  high: "text-red-900 ring-1 ring-red-200 ring-inset dark:text-red-200 dark:ring-red-900",
+  critical: "text-red-950 ring-2 ring-red-300 ring-inset dark:text-red-50 dark:ring-red-800",
+};
 
 const statusTone: Record<RiskStatus, Tone> = { open: "amber", mitigated: "green", accepted: "grey", closed: "grey" };
 
@@ -71,8 +78,7 @@ function RiskGridTable({ grid }: { grid: RiskGrid }) {
                 key={c.impact}
                 className={clsx(
                   "h-14 rounded-md align-middle",
-                  cellClass[c.severity],
-                  c.riskIds.length === 0 && "opacity-60",
+                  c.riskIds.length === 0 ? emptyCellClass[c.severity] : cellClass[c.severity],
                 )}
                 data-testid="risk-cell"
                 data-likelihood={c.likelihood}
@@ -100,7 +106,7 @@ function RiskRow({ risk, planId, perms }: { risk: RegisterRisk; planId: string; 
     <li className="space-y-1 py-3" data-testid="risk-row" data-status={risk.status}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <p
-          className={clsx("font-medium", risk.status === "closed" && "text-slate-500 line-through dark:text-slate-500")}
+          className={clsx("font-medium", risk.status === "closed" && "text-slate-500 line-through dark:text-slate-400")}
         >
           {risk.description}
         </p>
