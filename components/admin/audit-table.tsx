@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { AuditRow } from "@/lib/queries/audit";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 const actorTone = { user: "accent", token: "grey", system: "amber" } as const;
 
@@ -12,7 +13,10 @@ function summarise(value: unknown): string {
 
 export function AuditTable({ rows, now }: { rows: AuditRow[]; now: Date }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <ScrollRegion
+      label="Audit events"
+      className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+    >
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Audit events, newest first</caption>
         <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
@@ -61,6 +65,6 @@ export function AuditTable({ rows, now }: { rows: AuditRow[]; now: Date }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

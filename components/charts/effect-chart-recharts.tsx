@@ -15,6 +15,7 @@ import {
   YAxis,
 } from "recharts";
 import { timeAxisProps, timeFormat } from "./time-axis";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 type LabelPosition = NonNullable<LabelProps["position"]>;
 
@@ -223,7 +224,10 @@ export function EffectChart({
       </div>
       <details className="text-xs">
         <summary className="cursor-pointer text-slate-700 dark:text-slate-300">Numbers behind the chart</summary>
-        <div className="mt-2 max-h-64 overflow-auto rounded-md border border-slate-200 dark:border-slate-800">
+        <ScrollRegion
+          label="Numbers behind the chart"
+          className="mt-2 max-h-64 overflow-auto rounded-md border border-slate-200 dark:border-slate-800"
+        >
           <table className="w-full text-left whitespace-nowrap tabular-nums">
             <caption className="sr-only">The canary judge at each instant of the phase, oldest first</caption>
             <thead className="sticky top-0 bg-slate-50 dark:bg-slate-900">
@@ -261,7 +265,7 @@ export function EffectChart({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </details>
     </div>
   );

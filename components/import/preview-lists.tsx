@@ -3,6 +3,7 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { PlanImportPreview } from "@/lib/domain/plan-markdown/schema";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 type Doc = PlanImportPreview;
 export type Update = (change: (doc: Doc) => Doc) => void;
@@ -229,9 +230,12 @@ export function NotesPreview({ doc, update }: { doc: Doc; update: Update }) {
                 Remove
               </button>
             </div>
-            <p className="mt-1 max-h-40 overflow-auto text-xs break-words whitespace-pre-wrap text-slate-700 dark:text-slate-300">
+            <ScrollRegion
+              label={`Note: ${n.section}`}
+              className="mt-1 max-h-40 overflow-auto text-xs break-words whitespace-pre-wrap text-slate-700 dark:text-slate-300"
+            >
               {n.text}
-            </p>
+            </ScrollRegion>
           </li>
         ))}
       </ul>

@@ -6,6 +6,7 @@ import { Card } from "@/components/ui/card";
 import { byLevel, escalationAt } from "@/lib/domain/risk";
 import { formatDuration } from "@/lib/domain/time";
 import { LevelForm, type LevelValues } from "./escalation-forms";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 // The escalation matrix: who is called after how many minutes of an incident. While an incident
 // is open, the level whose time has come is marked and the next one is announced.
@@ -55,7 +56,7 @@ export function EscalationCard({
             : "No escalation levels for this plan."}
         </p>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollRegion label="Escalation levels" className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="escalation-table">
             <thead className="text-xs text-slate-600 dark:text-slate-400">
               <tr>
@@ -110,7 +111,7 @@ export function EscalationCard({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {canEdit ? (
         <div className="mt-3">

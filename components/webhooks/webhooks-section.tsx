@@ -4,6 +4,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { type DeliveryEvent, MAX_ATTEMPTS, webhookEventLabel } from "@/lib/domain/webhooks";
 import { DeleteWebhookForm, RotateSecretForm, SendButton, WebhookForm } from "./webhook-forms";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export interface WebhookRow {
   id: string;
@@ -145,7 +146,7 @@ function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date
       </p>
     );
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Deliveries" className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">The latest {deliveries.length} deliveries, newest first</caption>
         <thead className="text-xs text-slate-600 dark:text-slate-400">
@@ -223,6 +224,6 @@ function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

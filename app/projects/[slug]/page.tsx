@@ -18,6 +18,7 @@ import { listMetricSources } from "@/lib/queries/metric-sources";
 import { projectBySlug, projectMembers } from "@/lib/queries/projects";
 import type { Database } from "@/db/client";
 import { readWithDatabase } from "@/lib/queries/read";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 import { listApiTokens } from "@/lib/queries/tokens";
 import { listWebhooks } from "@/lib/queries/webhooks";
 
@@ -165,7 +166,7 @@ function TokensCard({ projectId, tokens, now }: { projectId: string; tokens: Tok
       {tokens.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollRegion label="API tokens" className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-slate-600 dark:text-slate-400">
               <tr>
@@ -195,7 +196,7 @@ function TokensCard({ projectId, tokens, now }: { projectId: string; tokens: Tok
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
         <h3 className="mb-2 text-sm font-semibold">New token</h3>
