@@ -87,11 +87,8 @@ export function ItemControls({
         </form>
         {shown === "open" ? (
           <details className="relative">
-            <summary
-              className="cursor-pointer list-none rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400"
-              aria-label={`Mark not applicable or blocked: ${text}`}
-            >
-              N/A or blocked…
+            <summary className="cursor-pointer list-none rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400">
+              N/A or blocked…<span className="sr-only">: mark {text} not applicable or blocked</span>
             </summary>
             <form
               action={otherAction}

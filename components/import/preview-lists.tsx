@@ -59,7 +59,7 @@ export function ChecklistsPreview({ doc, update }: { doc: Doc; update: Update })
                 type="button"
                 className={removeButton}
                 onClick={() => update((d) => ({ ...d, checklists: without(d.checklists, ci) }))}
-                aria-label={`Remove checklist ${c.title}`}
+                aria-label={`Remove list: checklist ${c.title}`}
               >
                 Remove list
               </button>
