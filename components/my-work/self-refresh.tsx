@@ -35,7 +35,7 @@ export function MyWorkSelfRefresh({ shown }: { shown: string }) {
   }, [data, shown, router]);
   const checked = new Date(dataUpdatedAt);
   return (
-    <p role="status" data-testid="my-work-refresh" className="text-xs text-slate-600 dark:text-slate-400">
+    <p role="status" data-testid="my-work-refresh" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
       {isError
         ? "Could not check for changes just now; this list may be out of date. It tries again by itself."
         : "Keeps itself up to date · checked "}
