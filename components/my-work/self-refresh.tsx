@@ -25,6 +25,8 @@ export function MyWorkSelfRefresh({ shown }: { shown: string }) {
     queryKey: queryKeys.myWork(),
     queryFn: fetchFingerprint,
     initialData: shown,
+    // The page was just rendered with this fingerprint: the first check is the interval's or a focus's.
+    refetchOnMount: false,
     staleTime: 0,
     refetchInterval: MY_WORK_CHECK_MS,
     refetchIntervalInBackground: false,

@@ -1,4 +1,5 @@
 import type { PhaseStatus, PlanStatus } from "@/db/schema/enums";
+import { TERMINAL } from "./lifecycle";
 
 export interface RolloutPhase {
   name: string;
@@ -64,7 +65,7 @@ export function chartRange(
   now: Date,
 ): { from: Date; to: Date } {
   const from = plan.startedAt ?? plan.firstPhaseStartedAt ?? new Date(now.getTime() - 24 * HOUR_MS);
-  const finished = plan.status === "completed" || plan.status === "rolled_back" || plan.status === "cancelled";
+  const finished = TERMINAL.includes(plan.status);
   const to = finished && plan.endedAt ? new Date(Math.min(now.getTime(), plan.endedAt.getTime() + 2 * HOUR_MS)) : now;
   return { from, to };
 }

@@ -18,7 +18,13 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pla
     const projectId = await planProjectId(db, planId);
     // Another project's plan is not found: its existence is not told.
     if (!projectId || !userCan(user, "plan:read", projectId)) throw new AppError("not_found:entity", "No such plan");
-    const reading = await loadKpiReading(db, planId, decodeURIComponent(key));
+    let metricKey: string;
+    try {
+      metricKey = decodeURIComponent(key);
+    } catch {
+      throw new AppError("not_found:entity", "The plan has no such KPI");
+    }
+    const reading = await loadKpiReading(db, planId, metricKey);
     if (!reading) throw new AppError("not_found:entity", "The plan has no such KPI");
     return Response.json(reading, { headers: { "cache-control": "no-store" } });
   } catch (error) {
