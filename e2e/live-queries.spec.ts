@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { createToken, signIn } from "./fixtures";
 
 // Server state that follows changes by itself, through React Query: My work re-checks what waits
 // on its reader, and a checklist tick shows at once and falls back when the server never took it.
@@ -92,4 +92,53 @@ test("a tick shows at once, and falls back with a message when the server never 
   await expect(again.getByRole("listitem").filter({ hasText: "No P0 bugs open" }).getByTestId("item-state")).toHaveText(
     "Done",
   );
+});
+
+test("a pipeline's tick re-reads that checklist and the gate on an open page, not the whole page", async ({
+  page,
+  request,
+}) => {
+  await signIn(page, "releaseManager");
+  const name = `Ledger ${Date.now().toString(36)}`;
+  const planId = await startedStagedPlan(page, name);
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
+  const token = await createToken(page, `ci ${name}`, ["plans:read", "checklists:write"]);
+  await page.goto(`/plans/${planId}`);
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
+  const auth = { authorization: `Bearer ${token}` };
+  const plan = (await (await request.get(`/api/v1/plans/${planId}`, { headers: auth })).json()) as {
+    checklists: { id: string; title: string; items: { key: string; text: string }[] }[];
+  };
+  const internal = plan.checklists.find((c) => c.title === "Internal go/no-go")!;
+  const item = internal.items.find((i) => i.text === "No P0 bugs open")!;
+
+  const list = page.locator("details", { hasText: "Internal go/no-go" }).first();
+  const row = list.getByRole("listitem").filter({ hasText: "No P0 bugs open" });
+  await expect(row.getByTestId("item-state")).toHaveText("Open");
+  const blockers = page.getByTestId("gate-blockers");
+  const blockersBefore = (await blockers.textContent())!;
+
+  // What the page asks the server for from now on: its parts' routes, never a re-render (an RSC request).
+  const asked: string[] = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith(`/plans/${planId}`) && r.method() === "GET")
+      asked.push(r.headers()["rsc"] ? `render ${url.pathname}` : url.pathname);
+  });
+  await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+  const listRead = page.waitForResponse((r) => r.url().endsWith(`/plans/${planId}/checklists/${internal.id}`));
+  const gateRead = page.waitForResponse((r) => r.url().endsWith(`/plans/${planId}/overview`));
+  const ticked = await request.patch(`/api/v1/checklists/${internal.id}/items/${item.key}`, {
+    headers: auth,
+    data: { state: "done" },
+  });
+  expect(ticked.status()).toBe(200);
+  expect((await listRead).status()).toBe(200);
+  expect((await gateRead).status()).toBe(200);
+  await expect(row.getByTestId("item-state")).toHaveText("Done");
+  // "Internal go/no-go: 4 required items not done" counts one fewer.
+  await expect(blockers).toContainText("Internal go/no-go: 3 required items not done");
+  expect(blockersBefore).toContain("Internal go/no-go: 4 required items not done");
+  expect(asked.filter((a) => a.startsWith("render"))).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
 });

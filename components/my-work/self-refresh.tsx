@@ -3,15 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { startTransition, useEffect } from "react";
+import { fetchJson } from "@/lib/live/fetch-json";
 import { queryKeys } from "@/lib/live/query-keys";
 
 /** How often an open My work page asks whether what it shows is still so. */
 export const MY_WORK_CHECK_MS = 30_000;
 
 async function fetchFingerprint(): Promise<string> {
-  const answer = await fetch("/my-work/fingerprint", { cache: "no-store" });
-  if (!answer.ok) throw new Error(`My work could not be checked (HTTP ${answer.status})`);
-  return ((await answer.json()) as { fingerprint: string }).fingerprint;
+  return (await fetchJson<{ fingerprint: string }>("/my-work/fingerprint", "My work's fingerprint")).fingerprint;
 }
 
 /**

@@ -36,6 +36,7 @@ export function KpiPanel({ view }: { view: PlanView }) {
               criticalThreshold: m.criticalThreshold,
             }}
             initial={{
+              readAt: view.readAt,
               health: m.health,
               recent: m.recent,
               from: view.chartRange.from.getTime(),

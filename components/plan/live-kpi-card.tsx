@@ -1,7 +1,6 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useLiveReading } from "@/components/live/use-live-reading";
 import { KpiChart } from "@/components/charts/kpi-chart";
 import { Card } from "@/components/ui/card";
 import { HealthBadge } from "@/components/ui/status-badges";
@@ -18,16 +17,10 @@ export interface KpiDefinition {
   criticalThreshold: number | null;
 }
 
-async function fetchReading(planId: string, key: string): Promise<KpiReading> {
-  const answer = await fetch(`/plans/${planId}/kpis/${encodeURIComponent(key)}`, { cache: "no-store" });
-  if (!answer.ok) throw new Error(`The KPI's reading could not be loaded (HTTP ${answer.status})`);
-  return (await answer.json()) as KpiReading;
-}
-
 /**
  * One KPI's card: its thresholds, its health and its chart. It starts from the server's render
  * and redraws by itself when the page's live stream says samples for this KPI arrived
- * (components/plan/live-plan.tsx invalidates its query), without re-rendering the rest of the page.
+ * (components/plan/live-refresh.tsx invalidates its query), without re-rendering the rest of the page.
  */
 export function LiveKpiCard({
   planId,
@@ -40,19 +33,12 @@ export function LiveKpiCard({
   initial: KpiReading;
   phaseStarts: { t: number; name: string }[];
 }) {
-  const key = queryKeys.kpi(planId, kpi.key);
-  const client = useQueryClient();
-  const { data: reading, isError } = useQuery({
-    queryKey: key,
-    queryFn: () => fetchReading(planId, kpi.key),
-    initialData: initial,
-  });
-  // A newer render of the page (after a decision, an advance) brings a newer reading than the cache.
-  useEffect(() => {
-    const cached = client.getQueryData<KpiReading>(key);
-    if (!cached || initial.to > cached.to) client.setQueryData(key, initial);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is derived from planId and kpi.key
-  }, [client, initial, planId, kpi.key]);
+  const { data: reading, isError } = useLiveReading(
+    queryKeys.kpi(planId, kpi.key),
+    `/plans/${planId}/kpis/${encodeURIComponent(kpi.key)}`,
+    "The KPI's reading",
+    initial,
+  );
   return (
     <Card
       title={

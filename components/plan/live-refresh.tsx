@@ -3,25 +3,45 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { startTransition, useEffect, useState } from "react";
-import { type LiveChange, routeLiveChange, SUMMARY_REFRESH_MS } from "@/lib/domain/live-changes";
+import { type LiveChange, routeLiveChange, SUMMARY_REFRESH_MS, type Urgency } from "@/lib/domain/live-changes";
+import { type Batcher, createBatcher } from "@/lib/live/batcher";
 import { queryKeys } from "@/lib/live/query-keys";
 
 type Status = "connecting" | "live" | "reconnecting" | "elsewhere" | "busy";
 
-const MIN_GAP_MS = 1_000; // at most one re-render (and one redraw of a chart) a second
+const MIN_GAP_MS = 1_000; // at most one re-read of each part (and one redraw of a chart) a second
 const MAX_BACKOFF_MS = 30_000;
+/** The batch entry that re-renders the whole page. */
+const PAGE = "page";
+
+/** The query keys (as JSON, for a set) a change touches, by how soon they are due. */
+function dueOf(planId: string, change: LiveChange): Record<Urgency, string[]> {
+  const route = routeLiveChange(change);
+  const due: Record<Urgency, string[]> = { now: [], soon: [] };
+  const key = (k: readonly string[]) => JSON.stringify(k);
+  if (route.page) due.now.push(PAGE);
+  due.now.push(
+    ...(route.kpis === "all" ? [key(queryKeys.kpis(planId))] : route.kpis.map((k) => key(queryKeys.kpi(planId, k)))),
+    ...(route.checklists === "all"
+      ? [key(queryKeys.checklists(planId))]
+      : route.checklists.map((c) => key(queryKeys.checklist(planId, c)))),
+  );
+  if (route.overview) due[route.overview].push(key(queryKeys.overview(planId)));
+  if (route.timeline) due[route.timeline].push(key(queryKeys.timeline(planId)));
+  return due;
+}
 
 /**
  * Keeps an open plan page current. The server says what changed over an event stream (fed by
- * PostgreSQL NOTIFY on every instance), and the page follows it (lib/domain/live-changes.ts):
- * samples redraw only the charts of the KPIs they were for (their React Query queries are
- * invalidated) and refresh the page's summaries at most every 15 s; any other change re-renders
- * the page's server components in place, keeping what people are typing. A hidden tab catches up
- * when it is shown again. The browser retries a dropped stream by itself, but gives up on an
- * answer that is not a stream (the database away, a session that ended): then the page opens a
- * new one, backing off to 30 s. The server may end a stream on purpose: when the person opened too
- * many pages (the newest ones stay live), when they may no longer read the plan, or when it
- * follows as many pages as it can.
+ * PostgreSQL NOTIFY on every instance), and the page re-reads only the parts the change touched
+ * (lib/domain/live-changes.ts): a KPI's chart, a checklist, the overview, the timeline, each a
+ * React Query query; a change of anything else re-renders the page's server components in place,
+ * keeping what people are typing. Parts due now are re-read within a second; the summaries that
+ * samples move, at most every 15 s. A hidden tab catches up when it is shown again. The browser
+ * retries a dropped stream by itself, but gives up on an answer that is not a stream (the database
+ * away, a session that ended): then the page opens a new one, backing off to 30 s. The server may
+ * end a stream on purpose: when the person opened too many pages (the newest ones stay live), when
+ * they may no longer read the plan, or when it follows as many pages as it can.
  */
 export function LiveRefresh({ planId }: { planId: string }) {
   const router = useRouter();
@@ -30,53 +50,25 @@ export function LiveRefresh({ planId }: { planId: string }) {
 
   useEffect(() => {
     let source: EventSource | null = null;
-    let pageTimer: ReturnType<typeof setTimeout> | null = null;
-    let chartTimer: ReturnType<typeof setTimeout> | null = null;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let backoff = 1_000;
-    // The page was just rendered: the first sample batch refreshes its summaries a while after.
-    let lastPage = Date.now() - MIN_GAP_MS;
-    let lastCharts = 0;
-    let pagePending = false;
-    // KPI keys whose charts are due a redraw; "all" after a change that did not say which.
-    let charts: Set<string> | "all" = new Set();
     let stopped = false;
 
-    const renderPage = () => {
-      pageTimer = null;
-      if (document.hidden) {
-        pagePending = true;
-        return;
-      }
-      pagePending = false;
-      lastPage = Date.now();
-      startTransition(() => router.refresh());
+    const reread = (due: Set<string>) => {
+      // A re-render brings every part's newer reading with it.
+      if (due.has(PAGE)) startTransition(() => router.refresh());
+      else for (const key of due) void queryClient.invalidateQueries({ queryKey: JSON.parse(key) as string[] });
     };
-    const schedulePage = (gap: number) => {
-      const at = Math.max(0, lastPage + gap - Date.now());
-      if (pageTimer && gap === SUMMARY_REFRESH_MS) return;
-      if (pageTimer) clearTimeout(pageTimer);
-      pageTimer = setTimeout(renderPage, at);
-    };
-    const redrawCharts = () => {
-      chartTimer = null;
-      if (document.hidden) return;
-      lastCharts = Date.now();
-      const due = charts;
-      charts = new Set();
-      if (due === "all") void queryClient.invalidateQueries({ queryKey: queryKeys.kpis(planId) });
-      else for (const key of due) void queryClient.invalidateQueries({ queryKey: queryKeys.kpi(planId, key) });
-    };
-    const scheduleCharts = () => {
-      if (chartTimer) return;
-      chartTimer = setTimeout(redrawCharts, Math.max(0, lastCharts + MIN_GAP_MS - Date.now()));
+    const hold = () => document.hidden;
+    // The page was just rendered: its summaries are fresh for a while.
+    const batches: Record<Urgency, Batcher<string>> = {
+      now: createBatcher({ gapMs: MIN_GAP_MS, flush: reread, hold, since: Date.now() - MIN_GAP_MS }),
+      soon: createBatcher({ gapMs: SUMMARY_REFRESH_MS, flush: reread, hold, since: Date.now() }),
     };
     const follow = (change: LiveChange) => {
-      const route = routeLiveChange(change);
-      if (route.kpis === "all") charts = "all";
-      else if (charts !== "all") for (const key of route.kpis) charts.add(key);
-      if (charts === "all" || charts.size > 0) scheduleCharts();
-      schedulePage(route.page === "now" ? MIN_GAP_MS : SUMMARY_REFRESH_MS);
+      const due = dueOf(planId, change);
+      batches.now.add(due.now);
+      batches.soon.add(due.soon);
     };
     const changed = (event: Event) => {
       let change: LiveChange = { type: "unknown" };
@@ -92,8 +84,8 @@ export function LiveRefresh({ planId }: { planId: string }) {
     const catchUp = () => follow({ type: "resync" });
     const onVisible = () => {
       if (document.hidden) return;
-      if (pagePending) schedulePage(MIN_GAP_MS);
-      if (charts === "all" || charts.size > 0) scheduleCharts();
+      batches.now.wake();
+      batches.soon.wake();
     };
     const connect = () => {
       if (stopped) return;
@@ -134,8 +126,8 @@ export function LiveRefresh({ planId }: { planId: string }) {
     return () => {
       stopped = true;
       source?.close();
-      if (pageTimer) clearTimeout(pageTimer);
-      if (chartTimer) clearTimeout(chartTimer);
+      batches.now.stop();
+      batches.soon.stop();
       if (retry) clearTimeout(retry);
       document.removeEventListener("visibilitychange", onVisible);
     };

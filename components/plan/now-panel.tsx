@@ -1,19 +1,52 @@
+"use client";
+
 import { autoAdvanceAction } from "@/app/plans/actions";
+import { useLiveReading } from "@/components/live/use-live-reading";
 import { ActionButton } from "@/components/plan/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { MilestoneBadge, PhaseStatusBadge } from "@/components/ui/status-badges";
-import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
-import { describeCriterion, describeRoles } from "@/lib/domain/gate-summary";
-import { TERMINAL } from "@/lib/domain/lifecycle";
+import { HealthBadge, MilestoneBadge, PhaseStatusBadge } from "@/components/ui/status-badges";
 import { formatPercent } from "@/lib/domain/milestones";
-import type { PlanView } from "@/lib/queries/plan";
+import { queryKeys } from "@/lib/live/query-keys";
+import type { OverviewReading } from "@/lib/queries/plan-readings";
 
-// The first thing on a plan page: the phase that matters now, its gate and what blocks it.
-export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: Date; canEdit?: boolean }) {
-  const phase = view.plan.phases[view.focusIndex];
+/** The overview as the page last read it: from the server's render, re-read as the plan changes. */
+function useOverview(planId: string, initial: OverviewReading) {
+  return useLiveReading(queryKeys.overview(planId), `/plans/${planId}/overview`, "The plan's overview", initial);
+}
+
+/** The plan's health in its header, kept current with the overview. */
+export function OverviewHealth({ planId, initial, live }: { planId: string; initial: OverviewReading; live: boolean }) {
+  return <HealthBadge health={useOverview(planId, initial).data.health} live={live} />;
+}
+
+/** "3 to go" beside the checklists' entry in the section navigation, kept current with the gate. */
+export function OutstandingNote({ planId, initial }: { planId: string; initial: OverviewReading }) {
+  const { outstanding } = useOverview(planId, initial).data;
+  return outstanding > 0 ? <>{outstanding} to go</> : null;
+}
+
+/**
+ * The first thing on a plan page: the phase that matters now, its gate and what blocks it. It
+ * re-reads itself when the live stream says a checklist was ticked, an approval given or samples
+ * arrived, without re-rendering the rest of the page.
+ */
+export function NowPanel({
+  planId,
+  initial,
+  canEdit = false,
+  hasCanary = false,
+}: {
+  planId: string;
+  initial: OverviewReading;
+  canEdit?: boolean;
+  /** The page shows the canary against its baseline (#canary), for the canary criterion to link to. */
+  hasCanary?: boolean;
+}) {
+  const { data: view, isError } = useOverview(planId, initial);
+  const { phase } = view;
   if (!phase) {
     return (
       <Card title="Now">
@@ -23,34 +56,37 @@ export function NowPanel({ view, now, canEdit = false }: { view: PlanView; now: 
       </Card>
     );
   }
-  const finishedPhase = phase.status !== "active" && phase.status !== "pending";
   return (
     <Card title={phase.status === "active" ? "Active phase" : "Phase in focus"} id="now">
+      {isError ? (
+        <p role="status" className="mb-2 text-xs text-amber-800 dark:text-amber-300">
+          The overview could not be brought up to date; it shows what was last loaded.
+        </p>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
-        <PhaseColumn view={view} phase={phase} now={now} canEdit={canEdit} finishedPhase={finishedPhase} />
-        <GateColumn view={view} phase={phase} finishedPhase={finishedPhase} />
-        <CriteriaColumn view={view} phase={phase} />
+        <PhaseColumn planId={planId} view={view} phase={phase} canEdit={canEdit} />
+        <GateColumn view={view} finishedPhase={phase.finished} />
+        <CriteriaColumn view={view} hasCanary={hasCanary} />
       </div>
     </Card>
   );
 }
 
-type FocusPhase = PlanView["plan"]["phases"][number];
+type FocusPhase = NonNullable<OverviewReading["phase"]>;
 
 /** The phase itself: audience, traffic, when it started and ends, the next milestone. */
 function PhaseColumn({
+  planId,
   view,
   phase,
-  now,
   canEdit,
-  finishedPhase,
 }: {
-  view: PlanView;
+  planId: string;
+  view: OverviewReading;
   phase: FocusPhase;
-  now: Date;
   canEdit: boolean;
-  finishedPhase: boolean;
 }) {
+  const now = new Date(view.readAt);
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
@@ -65,11 +101,11 @@ function PhaseColumn({
       <dl className="grid grid-cols-2 gap-2 text-sm">
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-400">Started</dt>
-          <dd>{phase.actualStartAt ? <RelativeTime date={phase.actualStartAt} now={now} /> : "Not yet"}</dd>
+          <dd>{phase.actualStartAt ? <RelativeTime date={new Date(phase.actualStartAt)} now={now} /> : "Not yet"}</dd>
         </div>
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-400">Planned end</dt>
-          <dd>{phase.plannedEndAt ? <RelativeTime date={phase.plannedEndAt} now={now} /> : "Not set"}</dd>
+          <dd>{phase.plannedEndAt ? <RelativeTime date={new Date(phase.plannedEndAt)} now={now} /> : "Not set"}</dd>
         </div>
       </dl>
       {view.milestone ? (
@@ -82,55 +118,46 @@ function PhaseColumn({
           </div>
         </div>
       ) : null}
-      {!finishedPhase && !TERMINAL.includes(view.plan.status) ? (
-        <AutoAdvanceLine view={view} phase={phase} now={now} canEdit={canEdit} />
+      {view.autoAdvance ? (
+        <AutoAdvanceLine planId={planId} view={view} verdict={view.autoAdvance} phase={phase} canEdit={canEdit} />
       ) : null}
     </div>
   );
 }
 
 /** The gate out of the phase: approvals, the go/no-go lists' progress, and what blocks it in words. */
-function GateColumn({ view, phase, finishedPhase }: { view: PlanView; phase: FocusPhase; finishedPhase: boolean }) {
-  const next = view.plan.phases[view.focusIndex + 1];
-  const gate = phase.gate;
-  const liveApprovals = gate?.approvals.filter((a) => !a.voidedAt) ?? [];
-  const blockers = view.focusBlockers;
+function GateColumn({ view, finishedPhase }: { view: OverviewReading; finishedPhase: boolean }) {
+  const { gate } = view;
   return (
     <div className="space-y-3">
-      <h3 className="text-sm font-semibold">Gate{next ? ` to ${next.name}` : ""}</h3>
-      {gate ? (
+      <h3 className="text-sm font-semibold">Gate{gate.nextPhase ? ` to ${gate.nextPhase}` : ""}</h3>
+      {gate.approvals ? (
         <div className="text-sm">
           <div className="flex justify-between">
-            <span>Approvals ({describeRoles(gate.approverRoles)})</span>
+            <span>Approvals ({gate.approvals.roles})</span>
             <span className="tabular-nums">
-              {liveApprovals.length}/{gate.requiredApprovals}
+              {gate.approvals.live}/{gate.approvals.required}
             </span>
           </div>
-          {liveApprovals.length > 0 ? (
-            <p className="text-xs text-slate-600 dark:text-slate-400">
-              {liveApprovals.map((a) => a.user.name).join(", ")}
-            </p>
+          {gate.approvals.names.length > 0 ? (
+            <p className="text-xs text-slate-600 dark:text-slate-400">{gate.approvals.names.join(", ")}</p>
           ) : null}
         </div>
       ) : null}
-      {view.gateLists.map((l) => (
+      {gate.lists.map((l) => (
         <div key={l.id} className="space-y-1 text-sm">
           <div className="flex justify-between">
             <span>{l.title}</span>
             <span className="tabular-nums">
-              {l.progress.done + l.progress.notApplicable}/{l.progress.total}
+              {l.settled}/{l.total}
             </span>
           </div>
-          <ProgressBar
-            value={l.progress.ratio}
-            label={`${l.title} progress`}
-            tone={l.progress.blocked > 0 ? "amber" : "accent"}
-          />
+          <ProgressBar value={l.ratio} label={`${l.title} progress`} tone={l.blocked > 0 ? "amber" : "accent"} />
         </div>
       ))}
       {finishedPhase ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">This phase is history; its gate no longer applies.</p>
-      ) : blockers.length === 0 ? (
+      ) : gate.blockers.length === 0 ? (
         <p className="text-sm text-emerald-700 dark:text-emerald-300">Nothing blocks this gate.</p>
       ) : (
         <div>
@@ -138,7 +165,7 @@ function GateColumn({ view, phase, finishedPhase }: { view: PlanView; phase: Foc
             What blocks it
           </h4>
           <ul className="mt-1 list-disc space-y-1 pl-5 text-sm" data-testid="gate-blockers">
-            {blockers.map((b) => (
+            {gate.blockers.map((b) => (
               <li key={b}>{b}</li>
             ))}
           </ul>
@@ -149,86 +176,56 @@ function GateColumn({ view, phase, finishedPhase }: { view: PlanView; phase: Foc
 }
 
 /** The phase's success criteria, each with the gate's verdict and the reading behind it. */
-function CriteriaColumn({ view, phase }: { view: PlanView; phase: FocusPhase }) {
-  const metricById = new Map(view.metrics.map((m) => [m.id, m]));
+function CriteriaColumn({ view, hasCanary }: { view: OverviewReading; hasCanary: boolean }) {
   return (
     <div className="space-y-2">
       <h3 className="text-sm font-semibold">Success criteria</h3>
-      {phase.successCriteria.length === 0 ? (
+      {view.criteria.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">None set for this phase.</p>
       ) : (
         <ul className="space-y-2 text-sm">
-          {phase.successCriteria.map((c) => {
-            const m = metricById.get(c.metricId);
-            if (!m) return null;
-            const judged = view.gate?.criteria.find((g) => g.id === c.id);
-            return (
-              <li key={c.id}>
-                <div>{describeCriterion(m, c)}</div>
-                <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
-                  {judged ? (
-                    <Badge tone={judged.met ? "green" : "amber"}>{judged.met ? "Met" : "Not met"}</Badge>
-                  ) : null}
-                  {c.kind === "canary_not_worse" ? (
+          {view.criteria.map((c) => (
+            <li key={c.id}>
+              <div>{c.text}</div>
+              <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+                {c.met !== null ? <Badge tone={c.met ? "green" : "amber"}>{c.met ? "Met" : "Not met"}</Badge> : null}
+                <span>
+                  {c.detail}
+                  {c.canary && hasCanary ? (
                     // The judge's own sentence says why not; the panel below shows its evidence.
-                    <span>
-                      {judged
-                        ? judged.met
-                          ? "The canary judge passes it"
-                          : judged.reason
-                        : "Judged by the canary judge"}
-                      {view.canary ? (
-                        <>
-                          {" "}
-                          ·{" "}
-                          <a href="#canary" className="underline">
-                            canary against baseline
-                          </a>
-                        </>
-                      ) : null}
-                    </span>
-                  ) : (
-                    <span>
-                      Now {m.recent === null ? "no data" : `${round(m.recent)}${m.unit === "%" ? "%" : ` ${m.unit}`}`}
-                      {judged && !judged.met && judged.reason ? ` · ${judged.reason}` : ""}
-                    </span>
-                  )}
-                </div>
-              </li>
-            );
-          })}
+                    <>
+                      {" "}
+                      ·{" "}
+                      <a href="#canary" className="underline">
+                        canary against baseline
+                      </a>
+                    </>
+                  ) : null}
+                </span>
+              </div>
+            </li>
+          ))}
         </ul>
       )}
     </div>
   );
 }
 
-function round(v: number) {
-  return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
-}
-
 /** Whether the phase advances by itself, what it waits for, and the switch for release managers. */
 function AutoAdvanceLine({
+  planId,
   view,
+  verdict,
   phase,
-  now,
   canEdit,
 }: {
-  view: PlanView;
-  phase: PlanView["plan"]["phases"][number];
-  now: Date;
+  planId: string;
+  view: OverviewReading;
+  verdict: NonNullable<OverviewReading["autoAdvance"]>;
+  phase: FocusPhase;
   canEdit: boolean;
 }) {
-  const verdict = autoAdvanceVerdict({
-    planStatus: view.plan.status,
-    phase,
-    gate: view.gate?.verdict ?? null,
-    breachedTriggers: view.plan.rollbackTriggers
-      .filter((t) => t.enabled && t.state === "breached" && (!t.phaseId || t.phaseId === phase.id))
-      .map((t) => t.description),
-    now,
-  });
-  const fields = { planId: view.plan.id, version: view.plan.version, phaseId: phase.id };
+  const fields = { planId, version: view.planVersion, phaseId: phase.id };
   return (
     <div
       className="space-y-2 rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700"
@@ -244,11 +241,7 @@ function AutoAdvanceLine({
               : "font-medium text-amber-800 dark:text-amber-300"
           }
         >
-          {verdict.advance
-            ? "now: the gate holds, the next check records the go within seconds"
-            : verdict.waiting === "off"
-              ? `Advances ${verdict.message}`
-              : verdict.message}
+          {verdict.message}
         </span>
       </div>
       {canEdit ? (

@@ -6,8 +6,8 @@ import { useEffect, useRef, useState } from "react";
 export interface PlanSection {
   id: string;
   label: string;
-  /** A count or state shown beside the label, e.g. "2 blocked". */
-  note?: string;
+  /** A count or state shown beside the label, e.g. "2 blocked" (hidden when it renders nothing). */
+  note?: React.ReactNode;
 }
 
 /**
@@ -88,7 +88,7 @@ export function SectionNav({ sections }: { sections: PlanSection[] }) {
               {s.note ? (
                 <span
                   className={clsx(
-                    "rounded px-1 text-xs font-normal",
+                    "rounded px-1 text-xs font-normal empty:hidden",
                     current === s.id ? "bg-white/20" : "bg-slate-200 dark:bg-slate-800",
                   )}
                 >

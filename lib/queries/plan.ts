@@ -89,12 +89,13 @@ async function fetchPlan(db: Database, planId: string) {
 export type PlanRecord = NonNullable<Awaited<ReturnType<typeof fetchPlan>>>;
 export type PlanChecklist = PlanRecord["checklists"][number] & { progress: ReturnType<typeof checklistProgress> };
 
-/** Everything the plan page shows, or null when there is no such plan. */
-export async function loadPlanView(db: Database, planId: string, now: Date = new Date()) {
-  if (!planIdSchema.safeParse(planId).success) return null;
-  const plan = await fetchPlan(db, planId);
-  if (!plan) return null;
-
+/**
+ * What a plan's page says about it now, without its charts and history: health, the phase in
+ * focus, its gate and what blocks it, the checklists' progress and the next milestone. The page
+ * starts from it, and an open page re-reads it (as the gate) when checklists are ticked, approvals
+ * given or samples arrive.
+ */
+async function summarise(db: Database, plan: PlanRecord, now: Date) {
   const recent = await recentCanaryValues(db, [plan.id]);
   const metricViews = plan.metrics.map((m) => {
     const value = recent.get(m.id) ?? null;
@@ -107,59 +108,21 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   const focus = plan.phases[focusIndex] ?? null;
   const gateLists = focus ? withProgress.filter((c) => c.phaseId === focus.id && c.kind === "go_no_go") : [];
   const gateOutstanding = gateLists.reduce((n, c) => n + c.progress.requiredOutstanding, 0);
-
-  const { from: chartFrom, to: chartTo } = chartRange(
-    { ...plan, firstPhaseStartedAt: plan.phases[0]?.actualStartAt ?? null },
-    now,
-  );
-  const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
-  const readings = await phaseReadings(db, plan.id, now);
-  const phaseHealthById = new Map<string, PhaseHealth>(
-    plan.phases.filter((p) => p.actualStartAt).map((p) => [p.id, phaseHealth(plan.metrics, readings.get(p.id) ?? [])]),
-  );
   // The same gate evaluation a go decision runs, so the page lists exactly what would refuse it.
   const gate = focus && focus.status === "active" ? await loadGateState(db, focus, now) : null;
-  const incidentEdits = await incidentActivity(
-    db,
-    plan.id,
-    plan.incidents.map((i) => i.id),
-  );
-  const canary = await canaryPanel(db, plan, now);
-  // What blocks the phase in focus, in words: the active gate's evaluation; for a phase still to
-  // come, its approvals, checklists and sign-offs (its criteria cannot be judged before it runs).
-  const focusGate = focus?.gate;
-  const focusBlockers = gate
-    ? gate.verdict.unmet
-    : focusGate && focus.status === "pending"
-      ? gateBlockers({
-          requiredApprovals: focusGate.requiredApprovals,
-          approverRoles: focusGate.approverRoles,
-          liveApprovals: focusGate.approvals.filter((a) => !a.voidedAt).length,
-          lists: gateLists.map((l) =>
-            gateList(
-              l,
-              l.items,
-              l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
-            ),
-          ),
-        })
-      : [];
-
   return {
+    /** When it was read, in epoch milliseconds. */
+    readAt: now.getTime(),
     plan,
     health,
+    metricViews,
     trafficPercent: currentTraffic(plan.status, plan.phases),
     focusIndex,
     gateLists,
     gateOutstanding,
     gate,
-    focusBlockers,
+    focusBlockers: focusBlockers(focus, gate, gateLists),
     checklists: withProgress,
-    metrics: metricViews.map((m, i) => ({ ...m, series: series[i]! })),
-    chartRange: { from: chartFrom, to: chartTo },
-    phaseHealth: phaseHealthById,
-    incidentEdits,
-    canary,
     milestone: nextMilestone({
       planStatus: plan.status,
       targetStartAt: plan.targetStartAt,
@@ -171,10 +134,81 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
   };
 }
 
+/**
+ * What blocks the phase in focus, in words: the active gate's evaluation; for a phase still to
+ * come, its approvals, checklists and sign-offs (its criteria cannot be judged before it runs).
+ */
+function focusBlockers(
+  focus: PlanRecord["phases"][number] | null,
+  gate: Awaited<ReturnType<typeof loadGateState>> | null,
+  gateLists: PlanChecklist[],
+): string[] {
+  if (gate) return gate.verdict.unmet;
+  const focusGate = focus?.gate;
+  if (!focusGate || focus.status !== "pending") return [];
+  return gateBlockers({
+    requiredApprovals: focusGate.requiredApprovals,
+    approverRoles: focusGate.approverRoles,
+    liveApprovals: focusGate.approvals.filter((a) => !a.voidedAt).length,
+    lists: gateLists.map((l) =>
+      gateList(
+        l,
+        l.items,
+        l.signOffs.filter((s) => !s.voidedAt).map((s) => s.role),
+      ),
+    ),
+  });
+}
+
+export type PlanSummary = Awaited<ReturnType<typeof summarise>>;
+
+/** A plan's summary (see `summarise`), or null when there is no such plan. */
+export async function loadPlanSummary(db: Database, planId: string, now: Date = new Date()) {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  const plan = await fetchPlan(db, planId);
+  return plan ? summarise(db, plan, now) : null;
+}
+
+/** How healthy each phase that has run was, by phase id, for the timeline. */
+export async function phaseHealthOf(db: Database, plan: PlanRecord, now: Date): Promise<Map<string, PhaseHealth>> {
+  const readings = await phaseReadings(db, plan.id, now);
+  return new Map(
+    plan.phases.filter((p) => p.actualStartAt).map((p) => [p.id, phaseHealth(plan.metrics, readings.get(p.id) ?? [])]),
+  );
+}
+
+/** Everything the plan page shows, or null when there is no such plan. */
+export async function loadPlanView(db: Database, planId: string, now: Date = new Date()) {
+  if (!planIdSchema.safeParse(planId).success) return null;
+  const plan = await fetchPlan(db, planId);
+  if (!plan) return null;
+  const { metricViews, ...summary } = await summarise(db, plan, now);
+  const { from: chartFrom, to: chartTo } = chartRange(
+    { ...plan, firstPhaseStartedAt: plan.phases[0]?.actualStartAt ?? null },
+    now,
+  );
+  const series = await Promise.all(metricViews.map((m) => metricSeries(db, m.id, chartFrom, chartTo)));
+  const incidentEdits = await incidentActivity(
+    db,
+    plan.id,
+    plan.incidents.map((i) => i.id),
+  );
+  return {
+    ...summary,
+    metrics: metricViews.map((m, i) => ({ ...m, series: series[i]! })),
+    chartRange: { from: chartFrom, to: chartTo },
+    phaseHealth: await phaseHealthOf(db, plan, now),
+    incidentEdits,
+    canary: await canaryPanel(db, plan, now),
+  };
+}
+
 export type PlanView = NonNullable<Awaited<ReturnType<typeof loadPlanView>>>;
 
 /** One KPI's chart and latest reading, as an open plan page redraws it after a batch of samples. */
 export interface KpiReading {
+  /** When it was read, in epoch milliseconds: the newer of two readings wins. */
+  readAt: number;
   health: ReturnType<typeof classifyReading>;
   /** The canary mean over the 15 minutes before its latest sample. */
   recent: number | null;
@@ -219,6 +253,7 @@ export async function loadKpiReading(
   ]);
   const value = recent.get(row.metricId) ?? null;
   return {
+    readAt: now.getTime(),
     health: classifyReading(row, value),
     recent: value,
     from: range.from.getTime(),

@@ -9,15 +9,15 @@ import { ChecklistsPanel } from "@/components/plan/checklists-panel";
 import { DecisionsPanel, IncidentsPanel } from "@/components/plan/history-panel";
 import { KpiPanel } from "@/components/plan/kpi-panel";
 import { LiveRefresh } from "@/components/plan/live-refresh";
-import { NowPanel } from "@/components/plan/now-panel";
+import { NowPanel, OutstandingNote, OverviewHealth } from "@/components/plan/now-panel";
 import { PlanningPanels } from "@/components/planning/planning-panels";
 import { PlanControls } from "@/components/plan/plan-controls";
 import { type PlanSection, SectionNav } from "@/components/plan/section-nav";
 import { TriggersPanel } from "@/components/plan/triggers-panel";
-import { PhaseTimeline, type TimelineMarker } from "@/components/timeline/phase-timeline";
+import { LiveTimeline } from "@/components/timeline/live-timeline";
 import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
-import { HealthBadge, PlanStatusBadge } from "@/components/ui/status-badges";
+import { PlanStatusBadge } from "@/components/ui/status-badges";
 import { commsDataFor, commsFactsOf } from "@/lib/domain/comms";
 import { strategyLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
@@ -28,7 +28,7 @@ import { projectMembers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 import { rolesIn, userCan } from "@/lib/auth/actor";
 import { TERMINAL } from "@/lib/domain/lifecycle";
-import type { PlanChecklist } from "@/lib/queries/plan";
+import { checklistReadingsOf, overviewReadingOf, timelineReadingOf } from "@/lib/queries/plan-readings";
 import { requireUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -80,20 +80,17 @@ export default async function PlanPage({ params }: Props) {
   const { plan } = view;
   const canReadAudit = userCan(user, "audit:read", plan.projectId);
   const finished = TERMINAL.includes(plan.status);
-  const myRoles = rolesIn(user, plan.projectId);
   const checklistPerms = finished
     ? null
     : {
         canTick: userCan(user, "checklist:tick", plan.projectId),
         canEdit: userCan(user, "checklist:edit", plan.projectId),
+        canSign: userCan(user, "checklist:sign", plan.projectId),
+        roles: rolesIn(user, plan.projectId),
         members: members.map((m) => ({ id: m.userId, name: m.name })),
-        signRoles: (list: PlanChecklist) =>
-          userCan(user, "checklist:sign", plan.projectId)
-            ? myRoles.filter(
-                (r) => list.requiredSignoffRoles.includes(r) && !list.signOffs.some((s) => !s.voidedAt && s.role === r),
-              )
-            : [],
       };
+  // The parts an open page re-reads by itself, as their routes answer them.
+  const overview = overviewReadingOf(view, now);
 
   const openIncidents = plan.incidents.filter((i) => i.status !== "resolved").length;
   const sections: PlanSection[] = [
@@ -101,29 +98,12 @@ export default async function PlanPage({ params }: Props) {
     {
       id: "checklists",
       label: "Checklists",
-      note: view.gateOutstanding > 0 ? `${view.gateOutstanding} to go` : undefined,
+      note: <OutstandingNote planId={plan.id} initial={overview} />,
     },
     { id: "kpis", label: "KPIs and judgement" },
     ...(flags ? [{ id: "flags", label: "Flags" }] : []),
     { id: "planning", label: "Planning" },
     { id: "history", label: "History", note: openIncidents > 0 ? `${openIncidents} open` : undefined },
-  ];
-
-  const markers: TimelineMarker[] = [
-    ...plan.decisions.map((d) => ({
-      id: d.id,
-      phaseId: d.phaseId,
-      at: d.decidedAt,
-      kind: d.overrideReason ? ("override" as const) : d.kind,
-      label: d.overrideReason ? `${d.rationale} — override: ${d.overrideReason}` : d.rationale,
-    })),
-    ...plan.incidents.map((i) => ({
-      id: i.id,
-      phaseId: i.phaseId,
-      at: i.detectedAt,
-      kind: "incident" as const,
-      label: i.title,
-    })),
   ];
 
   return (
@@ -173,7 +153,7 @@ export default async function PlanPage({ params }: Props) {
           <p className="mt-1 max-w-3xl text-sm text-slate-700 dark:text-slate-300">{plan.summary}</p>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
             <PlanStatusBadge status={plan.status} />
-            <HealthBadge health={view.health} live={isLive(plan.status)} />
+            <OverviewHealth planId={plan.id} initial={overview} live={isLive(plan.status)} />
             <LiveRefresh planId={plan.id} />
             {plan.kind === "rollback_runbook" ? (
               <Badge tone="grey" title="Its phases are the steps of rolling back: they move no traffic">
@@ -202,25 +182,20 @@ export default async function PlanPage({ params }: Props) {
       <SectionNav sections={sections} />
 
       <div id="overview" className={SECTION}>
-        <NowPanel view={view} now={now} canEdit={!finished && userCan(user, "plan:edit", plan.projectId)} />
+        <NowPanel
+          planId={plan.id}
+          initial={overview}
+          canEdit={!finished && userCan(user, "plan:edit", plan.projectId)}
+          hasCanary={view.canary !== null}
+        />
         <PlanControls view={view} user={user} />
         <Card title="Timeline" id="timeline">
-          {plan.phases.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No phases to show yet.</p>
-          ) : (
-            <PhaseTimeline
-              phases={plan.phases}
-              markers={markers}
-              now={now}
-              health={view.phaseHealth}
-              migration={plan.migrationSteps.map((s, i) => ({ ...s, number: i + 1 }))}
-            />
-          )}
+          <LiveTimeline planId={plan.id} initial={timelineReadingOf(plan, view.phaseHealth, now)} />
         </Card>
       </div>
 
       <div className={SECTION}>
-        <ChecklistsPanel view={view} now={now} perms={checklistPerms} />
+        <ChecklistsPanel planId={plan.id} checklists={checklistReadingsOf(plan, now)} perms={checklistPerms} />
       </div>
 
       <div id="kpis" className={SECTION}>
