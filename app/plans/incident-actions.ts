@@ -1,7 +1,6 @@
 "use server";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { formToObject, planPages, runAction, settle } from "@/lib/actions/run";
+import { formActionOf, planPages } from "@/lib/actions/run";
 import {
   correctDetectionTime,
   editIncidentSummary,
@@ -11,44 +10,41 @@ import {
   updatePostmortem,
 } from "@/lib/services/incidents";
 
-export async function markVerifiedAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => markVerified(ctx, formToObject(form)));
-  return settle(result, form, {
-    message: "Rollback verified: the incident is mitigated.",
-    revalidate: planPages(form),
-    keep: ["verifiedAt"],
-  });
-}
+// Server actions of the plan page's incident panel: each calls one service of
+// lib/services/incidents.ts, then shows the plan page and the portfolio again.
 
-export async function resolveIncidentAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return settle(await runAction((ctx) => resolveIncident(ctx, formToObject(form))), form, {
-    message: "Incident resolved.",
-    revalidate: planPages(form),
-  });
-}
+export const markVerifiedAction = formActionOf(markVerified, {
+  message: "Rollback verified: the incident is mitigated.",
+  revalidate: planPages,
+  keep: ["verifiedAt"],
+});
 
-export async function reopenIncidentAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => reopenIncident(ctx, formToObject(form)));
-  return settle(result, form, { message: "Incident reopened.", revalidate: planPages(form), keep: ["reason"] });
-}
+export const resolveIncidentAction = formActionOf(resolveIncident, {
+  message: "Incident resolved.",
+  revalidate: planPages,
+});
 
-export async function postmortemAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => updatePostmortem(ctx, formToObject(form)));
-  const changed = result.ok && (result.data as { changed: boolean }).changed;
-  // A refused save hands the text back so nothing typed is lost.
-  return settle(result, form, {
-    message: changed ? "Post-mortem saved." : "No changes to save.",
-    revalidate: planPages(form),
-    keep: ["postmortem"],
-  });
-}
+export const reopenIncidentAction = formActionOf(reopenIncident, {
+  message: "Incident reopened.",
+  revalidate: planPages,
+  keep: ["reason"],
+});
 
-export async function summaryAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => editIncidentSummary(ctx, formToObject(form)));
-  return settle(result, form, { message: "Summary saved.", revalidate: planPages(form), keep: ["summary"] });
-}
+// A refused save hands the text back so nothing typed is lost.
+export const postmortemAction = formActionOf(updatePostmortem, {
+  message: (data) => (data.changed ? "Post-mortem saved." : "No changes to save."),
+  revalidate: planPages,
+  keep: ["postmortem"],
+});
 
-export async function detectionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => correctDetectionTime(ctx, formToObject(form)));
-  return settle(result, form, { message: "Detection time saved.", revalidate: planPages(form), keep: ["detectedAt"] });
-}
+export const summaryAction = formActionOf(editIncidentSummary, {
+  message: "Summary saved.",
+  revalidate: planPages,
+  keep: ["summary"],
+});
+
+export const detectionAction = formActionOf(correctDetectionTime, {
+  message: "Detection time saved.",
+  revalidate: planPages,
+  keep: ["detectedAt"],
+});

@@ -1,7 +1,6 @@
 "use server";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { formAction, planPages } from "@/lib/actions/run";
+import { type BoundFormOptions, formActionOf, planPages } from "@/lib/actions/run";
 import { JUDGE_FORM_FIELDS } from "@/lib/domain/judge-settings";
 import type { ServiceContext } from "@/lib/services/context";
 import {
@@ -52,59 +51,22 @@ const triggerFields = [
 ] as const;
 
 /** Each action here calls its service, then shows the plan page, its editor and (thresholds colour health) the portfolio again. */
-const run = (service: Service, form: FormData, message: string, keep: readonly string[] = []) =>
-  formAction(service, form, {
-    message,
-    keep,
-    revalidate: [...planPages(form), `/plans/${String(form.get("planId"))}/edit`],
-  });
+const kpiPages = (form: FormData) => [...planPages(form), `/plans/${String(form.get("planId"))}/edit`];
+const kpiAction = (service: Service, message: BoundFormOptions<unknown>["message"], keep: readonly string[] = []) =>
+  formActionOf(service, { message, keep, revalidate: kpiPages });
 
-export async function addMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(addMetric, form, "KPI added.", metricFields);
-}
-
-export async function updateMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateMetric, form, "KPI saved.", metricFields);
-}
-
-export async function moveMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(moveMetric, form, "KPI moved.");
-}
-
-export async function removeMetricAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(removeMetric, form, "KPI removed.", ["confirm"]);
-}
-
-export async function addCriterionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(addCriterion, form, "Success criterion added.", criterionFields);
-}
-
-export async function updateCriterionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateCriterion, form, "Success criterion saved.", criterionFields);
-}
-
-export async function removeCriterionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(removeCriterion, form, "Success criterion removed.");
-}
-
-export async function addTriggerAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(addTrigger, form, "Rollback trigger added.", triggerFields);
-}
-
-export async function updateTriggerAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateTrigger, form, "Rollback trigger saved.", triggerFields);
-}
-
-export async function removeTriggerAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(removeTrigger, form, "Rollback trigger removed.");
-}
-
-export async function triggerEnabledAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(
-    setTriggerEnabled,
-    form,
-    form.get("enabled") === "true"
-      ? "Trigger enabled: it is evaluated again."
-      : "Trigger disabled: it is no longer evaluated.",
-  );
-}
+export const addMetricAction = kpiAction(addMetric, "KPI added.", metricFields);
+export const updateMetricAction = kpiAction(updateMetric, "KPI saved.", metricFields);
+export const moveMetricAction = kpiAction(moveMetric, "KPI moved.");
+export const removeMetricAction = kpiAction(removeMetric, "KPI removed.", ["confirm"]);
+export const addCriterionAction = kpiAction(addCriterion, "Success criterion added.", criterionFields);
+export const updateCriterionAction = kpiAction(updateCriterion, "Success criterion saved.", criterionFields);
+export const removeCriterionAction = kpiAction(removeCriterion, "Success criterion removed.");
+export const addTriggerAction = kpiAction(addTrigger, "Rollback trigger added.", triggerFields);
+export const updateTriggerAction = kpiAction(updateTrigger, "Rollback trigger saved.", triggerFields);
+export const removeTriggerAction = kpiAction(removeTrigger, "Rollback trigger removed.");
+export const triggerEnabledAction = kpiAction(setTriggerEnabled, (_data, form) =>
+  form.get("enabled") === "true"
+    ? "Trigger enabled: it is evaluated again."
+    : "Trigger disabled: it is no longer evaluated.",
+);

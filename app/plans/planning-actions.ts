@@ -1,7 +1,6 @@
 "use server";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { formAction, planPages } from "@/lib/actions/run";
+import { type BoundFormOptions, formActionOf, planPages } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
 import { addEscalationLevel, removeEscalationLevel, updateEscalationLevel } from "@/lib/services/escalation";
 import {
@@ -31,24 +30,13 @@ const riskFields = ["description", "likelihood", "impact", "mitigation", "ownerI
 const levelFields = ["level", "who", "afterMinutes", "contact"] as const;
 
 /** Each action here calls its service, then shows the plan page again. */
-const run = (service: Service, form: FormData, message: string, keep: readonly string[] = []) =>
-  formAction(service, form, { message, keep, revalidate: planPages(form) });
+const planAction = (service: Service, message: BoundFormOptions<unknown>["message"], keep: readonly string[] = []) =>
+  formActionOf(service, { message, keep, revalidate: planPages });
 
-export async function addStepAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(addMigrationStep, form, "Migration step added.", stepFields);
-}
-
-export async function updateStepAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateMigrationStep, form, "Migration step saved.", stepFields);
-}
-
-export async function removeStepAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(removeMigrationStep, form, "Migration step removed.");
-}
-
-export async function moveStepAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(moveMigrationStep, form, "Migration step moved.");
-}
+export const addStepAction = planAction(addMigrationStep, "Migration step added.", stepFields);
+export const updateStepAction = planAction(updateMigrationStep, "Migration step saved.", stepFields);
+export const removeStepAction = planAction(removeMigrationStep, "Migration step removed.");
+export const moveStepAction = planAction(moveMigrationStep, "Migration step moved.");
 
 const transitionMessage: Record<string, string> = {
   start: "Step started.",
@@ -58,34 +46,15 @@ const transitionMessage: Record<string, string> = {
   revert: "Step reverted.",
 };
 
-export async function stepTransitionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(transitionMigrationStep, form, transitionMessage[String(form.get("transition"))] ?? "Step updated.");
-}
+export const stepTransitionAction = planAction(
+  transitionMigrationStep,
+  (_data, form) => transitionMessage[String(form.get("transition"))] ?? "Step updated.",
+);
 
-export async function addRiskAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(addRisk, form, "Risk added.", riskFields);
-}
-
-export async function updateRiskAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateRisk, form, "Risk saved.", riskFields);
-}
-
-export async function riskStatusAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(setRiskStatus, form, "Risk status changed.");
-}
-
-export async function removeRiskAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(removeRisk, form, "Risk removed.");
-}
-
-export async function addLevelAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(addEscalationLevel, form, "Escalation level added.", levelFields);
-}
-
-export async function updateLevelAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateEscalationLevel, form, "Escalation level saved.", levelFields);
-}
-
-export async function removeLevelAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(removeEscalationLevel, form, "Escalation level removed.");
-}
+export const addRiskAction = planAction(addRisk, "Risk added.", riskFields);
+export const updateRiskAction = planAction(updateRisk, "Risk saved.", riskFields);
+export const riskStatusAction = planAction(setRiskStatus, "Risk status changed.");
+export const removeRiskAction = planAction(removeRisk, "Risk removed.");
+export const addLevelAction = planAction(addEscalationLevel, "Escalation level added.", levelFields);
+export const updateLevelAction = planAction(updateEscalationLevel, "Escalation level saved.", levelFields);
+export const removeLevelAction = planAction(removeEscalationLevel, "Escalation level removed.");

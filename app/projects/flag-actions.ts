@@ -1,7 +1,6 @@
 "use server";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { formAction } from "@/lib/actions/run";
+import { type BoundFormOptions, formActionOf } from "@/lib/actions/run";
 import type { ServiceContext } from "@/lib/services/context";
 import {
   createFlag,
@@ -38,61 +37,53 @@ const flagPages = [
   { path: "/projects/[slug]", type: "page" },
   { path: "/plans/[planId]", type: "page" },
 ] as const;
-const run = (service: Service, form: FormData, message: (data: unknown) => string, keep: readonly string[] = []) =>
-  formAction(service, form, { message, keep, revalidate: flagPages });
+const flagAction = (service: Service, message: BoundFormOptions<unknown>["message"], keep: readonly string[] = []) =>
+  formActionOf(service, { message, keep, revalidate: flagPages });
 
-export async function createFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(createFlag, form, () => `Flag “${String(form.get("key")).trim()}” created.`, flagFields);
-}
+export const createFlagAction = flagAction(
+  createFlag,
+  (_data, form) => `Flag “${String(form.get("key")).trim()}” created.`,
+  flagFields,
+);
 
-export async function updateFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(updateFlag, form, () => "Flag saved.", flagFields);
-}
+export const updateFlagAction = flagAction(updateFlag, "Flag saved.", flagFields);
 
-export async function setFlagEnabledAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const on = form.get("enabled") === "true";
-  return run(
-    setFlagEnabled,
-    form,
-    (data) => {
-      const changed = (data as { changed: boolean }).changed;
-      if (!changed) return on ? "The flag was already on." : "The flag was already off.";
-      return on
-        ? "Flag back on: the rollout and segment rules apply again."
-        : "Flag killed: everyone gets the default variant.";
-    },
-    ["reason"],
-  );
-}
+export const setFlagEnabledAction = flagAction(
+  setFlagEnabled,
+  (data, form) => {
+    const on = form.get("enabled") === "true";
+    if (!(data as { changed: boolean }).changed) return on ? "The flag was already on." : "The flag was already off.";
+    return on
+      ? "Flag back on: the rollout and segment rules apply again."
+      : "Flag killed: everyone gets the default variant.";
+  },
+  ["reason"],
+);
 
-export async function deleteFlagAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(deleteFlag, form, (data) => `Flag “${(data as { key: string }).key}” deleted.`);
-}
+export const deleteFlagAction = flagAction(deleteFlag, (data) => `Flag “${(data as { key: string }).key}” deleted.`);
 
-export async function setFlagRulesAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(setFlagRules, form, (data) =>
-    (data as { changed: boolean }).changed ? "Segment rules saved." : "The rules were already so.",
-  );
-}
+export const setFlagRulesAction = flagAction(setFlagRules, (data) =>
+  (data as { changed: boolean }).changed ? "Segment rules saved." : "The rules were already so.",
+);
 
-export async function createSegmentAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(createSegment, form, () => `Segment “${String(form.get("name")).trim()}” created.`, segmentFields);
-}
+export const createSegmentAction = flagAction(
+  createSegment,
+  (_data, form) => `Segment “${String(form.get("name")).trim()}” created.`,
+  segmentFields,
+);
 
-export async function updateSegmentAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(
-    updateSegment,
-    form,
-    (data) => {
-      const keys = (data as { flagKeys: string[] }).flagKeys;
-      return keys.length
-        ? `Segment saved; ${keys.join(", ")} now use${keys.length === 1 ? "s" : ""} it.`
-        : "Segment saved.";
-    },
-    segmentFields,
-  );
-}
+export const updateSegmentAction = flagAction(
+  updateSegment,
+  (data) => {
+    const keys = (data as { flagKeys: string[] }).flagKeys;
+    return keys.length
+      ? `Segment saved; ${keys.join(", ")} now use${keys.length === 1 ? "s" : ""} it.`
+      : "Segment saved.";
+  },
+  segmentFields,
+);
 
-export async function deleteSegmentAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return run(deleteSegment, form, (data) => `Segment “${(data as { name: string }).name}” deleted.`);
-}
+export const deleteSegmentAction = flagAction(
+  deleteSegment,
+  (data) => `Segment “${(data as { name: string }).name}” deleted.`,
+);

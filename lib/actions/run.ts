@@ -5,7 +5,7 @@ import { currentUser, requestId } from "@/lib/auth/session";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import type { ServiceContext } from "@/lib/services/context";
 import { errorFields, log } from "@/lib/observability/log";
-import type { ActionResult } from "./form-state";
+import type { ActionResult, FormState } from "./form-state";
 
 // The one guarded path for server actions: who is signed in → the service (which authorises,
 // validates and writes in one transaction) → a typed result the form can show. Throws only on bugs.
@@ -100,6 +100,29 @@ export async function formAction<T>(
   options: SettleOptions<T>,
 ): Promise<ActionResult<T>> {
   return settle(await runAction((ctx) => service(ctx, formToObject(form))), form, options);
+}
+
+/** A server action's signature as a form's `useActionState` calls it. */
+export type FormActionFn = (prev: FormState, form: FormData) => Promise<FormState>;
+
+/** What a bound form action settles with; the message and the pages may read the submitted form. */
+export interface BoundFormOptions<T> {
+  message: string | ((data: T, form: FormData) => string);
+  revalidate: readonly Revalidate[] | ((form: FormData) => readonly Revalidate[]);
+  keep?: readonly string[];
+}
+
+/** A form action bound to one service: each submission calls it with the form's fields, then settles. */
+export function formActionOf<T>(
+  service: (ctx: ServiceContext, input: unknown) => Promise<T>,
+  { message, revalidate, keep }: BoundFormOptions<T>,
+): FormActionFn {
+  return async (_prev, form) =>
+    formAction(service, form, {
+      message: typeof message === "string" ? message : (data) => message(data, form),
+      revalidate: typeof revalidate === "function" ? revalidate(form) : revalidate,
+      ...(keep ? { keep } : {}),
+    });
 }
 
 /** The plan page of the form's plan and the portfolio, which shows every plan's state. */
