@@ -64,43 +64,23 @@ function TemplateField({ defaultValue, errors }: { defaultValue: string; errors:
   );
 }
 
+/** An entry's one-line fields; the template has its own box below them. */
+const entryFields = [
+  { name: "event", label: "Stage or event", required: true, placeholder: "e.g. Phase advanced" },
+  { name: "timing", label: "When", placeholder: "e.g. At each go decision" },
+  { name: "channel", label: "Channel", required: true, placeholder: "e.g. #releases or Email" },
+  { name: "audience", label: "Audience", required: true, placeholder: "e.g. Engineering and support" },
+] as const;
+
 function EntryFields({ entry, state }: { entry?: CommsEntryView; state: FormState }) {
   const { errors, values } = failed(state);
   const pick = (name: keyof CommsEntryView) => values?.[name] ?? entry?.[name] ?? "";
   return (
     <>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field
-          label="Stage or event"
-          name="event"
-          required
-          placeholder="e.g. Phase advanced"
-          defaultValue={pick("event")}
-          errors={errors?.event}
-        />
-        <Field
-          label="When"
-          name="timing"
-          placeholder="e.g. At each go decision"
-          defaultValue={pick("timing")}
-          errors={errors?.timing}
-        />
-        <Field
-          label="Channel"
-          name="channel"
-          required
-          placeholder="e.g. #releases or Email"
-          defaultValue={pick("channel")}
-          errors={errors?.channel}
-        />
-        <Field
-          label="Audience"
-          name="audience"
-          required
-          placeholder="e.g. Engineering and support"
-          defaultValue={pick("audience")}
-          errors={errors?.audience}
-        />
+        {entryFields.map(({ name, ...field }) => (
+          <Field key={name} name={name} {...field} defaultValue={pick(name)} errors={errors?.[name]} />
+        ))}
       </div>
       {/* Keyed on what was sent back, so a refused form shows what the person typed. */}
       <TemplateField

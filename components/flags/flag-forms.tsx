@@ -4,6 +4,7 @@ import { type FormState, failed } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { createFlagAction, deleteFlagAction, updateFlagAction } from "@/app/projects/flag-actions";
 import {
+  DecimalField,
   Field,
   FormMessage,
   inputClass,
@@ -145,14 +146,11 @@ export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?
           errors={errors?.planId}
           defaultValue={pick("planId", flag?.planId ?? "")}
         />
-        <Field
+        <DecimalField
           label="Share set by hand (%)"
           name="manualRolloutPercent"
-          type="number"
           min={0}
           max={100}
-          step="any"
-          inputMode="decimal"
           hint="Used only when the flag follows no plan."
           errors={errors?.manualRolloutPercent}
           defaultValue={pick(

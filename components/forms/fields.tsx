@@ -63,20 +63,15 @@ function useFieldId(prefix: string, name: string, hint: string | undefined, erro
   return { id, describedBy, invalid: errors?.length ? true : undefined };
 }
 
-export function Field({
-  label,
-  name,
-  type = "text",
-  errors,
-  hint,
-  ...rest
-}: {
+export type FieldProps = {
   label: string;
   name: string;
   type?: string;
   errors?: string[] | undefined;
-  hint?: string;
-} & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "type">) {
+  hint?: string | undefined;
+} & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "type">;
+
+export function Field({ label, name, type = "text", errors, hint, ...rest }: FieldProps) {
   const { id, describedBy, invalid } = useFieldId("field", name, hint, errors);
   return (
     <Labelled id={id} label={label} hint={hint} errors={errors}>
@@ -91,6 +86,16 @@ export function Field({
       />
     </Labelled>
   );
+}
+
+/** A number box for a measured value: any decimal, with the decimal keypad on phones. */
+export function DecimalField(props: Omit<FieldProps, "type" | "step" | "inputMode">) {
+  return <Field type="number" step="any" inputMode="decimal" {...props} />;
+}
+
+/** A number box for a whole number of minutes, none or more. */
+export function MinutesField(props: Omit<FieldProps, "type" | "step" | "min">) {
+  return <Field type="number" min={0} step={1} {...props} />;
 }
 
 /** A labelled textarea whose hint and errors are announced with it, like Field. */

@@ -36,6 +36,35 @@ function asFields(s: JudgeSettings): Record<string, string> {
   };
 }
 
+/** The judge's number boxes, each with its bounds and how the chosen KPI's default is shown in it. */
+const numberBoxes: {
+  name: "judgeAlphaPercent" | "judgeMinSample" | "judgeTolerancePercent" | "judgeSmallestRegressionPercent";
+  label: string;
+  min: number;
+  max?: number;
+  /** 1 for whole numbers, "any" for percentages. */
+  step: 1 | "any";
+  shown: (defaults: JudgeSettings) => string;
+}[] = [
+  {
+    name: "judgeAlphaPercent",
+    label: "False-alarm rate (%)",
+    min: 0.1,
+    max: 20,
+    step: "any",
+    shown: (d) => percent(d.alpha),
+  },
+  { name: "judgeMinSample", label: "Minimum sample per cohort", min: 1, step: 1, shown: (d) => String(d.minSample) },
+  { name: "judgeTolerancePercent", label: "Tolerance (%)", min: 0, step: "any", shown: (d) => percent(d.tolerance) },
+  {
+    name: "judgeSmallestRegressionPercent",
+    label: "Smallest regression (%)",
+    min: 1,
+    step: "any",
+    shown: (d) => percent(d.smallestRegression),
+  },
+];
+
 /** Shown (and sent) only while `active`: the rule or criterion is the canary judge's. */
 export function JudgeFields({
   active,
@@ -81,55 +110,22 @@ export function JudgeFields({
           errors={errors?.judgeMethod}
           hint={JUDGE_SETTING_HELP.judgeMethod}
         />
-        <Field
-          label="False-alarm rate (%)"
-          name="judgeAlphaPercent"
-          type="number"
-          min={0.1}
-          max={20}
-          step="any"
-          inputMode="decimal"
-          placeholder={placeholder(percent(defaults.alpha))}
-          defaultValue={pick("judgeAlphaPercent")}
-          errors={errors?.judgeAlphaPercent}
-          hint={JUDGE_SETTING_HELP.judgeAlphaPercent}
-        />
-        <Field
-          label="Minimum sample per cohort"
-          name="judgeMinSample"
-          type="number"
-          min={1}
-          step={1}
-          inputMode="numeric"
-          placeholder={placeholder(String(defaults.minSample))}
-          defaultValue={pick("judgeMinSample")}
-          errors={errors?.judgeMinSample}
-          hint={JUDGE_SETTING_HELP.judgeMinSample}
-        />
-        <Field
-          label="Tolerance (%)"
-          name="judgeTolerancePercent"
-          type="number"
-          min={0}
-          step="any"
-          inputMode="decimal"
-          placeholder={placeholder(percent(defaults.tolerance))}
-          defaultValue={pick("judgeTolerancePercent")}
-          errors={errors?.judgeTolerancePercent}
-          hint={JUDGE_SETTING_HELP.judgeTolerancePercent}
-        />
-        <Field
-          label="Smallest regression (%)"
-          name="judgeSmallestRegressionPercent"
-          type="number"
-          min={1}
-          step="any"
-          inputMode="decimal"
-          placeholder={placeholder(percent(defaults.smallestRegression))}
-          defaultValue={pick("judgeSmallestRegressionPercent")}
-          errors={errors?.judgeSmallestRegressionPercent}
-          hint={JUDGE_SETTING_HELP.judgeSmallestRegressionPercent}
-        />
+        {numberBoxes.map((box) => (
+          <Field
+            key={box.name}
+            label={box.label}
+            name={box.name}
+            type="number"
+            min={box.min}
+            max={box.max}
+            step={box.step}
+            inputMode={box.step === 1 ? "numeric" : "decimal"}
+            placeholder={placeholder(box.shown(defaults))}
+            defaultValue={pick(box.name)}
+            errors={errors?.[box.name]}
+            hint={JUDGE_SETTING_HELP[box.name]}
+          />
+        ))}
       </div>
     </fieldset>
   );

@@ -12,13 +12,22 @@ import {
   updateMetricAction,
 } from "@/app/plans/kpi-actions";
 import { ConfirmRemove } from "@/components/forms/confirm-remove";
-import { Field, FieldErrors, Hidden, type Option, SelectField, SubmitButton } from "@/components/forms/fields";
+import {
+  DecimalField,
+  Field,
+  FieldErrors,
+  Hidden,
+  type Option,
+  SelectField,
+  SubmitButton,
+} from "@/components/forms/fields";
 import { Disclosure, Named } from "@/components/ui/disclosure";
 import type { Comparison, CriterionKind, MetricDirection } from "@/db/schema/enums";
 import type { JudgeSettings } from "@/lib/domain/judge-defaults";
 import { ActionButton } from "./action-form";
 import { StaleAwareMessage } from "@/components/forms/messages";
 import { JudgeFields, type MetricChoice } from "./judge-fields";
+import { ThresholdFields } from "./threshold-fields";
 
 // The plan editor's KPIs and success criteria; rollback triggers are in trigger-edit-forms.tsx.
 // Each form carries the plan version it was rendered with: an edit made meanwhile makes it stale.
@@ -58,12 +67,6 @@ export interface KpiCriterion {
   judgeWords: string | null;
 }
 
-export const comparisonOptions: Option[] = [
-  { value: "lt", label: "< below" },
-  { value: "lte", label: "≤ at most" },
-  { value: "gt", label: "> above" },
-  { value: "gte", label: "≥ at least" },
-];
 const directionOptions: Option[] = [
   { value: "lower_is_better", label: "Lower is better" },
   { value: "higher_is_better", label: "Higher is better" },
@@ -72,6 +75,13 @@ const sourceKindOptions: Option[] = [
   { value: "push", label: "Pushed by pipelines (API)" },
   { value: "prometheus", label: "Polled from Prometheus (PromQL)" },
 ];
+
+/** A KPI's thresholds, in the order things get worse. */
+const thresholdFields = [
+  { name: "target", label: "Target" },
+  { name: "alertThreshold", label: "Alert threshold" },
+  { name: "criticalThreshold", label: "Critical threshold" },
+] as const;
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? "" : String(v));
 function MetricFields({
@@ -101,33 +111,9 @@ function MetricFields({
         defaultValue={pick("direction", "lower_is_better")}
         errors={errors?.direction}
       />
-      <Field
-        label="Target"
-        name="target"
-        type="number"
-        step="any"
-        inputMode="decimal"
-        defaultValue={pick("target")}
-        errors={errors?.target}
-      />
-      <Field
-        label="Alert threshold"
-        name="alertThreshold"
-        type="number"
-        step="any"
-        inputMode="decimal"
-        defaultValue={pick("alertThreshold")}
-        errors={errors?.alertThreshold}
-      />
-      <Field
-        label="Critical threshold"
-        name="criticalThreshold"
-        type="number"
-        step="any"
-        inputMode="decimal"
-        defaultValue={pick("criticalThreshold")}
-        errors={errors?.criticalThreshold}
-      />
+      {thresholdFields.map(({ name, label }) => (
+        <DecimalField key={name} label={label} name={name} defaultValue={pick(name)} errors={errors?.[name]} />
+      ))}
       <SelectField
         label="Samples arrive"
         name="sourceKind"
@@ -399,35 +385,18 @@ function CriterionFields({
           <FieldErrors id={`${name}-kind`} errors={errors?.kind} />
         </fieldset>
       </div>
-      <fieldset hidden={judged} disabled={judged} className="grid min-w-0 gap-3 sm:grid-cols-3">
-        <legend className="sr-only">Threshold</legend>
-        <SelectField
-          label="Comparison"
-          name="comparison"
-          options={comparisonOptions}
-          defaultValue={values?.comparison ?? threshold?.comparison ?? "lt"}
-          errors={errors?.comparison}
-        />
-        <Field
-          label="Value"
-          name="value"
-          type="number"
-          step="any"
-          inputMode="decimal"
-          defaultValue={values?.value ?? text(threshold?.value)}
-          errors={errors?.value}
-        />
-        <Field
-          label="Sustained for (min)"
-          name="sustainedMinutes"
-          type="number"
-          min={0}
-          step={1}
-          defaultValue={values?.sustainedMinutes ?? text(threshold?.sustainedMinutes ?? 0)}
-          errors={errors?.sustainedMinutes}
-          hint="0: judged on the last 15 min"
-        />
-      </fieldset>
+      <ThresholdFields
+        active={!judged}
+        comparison={values?.comparison ?? threshold?.comparison ?? "lt"}
+        value={values?.value ?? text(threshold?.value)}
+        minutes={{
+          name: "sustainedMinutes",
+          label: "Sustained for (min)",
+          value: values?.sustainedMinutes ?? text(threshold?.sustainedMinutes ?? 0),
+          hint: "0: judged on the last 15 min",
+        }}
+        errors={errors}
+      />
       <JudgeFields
         active={judged}
         metric={metrics.find((m) => m.value === metricId)}

@@ -14,7 +14,7 @@ import type { JudgeSettings } from "@/lib/domain/judge-defaults";
 import { ActionButton } from "./action-form";
 import { StaleAwareMessage } from "@/components/forms/messages";
 import { JudgeFields, type MetricChoice } from "./judge-fields";
-import { comparisonOptions } from "./kpi-edit-forms";
+import { ThresholdFields } from "./threshold-fields";
 import { ConfirmRemove } from "@/components/forms/confirm-remove";
 import { Disclosure, Named } from "@/components/ui/disclosure";
 import { failed } from "@/lib/actions/form-state";
@@ -117,35 +117,18 @@ function TriggerForm({
           errors={errors?.action}
         />
       </div>
-      <fieldset hidden={canary} disabled={canary} className="grid min-w-0 gap-3 sm:grid-cols-3">
-        <legend className="sr-only">Threshold</legend>
-        <SelectField
-          label="Comparison"
-          name="comparison"
-          options={comparisonOptions}
-          defaultValue={pick("comparison", trigger?.comparison, "gt")}
-          errors={errors?.comparison}
-        />
-        <Field
-          label="Value"
-          name="value"
-          type="number"
-          step="any"
-          inputMode="decimal"
-          defaultValue={pick("value", trigger?.mode === "canary_worse" ? null : trigger?.value)}
-          errors={errors?.value}
-          hint="The KPI's unit, the factor of the baseline, or the degradation %"
-        />
-        <Field
-          label="Held for (min)"
-          name="durationMinutes"
-          type="number"
-          min={0}
-          step={1}
-          defaultValue={pick("durationMinutes", trigger?.durationMinutes, "0")}
-          errors={errors?.durationMinutes}
-        />
-      </fieldset>
+      <ThresholdFields
+        active={!canary}
+        comparison={pick("comparison", trigger?.comparison, "gt")}
+        value={pick("value", trigger?.mode === "canary_worse" ? null : trigger?.value)}
+        valueHint="The KPI's unit, the factor of the baseline, or the degradation %"
+        minutes={{
+          name: "durationMinutes",
+          label: "Held for (min)",
+          value: pick("durationMinutes", trigger?.durationMinutes, "0"),
+        }}
+        errors={errors}
+      />
       <JudgeFields
         active={canary}
         metric={metrics.find((m) => m.value === metricId)}
