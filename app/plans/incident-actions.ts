@@ -1,6 +1,6 @@
 "use server";
 
-import { formActionOf, planPages } from "@/lib/actions/run";
+import { formActionsShowing, planPages } from "@/lib/actions/run";
 import {
   correctDetectionTime,
   editIncidentSummary,
@@ -11,40 +11,20 @@ import {
 } from "@/lib/services/incidents";
 
 // Server actions of the plan page's incident panel: each calls one service of
-// lib/services/incidents.ts, then shows the plan page and the portfolio again.
+// lib/services/incidents.ts, then shows the plan page and the portfolio again. A refused save hands
+// back what was typed, so nothing is lost.
 
-export const markVerifiedAction = formActionOf(markVerified, {
-  message: "Rollback verified: the incident is mitigated.",
-  revalidate: planPages,
-  keep: ["verifiedAt"],
-});
+const incidentAction = formActionsShowing(planPages);
 
-export const resolveIncidentAction = formActionOf(resolveIncident, {
-  message: "Incident resolved.",
-  revalidate: planPages,
-});
-
-export const reopenIncidentAction = formActionOf(reopenIncident, {
-  message: "Incident reopened.",
-  revalidate: planPages,
-  keep: ["reason"],
-});
-
-// A refused save hands the text back so nothing typed is lost.
-export const postmortemAction = formActionOf(updatePostmortem, {
-  message: (data) => (data.changed ? "Post-mortem saved." : "No changes to save."),
-  revalidate: planPages,
-  keep: ["postmortem"],
-});
-
-export const summaryAction = formActionOf(editIncidentSummary, {
-  message: "Summary saved.",
-  revalidate: planPages,
-  keep: ["summary"],
-});
-
-export const detectionAction = formActionOf(correctDetectionTime, {
-  message: "Detection time saved.",
-  revalidate: planPages,
-  keep: ["detectedAt"],
-});
+export const markVerifiedAction = incidentAction(markVerified, "Rollback verified: the incident is mitigated.", [
+  "verifiedAt",
+]);
+export const resolveIncidentAction = incidentAction(resolveIncident, "Incident resolved.");
+export const reopenIncidentAction = incidentAction(reopenIncident, "Incident reopened.", ["reason"]);
+export const postmortemAction = incidentAction(
+  updatePostmortem,
+  (data) => (data.changed ? "Post-mortem saved." : "No changes to save."),
+  ["postmortem"],
+);
+export const summaryAction = incidentAction(editIncidentSummary, "Summary saved.", ["summary"]);
+export const detectionAction = incidentAction(correctDetectionTime, "Detection time saved.", ["detectedAt"]);

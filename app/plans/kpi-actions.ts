@@ -1,8 +1,7 @@
 "use server";
 
-import { type BoundFormOptions, formActionOf, planPages } from "@/lib/actions/run";
+import { formActionsShowing, planPages } from "@/lib/actions/run";
 import { JUDGE_FORM_FIELDS } from "@/lib/domain/judge-settings";
-import type { ServiceContext } from "@/lib/services/context";
 import {
   addCriterion,
   addMetric,
@@ -19,8 +18,6 @@ import {
 
 // Server actions of the plan editor's "KPIs and rollback" section: each calls one service of
 // lib/services/kpis.ts, which authorises, validates and writes with its audit event.
-
-type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
 const metricFields = [
   "key",
@@ -52,8 +49,7 @@ const triggerFields = [
 
 /** Each action here calls its service, then shows the plan page, its editor and (thresholds colour health) the portfolio again. */
 const kpiPages = (form: FormData) => [...planPages(form), `/plans/${String(form.get("planId"))}/edit`];
-const kpiAction = (service: Service, message: BoundFormOptions<unknown>["message"], keep: readonly string[] = []) =>
-  formActionOf(service, { message, keep, revalidate: kpiPages });
+const kpiAction = formActionsShowing(kpiPages);
 
 export const addMetricAction = kpiAction(addMetric, "KPI added.", metricFields);
 export const updateMetricAction = kpiAction(updateMetric, "KPI saved.", metricFields);

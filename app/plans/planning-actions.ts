@@ -1,7 +1,6 @@
 "use server";
 
-import { type BoundFormOptions, formActionOf, planPages } from "@/lib/actions/run";
-import type { ServiceContext } from "@/lib/services/context";
+import { formActionsShowing, planPages } from "@/lib/actions/run";
 import { addEscalationLevel, removeEscalationLevel, updateEscalationLevel } from "@/lib/services/escalation";
 import {
   addMigrationStep,
@@ -14,8 +13,6 @@ import { addRisk, removeRisk, setRiskStatus, updateRisk } from "@/lib/services/r
 
 // Server actions of the plan page's risk register, escalation matrix and migration plan: each
 // calls one service, which authorises, validates and writes with its audit event.
-
-type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
 const stepFields = [
   "kind",
@@ -30,8 +27,7 @@ const riskFields = ["description", "likelihood", "impact", "mitigation", "ownerI
 const levelFields = ["level", "who", "afterMinutes", "contact"] as const;
 
 /** Each action here calls its service, then shows the plan page again. */
-const planAction = (service: Service, message: BoundFormOptions<unknown>["message"], keep: readonly string[] = []) =>
-  formActionOf(service, { message, keep, revalidate: planPages });
+const planAction = formActionsShowing(planPages);
 
 export const addStepAction = planAction(addMigrationStep, "Migration step added.", stepFields);
 export const updateStepAction = planAction(updateMigrationStep, "Migration step saved.", stepFields);

@@ -1,7 +1,6 @@
 "use server";
 
-import { type BoundFormOptions, formActionOf } from "@/lib/actions/run";
-import type { ServiceContext } from "@/lib/services/context";
+import { formActionsShowing } from "@/lib/actions/run";
 import {
   createFlag,
   createSegment,
@@ -16,8 +15,6 @@ import {
 // Server actions of the project page's "Feature flags" section and the plan page's flags panel:
 // each calls one service of lib/services/flags.ts, which authorises, validates, writes with its
 // audit event and announces the change to evaluators.
-
-type Service = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 
 const flagFields = [
   "key",
@@ -37,8 +34,7 @@ const flagPages = [
   { path: "/projects/[slug]", type: "page" },
   { path: "/plans/[planId]", type: "page" },
 ] as const;
-const flagAction = (service: Service, message: BoundFormOptions<unknown>["message"], keep: readonly string[] = []) =>
-  formActionOf(service, { message, keep, revalidate: flagPages });
+const flagAction = formActionsShowing(flagPages);
 
 export const createFlagAction = flagAction(
   createFlag,
@@ -52,7 +48,7 @@ export const setFlagEnabledAction = flagAction(
   setFlagEnabled,
   (data, form) => {
     const on = form.get("enabled") === "true";
-    if (!(data as { changed: boolean }).changed) return on ? "The flag was already on." : "The flag was already off.";
+    if (!data.changed) return on ? "The flag was already on." : "The flag was already off.";
     return on
       ? "Flag back on: the rollout and segment rules apply again."
       : "Flag killed: everyone gets the default variant.";
@@ -60,10 +56,10 @@ export const setFlagEnabledAction = flagAction(
   ["reason"],
 );
 
-export const deleteFlagAction = flagAction(deleteFlag, (data) => `Flag “${(data as { key: string }).key}” deleted.`);
+export const deleteFlagAction = flagAction(deleteFlag, (data) => `Flag “${data.key}” deleted.`);
 
 export const setFlagRulesAction = flagAction(setFlagRules, (data) =>
-  (data as { changed: boolean }).changed ? "Segment rules saved." : "The rules were already so.",
+  data.changed ? "Segment rules saved." : "The rules were already so.",
 );
 
 export const createSegmentAction = flagAction(
@@ -75,7 +71,7 @@ export const createSegmentAction = flagAction(
 export const updateSegmentAction = flagAction(
   updateSegment,
   (data) => {
-    const keys = (data as { flagKeys: string[] }).flagKeys;
+    const keys = data.flagKeys;
     return keys.length
       ? `Segment saved; ${keys.join(", ")} now use${keys.length === 1 ? "s" : ""} it.`
       : "Segment saved.";
@@ -83,7 +79,4 @@ export const updateSegmentAction = flagAction(
   segmentFields,
 );
 
-export const deleteSegmentAction = flagAction(
-  deleteSegment,
-  (data) => `Segment “${(data as { name: string }).name}” deleted.`,
-);
+export const deleteSegmentAction = flagAction(deleteSegment, (data) => `Segment “${data.name}” deleted.`);

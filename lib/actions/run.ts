@@ -125,5 +125,17 @@ export function formActionOf<T>(
     });
 }
 
+/**
+ * A maker of bound form actions that all show the same pages again, for a file of actions that
+ * differ only in their service, message and kept fields.
+ */
+export function formActionsShowing(revalidate: BoundFormOptions<unknown>["revalidate"]) {
+  return <T>(
+    service: (ctx: ServiceContext, input: unknown) => Promise<T>,
+    message: BoundFormOptions<T>["message"],
+    keep?: readonly string[],
+  ): FormActionFn => formActionOf(service, { message, revalidate, ...(keep ? { keep } : {}) });
+}
+
 /** The plan page of the form's plan and the portfolio, which shows every plan's state. */
 export const planPages = (form: FormData): Revalidate[] => [`/plans/${String(form.get("planId"))}`, "/"];
