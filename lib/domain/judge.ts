@@ -349,16 +349,7 @@ function judgeSequential(input: JudgeInput, s: JudgeSettings): Judgement {
     ratio = valuesLogRatio(cv, bv);
     if (!ratio && cv.length >= 2 && bv.length >= 2) reason = "a cohort's mean is not above zero, so there is no ratio";
   } else {
-    return finish(input, s, {
-      verdict: "not_enough_data",
-      samples: { canary: 0, baseline: 0 },
-      canaryValue: null,
-      baselineValue: null,
-      needs: null,
-      pValue: null,
-      effect: { estimate: null, lower: null, upper: null },
-      reason: "the canary and baseline are given in different forms (counts and values)",
-    });
+    return finish(input, s, unjudged("the canary and baseline are given in different forms (counts and values)"));
   }
   const minimum = Math.max(s.minSample, counts ? 1 : 2);
   const shortfall = {
@@ -411,16 +402,7 @@ function judgeSequential(input: JudgeInput, s: JudgeSettings): Judgement {
 
 function judgeMannWhitney(input: JudgeInput, s: JudgeSettings): Judgement {
   if (input.canary.kind !== "values" || input.baseline.kind !== "values") {
-    return finish(input, s, {
-      verdict: "not_enough_data",
-      samples: { canary: 0, baseline: 0 },
-      canaryValue: null,
-      baselineValue: null,
-      needs: null,
-      pValue: null,
-      effect: { estimate: null, lower: null, upper: null },
-      reason: "Mann–Whitney compares per-minute values; use the sequential method for counts",
-    });
+    return finish(input, s, unjudged("Mann–Whitney compares per-minute values; use the sequential method for counts"));
   }
   const cv = withoutOutliers(readValues(input.canary));
   const bv = withoutOutliers(readValues(input.baseline));
@@ -498,6 +480,20 @@ export function describeRatio(r: number): string {
 }
 const percent = (confidence: number) => `${trim((confidence * 100).toFixed(1))}%`;
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} more ${word}${n === 1 ? "" : "s"}`;
+
+/** A judgement that cannot start because the cohorts' forms do not suit the method: nothing counted, only why. */
+function unjudged(reason: string): Draft {
+  return {
+    verdict: "not_enough_data",
+    samples: { canary: 0, baseline: 0 },
+    canaryValue: null,
+    baselineValue: null,
+    needs: null,
+    pValue: null,
+    effect: { estimate: null, lower: null, upper: null },
+    reason,
+  };
+}
 
 function finish(input: JudgeInput, s: JudgeSettings, d: Draft): Judgement {
   const confidence = 1 - s.alpha;

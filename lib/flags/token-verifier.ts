@@ -35,6 +35,19 @@ interface Known extends TokenStanding {
   readAt: number;
 }
 
+/** What is kept of a token's row: its standing and scopes, and when it was read. */
+const knownFrom = (row: CheckedToken, now: Date): Known => ({
+  id: row.id,
+  tokenHash: row.tokenHash,
+  projectId: row.projectId,
+  scopes: row.scopes,
+  revokedAt: row.revokedAt,
+  expiresAt: row.expiresAt,
+  creator: row.creator,
+  lastUsedAt: row.lastUsedAt,
+  readAt: now.getTime(),
+});
+
 /** Records that a token was used (the app writes it; an edge, which writes nothing, announces it). */
 export type RecordTokenUse = (token: { id: string; projectId: string }, at: Date) => Promise<unknown>;
 
@@ -117,17 +130,7 @@ export class TokenVerifier {
           this.knownById.delete(tokenId);
           return refused;
         }
-        token = {
-          id: row.id,
-          tokenHash: row.tokenHash,
-          projectId: row.projectId,
-          scopes: row.scopes,
-          revokedAt: row.revokedAt,
-          expiresAt: row.expiresAt,
-          creator: row.creator,
-          lastUsedAt: row.lastUsedAt,
-          readAt: now.getTime(),
-        };
+        token = knownFrom(row, now);
         if (this.knownById.size > 10_000) this.knownById.clear();
         this.knownById.set(tokenId, token);
       } catch (error) {
@@ -190,17 +193,7 @@ export class TokenVerifier {
       this.unknown.set(presented, now.getTime() + UNKNOWN_TTL_MS);
       return null;
     }
-    const token: Known = {
-      id: row.id,
-      tokenHash: row.tokenHash,
-      projectId: row.projectId,
-      scopes: row.scopes,
-      revokedAt: row.revokedAt,
-      expiresAt: row.expiresAt,
-      creator: row.creator,
-      lastUsedAt: row.lastUsedAt,
-      readAt: now.getTime(),
-    };
+    const token = knownFrom(row, now);
     if (this.known.size > 10_000) this.known.clear();
     this.known.set(presented, token);
     return token;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, count, eq, ne, sql } from "drizzle-orm";
 import { metricSources, metrics, phases, rollbackTriggers, samples, successCriteria } from "@/db/schema";
 import type { Comparison, MetricDirection } from "@/db/schema/enums";
 import {
@@ -232,22 +232,19 @@ async function directionConflicts(tx: Tx, metric: MetricRow, direction: MetricDi
   ];
 }
 
+/** A stored ratio turned the other way round; a ratio of 0 (or less) has none and stays 0. */
+const reciprocal = (ratio: AnyColumn) => sql<number>`case when ${ratio} > 0 then 1 / ${ratio} else 0 end`;
+
 /** The canary judge's rows keep the bad (or good) side and the line as ratios: flipped with the direction. */
 async function followDirection(tx: Tx, metricId: string, direction: MetricDirection) {
   const lower = direction === "lower_is_better";
   await tx
     .update(rollbackTriggers)
-    .set({
-      comparison: lower ? "gt" : "lt",
-      value: sql`case when ${rollbackTriggers.value} > 0 then 1 / ${rollbackTriggers.value} else 0 end`,
-    })
+    .set({ comparison: lower ? "gt" : "lt", value: reciprocal(rollbackTriggers.value) })
     .where(and(eq(rollbackTriggers.metricId, metricId), eq(rollbackTriggers.mode, "canary_worse")));
   await tx
     .update(successCriteria)
-    .set({
-      comparison: lower ? "lt" : "gt",
-      value: sql`case when ${successCriteria.value} > 0 then 1 / ${successCriteria.value} else 0 end`,
-    })
+    .set({ comparison: lower ? "lt" : "gt", value: reciprocal(successCriteria.value) })
     .where(and(eq(successCriteria.metricId, metricId), eq(successCriteria.kind, "canary_not_worse")));
 }
 

@@ -30,16 +30,19 @@ type StepRow = typeof migrationSteps.$inferSelect;
 
 const NEED = { action: "migration:edit", what: "its migration plan" } as const;
 
-const stepView = (s: StepRow) => ({
-  position: s.position,
+/** What a step form sets, as the step row stores it. */
+const stepColumns = (
+  s: Pick<StepRow, "kind" | "action" | "reversible" | "expectedDurationMinutes" | "risk" | "validation">,
+) => ({
   kind: s.kind,
   action: s.action,
   reversible: s.reversible,
   expectedDurationMinutes: s.expectedDurationMinutes,
   risk: s.risk,
   validation: s.validation,
-  status: s.status,
 });
+
+const stepView = (s: StepRow) => ({ position: s.position, ...stepColumns(s), status: s.status });
 
 async function loadSteps(tx: Tx, planId: string): Promise<StepRow[]> {
   return inRunOrder(await tx.select().from(migrationSteps).where(eq(migrationSteps.planId, planId)));
@@ -96,16 +99,7 @@ export async function addMigrationStep(ctx: ServiceContext, input: unknown) {
     );
     const [row] = await tx
       .insert(migrationSteps)
-      .values({
-        planId: plan.id,
-        position: index,
-        kind: data.kind,
-        action: data.action,
-        reversible: data.reversible,
-        expectedDurationMinutes: data.expectedDurationMinutes,
-        risk: data.risk,
-        validation: data.validation,
-      })
+      .values({ planId: plan.id, position: index, ...stepColumns(data) })
       .returning();
     return {
       result: { stepId: row!.id, number: index + 1 },
@@ -135,14 +129,7 @@ export async function updateMigrationStep(ctx: ServiceContext, input: unknown) {
     }
     const [after] = await tx
       .update(migrationSteps)
-      .set({
-        kind: data.kind,
-        action: data.action,
-        reversible: data.reversible,
-        expectedDurationMinutes: data.expectedDurationMinutes,
-        risk: data.risk,
-        validation: data.validation,
-      })
+      .set(stepColumns(data))
       .where(eq(migrationSteps.id, step.id))
       .returning();
     return {

@@ -1,5 +1,6 @@
 import type { PlanKind } from "@/db/schema/enums";
 import { and, eq, gt, sql } from "drizzle-orm";
+import type { z } from "zod";
 import {
   checklistItems,
   checklists,
@@ -22,6 +23,7 @@ import {
   createPlanSchema,
   movePhaseSchema,
   phaseAutoAdvanceSchema,
+  type phaseFieldsSchema,
   removePhaseSchema,
   updatePhaseSchema,
   updatePlanSchema,
@@ -310,6 +312,19 @@ function checkDates(start: Date | null | undefined, end: Date | null | undefined
     });
 }
 
+/** A phase form's fields as the phase row stores them; the approvals it asks for live on its gate. */
+function phaseColumns(data: z.infer<typeof phaseFieldsSchema>) {
+  return {
+    name: data.name,
+    audience: data.audience,
+    trafficPercent: data.trafficPercent,
+    plannedStartAt: data.plannedStartAt ?? null,
+    plannedEndAt: data.plannedEndAt ?? null,
+    minDurationMinutes: data.minDurationMinutes,
+    autoAdvance: data.autoAdvance,
+  };
+}
+
 export async function addPhase(ctx: ServiceContext, input: unknown) {
   const data = parseInput(addPhaseSchema, input);
   checkDates(data.plannedStartAt, data.plannedEndAt);
@@ -318,17 +333,7 @@ export async function addPhase(ctx: ServiceContext, input: unknown) {
     const position = (list.at(-1)?.position ?? -1) + 1;
     const [phase] = await tx
       .insert(phases)
-      .values({
-        planId: plan.id,
-        position,
-        name: data.name,
-        audience: data.audience,
-        trafficPercent: data.trafficPercent,
-        plannedStartAt: data.plannedStartAt ?? null,
-        plannedEndAt: data.plannedEndAt ?? null,
-        minDurationMinutes: data.minDurationMinutes,
-        autoAdvance: data.autoAdvance,
-      })
+      .values({ planId: plan.id, position, ...phaseColumns(data) })
       .returning();
     await tx.insert(gates).values({ phaseId: phase!.id, requiredApprovals: data.requiredApprovals });
     return {
@@ -363,19 +368,7 @@ export async function updatePhase(ctx: ServiceContext, input: unknown) {
   checkDates(data.plannedStartAt, data.plannedEndAt);
   return editPlan(ctx, data.planId, data.version, async ({ tx, plan }) => {
     const phase = await loadEditablePhase(tx, plan.id, data.phaseId);
-    const [after] = await tx
-      .update(phases)
-      .set({
-        name: data.name,
-        audience: data.audience,
-        trafficPercent: data.trafficPercent,
-        plannedStartAt: data.plannedStartAt ?? null,
-        plannedEndAt: data.plannedEndAt ?? null,
-        minDurationMinutes: data.minDurationMinutes,
-        autoAdvance: data.autoAdvance,
-      })
-      .where(eq(phases.id, phase.id))
-      .returning();
+    const [after] = await tx.update(phases).set(phaseColumns(data)).where(eq(phases.id, phase.id)).returning();
     await tx.update(gates).set({ requiredApprovals: data.requiredApprovals }).where(eq(gates.phaseId, phase.id));
     const pick = (p: typeof phase) => ({
       name: p.name,

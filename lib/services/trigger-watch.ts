@@ -136,14 +136,18 @@ interface Judged {
   newestAt?: number | null;
 }
 
-async function judge(
-  db: Database | Tx,
-  trigger: TriggerRow,
-  metric: WatchedMetric,
-  active: PhaseRow,
-  now: Date,
-): Promise<Judged> {
-  if (trigger.mode === "canary_worse") return judgeCanary(db, trigger, metric, active, now);
+/** What judging one trigger reads: the trigger, its KPI, the plan's active phase and the time of the check. */
+interface Watched {
+  db: Database | Tx;
+  trigger: TriggerRow;
+  metric: WatchedMetric;
+  active: PhaseRow;
+  now: Date;
+}
+
+async function judge(watched: Watched): Promise<Judged> {
+  const { db, trigger, metric, active, now } = watched;
+  if (trigger.mode === "canary_worse") return judgeCanary(watched);
   const rule = {
     mode: trigger.mode,
     comparison: trigger.comparison,
@@ -186,13 +190,7 @@ async function judge(
  * started. Fail is a breach (its sentence the reason); not enough data is said in words with what
  * it still needs; a feed that went quiet while undecided is stale, as for any trigger.
  */
-async function judgeCanary(
-  db: Database | Tx,
-  trigger: TriggerRow,
-  metric: WatchedMetric,
-  active: PhaseRow,
-  now: Date,
-): Promise<Judged> {
+async function judgeCanary({ db, trigger, metric, active, now }: Watched): Promise<Judged> {
   const settings = readJudgeSettings(trigger.judge, metric.unit);
   const rows = await canaryMinutes(db, metric.id, active.actualStartAt ?? now, now);
   const { judgement, newest } = readCanary(rows, {
@@ -250,7 +248,7 @@ async function judgeAndRecord(
       .from(rollbackTriggers)
       .where(eq(rollbackTriggers.id, trigger.id))
       .for("update");
-    const found = await judge(tx, trigger, metric, active, now);
+    const found = await judge({ db: tx, trigger, metric, active, now });
     const { verdict, judgement } = found;
     newestAt = found.newestAt ?? null;
     // A canary judgement keeps its sentence whatever it found ("within the 1.25× tolerated").
