@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { AppError, describeError, errorCode } from "../lib/errors";
 import * as schema from "./schema";
+import { parseDatabaseUrl } from "./url";
 
 // The one place that picks the database: DATABASE_URL set → PostgreSQL through postgres.js;
 // unset → embedded PostgreSQL (PGlite) in PGLITE_DIR. Both run the same migrations and queries.
@@ -82,15 +83,7 @@ export function defaultMigrationsFolder(): string {
 
 /** host:port/database of a PostgreSQL URL, without credentials. Throws a config error if it is not one. */
 export function describePostgresUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AppError(
-      "config:database",
-      "DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database",
-    );
-  }
+  const parsed = parseDatabaseUrl(url, "DATABASE_URL", "postgres://user@host:5432/database");
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new AppError("config:database", `DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
   }

@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { AppError } from "../lib/errors";
+import { parseDatabaseUrl } from "./url";
 
 // Least privilege on PostgreSQL (`npm run db:roles`): the migration owner keeps the tables; the
 // app's runtime role reads and writes data but may only INSERT into and SELECT from the audit
@@ -15,15 +16,7 @@ const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The user and password in a postgres:// URL. */
 export function loginFromUrl(url: string, setting: string): RoleLogin {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AppError(
-      "config:database",
-      `${setting} is not a valid URL; expected postgres://user:password@host:5432/database`,
-    );
-  }
+  const parsed = parseDatabaseUrl(url, setting, "postgres://user:password@host:5432/database");
   const user = decodeURIComponent(parsed.username);
   if (!ROLE_NAME.test(user))
     throw new AppError(
