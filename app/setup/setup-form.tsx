@@ -1,14 +1,14 @@
 "use client";
 
+import { failed } from "@/lib/actions/form-state";
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { Field, FormMessage, OwnEmailField, PasswordField, SubmitButton } from "@/components/forms/fields";
 import type { ActionResult } from "@/lib/actions/run";
 import { setupAction } from "./actions";
 
 export function SetupForm() {
   const [state, action] = useActionState<ActionResult | null, FormData>(setupAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   return (
     <form action={action} className="space-y-4" noValidate>
       <Field
@@ -28,20 +28,11 @@ export function SetupForm() {
         errors={errors?.name}
         defaultValue={values?.name}
       />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="username"
-        required
-        errors={errors?.email}
-        defaultValue={values?.email}
-      />
-      <Field
+      <OwnEmailField errors={errors?.email} defaultValue={values?.email} />
+      <PasswordField
         label="Password"
         name="password"
-        type="password"
-        autoComplete="new-password"
+        fresh
         required
         errors={errors?.password}
         hint="At least 12 characters"

@@ -1,41 +1,26 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { changeOwnPasswordAction, endMySessionsAction } from "@/app/account/actions";
 import { signOutAction } from "@/app/sign-in/actions";
-import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { FormMessage, PasswordField, SubmitButton } from "@/components/forms/fields";
 
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const [state, action] = useActionState<FormState, FormData>(changeOwnPasswordAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const { errors } = failed(state);
   return (
     <form action={action} className="grid max-w-md gap-3" noValidate>
-      <Field
-        label="Current password"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={errors?.currentPassword}
-      />
-      <Field
+      <PasswordField label="Current password" name="currentPassword" required errors={errors?.currentPassword} />
+      <PasswordField
         label="New password"
         name="password"
-        type="password"
-        autoComplete="new-password"
+        fresh
         required
         errors={errors?.password}
         hint={`At least ${minLength} characters`}
       />
-      <Field
-        label="New password again"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={errors?.confirm}
-      />
+      <PasswordField label="New password again" name="confirm" fresh required errors={errors?.confirm} />
       <div className="space-y-2">
         <FormMessage state={state && !state.ok && !errors ? state : null} />
         <SubmitButton>Change password and sign out everywhere</SubmitButton>

@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import {
   createProjectAction,
@@ -9,21 +9,19 @@ import {
   setPasswordAction,
   setUserFlagsAction,
 } from "@/app/admin/actions";
-import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { Field, FormMessage, PasswordField, SubmitButton } from "@/components/forms/fields";
 
 export function CreateUserForm() {
   const [state, action] = useActionState<FormState, FormData>(createUserAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
       <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} />
       <Field label="Email" name="email" type="email" required errors={errors?.email} defaultValue={values?.email} />
-      <Field
+      <PasswordField
         label="Initial password"
         name="password"
-        type="password"
-        autoComplete="new-password"
+        fresh
         required
         errors={errors?.password}
         hint="At least 12 characters"
@@ -41,17 +39,11 @@ export function CreateUserForm() {
 
 export function SetPasswordForm({ userId, name }: { userId: string; name: string }) {
   const [state, action] = useActionState<FormState, FormData>(setPasswordAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const { errors } = failed(state);
   return (
     <form action={action} className="flex flex-col gap-2 sm:flex-row sm:items-end" noValidate>
       <input type="hidden" name="userId" value={userId} />
-      <Field
-        label={`New password for ${name}`}
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        errors={errors?.password}
-      />
+      <PasswordField label={`New password for ${name}`} name="password" fresh errors={errors?.password} />
       <SubmitButton variant="secondary">Set password</SubmitButton>
       <FormMessage state={state && !state.ok && !errors ? state : state?.ok ? state : null} />
     </form>
@@ -95,8 +87,7 @@ export function EndSessionsButton({ userId, name }: { userId: string; name: stri
 
 export function CreateProjectForm() {
   const [state, action] = useActionState<FormState, FormData>(createProjectAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
       <Field label="Name" name="name" required errors={errors?.name} defaultValue={values?.name} />

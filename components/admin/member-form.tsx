@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { addMemberAction } from "@/app/projects/actions";
 import { Field, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -8,8 +8,7 @@ import { PROJECT_ROLES, roleLabels } from "@/lib/auth/permissions";
 
 export function MemberForm({ projectId }: { projectId: string }) {
   const [state, action] = useActionState<FormState, FormData>(addMemberAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end" noValidate>
       <input type="hidden" name="projectId" value={projectId} />

@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { AnswerExcerpt } from "@/components/ui/answer-excerpt";
 import { useActionState } from "react";
 import {
@@ -127,8 +127,7 @@ function SourceForm({ projectId, source }: { projectId?: string; source?: Metric
     source ? updateMetricSourceAction : createMetricSourceAction,
     null,
   );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   const enabled = values ? values.enabled === "on" : (source?.enabled ?? true);
   return (
     <form action={action} className="space-y-3" noValidate>

@@ -1,5 +1,6 @@
 "use client";
 
+import { failed } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { createTokenAction, type CreatedToken } from "@/app/projects/actions";
 import { Field, FieldErrors, FormMessage, SelectField, SubmitButton } from "@/components/forms/fields";
@@ -15,8 +16,7 @@ const EXPIRY_OPTIONS = [
 
 export function TokenForm({ projectId }: { projectId: string }) {
   const [state, action] = useActionState<ActionResult<CreatedToken> | null, FormData>(createTokenAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   return (
     <div className="space-y-4">
       {state?.ok ? (

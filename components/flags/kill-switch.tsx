@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useId } from "react";
 import { setFlagEnabledAction } from "@/app/projects/flag-actions";
 import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -12,7 +12,7 @@ import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields
 export function KillSwitch({ flag }: { flag: { id: string; key: string; enabled: boolean; defaultVariant: string } }) {
   const [state, action] = useActionState<FormState, FormData>(setFlagEnabledAction, null);
   const id = useId().replace(/:/g, "");
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const { errors, values } = failed(state);
   const reasonId = `kill-reason-${id}`;
   const describedBy = [`${reasonId}-hint`, errors?.reason ? `${reasonId}-error` : null].filter(Boolean).join(" ");
   return (
@@ -47,7 +47,7 @@ export function KillSwitch({ flag }: { flag: { id: string; key: string; enabled:
                 rows={2}
                 required
                 maxLength={500}
-                defaultValue={state && !state.ok ? state.values?.reason : undefined}
+                defaultValue={values?.reason}
                 aria-invalid={errors?.reason ? true : undefined}
                 aria-describedby={describedBy}
                 className={inputClass}

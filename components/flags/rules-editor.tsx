@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { setFlagRulesAction } from "@/app/projects/flag-actions";
 import { FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -40,7 +40,7 @@ function RuleRows({
 }) {
   const [rows, setRows] = useState<Row[]>(flag.rules);
   const [said, setSaid] = useState("");
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const { errors } = failed(state);
   const unused = segments.filter((s) => !rows.some((r) => r.segmentId === s.id));
   const name = (segmentId: string) => segments.find((s) => s.id === segmentId)?.name ?? "a deleted segment";
 

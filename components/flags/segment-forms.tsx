@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { createSegmentAction, deleteSegmentAction, updateSegmentAction } from "@/app/projects/flag-actions";
 import { Field, FormMessage, SelectField, SubmitButton, TextAreaField } from "@/components/forms/fields";
@@ -23,8 +23,7 @@ export function SegmentForm({
     segment ? updateSegmentAction : createSegmentAction,
     null,
   );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   const [kind, setKind] = useState<Kind>((values?.kind as Kind | undefined) ?? segment?.kind ?? "user_list");
   const radioName = `${segment?.id ?? projectId}-kind`;
   return (

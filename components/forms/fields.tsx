@@ -98,6 +98,19 @@ export function MinutesField(props: Omit<FieldProps, "type" | "step" | "min">) {
   return <Field type="number" min={0} step={1} {...props} />;
 }
 
+/** The signing-in person's own email: password managers fill it as the account's user name. */
+export function OwnEmailField(props: Omit<FieldProps, "label" | "name" | "type" | "autoComplete" | "required">) {
+  return <Field label="Email" name="email" type="email" autoComplete="username" required {...props} />;
+}
+
+/** A password box; `fresh` for a new password (managers offer one), else the one in use. */
+export function PasswordField({
+  fresh = false,
+  ...props
+}: Omit<FieldProps, "type" | "autoComplete"> & { fresh?: boolean }) {
+  return <Field type="password" autoComplete={fresh ? "new-password" : "current-password"} {...props} />;
+}
+
 /** A labelled textarea whose hint and errors are announced with it, like Field. */
 export function TextAreaField({
   label,

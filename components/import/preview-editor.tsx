@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
 import { saveImportAction } from "@/app/plans/import-actions";
 import { FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -45,7 +45,7 @@ export function PreviewEditor({
   const [state, action] = useActionState<FormState, FormData>(saveImportAction, null);
   const id = useId().replace(/:/g, "");
   const update: Update = (change) => setDoc((d) => change(d));
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const { errors } = failed(state);
   const parts = { doc, update, id, errors };
 
   return (

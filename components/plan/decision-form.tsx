@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { decisionAction } from "@/app/plans/actions";
 import { FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -28,8 +28,7 @@ export function DecisionForm({
   nextPhase: string | null;
 }) {
   const [state, action] = useActionState<FormState, FormData>(decisionAction, null);
-  const values = state && !state.ok ? state.values : undefined;
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const { errors, values } = failed(state);
   // The radios are uncontrolled (React resets a form after its action runs, which puts radios back
   // to their default); `kind` follows them, and is put back too when the form resets.
   const initialKind = values?.kind ?? (gateHolds ? "go" : "no_go");

@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
 import {
   detectionAction,
@@ -27,8 +27,6 @@ function OutcomeMessage({ state }: { state: FormState }) {
   return <ReloadableMessage state={state} stale={/someone else saved/i} />;
 }
 
-const errorsOf = (state: FormState) => (state && !state.ok ? state.fieldErrors : undefined);
-const valuesOf = (state: FormState) => (state && !state.ok ? state.values : undefined);
 /** "2026-11-22T10:05" in UTC, the form of a datetime-local field; times are entered in UTC. */
 const utcMinute = (iso: string) => iso.slice(0, 16);
 
@@ -42,8 +40,8 @@ export function MarkVerifiedForm({ planId, incidentId, executedAt }: Ids & { exe
         name="verifiedAt"
         type="datetime-local"
         min={utcMinute(executedAt)}
-        defaultValue={valuesOf(state)?.verifiedAt}
-        errors={errorsOf(state)?.verifiedAt}
+        defaultValue={failed(state).values?.verifiedAt}
+        errors={failed(state).errors?.verifiedAt}
         hint="Leave empty to use the current time. Verify once traffic is on the previous version and the KPIs are back to baseline."
       />
       <OutcomeMessage state={state} />
@@ -87,8 +85,8 @@ export function ReopenForm({ planId, incidentId }: Ids) {
         <Field
           label="Why reopen?"
           name="reason"
-          defaultValue={valuesOf(state)?.reason}
-          errors={errorsOf(state)?.reason}
+          defaultValue={failed(state).values?.reason}
+          errors={failed(state).errors?.reason}
         />
         <OutcomeMessage state={state} />
         <SubmitButton variant="secondary">Reopen incident</SubmitButton>
@@ -105,9 +103,9 @@ export function PostmortemEditor({
   fingerprint,
 }: Ids & { text: string; fingerprint: string }) {
   const [state, action] = useActionState<FormState, FormData>(postmortemAction, null);
-  const [draft, setDraft] = useState(valuesOf(state)?.postmortem ?? text);
+  const [draft, setDraft] = useState(failed(state).values?.postmortem ?? text);
   const id = `postmortem-${useId().replace(/:/g, "")}`;
-  const errors = errorsOf(state)?.postmortem;
+  const errors = failed(state).errors?.postmortem;
   return (
     <form action={action} className="space-y-2" data-testid="postmortem-form" noValidate>
       <Hidden fields={{ planId, incidentId, baseFingerprint: fingerprint }} />
@@ -151,7 +149,7 @@ export function IncidentDetailsForms({
   const [summaryState, saveSummary] = useActionState<FormState, FormData>(summaryAction, null);
   const [detectionState, saveDetection] = useActionState<FormState, FormData>(detectionAction, null);
   const summaryId = `summary-${useId().replace(/:/g, "")}`;
-  const summaryErrors = errorsOf(summaryState)?.summary;
+  const summaryErrors = failed(summaryState).errors?.summary;
   return (
     <details className="text-sm">
       <summary className="cursor-pointer text-slate-700 dark:text-slate-300">
@@ -168,7 +166,7 @@ export function IncidentDetailsForms({
             name="summary"
             rows={3}
             className={inputClass}
-            defaultValue={valuesOf(summaryState)?.summary ?? summary}
+            defaultValue={failed(summaryState).values?.summary ?? summary}
             aria-invalid={summaryErrors ? true : undefined}
             aria-describedby={summaryErrors ? `${summaryId}-error` : undefined}
           />
@@ -183,8 +181,8 @@ export function IncidentDetailsForms({
               label="First noticed at (UTC)"
               name="detectedAt"
               type="datetime-local"
-              defaultValue={valuesOf(detectionState)?.detectedAt ?? utcMinute(detectedAt)}
-              errors={errorsOf(detectionState)?.detectedAt}
+              defaultValue={failed(detectionState).values?.detectedAt ?? utcMinute(detectedAt)}
+              errors={failed(detectionState).errors?.detectedAt}
               hint="When the problem was first seen, so the time to decide is measured. Not after the rollback decision."
             />
             <OutcomeMessage state={detectionState} />

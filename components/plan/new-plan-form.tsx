@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { createPlanAction } from "@/app/plans/actions";
 import { Field, FieldErrors, FormMessage, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -14,8 +14,7 @@ export function NewPlanForm({
   defaultProjectId?: string | undefined;
 }) {
   const [state, action] = useActionState<FormState, FormData>(createPlanAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   return (
     <form action={action} className="space-y-5" noValidate>
       <div className="space-y-1">

@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState } from "react";
 import { addPhaseAction, updatePhaseAction, updatePlanAction } from "@/app/plans/actions";
 import { Field, inputClass, SubmitButton } from "@/components/forms/fields";
@@ -22,8 +22,7 @@ export function PlanDetailsForm({
   };
 }) {
   const [state, action] = useActionState<FormState, FormData>(updatePlanAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const v = state && !state.ok ? state.values : undefined;
+  const { errors, values: v } = failed(state);
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" noValidate>
       <input type="hidden" name="planId" value={plan.id} />
@@ -168,11 +167,7 @@ export function PhaseForm({ planId, version, phase }: { planId: string; version:
       <input type="hidden" name="planId" value={planId} />
       <input type="hidden" name="version" value={version} />
       <input type="hidden" name="phaseId" value={phase.id} />
-      <PhaseFields
-        phase={phase}
-        errors={state && !state.ok ? state.fieldErrors : undefined}
-        values={state && !state.ok ? state.values : undefined}
-      />
+      <PhaseFields phase={phase} {...failed(state)} />
       <StaleAwareMessage state={state} />
       <SubmitButton variant="secondary">Save {phase.name}</SubmitButton>
     </form>
@@ -185,10 +180,7 @@ export function AddPhaseForm({ planId, version }: { planId: string; version: num
     <form action={action} className="space-y-2" noValidate aria-label="Add a phase">
       <input type="hidden" name="planId" value={planId} />
       <input type="hidden" name="version" value={version} />
-      <PhaseFields
-        errors={state && !state.ok ? state.fieldErrors : undefined}
-        values={state && !state.ok ? state.values : undefined}
-      />
+      <PhaseFields {...failed(state)} />
       <StaleAwareMessage state={state} />
       <SubmitButton>Add phase at the end</SubmitButton>
     </form>

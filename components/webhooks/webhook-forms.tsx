@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/actions/form-state";
+import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useId } from "react";
 import {
   createWebhookAction,
@@ -34,8 +34,7 @@ export function WebhookForm({ projectId, webhook }: { projectId?: string; webhoo
     webhook ? updateWebhookAction : createWebhookAction,
     null,
   );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const values = state && !state.ok ? state.values : undefined;
+  const { errors, values } = failed(state);
   const enabled = values ? values.enabled === "on" : (webhook?.enabled ?? true);
   return (
     <form
