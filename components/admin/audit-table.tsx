@@ -2,6 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { AuditRow } from "@/lib/queries/audit";
 import { ScrollRegion } from "@/components/ui/scroll-region";
+import { TableHead } from "@/components/ui/table";
 
 const actorTone = { user: "accent", token: "grey", system: "amber" } as const;
 
@@ -19,25 +20,7 @@ export function AuditTable({ rows, now }: { rows: AuditRow[]; now: Date }) {
     >
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Audit events, newest first</caption>
-        <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-medium">
-              When
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Who
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              What
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Plan
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Change
-            </th>
-          </tr>
-        </thead>
+        <TableHead look="banded" cell="px-3 py-2 font-medium" columns={["When", "Who", "What", "Plan", "Change"]} />
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {rows.map((r) => (
             <tr key={r.id} data-testid="audit-row" className="align-top">

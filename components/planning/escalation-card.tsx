@@ -3,6 +3,7 @@ import { ConfirmRemove } from "@/components/forms/confirm-remove";
 import { Disclosure, Named } from "@/components/ui/disclosure";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { TableHead } from "@/components/ui/table";
 import { byLevel, escalationAt } from "@/lib/domain/risk";
 import { formatDuration } from "@/lib/domain/time";
 import { LevelForm, type LevelValues } from "./escalation-forms";
@@ -58,27 +59,10 @@ export function EscalationCard({
       ) : (
         <ScrollRegion label="Escalation levels" className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="escalation-table">
-            <thead className="text-xs text-slate-600 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="py-1 pr-2 font-medium">
-                  Level
-                </th>
-                <th scope="col" className="py-1 pr-2 font-medium">
-                  Who
-                </th>
-                <th scope="col" className="py-1 pr-2 font-medium">
-                  When
-                </th>
-                <th scope="col" className="py-1 pr-2 font-medium">
-                  Contact
-                </th>
-                {canEdit ? (
-                  <th scope="col" className="sr-only">
-                    Changes
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
+            <TableHead
+              cell="py-1 pr-2 font-medium"
+              columns={["Level", "Who", "When", "Contact", canEdit ? { label: "Changes", className: "sr-only" } : null]}
+            />
             <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
               {ordered.map((l) => (
                 <tr key={l.id} data-testid="escalation-level">

@@ -1,3 +1,4 @@
+import { TableHead } from "@/components/ui/table";
 import Link from "next/link";
 import { MilestoneBadge, HealthBadge, PlanStatusBadge } from "@/components/ui/status-badges";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -69,31 +70,11 @@ export function PortfolioTable({ rows, now }: { rows: PortfolioRow[]; now: Date 
       <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm md:block dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Every release with its phase, traffic, health and next milestone</caption>
-          <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Release
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Status
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Phase
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Traffic
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Health
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Next milestone
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Open blockers
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            look="banded"
+            cell="px-4 py-3 font-medium"
+            columns={["Release", "Status", "Phase", "Traffic", "Health", "Next milestone", "Open blockers"]}
+          />
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {rows.map((row) => (
               <tr

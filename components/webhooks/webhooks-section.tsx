@@ -5,6 +5,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { type DeliveryEvent, MAX_ATTEMPTS, webhookEventLabel } from "@/lib/domain/webhooks";
 import { DeleteWebhookForm, RotateSecretForm, SendButton, WebhookForm } from "./webhook-forms";
 import { ScrollRegion } from "@/components/ui/scroll-region";
+import { TableHead } from "@/components/ui/table";
 
 export interface WebhookRow {
   id: string;
@@ -149,28 +150,17 @@ function DeliveryLog({ deliveries, now }: { deliveries: DeliveryRow[]; now: Date
     <ScrollRegion label="Deliveries" className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">The latest {deliveries.length} deliveries, newest first</caption>
-        <thead className="text-xs text-slate-600 dark:text-slate-400">
-          <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">
-              Event
-            </th>
-            <th scope="col" className="py-2 pr-3 font-medium">
-              Plan
-            </th>
-            <th scope="col" className="py-2 pr-3 font-medium">
-              Status
-            </th>
-            <th scope="col" className="py-2 pr-3 font-medium">
-              Attempts
-            </th>
-            <th scope="col" className="py-2 pr-3 font-medium">
-              Last answer
-            </th>
-            <th scope="col" className="py-2 font-medium">
-              When
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          cell="py-2 pr-3 font-medium"
+          columns={[
+            "Event",
+            "Plan",
+            "Status",
+            "Attempts",
+            "Last answer",
+            { label: "When", className: "py-2 font-medium" },
+          ]}
+        />
         <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
           {deliveries.map((d) => {
             const badge = statusBadge[d.status];

@@ -19,6 +19,7 @@ import { projectBySlug, projectMembers } from "@/lib/queries/projects";
 import type { Database } from "@/db/client";
 import { readWithDatabase } from "@/lib/queries/read";
 import { ScrollRegion } from "@/components/ui/scroll-region";
+import { TableHead } from "@/components/ui/table";
 import { listApiTokens } from "@/lib/queries/tokens";
 import { listWebhooks } from "@/lib/queries/webhooks";
 
@@ -168,28 +169,17 @@ function TokensCard({ projectId, tokens, now }: { projectId: string; tokens: Tok
       ) : (
         <ScrollRegion label="API tokens" className="overflow-x-auto">
           <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-600 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Scopes
-                </th>
-                <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">
-                  Made by
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Last used
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              cell="py-2 pr-3 font-medium"
+              columns={[
+                "Name",
+                "Scopes",
+                { label: "Made by", className: "hidden py-2 pr-3 font-medium sm:table-cell" },
+                "Last used",
+                "Status",
+                { label: <span className="sr-only">Actions</span>, className: "py-2 font-medium" },
+              ]}
+            />
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {tokens.map((t) => (
                 <TokenRow key={t.id} token={t} now={now} />
