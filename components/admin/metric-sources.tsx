@@ -9,7 +9,7 @@ import {
   type SourceActionResult,
   updateMetricSourceAction,
 } from "@/app/projects/source-actions";
-import { Field, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { Field, FormMessage, SubmitButton, SaveTarget } from "@/components/forms/fields";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -131,11 +131,7 @@ function SourceForm({ projectId, source }: { projectId?: string; source?: Metric
   const enabled = values ? values.enabled === "on" : (source?.enabled ?? true);
   return (
     <form action={action} className="space-y-3" noValidate>
-      {source ? (
-        <input type="hidden" name="sourceId" value={source.id} />
-      ) : (
-        <input type="hidden" name="projectId" value={projectId} />
-      )}
+      <SaveTarget idName="sourceId" id={source?.id} projectId={projectId} />
       <Field
         label="Name"
         name="name"

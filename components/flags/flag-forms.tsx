@@ -9,6 +9,7 @@ import {
   FormMessage,
   inputClass,
   type Option,
+  SaveTarget,
   SelectField,
   SubmitButton,
   TextAreaField,
@@ -55,11 +56,7 @@ export function FlagForm({ projectId, flag, plans }: { projectId?: string; flag?
       noValidate
       aria-label={flag ? `Edit flag ${flag.key}` : "New feature flag"}
     >
-      {flag ? (
-        <input type="hidden" name="flagId" value={flag.id} />
-      ) : (
-        <input type="hidden" name="projectId" value={projectId} />
-      )}
+      <SaveTarget idName="flagId" id={flag?.id} projectId={projectId} />
       {flag ? null : (
         <div className="grid gap-3 sm:grid-cols-2">
           <Field

@@ -3,7 +3,7 @@
 import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { createSegmentAction, deleteSegmentAction, updateSegmentAction } from "@/app/projects/flag-actions";
-import { Field, FormMessage, SelectField, SubmitButton, TextAreaField } from "@/components/forms/fields";
+import { Field, FormMessage, SelectField, SubmitButton, TextAreaField, SaveTarget } from "@/components/forms/fields";
 import { operatorLabels, type SegmentData } from "./flag-words";
 
 // Creating, editing and deleting segments: a list of people (targeting keys) or a rule on one
@@ -33,11 +33,7 @@ export function SegmentForm({
       noValidate
       aria-label={segment ? `Edit segment ${segment.name}` : "New segment"}
     >
-      {segment ? (
-        <input type="hidden" name="segmentId" value={segment.id} />
-      ) : (
-        <input type="hidden" name="projectId" value={projectId} />
-      )}
+      <SaveTarget idName="segmentId" id={segment?.id} projectId={projectId} />
       <div className="grid gap-3 sm:grid-cols-2">
         <Field
           label="Name"

@@ -270,3 +270,23 @@ export function Hidden({ fields }: { fields: Record<string, string | number> }) 
     <input key={name} type="hidden" name={name} value={String(value)} />
   ));
 }
+
+/**
+ * What a form that adds or edits a project's record saves to: the edited record by its id
+ * (`idName`), else the project a new one goes into.
+ */
+export function SaveTarget({
+  idName,
+  id,
+  projectId,
+}: {
+  idName: string;
+  id: string | undefined;
+  projectId: string | undefined;
+}) {
+  return id ? (
+    <input type="hidden" name={idName} value={id} />
+  ) : (
+    <input type="hidden" name="projectId" value={projectId} />
+  );
+}

@@ -12,7 +12,7 @@ import {
   type WebhookSendResult,
   updateWebhookAction,
 } from "@/app/projects/webhook-actions";
-import { Field, FieldErrors, FormMessage, SubmitButton } from "@/components/forms/fields";
+import { Field, FieldErrors, FormMessage, SubmitButton, SaveTarget } from "@/components/forms/fields";
 import {
   WEBHOOK_EVENTS,
   webhookEventDescription,
@@ -43,11 +43,7 @@ export function WebhookForm({ projectId, webhook }: { projectId?: string; webhoo
       noValidate
       aria-label={webhook ? `Edit webhook ${webhook.name}` : "New webhook"}
     >
-      {webhook ? (
-        <input type="hidden" name="webhookId" value={webhook.id} />
-      ) : (
-        <input type="hidden" name="projectId" value={projectId} />
-      )}
+      <SaveTarget idName="webhookId" id={webhook?.id} projectId={projectId} />
       <Field
         label="Name"
         name="name"
