@@ -1,5 +1,6 @@
 "use client";
 
+import { Named } from "@/components/ui/disclosure";
 import { type FormState, failed } from "@/lib/actions/form-state";
 import { useActionState, useId, useState } from "react";
 import {
@@ -128,7 +129,7 @@ export function CommsEntryControls({
     <>
       <details className="w-full sm:w-auto">
         <summary className={plainSummary}>
-          Edit<span className="sr-only"> the message for {entry.event}</span>
+          <Named verb="Edit" name={`the message for ${entry.event}`} />
         </summary>
         <EditForm planId={planId} entry={entry} />
       </details>
@@ -136,7 +137,7 @@ export function CommsEntryControls({
       {last ? null : <MoveButton planId={planId} entry={entry} direction="down" />}
       <details>
         <summary className={dangerSummary}>
-          Remove<span className="sr-only"> the message for {entry.event}</span>…
+          <Named verb="Remove" name={`the message for ${entry.event}`} />…
         </summary>
         <RemoveForm planId={planId} entry={entry} />
       </details>

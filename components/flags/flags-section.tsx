@@ -1,4 +1,4 @@
-import { Disclosure } from "@/components/ui/disclosure";
+import { Disclosure, Named } from "@/components/ui/disclosure";
 import { DeleteFlagForm, FlagForm, type PlanOption } from "./flag-forms";
 import { FlagHeader, RulesInWords, VariantList } from "./flag-summary";
 import { type FlagData, people, type SegmentData, segmentInWords } from "./flag-words";
@@ -56,22 +56,10 @@ export function FlagsSection({
               </div>
               {canEdit ? (
                 <div className="flex flex-wrap items-start gap-2">
-                  <Disclosure
-                    summary={
-                      <>
-                        Edit<span className="sr-only"> {flag.key}</span>
-                      </>
-                    }
-                  >
+                  <Disclosure summary={<Named verb="Edit" name={flag.key} />}>
                     <FlagForm flag={flag} plans={plans} />
                   </Disclosure>
-                  <Disclosure
-                    summary={
-                      <>
-                        Rules<span className="sr-only"> of {flag.key}</span>
-                      </>
-                    }
-                  >
+                  <Disclosure summary={<Named verb="Rules" name={`of ${flag.key}`} />}>
                     <RulesEditor
                       flag={{
                         id: flag.id,
@@ -86,7 +74,7 @@ export function FlagsSection({
                   <Disclosure
                     summary={
                       <>
-                        Delete<span className="sr-only"> {flag.key}</span>…
+                        <Named verb="Delete" name={flag.key} />…
                       </>
                     }
                     danger
@@ -134,19 +122,13 @@ export function FlagsSection({
                 {segment.kind === "user_list" ? <Members keys={segment.userKeys} /> : <p>{segmentInWords(segment)}</p>}
                 {canEdit ? (
                   <div className="flex flex-wrap items-start gap-2">
-                    <Disclosure
-                      summary={
-                        <>
-                          Edit<span className="sr-only"> segment {segment.name}</span>
-                        </>
-                      }
-                    >
+                    <Disclosure summary={<Named verb="Edit" name={`segment ${segment.name}`} />}>
                       <SegmentForm segment={segment} />
                     </Disclosure>
                     <Disclosure
                       summary={
                         <>
-                          Delete<span className="sr-only"> segment {segment.name}</span>…
+                          <Named verb="Delete" name={`segment ${segment.name}`} />…
                         </>
                       }
                       danger

@@ -1,5 +1,6 @@
 "use client";
 
+import { Named } from "@/components/ui/disclosure";
 import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useId } from "react";
 import {
@@ -125,7 +126,7 @@ export function RotateSecretForm({ webhook }: { webhook: { id: string; name: str
     <form action={action} className="space-y-2">
       <input type="hidden" name="webhookId" value={webhook.id} />
       <SubmitButton variant="secondary" pendingText="Rotating…">
-        Rotate secret<span className="sr-only"> of {webhook.name}</span>
+        <Named verb="Rotate secret" name={`of ${webhook.name}`} />
       </SubmitButton>
       <FormMessage state={state} />
     </form>

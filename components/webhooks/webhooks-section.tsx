@@ -1,4 +1,5 @@
 import { AnswerExcerpt } from "@/components/ui/answer-excerpt";
+import { Named } from "@/components/ui/disclosure";
 import { CopyButton } from "@/components/comms/copy-button";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -85,7 +86,7 @@ export function WebhooksSection({
                 <div className="flex shrink-0 flex-wrap gap-3">
                   <details className="relative">
                     <summary className={summaryClass}>
-                      Edit<span className="sr-only"> webhook {hook.name}</span>
+                      <Named verb="Edit" name={`webhook ${hook.name}`} />
                     </summary>
                     <div className="z-10 mt-1 w-[min(20rem,90vw)] rounded-md border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:right-0 dark:border-slate-700 dark:bg-slate-900">
                       <WebhookForm webhook={hook} />
@@ -93,7 +94,7 @@ export function WebhooksSection({
                   </details>
                   <details className="relative">
                     <summary className={`${summaryClass} text-red-700 dark:text-red-300`}>
-                      Delete<span className="sr-only"> webhook {hook.name}</span>…
+                      <Named verb="Delete" name={`webhook ${hook.name}`} />…
                     </summary>
                     <div className="z-10 mt-1 w-[min(18rem,90vw)] rounded-md border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:right-0 dark:border-slate-700 dark:bg-slate-900">
                       <DeleteWebhookForm webhook={hook} />
@@ -103,7 +104,7 @@ export function WebhooksSection({
               </div>
               <details>
                 <summary className={summaryClass}>
-                  Secret<span className="sr-only"> of {hook.name}</span>
+                  <Named verb="Secret" name={`of ${hook.name}`} />
                 </summary>
                 <div className="mt-2 space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-800">
                   <p className="text-xs text-slate-600 dark:text-slate-400">
