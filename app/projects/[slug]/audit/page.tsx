@@ -19,6 +19,14 @@ type Props = {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
+/** The filter's free boxes, after its plan choice: who, which action, and the days between. */
+const filterInputs = [
+  { name: "actor", label: "Who", placeholder: "name or system" },
+  { name: "action", label: "Action starts with", placeholder: "decision." },
+  { name: "from", label: "From", type: "date" },
+  { name: "to", label: "To", type: "date" },
+] as const;
+
 export default async function AuditPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
@@ -94,42 +102,14 @@ export default async function AuditPage({ params, searchParams }: Props) {
             ))}
           </select>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="f-actor" className="block text-xs font-medium">
-            Who
-          </label>
-          <input
-            id="f-actor"
-            name="actor"
-            defaultValue={filter.actor ?? ""}
-            className={inputClass}
-            placeholder="name or system"
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="f-action" className="block text-xs font-medium">
-            Action starts with
-          </label>
-          <input
-            id="f-action"
-            name="action"
-            defaultValue={filter.action ?? ""}
-            className={inputClass}
-            placeholder="decision."
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="f-from" className="block text-xs font-medium">
-            From
-          </label>
-          <input id="f-from" name="from" type="date" defaultValue={filter.from ?? ""} className={inputClass} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="f-to" className="block text-xs font-medium">
-            To
-          </label>
-          <input id="f-to" name="to" type="date" defaultValue={filter.to ?? ""} className={inputClass} />
-        </div>
+        {filterInputs.map(({ name, label, ...input }) => (
+          <div key={name} className="space-y-1">
+            <label htmlFor={`f-${name}`} className="block text-xs font-medium">
+              {label}
+            </label>
+            <input id={`f-${name}`} name={name} defaultValue={filter[name] ?? ""} className={inputClass} {...input} />
+          </div>
+        ))}
         <div className="flex gap-3 sm:col-span-6">
           <button type="submit" className="rounded-md bg-accent-600 px-3 py-1.5 text-sm text-white hover:bg-accent-700">
             Filter
