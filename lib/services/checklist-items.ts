@@ -12,9 +12,8 @@ import {
 import { parseInput } from "@/lib/validation/parse";
 import { writeAudit } from "./audit";
 import { authorize } from "@/lib/auth/authorize";
-import { assertChecklistOpen, loadChecklistContext, updateChecklistItem } from "./checklists";
+import { assertChecklistOpen, loadChecklistContext, notifyChecklistChange, updateChecklistItem } from "./checklists";
 import type { ServiceContext, Tx } from "./context";
-import { notifyOnCommit } from "./events";
 import { memberships, plans } from "@/db/schema";
 import { z } from "zod";
 
@@ -93,21 +92,21 @@ export async function addChecklistItem(ctx: ServiceContext, input: unknown) {
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, {
-      type: "checklist_item.added",
-      projectId,
-      planId: checklist.planId,
-      checklistId: checklist.id,
-    });
+    await notifyChecklistChange(tx, "checklist_item.added", checklist, projectId);
     return { id: item!.id, key };
   });
+}
+
+async function loadItem(tx: Tx, itemId: string) {
+  const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, itemId));
+  if (!item) throw new AppError("not_found:entity", "No such checklist item");
+  return item;
 }
 
 export async function editChecklistItem(ctx: ServiceContext, input: unknown) {
   const data = parseInput(editItemSchema, input);
   return ctx.db.transaction(async (tx) => {
-    const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, data.itemId));
-    if (!item) throw new AppError("not_found:entity", "No such checklist item");
+    const item = await loadItem(tx, data.itemId);
     const { checklist, projectId } = await loadEditableChecklist(ctx, tx, item.checklistId);
     if (data.assigneeUserId) {
       const [member] = await tx
@@ -154,12 +153,7 @@ export async function editChecklistItem(ctx: ServiceContext, input: unknown) {
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, {
-      type: "checklist_item.edited",
-      projectId,
-      planId: checklist.planId,
-      checklistId: checklist.id,
-    });
+    await notifyChecklistChange(tx, "checklist_item.edited", checklist, projectId);
     return { id: item.id };
   });
 }
@@ -167,8 +161,7 @@ export async function editChecklistItem(ctx: ServiceContext, input: unknown) {
 export async function moveChecklistItem(ctx: ServiceContext, input: unknown) {
   const data = parseInput(moveItemSchema, input);
   return ctx.db.transaction(async (tx) => {
-    const [item] = await tx.select().from(checklistItems).where(eq(checklistItems.id, data.itemId));
-    if (!item) throw new AppError("not_found:entity", "No such checklist item");
+    const item = await loadItem(tx, data.itemId);
     const { checklist, projectId } = await loadEditableChecklist(ctx, tx, item.checklistId);
     const list = await tx
       .select()
@@ -195,12 +188,7 @@ export async function moveChecklistItem(ctx: ServiceContext, input: unknown) {
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, {
-      type: "checklist_item.moved",
-      projectId,
-      planId: checklist.planId,
-      checklistId: checklist.id,
-    });
+    await notifyChecklistChange(tx, "checklist_item.moved", checklist, projectId);
     return { id: item.id };
   });
 }

@@ -49,6 +49,16 @@ export async function assertChecklistOpen(tx: Tx, checklist: typeof checklists.$
 }
 
 /** Ticks an item (done / n/a / blocked / reopened). Any change voids the list's sign-offs, visibly. */
+/** Tells the plan's pages, once the transaction commits, that one of its checklists changed and how. */
+export function notifyChecklistChange(
+  tx: Tx,
+  type: string,
+  checklist: { id: string; planId: string },
+  projectId: string,
+): Promise<void> {
+  return notifyOnCommit(tx, { type, projectId, planId: checklist.planId, checklistId: checklist.id });
+}
+
 export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
   const data = parseInput(updateItemSchema, input);
   const now = new Date();
@@ -116,12 +126,7 @@ export async function updateChecklistItem(ctx: ServiceContext, input: unknown) {
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, {
-      type: "checklist_item.updated",
-      projectId,
-      planId: checklist.planId,
-      checklistId: checklist.id,
-    });
+    await notifyChecklistChange(tx, "checklist_item.updated", checklist, projectId);
     return { id: after!.id, key: after!.key, state: after!.state, signOffsVoided: voided.length };
   });
 }
@@ -180,12 +185,7 @@ export async function signChecklist(ctx: ServiceContext, input: unknown) {
       },
       ctx.requestId,
     );
-    await notifyOnCommit(tx, {
-      type: "checklist.signed",
-      projectId,
-      planId: checklist.planId,
-      checklistId: checklist.id,
-    });
+    await notifyChecklistChange(tx, "checklist.signed", checklist, projectId);
     return { id: row!.id, role };
   });
 }
