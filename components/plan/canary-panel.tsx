@@ -79,26 +79,19 @@ function CanaryKpiCard({ kpi, phase, now }: { kpi: CanaryPanelKpi; phase: Canary
           <div className="min-w-0 space-y-3 lg:col-span-2">
             <p className="text-sm font-medium">{judgement.sentence}</p>
             <dl className="grid grid-cols-2 gap-2">
-              <CohortStat
-                cohort="canary"
-                value={judgement.canaryValue}
-                samples={judgement.samples.canary}
-                needs={needs?.canary ?? 0}
-                kpi={kpi}
-                form={form}
-                newest={newest.canary}
-                now={now}
-              />
-              <CohortStat
-                cohort="baseline"
-                value={judgement.baselineValue}
-                samples={judgement.samples.baseline}
-                needs={needs?.baseline ?? 0}
-                kpi={kpi}
-                form={form}
-                newest={newest.baseline}
-                now={now}
-              />
+              {(["canary", "baseline"] as const).map((cohort) => (
+                <CohortStat
+                  key={cohort}
+                  cohort={cohort}
+                  value={cohort === "canary" ? judgement.canaryValue : judgement.baselineValue}
+                  samples={judgement.samples[cohort]}
+                  needs={needs?.[cohort] ?? 0}
+                  kpi={kpi}
+                  form={form}
+                  newest={newest[cohort]}
+                  now={now}
+                />
+              ))}
             </dl>
             <p className="text-xs text-slate-600 dark:text-slate-400">
               <span className="font-medium text-slate-700 dark:text-slate-300">Canary judge:</span>{" "}

@@ -3,7 +3,7 @@
 import { failed, type FormState } from "@/lib/actions/form-state";
 import { useActionState, useState } from "react";
 import { decisionAction } from "@/app/plans/actions";
-import { FieldErrors, inputClass, SubmitButton } from "@/components/forms/fields";
+import { SubmitButton, TextAreaField } from "@/components/forms/fields";
 import { StaleAwareMessage } from "@/components/forms/messages";
 
 const kinds = [
@@ -74,40 +74,24 @@ export function DecisionForm({
             : "Approvals, checklists and sign-offs cannot be overridden."}
         </p>
       ) : null}
-      <div className="space-y-1">
-        <label htmlFor="decision-rationale" className="block text-sm font-medium">
-          Rationale
-        </label>
-        <textarea
-          id="decision-rationale"
-          name="rationale"
-          rows={2}
-          required
-          className={inputClass}
-          defaultValue={values?.rationale}
-          aria-invalid={errors?.rationale ? true : undefined}
-          aria-describedby={errors?.rationale ? "decision-rationale-error" : undefined}
-          placeholder="What you saw and why you decide this"
-        />
-        <FieldErrors id="decision-rationale" errors={errors?.rationale} />
-      </div>
+      <TextAreaField
+        label="Rationale"
+        name="rationale"
+        rows={2}
+        required
+        defaultValue={values?.rationale}
+        errors={errors?.rationale}
+        placeholder="What you saw and why you decide this"
+      />
       {showOverride ? (
-        <div className="space-y-1">
-          <label htmlFor="decision-override" className="block text-sm font-medium">
-            Override reason (audited and shown on the timeline)
-          </label>
-          <textarea
-            id="decision-override"
-            name="overrideReason"
-            rows={2}
-            className={inputClass}
-            defaultValue={values?.overrideReason}
-            aria-invalid={errors?.overrideReason ? true : undefined}
-            aria-describedby={errors?.overrideReason ? "decision-override-error" : undefined}
-            placeholder="Why advancing is right although the criteria are not met"
-          />
-          <FieldErrors id="decision-override" errors={errors?.overrideReason} />
-        </div>
+        <TextAreaField
+          label="Override reason (audited and shown on the timeline)"
+          name="overrideReason"
+          rows={2}
+          defaultValue={values?.overrideReason}
+          errors={errors?.overrideReason}
+          placeholder="Why advancing is right although the criteria are not met"
+        />
       ) : null}
       <StaleAwareMessage state={state} />
       <SubmitButton variant={kind === "rollback" ? "danger" : "primary"} pendingText="Recording…">
