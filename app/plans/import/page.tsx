@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { ImportPlan } from "@/components/import/import-plan";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { creatableProjectsOrForbidden } from "../creatable-projects";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Import a plan" };
@@ -15,12 +15,7 @@ export default async function ImportPlanPage({ searchParams }: Props) {
   const { projects } = result.data;
   return (
     <div className="mx-auto max-w-5xl space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
-        <Link href="/plans/new" className="hover:underline">
-          New plan
-        </Link>{" "}
-        / <span>Import from Markdown</span>
-      </nav>
+      <Breadcrumb trail={[{ href: "/plans/new", label: "New plan" }]} current={<span>Import from Markdown</span>} />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Import a rollout plan</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { removeMemberAction, revokeTokenAction } from "@/app/projects/actions";
 import { MemberForm } from "@/components/admin/member-form";
@@ -22,6 +21,7 @@ import { ScrollRegion } from "@/components/ui/scroll-region";
 import { TableHead } from "@/components/ui/table";
 import { listApiTokens } from "@/lib/queries/tokens";
 import { listWebhooks } from "@/lib/queries/webhooks";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Project settings" };
@@ -39,12 +39,7 @@ export default async function ProjectPage({ params }: Props) {
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
-        <Link href="/projects" className="hover:underline">
-          Projects
-        </Link>{" "}
-        / {project.name}
-      </nav>
+      <Breadcrumb trail={[{ href: "/projects", label: "Projects" }]} current={project.name} />
       <h1 className="text-2xl font-semibold tracking-tight">{project.name}</h1>
 
       <MembersCard projectId={project.id} members={members} canManage={userCan(user, "member:manage", project.id)} />

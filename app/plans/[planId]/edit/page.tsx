@@ -1,8 +1,8 @@
-import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { phaseOrderAction } from "@/app/plans/actions";
 import { ActionButton } from "@/components/plan/action-form";
 import type { MetricChoice } from "@/components/plan/judge-fields";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import {
   AddCatalogueMetricForm,
   AddCustomMetricForm,
@@ -59,12 +59,7 @@ export default async function EditPlanPage({ params }: Props) {
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
-        <Link href={`/plans/${plan.id}`} className="hover:underline">
-          {plan.name}
-        </Link>{" "}
-        / Edit
-      </nav>
+      <Breadcrumb trail={[{ href: `/plans/${plan.id}`, label: plan.name }]} current="Edit" />
       <h1 className="text-2xl font-semibold tracking-tight">Edit {plan.name}</h1>
       {finished ? (
         <p role="status" className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">

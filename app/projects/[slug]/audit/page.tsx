@@ -10,6 +10,7 @@ import { auditPage } from "@/lib/queries/audit";
 import { projectBySlug, projectPlans } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 import { auditFilterSchema } from "@/lib/validation/audit";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit trail" };
@@ -54,16 +55,13 @@ export default async function AuditPage({ params, searchParams }: Props) {
 
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
-        <Link href="/projects" className="hover:underline">
-          Projects
-        </Link>{" "}
-        /{" "}
-        <Link href={`/projects/${project.slug}`} className="hover:underline">
-          {project.name}
-        </Link>{" "}
-        / Audit trail
-      </nav>
+      <Breadcrumb
+        trail={[
+          { href: "/projects", label: "Projects" },
+          { href: `/projects/${project.slug}`, label: project.name },
+        ]}
+        current="Audit trail"
+      />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end sm:justify-between">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Audit trail</h1>
