@@ -137,7 +137,7 @@ export function CommsEntryControls({
       {last ? null : <MoveButton planId={planId} entry={entry} direction="down" />}
       <details>
         <summary className={dangerSummary}>
-          <Named verb="Remove" name={`the message for ${entry.event}`} />…
+          <Named verb="Remove" name={`the message for ${entry.event}`} asks />
         </summary>
         <RemoveForm planId={planId} entry={entry} />
       </details>

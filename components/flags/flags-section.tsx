@@ -71,14 +71,7 @@ export function FlagsSection({
                       segments={segments}
                     />
                   </Disclosure>
-                  <Disclosure
-                    summary={
-                      <>
-                        <Named verb="Delete" name={flag.key} />…
-                      </>
-                    }
-                    danger
-                  >
+                  <Disclosure summary={<Named verb="Delete" name={flag.key} asks />} danger>
                     <DeleteFlagForm flag={flag} />
                   </Disclosure>
                 </div>
@@ -125,14 +118,7 @@ export function FlagsSection({
                     <Disclosure summary={<Named verb="Edit" name={`segment ${segment.name}`} />}>
                       <SegmentForm segment={segment} />
                     </Disclosure>
-                    <Disclosure
-                      summary={
-                        <>
-                          <Named verb="Delete" name={`segment ${segment.name}`} />…
-                        </>
-                      }
-                      danger
-                    >
+                    <Disclosure summary={<Named verb="Delete" name={`segment ${segment.name}`} asks />} danger>
                       <DeleteSegmentForm segment={segment} />
                     </Disclosure>
                   </div>

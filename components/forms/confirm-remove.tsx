@@ -30,14 +30,7 @@ export function ConfirmRemove({
   const [state, formAction] = useActionState<FormState, FormData>(action, null);
   const { errors } = failed(state);
   return (
-    <Disclosure
-      summary={
-        <>
-          <Named verb="Remove" name={name} />…
-        </>
-      }
-      danger
-    >
+    <Disclosure summary={<Named verb="Remove" name={name} asks />} danger>
       <form action={formAction} className="space-y-2" noValidate aria-label={`Remove ${name}`}>
         <Hidden fields={fields} />
         <p className="text-sm">{consequence}</p>

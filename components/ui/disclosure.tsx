@@ -3,12 +3,16 @@ import type React from "react";
 // Inline edits and confirmations that open in place: a <details> disclosure needs no script and
 // works with the keyboard.
 
-/** A verb shown, with what it acts on read out to assistive technology only (the row names it). */
-export function Named({ verb, name }: { verb: string; name: string }) {
+/**
+ * A verb shown, with what it acts on read out to assistive technology only (the row names it);
+ * `asks` for a control that asks for confirmation before it acts, which ends with an ellipsis.
+ */
+export function Named({ verb, name, asks = false }: { verb: string; name: string; asks?: boolean }) {
   return (
     <>
       {verb}
       <span className="sr-only"> {name}</span>
+      {asks ? "…" : null}
     </>
   );
 }

@@ -94,7 +94,7 @@ export function WebhooksSection({
                   </details>
                   <details className="relative">
                     <summary className={`${summaryClass} text-red-700 dark:text-red-300`}>
-                      <Named verb="Delete" name={`webhook ${hook.name}`} />…
+                      <Named verb="Delete" name={`webhook ${hook.name}`} asks />
                     </summary>
                     <div className="z-10 mt-1 w-[min(18rem,90vw)] rounded-md border border-slate-200 bg-white p-3 shadow-lg sm:absolute sm:right-0 dark:border-slate-700 dark:bg-slate-900">
                       <DeleteWebhookForm webhook={hook} />
