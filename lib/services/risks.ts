@@ -29,6 +29,14 @@ const riskView = (r: RiskRow) => ({
   status: r.status,
 });
 
+/** What a risk form describes, as the risk row stores it; its owner is resolved apart, its status set apart. */
+const riskColumns = (r: Pick<RiskRow, "description" | "likelihood" | "impact" | "mitigation">) => ({
+  description: r.description,
+  likelihood: r.likelihood,
+  impact: r.impact,
+  mitigation: r.mitigation,
+});
+
 /** The owner as stored: a member of the project (named by their name) or the free text given. */
 async function resolveOwner(tx: Tx, projectId: string, ownerId: string | null, ownerLabel: string) {
   if (!ownerId) return { ownerId: null, ownerLabel };
@@ -57,15 +65,7 @@ export async function addRisk(ctx: ServiceContext, input: unknown) {
     const owner = await resolveOwner(tx, plan.projectId, data.ownerId, data.ownerLabel);
     const [row] = await tx
       .insert(risks)
-      .values({
-        planId: plan.id,
-        description: data.description,
-        likelihood: data.likelihood,
-        impact: data.impact,
-        mitigation: data.mitigation,
-        status: data.status,
-        ...owner,
-      })
+      .values({ planId: plan.id, ...riskColumns(data), status: data.status, ...owner })
       .returning();
     return {
       result: { riskId: row!.id },
@@ -81,13 +81,7 @@ export async function updateRisk(ctx: ServiceContext, input: unknown) {
     const owner = await resolveOwner(tx, plan.projectId, data.ownerId, data.ownerLabel);
     const [after] = await tx
       .update(risks)
-      .set({
-        description: data.description,
-        likelihood: data.likelihood,
-        impact: data.impact,
-        mitigation: data.mitigation,
-        ...owner,
-      })
+      .set({ ...riskColumns(data), ...owner })
       .where(eq(risks.id, risk.id))
       .returning();
     return {
