@@ -11,7 +11,7 @@ import { savingProblems } from "@/lib/domain/plan-markdown/draft";
 import {
   ChecklistsPreview,
   NotesPreview,
-  removeButton,
+  RemoveButton,
   RowsPreview,
   TriggersPreview,
   type Update,
@@ -222,14 +222,7 @@ function PhasesEditor({ doc, update, id, errors }: PartProps) {
               </p>
             ) : null}
             <div className="flex items-end">
-              <button
-                type="button"
-                className={removeButton}
-                onClick={() => removePhase(i)}
-                aria-label={`Remove phase ${p.name} and its checklists`}
-              >
-                Remove
-              </button>
+              <RemoveButton label={`Remove phase ${p.name} and its checklists`} onRemove={() => removePhase(i)} />
             </div>
             <PhaseFacts phase={p} />
           </li>
@@ -269,14 +262,7 @@ function MetricsEditor({ doc, update, id, errors }: PartProps) {
                 {m.label} <code className="text-xs text-slate-500 dark:text-slate-400">{m.key}</code>{" "}
                 {m.unit ? <span className="text-xs text-slate-500 dark:text-slate-400">({m.unit})</span> : null}
               </span>
-              <button
-                type="button"
-                className={removeButton}
-                onClick={() => removeMetric(i)}
-                aria-label={`Remove KPI ${m.label}`}
-              >
-                Remove
-              </button>
+              <RemoveButton label={`Remove KPI ${m.label}`} onRemove={() => removeMetric(i)} />
             </div>
             <MetricFields metric={m} index={i} id={id} errors={errors} onChange={(patch) => setMetric(i, patch)} />
             {(["target", "alert", "critical", "key"] as const)

@@ -8,8 +8,27 @@ import { ScrollRegion } from "@/components/ui/scroll-region";
 type Doc = PlanImportPreview;
 export type Update = (change: (doc: Doc) => Doc) => void;
 
-export const removeButton =
-  "rounded px-2 py-1 text-xs text-red-700 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:text-red-300 dark:hover:bg-red-950/50";
+/** Takes one thing out of the preview; `label` names it for screen readers, as the row shows it. */
+export function RemoveButton({
+  label,
+  text = "Remove",
+  onRemove,
+}: {
+  label: string;
+  text?: string;
+  onRemove: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="rounded px-2 py-1 text-xs text-red-700 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:text-red-300 dark:hover:bg-red-950/50"
+      onClick={onRemove}
+      aria-label={label}
+    >
+      {text}
+    </button>
+  );
+}
 
 const kindLabel: Record<Doc["checklists"][number]["kind"], string> = {
   pre_deployment: "Pre-deployment",
@@ -55,14 +74,11 @@ export function ChecklistsPreview({ doc, update }: { doc: Doc; update: Update })
                   {c.items.length === 1 ? "item" : "items"}
                 </span>
               </div>
-              <button
-                type="button"
-                className={removeButton}
-                onClick={() => update((d) => ({ ...d, checklists: without(d.checklists, ci) }))}
-                aria-label={`Remove list: checklist ${c.title}`}
-              >
-                Remove list
-              </button>
+              <RemoveButton
+                label={`Remove list: checklist ${c.title}`}
+                text="Remove list"
+                onRemove={() => update((d) => ({ ...d, checklists: without(d.checklists, ci) }))}
+              />
             </div>
             <ul className="mt-2 space-y-1">
               {c.items.map((item, ii) => (
@@ -72,14 +88,7 @@ export function ChecklistsPreview({ doc, update }: { doc: Doc; update: Update })
                     <span className="sr-only">{item.done ? "Done: " : "Open: "}</span>
                     {item.text}
                   </span>
-                  <button
-                    type="button"
-                    className={removeButton}
-                    onClick={() => removeItem(ci, ii)}
-                    aria-label={`Remove item ${item.text}`}
-                  >
-                    Remove
-                  </button>
+                  <RemoveButton label={`Remove item ${item.text}`} onRemove={() => removeItem(ci, ii)} />
                 </li>
               ))}
             </ul>
@@ -115,14 +124,10 @@ export function TriggersPreview({ doc, update }: { doc: Doc; update: Update }) {
               <Badge tone={t.action === "automatic_rollback" ? "red" : "amber"}>
                 {t.action === "automatic_rollback" ? "Automatic rollback" : "Alert only"}
               </Badge>
-              <button
-                type="button"
-                className={removeButton}
-                onClick={() => update((d) => ({ ...d, triggers: without(d.triggers, i) }))}
-                aria-label={`Remove trigger ${t.description}`}
-              >
-                Remove
-              </button>
+              <RemoveButton
+                label={`Remove trigger ${t.description}`}
+                onRemove={() => update((d) => ({ ...d, triggers: without(d.triggers, i) }))}
+              />
             </span>
           </li>
         ))}
@@ -156,9 +161,7 @@ function RowList<T>({
                 <span className="font-medium">{main}</span>
                 {detail ? <span className="block text-xs text-slate-600 dark:text-slate-400">{detail}</span> : null}
               </span>
-              <button type="button" className={removeButton} onClick={() => onRemove(i)} aria-label={`Remove ${main}`}>
-                Remove
-              </button>
+              <RemoveButton label={`Remove ${main}`} onRemove={() => onRemove(i)} />
             </li>
           );
         })}
@@ -221,14 +224,10 @@ export function NotesPreview({ doc, update }: { doc: Doc; update: Update }) {
           >
             <div className="flex items-start justify-between gap-2">
               <span className="text-sm font-medium">{n.section}</span>
-              <button
-                type="button"
-                className={removeButton}
-                onClick={() => update((d) => ({ ...d, notes: without(d.notes, i) }))}
-                aria-label={`Remove note ${n.section}`}
-              >
-                Remove
-              </button>
+              <RemoveButton
+                label={`Remove note ${n.section}`}
+                onRemove={() => update((d) => ({ ...d, notes: without(d.notes, i) }))}
+              />
             </div>
             <ScrollRegion
               label={`Note: ${n.section}`}
