@@ -2,7 +2,7 @@
 
 import type { FormState } from "@/lib/actions/form-state";
 import { redirect } from "next/navigation";
-import { formToObject, keepValues, planPages, runAction, settle } from "@/lib/actions/run";
+import { formActionsShowing, formToObject, keepValues, planPages, runAction, settle } from "@/lib/actions/run";
 import { approveGate, recordDecision, transitionPlan } from "@/lib/services/decisions";
 import {
   addPhase,
@@ -13,6 +13,9 @@ import {
   updatePhase,
   updatePlan,
 } from "@/lib/services/plans";
+
+/** The plan form actions that show the plan page and the portfolio again. */
+const planAction = formActionsShowing(planPages);
 
 export async function createPlanAction(_prev: FormState, form: FormData): Promise<FormState> {
   const result = await runAction((ctx) => createPlan(ctx, formToObject(form)));
@@ -30,45 +33,31 @@ const transitionMessages: Record<string, string> = {
   cancel: "Cancelled.",
 };
 
-export async function transitionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const input = formToObject(form);
-  return settle(await runAction((ctx) => transitionPlan(ctx, input)), form, {
-    message: transitionMessages[String(input.action)] ?? "Done.",
-    revalidate: planPages(form),
-  });
-}
+export const transitionAction = planAction(
+  transitionPlan,
+  (_data, form) => transitionMessages[String(form.get("action"))] ?? "Done.",
+);
 
-export async function approveAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return settle(await runAction((ctx) => approveGate(ctx, formToObject(form))), form, {
-    message: "Approval recorded.",
-    revalidate: planPages(form),
-  });
-}
+export const approveAction = planAction(approveGate, "Approval recorded.");
 
-export async function decisionAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => recordDecision(ctx, formToObject(form)));
-  const kind = String(form.get("kind"));
-  const message =
-    kind === "go"
+export const decisionAction = planAction(
+  recordDecision,
+  (_data, form) =>
+    form.get("kind") === "go"
       ? "Go recorded: the plan advanced."
-      : kind === "no_go"
+      : form.get("kind") === "no_go"
         ? "No-go recorded: the phase stays."
-        : "Rolled back: traffic is at 0% and an incident is open.";
-  return settle(result, form, {
-    message: message,
-    revalidate: planPages(form),
-    keep: ["kind", "rationale", "overrideReason"],
-  });
-}
+        : "Rolled back: traffic is at 0% and an incident is open.",
+  ["kind", "rationale", "overrideReason"],
+);
 
-export async function updatePlanAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => updatePlan(ctx, formToObject(form)));
-  return settle(result, form, {
-    message: "Plan saved.",
-    revalidate: planPages(form),
-    keep: ["name", "releaseVersion", "summary", "targetStartAt", "targetEndAt"],
-  });
-}
+export const updatePlanAction = planAction(updatePlan, "Plan saved.", [
+  "name",
+  "releaseVersion",
+  "summary",
+  "targetStartAt",
+  "targetEndAt",
+]);
 
 /** What a phase form keeps as typed when the save is refused. */
 const phaseFields = [
@@ -82,23 +71,9 @@ const phaseFields = [
   "autoAdvance",
 ] as const;
 
-export async function addPhaseAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => addPhase(ctx, formToObject(form)));
-  return settle(result, form, {
-    message: "Phase added.",
-    revalidate: planPages(form),
-    keep: phaseFields,
-  });
-}
+export const addPhaseAction = planAction(addPhase, "Phase added.", phaseFields);
 
-export async function updatePhaseAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction((ctx) => updatePhase(ctx, formToObject(form)));
-  return settle(result, form, {
-    message: "Phase saved.",
-    revalidate: planPages(form),
-    keep: phaseFields,
-  });
-}
+export const updatePhaseAction = planAction(updatePhase, "Phase saved.", phaseFields);
 
 export async function phaseOrderAction(_prev: FormState, form: FormData): Promise<FormState> {
   const input = formToObject(form);
@@ -109,11 +84,8 @@ export async function phaseOrderAction(_prev: FormState, form: FormData): Promis
   });
 }
 
-export async function autoAdvanceAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const input = formToObject(form);
-  const on = input.autoAdvance === "true";
-  return settle(await runAction((ctx) => setPhaseAutoAdvance(ctx, input)), form, {
-    message: on ? "This phase now advances by itself once its gate holds." : "This phase now waits for a go decision.",
-    revalidate: planPages(form),
-  });
-}
+export const autoAdvanceAction = planAction(setPhaseAutoAdvance, (_data, form) =>
+  form.get("autoAdvance") === "true"
+    ? "This phase now advances by itself once its gate holds."
+    : "This phase now waits for a go decision.",
+);
