@@ -86,37 +86,38 @@ export function ItemControls({
           </button>
         </form>
         {shown === "open" ? (
-          <details className="relative">
-            <summary className="cursor-pointer list-none rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400">
-              N/A or blocked…<span className="sr-only">: mark {text} not applicable or blocked</span>
-            </summary>
-            <form
-              action={otherAction}
-              className="absolute right-0 z-10 mt-1 w-72 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900"
-            >
-              <input type="hidden" name="planId" value={planId} />
-              <input type="hidden" name="itemId" value={itemId} />
-              <label className="block text-xs font-medium" htmlFor={`state-${itemId}`}>
-                State
-              </label>
-              <select id={`state-${itemId}`} name="state" className={inputClass} defaultValue="blocked">
-                <option value="blocked">Blocked</option>
-                <option value="not_applicable">Not applicable</option>
-              </select>
-              <label className="block text-xs font-medium" htmlFor={`reason-${itemId}`}>
-                Reason (required)
-              </label>
-              <input
-                id={`reason-${itemId}`}
-                name="reason"
-                className={inputClass}
-                aria-invalid={errors?.reason ? true : undefined}
-                aria-describedby={errors?.reason ? `reason-${itemId}-error` : undefined}
-              />
-              <FieldErrors id={`reason-${itemId}`} errors={errors?.reason} />
-              <SubmitButton variant="secondary">Save</SubmitButton>
-            </form>
-          </details>
+          <PopoverForm
+            action={otherAction}
+            width="w-72"
+            summaryClassName="rounded-md px-1 py-1 text-xs text-slate-600 underline dark:text-slate-400"
+            summary={
+              <>
+                N/A or blocked…<span className="sr-only">: mark {text} not applicable or blocked</span>
+              </>
+            }
+          >
+            <input type="hidden" name="planId" value={planId} />
+            <input type="hidden" name="itemId" value={itemId} />
+            <label className="block text-xs font-medium" htmlFor={`state-${itemId}`}>
+              State
+            </label>
+            <select id={`state-${itemId}`} name="state" className={inputClass} defaultValue="blocked">
+              <option value="blocked">Blocked</option>
+              <option value="not_applicable">Not applicable</option>
+            </select>
+            <label className="block text-xs font-medium" htmlFor={`reason-${itemId}`}>
+              Reason (required)
+            </label>
+            <input
+              id={`reason-${itemId}`}
+              name="reason"
+              className={inputClass}
+              aria-invalid={errors?.reason ? true : undefined}
+              aria-describedby={errors?.reason ? `reason-${itemId}-error` : undefined}
+            />
+            <FieldErrors id={`reason-${itemId}`} errors={errors?.reason} />
+            <SubmitButton variant="secondary">Save</SubmitButton>
+          </PopoverForm>
         ) : null}
       </div>
       {refused ? <FormMessage state={refused} /> : null}
@@ -188,53 +189,51 @@ export function ItemEditor({
           </form>
         ),
       )}
-      <details className="relative">
-        <summary className="cursor-pointer list-none rounded px-1 py-0.5 underline" aria-label={`Edit item: ${text}`}>
-          Edit
-        </summary>
-        <form
-          action={editAction}
-          className="absolute right-0 z-10 mt-1 w-80 space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+      <PopoverForm
+        action={editAction}
+        width="w-80"
+        summaryClassName="rounded px-1 py-0.5 underline"
+        summaryLabel={`Edit item: ${text}`}
+        summary="Edit"
+      >
+        <input type="hidden" name="planId" value={planId} />
+        <input type="hidden" name="itemId" value={itemId} />
+        <label className="block font-medium" htmlFor={`text-${itemId}`}>
+          Text
+        </label>
+        <input id={`text-${itemId}`} name="text" defaultValue={text} className={inputClass} />
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="required" defaultChecked={required} /> Required for the gate
+        </label>
+        <label className="block font-medium" htmlFor={`role-${itemId}`}>
+          Assigned to
+        </label>
+        <select id={`role-${itemId}`} name="assigneeRole" defaultValue={assigneeRole ?? ""} className={inputClass}>
+          {roles.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <label className="block font-medium" htmlFor={`person-${itemId}`}>
+          Person (optional)
+        </label>
+        <select
+          id={`person-${itemId}`}
+          name="assigneeUserId"
+          defaultValue={assigneeUserId ?? ""}
+          className={inputClass}
         >
-          <input type="hidden" name="planId" value={planId} />
-          <input type="hidden" name="itemId" value={itemId} />
-          <label className="block font-medium" htmlFor={`text-${itemId}`}>
-            Text
-          </label>
-          <input id={`text-${itemId}`} name="text" defaultValue={text} className={inputClass} />
-          <label className="flex items-center gap-2">
-            <input type="checkbox" name="required" defaultChecked={required} /> Required for the gate
-          </label>
-          <label className="block font-medium" htmlFor={`role-${itemId}`}>
-            Assigned to
-          </label>
-          <select id={`role-${itemId}`} name="assigneeRole" defaultValue={assigneeRole ?? ""} className={inputClass}>
-            {roles.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <label className="block font-medium" htmlFor={`person-${itemId}`}>
-            Person (optional)
-          </label>
-          <select
-            id={`person-${itemId}`}
-            name="assigneeUserId"
-            defaultValue={assigneeUserId ?? ""}
-            className={inputClass}
-          >
-            <option value="">Nobody in particular</option>
-            {members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-          <FormMessage state={edit} />
-          <SubmitButton variant="secondary">Save item</SubmitButton>
-        </form>
-      </details>
+          <option value="">Nobody in particular</option>
+          {members.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+        <FormMessage state={edit} />
+        <SubmitButton variant="secondary">Save item</SubmitButton>
+      </PopoverForm>
       {move && !move.ok ? <FormMessage state={move} /> : null}
     </div>
   );
@@ -276,5 +275,37 @@ export function AddItemForm({ planId, checklistId }: { planId: string; checklist
       <SubmitButton variant="secondary">Add item</SubmitButton>
       {state && !state.ok && !errors ? <FormMessage state={state} /> : null}
     </form>
+  );
+}
+
+/** A form that opens under its summary, over what follows (a details element: no script needed). */
+function PopoverForm({
+  action,
+  width,
+  summary,
+  summaryClassName,
+  summaryLabel,
+  children,
+}: {
+  action: (form: FormData) => void;
+  /** The panel's Tailwind width class. */
+  width: string;
+  summary: React.ReactNode;
+  summaryClassName: string;
+  summaryLabel?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <details className="relative">
+      <summary className={`cursor-pointer list-none ${summaryClassName}`} aria-label={summaryLabel}>
+        {summary}
+      </summary>
+      <form
+        action={action}
+        className={`absolute right-0 z-10 mt-1 ${width} space-y-2 rounded-md border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900`}
+      >
+        {children}
+      </form>
+    </details>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { StaleNotice } from "@/components/live/stale-notice";
 import { useLiveReading } from "@/components/live/use-live-reading";
 import { Badge } from "@/components/ui/badge";
 import { ProgressBar } from "@/components/ui/progress-bar";
@@ -62,11 +63,7 @@ export function LiveChecklist({
       open={!list.progress.complete || awaitingSignOff}
     >
       <Summary list={list} />
-      {isError ? (
-        <p role="status" className="px-3 pb-2 text-xs text-amber-800 dark:text-amber-300">
-          The list could not be brought up to date; it shows what was last loaded.
-        </p>
-      ) : null}
+      {isError ? <StaleNotice what="The list" className="px-3 pb-2" /> : null}
       <ul className="divide-y divide-slate-100 border-t border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800">
         {list.items.map((item, index) => (
           <ItemRow

@@ -1,5 +1,6 @@
 "use client";
 
+import { StaleNotice } from "@/components/live/stale-notice";
 import { useLiveReading } from "@/components/live/use-live-reading";
 import { KpiChart } from "@/components/charts/kpi-chart";
 import { Card } from "@/components/ui/card";
@@ -57,11 +58,7 @@ export function LiveKpiCard({
         />
       }
     >
-      {isError ? (
-        <p role="status" className="mb-2 text-xs text-amber-800 dark:text-amber-300">
-          The chart could not be brought up to date; it shows what was last loaded.
-        </p>
-      ) : null}
+      {isError ? <StaleNotice what="The chart" /> : null}
       {reading.series.points.length === 0 ? (
         <p className="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
           No samples yet. Pipelines push them to the metrics API; the chart fills in as they arrive.

@@ -1,6 +1,7 @@
 "use client";
 
 import { autoAdvanceAction } from "@/app/plans/actions";
+import { StaleNotice } from "@/components/live/stale-notice";
 import { useLiveReading } from "@/components/live/use-live-reading";
 import { ActionButton } from "@/components/plan/action-form";
 import { Badge } from "@/components/ui/badge";
@@ -58,11 +59,7 @@ export function NowPanel({
   }
   return (
     <Card title={phase.status === "active" ? "Active phase" : "Phase in focus"} id="now">
-      {isError ? (
-        <p role="status" className="mb-2 text-xs text-amber-800 dark:text-amber-300">
-          The overview could not be brought up to date; it shows what was last loaded.
-        </p>
-      ) : null}
+      {isError ? <StaleNotice what="The overview" /> : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <PhaseColumn planId={planId} view={view} phase={phase} canEdit={canEdit} />
         <GateColumn view={view} finishedPhase={phase.finished} />

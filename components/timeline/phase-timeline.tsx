@@ -194,11 +194,7 @@ function PhaseRow({
             {markerGlyph[m.kind].glyph}
           </span>
         ))}
-        <div
-          className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
-          style={{ left: `${nowPos}%` }}
-          aria-hidden="true"
-        />
+        <NowLine at={nowPos} />
       </div>
     </li>
   );
@@ -356,11 +352,7 @@ function MigrationRow({
               </span>
             );
           })}
-          <div
-            className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
-            style={{ left: `${nowPos}%` }}
-            aria-hidden="true"
-          />
+          <NowLine at={nowPos} />
         </div>
         {waiting.length ? (
           <ol
@@ -386,4 +378,15 @@ function ticks(min: number, max: number): number[] {
   const out: number[] = [];
   for (let t = Math.ceil(min / day) * day; t <= max; t += step) out.push(t);
   return out;
+}
+
+/** Today's line across a row, at `at` percent of the axis. */
+function NowLine({ at }: { at: number }) {
+  return (
+    <div
+      className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
+      style={{ left: `${at}%` }}
+      aria-hidden="true"
+    />
+  );
 }
