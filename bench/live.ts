@@ -111,13 +111,10 @@ async function main() {
     // A pipeline ticks one item of an open checklist back and forth.
     const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const item = await tickableItem(base, planId, auth);
-    const state = page
-      .locator("details", { hasText: item.title })
-      .first()
-      .getByRole("listitem")
-      .filter({ hasText: item.text })
-      .getByTestId("item-state");
-    const shown = () => state.textContent();
+    // The item's row as the release manager sees it (a state badge, and when it was ticked).
+    const row = page.locator("details", { hasText: item.title }).first().locator("li", { hasText: item.text }).first();
+    const shown = () => row.textContent();
+    let state = item.state;
     const tickLatencies: number[] = [];
     wire.start();
     for (let n = 0; n < TICKS; n++) {
@@ -126,7 +123,7 @@ async function main() {
       const answer = await fetch(`${base}/api/v1/checklists/${item.checklistId}/items/${item.key}`, {
         method: "PATCH",
         headers: auth,
-        body: JSON.stringify({ state: before === "Done" ? "open" : "done" }),
+        body: JSON.stringify({ state: (state = state === "done" ? "open" : "done") }),
       });
       if (answer.status !== 200) throw new Error(`checklist API answered ${answer.status}: ${await answer.text()}`);
       const answered = Date.now();
@@ -205,7 +202,8 @@ async function tickableItem(base: string, planId: string, headers: Record<string
         headers,
         body: JSON.stringify({ state: item.state }),
       });
-      if (answer.status === 200) return { checklistId: list.id, title: list.title, key: item.key, text: item.text };
+      if (answer.status === 200)
+        return { checklistId: list.id, title: list.title, key: item.key, text: item.text, state: item.state };
     }
   throw new Error("the plan has no checklist item a pipeline may tick");
 }
