@@ -88,6 +88,14 @@ export default async function PortfolioPage({
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             Every rollout: where it is, how much traffic it has, whether its KPIs hold, and what comes next.
           </p>
+          <p className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm" data-testid="portfolio-views">
+            <Link href="/roadmap" className="text-accent-700 underline dark:text-accent-300">
+              Milestone roadmap
+            </Link>
+            <Link href="/delivery" className="text-accent-700 underline dark:text-accent-300">
+              Delivery metrics
+            </Link>
+          </p>
         </div>
         {canCreate ? (
           <Link

@@ -41,6 +41,13 @@ export function MainNav({ user }: { user: UserActor | null }) {
       <Link href="/my-work" className={link}>
         My work
       </Link>
+      {/* On a phone, the roadmap and the delivery metrics are linked from the portfolio page. */}
+      <Link href="/roadmap" className={`${link} hidden sm:inline`}>
+        Roadmap
+      </Link>
+      <Link href="/delivery" className={`${link} hidden sm:inline`}>
+        Delivery
+      </Link>
       <Link href="/projects" className={`${link} hidden sm:inline`}>
         Projects
       </Link>

@@ -5,6 +5,7 @@ import { phaseStatusLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { describeStepTiming, stepSpan, stepTiming, type StepTimes } from "@/lib/domain/step-timing";
 import { formatExact } from "@/lib/domain/time";
+import { actualClass, MARK_KINDS, type MarkKind, markerGlyph } from "./marks";
 
 export interface TimelinePhase {
   id: string;
@@ -32,25 +33,9 @@ export interface TimelineMarker {
   id: string;
   phaseId: string | null;
   at: Date;
-  kind: "go" | "no_go" | "rollback" | "incident" | "override";
+  kind: MarkKind;
   label: string;
 }
-
-const actualClass: Record<PhaseStatus, string> = {
-  pending: "bg-slate-400",
-  active: "bg-accent-600 dark:bg-accent-400",
-  passed: "bg-emerald-600 dark:bg-emerald-500",
-  failed: "bg-red-600 dark:bg-red-500",
-  rolled_back: "bg-red-600 dark:bg-red-500",
-};
-
-const markerGlyph: Record<TimelineMarker["kind"], { glyph: string; className: string; text: string }> = {
-  go: { glyph: "◆", className: "text-emerald-700 dark:text-emerald-300", text: "Go" },
-  no_go: { glyph: "◆", className: "text-amber-600 dark:text-amber-300", text: "No-go" },
-  rollback: { glyph: "◆", className: "text-red-600 dark:text-red-400", text: "Rollback" },
-  incident: { glyph: "▲", className: "text-red-600 dark:text-red-400", text: "Incident" },
-  override: { glyph: "◈", className: "text-amber-600 dark:text-amber-300", text: "Go with override" },
-};
 
 // Phases as bars on one time axis: the outline is the plan, the solid bar what happened.
 const healthDot: Record<PhaseHealth["health"], string> = {
@@ -244,7 +229,7 @@ function Legend({ withHealth, withMigration }: { withHealth: boolean; withMigrat
           Migration step (run; amber ring: over its expected time)
         </li>
       ) : null}
-      {(["go", "no_go", "override", "rollback", "incident"] as const).map((k) => (
+      {MARK_KINDS.map((k) => (
         <li key={k} className="flex items-center gap-1.5">
           <span className={markerGlyph[k].className} aria-hidden="true">
             {markerGlyph[k].glyph}
