@@ -249,7 +249,16 @@ function visitsFor(who: Person): Visit[] {
     : ["active", "draft"];
   const edits: PlanKey[] = who === "admin" ? ["active", "draft", "completed"] : ["active"];
   return [
-    ...["/", "/my-work", "/projects", "/projects/checkout", "/projects/checkout/audit"].map((path) => ({
+    ...[
+      "/",
+      "/my-work",
+      "/roadmap",
+      "/roadmap?zoom=quarters&risk=1",
+      "/delivery",
+      "/projects",
+      "/projects/checkout",
+      "/projects/checkout/audit",
+    ].map((path) => ({
       path,
       label: path,
     })),

@@ -5,6 +5,7 @@ import * as s from "../schema";
 import type { ProjectRole } from "../schema/enums";
 import type { Actor } from "./builder";
 import { seedCheckoutPilot } from "./checkout-plan";
+import { seedDeliveryHistory } from "./history";
 import { seedCheckoutScheduled, seedMobileRolledBack, seedSearchCompleted } from "./other-plans";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -151,6 +152,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
     await seedSearchCompleted(ctx);
     await seedMobileRolledBack(ctx);
     await seedCheckoutScheduled(ctx);
-    return { projects: DEMO_PROJECTS.length, users: DEMO_USERS.length, plans: 4 };
+    const history = await seedDeliveryHistory(ctx);
+    return { projects: DEMO_PROJECTS.length, users: DEMO_USERS.length, plans: 4 + history };
   });
 }

@@ -50,7 +50,7 @@ describe("backup and restore of the embedded database (PGlite's own dump)", () =
     await seedDemo(handle.db, seededAt);
     const before = await snapshot(handle.db);
     await handle.close();
-    expect(Object.keys(before.exports)).toHaveLength(4);
+    expect(Object.keys(before.exports)).toHaveLength(28);
     expect(before.audit.length).toBeGreaterThan(50);
 
     const file = path.join(root, "backup.tar.gz");

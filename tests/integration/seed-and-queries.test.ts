@@ -1,4 +1,4 @@
-import { count, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rowsOf } from "@/db/client";
 import * as s from "@/db/schema";
@@ -6,17 +6,21 @@ import { seedDemo } from "@/db/seed/demo";
 import { metricSeries } from "@/lib/reads/series";
 import { loadPlanView } from "@/lib/queries/plan";
 import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
+import { loadDeliveryHistory } from "@/lib/queries/delivery";
+import { deliveryMetrics, deliveryPeriod } from "@/lib/domain/delivery-metrics";
 import { rebuildRollups } from "@/lib/services/rollups";
 import { backends, createTestDatabase, type TestDatabase } from "../support/test-db";
 
 const now = new Date("2026-11-22T12:00:00Z");
+// The demo's four plans with a story (and the e2e tests' names); the rest is finished history.
+const STORY = ["One-page checkout", "Saved cards vault", "Rich push notifications", "Search backend migration"];
 
 describe.each(backends)("demo seed and read models on %s", (kind) => {
   let t: TestDatabase;
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    expect(await seedDemo(t.handle.db, now)).toEqual({ projects: 3, users: 6, plans: 4 });
+    expect(await seedDemo(t.handle.db, now)).toEqual({ projects: 3, users: 6, plans: 28 });
   });
   afterAll(async () => t?.drop());
 
@@ -25,7 +29,13 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
 
   test("plans in different states, every role held by someone", async () => {
     const plans = await t.handle.db.select({ name: s.plans.name, status: s.plans.status }).from(s.plans);
-    expect(plans.map((p) => p.status).sort()).toEqual(["completed", "in_progress", "rolled_back", "scheduled"]);
+    const story = plans.filter((p) => STORY.includes(p.name));
+    expect(story.map((p) => p.status).sort()).toEqual(["completed", "in_progress", "rolled_back", "scheduled"]);
+    // Behind them, twelve weeks of finished releases for the delivery metrics.
+    const history = plans.filter((p) => !STORY.includes(p.name));
+    expect(history).toHaveLength(24);
+    expect(history.filter((p) => p.status === "rolled_back")).toHaveLength(5);
+    expect(history.filter((p) => p.status === "completed")).toHaveLength(19);
     const roles = await t.handle.db.selectDistinct({ role: s.memberships.role }).from(s.memberships);
     expect(roles.map((r) => r.role).sort()).toEqual(["approver", "engineer", "release_manager", "viewer"]);
     const admins = await t.handle.db.select().from(s.users).where(eq(s.users.isAdmin, true));
@@ -48,12 +58,32 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
   });
 
   test("the rolled-back plan has its automatic incident and system decision", async () => {
-    const [incident] = await t.handle.db.select().from(s.incidents);
+    const [mobile] = await t.handle.db.select().from(s.plans).where(eq(s.plans.name, "Rich push notifications"));
+    const [incident] = await t.handle.db.select().from(s.incidents).where(eq(s.incidents.planId, mobile!.id));
     expect(incident).toMatchObject({ origin: "automatic", status: "resolved" });
     expect(incident!.verifiedAt!.getTime() - incident!.detectedAt.getTime()).toBeLessThanOrEqual(10 * 60_000);
-    const rollbacks = await t.handle.db.select().from(s.decisions).where(eq(s.decisions.kind, "rollback"));
+    const rollbacks = await t.handle.db
+      .select()
+      .from(s.decisions)
+      .where(and(eq(s.decisions.planId, mobile!.id), eq(s.decisions.kind, "rollback")));
     expect(rollbacks).toHaveLength(1);
     expect(rollbacks[0]).toMatchObject({ actorKind: "system", deciderId: null });
+  });
+
+  test("twelve weeks of history give every delivery metric figures", async () => {
+    const period = deliveryPeriod(now, 12);
+    const metrics = deliveryMetrics(await loadDeliveryHistory(t.handle.db, period, null), period, null);
+    expect(metrics.releases.total).toBeGreaterThanOrEqual(19);
+    expect(metrics.releases.weeks.filter((w) => w.completed > 0).length).toBeGreaterThanOrEqual(8);
+    expect(metrics.leadTime.medianMs).toBeGreaterThan(0);
+    expect(metrics.leadTime.unmeasured).toBe(0);
+    expect(metrics.changeFailureRate.rolledBack).toBe(6);
+    expect(metrics.timeToRestore.count).toBe(6);
+    expect(metrics.timeToRestore.open).toBe(0);
+    const total = metrics.rollbackTargets.stages.find((st) => st.stage === "total")!;
+    expect(total.measured).toBe(6);
+    expect(total.met).toBeGreaterThan(0);
+    expect(metrics.rollbackTargets.stages.some((st) => st.met < st.measured)).toBe(true);
   });
 
   test("the history is in the audit trail: decisions, ticks, sign-offs, incident", async () => {
@@ -66,7 +96,7 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
     expect((byAction["decision.go"] ?? 0) + (byAction["decision.rollback"] ?? 0)).toBe(Number(decisions[0]!.n));
     expect(byAction["checklist_item.updated"]).toBeGreaterThan(20);
     expect(byAction["checklist.signed"]).toBeGreaterThan(3);
-    expect(byAction["incident.opened"]).toBe(1);
+    expect(byAction["incident.opened"]).toBe(1 + 5);
   });
 
   test("seeding again, or into a database with data, writes nothing", async () => {
@@ -85,7 +115,14 @@ describe.each(backends)("demo seed and read models on %s", (kind) => {
   });
 
   test("the portfolio shows every plan with phase, traffic, health and milestone", async () => {
-    const rows = await withGateBlockers(t.handle.db, await loadPortfolio(t.handle.db, now), now);
+    const all = await withGateBlockers(t.handle.db, await loadPortfolio(t.handle.db, now), now);
+    // The demo's own plans come first in their groups; the history ended earlier.
+    expect(all.slice(0, 3).map((r) => r.name)).toEqual([
+      "One-page checkout",
+      "Saved cards vault",
+      "Rich push notifications",
+    ]);
+    const rows = all.filter((r) => STORY.includes(r.name));
     expect(rows.map((r) => r.status)).toEqual(["in_progress", "scheduled", "rolled_back", "completed"]);
     const [pilot, scheduled, rolledBack, completed] = rows;
     expect(pilot).toMatchObject({
