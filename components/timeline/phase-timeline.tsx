@@ -5,7 +5,7 @@ import { phaseStatusLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { describeStepTiming, stepSpan, stepTiming, type StepTimes } from "@/lib/domain/step-timing";
 import { formatExact } from "@/lib/domain/time";
-import { actualClass, MARK_KINDS, type MarkKind, markerGlyph } from "./marks";
+import { actualClass, MARK_KINDS, type MarkKind, markerGlyph, NowLine } from "./marks";
 
 export interface TimelinePhase {
   id: string;
@@ -363,15 +363,4 @@ function ticks(min: number, max: number): number[] {
   const out: number[] = [];
   for (let t = Math.ceil(min / day) * day; t <= max; t += step) out.push(t);
   return out;
-}
-
-/** Today's line across a row, at `at` percent of the axis. */
-function NowLine({ at }: { at: number }) {
-  return (
-    <div
-      className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
-      style={{ left: `${at}%` }}
-      aria-hidden="true"
-    />
-  );
 }

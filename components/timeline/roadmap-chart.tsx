@@ -5,7 +5,7 @@ import { MilestoneBadge, PlanStatusBadge } from "@/components/ui/status-badges";
 import { phaseStatusLabel, planStatusLabel } from "@/lib/domain/labels";
 import type { FreezeBand, RoadmapLayout, RoadmapRow } from "@/lib/domain/roadmap";
 import { formatExact } from "@/lib/domain/time";
-import { actualClass, MARK_KINDS, markerGlyph, markOutline, todayLineClass } from "./marks";
+import { actualClass, MARK_KINDS, markerGlyph, markOutline, NowLine } from "./marks";
 
 // Every plan in the window on one shared axis, a row per plan under its project's heading: the
 // dashed outlines are the phases as planned, the solid bars what happened. The names stay put
@@ -145,7 +145,7 @@ function PlanRow({ row, today, bands }: { row: RoadmapRow; today: number; bands:
             {markerGlyph[m.kind].glyph}
           </span>
         ))}
-        <div className={todayLineClass} style={{ left: `${today}%` }} aria-hidden="true" data-testid="roadmap-today" />
+        <NowLine at={today} testId="roadmap-today" />
       </div>
     </li>
   );

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ScrollRegion } from "@/components/ui/scroll-region";
 import { MilestoneBadge, PlanStatusBadge } from "@/components/ui/status-badges";
+import { TableHead } from "@/components/ui/table";
 import type { RoadmapLayout } from "@/lib/domain/roadmap";
 import { formatExact } from "@/lib/domain/time";
 
@@ -16,28 +17,10 @@ export function RoadmapMilestones({ layout }: { layout: RoadmapLayout }) {
         <caption className="px-3 pt-3 text-left text-sm font-semibold">
           Milestones: {rows.length} plan{rows.length === 1 ? "" : "s"} in this window
         </caption>
-        <thead className="text-xs text-slate-600 dark:text-slate-400">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Plan
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Project
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Next milestone
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Due
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Why
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={["Plan", "Project", "Status", "Next milestone", "Due", "Why"]}
+          cell="px-3 py-2 font-medium"
+        />
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {rows.map(({ project, row: { plan, attention } }) => (
             <tr key={plan.id}>

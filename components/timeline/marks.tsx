@@ -26,5 +26,14 @@ export const MARK_KINDS: readonly MarkKind[] = ["go", "no_go", "override", "roll
 /** The mark's outline keeps it readable over a bar, in either theme. */
 export const markOutline = "[text-shadow:0_0_2px_#fff,0_0_2px_#fff] dark:[text-shadow:0_0_2px_#000,0_0_2px_#000]";
 
-/** Today's line on a track. */
-export const todayLineClass = "absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300";
+/** Today's line across a row, at `at` percent of the axis. */
+export function NowLine({ at, testId }: { at: number; testId?: string }) {
+  return (
+    <div
+      className="absolute inset-y-0 w-0.5 bg-accent-600 dark:bg-accent-300"
+      style={{ left: `${at}%` }}
+      aria-hidden="true"
+      {...(testId ? { "data-testid": testId } : {})}
+    />
+  );
+}
