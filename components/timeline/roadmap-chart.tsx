@@ -11,6 +11,7 @@ import { actualClass, MARK_KINDS, markerGlyph, markOutline, NowLine } from "./ma
 // dashed outlines are the phases as planned, the solid bars what happened. The names stay put
 // while the axis scrolls sideways on a narrow screen; each row is described in words.
 
+const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const NAME_COLUMN = "sticky left-0 z-10 w-40 shrink-0 bg-white pr-3 sm:w-60 dark:bg-slate-900";
 const hatch =
   "bg-[repeating-linear-gradient(135deg,rgb(148_163_184/0.35)_0_4px,transparent_4px_9px)] dark:bg-[repeating-linear-gradient(135deg,rgb(100_116_139/0.45)_0_4px,transparent_4px_9px)]";
@@ -187,7 +188,7 @@ export function RoadmapChart({ layout, bands }: { layout: RoadmapLayout; bands: 
   return (
     <div className="space-y-3" data-testid="roadmap-chart" data-zoom={layout.window.zoom}>
       <ScrollRegion
-        label={`Roadmap by ${zoomWords}, ${formatExact(layout.window.from)} to ${formatExact(layout.window.to)}; scrolls sideways`}
+        label={`Roadmap by ${zoomWords}, ${day.format(layout.window.from)} to ${day.format(layout.window.to.getTime() - 1)}; scrolls sideways`}
         className="overflow-x-auto rounded-lg border border-slate-200 bg-white p-3 focus:outline-none focus-visible:ring-2 focus-visible:ring-accent-500/50 dark:border-slate-800 dark:bg-slate-900"
       >
         <div className="min-w-[46rem] lg:min-w-0">
