@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ScrollRegion } from "@/components/ui/scroll-region";
 import { MilestoneBadge, PlanStatusBadge } from "@/components/ui/status-badges";
 import { phaseStatusLabel, planStatusLabel } from "@/lib/domain/labels";
-import type { FreezeBand, RoadmapLayout, RoadmapRow } from "@/lib/domain/roadmap";
+import { type FreezeBand, positionOf, type RoadmapLayout, type RoadmapRow } from "@/lib/domain/roadmap";
 import { formatExact } from "@/lib/domain/time";
 import { actualClass, MARK_KINDS, markerGlyph, markOutline, NowLine } from "./marks";
 
@@ -52,9 +52,7 @@ function Axis({ layout, bands }: { layout: RoadmapLayout; bands: FreezeBand[] })
                 ? "border-slate-400 font-semibold text-slate-800 dark:border-slate-500 dark:text-slate-200"
                 : "border-slate-300 dark:border-slate-700",
             )}
-            style={{
-              left: `${((t.at - layout.window.from.getTime()) / (layout.window.to.getTime() - layout.window.from.getTime())) * 100}%`,
-            }}
+            style={{ left: `${positionOf(layout.window, t.at)}%` }}
           >
             {t.label}
           </span>
