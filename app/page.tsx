@@ -14,8 +14,8 @@ import {
   PORTFOLIO_PAGE_SIZE,
   type PortfolioFilter,
   releasesOverTime,
+  STATUS_FILTER_OPTIONS,
 } from "@/lib/domain/portfolio";
-import { planStatusLabel } from "@/lib/domain/labels";
 import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -42,17 +42,6 @@ function pageHref(filter: PortfolioFilter, page: number): string {
   const text = query.toString();
   return text ? `/?${text}` : "/";
 }
-
-const statusOptions = [
-  { value: "", label: "Every status" },
-  { value: "live", label: "Rolling out (in progress or paused)" },
-  { value: "upcoming", label: "Upcoming (draft or scheduled)" },
-  { value: "finished", label: "Finished" },
-  ...(["in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const).map((s) => ({
-    value: s,
-    label: planStatusLabel[s],
-  })),
-];
 
 export default async function PortfolioPage({
   searchParams,
@@ -130,7 +119,7 @@ export default async function PortfolioPage({
               Status
             </label>
             <select id="filter-status" name="status" defaultValue={filter.status ?? ""} className={inputClass}>
-              {statusOptions.map((o) => (
+              {STATUS_FILTER_OPTIONS.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
                 </option>

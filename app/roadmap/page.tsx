@@ -6,7 +6,6 @@ import { EmptyState } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { readableProjectIds } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
-import { planStatusLabel } from "@/lib/domain/labels";
 import {
   type Freeze,
   freezeBands,
@@ -16,22 +15,12 @@ import {
   roadmapHref,
   type RoadmapZoom,
 } from "@/lib/domain/roadmap";
+import { STATUS_FILTER_OPTIONS } from "@/lib/domain/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
 import { loadRoadmap } from "@/lib/queries/roadmap";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Roadmap" };
-
-const statusOptions = [
-  { value: "", label: "Every status" },
-  { value: "live", label: "Rolling out (in progress or paused)" },
-  { value: "upcoming", label: "Upcoming (draft or scheduled)" },
-  { value: "finished", label: "Finished" },
-  ...(["in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const).map((s) => ({
-    value: s,
-    label: planStatusLabel[s],
-  })),
-];
 
 const zoomLabel: Record<RoadmapZoom, string> = { weeks: "Weeks", quarters: "Quarters" };
 const zoomHint: Record<RoadmapZoom, string> = {
@@ -140,7 +129,7 @@ export default async function RoadmapPage({
                   Plan status
                 </label>
                 <select id="roadmap-status" name="status" defaultValue={filter.status ?? ""} className={inputClass}>
-                  {statusOptions.map((o) => (
+                  {STATUS_FILTER_OPTIONS.map((o) => (
                     <option key={o.value} value={o.value}>
                       {o.label}
                     </option>

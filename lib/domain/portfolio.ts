@@ -1,4 +1,5 @@
 import type { PlanStatus } from "@/db/schema/enums";
+import { planStatusLabel } from "./labels";
 
 // The executive portfolio's pure parts: filtering by project and status, and the releases-over-
 // time series (per week: rollouts started, completed and rolled back).
@@ -16,6 +17,18 @@ export const STATUS_FILTERS = [
   "cancelled",
 ] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+/** The status filter's choices as the portfolio and the roadmap offer them: every status first, then the groups. */
+export const STATUS_FILTER_OPTIONS: { value: StatusFilter | ""; label: string }[] = [
+  { value: "", label: "Every status" },
+  { value: "live", label: "Rolling out (in progress or paused)" },
+  { value: "upcoming", label: "Upcoming (draft or scheduled)" },
+  { value: "finished", label: "Finished" },
+  ...(["in_progress", "paused", "scheduled", "draft", "completed", "rolled_back", "cancelled"] as const).map((s) => ({
+    value: s,
+    label: planStatusLabel[s],
+  })),
+];
 
 const groups: Record<"live" | "upcoming" | "finished", readonly PlanStatus[]> = {
   live: ["in_progress", "paused"],
