@@ -5,6 +5,7 @@ import { log } from "./observability/log";
 import { appMetrics } from "./observability/metrics";
 import { sweepAutoAdvance } from "./services/auto-advance";
 import { feedDemoTraffic } from "./services/demo-traffic";
+import { sendDueDigests } from "./services/digest";
 import { pollDueSources } from "./services/metric-sources";
 import { sweepTriggers } from "./services/trigger-watch";
 import { runWebhooks } from "./services/webhooks";
@@ -14,7 +15,7 @@ import { processHub } from "./live/process-hub";
 
 // Work every app process does on timers: Prometheus sources that are due are polled (each poll
 // claimed by one process), rollback triggers are judged even when no samples arrive, so silence
-// is noticed, phases set to advance by themselves advance once their gate holds, and webhooks are collected from the audit trail and delivered (with retries). Any number of processes may run this against one database; the services
+// is noticed, phases set to advance by themselves advance once their gate holds, webhooks are collected from the audit trail and delivered (with retries), and weekly digests that are due are queued as webhook deliveries. Any number of processes may run this against one database; the services
 // make each effect happen once. A job never overlaps its own previous run.
 // At shutdown no job starts again, and the runs in progress are waited for, so the rows they claimed
 // are settled rather than left to their leases.
@@ -31,6 +32,8 @@ export function watchIntervalMs(env: NodeJS.ProcessEnv): number {
 
 // The shortest poll interval a metric source may have; a tick polls only the sources that are due.
 const POLL_TICK_MS = 5_000;
+// Digests are due on the hour: a check a minute sends each within a minute of its slot.
+const DIGEST_TICK_MS = 60_000;
 
 /**
  * A job on a timer: never overlapping its own previous run, one log line per run (debug when it
@@ -106,6 +109,11 @@ export function startBackgroundWork(env: NodeJS.ProcessEnv = process.env): Backg
       const { db } = await getDb();
       const run = await runWebhooks(db);
       return run.collected || run.delivered || run.retrying || run.failed ? { ...run } : null;
+    }),
+    every("weekly digest", DIGEST_TICK_MS, async () => {
+      const { db } = await getDb();
+      const sent = await sendDueDigests(db);
+      return sent.length ? { digests: sent.length, deliveries: sent.reduce((n, s) => n + s.deliveries, 0) } : null;
     }),
     every("rollback trigger watch", watchIntervalMs(env), async () => {
       const { db } = await getDb();

@@ -10,3 +10,4 @@ export * from "./audit";
 export * from "./relations";
 export * from "./access";
 export * from "./webhooks";
+export * from "./digest";

@@ -3,8 +3,8 @@
 
 export const WEBHOOK_EVENTS = ["phase.advanced", "decision.recorded", "trigger.fired", "rollback"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-/** Sent on request from the webhook's settings; never subscribed to. */
-export type DeliveryEvent = WebhookEvent | "test";
+/** "test": sent on request from the webhook's settings; "digest": the weekly digest, on its schedule. Never subscribed to. */
+export type DeliveryEvent = WebhookEvent | "test" | "digest";
 
 export const webhookEventLabel: Record<DeliveryEvent, string> = {
   "phase.advanced": "Phase advanced",
@@ -12,6 +12,7 @@ export const webhookEventLabel: Record<DeliveryEvent, string> = {
   "trigger.fired": "Trigger fired",
   rollback: "Rollback",
   test: "Test event",
+  digest: "Weekly digest",
 };
 
 export const webhookEventDescription: Record<WebhookEvent, string> = {

@@ -148,6 +148,8 @@ const SERVICES = `
   rotateWebhookSecret              | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   sendTestEvent                    | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   retryDelivery                    | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
+  saveDigestSchedule               | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
+  saveDigestSchedule portfolio     | 403    403      403      403             ok    403          | 403        403         403             403              403           403            403
   createApiToken                   | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
   revokeApiToken                   | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
 

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, isNull } from "drizzle-orm";
 import {
   apiTokens,
   approvals,
@@ -24,6 +24,7 @@ import {
   signOffs,
   successCriteria,
   users,
+  digestSchedules,
   webhookDeliveries,
   webhooks,
 } from "@/db/schema";
@@ -101,6 +102,7 @@ import {
   updatePlan,
 } from "@/lib/services/plans";
 import { addRisk, removeRisk, setRiskStatus, updateRisk } from "@/lib/services/risks";
+import { saveDigestSchedule } from "@/lib/services/digest";
 import { createApiToken, revokeApiToken } from "@/lib/services/tokens";
 import {
   createWebhook,
@@ -841,6 +843,35 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
     },
     call: (ctx, f) => retryDelivery(ctx, { deliveryId: f.deliveryId }),
     observe: (w, f) => webhookState(w, f.webhookId),
+  }),
+  // The weekly digest's schedule: a project's by its release managers, the portfolio's by administrators.
+  action({
+    id: "saveDigestSchedule",
+    prepare: async () => null,
+    call: (ctx, _f, w) =>
+      saveDigestSchedule(ctx, {
+        projectId: w.projectId,
+        weekday: 1,
+        hour: 9,
+        timeZone: "Europe/Berlin",
+        webhookIds: [],
+        enabled: true,
+      }),
+    observe: (w) => w.db.select().from(digestSchedules).where(eq(digestSchedules.projectId, w.projectId)),
+  }),
+  action({
+    id: "saveDigestSchedule portfolio",
+    prepare: async () => null,
+    call: (ctx) =>
+      saveDigestSchedule(ctx, {
+        projectId: null,
+        weekday: 5,
+        hour: 16,
+        timeZone: "UTC",
+        webhookIds: [],
+        enabled: true,
+      }),
+    observe: (w) => w.db.select().from(digestSchedules).where(isNull(digestSchedules.projectId)),
   }),
 
   // API tokens
