@@ -258,6 +258,8 @@ function visitsFor(who: Person): Visit[] {
       "/projects",
       "/projects/checkout",
       "/projects/checkout/audit",
+      "/digest",
+      "/digest?project=checkout",
     ].map((path) => ({
       path,
       label: path,

@@ -80,7 +80,7 @@ export type DigestScope = { kind: "portfolio" } | { kind: "project"; slug: strin
 export interface DigestOptions {
   now: Date;
   scope: DigestScope;
-  /** Where the app is served ("https://phasegate.example.com"): plans become links. None: plain names. */
+  /** Where the app is served ("https://phasegate.example.com", or "" for links within it): plans become links. None: plain names. */
   baseUrl?: string | null;
 }
 
@@ -125,7 +125,7 @@ const planLabel = (ref: DigestPlanRef, scope: DigestScope) =>
 
 function planInline(ref: DigestPlanRef, o: DigestOptions): Inline {
   const text = planLabel(ref, o.scope);
-  return o.baseUrl
+  return o.baseUrl != null
     ? { link: `${o.baseUrl.replace(/\/+$/, "")}/plans/${encodeURIComponent(ref.id)}`, text }
     : { strong: text };
 }

@@ -41,6 +41,12 @@ export default async function ProjectPage({ params }: Props) {
     <div className="space-y-6">
       <Breadcrumb trail={[{ href: "/projects", label: "Projects" }]} current={project.name} />
       <h1 className="text-2xl font-semibold tracking-tight">{project.name}</h1>
+      <Link
+        href={`/digest?project=${encodeURIComponent(project.slug)}`}
+        className="text-sm text-accent-700 hover:underline dark:text-accent-300"
+      >
+        Weekly digest
+      </Link>
 
       <MembersCard projectId={project.id} members={members} canManage={userCan(user, "member:manage", project.id)} />
 
