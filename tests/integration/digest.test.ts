@@ -10,6 +10,7 @@ import {
   digestSchedules,
   incidents,
   phases,
+  projects,
   users,
   webhookDeliveries,
 } from "@/db/schema";
@@ -17,6 +18,7 @@ import type { UserActor } from "@/lib/auth/actor";
 import type { DigestPayload } from "@/lib/domain/digest";
 import { verifySignature } from "@/lib/domain/webhooks";
 import { AppError } from "@/lib/errors";
+import { loadDigestView } from "@/lib/queries/digest";
 import { loadDigestFacts } from "@/lib/reads/digest";
 import type { ServiceContext } from "@/lib/services/context";
 import { transitionPlan } from "@/lib/services/decisions";
@@ -197,6 +199,27 @@ describe.each(backends)("weekly digest on %s", (kind) => {
     ]);
     expect(await loadDigestFacts(db(), [], new Date())).toEqual({ plans: [], moves: [], blocked: [], incidents: [] });
     expect((await loadDigestFacts(db(), null, new Date())).plans).toHaveLength(2);
+  });
+
+  test("the page's digest covers what the person may read; the schedule is for whoever may keep it", async () => {
+    const viewer = await makeUser(db(), { projectId, roles: ["viewer"] });
+    const portfolio = await loadDigestView(db(), viewer, { projectSlug: null });
+    expect(portfolio?.scope).toEqual({ kind: "portfolio" });
+    expect(portfolio?.facts.plans.map((p) => p.plan.name)).toEqual(["Payments <!channel> *now*"]);
+    expect(portfolio?.scheduling).toBeNull();
+    const [other] = await db().select({ slug: projects.slug }).from(projects).where(eq(projects.id, otherProjectId));
+    expect(await loadDigestView(db(), viewer, { projectSlug: other!.slug })).toBeNull();
+    expect(await loadDigestView(db(), viewer, { projectSlug: "no-such-project" })).toBeNull();
+
+    const [own] = await db().select({ slug: projects.slug }).from(projects).where(eq(projects.id, projectId));
+    const page = await loadDigestView(db(), rm, { projectSlug: own!.slug, baseUrl: "https://pg.example.com" });
+    expect(page?.markdown).toContain(
+      `[Payments \\<!channel\\> \\*now\\* 2.1.0](<https://pg.example.com/plans/${planId}>)`,
+    );
+    expect(page?.scheduling?.webhooks.map((w) => w.name)).toEqual(["Release channel"]);
+    expect((await loadDigestView(db(), rm, { projectSlug: null }))?.scheduling).toBeNull();
+    expect((await loadDigestView(db(), admin, { projectSlug: null }))?.facts.plans).toHaveLength(2);
+    expect((await loadDigestView(db(), admin, { projectSlug: null }))?.scheduling).not.toBeNull();
   });
 
   test("a project's digest goes only to its own webhooks; the portfolio's is for administrators", async () => {

@@ -7,6 +7,7 @@ import { pageOf } from "@/lib/domain/paging";
 import { PORTFOLIO_PAGE_SIZE } from "@/lib/domain/portfolio";
 import type { TemplateKey } from "@/lib/domain/templates";
 import { auditPage } from "@/lib/queries/audit";
+import { loadDigestView } from "@/lib/queries/digest";
 import { loadMyWork } from "@/lib/queries/my-work";
 import { loadPlanView } from "@/lib/queries/plan";
 import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
@@ -82,6 +83,7 @@ describe.each(backends)("queries per page on %s", (kind) => {
         new Date(),
       ),
     plan: async () => loadPlanView(t.handle.db, watchedPlanId, new Date()),
+    digest: async () => loadDigestView(t.handle.db, person, { projectSlug: null, now: new Date() }),
     myWork: async () => loadMyWork(t.handle.db, person, new Date()),
     audit: async () =>
       Promise.all([
@@ -108,5 +110,6 @@ describe.each(backends)("queries per page on %s", (kind) => {
     expect(few.portfolio).toBeLessThanOrEqual(20);
     expect(few.myWork).toBeLessThanOrEqual(6);
     expect(few.audit).toBeLessThanOrEqual(4);
+    expect(few.digest).toBeLessThanOrEqual(20);
   }, 180_000);
 });
