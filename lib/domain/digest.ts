@@ -82,6 +82,8 @@ export interface DigestOptions {
   scope: DigestScope;
   /** Where the app is served ("https://phasegate.example.com", or "" for links within it): plans become links. None: plain names. */
   baseUrl?: string | null;
+  /** At most this many items per section, then how many more there are (a chat message has a size limit). */
+  limit?: number;
 }
 
 // ---- The document ---------------------------------------------------------------------------
@@ -214,6 +216,10 @@ export function digestDocument(facts: DigestFacts, o: DigestOptions): DigestDocu
       details: [[`${milestoneStatusLabel[p.milestone!.status]}, ${formatPercent(p.trafficPercent)} of traffic now`]],
     }));
 
+  const capped = (items: DigestItem[]): DigestItem[] =>
+    o.limit === undefined || items.length <= o.limit
+      ? items
+      : [...items.slice(0, o.limit), { line: [`…and ${items.length - o.limit} more`], details: [] }];
   const title = o.scope.kind === "portfolio" ? "Weekly digest: portfolio" : `Weekly digest: ${o.scope.name}`;
   return {
     title,
@@ -223,16 +229,16 @@ export function digestDocument(facts: DigestFacts, o: DigestOptions): DigestDocu
         id: "moved",
         heading: "What moved",
         empty: "No plan started, advanced, completed or rolled back.",
-        items: moved,
+        items: capped(moved),
       },
-      { id: "at-risk", heading: "At risk", empty: "Every running plan is on track.", items: risky },
-      { id: "blocked", heading: "Blocked", empty: "No gate is waiting on anyone.", items: blocked },
-      { id: "incidents", heading: "Incidents", empty: "No incidents.", items: incidents },
+      { id: "at-risk", heading: "At risk", empty: "Every running plan is on track.", items: capped(risky) },
+      { id: "blocked", heading: "Blocked", empty: "No gate is waiting on anyone.", items: capped(blocked) },
+      { id: "incidents", heading: "Incidents", empty: "No incidents.", items: capped(incidents) },
       {
         id: "upcoming",
         heading: `Next ${UPCOMING_DAYS} days`,
         empty: "No milestone is due.",
-        items: upcoming,
+        items: capped(upcoming),
       },
     ],
   };
@@ -343,11 +349,14 @@ export interface DigestPayload {
   };
 }
 
+/** Items per section in a sent digest: Slack cuts a message's text at 40,000 characters. */
+export const SENT_ITEMS_PER_SECTION = 25;
+
 export function buildDigestPayload(
   facts: DigestFacts,
   o: DigestOptions & { auditEventId: number; period: string; project: { id: string; name: string } | null },
 ): DigestPayload {
-  const doc = digestDocument(facts, o);
+  const doc = digestDocument(facts, { limit: SENT_ITEMS_PER_SECTION, ...o });
   return {
     text: documentSlack(doc),
     markdown: documentMarkdown(doc),

@@ -10,6 +10,7 @@ import {
   moveOf,
   renderDigest,
   renderDigestSlack,
+  SENT_ITEMS_PER_SECTION,
   slackLiteral,
   waitingOn,
 } from "@/lib/domain/digest";
@@ -370,5 +371,21 @@ describe("buildDigestPayload", () => {
     expect(payload.text).toBe(renderDigestSlack(facts, project));
     expect(payload.markdown).toBe(renderDigest(facts, project));
     expect(payload.phasegate).toMatchObject({ event: "digest", id: 42, scope: "project", period: "2026-W50" });
+  });
+});
+
+describe("a sent digest keeps each section short", () => {
+  test("at most SENT_ITEMS_PER_SECTION items, then how many more; the page's digest lists them all", () => {
+    const many: DigestFacts = {
+      ...empty,
+      plans: Array.from({ length: SENT_ITEMS_PER_SECTION + 5 }, (_, i) =>
+        running(`Plan ${i}`, { label: "Start", dueAt: null, status: "at_risk", reason: "Rollout is paused" }),
+      ),
+    };
+    const payload = buildDigestPayload(many, { ...project, auditEventId: 1, period: "2026-W50", project: null });
+    expect(payload.text).toContain("• …and 5 more");
+    expect(payload.markdown).toContain("- …and 5 more");
+    expect(payload.text.match(/Rollout is paused/g)).toHaveLength(SENT_ITEMS_PER_SECTION);
+    expect(renderDigest(many, project).match(/Rollout is paused/g)).toHaveLength(SENT_ITEMS_PER_SECTION + 5);
   });
 });
