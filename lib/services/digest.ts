@@ -47,7 +47,8 @@ const scopeWhere = (projectId: string | null) =>
 
 /**
  * Creates or changes the digest schedule of a project (or, with no project, the portfolio's).
- * A new or moved slot starts with the next one: a slot already past this week is not sent at once.
+ * A new or moved slot starts with the next one: a slot already past this week is not sent at once,
+ * and a week already sent is not sent again.
  */
 export async function saveDigestSchedule(ctx: ServiceContext, input: unknown, now: Date = new Date()) {
   const data = parseInput(digestScheduleSchema, input);
@@ -67,7 +68,10 @@ export async function saveDigestSchedule(ctx: ServiceContext, input: unknown, no
         before.hour !== data.hour ||
         before.timeZone !== data.timeZone ||
         (data.enabled && !before.enabled);
-      const lastSentFor = moved ? periodOf(slot, latestDueAt(slot, now)) : before.lastSentFor;
+      // A week already sent stays sent: moving Monday's digest to Friday does not send it twice.
+      const latest = periodOf(slot, latestDueAt(slot, now));
+      const sent = before?.lastSentFor ?? null;
+      const lastSentFor = !moved ? sent : sent !== null && sent > latest ? sent : latest;
       const values = { ...data, lastSentFor, updatedAt: now };
       const [after] = before
         ? await tx.update(digestSchedules).set(values).where(eq(digestSchedules.id, before.id)).returning()

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, openDatabase } from "@/db/client";
 import {
@@ -304,20 +304,32 @@ describe.each(backends)("weekly digest on %s", (kind) => {
     expect((await sendDueDigests(db(), new Date("2027-01-04T08:00:00Z"))).map((s) => s.period)).toEqual(["2027-W01"]);
   });
 
+  test("moving a schedule within a week it was sent in does not send that week again", async () => {
+    const base = { projectId, hour: 9, timeZone: "Europe/Berlin", webhookIds: [hookId], enabled: true };
+    // Sent on Monday 4 Jan 2027 (2027-W01) above; moved to Friday of the same week.
+    await saveDigestSchedule(ctx(rm), { ...base, weekday: 5 }, new Date("2027-01-05T12:00:00Z"));
+    expect(await sendDueDigests(db(), new Date("2027-01-08T08:30:00Z"))).toEqual([]);
+    expect((await sendDueDigests(db(), new Date("2027-01-15T08:30:00Z"))).map((s) => s.period)).toEqual(["2027-W02"]);
+  });
+
   test("the portfolio's digest, scheduled by an administrator, covers every project", async () => {
     await saveDigestSchedule(
       ctx(admin),
       { projectId: null, weekday: 5, hour: 16, timeZone: "UTC", webhookIds: [hookId], enabled: true },
-      new Date("2027-01-04T12:00:00Z"),
+      new Date("2027-01-16T12:00:00Z"),
     );
-    const [send] = await sendDueDigests(db(), new Date("2027-01-08T16:00:00Z"));
-    expect(send).toMatchObject({ projectId: null, period: "2027-W01", deliveries: 1 });
+    const sends = await sendDueDigests(db(), new Date("2027-01-22T16:00:00Z"));
+    const send = sends.find((s) => s.projectId === null);
+    expect(send).toMatchObject({ projectId: null, period: "2027-W03", deliveries: 1 });
     const [delivery] = await db()
       .select()
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.event, "digest")))
-      .orderBy(webhookDeliveries.id)
-      .then((rows) => rows.slice(-1));
+      .where(
+        and(
+          eq(webhookDeliveries.event, "digest"),
+          sql`${webhookDeliveries.payload} -> 'phasegate' ->> 'scope' = 'portfolio'`,
+        ),
+      );
     const payload = delivery!.payload as DigestPayload;
     expect(payload.phasegate.scope).toBe("portfolio");
     expect(payload.markdown).toContain("# Weekly digest: portfolio");
