@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { removeMemberAction, revokeTokenAction } from "@/app/projects/actions";
 import { MemberForm } from "@/components/admin/member-form";
