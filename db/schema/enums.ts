@@ -81,3 +81,4 @@ export type TriggerState = (typeof triggerState.enumValues)[number];
 export type FlagType = (typeof flagType.enumValues)[number];
 export type MigrationKind = (typeof migrationKind.enumValues)[number];
 export type RiskLevel = (typeof riskLevel.enumValues)[number];
+export const freezeKind = pgEnum("freeze_kind", ["one_off", "recurring"]);

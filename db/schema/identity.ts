@@ -30,9 +30,16 @@ export const projects = pgTable(
     slug: text("slug").notNull().unique(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    // Four-eyes: the plan owner and whoever records the go do not count as approvers of a gate,
+    // and a go needs approvals from at least this many distinct people.
+    fourEyes: boolean("four_eyes").notNull().default(false),
+    minDistinctApprovers: integer("min_distinct_approvers").notNull().default(1),
     createdAt: createdAt(),
   },
-  (t) => [check("projects_slug_shape", sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)],
+  (t) => [
+    check("projects_slug_shape", sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`),
+    check("projects_min_distinct_approvers_range", sql`${t.minDistinctApprovers} between 1 and 5`),
+  ],
 );
 
 // A user may hold several roles in one project: one row per (project, user, role).

@@ -10,4 +10,5 @@ export * from "./audit";
 export * from "./relations";
 export * from "./access";
 export * from "./webhooks";
+export * from "./freezes";
 export * from "./digest";
