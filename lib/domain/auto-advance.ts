@@ -4,7 +4,8 @@ import { formatDuration } from "./time";
 // A phase set to advance by itself (a guarded rollout): once its minimum duration has passed and
 // its gate holds — approvals, checklists, sign-offs and every success criterion, with no override
 // — the system records the go decision. A breached rollback trigger holds it back (an automatic
-// one rolls the plan back instead). Judged on the same timer that watches the triggers.
+// one rolls the plan back instead), and a change freeze makes it wait for the freeze to end: nobody
+// is there to sign an emergency override. Judged on the same timer that watches the triggers.
 
 export interface AutoAdvanceInput {
   planStatus: PlanStatus;
@@ -19,6 +20,8 @@ export interface AutoAdvanceInput {
   gate: { holds: boolean; unmet: readonly string[] } | null;
   /** Descriptions of the enabled triggers on this phase whose last verdict is "breached". */
   breachedTriggers: readonly string[];
+  /** The change freeze holding the plan now (see freezeSentence), or null when none does. */
+  freeze?: { sentence: string; until: Date } | null;
   now: Date;
 }
 
@@ -27,7 +30,7 @@ export type AutoAdvanceVerdict =
   | { advance: true; rationale: string }
   | {
       advance: false;
-      waiting: "off" | "not_running" | "min_duration" | "trigger" | "gate";
+      waiting: "off" | "not_running" | "min_duration" | "trigger" | "freeze" | "gate";
       message: string;
       at?: Date;
     };
@@ -37,6 +40,7 @@ export function autoAdvanceVerdict({
   phase,
   gate,
   breachedTriggers,
+  freeze,
   now,
 }: AutoAdvanceInput): AutoAdvanceVerdict {
   if (!phase.autoAdvance) return { advance: false, waiting: "off", message: "when someone records a go decision" };
@@ -63,6 +67,14 @@ export function autoAdvanceVerdict({
       advance: false,
       waiting: "trigger",
       message: `held back: rollback trigger breached (${breachedTriggers.join("; ")})`,
+    };
+  }
+  if (freeze) {
+    return {
+      advance: false,
+      waiting: "freeze",
+      at: freeze.until,
+      message: `once the change freeze is over: ${freeze.sentence}`,
     };
   }
   if (!gate || !gate.holds) {

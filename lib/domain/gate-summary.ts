@@ -1,5 +1,6 @@
 import type { Comparison, ItemState, ProjectRole } from "@/db/schema/enums";
 import { type ChecklistProgress, checklistProgress } from "./checklist-progress";
+import { countFourEyes, type FourEyesInput } from "./four-eyes";
 
 // What a phase's gate is waiting on, in words a release manager can act on.
 
@@ -17,6 +18,8 @@ export interface GateSummaryInput {
   approverRoles: readonly ProjectRole[];
   liveApprovals: number;
   lists: readonly GateList[];
+  /** The project's four-eyes rule and who approved, owns and decides; absent when not known. */
+  fourEyes?: Omit<FourEyesInput, "requiredApprovals"> | null;
 }
 
 /** A go/no-go list, its items and the roles whose sign-off still stands, as its gate weighs them. */
@@ -55,7 +58,12 @@ export function gateBlockers(input: GateSummaryInput): string[] {
 export function gateConditions(input: GateSummaryInput): GateCondition[] {
   const blockers: GateCondition[] = [];
   const missing = input.requiredApprovals - input.liveApprovals;
-  if (missing > 0) {
+  const fourEyes = input.fourEyes
+    ? countFourEyes({ ...input.fourEyes, requiredApprovals: input.requiredApprovals })
+    : null;
+  if (fourEyes) {
+    if (!fourEyes.holds) blockers.push({ kind: "four_eyes", text: fourEyes.text });
+  } else if (missing > 0) {
     blockers.push({
       kind: "approvals",
       text: `${input.liveApprovals} of ${input.requiredApprovals} approvals given: ${missing} more needed from ${describeRoles(input.approverRoles)}`,
@@ -117,8 +125,8 @@ export interface GateInput extends GateSummaryInput {
 
 /** An unmet condition of a gate: what kind it is, and what it says. */
 export interface GateCondition {
-  /** Approvals, checklists and sign-offs can never be overridden; success criteria can, with a reason. */
-  kind: "approvals" | "checklist" | "criterion";
+  /** Approvals (four-eyes included), checklists and sign-offs can never be overridden; success criteria can, with a reason. */
+  kind: "approvals" | "four_eyes" | "checklist" | "criterion";
   text: string;
 }
 

@@ -2,6 +2,8 @@ import "server-only";
 import type { Database } from "@/db/client";
 import { autoAdvanceVerdict } from "@/lib/domain/auto-advance";
 import { breachedTriggers } from "@/lib/reads/triggers";
+import { freezeSentence, upcomingFreezeWarning } from "@/lib/domain/freeze";
+import { freezeStateOf } from "@/lib/reads/freezes";
 import { loadGateState } from "@/lib/reads/gate";
 import { loadPhases, loadPlanForWrite } from "@/lib/reads/plan-state";
 import { trafficOf } from "@/lib/domain/lifecycle";
@@ -20,12 +22,22 @@ export async function planStatus(
   const active = list[index];
   const next = index >= 0 ? list[index + 1] : undefined;
   const gate = active ? await loadGateState(db, active, now) : null;
+  const frozen = await freezeStateOf(db, plan.projectId, now);
+  const freeze = frozen.active
+    ? {
+        name: [...new Set(frozen.active.chain.map((w) => w.freeze.name))].join(", "),
+        until: frozen.active.until.toISOString(),
+        untilAtLeast: frozen.active.untilAtLeast,
+        sentence: freezeSentence(frozen.active, now),
+      }
+    : null;
   const auto = active
     ? autoAdvanceVerdict({
         planStatus: plan.status,
         phase: active,
         gate: gate?.verdict ?? null,
         breachedTriggers: await breachedTriggers(db, plan.id, active.id),
+        freeze: frozen.active && freeze ? { sentence: freeze.sentence, until: frozen.active.until } : null,
         now,
       })
     : null;
@@ -69,6 +81,15 @@ export async function planStatus(
           criteria: gate.criteria.map((c) => ({ description: c.description, met: c.met, reason: c.reason })),
         }
       : null,
-    isGo: Boolean(gate?.verdict.holds && plan.status === "in_progress"),
+    freeze,
+    nextFreeze: frozen.upcoming
+      ? {
+          name: frozen.upcoming.freeze.name,
+          startsAt: frozen.upcoming.startsAt.toISOString(),
+          endsAt: frozen.upcoming.endsAt.toISOString(),
+          sentence: upcomingFreezeWarning(frozen.upcoming, now),
+        }
+      : null,
+    isGo: Boolean(gate?.verdict.holds && plan.status === "in_progress" && !freeze),
   };
 }

@@ -1,11 +1,25 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Database, rowsOf, type Tx } from "@/db/client";
-import { approvals, checklistItems, checklists, gates, metrics, samples, signOffs, successCriteria } from "@/db/schema";
+import {
+  approvals,
+  checklistItems,
+  checklists,
+  gates,
+  metrics,
+  phases,
+  plans,
+  projects,
+  samples,
+  signOffs,
+  successCriteria,
+  users,
+} from "@/db/schema";
 import type { ProjectRole } from "@/db/schema/enums";
 import { criterionWindow, evaluateCriterion } from "@/lib/domain/criteria";
 import { type MinuteRow, readCanary } from "@/lib/domain/canary-data";
 import type { CriterionVerdict } from "@/lib/domain/criteria";
 import { describeCriterion, evaluateGate, gateList, type GateVerdict } from "@/lib/domain/gate-summary";
+import type { Person } from "@/lib/domain/four-eyes";
 import { readJudgeSettings } from "@/lib/domain/judge-settings";
 import { canaryMinutesOf } from "./canary-minutes";
 
@@ -18,9 +32,19 @@ export interface GateState {
   verdict: GateVerdict;
 }
 
+/** Who is recording the go, when someone is: under four-eyes their own approval does not count. */
+export interface GateOptions {
+  decider?: Person | null;
+}
+
 /** Everything a phase's go decision depends on, read in the caller's transaction, and the verdict. */
-export async function loadGateState(db: Database | Tx, phase: GatePhase, now: Date): Promise<GateState> {
-  return (await loadGateStates(db, [phase], now)).get(phase.id)!;
+export async function loadGateState(
+  db: Database | Tx,
+  phase: GatePhase,
+  now: Date,
+  options: GateOptions = {},
+): Promise<GateState> {
+  return (await loadGateStates(db, [phase], now, options)).get(phase.id)!;
 }
 
 export interface GatePhase {
@@ -36,12 +60,13 @@ export async function loadGateStates(
   db: Database | Tx,
   phaseList: readonly GatePhase[],
   now: Date,
+  { decider = null }: GateOptions = {},
 ): Promise<Map<string, GateState>> {
   const states = new Map<string, GateState>();
   if (phaseList.length === 0) return states;
   const phaseIds = [...new Set(phaseList.map((p) => p.id))];
 
-  const [gateRows, lists, criteriaRows] = await Promise.all([
+  const [gateRows, lists, criteriaRows, governance] = await Promise.all([
     db.select().from(gates).where(inArray(gates.phaseId, phaseIds)),
     db
       .select()
@@ -65,6 +90,20 @@ export async function loadGateStates(
       .from(successCriteria)
       .innerJoin(metrics, eq(metrics.id, successCriteria.metricId))
       .where(inArray(successCriteria.phaseId, phaseIds)),
+    // The project's four-eyes rule and the plan's owner, for each phase.
+    db
+      .select({
+        phaseId: phases.id,
+        fourEyes: projects.fourEyes,
+        minDistinctApprovers: projects.minDistinctApprovers,
+        ownerId: plans.ownerId,
+        ownerName: users.name,
+      })
+      .from(phases)
+      .innerJoin(plans, eq(plans.id, phases.planId))
+      .innerJoin(projects, eq(projects.id, plans.projectId))
+      .leftJoin(users, eq(users.id, plans.ownerId))
+      .where(inArray(phases.id, phaseIds)),
   ]);
   const gateIds = gateRows.map((g) => g.id);
   const listIds = lists.map((l) => l.id);
@@ -123,7 +162,17 @@ export async function loadGateStates(
         return { id: c.id, description: describeCriterion(c, c), verdict };
       });
 
+    const rule = governance.find((g) => g.phaseId === phase.id);
     const verdict = evaluateGate({
+      fourEyes:
+        rule && gate
+          ? {
+              policy: rule,
+              approvals: gateApprovals,
+              owner: rule.ownerId ? { id: rule.ownerId, name: rule.ownerName ?? "unknown" } : null,
+              decider,
+            }
+          : null,
       requiredApprovals: gate?.requiredApprovals ?? 0,
       approverRoles: gate?.approverRoles ?? ["approver"],
       liveApprovals: gateApprovals.length,

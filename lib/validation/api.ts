@@ -134,7 +134,7 @@ export const planStatusResponseSchema = z.object({
           ready: z
             .boolean()
             .meta({ description: "The next check (every PHASEGATE_WATCH_SECONDS) records the go by itself" }),
-          waitingFor: z.enum(["off", "not_running", "min_duration", "trigger", "gate"]).nullable(),
+          waitingFor: z.enum(["off", "not_running", "min_duration", "trigger", "freeze", "gate"]).nullable(),
           at: z.iso
             .datetime()
             .nullable()
@@ -153,7 +153,30 @@ export const planStatusResponseSchema = z.object({
       criteria: z.array(z.object({ description: z.string(), met: z.boolean(), reason: z.string().nullable() })),
     })
     .nullable(),
-  isGo: z.boolean().meta({ description: "True when the active phase's gate holds: a go decision would be accepted" }),
+  freeze: z
+    .object({
+      name: z.string().meta({ description: "The freeze (or freezes, joined) holding the plan" }),
+      until: z.iso.datetime().meta({ description: "When no freeze holds the plan any more" }),
+      untilAtLeast: z
+        .boolean()
+        .meta({ description: "True when windows run on back to back past a year: `until` is a lower bound" }),
+      sentence: z.string(),
+    })
+    .nullable()
+    .meta({ description: "The change freeze holding the plan's project now: a go needs an emergency override" }),
+  nextFreeze: z
+    .object({
+      name: z.string(),
+      startsAt: z.iso.datetime(),
+      endsAt: z.iso.datetime(),
+      sentence: z.string(),
+    })
+    .nullable()
+    .meta({ description: "The next change freeze to start within 24 hours, when none holds the plan now" }),
+  isGo: z.boolean().meta({
+    description:
+      "True when the active phase's gate holds and no change freeze holds the plan: a go decision would be accepted",
+  }),
 });
 
 export const decisionResponseSchema = z.object({
