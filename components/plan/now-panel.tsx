@@ -168,6 +168,15 @@ function GateColumn({ view, finishedPhase }: { view: OverviewReading; finishedPh
           </ul>
         </div>
       )}
+      {!finishedPhase && gate.warnings.length > 0 ? (
+        <ul className="space-y-1 text-sm text-amber-800 dark:text-amber-300" data-testid="gate-warnings">
+          {gate.warnings.map((w) => (
+            <li key={w}>
+              <span className="font-medium">Warning:</span> {w}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

@@ -37,10 +37,15 @@ export const PERMISSIONS = {
   "migration:edit": R.rm,
   "audit:read": ["release_manager", "approver"],
   "token:manage": R.rm,
+  // A project's change freezes and its four-eyes rule; signing an emergency override as its release manager.
+  "freeze:edit": R.rm,
+  "freeze:override": R.rm,
+  "project:settings": R.rm,
   // Admin-only: no project role grants these.
   "member:manage": [],
   "project:create": [],
   "user:manage": [],
+  "instance_freeze:edit": [],
 } as const satisfies Record<string, readonly ProjectRole[]>;
 
 export type Action = keyof typeof PERMISSIONS;

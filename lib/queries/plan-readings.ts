@@ -58,6 +58,8 @@ export interface OverviewReading extends Read {
     approvals: { roles: string; live: number; required: number; names: string[] } | null;
     lists: { id: string; title: string; settled: number; total: number; ratio: number; blocked: number }[];
     blockers: string[];
+    /** What is coming that will hold the gate: a change freeze starting within a day. */
+    warnings: string[];
   };
   criteria: {
     id: string;
@@ -108,6 +110,7 @@ export function overviewReadingOf(source: OverviewSource, now: Date): OverviewRe
         blocked: l.progress.blocked,
       })),
       blockers: source.focusBlockers,
+      warnings: source.upcomingFreeze ? [source.upcomingFreeze] : [],
     },
     criteria: phase ? criteriaOf(source, phase) : [],
   };
@@ -137,6 +140,7 @@ function autoAdvanceOf(source: OverviewSource, phase: FocusPhase, now: Date): Ov
     breachedTriggers: source.plan.rollbackTriggers
       .filter((t) => t.enabled && t.state === "breached" && (!t.phaseId || t.phaseId === phase.id))
       .map((t) => t.description),
+    freeze: source.freeze,
     now,
   });
   return verdict.advance

@@ -20,6 +20,8 @@ import { classifyReading, type PhaseHealth, phaseHealth, worstHealth } from "@/l
 import { gateBlockers, gateList } from "@/lib/domain/gate-summary";
 import { nextMilestone } from "@/lib/domain/milestones";
 import { chartRange, currentTraffic, focusPhaseIndex } from "@/lib/domain/rollout";
+import { freezeSentence, upcomingFreezeWarning } from "@/lib/domain/freeze";
+import { freezeStateOf } from "@/lib/reads/freezes";
 import { loadGateState } from "@/lib/reads/gate";
 import { canaryPanel } from "./canary";
 import { incidentActivity } from "./incidents";
@@ -110,6 +112,15 @@ async function summarise(db: Database, plan: PlanRecord, now: Date) {
   const gateOutstanding = gateLists.reduce((n, c) => n + c.progress.requiredOutstanding, 0);
   // The same gate evaluation a go decision runs, so the page lists exactly what would refuse it.
   const gate = focus && focus.status === "active" ? await loadGateState(db, focus, now) : null;
+  const frozen = await freezeStateOf(db, plan.projectId, now);
+  const freeze = frozen.active
+    ? {
+        names: [...new Set(frozen.active.chain.map((w) => w.freeze.name))],
+        until: frozen.active.until,
+        sentence: freezeSentence(frozen.active, now),
+      }
+    : null;
+  const upcomingFreeze = frozen.upcoming ? upcomingFreezeWarning(frozen.upcoming, now) : null;
   return {
     /** When it was read, in epoch milliseconds. */
     readAt: now.getTime(),
@@ -121,7 +132,11 @@ async function summarise(db: Database, plan: PlanRecord, now: Date) {
     gateLists,
     gateOutstanding,
     gate,
-    focusBlockers: focusBlockers(focus, gate, gateLists),
+    /** The change freeze holding the plan now: a go needs an emergency override. */
+    freeze,
+    /** A freeze starting within a day, in words. */
+    upcomingFreeze,
+    focusBlockers: [...(freeze ? [freeze.sentence] : []), ...focusBlockers(focus, gate, gateLists)],
     checklists: withProgress,
     milestone: nextMilestone({
       planStatus: plan.status,

@@ -4,6 +4,8 @@ import { phases, plans } from "@/db/schema";
 import { type AutoAdvanceVerdict, autoAdvanceVerdict } from "@/lib/domain/auto-advance";
 import { AppError } from "@/lib/errors";
 import { recordDecision } from "./decisions";
+import { freezeSentence } from "@/lib/domain/freeze";
+import { freezeStateOf } from "@/lib/reads/freezes";
 import { loadGateState } from "@/lib/reads/gate";
 import { breachedTriggers } from "@/lib/reads/triggers";
 import { appMetrics } from "@/lib/observability/metrics";
@@ -38,11 +40,13 @@ export async function autoAdvanceState(
     .orderBy(asc(phases.position));
   if (!phase || !phase.autoAdvance) return null;
   const gate = plan.status === "in_progress" ? (await loadGateState(db, phase, now)).verdict : null;
+  const { active } = await freezeStateOf(db, plan.projectId, now);
   const verdict = autoAdvanceVerdict({
     planStatus: plan.status,
     phase,
     gate,
     breachedTriggers: await breachedTriggers(db, planId, phase.id),
+    freeze: active ? { sentence: freezeSentence(active, now), until: active.until } : null,
     now,
   });
   return { plan, phase, verdict };

@@ -11,6 +11,7 @@ import { writeAudit } from "./audit";
 import { authorize } from "@/lib/auth/authorize";
 import type { ServiceContext, Tx } from "./context";
 import { notifyOnCommit } from "./events";
+import { checkFreeze, spendOverride } from "./freeze-gate";
 import { loadGateState } from "@/lib/reads/gate";
 import { claimPlanVersion, touchBoundFlags } from "./plan-state";
 import { loadPhases, loadPlanForWrite, type PhaseRow, type PlanRow } from "@/lib/reads/plan-state";
@@ -171,7 +172,11 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
     const claimed = await claimPlanVersion(tx, plan.id, data.version);
     const before = await loadPhases(tx, plan.id);
     const active = activePhaseFor(data.kind, claimed.status, before);
-    const { overrideReason, unmet } = data.kind === "go" ? await checkGate(tx, active, data, now) : NO_OVERRIDE;
+    // A freeze never holds back a no-go or a rollback; a go needs a complete emergency override.
+    const freezePass = data.kind === "go" ? await checkFreeze(tx, ctx.actor, plan, now) : null;
+    const { overrideReason: criteriaOverride, unmet } =
+      data.kind === "go" ? await checkGate(tx, ctx, active, data, now) : NO_OVERRIDE;
+    const overrideReason = [freezePass?.text, criteriaOverride].filter(Boolean).join(" · ") || null;
 
     const applied = await applyToRows(tx, claimed, before, data.kind, now);
     const [decision] = await tx
@@ -188,6 +193,7 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
         decidedAt: now,
       })
       .returning();
+    if (freezePass) await spendOverride(tx, freezePass.overrideId, decision!.id, now);
     await spendApprovals(tx, active.id, now);
     const incidentId =
       data.kind === "rollback"
@@ -216,6 +222,7 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
           ...snapshot(applied.plan, applied.phases),
           rationale: data.rationale,
           ...(overrideReason ? { overrideReason, overridden: unmet } : {}),
+          ...(freezePass ? { freezeOverride: { id: freezePass.overrideId, ...freezePass.signers } } : {}),
           flagsMoved,
         },
       },
@@ -234,7 +241,7 @@ export async function recordDecision(ctx: ServiceContext, input: unknown, trigge
       version: applied.plan.version,
       trafficPercent: applied.traffic,
       activePhase: applied.phases.find((p) => p.status === "active")?.name ?? null,
-      overridden: overrideReason ? unmet : [],
+      overridden: criteriaOverride ? unmet : [],
       incidentId,
     };
   });
@@ -273,15 +280,18 @@ const NO_OVERRIDE = { overrideReason: null, unmet: [] as string[] };
 
 /**
  * A go needs its gate to hold. Unmet success criteria alone may be overridden with the written
- * reason; approvals, checklists and sign-offs never.
+ * reason; approvals (four-eyes included), checklists and sign-offs never. Under four-eyes the
+ * person recording the go is not one of its approvers.
  */
 async function checkGate(
   tx: Tx,
+  ctx: ServiceContext,
   active: PhaseRow,
   data: DecisionInput,
   now: Date,
 ): Promise<{ overrideReason: string | null; unmet: string[] }> {
-  const { verdict } = await loadGateState(tx, active, now);
+  const decider = ctx.actor.kind === "user" ? { id: ctx.actor.userId, name: ctx.actor.name } : null;
+  const { verdict } = await loadGateState(tx, active, now, { decider });
   if (verdict.holds) return { overrideReason: null, unmet: verdict.unmet };
   if (!data.overrideReason)
     throw new AppError("conflict:state", `The gate does not hold: ${verdict.unmet.join("; ")}`, {
