@@ -161,6 +161,13 @@ const SERVICES = `
   addMembership                    | 403    403      403      403             ok    no           | 403        403         403             403              403           403            no
   removeMembership                 | 403    403      403      403             ok    no           | 403        403         403             403              403           403            no
 
+  # Change freezes: a project's by its release managers, the instance's by admins. The four-eyes rule: release managers.
+  createFreeze project             | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
+  createFreeze instance            | 403    403      403      403             ok    403          | 403        403         403             403              403           403            403
+  removeFreeze project             | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
+  removeFreeze instance            | 403    403      403      403             ok    403          | 403        403         403             403              403           403            403
+  setProjectGovernance             | 403    403      403      ok              ok    no           | 403        403         403             403              403           403            no
+
   # Your account: every person for themselves, admins for anyone; tokens have no account.
   endUserSessions self             | ok     ok       ok       ok              ok    ok           | 403        403         403             403              403           403            403
   endUserSessions other            | 403    403      403      403             ok    403          | 403        403         403             403              403           403            403
@@ -216,6 +223,8 @@ const LEFT_OUT: Record<string, string> = {
   changePlanning:
     "the one path of risk, escalation and migration changes (it authorises itself); exercised by their rows",
   createPlanFromDraft: "internal: writes a plan its callers (createPlan, importPlan) have authorised",
+  signFreezeOverride:
+    "needs a running plan under a change freeze, which would hold every other row's go in this world; its callers (release managers of the project as such, admins as the admin, never one person twice, never a token) are tested in governance.test.ts",
   storeSampleBatch: "internal: stores samples its callers (ingestSamples; pollSource as the system) have authorised",
 };
 // Not taking a ServiceContext, so not callable by a person or a token at all, hence not here either:

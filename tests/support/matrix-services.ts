@@ -2,6 +2,7 @@ import { asc, eq, isNull } from "drizzle-orm";
 import {
   apiTokens,
   approvals,
+  changeFreezes,
   checklistItems,
   commsEntries,
   decisions,
@@ -50,6 +51,8 @@ import { signChecklist, updateChecklistItem } from "@/lib/services/checklists";
 import { addCommsEntry, moveCommsEntry, removeCommsEntry, updateCommsEntry } from "@/lib/services/comms";
 import type { ServiceContext } from "@/lib/services/context";
 import { approveGate, recordDecision, transitionPlan } from "@/lib/services/decisions";
+import { createFreeze, removeFreeze } from "@/lib/services/freezes";
+import { setProjectGovernance } from "@/lib/services/project-settings";
 import { addEscalationLevel, removeEscalationLevel, updateEscalationLevel } from "@/lib/services/escalation";
 import {
   createFlag,
@@ -970,7 +973,61 @@ export const SERVICE_ACTIONS: ServiceAction[] = [
       }),
     observe: async (w, userId) => (userId ? userRow(w, userId) : null),
   }),
+
+  // Change freezes (a future window, so no other row is held by them) and the four-eyes setting
+  // (a different number of approvers with four-eyes off, so no other row's gate changes).
+  action({
+    id: "createFreeze project",
+    prepare: async () => ({ name: unique("Freeze") }),
+    call: (ctx, f, w) =>
+      createFreeze(ctx, { ...FUTURE_FREEZE, name: f.name, scope: "project", projectId: w.projectId }),
+    observe: (w, f) => w.db.select().from(changeFreezes).where(eq(changeFreezes.name, f.name)),
+  }),
+  action({
+    id: "createFreeze instance",
+    prepare: async () => ({ name: unique("Freeze") }),
+    call: (ctx, f) => createFreeze(ctx, { ...FUTURE_FREEZE, name: f.name, scope: "instance" }),
+    observe: (w, f) => w.db.select().from(changeFreezes).where(eq(changeFreezes.name, f.name)),
+  }),
+  action({
+    id: "removeFreeze project",
+    prepare: (w) => storedFreeze(w, w.projectId),
+    call: (ctx, id) => removeFreeze(ctx, { freezeId: id }),
+    observe: (w, id) => w.db.select().from(changeFreezes).where(eq(changeFreezes.id, id)),
+  }),
+  action({
+    id: "removeFreeze instance",
+    prepare: (w) => storedFreeze(w, null),
+    call: (ctx, id) => removeFreeze(ctx, { freezeId: id }),
+    observe: (w, id) => w.db.select().from(changeFreezes).where(eq(changeFreezes.id, id)),
+  }),
+  action({
+    id: "setProjectGovernance",
+    prepare: async (w) => {
+      await w.db.update(projects).set({ fourEyes: false, minDistinctApprovers: 1 }).where(eq(projects.id, w.projectId));
+      return null;
+    },
+    call: (ctx, _f, w) =>
+      setProjectGovernance(ctx, { projectId: w.projectId, fourEyes: false, minDistinctApprovers: 3 }),
+    observe: (w) => w.db.select().from(projects).where(eq(projects.id, w.projectId)),
+  }),
 ];
+
+const FUTURE_FREEZE = {
+  kind: "one_off",
+  timeZone: "UTC",
+  startsAt: `${new Date().getUTCFullYear() + 2}-12-24T00:00`,
+  endsAt: `${new Date().getUTCFullYear() + 2}-12-27T00:00`,
+} as const;
+
+/** A freeze in the future, of the project or (null) the instance. */
+async function storedFreeze(w: World, projectId: string | null): Promise<string> {
+  const [row] = await w.db
+    .insert(changeFreezes)
+    .values({ ...FUTURE_FREEZE, projectId, name: unique("Freeze") })
+    .returning({ id: changeFreezes.id });
+  return row!.id;
+}
 
 // ---- KPIs and migration steps ---------------------------------------------------------------
 
