@@ -12,6 +12,8 @@ import { Card } from "@/components/ui/card";
 import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 import { userCan } from "@/lib/auth/actor";
 import { requireUser } from "@/lib/auth/session";
+import { FreezesSection } from "@/components/freezes/freezes-section";
+import { listFreezes } from "@/lib/queries/freezes";
 import { listProjects, listUsers } from "@/lib/queries/projects";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -22,13 +24,21 @@ export default async function AdminPage() {
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
     if (!userCan(user, "user:manage", null)) forbidden();
-    return { user, users: await listUsers(db), projects: await listProjects(db, null) };
+    return {
+      user,
+      users: await listUsers(db),
+      projects: await listProjects(db, null),
+      freezes: await listFreezes(db, null),
+    };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, users, projects } = result.data;
+  const { user, users, projects, freezes } = result.data;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
+      <Card title="Instance-wide change freezes" id="freezes">
+        <FreezesSection projectId={null} freezes={freezes} canEdit={userCan(user, "instance_freeze:edit", null)} />
+      </Card>
       <Card title={`People (${users.length})`} id="users">
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {users.map((u) => (

@@ -23,6 +23,9 @@ import { TableHead } from "@/components/ui/table";
 import { listApiTokens } from "@/lib/queries/tokens";
 import { listWebhooks } from "@/lib/queries/webhooks";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { FreezesSection } from "@/components/freezes/freezes-section";
+import { GovernanceForm } from "@/components/freezes/governance-form";
+import { listFreezes } from "@/lib/queries/freezes";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Project settings" };
@@ -36,7 +39,7 @@ export default async function ProjectPage({ params }: Props) {
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
   if (!result.data) notFound();
   if (!result.data.allowed) forbidden();
-  const { user, project, members, tokens, sources, flagData, hooks } = result.data;
+  const { user, project, members, tokens, sources, flagData, hooks, freezes } = result.data;
 
   return (
     <div className="space-y-6">
@@ -50,6 +53,19 @@ export default async function ProjectPage({ params }: Props) {
       </Link>
 
       <MembersCard projectId={project.id} members={members} canManage={userCan(user, "member:manage", project.id)} />
+
+      <Card title="Approvals" id="approvals">
+        <GovernanceForm
+          projectId={project.id}
+          fourEyes={project.fourEyes}
+          minDistinctApprovers={project.minDistinctApprovers}
+          canEdit={userCan(user, "project:settings", project.id)}
+        />
+      </Card>
+
+      <Card title="Change freezes" id="freezes">
+        <FreezesSection projectId={project.id} freezes={freezes} canEdit={userCan(user, "freeze:edit", project.id)} />
+      </Card>
 
       <Card title="Metric sources" id="metric-sources">
         <MetricSources
@@ -101,7 +117,8 @@ async function loadProjectSettings(db: Database, slug: string) {
         plans: await plansForBinding(db, project.id),
       }
     : null;
-  return { user, project, allowed: true as const, members, tokens, sources, flagData, hooks };
+  const freezes = await listFreezes(db, project.id);
+  return { user, project, allowed: true as const, members, tokens, sources, flagData, hooks, freezes };
 }
 
 type Settings = Extract<NonNullable<Awaited<ReturnType<typeof loadProjectSettings>>>, { allowed: true }>;
