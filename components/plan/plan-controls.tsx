@@ -6,6 +6,7 @@ import { canApply, type PlanCommandType, TERMINAL } from "@/lib/domain/lifecycle
 import type { PlanView } from "@/lib/queries/plan";
 import { ActionButton } from "./action-form";
 import { DecisionForm } from "./decision-form";
+import { FreezeOverrideForm } from "./freeze-override-form";
 
 const lifecycle: {
   type: Exclude<PlanCommandType, "go" | "no_go" | "rollback">;
@@ -40,7 +41,20 @@ export function PlanControls({ view, user }: { view: PlanView; user: UserActor }
     !gate.approvals.some((a) => a.userId === user.userId);
   const canDecide = running && userCan(user, "decision:record", plan.projectId);
   const canEdit = userCan(user, "plan:edit", plan.projectId) && !TERMINAL.includes(plan.status);
-  if (transitions.length === 0 && !canApprove && !canDecide && !canEdit) return null;
+  // During a freeze: who may sign which part of the emergency override (one person signs one part).
+  const override = view.freezeOverride;
+  const signed = [override?.releaseManager, override?.admin].some((s) => s?.userId === user.userId);
+  const signAs =
+    running && view.freeze && !signed
+      ? [
+          ...(rolesIn(user, plan.projectId).includes("release_manager") && !override?.releaseManager
+            ? (["release_manager"] as const)
+            : []),
+          ...(user.isAdmin && !override?.admin ? (["admin"] as const) : []),
+        ]
+      : [];
+  const showFreeze = running && view.freeze && (canDecide || signAs.length > 0);
+  if (transitions.length === 0 && !canApprove && !canDecide && !canEdit && !showFreeze) return null;
   const fields = { planId: plan.id, version: plan.version };
 
   return (
@@ -80,6 +94,15 @@ export function PlanControls({ view, user }: { view: PlanView; user: UserActor }
               variant="primary"
             />
           </div>
+        ) : null}
+        {showFreeze && view.freeze ? (
+          <FreezeOverrideForm
+            planId={plan.id}
+            sentence={view.freeze.sentence}
+            releaseManager={override?.releaseManager ?? null}
+            admin={override?.admin ?? null}
+            signAs={signAs}
+          />
         ) : null}
         {canDecide && gate ? (
           <DecisionForm

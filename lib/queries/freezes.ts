@@ -111,8 +111,8 @@ export async function portfolioFreezeBanner(
 }
 
 export interface OverrideView {
-  releaseManager: { name: string; reason: string } | null;
-  admin: { name: string; reason: string } | null;
+  releaseManager: { userId: string; name: string; reason: string } | null;
+  admin: { userId: string; name: string; reason: string } | null;
   expiresAt: Date;
 }
 
@@ -132,9 +132,9 @@ export async function openOverrideOf(db: Database, planId: string, now = new Dat
   const name = (id: string) => people.find((p) => p.id === id)?.name ?? "unknown";
   return {
     releaseManager: row.releaseManagerId
-      ? { name: name(row.releaseManagerId), reason: row.releaseManagerReason ?? "" }
+      ? { userId: row.releaseManagerId, name: name(row.releaseManagerId), reason: row.releaseManagerReason ?? "" }
       : null,
-    admin: row.adminId ? { name: name(row.adminId), reason: row.adminReason ?? "" } : null,
+    admin: row.adminId ? { userId: row.adminId, name: name(row.adminId), reason: row.adminReason ?? "" } : null,
     expiresAt: row.expiresAt,
   };
 }

@@ -24,6 +24,7 @@ import { freezeSentence, upcomingFreezeWarning } from "@/lib/domain/freeze";
 import { freezeStateOf } from "@/lib/reads/freezes";
 import { loadGateState } from "@/lib/reads/gate";
 import { canaryPanel } from "./canary";
+import { openOverrideOf } from "./freezes";
 import { incidentActivity } from "./incidents";
 import { type MetricSeries, metricSeries } from "@/lib/reads/series";
 import { phaseReadings, recentCanaryValues } from "./metrics";
@@ -215,6 +216,8 @@ export async function loadPlanView(db: Database, planId: string, now: Date = new
     phaseHealth: await phaseHealthOf(db, plan, now),
     incidentEdits,
     canary: await canaryPanel(db, plan, now),
+    /** The emergency override waiting for its go, while a freeze holds the plan. */
+    freezeOverride: summary.freeze ? await openOverrideOf(db, plan.id, now) : null,
   };
 }
 
