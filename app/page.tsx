@@ -16,6 +16,7 @@ import {
   releasesOverTime,
   STATUS_FILTER_OPTIONS,
 } from "@/lib/domain/portfolio";
+import { portfolioFreezeBanner } from "@/lib/queries/freezes";
 import { loadPortfolio, withGateBlockers } from "@/lib/queries/portfolio";
 import { readWithDatabase } from "@/lib/queries/read";
 
@@ -57,10 +58,11 @@ export default async function PortfolioPage({
     const rows = filterPortfolio(all, filter);
     // The counts and the chart cover every release that matches; the table shows one page of them.
     const page = pageOf(rows, parsePage(params), PORTFOLIO_PAGE_SIZE);
-    return { user, all, rows, shown: { ...page, rows: await withGateBlockers(db, page.rows, now) } };
+    const freeze = await portfolioFreezeBanner(db, readableProjectIds(user) ?? "all", now);
+    return { user, all, rows, freeze, shown: { ...page, rows: await withGateBlockers(db, page.rows, now) } };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
-  const { user, all, rows, shown } = result.data;
+  const { user, all, rows, shown, freeze } = result.data;
   const projects = [...new Map(all.map((r) => [r.project.slug, r.project.name])).entries()].sort((a, b) =>
     a[1].localeCompare(b[1]),
   );
@@ -98,6 +100,19 @@ export default async function PortfolioPage({
           </Link>
         ) : null}
       </div>
+      {freeze ? (
+        <p
+          role="status"
+          data-testid="freeze-banner"
+          className={
+            freeze.tone === "active"
+              ? "rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium dark:border-amber-800 dark:bg-amber-950/40"
+              : "rounded-md border border-slate-200 bg-white px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-900"
+          }
+        >
+          {freeze.text}
+        </p>
+      ) : null}
       {all.length > 0 ? (
         <form
           method="get"

@@ -68,7 +68,7 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/api/v1/plans/{planId}",
-    summary: "One plan with its phases",
+    summary: "One plan with its phases, and the change freeze holding it or the next to come",
     scope: "plans:read",
     response: planResponseSchema,
     errors: [400, 401, 403, 404],
@@ -76,7 +76,7 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/api/v1/plans/{planId}/status",
-    summary: "Is the active phase go? The gate with every unmet condition",
+    summary: "Is the active phase go? The gate with every unmet condition, and the change freeze holding the plan",
     scope: "plans:read",
     response: planStatusResponseSchema,
     errors: [400, 401, 403, 404],

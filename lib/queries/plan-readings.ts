@@ -110,7 +110,7 @@ export function overviewReadingOf(source: OverviewSource, now: Date): OverviewRe
         blocked: l.progress.blocked,
       })),
       blockers: source.focusBlockers,
-      warnings: source.upcomingFreeze ? [source.upcomingFreeze] : [],
+      warnings: source.nextFreeze ? [source.nextFreeze.sentence] : [],
     },
     criteria: phase ? criteriaOf(source, phase) : [],
   };

@@ -118,10 +118,18 @@ async function summarise(db: Database, plan: PlanRecord, now: Date) {
     ? {
         names: [...new Set(frozen.active.chain.map((w) => w.freeze.name))],
         until: frozen.active.until,
+        untilAtLeast: frozen.active.untilAtLeast,
         sentence: freezeSentence(frozen.active, now),
       }
     : null;
-  const upcomingFreeze = frozen.upcoming ? upcomingFreezeWarning(frozen.upcoming, now) : null;
+  const nextFreeze = frozen.upcoming
+    ? {
+        name: frozen.upcoming.freeze.name,
+        startsAt: frozen.upcoming.startsAt,
+        endsAt: frozen.upcoming.endsAt,
+        sentence: upcomingFreezeWarning(frozen.upcoming, now),
+      }
+    : null;
   return {
     /** When it was read, in epoch milliseconds. */
     readAt: now.getTime(),
@@ -135,8 +143,8 @@ async function summarise(db: Database, plan: PlanRecord, now: Date) {
     gate,
     /** The change freeze holding the plan now: a go needs an emergency override. */
     freeze,
-    /** A freeze starting within a day, in words. */
-    upcomingFreeze,
+    /** The next freeze window to start within a day. */
+    nextFreeze,
     focusBlockers: [...(freeze ? [freeze.sentence] : []), ...focusBlockers(focus, gate, gateLists)],
     checklists: withProgress,
     milestone: nextMilestone({

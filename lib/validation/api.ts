@@ -104,6 +104,28 @@ export const checklistItemResponseSchema = z.object({
   signOffsVoided: z.number().int().meta({ description: "Sign-offs of the checklist this change voided" }),
 });
 
+const activeFreezeSchema = z
+  .object({
+    name: z.string().meta({ description: "The freeze (or freezes, joined) holding the plan" }),
+    until: z.iso.datetime().meta({ description: "When no freeze holds the plan any more" }),
+    untilAtLeast: z
+      .boolean()
+      .meta({ description: "True when windows run on back to back past a year: `until` is a lower bound" }),
+    sentence: z.string(),
+  })
+  .nullable()
+  .meta({ description: "The change freeze holding the plan's project now: a go needs an emergency override" });
+
+const nextFreezeSchema = z
+  .object({
+    name: z.string(),
+    startsAt: z.iso.datetime(),
+    endsAt: z.iso.datetime(),
+    sentence: z.string(),
+  })
+  .nullable()
+  .meta({ description: "The next change freeze to start within 24 hours, when none holds the plan now" });
+
 export const planResponseSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -114,6 +136,8 @@ export const planResponseSchema = z.object({
   health,
   phases: z.array(phase),
   checklists: z.array(checklist),
+  freeze: activeFreezeSchema,
+  nextFreeze: nextFreezeSchema,
 });
 
 export const planStatusResponseSchema = z.object({
@@ -153,26 +177,8 @@ export const planStatusResponseSchema = z.object({
       criteria: z.array(z.object({ description: z.string(), met: z.boolean(), reason: z.string().nullable() })),
     })
     .nullable(),
-  freeze: z
-    .object({
-      name: z.string().meta({ description: "The freeze (or freezes, joined) holding the plan" }),
-      until: z.iso.datetime().meta({ description: "When no freeze holds the plan any more" }),
-      untilAtLeast: z
-        .boolean()
-        .meta({ description: "True when windows run on back to back past a year: `until` is a lower bound" }),
-      sentence: z.string(),
-    })
-    .nullable()
-    .meta({ description: "The change freeze holding the plan's project now: a go needs an emergency override" }),
-  nextFreeze: z
-    .object({
-      name: z.string(),
-      startsAt: z.iso.datetime(),
-      endsAt: z.iso.datetime(),
-      sentence: z.string(),
-    })
-    .nullable()
-    .meta({ description: "The next change freeze to start within 24 hours, when none holds the plan now" }),
+  freeze: activeFreezeSchema,
+  nextFreeze: nextFreezeSchema,
   isGo: z.boolean().meta({
     description:
       "True when the active phase's gate holds and no change freeze holds the plan: a go decision would be accepted",

@@ -38,5 +38,20 @@ export const GET = apiRoute<{ planId: string }>({ scope: "plans:read" }, async (
       phase: plan.phases.find((p) => p.id === c.phaseId)?.name ?? null,
       items: c.items.map((i) => ({ key: i.key, text: i.text, required: i.required, state: i.state })),
     })),
+    freeze: view.freeze
+      ? {
+          name: view.freeze.names.join(", "),
+          until: view.freeze.until.toISOString(),
+          untilAtLeast: view.freeze.untilAtLeast,
+          sentence: view.freeze.sentence,
+        }
+      : null,
+    nextFreeze: view.nextFreeze
+      ? {
+          ...view.nextFreeze,
+          startsAt: view.nextFreeze.startsAt.toISOString(),
+          endsAt: view.nextFreeze.endsAt.toISOString(),
+        }
+      : null,
   };
 });
