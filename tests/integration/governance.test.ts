@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditEvents, decisions, freezeOverrides, gates, phases, plans } from "@/db/schema";
 import type { UserActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
+import { freezeWindowsBetween, listFreezes, portfolioFreezeBanner } from "@/lib/queries/freezes";
 import { planStatus } from "@/lib/queries/plan-status";
 import { autoAdvanceState } from "@/lib/services/auto-advance";
 import type { ServiceContext } from "@/lib/services/context";
@@ -77,7 +78,7 @@ describe.each(backends)("change freezes and four-eyes on %s", (kind) => {
     recordDecision(ctx(actor), { planId: p.planId, version: p.version, kind: "go", rationale: "Ready" });
 
   async function freezeNow(name: string, project: string | null = projectId) {
-    const made = await createFreeze(ctx(project ? rm : admin), {
+    const made = await createFreeze(ctx(project === projectId ? rm : admin), {
       name,
       kind: "one_off",
       scope: project ? "project" : "instance",
@@ -248,6 +249,53 @@ describe.each(backends)("change freezes and four-eyes on %s", (kind) => {
     expect((await failure(removeFreeze(ctx(admin), { freezeId }))).code).toBe("not_found:entity");
     const events = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, freezeId));
     expect(events.map((e) => e.action).sort()).toEqual(["freeze.created", "freeze.removed"]);
+  });
+
+  test("freeze windows for the roadmap, the list and the portfolio banner", async () => {
+    const db = t.handle.db;
+    const other = (await makeProject(db)).id;
+    const weekly = await createFreeze(ctx(admin), {
+      name: "Friday freeze",
+      kind: "recurring",
+      scope: "project",
+      projectId: other,
+      timeZone: "Europe/Berlin",
+      rrule: "FREQ=WEEKLY;BYDAY=FR;BYHOUR=16;BYMINUTE=0",
+      from: "2026-01-02T16:00",
+      durationMinutes: 64 * 60,
+    });
+    try {
+      const from = new Date("2026-03-01T00:00:00Z");
+      const to = new Date("2026-04-01T00:00:00Z");
+      const windows = await freezeWindowsBetween(db, [other], from, to);
+      const friday = windows.filter((w) => w.freezeId === weekly.freezeId);
+      expect(friday.map((w) => w.startsAt.toISOString())).toEqual([
+        "2026-02-27T15:00:00.000Z",
+        "2026-03-06T15:00:00.000Z",
+        "2026-03-13T15:00:00.000Z",
+        "2026-03-20T15:00:00.000Z",
+        "2026-03-27T15:00:00.000Z",
+      ]);
+      expect(friday[0]).toMatchObject({ name: "Friday freeze", projectId: other });
+      expect(friday[0]!.description).toContain("Every week on Friday at 16:00");
+      expect((await freezeWindowsBetween(db, [projectId], from, to)).some((w) => w.freezeId === weekly.freezeId)).toBe(
+        false,
+      );
+      expect((await freezeWindowsBetween(db, "all", from, to)).some((w) => w.freezeId === weekly.freezeId)).toBe(true);
+
+      const [listed] = (await listFreezes(db, other)).filter((f) => f.id === weekly.freezeId);
+      expect(listed!.description).toContain("Every week on Friday at 16:00 for 2 days 16 hours (Europe/Berlin)");
+      expect(listed!.when).toMatch(/^(Next: |Change freeze “Friday freeze” is on until)/);
+
+      const now = await freezeNow("Banner freeze", other);
+      expect(await portfolioFreezeBanner(db, [other])).toMatchObject({
+        tone: "active",
+        text: expect.stringContaining("Banner freeze"),
+      });
+      await removeFreeze(ctx(admin), { freezeId: now });
+    } finally {
+      await removeFreeze(ctx(admin), { freezeId: weekly.freezeId });
+    }
   });
 
   describe("four-eyes", () => {
