@@ -37,7 +37,7 @@ export function FreezesSection({
                 <span className="font-medium break-words">{f.name}</span>
                 {f.active ? <Badge tone="amber">On now</Badge> : null}
               </div>
-              <p className="text-sm">{f.description}</p>
+              <p className="text-sm break-words">{f.description}</p>
               <p className="text-sm text-slate-600 dark:text-slate-400">{f.when}</p>
               {canEdit ? (
                 <ConfirmRemove
