@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { auditEvents, decisions, freezeOverrides, gates, phases, plans } from "@/db/schema";
+import { auditEvents, changeFreezes, decisions, freezeOverrides, gates, phases, plans } from "@/db/schema";
 import type { UserActor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { freezeWindowsBetween, listFreezes, portfolioFreezeBanner } from "@/lib/queries/freezes";
+import { loadOverviewReading, loadTimelineReading } from "@/lib/queries/plan-readings";
 import { planStatus } from "@/lib/queries/plan-status";
 import { autoAdvanceState } from "@/lib/services/auto-advance";
 import type { ServiceContext } from "@/lib/services/context";
@@ -105,6 +106,9 @@ describe.each(backends)("change freezes and four-eyes on %s", (kind) => {
       expect(result.code).toBe("conflict:state");
       expect(result.message).toMatch(/Change freeze “Holiday freeze” is on until .* \(UTC\)/);
       expect(result.message).toContain("emergency override");
+      const overview = await loadOverviewReading(t.handle.db, p.planId);
+      expect(overview?.gate.blockers[0]).toMatch(/^Change freeze “Holiday freeze” is on until/);
+      expect(overview?.autoAdvance?.waiting).toBe("off");
       const rows = await t.handle.db.select().from(decisions).where(eq(decisions.planId, p.planId));
       expect(rows).toHaveLength(0);
     });
@@ -182,6 +186,11 @@ describe.each(backends)("change freezes and four-eyes on %s", (kind) => {
         .where(eq(freezeOverrides.id, first.overrideId));
       expect(override!.decisionId).toBe(decided.decisionId);
 
+      const timeline = await loadTimelineReading(t.handle.db, p.planId);
+      const marker = timeline?.markers.find((m) => m.id === decided.decisionId);
+      expect(marker?.kind).toBe("override");
+      expect(marker?.label).toContain("Payment outage fix");
+
       // One go only: the next is refused again.
       expect((await failure(go(rm, { planId: p.planId, version: decided.version }))).code).toBe("conflict:state");
     });
@@ -249,6 +258,25 @@ describe.each(backends)("change freezes and four-eyes on %s", (kind) => {
     expect((await failure(removeFreeze(ctx(admin), { freezeId }))).code).toBe("not_found:entity");
     const events = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, freezeId));
     expect(events.map((e) => e.action).sort()).toEqual(["freeze.created", "freeze.removed"]);
+  });
+
+  test("a freeze starting within a day is a warning on the plan's overview", async () => {
+    const soon = await freezeNow("Tonight", projectId);
+    await t.handle.db
+      .update(changeFreezes)
+      .set({ startsAt: utcWall(120), endsAt: utcWall(240) })
+      .where(eq(changeFreezes.id, soon));
+    try {
+      const p = await runningPlan();
+      const overview = await loadOverviewReading(t.handle.db, p.planId);
+      expect(overview?.gate.blockers.join(" ")).not.toContain("Tonight");
+      expect(overview?.gate.warnings).toEqual([
+        expect.stringMatching(/^Change freeze “Tonight” starts .*, in (1 h 5\d min|2 h)/),
+      ]);
+      expect((await go(rm, p)).kind).toBe("go");
+    } finally {
+      await removeFreeze(ctx(rm), { freezeId: soon });
+    }
   });
 
   test("freeze windows for the roadmap, the list and the portfolio banner", async () => {
