@@ -15,7 +15,8 @@ export function FreezeForm({ projectId }: { projectId: string | null }) {
   const [state, action] = useActionState<FormState, FormData>(createFreezeAction, null);
   const { errors, values } = failed(state);
   const [kind, setKind] = useState(values?.kind ?? "one_off");
-  const zone = values?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  // Not the browser's zone: the server renders the form too, and both must agree.
+  const zone = values?.timeZone ?? "UTC";
   return (
     <form action={action} className="space-y-3" noValidate aria-label="Add a change freeze">
       <Hidden fields={{ scope: projectId ? "project" : "instance", projectId: projectId ?? "" }} />
