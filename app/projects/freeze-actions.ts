@@ -1,20 +1,18 @@
 "use server";
 
-import type { FormState } from "@/lib/actions/form-state";
-import { formAction, type Revalidate } from "@/lib/actions/run";
+import { formActionsShowing, type Revalidate } from "@/lib/actions/run";
 import { createFreeze, removeFreeze } from "@/lib/services/freezes";
 import { setProjectGovernance } from "@/lib/services/project-settings";
 
 // Change freezes (a project's on its page, the instance's on the admin page) and a project's
-// four-eyes rule.
+// four-eyes rule. A freeze shows on the project and admin pages, the portfolio and plan pages.
 
-const FREEZE_PAGES: Revalidate[] = [
-  { path: "/projects/[slug]", type: "page" },
-  "/admin",
-  "/",
-  { path: "/plans/[planId]", type: "page" },
-];
-const FREEZE_FIELDS = [
+const PROJECT_PAGE: Revalidate = { path: "/projects/[slug]", type: "page" };
+const PLAN_PAGE: Revalidate = { path: "/plans/[planId]", type: "page" };
+const freezeAction = formActionsShowing([PROJECT_PAGE, "/admin", "/", PLAN_PAGE]);
+const settingsAction = formActionsShowing([PROJECT_PAGE, PLAN_PAGE]);
+
+export const createFreezeAction = freezeAction(createFreeze, (f) => `Freeze “${f.name}” added: ${f.description}.`, [
   "name",
   "kind",
   "scope",
@@ -25,30 +23,15 @@ const FREEZE_FIELDS = [
   "rrule",
   "from",
   "durationMinutes",
-];
+]);
 
-export async function createFreezeAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return formAction(createFreeze, form, {
-    message: (f) => `Freeze “${f.name}” added: ${f.description}.`,
-    revalidate: FREEZE_PAGES,
-    keep: FREEZE_FIELDS,
-  });
-}
+export const removeFreezeAction = freezeAction(removeFreeze, "Freeze removed.");
 
-export async function removeFreezeAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return formAction(removeFreeze, form, { message: "Freeze removed.", revalidate: FREEZE_PAGES });
-}
-
-export async function governanceAction(_prev: FormState, form: FormData): Promise<FormState> {
-  return formAction(setProjectGovernance, form, {
-    message: (s) =>
-      s.fourEyes
-        ? `Four-eyes on: a go needs approvals from ${s.minDistinctApprovers} distinct ${s.minDistinctApprovers === 1 ? "person" : "people"}, not the plan owner nor whoever records it.`
-        : "Four-eyes off.",
-    revalidate: [
-      { path: "/projects/[slug]", type: "page" },
-      { path: "/plans/[planId]", type: "page" },
-    ],
-    keep: ["minDistinctApprovers"],
-  });
-}
+export const governanceAction = settingsAction(
+  setProjectGovernance,
+  (s) =>
+    s.fourEyes
+      ? `Four-eyes on: a go needs approvals from ${s.minDistinctApprovers} distinct ${s.minDistinctApprovers === 1 ? "person" : "people"}, not the plan owner nor whoever records it.`
+      : "Four-eyes off.",
+  ["minDistinctApprovers"],
+);
