@@ -42,7 +42,7 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
       await expect(chart.getByTestId("roadmap-planned").first()).toBeVisible();
       await expect(chart.getByTestId("roadmap-actual").first()).toBeVisible();
       await expect(chart.getByTestId("roadmap-today").first()).toBeVisible();
-      await expect(chart.getByText("Today", { exact: true })).toBeAttached();
+      await expect(chart.getByRole("region").getByText("Today", { exact: true })).toBeAttached();
       // Each bar row is described in words for a screen reader.
       await expect(plans.filter({ hasText: "One-page checkout" }).getByRole("img")).toHaveAttribute(
         "aria-label",
