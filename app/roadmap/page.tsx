@@ -13,9 +13,11 @@ import {
   parseRoadmapFilter,
   type RoadmapFilter,
   roadmapHref,
+  roadmapWindow,
   type RoadmapZoom,
 } from "@/lib/domain/roadmap";
 import { STATUS_FILTER_OPTIONS } from "@/lib/domain/portfolio";
+import { freezeWindowsBetween } from "@/lib/queries/freezes";
 import { readWithDatabase } from "@/lib/queries/read";
 import { loadRoadmap } from "@/lib/queries/roadmap";
 
@@ -60,9 +62,10 @@ export default async function RoadmapPage({
   const filter = parseRoadmapFilter(await searchParams);
   const result = await readWithDatabase(async (db) => {
     const user = await requireUser();
-    const plans = await loadRoadmap(db, now, readableProjectIds(user));
-    // Change freezes are drawn as bands once they can be read for a window.
-    const freezes: Freeze[] = [];
+    const readable = readableProjectIds(user);
+    const plans = await loadRoadmap(db, now, readable);
+    const window = roadmapWindow(now, filter.zoom);
+    const freezes: Freeze[] = await freezeWindowsBetween(db, readable ?? "all", window.from, window.to);
     return { plans, freezes };
   });
   if (!result.ok) return <DatabaseUnavailable reason={result.reason} />;
