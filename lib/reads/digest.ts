@@ -3,6 +3,7 @@ import type { Database, Tx } from "@/db/client";
 import {
   auditEvents,
   checklistItems,
+  decisions,
   checklists,
   incidents,
   metrics,
@@ -40,6 +41,12 @@ export async function loadDigestFacts(
 ): Promise<DigestFacts> {
   if (projectIds !== null && projectIds.length === 0) return { plans: [], moves: [], blocked: [], incidents: [] };
   const since = new Date(now.getTime() - DIGEST_WINDOW_DAYS * DAY_MS);
+  // When a move happened: the decision's own time, or the plan's start, which an import of
+  // history may set in the past; the audit row's time otherwise.
+  const movedAt =
+    sql<Date>`coalesce(${decisions.decidedAt}, case when ${auditEvents.action} = 'plan.start' then ${plans.startedAt} end, ${auditEvents.createdAt})`.mapWith(
+      auditEvents.createdAt,
+    );
   const inScope = projectIds === null ? undefined : inArray(plans.projectId, [...projectIds]);
   const openPlanIds = db
     .select({ id: plans.id })
@@ -125,17 +132,21 @@ export async function loadDigestFacts(
         action: auditEvents.action,
         before: auditEvents.before,
         after: auditEvents.after,
-        at: auditEvents.createdAt,
+        at: movedAt,
         actor: auditEvents.actorLabel,
       })
       .from(auditEvents)
       .innerJoin(plans, eq(plans.id, auditEvents.planId))
       .innerJoin(projects, eq(projects.id, plans.projectId))
+      .leftJoin(
+        decisions,
+        and(eq(auditEvents.entityType, "decision"), eq(sql`${decisions.id}::text`, auditEvents.entityId)),
+      )
       .where(
         and(
           projectIds === null ? undefined : inArray(auditEvents.projectId, [...projectIds]),
           inArray(auditEvents.action, [...MOVE_ACTIONS]),
-          gte(auditEvents.createdAt, since),
+          sql`${movedAt} >= ${since.toISOString()}::timestamptz`,
         ),
       )
       .orderBy(asc(auditEvents.id)),
