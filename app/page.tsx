@@ -78,7 +78,7 @@ export default async function PortfolioPage({
           <h1 className="text-2xl font-semibold tracking-tight">Releases</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             Every rollout: where it is, how much traffic it has, whether its KPIs hold, and what comes next.{" "}
-            <Link href="/digest" className="text-accent-700 hover:underline dark:text-accent-300">
+            <Link href="/digest" className="text-accent-700 underline dark:text-accent-300">
               Weekly digest
             </Link>
           </p>
