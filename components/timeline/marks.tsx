@@ -37,3 +37,15 @@ export function NowLine({ at, testId }: { at: number; testId?: string }) {
     />
   );
 }
+
+/** The legend's entries for the decision and incident marks, one per kind. */
+export function MarkLegendItems() {
+  return MARK_KINDS.map((k) => (
+    <li key={k} className="flex items-center gap-1.5">
+      <span className={markerGlyph[k].className} aria-hidden="true">
+        {markerGlyph[k].glyph}
+      </span>
+      {markerGlyph[k].text}
+    </li>
+  ));
+}

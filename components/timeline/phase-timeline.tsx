@@ -5,7 +5,7 @@ import { phaseStatusLabel } from "@/lib/domain/labels";
 import { formatPercent } from "@/lib/domain/milestones";
 import { describeStepTiming, stepSpan, stepTiming, type StepTimes } from "@/lib/domain/step-timing";
 import { formatExact } from "@/lib/domain/time";
-import { actualClass, MARK_KINDS, type MarkKind, markerGlyph, NowLine } from "./marks";
+import { actualClass, type MarkKind, MarkLegendItems, markerGlyph, NowLine } from "./marks";
 
 export interface TimelinePhase {
   id: string;
@@ -229,14 +229,7 @@ function Legend({ withHealth, withMigration }: { withHealth: boolean; withMigrat
           Migration step (run; amber ring: over its expected time)
         </li>
       ) : null}
-      {MARK_KINDS.map((k) => (
-        <li key={k} className="flex items-center gap-1.5">
-          <span className={markerGlyph[k].className} aria-hidden="true">
-            {markerGlyph[k].glyph}
-          </span>
-          {markerGlyph[k].text}
-        </li>
-      ))}
+      <MarkLegendItems />
     </ul>
   );
 }

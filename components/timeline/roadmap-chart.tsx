@@ -5,7 +5,7 @@ import { MilestoneBadge, PlanStatusBadge } from "@/components/ui/status-badges";
 import { phaseStatusLabel, planStatusLabel } from "@/lib/domain/labels";
 import { type FreezeBand, positionOf, type RoadmapLayout, type RoadmapRow } from "@/lib/domain/roadmap";
 import { formatExact } from "@/lib/domain/time";
-import { actualClass, MARK_KINDS, markerGlyph, markOutline, NowLine } from "./marks";
+import { actualClass, MarkLegendItems, markerGlyph, markOutline, NowLine } from "./marks";
 
 // Every plan in the window on one shared axis, a row per plan under its project's heading: the
 // dashed outlines are the phases as planned, the solid bars what happened. The names stay put
@@ -168,14 +168,7 @@ function Legend({ withFreezes }: { withFreezes: boolean }) {
           <span className={clsx("inline-block h-3 w-5 rounded-sm", hatch)} aria-hidden="true" /> Change freeze
         </li>
       ) : null}
-      {MARK_KINDS.map((k) => (
-        <li key={k} className="flex items-center gap-1.5">
-          <span className={markerGlyph[k].className} aria-hidden="true">
-            {markerGlyph[k].glyph}
-          </span>
-          {markerGlyph[k].text}
-        </li>
-      ))}
+      <MarkLegendItems />
     </ul>
   );
 }
