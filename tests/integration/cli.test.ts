@@ -28,7 +28,7 @@ describe("command-line tasks", () => {
     const env = { PGLITE_DIR: path.join(dir, "pglite") };
     const first = await cli("scripts/seed-demo.ts", env);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/demo loaded into PGlite at .*: 4 plans, 3 projects, 6 people/);
+    expect(first.stdout).toMatch(/demo loaded into PGlite at .*: 28 plans, 3 projects, 6 people/);
     const second = await cli("scripts/seed-demo.ts", env);
     expect(second.code).toBe(1);
     expect(second.stderr.trim()).toMatch(
